@@ -1,0 +1,243 @@
+import CHebbian
+
+/// Safe entry points to the dispatched C kernels. Checked variants validate every length
+/// against the buffers and throw ``HebbianError/dimensionMismatch(what:expected:got:)``;
+/// the `unsafe`-prefixed variants skip the checks for hot loops whose shapes are fixed.
+public enum Kernels {
+  @inline(__always)
+  static func need(_ what: String, _ expected: Int, _ got: Int) throws(HebbianError) {
+    if got < expected { throw .dimensionMismatch(what: what, expected: expected, got: got) }
+  }
+
+  @inline(__always)
+  static func extent(_ n: Int, _ inc: Int) -> Int { n == 0 ? 0 : (n - 1) * inc + 1 }
+
+  @inline(__always)
+  static func positive(_ inc: Int, _ what: String) throws(HebbianError) {
+    if inc < 1 { throw .invalidParameter("\(what) must be >= 1, got \(inc)") }
+  }
+
+  /// Σ x[i·incx] y[i·incy] over n elements.
+  public static func dot(
+    _ n: Int, _ x: Span<Float>, incx: Int = 1, _ y: Span<Float>, incy: Int = 1
+  ) throws(HebbianError) -> Float {
+    try positive(incx, "incx")
+    try positive(incy, "incy")
+    try need("dot: x elements", extent(n, incx), x.count)
+    try need("dot: y elements", extent(n, incy), y.count)
+    return x.withUnsafeBufferPointer { xp in
+      y.withUnsafeBufferPointer { yp in
+        hb_dot_f32(n, xp.baseAddress, incx, yp.baseAddress, incy)
+      }
+    }
+  }
+
+  /// y += a·x over n elements.
+  public static func axpy(
+    _ n: Int, _ a: Float, _ x: Span<Float>, incx: Int = 1, _ y: inout MutableSpan<Float>,
+    incy: Int = 1
+  ) throws(HebbianError) {
+    try positive(incx, "incx")
+    try positive(incy, "incy")
+    try need("axpy: x elements", extent(n, incx), x.count)
+    try need("axpy: y elements", extent(n, incy), y.count)
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeMutableBufferPointer { yp in
+        hb_axpy_f32(n, a, xp.baseAddress, incx, yp.baseAddress, incy)
+      }
+    }
+  }
+
+  /// x *= a over n elements.
+  public static func scal(_ n: Int, _ a: Float, _ x: inout MutableSpan<Float>, incx: Int = 1)
+    throws(HebbianError)
+  {
+    try positive(incx, "incx")
+    try need("scal: x elements", extent(n, incx), x.count)
+    x.withUnsafeMutableBufferPointer { xp in hb_scal_f32(n, a, xp.baseAddress, incx) }
+  }
+
+  /// ‖x‖₂ over n elements.
+  public static func nrm2(_ n: Int, _ x: Span<Float>, incx: Int = 1) throws(HebbianError) -> Float {
+    try positive(incx, "incx")
+    try need("nrm2: x elements", extent(n, incx), x.count)
+    return x.withUnsafeBufferPointer { xp in hb_nrm2_f32(n, xp.baseAddress, incx) }
+  }
+
+  static func matrix(_ what: String, _ m: Int, _ n: Int, _ ld: Int, _ count: Int)
+    throws(HebbianError)
+  {
+    if ld < n { throw .invalidParameter("\(what): leading dimension \(ld) < columns \(n)") }
+    try need("\(what) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
+  }
+
+  /// y = α A x + β y with A m×n (row-major, leading dimension lda).
+  public static func gemv(
+    rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
+    beta: Float = 0, _ y: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    try matrix("gemv: A", m, n, lda, a.count)
+    try need("gemv: x elements", n, x.count)
+    try need("gemv: y elements", m, y.count)
+    a.withUnsafeBufferPointer { ap in
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeMutableBufferPointer { yp in
+          hb_gemv_f32(m, n, alpha, ap.baseAddress, lda, xp.baseAddress, beta, yp.baseAddress)
+        }
+      }
+    }
+  }
+
+  /// y = α Aᵀ x + β y with A m×n; x has m entries, y has n.
+  public static func gemvTransposed(
+    rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
+    beta: Float = 0, _ y: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    try matrix("gemv_t: A", m, n, lda, a.count)
+    try need("gemv_t: x elements", m, x.count)
+    try need("gemv_t: y elements", n, y.count)
+    a.withUnsafeBufferPointer { ap in
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeMutableBufferPointer { yp in
+          hb_gemv_t_f32(m, n, alpha, ap.baseAddress, lda, xp.baseAddress, beta, yp.baseAddress)
+        }
+      }
+    }
+  }
+
+  /// A += α x yᵀ with A m×n.
+  public static func ger(
+    rows m: Int, columns n: Int, alpha: Float, _ x: Span<Float>, _ y: Span<Float>,
+    _ a: inout MutableSpan<Float>, lda: Int
+  ) throws(HebbianError) {
+    try matrix("ger: A", m, n, lda, a.count)
+    try need("ger: x elements", m, x.count)
+    try need("ger: y elements", n, y.count)
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeBufferPointer { yp in
+        a.withUnsafeMutableBufferPointer { ap in
+          hb_ger_f32(m, n, alpha, xp.baseAddress, yp.baseAddress, ap.baseAddress, lda)
+        }
+      }
+    }
+  }
+
+  /// A += α Xᵀ Y over a mini-batch: X is b×m (ldx), Y is b×n (ldy), A is m×n (lda).
+  public static func rankK(
+    rows m: Int, columns n: Int, batch b: Int, alpha: Float, _ x: Span<Float>, ldx: Int,
+    _ y: Span<Float>, ldy: Int, _ a: inout MutableSpan<Float>, lda: Int
+  ) throws(HebbianError) {
+    try matrix("rank_k: X", b, m, ldx, x.count)
+    try matrix("rank_k: Y", b, n, ldy, y.count)
+    try matrix("rank_k: A", m, n, lda, a.count)
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeBufferPointer { yp in
+        a.withUnsafeMutableBufferPointer { ap in
+          hb_rank_k_f32(
+            m, n, b, alpha, xp.baseAddress, ldx, yp.baseAddress, ldy, ap.baseAddress, lda)
+        }
+      }
+    }
+  }
+
+  // MARK: Fused rule steps
+
+  /// Oja's rule, one neuron: y = w·x, w += η y (x − y w). Returns y.
+  public static func ojaStep(eta: Float, _ x: Span<Float>, _ w: inout MutableSpan<Float>)
+    throws(HebbianError) -> Float
+  {
+    try need("oja: x elements", w.count, x.count)
+    return x.withUnsafeBufferPointer { xp in
+      w.withUnsafeMutableBufferPointer { wp in
+        hb_oja_step_f32(wp.count, eta, xp.baseAddress, wp.baseAddress)
+      }
+    }
+  }
+
+  /// Oja's subspace rule on W (k×d, leading dimension ldw); writes y = W x (old W).
+  public static func subspaceStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
+    _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    try matrix("subspace: W", k, d, ldw, w.count)
+    try need("subspace: x elements", d, x.count)
+    try need("subspace: y elements", k, y.count)
+    x.withUnsafeBufferPointer { xp in
+      w.withUnsafeMutableBufferPointer { wp in
+        y.withUnsafeMutableBufferPointer { yp in
+          hb_subspace_step_f32(k, d, eta, xp.baseAddress, wp.baseAddress, ldw, yp.baseAddress)
+        }
+      }
+    }
+  }
+
+  /// Sanger's GHA on W (k×d, leading dimension ldw); writes y = W x (old W).
+  public static func ghaStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
+    _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    try matrix("gha: W", k, d, ldw, w.count)
+    try need("gha: x elements", d, x.count)
+    try need("gha: y elements", k, y.count)
+    x.withUnsafeBufferPointer { xp in
+      w.withUnsafeMutableBufferPointer { wp in
+        y.withUnsafeMutableBufferPointer { yp in
+          hb_gha_step_f32(k, d, eta, xp.baseAddress, wp.baseAddress, ldw, yp.baseAddress)
+        }
+      }
+    }
+  }
+
+  // MARK: Unchecked entry points for hot loops with fixed shapes
+
+  @inline(__always)
+  public static func unsafeDot(
+    _ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>
+  ) -> Float { hb_dot_f32(n, x, 1, y, 1) }
+
+  @inline(__always)
+  public static func unsafeAxpy(
+    _ n: Int, _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+  ) { hb_axpy_f32(n, a, x, 1, y, 1) }
+
+  @inline(__always)
+  public static func unsafeGemv(
+    rows m: Int, columns n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
+    _ x: UnsafePointer<Float>, beta: Float = 0, _ y: UnsafeMutablePointer<Float>
+  ) { hb_gemv_f32(m, n, alpha, a, lda, x, beta, y) }
+
+  @inline(__always)
+  public static func unsafeGemvTransposed(
+    rows m: Int, columns n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
+    _ x: UnsafePointer<Float>, beta: Float = 0, _ y: UnsafeMutablePointer<Float>
+  ) { hb_gemv_t_f32(m, n, alpha, a, lda, x, beta, y) }
+
+  @inline(__always)
+  public static func unsafeGer(
+    rows m: Int, columns n: Int, alpha: Float, _ x: UnsafePointer<Float>,
+    _ y: UnsafePointer<Float>, _ a: UnsafeMutablePointer<Float>, lda: Int
+  ) { hb_ger_f32(m, n, alpha, x, y, a, lda) }
+
+  @inline(__always)
+  public static func unsafeRankK(
+    rows m: Int, columns n: Int, batch b: Int, alpha: Float, _ x: UnsafePointer<Float>,
+    ldx: Int, _ y: UnsafePointer<Float>, ldy: Int, _ a: UnsafeMutablePointer<Float>, lda: Int
+  ) { hb_rank_k_f32(m, n, b, alpha, x, ldx, y, ldy, a, lda) }
+
+  @inline(__always)
+  public static func unsafeOjaStep(
+    dimension d: Int, eta: Float, _ x: UnsafePointer<Float>, _ w: UnsafeMutablePointer<Float>
+  ) -> Float { hb_oja_step_f32(d, eta, x, w) }
+
+  @inline(__always)
+  public static func unsafeSubspaceStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
+  ) { hb_subspace_step_f32(k, d, eta, x, w, ldw, y) }
+
+  @inline(__always)
+  public static func unsafeGhaStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
+  ) { hb_gha_step_f32(k, d, eta, x, w, ldw, y) }
+}

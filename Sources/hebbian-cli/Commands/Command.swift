@@ -1,0 +1,14 @@
+/// A subcommand: its name, a one-line summary, its option table and what it runs. Each
+/// subcommand lives in its own file and is listed once in ``Command/all``.
+struct Command: Sendable {
+  var name: String
+  var summary: String
+  var options: [OptionSpec]
+  /// Positional arguments allowed (e.g. `hebbian stdp window`).
+  var allowPositionals: Bool = false
+  var run: @Sendable (ParsedOptions) throws(CLIError) -> Void
+
+  static let all: [Command] = [
+    InfoCommand.command,
+  ]
+}

@@ -1,0 +1,58 @@
+import CHebbianSys
+
+/// Output for the CLI: stdout for results, stderr for progress and errors. Works the same in
+/// hosted and Embedded builds (no Foundation, no float `description`).
+enum Console {
+  static func out(_ s: String) { write(1, s) }
+  static func err(_ s: String) { write(2, s) }
+  static func outLine(_ s: String) { write(1, s + "\n") }
+  static func errLine(_ s: String) { write(2, s + "\n") }
+
+  static func write(_ fd: Int32, _ s: String) {
+    var s = s
+    s.withUTF8 { buf in _ = hb_sys_write_all(fd, buf.baseAddress, buf.count) }
+  }
+}
+
+/// Float formatting (Embedded Swift cannot print Float or Double).
+enum Fmt {
+  /// Fixed-point, `digits` after the point.
+  static func fixed(_ x: Double, _ digits: Int) -> String {
+    withBuffer { hb_sys_format_fixed(x, Int32(digits), $0, 64) }
+  }
+  static func fixed(_ x: Float, _ digits: Int) -> String { fixed(Double(x), digits) }
+
+  /// Scientific, `digits` after the point: 1.234e-05.
+  static func sci(_ x: Double, _ digits: Int) -> String {
+    withBuffer { hb_sys_format_sci(x, Int32(digits), $0, 64) }
+  }
+  static func sci(_ x: Float, _ digits: Int) -> String { sci(Double(x), digits) }
+
+  /// Shortest text that reads back to the same Float (for CSV output).
+  static func shortest(_ x: Float) -> String {
+    withBuffer { hb_sys_format_f32(x, $0) }
+  }
+
+  /// Right-aligns `s` in a field of `width` characters.
+  static func pad(_ s: String, _ width: Int) -> String {
+    let n = s.utf8.count
+    return n >= width ? s : String(repeating: " ", count: width - n) + s
+  }
+
+  /// Left-aligns `s` in a field of `width` characters.
+  static func padRight(_ s: String, _ width: Int) -> String {
+    let n = s.utf8.count
+    return n >= width ? s : s + String(repeating: " ", count: width - n)
+  }
+
+  private static func withBuffer(_ body: (UnsafeMutablePointer<CChar>) -> Int) -> String {
+    let buf = UnsafeMutablePointer<CChar>.allocate(capacity: 64)
+    defer { buf.deallocate() }
+    let n = body(buf)
+    return buf.withMemoryRebound(to: UInt8.self, capacity: n) {
+      String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+    }
+  }
+}
+
+func exitProcess(_ code: Int32) -> Never { hb_sys_exit(code) }

@@ -1,0 +1,161 @@
+import CHebbianSys
+
+/// A command-line failure: one line for the user and the exit status.
+struct CLIError: Error {
+  var message: String
+  /// 2 for usage errors, 1 for bad data or I/O.
+  var status: Int32
+
+  static func usage(_ message: String) -> CLIError { CLIError(message: message, status: 2) }
+  static func data(_ message: String) -> CLIError { CLIError(message: message, status: 1) }
+}
+
+/// One option a subcommand accepts. The table of specs is the whole grammar: `--name value`,
+/// `--name=value` or a bare `--flag`.
+struct OptionSpec: Sendable {
+  enum Kind: Sendable { case flag, value }
+  var name: String
+  var kind: Kind
+  var valueName: String
+  var help: String
+
+  static func flag(_ name: String, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, kind: .flag, valueName: "", help: help)
+  }
+  static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, kind: .value, valueName: valueName, help: help)
+  }
+}
+
+/// The parsed command line of one subcommand, with typed accessors whose errors name the
+/// option.
+struct ParsedOptions {
+  var values: [(name: String, value: String)] = []
+  var flags: [String] = []
+  var positionals: [String] = []
+
+  func has(_ flag: String) -> Bool { flags.contains(flag) || values.contains { $0.name == flag } }
+
+  /// The last value given for the option (later occurrences override earlier ones).
+  func string(_ name: String) -> String? {
+    var result: String? = nil
+    for v in values where v.name == name { result = v.value }
+    return result
+  }
+
+  func string(_ name: String, default value: String) -> String { string(name) ?? value }
+
+  func required(_ name: String) throws(CLIError) -> String {
+    guard let v = string(name) else { throw .usage("missing required option \(name)") }
+    return v
+  }
+
+  func int(_ name: String) throws(CLIError) -> Int? {
+    guard let s = string(name) else { return nil }
+    guard let v = Int(s) else { throw .usage("\(name): expected an integer, got '\(s)'") }
+    return v
+  }
+
+  func int(_ name: String, default value: Int, min: Int = Int.min) throws(CLIError) -> Int {
+    let v = try int(name) ?? value
+    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  func requiredInt(_ name: String, min: Int = Int.min) throws(CLIError) -> Int {
+    guard let v = try int(name) else { throw .usage("missing required option \(name)") }
+    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  func double(_ name: String) throws(CLIError) -> Double? {
+    guard let s = string(name) else { return nil }
+    var v = 0.0
+    let ok = s.utf8.withContiguousStorageIfAvailable { buf in
+      buf.withMemoryRebound(to: CChar.self) { hb_sys_parse_f64($0.baseAddress, $0.count, &v) }
+    }
+    guard ok == 0 else { throw .usage("\(name): expected a number, got '\(s)'") }
+    return v
+  }
+
+  func double(_ name: String, default value: Double) throws(CLIError) -> Double {
+    try double(name) ?? value
+  }
+
+  /// One of a fixed set of words.
+  func choice(_ name: String, _ allowed: [String], default value: String) throws(CLIError)
+    -> String
+  {
+    let v = string(name) ?? value
+    guard allowed.contains(v) else {
+      var list = ""
+      for (i, a) in allowed.enumerated() { list += (i == 0 ? "" : "|") + a }
+      throw .usage("\(name): expected \(list), got '\(v)'")
+    }
+    return v
+  }
+}
+
+enum OptionParser {
+  /// Parses `args` against `specs`. Unknown options, missing values and values given to
+  /// flags are usage errors that name the option.
+  static func parse(_ args: ArraySlice<String>, specs: [OptionSpec], allowPositionals: Bool = false)
+    throws(CLIError) -> ParsedOptions
+  {
+    var result = ParsedOptions()
+    var i = args.startIndex
+    while i < args.endIndex {
+      let arg = args[i]
+      i += 1
+      if arg == "--" {
+        guard allowPositionals else { throw .usage("unexpected argument '--'") }
+        result.positionals.append(contentsOf: args[i...])
+        break
+      }
+      guard arg.hasPrefix("--") else {
+        // A lone "-" is the conventional name for stdin and counts as a positional.
+        guard allowPositionals else { throw .usage("unexpected argument '\(arg)'") }
+        result.positionals.append(arg)
+        continue
+      }
+      var name = arg
+      var inline: String? = nil
+      if let eq = arg.utf8.firstIndex(of: UInt8(ascii: "=")) {
+        name = String(arg[..<eq])
+        inline = String(arg[arg.index(after: eq)...])
+      }
+      guard let spec = specs.first(where: { $0.name == name }) else {
+        throw .usage("unknown option '\(name)' (see --help)")
+      }
+      switch spec.kind {
+      case .flag:
+        if inline != nil { throw .usage("\(name) takes no value") }
+        result.flags.append(name)
+      case .value:
+        if let v = inline {
+          result.values.append((name, v))
+        } else {
+          guard i < args.endIndex else { throw .usage("\(name) needs a value (\(spec.valueName))") }
+          result.values.append((name, args[i]))
+          i += 1
+        }
+      }
+    }
+    return result
+  }
+
+  /// The help text of a subcommand, generated from its table.
+  static func help(command: String, summary: String, specs: [OptionSpec]) -> String {
+    var s = "usage: hebbian \(command) [options]\n\n\(summary)\n\noptions:\n"
+    var width = 0
+    for spec in specs {
+      width = max(width, spec.name.utf8.count + spec.valueName.utf8.count + 1)
+    }
+    for spec in specs {
+      let left = spec.kind == .flag ? spec.name : spec.name + " " + spec.valueName
+      s += "  " + Fmt.padRight(left, width + 2) + spec.help + "\n"
+    }
+    s += "  " + Fmt.padRight("--help", width + 2) + "show this help\n"
+    return s
+  }
+}

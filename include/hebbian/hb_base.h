@@ -1,0 +1,57 @@
+/* Status codes, instruction-set variants and the dispatch choice. */
+#ifndef HEBBIAN_HB_BASE_H
+#define HEBBIAN_HB_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HB_VERSION_STRING "0.1.0"
+
+typedef enum hb_status {
+  HB_OK = 0,
+  HB_ERR_SHAPE = 1,           /* a length, stride or leading dimension is inconsistent */
+  HB_ERR_ISA_UNAVAILABLE = 2, /* the requested variant is not supported by this CPU/build */
+  HB_ERR_ISA_UNKNOWN = 3,     /* HEBBIAN_ISA names no variant */
+} hb_status;
+
+/* Kernel variants. Every kernel has a scalar reference; AVX2+FMA and NEON bodies exist where
+ * they pay. */
+typedef enum hb_isa {
+  HB_ISA_SCALAR = 0,
+  HB_ISA_AVX2 = 1,
+  HB_ISA_NEON = 2,
+} hb_isa;
+
+#define HB_ISA_COUNT 3
+
+/* "scalar", "avx2", "neon". */
+const char *hb_isa_name(hb_isa isa);
+
+/* True when the variant is compiled into this build and the running CPU supports it
+ * (cpuid on x86-64, HWCAP on 32-bit ARM; NEON is baseline on aarch64). */
+bool hb_isa_supported(hb_isa isa);
+
+/* The best supported variant. */
+hb_isa hb_isa_best(void);
+
+/* Parses a variant name ("scalar", "avx2", "neon"). */
+hb_status hb_isa_parse(const char *name, hb_isa *out);
+
+/* The variant every dispatched kernel uses, chosen once per process: HEBBIAN_ISA when it
+ * names a supported variant, otherwise the best one. */
+hb_isa hb_isa_active(void);
+
+/* Outcome of reading HEBBIAN_ISA when the active variant was chosen: HB_OK when unset or
+ * honoured, HB_ERR_ISA_UNKNOWN or HB_ERR_ISA_UNAVAILABLE when it was ignored. Front ends
+ * turn a non-OK value into a clear error instead of silently running another variant. */
+hb_status hb_isa_env_status(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
