@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Hebbian
@@ -22,6 +23,22 @@ import Testing
   @Test func crc32MatchesTheStandardCheckValue() {
     // The CRC-32 of "123456789" is 0xCBF43926 by definition of the algorithm.
     #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+  }
+
+  /// The seed corpus file was written by a separate encoder (Python's struct + zlib.crc32):
+  /// the layout and the checksum are the documented ones, not just self-consistent.
+  @Test func decodesAFileFromAnIndependentEncoder() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../Fuzz/corpus/modelfile/gha-6x2")
+    let bytes = [UInt8](try Data(contentsOf: url))
+    let m = try ModelFile(decoding: bytes)
+    #expect(m.kind == "pca.gha")
+    #expect(m.shapes == [6, 2])
+    #expect(try m.parameter("eta0") == 0.5)
+    #expect(try m.counter("samples") == 100)
+    let w = try m.array("W", count: 12)
+    #expect(abs(w[11] - 1.1) < 1e-6)
+    #expect(m.encoded() == bytes)
   }
 
   @Test func roundTripsEveryField() throws {
