@@ -296,4 +296,40 @@ final class SweepBuffer {
       #expect(bad == 0)
     }
   }
+
+  @Test func emptyShapesMatchScalarExactly() {
+    var g = SeededGenerator(seed: 17)
+    for k in Self.variants {
+      let x = SweepBuffer(40), y = SweepBuffer(40), a = SweepBuffer(400)
+      x.fill(&g)
+      y.fill(&g)
+      a.fill(&g)
+      // Empty sums are exactly 0.
+      #expect(k.pointee.dot(0, x.p, 1, y.p, 1) == 0)
+      #expect(k.pointee.nrm2(0, x.p, 1) == 0)
+      var bad = 0
+      // No element is touched when n, m or b is 0, and gemv with an empty sum leaves
+      // beta·y (one rounded product, the same in every variant): all bit-exact.
+      let cases: [(String, (UnsafePointer<hb_blas_kernels>, SweepBuffer) -> Void)] = [
+        ("axpy n=0", { $0.pointee.axpy(0, 2, x.p, 1, $1.p, 1) }),
+        ("scal n=0", { $0.pointee.scal(0, 2, $1.p, 1) }),
+        ("gemv m=0", { $0.pointee.gemv(0, 9, 1, a.p, 9, x.p, 0.5, $1.p) }),
+        ("gemv n=0", { $0.pointee.gemv(9, 0, 1, a.p, 1, x.p, 0.5, $1.p) }),
+        ("gemv_t m=0", { $0.pointee.gemv_t(0, 37, 1, a.p, 37, x.p, -0.5, $1.p) }),
+        ("gemv_t n=0", { $0.pointee.gemv_t(9, 0, 1, a.p, 1, x.p, -0.5, $1.p) }),
+        ("ger m=0", { $0.pointee.ger(0, 9, 1, x.p, y.p, $1.p, 9) }),
+        ("ger n=0", { $0.pointee.ger(9, 0, 1, x.p, y.p, $1.p, 1) }),
+        ("rank_k b=0", { $0.pointee.rank_k(9, 9, 0, 1, x.p, 9, y.p, 9, $1.p, 9) }),
+        ("rank_k n=0", { $0.pointee.rank_k(9, 0, 3, 1, x.p, 9, y.p, 1, $1.p, 1) }),
+      ]
+      let ref = hb_blas_kernels_for(HB_ISA_SCALAR)!
+      for (name, run) in cases {
+        let r = a.copy(), v = a.copy()
+        run(ref, r)
+        run(k, v)
+        bad += Self.compare("\(name) \(k.pointee.isa)", r, v, [])
+      }
+      #expect(bad == 0)
+    }
+  }
 }
