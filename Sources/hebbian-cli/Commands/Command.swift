@@ -11,5 +11,6 @@ struct Command: Sendable {
   static let all: [Command] = [
     InfoCommand.command,
     SelfTestCommand.command,
+    BenchCommand.command,
   ]
 }
