@@ -81,7 +81,8 @@ HB_AVX2 void hb_rank_k_f32__avx2(size_t m, size_t n, size_t b, float alpha, cons
     size_t w = n - j < 16 ? n - j : 16;
     __m256i m0 = hb_avx2_tail_mask(w < 8 ? w : 8), m1 = hb_avx2_tail_mask(w > 8 ? w - 8 : 0);
     size_t i = 0;
-    for (; i + 4 <= m; i += 4) tile4(b, alpha, X + i, ldx, Y + j, ldy, A + i * lda + j, lda, w == 16, m0, m1);
+    for (; i + 4 <= m; i += 4)
+      tile4(b, alpha, X + i, ldx, Y + j, ldy, A + i * lda + j, lda, w == 16, m0, m1);
     for (; i < m; i++) tile1(b, alpha, X + i, ldx, Y + j, ldy, A + i * lda + j, m0, m1);
   }
 }
