@@ -245,6 +245,14 @@ public enum KernelSelfTest {
             }
           }
         }
+        // The largest inputs the header promises, |x_i| = FLT_MAX/sqrt(n): norm FLT_MAX.
+        for n in [1, 4, 16, 64] {
+          let x = s(0)
+          for i in 0..<n { x[i] = Float.greatestFiniteMagnitude / Float(n).squareRoot() }
+          let r = ref.nrm2(n, x, 1)
+          t.compare(r, k.nrm2(n, x, 1), scale: r)
+          t.cases += 1
+        }
       }
       h.row("gemv", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: false, ref, k) }
       h.row("gemv_t", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: true, ref, k) }
