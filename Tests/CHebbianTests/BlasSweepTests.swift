@@ -47,7 +47,7 @@ final class SweepBuffer {
   static let lengths = Array(1...67)
   static let strides = [1, 3]
   /// Matrix sides covering the 4-, 8-, 16- and 32-wide blocks and every kind of tail.
-  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 67]
+  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 67]
   static let scalars: [(alpha: Float, beta: Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
 
   static var variants: [UnsafePointer<hb_blas_kernels>] {

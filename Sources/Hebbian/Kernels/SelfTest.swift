@@ -78,7 +78,7 @@ public enum KernelSelfTest {
   static let eps = Float.ulpOfOne
   static let lengths = 1...67
   static let strides = [1, 3]
-  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 67]
+  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 67]
   static let scalarPairs: [(Float, Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
 
   /// Collects rows and owns the random stream and the scratch buffers of a family.
