@@ -288,18 +288,24 @@ public struct OnlinePCA: ~Copyable {
     return UnsafePointer(out)
   }
 
-  /// The output power the rate is measured against: the largest running ⟨y_i²⟩, never below
-  /// the average input power per dimension (a lower bound of λ₁).
+  /// The output power the rate is measured against: the smallest running ⟨y_i²⟩ (≈ λ_k once
+  /// the rows have converged), never below the average input power per dimension P/d.
+  /// The slowest mode of Oja/subspace/GHA contracts at rate η (λ_k − λ_{k+1}) (and a GHA
+  /// row's norm at 2ηλ_i), so η = α/λ_k gives every component a contraction factor of at
+  /// least α·(1 − λ_{k+1}/λ_k); measuring against λ₁ instead starves the weak components
+  /// (a 3rd gait harmonic at 3 % of λ₁ would need 30× more samples). The P/d bound keeps η
+  /// finite when k exceeds the number of directions carrying signal.
   @inline(__always)
   func outputScale() -> Float {
-    var s = inputPower / Float(dimension)
-    for i in 0..<components { s = Swift.max(s, power[i]) }
-    return s
+    var s = Float.greatestFiniteMagnitude
+    for i in 0..<components { s = Swift.min(s, power[i]) }
+    return Swift.max(s, inputPower / Float(dimension))
   }
 
-  /// Oja, subspace, GHA: η = min(α / λ̂₁, 1/‖x‖²). The first term makes α dimensionless (the
-  /// mean-field dynamics run at rate η·λ); the clip bounds every single step, so W cannot
-  /// blow up on an outlier or while λ̂₁ is still an underestimate.
+  /// Oja, subspace, GHA: η = min(α / λ̂_k, 1/‖x‖²). The first term makes α dimensionless (the
+  /// mean-field dynamics run at rate η·λ); the clip bounds every single step (η‖x‖² ≤ 1 keeps
+  /// y (x − y w) from overshooting), so W cannot blow up on an outlier, nor while η λ₁ > 1
+  /// early in the 1/t schedule.
   @inline(__always)
   mutating func hebbianStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float) {
     let k = components
