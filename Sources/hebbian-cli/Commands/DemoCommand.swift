@@ -61,7 +61,7 @@ enum DemoCommand {
           ns &+= hb_sys_monotonic_ns() &- t0
           done = stop
           let e = (try? pca.subspaceError(reference: reference, components: kr)) ?? .nan
-          points.append((Double(done), e))
+          points.append((Math.log(Double(done)) / Math.log(10.0), e))  // log x: convergence spans decades
           next = done + Swift.max(100, done / 8)
         }
       }
@@ -78,7 +78,7 @@ enum DemoCommand {
         + " isa \(ISA.active.name)")
     if let path = o.string("--plot") {
       let svg = SVGPlot.render(
-        title: "hebbian demo: 6-axis IMU, subspace error", xLabel: "samples",
+        title: "hebbian demo: 6-axis IMU, subspace error", xLabel: "log10(samples)",
         yLabel: "subspace error", series: series, logY: true)
       try Files.write(path, Array(svg.utf8))
       Console.outLine("plot written to \(path)")

@@ -167,7 +167,7 @@ enum PCACommand {
       var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
       if reference != nil { series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace)) }
       let svg = SVGPlot.render(
-        title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "samples",
+        title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
       try Files.write(path, Array(svg.utf8))
       line("plot written", path)
@@ -227,14 +227,18 @@ enum PCACommand {
     var orthonormality: [(x: Double, y: Double)] = []
     var subspace: [(x: Double, y: Double)] = []
     var next = 1
+    var lastRecorded = -1
 
     mutating func record(_ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false) {
       let n = pca.samplesSeen
       if !force && n < next { return }
-      if let last = orthonormality.last, Int(last.x) == n { return }
-      orthonormality.append((Double(n), pca.orthonormalityError()))
+      if n == lastRecorded { return }
+      lastRecorded = n
+      // x is log10(samples): the interesting part of a convergence curve spans decades.
+      let x = Math.log(Double(Swift.max(n, 1))) / Math.log(10.0)
+      orthonormality.append((x, pca.orthonormalityError()))
       if let r = reference, let e = try? pca.subspaceError(reference: r, components: rows) {
-        subspace.append((Double(n), e))
+        subspace.append((x, e))
       }
       next = Swift.max(n + 1, n + n / 10)
     }
