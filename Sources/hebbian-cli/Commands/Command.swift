@@ -12,5 +12,7 @@ struct Command: Sendable {
     InfoCommand.command,
     SelfTestCommand.command,
     BenchCommand.command,
+    PCACommand.command,
+    DemoCommand.command,
   ]
 }
