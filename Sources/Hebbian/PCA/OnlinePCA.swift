@@ -69,9 +69,9 @@ public struct OnlinePCA: ~Copyable {
   public let lateralTimeScale: Float
 
   /// Samples learned from so far.
-  public private(set) var samplesSeen: Int = 0
+  public internal(set) var samplesSeen: Int = 0
   /// Running mean of ‖x − mean‖²: the input power.
-  public private(set) var inputPower: Float = 0
+  public internal(set) var inputPower: Float = 0
 
   // Learned state, row-major. w: W (k×d) — for CCIPCA the unnormalised v_i whose norms are the
   // eigenvalue estimates. m: similarity matching's M (zero diagonal), fast similarity
@@ -91,6 +91,7 @@ public struct OnlinePCA: ~Copyable {
   let yb: UnsafeMutablePointer<Float>      // maxBatch×k: batch outputs
   let w0: UnsafeMutablePointer<Float>      // k×d: W before a batch step
   let g: UnsafeMutablePointer<Float>       // k×k: Yᵀ Y of a batch
+  let backup: UnsafeMutablePointer<Float>  // k×d + k×k + k + d: state before a guarded update
 
   /// Creates a learner with W initialised to k random orthonormal rows drawn from `seed`.
   public init(
@@ -143,12 +144,13 @@ public struct OnlinePCA: ~Copyable {
     yb = zeros(maxBatch * k)
     w0 = zeros(k * d)
     g = zeros(k * k)
+    backup = zeros(k * d + k * k + k + d)
     OnlinePCA.randomOrthonormalRows(w, k, d, seed: seed)
     resetLateral()
   }
 
   deinit {
-    for p in [w, m, power, mean, xc, y, u, z, lu, xb, yb, w0, g] { p.deallocate() }
+    for p in [w, m, power, mean, xc, y, u, z, lu, xb, yb, w0, g, backup] { p.deallocate() }
     pivot.deallocate()
   }
 

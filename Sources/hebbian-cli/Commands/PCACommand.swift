@@ -27,6 +27,11 @@ enum PCACommand {
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
       .flag("--quiet", "no progress lines on stderr"),
+      .flag("--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
+      .value("--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"),
+      .value("--checkpoint-every", "N", "samples between checkpoints (default 100000)"),
+      .value("--resume", "C", "continue from checkpoint C (same command line; stdin: the rest of the stream)"),
+      .value("--save-model", "M", "write the final model (the checkpoint format)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -46,16 +51,51 @@ enum PCACommand {
     let rate = try learningRate(o)
     let seed = try o.int("--seed").map { UInt64(truncatingIfNeeded: $0) } ?? 0x5EED_0F_0A1A
     let quiet = o.has("--quiet")
+    let checkpointPath = o.string("--checkpoint")
+    if o.string("--checkpoint-every") != nil && checkpointPath == nil {
+      throw .usage("--checkpoint-every needs --checkpoint C")
+    }
+    let every = try o.int("--checkpoint-every", default: 100_000, min: 1)
 
     var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"))
-    let d = try reader.prime()
-    var pca: OnlinePCA
-    do throws(HebbianError) {
-      pca = try OnlinePCA(
-        dimension: d, components: k, rule: rule, learningRate: rate, centering: o.has("--center"),
-        seed: seed, maxBatch: batch)
-    } catch {
-      throw .usage(error.message)
+    reader.skipNonFinite = o.has("--skip-nonfinite")
+    var position = OnlinePCA.StreamPosition()
+    // Skipped samples before this run's reader (a resumed checkpoint's count).
+    var skippedBefore = 0
+    let resumed = try o.string("--resume").map { (p) throws(CLIError) in (p, try loadModel(p)) }
+    let d: Int
+    if let (_, file) = resumed {
+      // Stdin: the caller supplies the rest of the stream, which may be empty.
+      reader.allowEmpty = input == "-"
+      d = try o.int("--dim") ?? (try? reader.prime()) ?? file.shapes.first ?? 0
+    } else {
+      d = try reader.prime()
+    }
+    var pca = try makeLearner(
+      dimension: d, components: k, rule: rule, rate: rate, centering: o.has("--center"), seed: seed,
+      batch: batch)
+    if let (path, file) = resumed {
+      do throws(HebbianError) {
+        try file.expect(kind: OnlinePCA.modelKind(rule), shapes: [d, k], shapeNames: OnlinePCA.shapeNames)
+        let saved = try OnlinePCA(restoring: file)
+        position = try OnlinePCA.streamPosition(of: file)
+        skippedBefore = Int(truncatingIfNeeded: (try? file.counter("skipped")) ?? 0)
+        try pca.restore(saved.state)
+        if saved.learningRate != rate || saved.centering != o.has("--center") {
+          Console.errLine(
+            "pca: note: the schedule or centring differs from the checkpoint's; continuing with the command line's")
+        }
+      } catch {
+        throw .data("\(path): \(error.message)")
+      }
+      if position.pass >= passes && position.sampleOffset > 0 {
+        throw .data("\(path): the checkpoint is in pass \(position.pass + 1), but --passes is \(passes)")
+      }
+      if position.pass < passes && input != "-" {
+        // A file: skip what the checkpoint has learned from, parsing it as the first run did.
+        try reader.skip(to: position.sampleOffset, pass: position.pass)
+        skippedBefore -= reader.skipped
+      }
     }
     var reference: [Float]? = nil
     var referenceRows = 0
@@ -67,7 +107,9 @@ enum PCACommand {
 
     let onlineProjection = o.string("--project") != nil && input == "-"
     var projection: OutputFile? = nil
-    if onlineProjection, let path = o.string("--project") { projection = try OutputFile(path: path) }
+    if onlineProjection, let path = o.string("--project") {
+      projection = try OutputFile(path: path, atomic: true)
+    }
 
     var x = [Float](repeating: 0, count: d * batch)
     var y = [Float](repeating: 0, count: k)
@@ -75,9 +117,24 @@ enum PCACommand {
     let started = hb_sys_monotonic_ns()
     var lastReport = started
     var learnNs: UInt64 = 0
+    let samplesAtStart = pca.samplesSeen
+    var nextCheckpoint = (pca.samplesSeen / every + 1) * every
+    // Records of the current pass before this reader's first (stdin resumed mid-pass).
+    var recordBase = input == "-" ? position.sampleOffset : 0
+    func checkpointFile(_ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int) -> [UInt8] {
+      var file = pca.checkpoint(position: at)
+      file.counters.append(.init("skipped", UInt64(Swift.max(skipped, 0))))
+      return file.encoded()
+    }
     curve.record(pca, reference, referenceRows)
-    for pass in 0..<passes {
-      if pass > 0 { reader = try SampleReader(path: input, format: format, dimension: d) }
+    var pass = position.pass
+    while pass < passes {
+      if pass > position.pass {
+        skippedBefore += reader.skipped
+        reader = try SampleReader(path: input, format: format, dimension: d)
+        reader.skipNonFinite = o.has("--skip-nonfinite")
+        recordBase = 0
+      }
       var filled = 0
       while true {
         let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
@@ -86,12 +143,19 @@ enum PCACommand {
         if got { filled += 1 }
         if filled == batch || (!got && filled > 0) {
           let t0 = hb_sys_monotonic_ns()
-          x.withUnsafeBufferPointer { b in
-            if filled == 1 {
-              pca.unsafeUpdate(b.baseAddress!)
-            } else {
-              pca.unsafeUpdate(batch: b.baseAddress!, count: filled)
+          do throws(HebbianError) {
+            try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
+              if filled == 1 {
+                try pca.unsafeGuardedUpdate(b.baseAddress!)
+              } else {
+                try pca.unsafeGuardedUpdate(batch: b.baseAddress!, count: filled)
+              }
             }
+          } catch {
+            var m = error.message + "; the update was refused: try a smaller --eta (now "
+              + Fmt.shortest(etaValue(rate)) + ") or rescale the input"
+            if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+            throw .data(m)
           }
           learnNs &+= hb_sys_monotonic_ns() &- t0
           if onlineProjection {
@@ -105,12 +169,17 @@ enum PCACommand {
             }
           }
           filled = 0
+          if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
+            let at = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
+            try Files.writeAtomically(c, checkpointFile(pca, at, skippedBefore + reader.skipped))
+            nextCheckpoint = (pca.samplesSeen / every + 1) * every
+          }
           if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
           if !quiet && pca.samplesSeen & 4095 < batch {
             let now = hb_sys_monotonic_ns()
             if now &- lastReport >= 1_000_000_000 {
               lastReport = now
-              let rate = Double(pca.samplesSeen) / (Double(now &- started) * 1e-9)
+              let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
               Console.errLine(
                 "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
                   + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
@@ -119,7 +188,12 @@ enum PCACommand {
         }
         if !got { break }
       }
+      pass += 1
     }
+    let skipped = skippedBefore + reader.skipped
+    // The end of the input: a checkpoint here (and the saved model) resume to a no-op.
+    let end = OnlinePCA.StreamPosition(pass: passes, sampleOffset: 0)
+    if let c = checkpointPath { try Files.writeAtomically(c, checkpointFile(pca, end, skipped)) }
     curve.record(pca, reference, referenceRows, force: true)
     let seconds = Double(hb_sys_monotonic_ns() &- started) * 1e-9
 
@@ -131,10 +205,11 @@ enum PCACommand {
       for v in rows { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
       try Files.writeAtomically(path, bytes)
     }
+    if let path = o.string("--save-model") { try Files.writeAtomically(path, checkpointFile(pca, end, skipped)) }
     if !onlineProjection, let path = o.string("--project") {
       // A second read with the final model: every sample gets the same projection.
       var again = try SampleReader(path: input, format: format, dimension: d)
-      var out = try OutputFile(path: path)
+      var out = try OutputFile(path: path, atomic: true)
       let raw = isF32(path)
       while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
         try again.next(into: b.baseAddress!)
@@ -161,7 +236,11 @@ enum PCACommand {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
       line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
     }
+    if o.has("--skip-nonfinite") { line("skipped (NaN/inf)", "\(skipped)") }
+    if let path = o.string("--resume") { line("resumed from", path + " (sample \(samplesAtStart))") }
     if let path = o.string("--save-components") { line("components written", path) }
+    if let path = o.string("--save-model") { line("model written", path) }
+    if let path = checkpointPath { line("checkpoint written", path) }
     if let path = o.string("--project") { line("projections written", path) }
     if let path = o.string("--plot") {
       var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
@@ -169,7 +248,7 @@ enum PCACommand {
       let svg = SVGPlot.render(
         title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
-      try Files.write(path, Array(svg.utf8))
+      try Files.writeAtomically(path, Array(svg.utf8))
       line("plot written", path)
     }
     Console.out(summary)
@@ -191,6 +270,38 @@ enum PCACommand {
       throw .usage(error.message)
     }
     return rate
+  }
+
+  static func makeLearner(
+    dimension: Int, components: Int, rule: OnlinePCA.Rule, rate: LearningRate, centering: Bool,
+    seed: UInt64, batch: Int
+  ) throws(CLIError) -> OnlinePCA {
+    do throws(HebbianError) {
+      return try OnlinePCA(
+        dimension: dimension, components: components, rule: rule, learningRate: rate,
+        centering: centering, seed: seed, maxBatch: batch)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
+  /// The --eta the schedule was built from, for the divergence message.
+  static func etaValue(_ rate: LearningRate) -> Float {
+    switch rate {
+    case .constant(let a): return a
+    case .inverse(let scale, _, _): return scale
+    }
+  }
+
+  /// Reads and validates a model or checkpoint file; errors name the file.
+  static func loadModel(_ path: String) throws(CLIError) -> ModelFile {
+    // A PCA model is a few k×d arrays; 1 GiB is far above any that fits a board.
+    let bytes = try Files.readAll(path, limit: 1 << 30)
+    do throws(HebbianError) {
+      return try ModelFile(decoding: bytes)
+    } catch {
+      throw .data("\(path): \(error.message)")
+    }
   }
 
   static func isF32(_ path: String) -> Bool { SampleReader.Format.guess(path) == .f32 }

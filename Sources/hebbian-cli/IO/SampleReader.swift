@@ -7,7 +7,8 @@ import CHebbianSys
 /// are skipped; an optional header (a first line none of whose fields is a number) is
 /// skipped. Errors name `file:line:column` (column = 1-based byte position in the line).
 /// f32: row-major float32; errors name `file:sample:value` in the same three-part form.
-/// NaN and infinities are rejected in both formats.
+/// NaN and infinities are rejected in both formats, or with ``skipNonFinite`` skipped and
+/// counted (a CSV line is skipped only when its sole defects are non-finite fields).
 struct SampleReader: ~Copyable {
   enum Format: Equatable {
     case csv, f32
@@ -24,6 +25,14 @@ struct SampleReader: ~Copyable {
   private(set) var dimension: Int
   /// Samples returned so far.
   private(set) var samples: Int = 0
+  /// Skip samples holding NaN or infinity (counted in ``skipped``) instead of failing.
+  var skipNonFinite = false
+  /// Samples skipped for holding NaN or infinity.
+  private(set) var skipped: Int = 0
+  /// An input with no sample is not an error (the rest of a stream after a resume may be).
+  var allowEmpty = false
+  /// Records consumed: samples returned plus samples skipped. A checkpoint's stream offset.
+  var records: Int { samples + skipped }
   /// 1-based line of the last sample returned (CSV) or its sample number (f32).
   private(set) var line: Int = 0
   /// Whether a header line was skipped.
@@ -68,10 +77,30 @@ struct SampleReader: ~Copyable {
     let got = format == .csv ? try nextCSV(x) : try nextF32(x)
     if got {
       samples += 1
-    } else if samples == 0 {
+    } else if samples == 0 && !allowEmpty {
+      if skipped > 0 {
+        throw .data("\(displayName): no finite samples (\(skipped) skipped for NaN or infinity)")
+      }
       throw .data("\(displayName):\(Swift.max(lineNumber, 1)):1: empty input: no samples")
     }
     return got
+  }
+
+  /// Consumes records until ``records`` reaches `n`: the part of a pass a checkpoint has
+  /// already learned from. The records are parsed as in the original run, so skipping with
+  /// the same options lands on the same record.
+  mutating func skip(to n: Int, pass: Int) throws(CLIError) {
+    var x = [Float](repeating: 0, count: Swift.max(dimension, 1))
+    while records < n {
+      let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
+        try next(into: b.baseAddress!)
+      }
+      if !got {
+        throw .data(
+          "\(displayName): the checkpoint is at sample \(n) of pass \(pass + 1), but the input has only \(records): not the same input?"
+        )
+      }
+    }
   }
 
   /// Ensures at least `n` unread bytes, or as many as remain; returns the unread count.
@@ -108,14 +137,21 @@ struct SampleReader: ~Copyable {
   }
 
   private mutating func nextF32(_ x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool {
+    while true {
+      if let got = try nextF32Record(x) { return got }
+    }
+  }
+
+  /// One f32 record: true for a sample, false at the end, nil for a skipped sample.
+  private mutating func nextF32Record(_ x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool? {
     let bytes = dimension * 4
     let have = try fill(bytes)
     if have == 0 { return false }
     if have < bytes {
-      throw error(samples + 1, have / 4 + 1,
+      throw error(records + 1, have / 4 + 1,
         "truncated: \(have) trailing bytes, not a whole sample of \(dimension) float32 values")
     }
-    lineNumber = samples + 1
+    lineNumber = records + 1
     line = lineNumber
     let at = start
     let d = dimension
@@ -129,8 +165,12 @@ struct SampleReader: ~Copyable {
       }
       return -1
     }
-    if bad >= 0 { throw error(lineNumber, bad + 1, "NaN or infinity") }
+    if bad >= 0 && !skipNonFinite { throw error(lineNumber, bad + 1, "NaN or infinity") }
     start += bytes
+    if bad >= 0 {
+      skipped += 1
+      return nil
+    }
     return true
   }
 
@@ -201,6 +241,7 @@ struct SampleReader: ~Copyable {
     var count = 0
     var numeric = 0
     var firstBad: (column: Int, text: String, code: Int32)? = nil
+    var onlyNonFinite = true
     var i = from
     while true {
       var fieldEnd = i
@@ -225,8 +266,10 @@ struct SampleReader: ~Copyable {
       if code == 0 {
         numeric += 1
         if count < row.count { row[count] = value } else { row.append(value) }
-      } else if firstBad == nil {
-        firstBad = (s - from + 1, String(decoding: buffer[s..<e], as: UTF8.self), code)
+      } else {
+        let text = String(decoding: buffer[s..<e], as: UTF8.self)
+        if code != 2 && !Self.looksNonFinite(text) { onlyNonFinite = false }
+        if firstBad == nil { firstBad = (s - from + 1, text, code) }
       }
       count += 1
       if fieldEnd >= stop { break }
@@ -241,6 +284,12 @@ struct SampleReader: ~Copyable {
         }
         sawData = true
         hadHeader = true
+        return false
+      }
+      if skipNonFinite && onlyNonFinite && (dimension == 0 || count == dimension) {
+        if dimension == 0 { dimension = count }
+        sawData = true
+        skipped += 1
         return false
       }
       if bad.code == 2 || Self.looksNonFinite(bad.text) {

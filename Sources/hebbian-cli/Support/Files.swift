@@ -80,22 +80,28 @@ struct InputFile: ~Copyable {
   }
 }
 
-/// A buffered output file or stdout ("-").
+/// A buffered output file or stdout ("-"). An `atomic` file is written to a temporary file
+/// beside `path` and renamed over it by ``close()``, so until then (and if the command fails
+/// first) `path` keeps its old content.
 struct OutputFile: ~Copyable {
   let fd: Int32
   let path: String
   private let owned: Bool
+  private let temp: String?
   private var buffer: [UInt8] = []
   private var closed = false
 
-  init(path: String) throws(CLIError) {
+  init(path: String, atomic: Bool = false) throws(CLIError) {
     self.path = path
     if path == "-" {
       fd = 1
       owned = false
+      temp = nil
     } else {
-      let r = hb_sys_open(path, Int32(HB_SYS_WRITE_TRUNCATE))
-      if r < 0 { throw .data(Files.errno(Int(r), path)) }
+      let target = atomic ? path + ".tmp." + String(hb_sys_getpid()) : path
+      temp = atomic ? target : nil
+      let r = hb_sys_open(target, Int32(HB_SYS_WRITE_TRUNCATE))
+      if r < 0 { throw .data(Files.errno(Int(r), target)) }
       fd = r
       owned = true
     }
@@ -129,12 +135,24 @@ struct OutputFile: ~Copyable {
     try flush()
     if owned && !closed {
       closed = true
-      let rc = hb_sys_close(fd)
+      var rc: Int32 = 0
+      if temp != nil { rc = hb_sys_fsync(fd) }
+      let closeRC = hb_sys_close(fd)
+      if rc == 0 { rc = closeRC }
+      if let t = temp {
+        if rc == 0 { rc = hb_sys_rename(t, path) }
+        if rc != 0 { _ = hb_sys_unlink(t) }
+      }
       if rc != 0 { throw .data(Files.errno(Int(rc), path)) }
+      if temp != nil { _ = hb_sys_fsync_parent_dir(path) }
     }
   }
 
   deinit {
-    if owned && !closed { _ = hb_sys_close(fd) }
+    if owned && !closed {
+      _ = hb_sys_close(fd)
+      // Abandoned (the command failed): the old file at `path` stays as it was.
+      if let t = temp { _ = hb_sys_unlink(t) }
+    }
   }
 }

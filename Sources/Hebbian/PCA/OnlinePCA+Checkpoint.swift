@@ -1,0 +1,219 @@
+/// Checkpoints of an online PCA learner in the one ``ModelFile`` format, and the divergence
+/// guard.
+extension OnlinePCA {
+  /// Where in its input a checkpoint was taken: a checkpoint restored and fed from
+  /// `sampleOffset` of pass `pass` continues exactly where the original run was.
+  public struct StreamPosition: Sendable, Equatable {
+    /// 0-based pass over the input.
+    public var pass: Int
+    /// Records of that pass already consumed (learned from or skipped).
+    public var sampleOffset: Int
+
+    public init(pass: Int = 0, sampleOffset: Int = 0) {
+      self.pass = pass
+      self.sampleOffset = sampleOffset
+    }
+  }
+
+  /// The model-file kind of a rule: `pca.<rule name>`, e.g. `pca.gha`.
+  public static func modelKind(_ rule: Rule) -> String { "pca." + rule.name }
+
+  /// The names of ``ModelFile/shapes`` for a PCA model, for error messages.
+  public static let shapeNames = ["dimension", "components"]
+
+  /// The configuration, the learned state and `position` as a model file. Restoring it with
+  /// ``init(restoring:)`` gives a learner whose further updates are bit-identical to this
+  /// one's (same kernels, same ISA). Allocates.
+  public func checkpoint(position: StreamPosition = StreamPosition()) -> ModelFile {
+    let s = state
+    var parameters: [ModelFile.Parameter] = []
+    switch learningRate {
+    case .constant(let a):
+      parameters.append(.init("schedule", 0))
+      parameters.append(.init("rate", Double(a)))
+    case .inverse(let scale, let offset, let floor):
+      parameters.append(.init("schedule", 1))
+      parameters.append(.init("rate", Double(scale)))
+      parameters.append(.init("t0", Double(offset)))
+      parameters.append(.init("floor", Double(floor)))
+    }
+    // Float → Double is exact, so every constant reads back to the same Float bits.
+    parameters.append(.init("centering", centering ? 1 : 0))
+    parameters.append(.init("amnesia", Double(amnesia)))
+    parameters.append(.init("lateralTimeScale", Double(lateralTimeScale)))
+    parameters.append(.init("inputPower", Double(s.inputPower)))
+    return ModelFile(
+      kind: Self.modelKind(rule), shapes: [dimension, components], parameters: parameters,
+      counters: [
+        .init("samples", UInt64(s.samplesSeen)),
+        // The seed only made the initial W, but a model says how it was started.
+        .init("seed", seed),
+        .init("maxBatch", UInt64(maxBatch)),
+        .init("pass", UInt64(position.pass)),
+        .init("sampleOffset", UInt64(position.sampleOffset)),
+      ],
+      arrays: [
+        .init("W", s.weights), .init("M", s.lateral), .init("outputPower", s.outputPower),
+        .init("mean", s.mean),
+      ])
+  }
+
+  /// The learner a model file describes: configuration and state. Errors name the field that
+  /// is missing, malformed or out of range.
+  public init(restoring file: ModelFile) throws(HebbianError) {
+    guard file.kind.hasPrefix("pca."), let rule = Rule(name: String(file.kind.dropFirst(4))) else {
+      throw .format("model file holds a '\(file.kind)' model, not an online PCA model (pca.<rule>)")
+    }
+    guard file.shapes.count == 2 else {
+      throw .format("model file has \(file.shapes.count) shape entries, expected 2 (dimension, components)")
+    }
+    let d = file.shapes[0]
+    let k = file.shapes[1]
+    func float(_ name: String) throws(HebbianError) -> Float {
+      let v = try file.parameter(name)
+      guard v.isFinite, Swift.abs(v) <= Double(Float.greatestFiniteMagnitude) else {
+        throw .format("model file: parameter '\(name)' is not a finite float")
+      }
+      return Float(v)
+    }
+    let rate: LearningRate
+    switch try file.parameter("schedule") {
+    case 0: rate = .constant(try float("rate"))
+    case 1: rate = .inverse(scale: try float("rate"), offset: try float("t0"), floor: try float("floor"))
+    default: throw .format("model file: parameter 'schedule' must be 0 (constant) or 1 (inverse)")
+    }
+    let maxBatch = try file.counter("maxBatch")
+    // The batch scratch is maxBatch×d floats: bound it so a corrupted counter cannot ask for
+    // gigabytes (64 Mi floats is far above any batch the rank-k step profits from).
+    guard maxBatch >= 1, maxBatch <= UInt64(1 << 26) / UInt64(Swift.max(d, 1)) else {
+      throw .format("model file: counter 'maxBatch' (\(maxBatch)) is out of range for dimension \(d)")
+    }
+    let samples = try file.counter("samples")
+    guard samples <= UInt64(Int.max) else { throw .format("model file: counter 'samples' out of range") }
+    let state = State(
+      samplesSeen: Int(samples), inputPower: try float("inputPower"),
+      weights: try file.array("W", count: k * d), lateral: try file.array("M", count: k * k),
+      outputPower: try file.array("outputPower", count: k), mean: try file.array("mean", count: d))
+    self = try Self.restored(
+      dimension: d, components: k, rule: rule, learningRate: rate,
+      centering: try file.parameter("centering") != 0, seed: try file.counter("seed"),
+      maxBatch: Int(maxBatch), amnesia: try float("amnesia"),
+      lateralTimeScale: try float("lateralTimeScale"), state: state)
+  }
+
+  /// A learner with this configuration and state; the learner's own errors (a bad shape or
+  /// constant) are reported as errors of the file that carried them.
+  private static func restored(
+    dimension: Int, components: Int, rule: Rule, learningRate: LearningRate, centering: Bool,
+    seed: UInt64, maxBatch: Int, amnesia: Float, lateralTimeScale: Float, state: State
+  ) throws(HebbianError) -> OnlinePCA {
+    do throws(HebbianError) {
+      var pca = try OnlinePCA(
+        dimension: dimension, components: components, rule: rule, learningRate: learningRate,
+        centering: centering, seed: seed, maxBatch: maxBatch, amnesia: amnesia,
+        lateralTimeScale: lateralTimeScale)
+      try pca.restore(state)
+      return pca
+    } catch {
+      throw .format("model file: " + error.message)
+    }
+  }
+
+  /// The stream position a checkpoint was taken at.
+  public static func streamPosition(of file: ModelFile) throws(HebbianError) -> StreamPosition {
+    let pass = try file.counter("pass")
+    let offset = try file.counter("sampleOffset")
+    guard pass <= UInt64(Int32.max), offset <= UInt64(Int.max) else {
+      throw .format("model file: stream position out of range")
+    }
+    return StreamPosition(pass: Int(pass), sampleOffset: Int(offset))
+  }
+
+  // MARK: Divergence guard
+
+  /// Largest weight-row norm the guard accepts, in units of the rule's natural scale.
+  ///
+  /// Oja, subspace, GHA and similarity matching start from unit rows and converge to unit
+  /// rows, and their clipped steps move a row by a bounded fraction; fast similarity matching
+  /// and CCIPCA rows are running averages of y xᵀ whose norms approach eigenvalues, bounded by
+  /// the input power. A row 10⁴ times past that scale can only come from a step whose
+  /// (1 − η y²) factor has gone below −1, which then grows geometrically: 10⁴ is far beyond
+  /// any transient of a converging run, and still ~10³⁴ short of float overflow, so the state
+  /// before the step is a usable one.
+  public static let divergenceLimit: Float = 1e4
+
+  /// Throws ``HebbianError/diverged(_:)`` if any of the state is NaN or infinite, or a
+  /// weight row is longer than ``divergenceLimit`` times the rule's scale.
+  public func checkHealth() throws(HebbianError) {
+    let k = components
+    let d = dimension
+    let n = samplesSeen
+    guard inputPower.isFinite else {
+      throw .diverged("learning diverged at sample \(n): the input power overflowed (samples too large for float32?)")
+    }
+    var scale: Float = 1
+    if rule == .fastSimilarityMatching || rule == .ccipca { scale = Swift.max(1, inputPower) }
+    let limit = Self.divergenceLimit * scale
+    for i in 0..<k {
+      let r = Kernels.unsafeDot(d, w + i * d, w + i * d)
+      guard r.isFinite else {
+        throw .diverged("learning diverged at sample \(n): weight row \(i + 1) is not finite")
+      }
+      if r > limit * limit {
+        throw .diverged("learning diverged at sample \(n): weight row \(i + 1) is over 1e4 times its natural norm")
+      }
+    }
+    for i in 0..<(k * k) where !m[i].isFinite {
+      throw .diverged("learning diverged at sample \(n): the lateral weights are not finite")
+    }
+    for i in 0..<k where !power[i].isFinite {
+      throw .diverged("learning diverged at sample \(n): output power \(i + 1) is not finite")
+    }
+    for j in 0..<d where !mean[j].isFinite {
+      throw .diverged("learning diverged at sample \(n): the running mean is not finite")
+    }
+  }
+
+  /// ``unsafeUpdate(_:)`` that refuses a diverging step: the state is copied first (into
+  /// scratch allocated at init, so this does not allocate either), and if ``checkHealth()``
+  /// fails afterwards it is put back and the error thrown. Costs a copy and a norm pass of W
+  /// on top of the update.
+  public mutating func unsafeGuardedUpdate(_ x: UnsafePointer<Float>) throws(HebbianError) {
+    let saved = saveBackup()
+    unsafeUpdate(x)
+    try keepOrRollBack(saved)
+  }
+
+  /// ``unsafeUpdate(batch:count:)`` with the same guard as ``unsafeGuardedUpdate(_:)``.
+  public mutating func unsafeGuardedUpdate(batch x: UnsafePointer<Float>, count b: Int) throws(HebbianError) {
+    let saved = saveBackup()
+    unsafeUpdate(batch: x, count: b)
+    try keepOrRollBack(saved)
+  }
+
+  private func saveBackup() -> (samples: Int, inputPower: Float) {
+    let k = components
+    let d = dimension
+    backup.update(from: w, count: k * d)
+    (backup + k * d).update(from: m, count: k * k)
+    (backup + k * d + k * k).update(from: power, count: k)
+    (backup + k * d + k * k + k).update(from: mean, count: d)
+    return (samplesSeen, inputPower)
+  }
+
+  private mutating func keepOrRollBack(_ saved: (samples: Int, inputPower: Float)) throws(HebbianError) {
+    do throws(HebbianError) {
+      try checkHealth()
+    } catch {
+      let k = components
+      let d = dimension
+      w.update(from: backup, count: k * d)
+      m.update(from: backup + k * d, count: k * k)
+      power.update(from: backup + k * d + k * k, count: k)
+      mean.update(from: backup + k * d + k * k + k, count: d)
+      samplesSeen = saved.samples
+      inputPower = saved.inputPower
+      throw error
+    }
+  }
+}
