@@ -32,6 +32,7 @@ enum PCACommand {
       .value("--checkpoint-every", "N", "samples between checkpoints (default 100000)"),
       .value("--resume", "C", "continue from checkpoint C (same command line; stdin: the rest of the stream)"),
       .value("--save-model", "M", "write the final model (the checkpoint format)"),
+      .value("--max-samples", "N", "stop after N samples in all (a later --resume continues)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -48,6 +49,10 @@ enum PCACommand {
     let passes = try o.int("--passes", default: 1, min: 1)
     let batch = try o.int("--batch", default: 1, min: 1)
     if passes > 1 && input == "-" { throw .usage("--passes: stdin can be read only once") }
+    let maxSamples = try o.int("--max-samples", default: Int.max, min: 1)
+    if let dim = try o.int("--dim"), dim > SampleReader.maxDimension {
+      throw .usage("--dim: at most \(SampleReader.maxDimension) values per sample, got \(dim)")
+    }
     let rate = try learningRate(o)
     let seed = try o.int("--seed").map { UInt64(truncatingIfNeeded: $0) } ?? 0x5EED_0F_0A1A
     let quiet = o.has("--quiet")
@@ -67,10 +72,16 @@ enum PCACommand {
     if let (_, file) = resumed {
       // Stdin: the caller supplies the rest of the stream, which may be empty.
       reader.allowEmpty = input == "-"
-      d = try o.int("--dim") ?? (try? reader.prime()) ?? file.shapes.first ?? 0
+      let primed = try reader.prime()
+      d = primed > 0 ? primed : file.shapes.first ?? 0
     } else {
       d = try reader.prime()
     }
+    // W is k×d and the batch scratch b×d floats: bound them so a typo cannot ask for
+    // gigabytes (2^26 floats = 256 MiB, beyond any board's model).
+    if k > d { throw .usage("--components: at most the dimension \(d), got \(k)") }
+    if k * d > 1 << 26 { throw .usage("--components x dimension: at most \(1 << 26) weights, got \(k * d)") }
+    if batch * d > 1 << 26 { throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch * d)") }
     var pca = try makeLearner(
       dimension: d, components: k, rule: rule, rate: rate, centering: o.has("--center"), seed: seed,
       batch: batch)
@@ -128,7 +139,9 @@ enum PCACommand {
     }
     curve.record(pca, reference, referenceRows)
     var pass = position.pass
-    while pass < passes {
+    var stopped: OnlinePCA.StreamPosition? = nil
+    if pca.samplesSeen >= maxSamples { stopped = position }
+    passes: while pass < passes && stopped == nil {
       if pass > position.pass {
         skippedBefore += reader.skipped
         reader = try SampleReader(path: input, format: format, dimension: d)
@@ -186,13 +199,18 @@ enum PCACommand {
             }
           }
         }
+        if pca.samplesSeen >= maxSamples {
+          // Stopped early: the end checkpoint records where, so --resume continues here.
+          stopped = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
+          break passes
+        }
         if !got { break }
       }
       pass += 1
     }
     let skipped = skippedBefore + reader.skipped
     // The end of the input: a checkpoint here (and the saved model) resume to a no-op.
-    let end = OnlinePCA.StreamPosition(pass: passes, sampleOffset: 0)
+    let end = stopped ?? OnlinePCA.StreamPosition(pass: passes, sampleOffset: 0)
     if let c = checkpointPath { try Files.writeAtomically(c, checkpointFile(pca, end, skipped)) }
     curve.record(pca, reference, referenceRows, force: true)
     let seconds = Double(hb_sys_monotonic_ns() &- started) * 1e-9

@@ -50,6 +50,8 @@ struct SampleReader: ~Copyable {
   private var row: [Float] = []
   private var pending = false
   private static let maxLine = 1 << 20
+  /// The largest sample: a quarter of the longest line, so an f32 sample fits the buffer.
+  static let maxDimension = maxLine / 4
 
   /// `dimension: nil` (CSV only) takes it from the first line.
   init(path: String, format: Format, dimension: Int?, chunkBytes: Int = 1 << 16) throws(CLIError) {
@@ -57,6 +59,9 @@ struct SampleReader: ~Copyable {
       throw .usage("--dim is required for f32 input")
     }
     if let d = dimension, d < 1 { throw .usage("--dim: must be >= 1, got \(d)") }
+    if let d = dimension, d > Self.maxDimension {
+      throw .usage("--dim: at most \(Self.maxDimension) values per sample, got \(d)")
+    }
     let opened = try InputFile(path: path)
     file = opened
     self.path = path
@@ -175,12 +180,13 @@ struct SampleReader: ~Copyable {
   }
 
   /// Learns the dimension of a CSV read without one, by parsing its first sample (which
-  /// ``next(into:)`` then returns first). Returns the dimension.
+  /// ``next(into:)`` then returns first). Returns the dimension (0 for an empty input that
+  /// ``allowEmpty`` accepts).
   mutating func prime() throws(CLIError) -> Int {
     if dimension == 0 && !pending {
       if try nextCSVLine() {
         pending = true
-      } else {
+      } else if !allowEmpty {
         throw .data("\(displayName):\(Swift.max(lineNumber, 1)):1: empty input: no samples")
       }
     }
