@@ -197,3 +197,67 @@ struct PlasticReference {
     }
   }
 }
+
+@Suite struct PatternCompletionTests {
+  /// Trains `net` on fresh seeded episodes, then returns its mean held-out loss per bit.
+  static func trainAndEvaluate(
+    _ net: inout PlasticNetwork, _ task: PatternCompletionTask, episodes: Int, lr: Float
+  ) throws -> Float {
+    var u = [Float](repeating: 0, count: task.steps * task.bits)
+    var target = [Float](repeating: 0, count: task.bits)
+    var scratch = [Float](repeating: 0, count: task.patterns * task.bits)
+    func next(_ rng: inout SeededGenerator) throws {
+      var us = u.mutableSpan, ts = target.mutableSpan, ss = scratch.mutableSpan
+      try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
+    }
+    var rng = SeededGenerator(seed: 101)
+    for _ in 0..<episodes {
+      try next(&rng)
+      try net.train(inputs: u.span, steps: task.steps, target: target.span, learningRate: lr)
+    }
+    var held = SeededGenerator(seed: 202)
+    var total: Float = 0
+    for _ in 0..<100 {
+      try next(&held)
+      total += try net.loss(inputs: u.span, steps: task.steps, target: target.span)
+    }
+    return total / 100
+  }
+
+  @Test func episodeHasTheDocumentedLayout() throws {
+    let task = try PatternCompletionTask(
+      bits: 10, patterns: 2, cycles: 2, presentationSteps: 2, delaySteps: 1, testSteps: 2)
+    #expect(task.steps == 2 * 2 * 3 + 2)
+    var u = [Float](repeating: 7, count: task.steps * 10)
+    var target = [Float](repeating: 0, count: 10)
+    var scratch = [Float](repeating: 0, count: 20)
+    var rng = SeededGenerator(seed: 9)
+    var us = u.mutableSpan, ts = target.mutableSpan, ss = scratch.mutableSpan
+    try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
+    _ = consume us; _ = consume ts; _ = consume ss
+    // Delay rows (2, 5, 8, 11) are silent; shown bits are ±20; the cue zeroes exactly half.
+    for row in [2, 5, 8, 11] { #expect(u[(row * 10)..<(row * 10 + 10)].allSatisfy { $0 == 0 }) }
+    #expect(u[0..<10].allSatisfy { abs($0) == 20 })
+    let cue = Array(u[(12 * 10)..<(13 * 10)])
+    #expect(cue.filter { $0 == 0 }.count == 5)
+    for j in 0..<10 where cue[j] != 0 { #expect((cue[j] > 0) == (target[j] > 0)) }
+    #expect(target.allSatisfy { $0 == 1 || $0 == -1 })
+  }
+
+  /// The paper's claim at reduced size: with the same initial w, the same episodes and the same
+  /// Adam schedule, the plastic network completes the degraded cue; the non-plastic one cannot
+  /// know the zeroed bits of a pattern drawn for this episode and stays near the 0.5 per bit of
+  /// answering 0 on them.
+  @Test func plasticNetworkBeatsNonPlasticBaselineOnPatternCompletion() throws {
+    let task = try PatternCompletionTask(bits: 24, patterns: 2)
+    var plastic = try PlasticNetwork(size: 24, maxSteps: task.steps, plastic: true, seed: 1)
+    var baseline = try PlasticNetwork(size: 24, maxSteps: task.steps, plastic: false, seed: 1)
+    let p = try Self.trainAndEvaluate(&plastic, task, episodes: 1000, lr: 0.003)
+    let b = try Self.trainAndEvaluate(&baseline, task, episodes: 1000, lr: 0.003)
+    // Measured 0.12 (plastic) vs 0.51 (baseline); the bounds leave about a factor 2 of margin
+    // either way for other platforms' float rounding while still demanding a 2.5x gap.
+    #expect(p < 0.25)
+    #expect(b > 0.4)
+    #expect(p * 2.5 < b)
+  }
+}

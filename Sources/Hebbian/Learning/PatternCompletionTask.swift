@@ -13,16 +13,21 @@ public struct PatternCompletionTask: Sendable {
   public var delaySteps: Int
   public var testSteps: Int
   public var degradedFraction: Double
+  /// Input amplitude: the paper drives units with ±20 so that tanh saturates and a shown bit
+  /// clamps its unit to ±1 whatever the recurrent current.
+  public var inputScale: Float
 
   public init(
     bits: Int, patterns: Int = 2, cycles: Int = 2, presentationSteps: Int = 3,
-    delaySteps: Int = 2, testSteps: Int = 3, degradedFraction: Double = 0.5
+    delaySteps: Int = 2, testSteps: Int = 3, degradedFraction: Double = 0.5,
+    inputScale: Float = 20
   ) throws(HebbianError) {
     if bits < 2 || patterns < 1 || cycles < 1 || presentationSteps < 1 || delaySteps < 0
       || testSteps < 1 || !(degradedFraction >= 0 && degradedFraction < 1)
+      || !(inputScale > 0 && inputScale.isFinite)
     {
       throw .invalidParameter(
-        "pattern completion: need bits >= 2, patterns, cycles, presentation and test steps >= 1, delay >= 0, degraded fraction in [0, 1)"
+        "pattern completion: need bits >= 2, patterns, cycles, presentation and test steps >= 1, delay >= 0, degraded fraction in [0, 1), input scale > 0"
       )
     }
     self.bits = bits
@@ -32,6 +37,7 @@ public struct PatternCompletionTask: Sendable {
     self.delaySteps = delaySteps
     self.testSteps = testSteps
     self.degradedFraction = degradedFraction
+    self.inputScale = inputScale
   }
 
   /// Steps in one episode.
@@ -51,7 +57,7 @@ public struct PatternCompletionTask: Sendable {
     if scratch.count < patterns * n {
       throw .dimensionMismatch(what: "scratch", expected: patterns * n, got: scratch.count)
     }
-    for i in 0..<(patterns * n) { scratch[i] = rng.sign() }
+    for i in 0..<(patterns * n) { scratch[i] = rng.sign() * inputScale }
     for i in 0..<(steps * n) { inputs[i] = 0 }
     var row = 0
     for _ in 0..<cycles {
@@ -77,10 +83,10 @@ public struct PatternCompletionTask: Sendable {
       }
     }
     let chosen = Int(rng.next() % UInt64(patterns))
-    for j in 0..<n { target[j] = scratch[chosen * n + j] }
+    for j in 0..<n { target[j] = scratch[chosen * n + j] > 0 ? 1 : -1 }
     let testStart = row
     for t in 0..<testSteps {
-      for j in 0..<n { inputs[(testStart + t) * n + j] = target[j] }
+      for j in 0..<n { inputs[(testStart + t) * n + j] = scratch[chosen * n + j] }
     }
     // Zero the same random subset of bits in every test step.
     let zeroed = Int(degradedFraction * Double(n))

@@ -184,6 +184,23 @@ public struct PlasticNetwork: ~Copyable {
     lastSteps = steps
   }
 
+  /// Loss of one episode without the backward pass.
+  public mutating func loss(inputs: Span<Float>, steps: Int, target: Span<Float>)
+    throws(HebbianError) -> Float
+  {
+    try check(inputs, steps)
+    if target.count < size {
+      throw .dimensionMismatch(what: "target", expected: size, got: target.count)
+    }
+    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
+    let last = xs + steps * size
+    var l: Float = 0
+    target.withUnsafeBufferPointer { tp in
+      for j in 0..<size { l += (last[j] - tp[j]) * (last[j] - tp[j]) }
+    }
+    return l / Float(size)
+  }
+
   /// Loss L = (1/N) Σ_j (x_j(T) − target_j)² of one episode, and its gradient with respect to
   /// w, α and η by backpropagation through time (stored for ``adamStep(learningRate:clipNorm:)``).
   @discardableResult
