@@ -31,3 +31,15 @@ import Testing
     #expect(HebbianMain.run(["hebbian", "train-plastic", "--degrade", "1.5"]) == 2)
   }
 }
+
+@Suite struct CompetingCommandTests {
+  @Test func runsAtSmallSizeAndRejectsBadOptions() {
+    #expect(
+      HebbianMain.run([
+        "hebbian", "competing", "--train", "100", "--test", "50", "--epochs", "2", "--batch", "20",
+        "--readout-epochs", "2",
+      ]) == 0)
+    #expect(HebbianMain.run(["hebbian", "competing", "--rank", "1"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "competing", "--hidden", "4", "--rank", "9"]) == 2)
+  }
+}
