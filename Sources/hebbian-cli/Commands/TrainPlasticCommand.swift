@@ -105,8 +105,9 @@ enum TrainPlasticCommand {
           clipNorm: clip)
         if e % every == 0 || e == episodes {
           let n = e % every == 0 ? every : e % every
+          let etaText = net.isPlastic ? "  eta \(Fmt.fixed(net.eta, 4))" : ""
           Console.errLine(
-            "\(label) episode \(e)/\(episodes)  loss \(Fmt.fixed(sum / Float(n), 4))  eta \(Fmt.fixed(net.eta, 4))")
+            "\(label) episode \(e)/\(episodes)  loss \(Fmt.fixed(sum / Float(n), 4))" + etaText)
           sum = 0
         }
       }
