@@ -95,9 +95,19 @@ public struct PlasticNetwork: ~Copyable {
   }
 
   deinit {
-    for p in [w, alpha, gw, galpha, mw, vw, malpha, valpha, xs, hs, gH, gy, gx] {
-      p.deallocate()
-    }
+    w.deallocate()
+    alpha.deallocate()
+    gw.deallocate()
+    galpha.deallocate()
+    mw.deallocate()
+    vw.deallocate()
+    malpha.deallocate()
+    valpha.deallocate()
+    xs.deallocate()
+    hs.deallocate()
+    gH.deallocate()
+    gy.deallocate()
+    gx.deallocate()
   }
 
   /// Sets the parameters (row-major N×N `w` and `α`). For a baseline network `α` must be 0.
