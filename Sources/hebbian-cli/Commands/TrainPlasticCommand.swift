@@ -23,6 +23,7 @@ enum TrainPlasticCommand {
       .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)"),
       .value("--seed", "S", "seed (default 1)"),
       .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)"),
+      .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training"),
       .flag("--no-baseline", "skip the non-plastic baseline"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -31,7 +32,7 @@ enum TrainPlasticCommand {
   static func run(_ o: ParsedOptions) throws(CLIError) {
     let bits = try o.int("--bits", default: 50, min: 2)
     let ruleName = try o.choice("--rule", ["decay", "oja"], default: "decay")
-    let episodes = try o.int("--episodes", default: 10000, min: 1)
+    let episodes = try o.int("--episodes", default: 10000, min: 0)
     let lr = Float(try o.double("--lr", default: 0.001))
     let clip = Float(try o.double("--clip", default: 10))
     let every = try o.int("--report-every", default: 1000, min: 1)
@@ -50,10 +51,23 @@ enum TrainPlasticCommand {
         delaySteps: delay, testSteps: testSteps, degradedFraction: degrade)
     } catch { throw .usage(error.message) }
     let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
+    let start = hb_sys_monotonic_ns()
+    if let path = o.string("--load") {
+      var loaded = try PlasticModelFile.decode(Files.readAll(path), path: path, maxSteps: task.steps)
+      if loaded.size != bits {
+        throw .usage("\(path): model has N = \(loaded.size), task has --bits \(bits)")
+      }
+      Console.outLine(
+        "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)")
+      let r = try train(&loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed)
+      Console.outLine(
+        "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))")
+      return
+    }
+    if episodes < 1 { throw .usage("--episodes: must be >= 1 when training") }
     Console.outLine(
       "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode, rule \(ruleName), \(episodes) episodes"
     )
-    let start = hb_sys_monotonic_ns()
     var plastic = try make(task, rule, plastic: true, seed: seed)
     let plasticLoss = try train(&plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed)
     Console.outLine(
@@ -92,7 +106,7 @@ enum TrainPlasticCommand {
     var rng = SeededGenerator(seed: seed &+ 1000)
     var sum: Float = 0
     do throws(HebbianError) {
-      for e in 1...episodes {
+      for e in stride(from: 1, through: episodes, by: 1) {
         var us = inputs.mutableSpan
         var ts = target.mutableSpan
         var ss = scratch.mutableSpan
@@ -159,14 +173,16 @@ enum PlasticModelFile {
   }
 
   /// Decodes a file written by ``encode(_:)``; every malformed input is a clear error.
-  static func decode(_ bytes: [UInt8], path: String) throws(CLIError) -> PlasticNetwork {
+  static func decode(_ bytes: [UInt8], path: String, maxSteps: Int = 1) throws(CLIError)
+    -> PlasticNetwork
+  {
     func u32(_ at: Int) -> UInt32 {
       var v: UInt32 = 0
       for k in 0..<4 { v |= UInt32(bytes[at + k]) << (8 * k) }
       return v
     }
     guard bytes.count >= 20, Array(bytes[0..<4]) == magic else {
-      throw .data("\(path): not a plastic-network model (bad magic)")
+      throw .data("\(path): not a plastic-network model (bad magic or shorter than its header)")
     }
     guard u32(4) == 1 else { throw .data("\(path): unsupported version \(u32(4))") }
     let n = Int(u32(8))
@@ -184,7 +200,7 @@ enum PlasticModelFile {
       a[i] = Float(bitPattern: u32(20 + 4 * (n * n + i)))
     }
     do throws(HebbianError) {
-      var net = try PlasticNetwork(size: n, maxSteps: 1, rule: rule, seed: 0)
+      var net = try PlasticNetwork(size: n, maxSteps: maxSteps, rule: rule, seed: 0)
       try net.setParameters(w: w, alpha: a, eta: eta)
       return net
     } catch { throw .data("\(path): \(error.message)") }
