@@ -37,7 +37,9 @@ import Testing
           let eta: Float = 0.3
           // Float sums of k terms err by at most about k·2⁻²⁴ of Σ|terms|; 4·k·6e-8 adds room
           // for the FMA-vs-separate rounding difference between variants.
-          func bound(_ terms: Int, _ mag: Double) -> Double { 4 * Double(terms + 2) * 6e-8 * mag + 1e-7 }
+          func bound(_ terms: Int, _ mag: Double) -> Double {
+            4 * Double(terms + 2) * 6e-8 * mag + 1e-7
+          }
 
           // Current.
           var a = [Float](repeating: 0, count: n + 1)
@@ -52,7 +54,9 @@ import Testing
           for j in 0..<n {
             var s = Double(y[j + 1]), mag = abs(s)
             for i in 0..<m {
-              let t = (Double(w[1 + i * ld + j]) + Double(al[1 + i * ld + j]) * Double(h[1 + i * ld + j])) * Double(x[1 + i])
+              let t =
+                (Double(w[1 + i * ld + j]) + Double(al[1 + i * ld + j]) * Double(h[1 + i * ld + j]))
+                * Double(x[1 + i])
               s += t
               mag += abs(t) + abs(Double(w[1 + i * ld + j]))
             }
@@ -70,7 +74,8 @@ import Testing
             for j in 0..<n {
               let k = 1 + i * ld + j
               let hv = Double(h[k]), xi = Double(x[1 + i]), yj = Double(y[1 + j]), e = Double(eta)
-              let want = rule == HB_TRACE_OJA ? hv + e * yj * (xi - hv * yj) : (1 - e) * hv + e * xi * yj
+              let want =
+                rule == HB_TRACE_OJA ? hv + e * yj * (xi - hv * yj) : (1 - e) * hv + e * xi * yj
               #expect(abs(Double(ht[k]) - want) <= bound(4, 2))
             }
             for j in n..<ld where 1 + i * ld + j < ht.count {
@@ -123,7 +128,8 @@ import Testing
               let newG = oja ? G * (1 - e * yj * yj) + av * g : (1 - e) * G + av * g
               #expect(abs(Double(gH[k]) - newG) <= bound(3 * m, Double(m) * 2 + 2))
             }
-            #expect(abs(Double(gx[1 + i]) - acc) <= bound(3 * m * n, Double(n) * (Double(m) * 2 + 3)))
+            #expect(
+              abs(Double(gx[1 + i]) - acc) <= bound(3 * m * n, Double(n) * (Double(m) * 2 + 3)))
           }
           #expect(abs(Double(geta) - wantEta) <= bound(m * n, Double(m * n) * 2))
         }

@@ -20,7 +20,9 @@ import Testing
     #expect(net.size == 8)
     #expect(net.rule == .decay)
     #expect(net.eta >= 0 && net.eta <= 1)
-    #expect(throws: CLIError.self) { try PlasticModelFile.decode(Array(bytes.dropLast(4)), path: path) }
+    #expect(throws: CLIError.self) {
+      try PlasticModelFile.decode(Array(bytes.dropLast(4)), path: path)
+    }
     var bad = bytes
     bad[0] = 0
     #expect(throws: CLIError.self) { try PlasticModelFile.decode(bad, path: path) }
@@ -30,7 +32,10 @@ import Testing
     let path = "/tmp/hebbian-plastic-load-\(getpid()).hbpl"
     defer { unlink(path) }
     let args = ["--bits", "12", "--patterns", "1", "--eval-episodes", "20"]
-    #expect(HebbianMain.run(["hebbian", "train-plastic", "--episodes", "50", "--no-baseline", "--save", path] + args) == 0)
+    #expect(
+      HebbianMain.run(
+        ["hebbian", "train-plastic", "--episodes", "50", "--no-baseline", "--save", path] + args)
+        == 0)
     var saved = try PlasticModelFile.decode(Files.readAll(path), path: path, maxSteps: 40)
     // Same parameters, same seeded held-out episodes: the loaded model's loss is bit-identical.
     let task = try PatternCompletionTask(bits: 12, patterns: 1)
@@ -43,7 +48,8 @@ import Testing
       try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
     }
     let a = try saved.loss(inputs: u.span, steps: task.steps, target: t.span)
-    var again = try PlasticModelFile.decode(PlasticModelFile.encode(saved), path: path, maxSteps: 40)
+    var again = try PlasticModelFile.decode(
+      PlasticModelFile.encode(saved), path: path, maxSteps: 40)
     #expect(try again.loss(inputs: u.span, steps: task.steps, target: t.span) == a)
     #expect(HebbianMain.run(["hebbian", "train-plastic", "--load", path] + args) == 0)
     // A model for another N is refused with a usage error, not evaluated.

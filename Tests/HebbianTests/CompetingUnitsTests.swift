@@ -16,12 +16,15 @@ import Testing
     return out
   }
 
-  static func accuracy(_ x: [Float], _ y: [Int], _ tx: [Float], _ ty: [Int], _ f: Int) throws -> Double {
+  static func accuracy(_ x: [Float], _ y: [Int], _ tx: [Float], _ ty: [Int], _ f: Int) throws
+    -> Double
+  {
     var readout = try SoftmaxReadout(features: f, classes: 2)
     var order = [Int](repeating: 0, count: y.count)
     var rng = SeededGenerator(seed: 4)
     var os = order.mutableSpan
-    try readout.fit(data: x.span, labels: y.span, count: y.count, epochs: 10, rate: 0.01, order: &os, rng: &rng)
+    try readout.fit(
+      data: x.span, labels: y.span, count: y.count, epochs: 10, rate: 0.01, order: &os, rng: &rng)
     _ = consume os
     return try readout.accuracy(data: tx.span, labels: ty.span, count: ty.count)
   }
@@ -88,9 +91,13 @@ import Testing
   }
 
   @Test func rejectsBadShapes() throws {
-    #expect(throws: HebbianError.self) { try CompetingUnits(inputs: 4, hidden: 3, rank: 4, seed: 1) }
+    #expect(throws: HebbianError.self) {
+      try CompetingUnits(inputs: 4, hidden: 3, rank: 4, seed: 1)
+    }
     var units = try CompetingUnits(inputs: 4, hidden: 3, batchSize: 2, seed: 1)
     let v = [Float](repeating: 1, count: 12)
-    #expect(throws: HebbianError.self) { try units.update(batch: v.span, count: 3, learningRate: 0.1) }
+    #expect(throws: HebbianError.self) {
+      try units.update(batch: v.span, count: 3, learningRate: 0.1)
+    }
   }
 }

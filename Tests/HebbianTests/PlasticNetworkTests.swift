@@ -25,7 +25,8 @@ struct PlasticReference {
       for i in 0..<n {
         for j in 0..<n {
           let k = i * n + j
-          h[k] = oja ? h[k] + eta * y[j] * (x[i] - h[k] * y[j]) : (1 - eta) * h[k] + eta * x[i] * y[j]
+          h[k] =
+            oja ? h[k] + eta * y[j] * (x[i] - h[k] * y[j]) : (1 - eta) * h[k] + eta * x[i] * y[j]
         }
       }
       x = y
@@ -51,7 +52,8 @@ struct PlasticReference {
       for i in 0..<n {
         for j in 0..<n {
           let k = i * n + j
-          hn[k] = oja ? h[k] + eta * y[j] * (x[i] - h[k] * y[j]) : (1 - eta) * h[k] + eta * x[i] * y[j]
+          hn[k] =
+            oja ? h[k] + eta * y[j] * (x[i] - h[k] * y[j]) : (1 - eta) * h[k] + eta * x[i] * y[j]
         }
       }
       xs.append(y)
@@ -102,7 +104,9 @@ struct PlasticReference {
 }
 
 @Suite struct PlasticNetworkTests {
-  static func randomProblem(n: Int, steps: Int, seed: UInt64) -> ([Double], [Double], [Double], [Double]) {
+  static func randomProblem(n: Int, steps: Int, seed: UInt64) -> (
+    [Double], [Double], [Double], [Double]
+  ) {
     var rng = SeededGenerator(seed: seed)
     let w = (0..<(n * n)).map { _ in 0.5 * rng.gaussian() }
     let a = (0..<(n * n)).map { _ in 0.5 * rng.gaussian() }
@@ -129,12 +133,14 @@ struct PlasticReference {
       var p = ref, m = ref
       p.w[k] += hStep
       m.w[k] -= hStep
-      worst = max(worst, rel(gw[k], (p.loss(u, steps, target) - m.loss(u, steps, target)) / (2 * hStep)))
+      worst = max(
+        worst, rel(gw[k], (p.loss(u, steps, target) - m.loss(u, steps, target)) / (2 * hStep)))
       p = ref
       m = ref
       p.alpha[k] += hStep
       m.alpha[k] -= hStep
-      worst = max(worst, rel(ga[k], (p.loss(u, steps, target) - m.loss(u, steps, target)) / (2 * hStep)))
+      worst = max(
+        worst, rel(ga[k], (p.loss(u, steps, target) - m.loss(u, steps, target)) / (2 * hStep)))
     }
     var p = ref, m = ref
     p.eta += hStep
@@ -172,7 +178,8 @@ struct PlasticReference {
 
   @Test func baselineKeepsAlphaAtZeroAndEtaFixed() throws {
     var net = try PlasticNetwork(size: 6, maxSteps: 8, plastic: false, seed: 3)
-    let task = try PatternCompletionTask(bits: 6, patterns: 1, cycles: 1, presentationSteps: 2, delaySteps: 1, testSteps: 2)
+    let task = try PatternCompletionTask(
+      bits: 6, patterns: 1, cycles: 1, presentationSteps: 2, delaySteps: 1, testSteps: 2)
     var u = [Float](repeating: 0, count: task.steps * 6)
     var target = [Float](repeating: 0, count: 6)
     var scratch = [Float](repeating: 0, count: 6)

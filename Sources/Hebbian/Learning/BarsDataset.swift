@@ -124,7 +124,8 @@ public struct SoftmaxReadout: ~Copyable {
       throw .dimensionMismatch(what: "readout data", expected: count * f, got: data.count)
     }
     if labels.count < count || order.count < count {
-      throw .dimensionMismatch(what: "labels/order", expected: count, got: Swift.min(labels.count, order.count))
+      throw .dimensionMismatch(
+        what: "labels/order", expected: count, got: Swift.min(labels.count, order.count))
     }
     for i in 0..<count where labels[i] < 0 || labels[i] >= classes {
       throw .invalidParameter("readout: label \(labels[i]) at row \(i) outside 0…\(classes - 1)")
@@ -175,7 +176,9 @@ public struct SoftmaxReadout: ~Copyable {
 
   /// The most likely class of one feature vector.
   public func predict(_ x: Span<Float>) throws(HebbianError) -> Int {
-    if x.count < features { throw .dimensionMismatch(what: "readout input", expected: features, got: x.count) }
+    if x.count < features {
+      throw .dimensionMismatch(what: "readout input", expected: features, got: x.count)
+    }
     x.withUnsafeBufferPointer { standardise($0.baseAddress!) }
     scores()
     var best = 0
@@ -184,7 +187,9 @@ public struct SoftmaxReadout: ~Copyable {
   }
 
   /// Fraction of rows of `data` classified as `labels`.
-  public func accuracy(data: Span<Float>, labels: Span<Int>, count: Int) throws(HebbianError) -> Double {
+  public func accuracy(data: Span<Float>, labels: Span<Int>, count: Int) throws(HebbianError)
+    -> Double
+  {
     let f = features
     if data.count < count * f {
       throw .dimensionMismatch(what: "readout data", expected: count * f, got: data.count)

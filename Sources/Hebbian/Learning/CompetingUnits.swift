@@ -174,9 +174,12 @@ public struct CompetingUnits: ~Copyable {
     if data.count < count * d {
       throw .dimensionMismatch(what: "data values", expected: count * d, got: data.count)
     }
-    if order.count < count { throw .dimensionMismatch(what: "order", expected: count, got: order.count) }
+    if order.count < count {
+      throw .dimensionMismatch(what: "order", expected: count, got: order.count)
+    }
     if batchScratch.count < batchSize * d {
-      throw .dimensionMismatch(what: "batch scratch", expected: batchSize * d, got: batchScratch.count)
+      throw .dimensionMismatch(
+        what: "batch scratch", expected: batchSize * d, got: batchScratch.count)
     }
     for i in 0..<count { order[i] = i }
     for epoch in 0..<epochs {
@@ -209,7 +212,9 @@ public struct CompetingUnits: ~Copyable {
     throws(HebbianError)
   {
     if v.count < inputs { throw .dimensionMismatch(what: "input", expected: inputs, got: v.count) }
-    if h.count < hidden { throw .dimensionMismatch(what: "features", expected: hidden, got: h.count) }
+    if h.count < hidden {
+      throw .dimensionMismatch(what: "features", expected: hidden, got: h.count)
+    }
     v.withUnsafeBufferPointer { vp in
       h.withUnsafeMutableBufferPointer { hp in
         hb_gemv_f32(hidden, inputs, 1, w, inputs, vp.baseAddress, 0, hp.baseAddress)

@@ -115,7 +115,9 @@ public struct PlasticNetwork: ~Copyable {
     throws(HebbianError)
   {
     let nn = size * size
-    if newW.count != nn { throw .dimensionMismatch(what: "w entries", expected: nn, got: newW.count) }
+    if newW.count != nn {
+      throw .dimensionMismatch(what: "w entries", expected: nn, got: newW.count)
+    }
     if newAlpha.count != nn {
       throw .dimensionMismatch(what: "alpha entries", expected: nn, got: newAlpha.count)
     }

@@ -7,7 +7,8 @@ import Hebbian
 enum CompetingCommand {
   static let command = Command(
     name: "competing",
-    summary: "Learn competing-hidden-unit features on generated bars images; readout accuracy vs raw pixels.",
+    summary:
+      "Learn competing-hidden-unit features on generated bars images; readout accuracy vs raw pixels.",
     options: [
       .value("--hidden", "K", "hidden units (default 32)"),
       .value("--p", "P", "p of the p-norm (default 3)"),
@@ -46,7 +47,8 @@ enum CompetingCommand {
       let test = try BarsDataset(count: nTest, noise: noise, seed: seed &+ 1)
       let d = train.dimension
       Console.outLine(
-        "bars 8x8: \(nTrain) train / \(nTest) held-out images, label = (row + column) mod 2, noise \(Fmt.fixed(noise, 2))")
+        "bars 8x8: \(nTrain) train / \(nTest) held-out images, label = (row + column) mod 2, noise \(Fmt.fixed(noise, 2))"
+      )
       var units = try CompetingUnits(
         inputs: d, hidden: hidden, p: Float(p), rank: rank, delta: Float(delta), batchSize: batch,
         seed: seed)
@@ -70,13 +72,18 @@ enum CompetingCommand {
       // last epoch's presentations; the others won only early on and were frozen out, so their rows keep their start.
       let (active, worst) = units.convergenceSummary(presentations: nTrain)
       Console.outLine(
-        "hidden units: \(hidden), p = \(Fmt.fixed(p, 1)), k = \(rank), delta = \(Fmt.fixed(delta, 2)); \(active) carry the data, their max |p-norm - 1| = \(Fmt.sci(worst, 2))")
+        "hidden units: \(hidden), p = \(Fmt.fixed(p, 1)), k = \(rank), delta = \(Fmt.fixed(delta, 2)); \(active) carry the data, their max |p-norm - 1| = \(Fmt.sci(worst, 2))"
+      )
 
       let trainH = try hiddenFeatures(units, train, power)
       let testH = try hiddenFeatures(units, test, power)
-      let raw = try readoutAccuracy(train.images, train.labels, test.images, test.labels, d, readoutEpochs, seed)
-      let learned = try readoutAccuracy(trainH, train.labels, testH, test.labels, hidden, readoutEpochs, seed)
-      Console.outLine("linear readout, held-out accuracy: raw pixels \(Fmt.fixed(100 * raw, 1))%  competing-unit features \(Fmt.fixed(100 * learned, 1))%")
+      let raw = try readoutAccuracy(
+        train.images, train.labels, test.images, test.labels, d, readoutEpochs, seed)
+      let learned = try readoutAccuracy(
+        trainH, train.labels, testH, test.labels, hidden, readoutEpochs, seed)
+      Console.outLine(
+        "linear readout, held-out accuracy: raw pixels \(Fmt.fixed(100 * raw, 1))%  competing-unit features \(Fmt.fixed(100 * learned, 1))%"
+      )
       Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
     } catch { throw .usage(error.message) }
   }
@@ -90,7 +97,8 @@ enum CompetingCommand {
     var h = [Float](repeating: 0, count: k)
     for s in 0..<set.count {
       var hs = h.mutableSpan
-      try units.features(set.images.span.extracting((s * d)..<((s + 1) * d)), power: power, into: &hs)
+      try units.features(
+        set.images.span.extracting((s * d)..<((s + 1) * d)), power: power, into: &hs)
       _ = consume hs
       for m in 0..<k { out[s * k + m] = h[m] }
     }

@@ -6,7 +6,8 @@ import Hebbian
 enum TrainPlasticCommand {
   static let command = Command(
     name: "train-plastic",
-    summary: "Train a differentiable-plasticity network on binary pattern completion vs a non-plastic baseline.",
+    summary:
+      "Train a differentiable-plasticity network on binary pattern completion vs a non-plastic baseline.",
     options: [
       .value("--bits", "N", "pattern size = number of units (default 50)"),
       .value("--patterns", "P", "patterns per episode (default 3)"),
@@ -53,15 +54,18 @@ enum TrainPlasticCommand {
     let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
     let start = hb_sys_monotonic_ns()
     if let path = o.string("--load") {
-      var loaded = try PlasticModelFile.decode(Files.readAll(path), path: path, maxSteps: task.steps)
+      var loaded = try PlasticModelFile.decode(
+        Files.readAll(path), path: path, maxSteps: task.steps)
       if loaded.size != bits {
         throw .usage("\(path): model has N = \(loaded.size), task has --bits \(bits)")
       }
       Console.outLine(
-        "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)")
+        "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)"
+      )
       let r = try train(&loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed)
       Console.outLine(
-        "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))")
+        "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))"
+      )
       return
     }
     if episodes < 1 { throw .usage("--episodes: must be >= 1 when training") }
@@ -69,14 +73,18 @@ enum TrainPlasticCommand {
       "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode, rule \(ruleName), \(episodes) episodes"
     )
     var plastic = try make(task, rule, plastic: true, seed: seed)
-    let plasticLoss = try train(&plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed)
+    let plasticLoss = try train(
+      &plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed)
     Console.outLine(
-      "plastic   held-out loss per bit \(Fmt.fixed(plasticLoss.loss, 4))  bit errors \(Fmt.fixed(100 * plasticLoss.bitErrors, 2))%  eta \(Fmt.fixed(plastic.eta, 4))")
+      "plastic   held-out loss per bit \(Fmt.fixed(plasticLoss.loss, 4))  bit errors \(Fmt.fixed(100 * plasticLoss.bitErrors, 2))%  eta \(Fmt.fixed(plastic.eta, 4))"
+    )
     if !o.has("--no-baseline") {
       var base = try make(task, rule, plastic: false, seed: seed)
-      let baseLoss = try train(&base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed)
+      let baseLoss = try train(
+        &base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed)
       Console.outLine(
-        "baseline  held-out loss per bit \(Fmt.fixed(baseLoss.loss, 4))  bit errors \(Fmt.fixed(100 * baseLoss.bitErrors, 2))%  (non-plastic, same training)")
+        "baseline  held-out loss per bit \(Fmt.fixed(baseLoss.loss, 4))  bit errors \(Fmt.fixed(100 * baseLoss.bitErrors, 2))%  (non-plastic, same training)"
+      )
     }
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
     if let path = o.string("--save") {
@@ -85,7 +93,9 @@ enum TrainPlasticCommand {
     }
   }
 
-  static func make(_ task: PatternCompletionTask, _ rule: PlasticNetwork.TraceRule, plastic: Bool, seed: UInt64)
+  static func make(
+    _ task: PatternCompletionTask, _ rule: PlasticNetwork.TraceRule, plastic: Bool, seed: UInt64
+  )
     throws(CLIError) -> PlasticNetwork
   {
     do throws(HebbianError) {
