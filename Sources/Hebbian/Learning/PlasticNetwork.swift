@@ -33,8 +33,8 @@ public struct PlasticNetwork: ~Copyable {
   /// The plasticity rate η (one per network, as in the paper).
   public private(set) var eta: Float
 
-  @usableFromInline let w: UnsafeMutablePointer<Float>
-  @usableFromInline let alpha: UnsafeMutablePointer<Float>
+  let w: UnsafeMutablePointer<Float>
+  let alpha: UnsafeMutablePointer<Float>
   let gw: UnsafeMutablePointer<Float>
   let galpha: UnsafeMutablePointer<Float>
   var geta: Float = 0
