@@ -255,13 +255,18 @@ struct PlasticReference {
   /// Adam schedule, the plastic network completes the degraded cue; the non-plastic one cannot
   /// know the zeroed bits of a pattern drawn for this episode and stays near the 0.5 per bit of
   /// answering 0 on them.
-  @Test func plasticNetworkBeatsNonPlasticBaselineOnPatternCompletion() throws {
+  @Test(arguments: [PlasticNetwork.TraceRule.decay, .oja])
+  func plasticNetworkBeatsNonPlasticBaselineOnPatternCompletion(rule: PlasticNetwork.TraceRule)
+    throws
+  {
     let task = try PatternCompletionTask(bits: 24, patterns: 2)
-    var plastic = try PlasticNetwork(size: 24, maxSteps: task.steps, plastic: true, seed: 1)
-    var baseline = try PlasticNetwork(size: 24, maxSteps: task.steps, plastic: false, seed: 1)
+    var plastic = try PlasticNetwork(
+      size: 24, maxSteps: task.steps, rule: rule, plastic: true, seed: 1)
+    var baseline = try PlasticNetwork(
+      size: 24, maxSteps: task.steps, rule: rule, plastic: false, seed: 1)
     let p = try Self.trainAndEvaluate(&plastic, task, episodes: 1000, lr: 0.003)
     let b = try Self.trainAndEvaluate(&baseline, task, episodes: 1000, lr: 0.003)
-    // Measured 0.12 (plastic) vs 0.51 (baseline); the bounds leave about a factor 2 of margin
+    // Measured 0.12 (decay) and 0.10 (Oja) for the plastic network vs 0.51 (baseline); the bounds leave about a factor 2 of margin
     // either way for other platforms' float rounding while still demanding a 2.5x gap.
     #expect(p < 0.25)
     #expect(b > 0.4)
