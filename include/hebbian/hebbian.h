@@ -12,5 +12,6 @@
 #include "hb_blas.h"
 #include "hb_rules.h"
 #include "hb_calibrate.h"
+#include "hb_plastic.h"
 
 #endif

@@ -14,5 +14,7 @@ struct Command: Sendable {
     BenchCommand.command,
     PCACommand.command,
     DemoCommand.command,
+    TrainPlasticCommand.command,
+    CompetingCommand.command,
   ]
 }
