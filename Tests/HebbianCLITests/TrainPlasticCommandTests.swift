@@ -14,8 +14,9 @@ import Testing
     ])
     #expect(status == 0)
     let bytes = try Files.readAll(path)
-    // Exact: 20-byte header + w and alpha, 8·8 floats each.
-    #expect(bytes.count == 20 + 2 * 64 * 4)
+    // The common model format: w and alpha, 8·8 floats each, after a header.
+    #expect(bytes.count > 2 * 64 * 4)
+    #expect(Array(bytes[0..<8]) == ModelFile.magic)
     let net = try PlasticModelFile.decode(bytes, path: path)
     #expect(net.size == 8)
     #expect(net.rule == .decay)
@@ -26,6 +27,11 @@ import Testing
     var bad = bytes
     bad[0] = 0
     #expect(throws: CLIError.self) { try PlasticModelFile.decode(bad, path: path) }
+    var flipped = bytes
+    flipped[bytes.count / 2] ^= 0x10
+    #expect(throws: CLIError.self) { try PlasticModelFile.decode(flipped, path: path) }
+    let other = ModelFile(kind: "pca.gha", shapes: [8]).encoded()
+    #expect(throws: CLIError.self) { try PlasticModelFile.decode(other, path: path) }
   }
 
   @Test func loadedModelEvaluatesLikeTheTrainedOne() throws {

@@ -162,54 +162,39 @@ enum TrainPlasticCommand {
   }
 }
 
-/// The `train-plastic --save` file: a small self-describing little-endian layout, until the
-/// project's common checkpoint format covers this model.
-///   "HBPL" (4 bytes), version u32 = 1, N u32, rule u32 (0 decay, 1 Oja), eta f32,
-///   w (N·N f32, row-major pre × post), alpha (N·N f32).
+/// The `train-plastic --save` file: the project's one model format (``ModelFile``: magic,
+/// version, kind, shapes, parameters, arrays, CRC-32), kind "plastic.recurrent", shape [N],
+/// parameters rule (0 decay, 1 Oja) and eta, arrays "w" and "alpha" (N·N, row-major pre × post).
 enum PlasticModelFile {
-  static let magic: [UInt8] = [0x48, 0x42, 0x50, 0x4C]  // "HBPL"
+  static let kind = "plastic.recurrent"
 
   static func encode(_ net: borrowing PlasticNetwork) -> [UInt8] {
-    var out = magic
-    func u32(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-    func f32(_ v: Float) { u32(v.bitPattern) }
-    u32(1)
-    u32(UInt32(net.size))
-    u32(UInt32(net.rule.rawValue))
-    f32(net.eta)
-    for v in net.weights { f32(v) }
-    for v in net.plasticityCoefficients { f32(v) }
-    return out
+    ModelFile(
+      kind: kind, shapes: [net.size],
+      parameters: [.init("rule", Double(net.rule.rawValue)), .init("eta", Double(net.eta))],
+      arrays: [.init("w", net.weights), .init("alpha", net.plasticityCoefficients)]
+    ).encoded()
   }
 
   /// Decodes a file written by ``encode(_:)``; every malformed input is a clear error.
   static func decode(_ bytes: [UInt8], path: String, maxSteps: Int = 1) throws(CLIError)
     -> PlasticNetwork
   {
-    func u32(_ at: Int) -> UInt32 {
-      var v: UInt32 = 0
-      for k in 0..<4 { v |= UInt32(bytes[at + k]) << (8 * k) }
-      return v
-    }
-    guard bytes.count >= 20, Array(bytes[0..<4]) == magic else {
-      throw .data("\(path): not a plastic-network model (bad magic or shorter than its header)")
-    }
-    guard u32(4) == 1 else { throw .data("\(path): unsupported version \(u32(4))") }
-    let n = Int(u32(8))
-    guard n >= 1, n <= 4096, bytes.count == 20 + 8 * n * n else {
-      throw .data("\(path): size \(bytes.count) bytes does not match N = \(n)")
-    }
-    guard let rule = PlasticNetwork.TraceRule(rawValue: Int32(u32(12))) else {
-      throw .data("\(path): unknown trace rule \(u32(12))")
-    }
-    let eta = Float(bitPattern: u32(16))
-    var w = [Float](repeating: 0, count: n * n)
-    var a = w
-    for i in 0..<(n * n) {
-      w[i] = Float(bitPattern: u32(20 + 4 * i))
-      a[i] = Float(bitPattern: u32(20 + 4 * (n * n + i)))
-    }
     do throws(HebbianError) {
+      let file = try ModelFile(decoding: bytes)
+      guard file.kind == kind, file.shapes.count == 1 else {
+        throw .format("holds a '\(file.kind)' model, expected '\(kind)'")
+      }
+      let n = file.shapes[0]
+      guard n >= 1, n <= 4096 else { throw .format("network size \(n) out of range 1...4096") }
+      let ruleValue = try file.parameter("rule")
+      // Compared as a Double first: a corrupted value may not even fit an integer.
+      guard ruleValue == 0 || ruleValue == 1,
+        let rule = PlasticNetwork.TraceRule(rawValue: Int32(ruleValue))
+      else { throw .format("unknown trace rule parameter") }
+      let eta = Float(try file.parameter("eta"))
+      let w = try file.array("w", count: n * n)
+      let a = try file.array("alpha", count: n * n)
       var net = try PlasticNetwork(size: n, maxSteps: maxSteps, rule: rule, seed: 0)
       try net.setParameters(w: w, alpha: a, eta: eta)
       return net
