@@ -39,7 +39,9 @@ for t in $targets; do
   else
     # CLI target: compiled into the CLI's module (it tests internal types), without its @main.
     cli=$(find Sources/hebbian-cli -name '*.swift' ! -name Entry.swift | LC_ALL=C sort)
+    # (-emit-module-path keeps the module's side files in the build folder, not the tree.)
     swiftc "${san[@]}" -I include -I Sources/CHebbianSys/include -I "$out" -module-name HebbianCLI \
+      -emit-module-path "$out/HebbianCLI.swiftmodule" \
       $cli "$src" "$out/Hebbian.o" "${objs[@]}" -lm -o "$out/fuzz-$t"
   fi
   corpus="$out/corpus-$t"
