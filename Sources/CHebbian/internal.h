@@ -42,4 +42,9 @@ HB_VARIANTS(float, hb_oja_step_f32, (size_t d, float eta, const float *x, float 
 HB_VARIANTS(void, hb_subspace_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 HB_VARIANTS(void, hb_gha_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 
+HB_VARIANTS(void, hb_hebb_decay_step_f32, (size_t k, size_t d, float eta, float lambda, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_instar_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_bcm_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, const float *theta, float *W, size_t ldw))
+HB_VARIANTS(void, hb_stdp_trace_step_f32, (size_t k, size_t d, const hb_stdp_params *p, const float *pre_spikes, float *pre_trace, const float *post_spikes, float *post_trace, float *W, size_t ldw))
+
 #endif
