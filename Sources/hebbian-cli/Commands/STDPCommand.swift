@@ -1,0 +1,118 @@
+import Hebbian
+
+/// `hebbian stdp window|balance|competitive`: the spike-timing scenarios of the plasticity
+/// rules, results as CSV on stdout, progress and summaries on stderr.
+enum STDPCommand {
+  static let command = Command(
+    name: "stdp",
+    summary: "Spike-timing plasticity: window (the Δw(Δt) curve), balance (Vogels 2011 "
+      + "inhibitory STDP), competitive (Song 2000 weight distribution).",
+    options: [
+      .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
+      .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
+      .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
+      .value("--tau-minus", "MS", "LTD time constant in ms (default 20)"),
+      .value("--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
+      .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
+      .value("--range", "MS", "window: largest |dt| in ms (default 100)"),
+      .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
+      .value("--rate", "HZ", "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
+      .value("--eta", "X", "balance: inhibitory learning rate (default 0.002)"),
+      .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.005)"),
+      .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
+      .value("--seconds", "S", "simulated time in s (balance default 60, competitive 200)"),
+      .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.25 otherwise)"),
+      .value("--seed", "N", "random seed (default 1)"),
+      .value("--plot", "FILE.svg", "also draw the result as an SVG line plot"),
+    ],
+    allowPositionals: true,
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  static func run(_ o: ParsedOptions) throws(CLIError) {
+    guard o.positionals.count == 1 else {
+      throw .usage("expected one mode: window, balance or competitive")
+    }
+    switch o.positionals[0] {
+    case "window": try window(o)
+    case "balance": try balance(o)
+    case "competitive": try competitive(o)
+    default:
+      throw .usage("unknown mode '\(o.positionals[0])' (window, balance, competitive)")
+    }
+  }
+
+  static func positive(_ o: ParsedOptions, _ name: String, _ value: Double) throws(CLIError)
+    -> Double
+  {
+    let v = try o.double(name, default: value)
+    if !(v > 0 && v.isFinite) { throw .usage("\(name): must be a finite number > 0") }
+    return v
+  }
+
+  static func rule(_ o: ParsedOptions) throws(CLIError) -> STDPRule {
+    let aPlus = try positive(o, "--a-plus", 0.005)
+    let aMinus = try positive(o, "--a-minus", 0.00525)
+    let tauPlus = try positive(o, "--tau-plus", 20)
+    let tauMinus = try positive(o, "--tau-minus", 20)
+    let pairing = try o.choice("--pairing", ["all", "nearest"], default: "all")
+    let bounds = try o.choice("--bounds", ["hard", "soft"], default: "hard")
+    return STDPRule.classic(
+      aPlus: Float(aPlus), aMinus: Float(aMinus), tauPlus: tauPlus, tauMinus: tauMinus,
+      wMin: 0, wMax: 1, pairing: pairing == "nearest" ? .nearest : .allToAll,
+      bounds: bounds == "soft" ? .soft : .hard)
+  }
+
+  static func seed(_ o: ParsedOptions) throws(CLIError) -> UInt64 {
+    UInt64(try o.int("--seed", default: 1, min: 0))
+  }
+
+  static func writePlot(_ o: ParsedOptions, _ svg: () -> String) throws(CLIError) {
+    guard let path = o.string("--plot") else { return }
+    try Files.write(path, Array(svg().utf8))
+    Console.errLine("plot: \(path)")
+  }
+
+  // MARK: window
+
+  static func window(_ o: ParsedOptions) throws(CLIError) {
+    let r = try rule(o)
+    let range = try positive(o, "--range", 100)
+    let spacing = try positive(o, "--spacing", 1)
+    let dt = try positive(o, "--dt", 0.1)
+    let curve: [(dt: Double, dw: Float)]
+    do throws(HebbianError) {
+      curve = try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
+    } catch {
+      throw .usage(error.message)
+    }
+    var out = "dt_ms,dw\n"
+    for p in curve { out += Fmt.shortest(Float(p.dt)) + "," + Fmt.shortest(p.dw) + "\n" }
+    Console.out(out)
+    // ∫Δw dΔt = A+τ+ − A−τ−: its sign decides whether uncorrelated pre/post firing
+    // potentiates or depresses on average (Song et al. 2000 need it negative).
+    var integral = 0.0
+    for p in curve { integral += Double(p.dw) * spacing }
+    let ltp = curve.first { $0.dt > 0 }, ltd = curve.last { $0.dt < 0 }
+    Console.errLine(
+      "window: dw(+\(Fmt.fixed(ltp?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltp?.dw ?? 0, 4)), "
+        + "dw(\(Fmt.fixed(ltd?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltd?.dw ?? 0, 4)), "
+        + "integral = \(Fmt.sci(integral, 3)) ms")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "STDP window", xLabel: "dt = t_post - t_pre (ms)", yLabel: "dw",
+        series: [
+          .init(name: "LTD (dt<0)", points: curve.filter { $0.dt < 0 }.map { ($0.dt, Double($0.dw)) }),
+          .init(name: "LTP (dt>0)", points: curve.filter { $0.dt > 0 }.map { ($0.dt, Double($0.dw)) }),
+        ])
+    }
+  }
+
+  static func balance(_ o: ParsedOptions) throws(CLIError) {
+    throw .usage("balance: not yet available")
+  }
+
+  static func competitive(_ o: ParsedOptions) throws(CLIError) {
+    throw .usage("competitive: not yet available")
+  }
+}
