@@ -20,6 +20,7 @@ enum STDPCommand {
       .value("--eta", "X", "balance: inhibitory learning rate (default 0.002)"),
       .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.005)"),
       .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
+      .value("--g-max", "G", "competitive: upper weight bound, x g_leak (default 0.015)"),
       .value("--seconds", "S", "simulated time in s (balance default 60, competitive 200)"),
       .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.25 otherwise)"),
       .value("--seed", "N", "random seed (default 1)"),
@@ -112,7 +113,52 @@ enum STDPCommand {
     throw .usage("balance: not yet available")
   }
 
+  // MARK: competitive (Song, Miller & Abbott 2000)
+
   static func competitive(_ o: ParsedOptions) throws(CLIError) {
-    throw .usage("competitive: not yet available")
+    var c = CompetitiveSTDP.Configuration()
+    c.inputs = try o.int("--inputs", default: 1000, min: 1)
+    c.rate = try positive(o, "--rate", 10)
+    c.aPlus = Float(try positive(o, "--a-plus", 0.005))
+    c.depressionRatio = Float(try positive(o, "--a-minus", 0.00525)) / c.aPlus
+    c.tau = try positive(o, "--tau-plus", 20)
+    c.gMax = Float(try positive(o, "--g-max", 0.015))
+    c.seconds = try positive(o, "--seconds", 200)
+    c.dt = try positive(o, "--dt", 0.25)
+    c.seed = try seed(o)
+    Console.errLine(
+      "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
+        + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s")
+    let result: CompetitiveSTDP.Result
+    do throws(HebbianError) {
+      result = try CompetitiveSTDP.run(c) { second, rate, mean in
+        if (second + 1) % 10 == 0 {
+          Console.errLine(
+            "t \(second + 1) s  output \(Fmt.fixed(rate, 1)) Hz  mean w/g_max \(Fmt.fixed(mean, 3))")
+        }
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    let bins = 20
+    let h = result.histogram(bins: bins)
+    var out = "w_over_gmax,count\n"
+    for b in 0..<bins { out += Fmt.fixed((Double(b) + 0.5) / Double(bins), 3) + ",\(h[b])\n" }
+    Console.out(out)
+    var tail = 0.0
+    let last = min(10, result.rates.count)
+    for r in result.rates.suffix(last) { tail += r }
+    Console.errLine(
+      "weights < 0.1 g_max: \(Fmt.fixed(100 * result.fractionLow, 1)) %, > 0.9 g_max: "
+        + "\(Fmt.fixed(100 * result.fractionHigh, 1)) %, output rate (last \(last) s) "
+        + "\(Fmt.fixed(tail / Double(last), 1)) Hz")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "STDP weight distribution (Song et al. 2000)", xLabel: "w / g_max",
+        yLabel: "synapses",
+        series: [.init(name: "after \(Fmt.fixed(c.seconds, 0)) s", points: (0..<bins).map {
+          ((Double($0) + 0.5) / Double(bins), Double(h[$0]))
+        })])
+    }
   }
 }
