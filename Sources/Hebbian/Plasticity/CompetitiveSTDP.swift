@@ -20,7 +20,7 @@ public enum CompetitiveSTDP {
     public var inhibitoryRate = 10.0
     public var inhibitoryWeight: Float = 0.05
     public var seconds = 200.0
-    public var dt = 0.25
+    public var dt = 0.5
     public var seed: UInt64 = 1
     public var neuron = LIFParameters.song2000
     public init() {}

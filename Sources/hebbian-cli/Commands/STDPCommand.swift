@@ -17,12 +17,13 @@ enum STDPCommand {
       .value("--range", "MS", "window: largest |dt| in ms (default 100)"),
       .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
       .value("--rate", "HZ", "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
-      .value("--eta", "X", "balance: inhibitory learning rate (default 0.002)"),
-      .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.005)"),
+      .value("--eta", "X", "balance: inhibitory learning rate (default 0.001)"),
+      .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.001)"),
+      .value("--modulation", "X", "balance: s.d. of the shared group rate signal / mean rate (default 0.3)"),
       .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
       .value("--g-max", "G", "competitive: upper weight bound, x g_leak (default 0.015)"),
-      .value("--seconds", "S", "simulated time in s (balance default 60, competitive 200)"),
-      .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.25 otherwise)"),
+      .value("--seconds", "S", "simulated time in s (default 200)"),
+      .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"),
       .value("--seed", "N", "random seed (default 1)"),
       .value("--plot", "FILE.svg", "also draw the result as an SVG line plot"),
     ],
@@ -109,8 +110,62 @@ enum STDPCommand {
     }
   }
 
+  // MARK: balance (Vogels et al. 2011)
+
   static func balance(_ o: ParsedOptions) throws(CLIError) {
-    throw .usage("balance: not yet available")
+    var c = InhibitoryBalance.Configuration()
+    c.targetRate = try positive(o, "--rate", 5)
+    c.eta = Float(try positive(o, "--eta", 0.001))
+    c.tau = try positive(o, "--tau-plus", 20)
+    let w0 = try o.double("--inhibition", default: 0.001)
+    if !(w0 >= 0 && w0 <= 1) { throw .usage("--inhibition: must be in [0, 1]") }
+    c.initialInhibitoryWeight = Float(w0)
+    c.signalAmplitude = try o.double("--modulation", default: 0.3)
+    if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
+    c.seconds = try positive(o, "--seconds", 200)
+    c.dt = try positive(o, "--dt", 0.5)
+    c.seed = try seed(o)
+    Console.errLine(
+      "inhibitory STDP (Vogels et al. 2011): target \(Fmt.fixed(c.targetRate, 1)) Hz, "
+        + "eta \(Fmt.sci(c.eta, 2)), alpha = 2 rho0 tau = \(Fmt.fixed(2 * c.targetRate * c.tau / 1000, 3)), "
+        + "\(c.groups) groups x (\(c.excitatoryPerGroup) E + \(c.inhibitoryPerGroup) I) inputs, "
+        + "\(Fmt.fixed(c.seconds, 0)) s")
+    Console.out("t_s,rate_hz,mean_inh_weight,ei_current_corr\n")
+    let result: InhibitoryBalance.Result
+    do throws(HebbianError) {
+      result = try InhibitoryBalance.run(c) { s in
+        Console.out(
+          Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + "," + Fmt.shortest(s.meanInhibitoryWeight)
+            + "," + Fmt.fixed(s.currentCorrelation, 4) + "\n")
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    let quarter = c.seconds / 4
+    let first = result.average(from: 0, to: quarter)
+    let last = result.average(from: c.seconds - quarter)
+    Console.errLine(
+      "first \(Fmt.fixed(quarter, 0)) s: rate \(Fmt.fixed(first.rate, 2)) Hz, E/I current correlation "
+        + "\(Fmt.fixed(first.correlation, 3))")
+    Console.errLine(
+      "last \(Fmt.fixed(quarter, 0)) s: rate \(Fmt.fixed(last.rate, 2)) Hz (target \(Fmt.fixed(c.targetRate, 2))), "
+        + "E/I current correlation \(Fmt.fixed(last.correlation, 3))")
+    var e = "", i = ""
+    for g in 0..<c.groups {
+      e += (g == 0 ? "" : " ") + Fmt.fixed(result.excitatoryTuning[g], 4)
+      i += (g == 0 ? "" : " ") + Fmt.fixed(result.inhibitoryTuning[g], 4)
+    }
+    Console.errLine("excitatory weight per group: \(e)")
+    Console.errLine("inhibitory weight per group: \(i)")
+    Console.errLine("E/I tuning correlation across groups: \(Fmt.fixed(result.tuningCorrelation, 3))")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",
+        series: [
+          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
+          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
+        ])
+    }
   }
 
   // MARK: competitive (Song, Miller & Abbott 2000)
@@ -124,7 +179,7 @@ enum STDPCommand {
     c.tau = try positive(o, "--tau-plus", 20)
     c.gMax = Float(try positive(o, "--g-max", 0.015))
     c.seconds = try positive(o, "--seconds", 200)
-    c.dt = try positive(o, "--dt", 0.25)
+    c.dt = try positive(o, "--dt", 0.5)
     c.seed = try seed(o)
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
