@@ -95,11 +95,12 @@ enum STDPCommand {
     // potentiates or depresses on average (Song et al. 2000 need it negative).
     var integral = 0.0
     for p in curve { integral += Double(p.dw) * spacing }
+    let exact = Double(r.postAmplitude) * r.tauPre + Double(r.preAmplitude) * r.tauPost
     let ltp = curve.first { $0.dt > 0 }, ltd = curve.last { $0.dt < 0 }
     Console.errLine(
       "window: dw(+\(Fmt.fixed(ltp?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltp?.dw ?? 0, 4)), "
         + "dw(\(Fmt.fixed(ltd?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltd?.dw ?? 0, 4)), "
-        + "integral = \(Fmt.sci(integral, 3)) ms")
+        + "sum dw ddt = \(Fmt.sci(integral, 3)) ms (hard-bound A+tau+ - A-tau- = \(Fmt.sci(exact, 3)) ms)")
     try writePlot(o) {
       SVGPlot.render(
         title: "STDP window", xLabel: "dt = t_post - t_pre (ms)", yLabel: "dw",
@@ -142,11 +143,11 @@ enum STDPCommand {
       throw .usage(error.message)
     }
     let quarter = c.seconds / 4
-    let first = result.average(from: 0, to: quarter)
+    let first = result.samples[0]
     let last = result.average(from: c.seconds - quarter)
     Console.errLine(
-      "first \(Fmt.fixed(quarter, 0)) s: rate \(Fmt.fixed(first.rate, 2)) Hz, E/I current correlation "
-        + "\(Fmt.fixed(first.correlation, 3))")
+      "first \(Fmt.fixed(c.window, 0)) s: rate \(Fmt.fixed(first.rate, 2)) Hz, E/I current correlation "
+        + "\(Fmt.fixed(first.currentCorrelation, 3))")
     Console.errLine(
       "last \(Fmt.fixed(quarter, 0)) s: rate \(Fmt.fixed(last.rate, 2)) Hz (target \(Fmt.fixed(c.targetRate, 2))), "
         + "E/I current correlation \(Fmt.fixed(last.correlation, 3))")
