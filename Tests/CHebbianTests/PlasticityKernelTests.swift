@@ -88,7 +88,8 @@ import Testing
           table.pointee.bcm_step(k, d, eta, x.p, y.p, theta.p, a.p, ldw)
           scalar.pointee.bcm_step(k, d, eta, x.p, y.p, theta.p, b.p, ldw)
         }
-        Self.expectClose(a.array, b.array, "kernel \(kernel) isa \(table.pointee.isa) k \(k) d \(d)")
+        Self.expectClose(
+          a.array, b.array, "kernel \(kernel) isa \(table.pointee.isa) k \(k) d \(d)")
         // The padding between rows (ldw > d) is never written.
         for i in 0..<k {
           for j in d..<ldw where a.array[i * ldw + j] != w0[i * ldw + j] {
@@ -149,5 +150,48 @@ import Testing
     s.bcm_step(1, 2, 0.1, x, y, theta, &w, 2)
     // y (y − θ) = −2 below threshold: LTD of the active input only: 0.5 − 0.2 = 0.3
     #expect(abs(w[0] - 0.3) < 1e-7 && w[1] == 0.5)
+  }
+}
+
+/// The checked Swift entry points: shapes are validated before the kernel runs, and a valid
+/// call computes what the dispatched C kernel computes (same code path, so bit-equal).
+@Suite struct PlasticityKernelWrapperTests {
+  @Test func checkedEntryPointsValidateShapesAndMatchTheCKernels() throws {
+    let x: [Float] = [1, -2, 0.5], y: [Float] = [0.5, 2], theta: [Float] = [1, 1]
+    let start: [Float] = [0.1, 0.2, 0.3, 9, 0.4, 0.5, 0.6]  // 2×3 with ldw = 4
+    var viaC = start
+    hb_bcm_step_f32(2, 3, 0.1, x, y, theta, &viaC, 4)
+    var viaSwift = start
+    var span = viaSwift.mutableSpan
+    try Kernels.bcmStep(
+      rows: 2, columns: 3, eta: 0.1, x.span, y.span, threshold: theta.span, &span, ldw: 4)
+    _ = consume span
+    #expect(viaSwift == viaC)
+    #expect(viaC[3] == 9)  // the gap between rows is untouched
+    #expect(viaC[0] != start[0])
+
+    var short: [Float] = [0, 0, 0, 0, 0]  // 2×3 with ldw = 4 needs 7
+    var shortSpan = short.mutableSpan
+    #expect(throws: HebbianError.dimensionMismatch(what: "hebb: W elements", expected: 7, got: 5)) {
+      try Kernels.hebbDecayStep(
+        rows: 2, columns: 3, eta: 0.1, decay: 0, x.span, y.span, &shortSpan, ldw: 4)
+    }
+    _ = consume shortSpan
+    #expect(short == [0, 0, 0, 0, 0])
+
+    let pre: [Float] = [1], post: [Float] = [0]
+    var preTrace: [Float] = [0], postTrace: [Float] = [0.5], weight: [Float] = [0.5]
+    var xs = preTrace.mutableSpan, ys = postTrace.mutableSpan, ws = weight.mutableSpan
+    try Kernels.stdpTraceStep(
+      rows: 1, columns: 1, rule: .classic(aPlus: 0.01, aMinus: 0.01), dt: 1,
+      preSpikes: pre.span, preTrace: &xs, postSpikes: post.span, postTrace: &ys, &ws, ldw: 1)
+    _ = consume xs
+    _ = consume ys
+    _ = consume ws
+    // A pre spike meets the post trace decayed to 0.5 e^(−1/20): LTD of 0.01 times that
+    // (2 roundings: 1e-7 is several ulp of 0.5); the pre trace jumps to 1.
+    let expected: Float = 0.5 - 0.01 * 0.5 * Float(Math.exp(-1.0 / 20))
+    #expect(abs(weight[0] - expected) < 1e-7)
+    #expect(preTrace[0] == 1)
   }
 }

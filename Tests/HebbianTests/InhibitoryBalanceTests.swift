@@ -6,7 +6,8 @@ import Testing
 /// Gaussian-tuned fixed excitation, plastic inhibition with η = 0.001, ρ₀ = 5 Hz, τ = 20 ms,
 /// dt = 0.5 ms, 200 s simulated per run (the defaults of `hebbian stdp balance`).
 @Suite struct InhibitoryBalanceTests {
-  static func run(initialInhibition: Float) -> Swift.Result<InhibitoryBalance.Result, HebbianError> {
+  static func run(initialInhibition: Float) -> Swift.Result<InhibitoryBalance.Result, HebbianError>
+  {
     var c = InhibitoryBalance.Configuration()
     c.initialInhibitoryWeight = initialInhibition
     c.seconds = 200
@@ -28,7 +29,8 @@ import Testing
     #expect(abs(settledAbove - target) < 0.1 * target, "from above: \(settledAbove) Hz")
     // Strong initial inhibition: the neuron starts silent (< 1 Hz over the first 5 s).
     let below = try Self.run(initialInhibition: 0.05).get()
-    #expect(below.average(from: 0, to: 5).rate < 1, "initial rate \(below.average(from: 0, to: 5).rate)")
+    #expect(
+      below.average(from: 0, to: 5).rate < 1, "initial rate \(below.average(from: 0, to: 5).rate)")
     let settledBelow = below.average(from: 30).rate
     #expect(abs(settledBelow - target) < 0.1 * target, "from below: \(settledBelow) Hz")
   }

@@ -36,7 +36,8 @@ import Testing
     var plain = try HebbianLearner(inputs: 4, learningRate: 0.002, seed: 3)
     // λ = 1.5 η λ₁ > η λ₁: every direction shrinks, the top one slowest.
     var decayed = try HebbianLearner(inputs: 4, learningRate: 0.002, decay: 0.012, seed: 3)
-    var normalized = try HebbianLearner(inputs: 4, learningRate: 0.002, normalizesRows: true, seed: 3)
+    var normalized = try HebbianLearner(
+      inputs: 4, learningRate: 0.002, normalizesRows: true, seed: 3)
     let start = plain.rowNorm(0)
     var maxDecayed: Float = 0
     var rng = SeededGenerator(seed: 11)
@@ -139,7 +140,9 @@ import Testing
     // ... selective at the end. θ averages y² over τ_θ = 50 samples, so it jitters by about
     // 2/√(2·50) ≈ 0.2 around 2 and drags y by a few per cent (η τ_θ = 0.1): ±15 % on the
     // preferred response, < 0.1 on the other, ±0.5 on θ.
-    #expect(abs(preferred - 2) < 0.3, "preferred response \(preferred) other \(other) theta \(bcm.threshold(0))")
+    #expect(
+      abs(preferred - 2) < 0.3,
+      "preferred response \(preferred) other \(other) theta \(bcm.threshold(0))")
     #expect(other < 0.1, "non-preferred response \(other)")
     #expect(abs(bcm.threshold(0) - 2) < 0.5, "theta \(bcm.threshold(0)) pref \(preferred)")
   }

@@ -80,7 +80,8 @@ import Testing
     let g = 0.5
     let p = LIFParameters.vogels2011
     let vInf = (p.restPotential + g * p.excitatoryReversal) / (1 + g)
-    let isi = p.membraneTimeConstant / (1 + g)
+    let isi =
+      p.membraneTimeConstant / (1 + g)
       * Math.log((vInf - p.resetPotential) / (vInf - p.threshold)) + p.refractoryPeriod
     for _ in 0..<20000 {  // 1 s
       // Hold ḡ at g: the step uses the mean over the step, g τ (1 − e^(−dt/τ))/dt.

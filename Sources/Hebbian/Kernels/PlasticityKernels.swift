@@ -102,7 +102,8 @@ extension Kernels {
     x.withUnsafeBufferPointer { xp in
       y.withUnsafeBufferPointer { yp in
         w.withUnsafeMutableBufferPointer { wp in
-          hb_hebb_decay_step_f32(k, d, eta, lambda, xp.baseAddress, yp.baseAddress, wp.baseAddress, ldw)
+          hb_hebb_decay_step_f32(
+            k, d, eta, lambda, xp.baseAddress, yp.baseAddress, wp.baseAddress, ldw)
         }
       }
     }

@@ -65,7 +65,9 @@ public struct BCMLearner: ~Copyable {
 
   /// [w_i · x]₊ without learning.
   public func response(_ x: Span<Float>, unit i: Int) throws(HebbianError) -> Float {
-    if x.count != inputs { throw .dimensionMismatch(what: "bcm: sample", expected: inputs, got: x.count) }
+    if x.count != inputs {
+      throw .dimensionMismatch(what: "bcm: sample", expected: inputs, got: x.count)
+    }
     precondition(i >= 0 && i < outputs, "unit index")
     let row = w.base + i * inputs
     let v = x.withUnsafeBufferPointer { xp in hb_dot_f32(inputs, row, 1, xp.baseAddress, 1) }

@@ -43,9 +43,12 @@ public enum CompetitiveSTDP {
   }
 
   public static func run(
-    _ c: Configuration, progress: ((_ second: Int, _ rate: Double, _ meanWeight: Float) -> Void)? = nil
+    _ c: Configuration,
+    progress: ((_ second: Int, _ rate: Double, _ meanWeight: Float) -> Void)? = nil
   ) throws(HebbianError) -> Result {
-    if c.inputs < 1 || c.inhibitoryInputs < 0 { throw .invalidParameter("input counts must be >= 1") }
+    if c.inputs < 1 || c.inhibitoryInputs < 0 {
+      throw .invalidParameter("input counts must be >= 1")
+    }
     if !(c.gMax > 0 && c.aPlus > 0 && c.depressionRatio > 0 && c.seconds > 0) {
       throw .invalidParameter("gMax, aPlus, depressionRatio and seconds must be > 0")
     }
@@ -56,7 +59,8 @@ public enum CompetitiveSTDP {
     // Song et al. start from weights spread over the whole range.
     synapses.randomizeWeights(lo: 0, hi: c.gMax, seed: c.seed &+ 1)
     var excitatory = try PoissonInput(count: c.inputs, dt: c.dt, seed: c.seed &+ 2)
-    var inhibitory = try PoissonInput(count: max(c.inhibitoryInputs, 1), dt: c.dt, seed: c.seed &+ 3)
+    var inhibitory = try PoissonInput(
+      count: max(c.inhibitoryInputs, 1), dt: c.dt, seed: c.seed &+ 3)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
     let stepsPerSecond = Int((1000 / c.dt).rounded())
     let seconds = Int(c.seconds.rounded(.up))

@@ -66,7 +66,8 @@ public enum InhibitoryBalance {
     public var tuningCorrelation: Double
 
     /// Mean output rate (Hz) and current correlation over the samples in [from, to) seconds.
-    public func average(from: Double, to: Double = .infinity) -> (rate: Double, correlation: Double) {
+    public func average(from: Double, to: Double = .infinity) -> (rate: Double, correlation: Double)
+    {
       var r = 0.0, c = 0.0, n = 0.0
       for s in samples where s.time > from && s.time <= to {
         r += s.rate
@@ -77,7 +78,9 @@ public enum InhibitoryBalance {
     }
   }
 
-  static func pearson(_ sx: Double, _ sy: Double, _ sxx: Double, _ syy: Double, _ sxy: Double, _ n: Double)
+  static func pearson(
+    _ sx: Double, _ sy: Double, _ sxx: Double, _ syy: Double, _ sxy: Double, _ n: Double
+  )
     -> Double
   {
     let cov = sxy / n - (sx / n) * (sy / n)
@@ -107,7 +110,8 @@ public enum InhibitoryBalance {
     let preferred = Double(c.groups - 1) / 2
     for g in 0..<c.groups {
       let z = (Double(g) - preferred) / c.tuningWidth
-      tuning[g] = c.excitatoryWeight * Float(c.tuningFloor + (1 - c.tuningFloor) * Math.exp(-z * z / 2))
+      tuning[g] =
+        c.excitatoryWeight * Float(c.tuningFloor + (1 - c.tuningFloor) * Math.exp(-z * z / 2))
     }
     var signal = [Double](repeating: 0, count: c.groups)
     var rates = [Double](repeating: 0, count: c.groups)
@@ -166,7 +170,9 @@ public enum InhibitoryBalance {
     }
 
     var inhibitoryTuning = [Float](repeating: 0, count: c.groups)
-    for j in 0..<nI { inhibitoryTuning[j / c.inhibitoryPerGroup] += inhibition.weight(post: 0, pre: j) }
+    for j in 0..<nI {
+      inhibitoryTuning[j / c.inhibitoryPerGroup] += inhibition.weight(post: 0, pre: j)
+    }
     for g in 0..<c.groups { inhibitoryTuning[g] /= Float(c.inhibitoryPerGroup) }
     var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
     for g in 0..<c.groups {

@@ -25,7 +25,8 @@ public struct STDPSynapses: ~Copyable {
     self.rule = rule
     self.dt = dt
     params = rule.params(dt: dt)
-    w = Matrix(rows: rows, columns: columns, repeating: min(max(initialWeight, rule.wMin), rule.wMax))
+    w = Matrix(
+      rows: rows, columns: columns, repeating: min(max(initialWeight, rule.wMin), rule.wMax))
     preTrace = .allocate(capacity: columns)
     preTrace.initialize(repeating: 0, count: columns)
     postTrace = .allocate(capacity: rows)

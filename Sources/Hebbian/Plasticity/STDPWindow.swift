@@ -45,7 +45,9 @@ public enum STDPWindow {
   public static func curve(
     rule: STDPRule, range: Double = 100, spacing: Double = 1, dt: Double = 0.1
   ) throws(HebbianError) -> [(dt: Double, dw: Float)] {
-    if !(range > 0 && spacing > 0) { throw .invalidParameter("window range and spacing must be > 0") }
+    if !(range > 0 && spacing > 0) {
+      throw .invalidParameter("window range and spacing must be > 0")
+    }
     var out: [(dt: Double, dw: Float)] = []
     let n = Int((range / spacing).rounded(.down))
     for m in -n...n where m != 0 {

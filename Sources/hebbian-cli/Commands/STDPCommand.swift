@@ -12,14 +12,19 @@ enum STDPCommand {
       .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
       .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
       .value("--tau-minus", "MS", "LTD time constant in ms (default 20)"),
-      .value("--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
+      .value(
+        "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
       .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
       .value("--range", "MS", "window: largest |dt| in ms (default 100)"),
       .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
-      .value("--rate", "HZ", "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
+      .value(
+        "--rate", "HZ",
+        "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
       .value("--eta", "X", "balance: inhibitory learning rate (default 0.001)"),
       .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.001)"),
-      .value("--modulation", "X", "balance: s.d. of the shared group rate signal / mean rate (default 0.3)"),
+      .value(
+        "--modulation", "X",
+        "balance: s.d. of the shared group rate signal / mean rate (default 0.3)"),
       .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
       .value("--g-max", "G", "competitive: upper weight bound, x g_leak (default 0.015)"),
       .value("--seconds", "S", "simulated time in s (default 200)"),
@@ -100,13 +105,16 @@ enum STDPCommand {
     Console.errLine(
       "window: dw(+\(Fmt.fixed(ltp?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltp?.dw ?? 0, 4)), "
         + "dw(\(Fmt.fixed(ltd?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltd?.dw ?? 0, 4)), "
-        + "sum dw ddt = \(Fmt.sci(integral, 3)) ms (hard-bound A+tau+ - A-tau- = \(Fmt.sci(exact, 3)) ms)")
+        + "sum dw ddt = \(Fmt.sci(integral, 3)) ms (hard-bound A+tau+ - A-tau- = \(Fmt.sci(exact, 3)) ms)"
+    )
     try writePlot(o) {
       SVGPlot.render(
         title: "STDP window", xLabel: "dt = t_post - t_pre (ms)", yLabel: "dw",
         series: [
-          .init(name: "LTD (dt<0)", points: curve.filter { $0.dt < 0 }.map { ($0.dt, Double($0.dw)) }),
-          .init(name: "LTP (dt>0)", points: curve.filter { $0.dt > 0 }.map { ($0.dt, Double($0.dw)) }),
+          .init(
+            name: "LTD (dt<0)", points: curve.filter { $0.dt < 0 }.map { ($0.dt, Double($0.dw)) }),
+          .init(
+            name: "LTP (dt>0)", points: curve.filter { $0.dt > 0 }.map { ($0.dt, Double($0.dw)) }),
         ])
     }
   }
@@ -136,7 +144,8 @@ enum STDPCommand {
     do throws(HebbianError) {
       result = try InhibitoryBalance.run(c) { s in
         Console.out(
-          Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + "," + Fmt.shortest(s.meanInhibitoryWeight)
+          Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + ","
+            + Fmt.shortest(s.meanInhibitoryWeight)
             + "," + Fmt.fixed(s.currentCorrelation, 4) + "\n")
       }
     } catch {
@@ -158,7 +167,8 @@ enum STDPCommand {
     }
     Console.errLine("excitatory weight per group: \(e)")
     Console.errLine("inhibitory weight per group: \(i)")
-    Console.errLine("E/I tuning correlation across groups: \(Fmt.fixed(result.tuningCorrelation, 3))")
+    Console.errLine(
+      "E/I tuning correlation across groups: \(Fmt.fixed(result.tuningCorrelation, 3))")
     try writePlot(o) {
       SVGPlot.render(
         title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",
@@ -184,13 +194,15 @@ enum STDPCommand {
     c.seed = try seed(o)
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
-        + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s")
+        + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
+    )
     let result: CompetitiveSTDP.Result
     do throws(HebbianError) {
       result = try CompetitiveSTDP.run(c) { second, rate, mean in
         if (second + 1) % 10 == 0 {
           Console.errLine(
-            "t \(second + 1) s  output \(Fmt.fixed(rate, 1)) Hz  mean w/g_max \(Fmt.fixed(mean, 3))")
+            "t \(second + 1) s  output \(Fmt.fixed(rate, 1)) Hz  mean w/g_max \(Fmt.fixed(mean, 3))"
+          )
         }
       }
     } catch {
@@ -212,9 +224,13 @@ enum STDPCommand {
       SVGPlot.render(
         title: "STDP weight distribution (Song et al. 2000)", xLabel: "w / g_max",
         yLabel: "synapses",
-        series: [.init(name: "after \(Fmt.fixed(c.seconds, 0)) s", points: (0..<bins).map {
-          ((Double($0) + 0.5) / Double(bins), Double(h[$0]))
-        })])
+        series: [
+          .init(
+            name: "after \(Fmt.fixed(c.seconds, 0)) s",
+            points: (0..<bins).map {
+              ((Double($0) + 0.5) / Double(bins), Double(h[$0]))
+            })
+        ])
     }
   }
 }
