@@ -53,5 +53,9 @@ HB_VARIANTS(float, hb_plastic_backward_step_f32, (int rule, size_t m, size_t n, 
 #if HB_BUILD_NEON
 #define HB_HAVE_NEON_PLASTIC 1
 #endif
+HB_VARIANTS(void, hb_hebb_decay_step_f32, (size_t k, size_t d, float eta, float lambda, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_instar_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_bcm_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, const float *theta, float *W, size_t ldw))
+HB_VARIANTS(void, hb_stdp_trace_step_f32, (size_t k, size_t d, const hb_stdp_params *p, const float *pre_spikes, float *pre_trace, const float *post_spikes, float *post_trace, float *W, size_t ldw))
 
 #endif

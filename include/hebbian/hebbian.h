@@ -13,5 +13,6 @@
 #include "hb_rules.h"
 #include "hb_calibrate.h"
 #include "hb_plastic.h"
+#include "hb_plasticity.h"
 
 #endif

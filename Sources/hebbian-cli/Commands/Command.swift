@@ -16,5 +16,6 @@ struct Command: Sendable {
     DemoCommand.command,
     TrainPlasticCommand.command,
     CompetingCommand.command,
+    STDPCommand.command,
   ]
 }
