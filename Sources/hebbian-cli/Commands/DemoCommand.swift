@@ -83,6 +83,7 @@ enum DemoCommand {
       try Files.write(path, Array(svg.utf8))
       Console.outLine("plot written to \(path)")
     }
+    Console.errLine("demo: peak RSS \(hb_sys_peak_rss_kib()) KiB")
   }
 
   static func saveF32(_ path: String, _ values: [Float]) throws(CLIError) {
