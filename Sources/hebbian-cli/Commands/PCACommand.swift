@@ -161,6 +161,8 @@ enum PCACommand {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
       line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
     }
+    let rss = hb_sys_peak_rss_kib()
+    if rss > 0 { line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)") }
     if let path = o.string("--save-components") { line("components written", path) }
     if let path = o.string("--project") { line("projections written", path) }
     if let path = o.string("--plot") {
