@@ -7,7 +7,8 @@ import Hebbian
 enum PCACommand {
   static let command = Command(
     name: "pca",
-    summary: "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
+    summary:
+      "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
     options: [
       .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
@@ -67,7 +68,9 @@ enum PCACommand {
 
     let onlineProjection = o.string("--project") != nil && input == "-"
     var projection: OutputFile? = nil
-    if onlineProjection, let path = o.string("--project") { projection = try OutputFile(path: path) }
+    if onlineProjection, let path = o.string("--project") {
+      projection = try OutputFile(path: path)
+    }
 
     var x = [Float](repeating: 0, count: d * batch)
     var y = [Float](repeating: 0, count: k)
@@ -128,7 +131,9 @@ enum PCACommand {
       let rows = pca.components(orthonormalized: true)
       var bytes: [UInt8] = []
       bytes.reserveCapacity(rows.count * 4)
-      for v in rows { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+      for v in rows {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+      }
       try Files.writeAtomically(path, bytes)
     }
     if !onlineProjection, let path = o.string("--project") {
@@ -140,7 +145,9 @@ enum PCACommand {
         try again.next(into: b.baseAddress!)
       }) {
         x.withUnsafeBufferPointer { b in
-          y.withUnsafeMutableBufferPointer { yb in pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!) }
+          y.withUnsafeMutableBufferPointer { yb in
+            pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!)
+          }
         }
         try writeRow(&out, y, raw: raw)
       }
@@ -154,20 +161,29 @@ enum PCACommand {
     line("input", reader.displayName + " (\(formatName), \(d) values per sample)")
     line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
     line("components", "\(k) x \(d)")
-    line("time", Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1) + " ns/sample in updates)")
+    line(
+      "time",
+      Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1)
+        + " ns/sample in updates)")
     line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
     line("explained variance", Fmt.fixed(pca.explainedVariance, 4))
     if let r = reference {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
-      line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
+      line(
+        "subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)"
+      )
     }
     let rss = hb_sys_peak_rss_kib()
-    if rss > 0 { line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)") }
+    if rss > 0 {
+      line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
+    }
     if let path = o.string("--save-components") { line("components written", path) }
     if let path = o.string("--project") { line("projections written", path) }
     if let path = o.string("--plot") {
       var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
-      if reference != nil { series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace)) }
+      if reference != nil {
+        series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
+      }
       let svg = SVGPlot.render(
         title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
@@ -185,7 +201,8 @@ enum PCACommand {
       rate = .constant(Float(try o.double("--eta", default: 0.01)))
     } else {
       let c = try o.double("--eta", default: 8)
-      rate = .inverse(scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
+      rate = .inverse(
+        scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
     }
     do throws(HebbianError) {
       _ = try OnlinePCA(dimension: 1, components: 1, rule: .oja, learningRate: rate)
@@ -211,14 +228,17 @@ enum PCACommand {
   static func readF32(_ path: String, columns: Int) throws(CLIError) -> [Float] {
     let bytes = try Files.readAll(path, limit: 1 << 26)
     guard !bytes.isEmpty, bytes.count % (4 * columns) == 0 else {
-      throw .data("\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
+      throw .data(
+        "\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
     }
     var out = [Float](repeating: 0, count: bytes.count / 4)
     for i in 0..<out.count {
       var bits: UInt32 = 0
       for b in 0..<4 { bits |= UInt32(bytes[4 * i + b]) << (8 * b) }
       out[i] = Float(bitPattern: bits)
-      if !out[i].isFinite { throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity") }
+      if !out[i].isFinite {
+        throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity")
+      }
     }
     return out
   }
@@ -231,7 +251,9 @@ enum PCACommand {
     var next = 1
     var lastRecorded = -1
 
-    mutating func record(_ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false) {
+    mutating func record(
+      _ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false
+    ) {
       let n = pca.samplesSeen
       if !force && n < next { return }
       if n == lastRecorded { return }
