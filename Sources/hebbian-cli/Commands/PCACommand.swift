@@ -24,7 +24,7 @@ enum PCACommand {
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
       .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows"),
-      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV)"),
+      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV; - stdout)"),
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
       .flag("--quiet", "no progress lines on stderr"),
@@ -72,8 +72,13 @@ enum PCACommand {
       projection = try OutputFile(path: path)
     }
 
-    var x = [Float](repeating: 0, count: d * batch)
+    // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
+    // is read once per block, not per sample; a block also ends where the convergence curve
+    // wants its next point.
+    let blockCap = batch * Swift.max(1, 256 / batch)
+    var x = [Float](repeating: 0, count: d * blockCap)
     var y = [Float](repeating: 0, count: k)
+    let rawProjection = isF32(o.string("--project") ?? "")
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
     var lastReport = started
@@ -81,46 +86,58 @@ enum PCACommand {
     curve.record(pca, reference, referenceRows)
     for pass in 0..<passes {
       if pass > 0 { reader = try SampleReader(path: input, format: format, dimension: d) }
-      var filled = 0
-      while true {
-        let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
-          try reader.next(into: b.baseAddress! + filled * d)
+      var ended = false
+      while !ended {
+        let due = curve.next - pca.samplesSeen
+        let want = Swift.min(blockCap, Swift.max(batch, (due + batch - 1) / batch * batch))
+        var filled = 0
+        while filled < want {
+          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
+            try reader.next(into: b.baseAddress! + filled * d)
+          }
+          if !got {
+            ended = true
+            break
+          }
+          filled += 1
         }
-        if got { filled += 1 }
-        if filled == batch || (!got && filled > 0) {
-          let t0 = hb_sys_monotonic_ns()
-          x.withUnsafeBufferPointer { b in
-            if filled == 1 {
-              pca.unsafeUpdate(b.baseAddress!)
+        if filled == 0 { break }
+        let t0 = hb_sys_monotonic_ns()
+        x.withUnsafeBufferPointer { b in
+          var s = 0
+          while s < filled {
+            let c = Swift.min(batch, filled - s)
+            if c == 1 {
+              pca.unsafeUpdate(b.baseAddress! + s * d)
             } else {
-              pca.unsafeUpdate(batch: b.baseAddress!, count: filled)
+              pca.unsafeUpdate(batch: b.baseAddress! + s * d, count: c)
             }
-          }
-          learnNs &+= hb_sys_monotonic_ns() &- t0
-          if onlineProjection {
-            for s in 0..<filled {
-              x.withUnsafeBufferPointer { b in
-                y.withUnsafeMutableBufferPointer { yb in
-                  pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
-                }
-              }
-              try writeRow(&projection!, y, raw: isF32(o.string("--project")!))
-            }
-          }
-          filled = 0
-          if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
-          if !quiet && pca.samplesSeen & 4095 < batch {
-            let now = hb_sys_monotonic_ns()
-            if now &- lastReport >= 1_000_000_000 {
-              lastReport = now
-              let rate = Double(pca.samplesSeen) / (Double(now &- started) * 1e-9)
-              Console.errLine(
-                "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
-                  + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
-            }
+            s += c
           }
         }
-        if !got { break }
+        learnNs &+= hb_sys_monotonic_ns() &- t0
+        if onlineProjection {
+          // stdin is read once, so each sample is projected by the model that just learned it.
+          for s in 0..<filled {
+            x.withUnsafeBufferPointer { b in
+              y.withUnsafeMutableBufferPointer { yb in
+                pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
+              }
+            }
+            try writeRow(&projection!, y, raw: rawProjection)
+          }
+        }
+        if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
+        if !quiet {
+          let now = hb_sys_monotonic_ns()
+          if now &- lastReport >= 1_000_000_000 {
+            lastReport = now
+            let rate = Double(pca.samplesSeen) / (Double(now &- started) * 1e-9)
+            Console.errLine(
+              "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
+                + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
+          }
+        }
       }
     }
     curve.record(pca, reference, referenceRows, force: true)
@@ -190,7 +207,8 @@ enum PCACommand {
       try Files.write(path, Array(svg.utf8))
       line("plot written", path)
     }
-    Console.out(summary)
+    // Projections to stdout keep stdout for the data; the summary then goes to stderr.
+    if o.string("--project") == "-" { Console.err(summary) } else { Console.out(summary) }
   }
 
   static func learningRate(_ o: ParsedOptions) throws(CLIError) -> LearningRate {
