@@ -10,7 +10,11 @@ struct Command: Sendable {
 
   static let all: [Command] = [
     InfoCommand.command,
+    SelfTestCommand.command,
+    BenchCommand.command,
     PCACommand.command,
     DemoCommand.command,
+    TrainPlasticCommand.command,
+    CompetingCommand.command,
   ]
 }
