@@ -196,9 +196,8 @@ public struct OnlinePCA: ~Copyable {
   public mutating func update(batch: Span<Float>) throws(HebbianError) {
     let d = dimension
     guard batch.count % d == 0 else {
-      throw .dimensionMismatch(
-        what: "OnlinePCA.update(batch:): values (a multiple of the dimension)",
-        expected: (batch.count / d + 1) * d, got: batch.count)
+      throw .invalidParameter(
+        "OnlinePCA.update(batch:): \(batch.count) values is not a whole number of samples of \(d)")
     }
     let b = batch.count / d
     guard b <= maxBatch else {

@@ -235,6 +235,24 @@ import Testing
     #expect(throws: HebbianError.self) { try b.restore(bad) }
   }
 
+  @Test func scheduleValues() throws {
+    // α_t = max(c/(t0 + t), floor), exactly.
+    #expect(LearningRate.standard.rate(at: 0) == 0.1)
+    #expect(LearningRate.standard.rate(at: 720) == 0.01)
+    #expect(LearningRate.tracking(floor: 0.02).rate(at: 1_000_000) == 0.02)
+    #expect(LearningRate.constant(0.05).rate(at: 123) == 0.05)
+    #expect(throws: HebbianError.self) {
+      try OnlinePCA(
+        dimension: 3, components: 1, rule: .oja,
+        learningRate: .inverse(scale: 1, offset: 0, floor: 2))
+    }
+    var pca = try OnlinePCA(dimension: 3, components: 1, rule: .gha, maxBatch: 2)
+    #expect(throws: HebbianError.self) { try pca.update(batch: [1, 2, 3, 4].span) }
+    #expect(throws: HebbianError.self) {
+      try pca.update(batch: [Float](repeating: 1, count: 9).span)
+    }
+  }
+
   @Test func initialisationIsSeededAndOrthonormal() throws {
     let a = try OnlinePCA(dimension: 10, components: 3, rule: .subspace, seed: 42)
     let b = try OnlinePCA(dimension: 10, components: 3, rule: .subspace, seed: 42)
