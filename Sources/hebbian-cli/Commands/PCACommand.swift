@@ -7,7 +7,8 @@ import Hebbian
 enum PCACommand {
   static let command = Command(
     name: "pca",
-    summary: "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
+    summary:
+      "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
     options: [
       .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
@@ -23,7 +24,7 @@ enum PCACommand {
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
       .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows"),
-      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV)"),
+      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV; - stdout)"),
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
       .flag("--quiet", "no progress lines on stderr"),
@@ -67,10 +68,17 @@ enum PCACommand {
 
     let onlineProjection = o.string("--project") != nil && input == "-"
     var projection: OutputFile? = nil
-    if onlineProjection, let path = o.string("--project") { projection = try OutputFile(path: path) }
+    if onlineProjection, let path = o.string("--project") {
+      projection = try OutputFile(path: path)
+    }
 
-    var x = [Float](repeating: 0, count: d * batch)
+    // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
+    // is read once per block, not per sample; a block also ends where the convergence curve
+    // wants its next point.
+    let blockCap = batch * Swift.max(1, 256 / batch)
+    var x = [Float](repeating: 0, count: d * blockCap)
     var y = [Float](repeating: 0, count: k)
+    let rawProjection = isF32(o.string("--project") ?? "")
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
     var lastReport = started
@@ -78,46 +86,58 @@ enum PCACommand {
     curve.record(pca, reference, referenceRows)
     for pass in 0..<passes {
       if pass > 0 { reader = try SampleReader(path: input, format: format, dimension: d) }
-      var filled = 0
-      while true {
-        let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
-          try reader.next(into: b.baseAddress! + filled * d)
+      var ended = false
+      while !ended {
+        let due = curve.next - pca.samplesSeen
+        let want = Swift.min(blockCap, Swift.max(batch, (due + batch - 1) / batch * batch))
+        var filled = 0
+        while filled < want {
+          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
+            try reader.next(into: b.baseAddress! + filled * d)
+          }
+          if !got {
+            ended = true
+            break
+          }
+          filled += 1
         }
-        if got { filled += 1 }
-        if filled == batch || (!got && filled > 0) {
-          let t0 = hb_sys_monotonic_ns()
-          x.withUnsafeBufferPointer { b in
-            if filled == 1 {
-              pca.unsafeUpdate(b.baseAddress!)
+        if filled == 0 { break }
+        let t0 = hb_sys_monotonic_ns()
+        x.withUnsafeBufferPointer { b in
+          var s = 0
+          while s < filled {
+            let c = Swift.min(batch, filled - s)
+            if c == 1 {
+              pca.unsafeUpdate(b.baseAddress! + s * d)
             } else {
-              pca.unsafeUpdate(batch: b.baseAddress!, count: filled)
+              pca.unsafeUpdate(batch: b.baseAddress! + s * d, count: c)
             }
-          }
-          learnNs &+= hb_sys_monotonic_ns() &- t0
-          if onlineProjection {
-            for s in 0..<filled {
-              x.withUnsafeBufferPointer { b in
-                y.withUnsafeMutableBufferPointer { yb in
-                  pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
-                }
-              }
-              try writeRow(&projection!, y, raw: isF32(o.string("--project")!))
-            }
-          }
-          filled = 0
-          if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
-          if !quiet && pca.samplesSeen & 4095 < batch {
-            let now = hb_sys_monotonic_ns()
-            if now &- lastReport >= 1_000_000_000 {
-              lastReport = now
-              let rate = Double(pca.samplesSeen) / (Double(now &- started) * 1e-9)
-              Console.errLine(
-                "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
-                  + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
-            }
+            s += c
           }
         }
-        if !got { break }
+        learnNs &+= hb_sys_monotonic_ns() &- t0
+        if onlineProjection {
+          // stdin is read once, so each sample is projected by the model that just learned it.
+          for s in 0..<filled {
+            x.withUnsafeBufferPointer { b in
+              y.withUnsafeMutableBufferPointer { yb in
+                pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
+              }
+            }
+            try writeRow(&projection!, y, raw: rawProjection)
+          }
+        }
+        if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
+        if !quiet {
+          let now = hb_sys_monotonic_ns()
+          if now &- lastReport >= 1_000_000_000 {
+            lastReport = now
+            let rate = Double(pca.samplesSeen) / (Double(now &- started) * 1e-9)
+            Console.errLine(
+              "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
+                + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
+          }
+        }
       }
     }
     curve.record(pca, reference, referenceRows, force: true)
@@ -128,7 +148,9 @@ enum PCACommand {
       let rows = pca.components(orthonormalized: true)
       var bytes: [UInt8] = []
       bytes.reserveCapacity(rows.count * 4)
-      for v in rows { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+      for v in rows {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+      }
       try Files.writeAtomically(path, bytes)
     }
     if !onlineProjection, let path = o.string("--project") {
@@ -140,7 +162,9 @@ enum PCACommand {
         try again.next(into: b.baseAddress!)
       }) {
         x.withUnsafeBufferPointer { b in
-          y.withUnsafeMutableBufferPointer { yb in pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!) }
+          y.withUnsafeMutableBufferPointer { yb in
+            pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!)
+          }
         }
         try writeRow(&out, y, raw: raw)
       }
@@ -154,25 +178,37 @@ enum PCACommand {
     line("input", reader.displayName + " (\(formatName), \(d) values per sample)")
     line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
     line("components", "\(k) x \(d)")
-    line("time", Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1) + " ns/sample in updates)")
+    line(
+      "time",
+      Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1)
+        + " ns/sample in updates)")
     line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
     line("explained variance", Fmt.fixed(pca.explainedVariance, 4))
     if let r = reference {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
-      line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
+      line(
+        "subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)"
+      )
+    }
+    let rss = hb_sys_peak_rss_kib()
+    if rss > 0 {
+      line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
     }
     if let path = o.string("--save-components") { line("components written", path) }
     if let path = o.string("--project") { line("projections written", path) }
     if let path = o.string("--plot") {
       var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
-      if reference != nil { series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace)) }
+      if reference != nil {
+        series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
+      }
       let svg = SVGPlot.render(
         title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
       try Files.write(path, Array(svg.utf8))
       line("plot written", path)
     }
-    Console.out(summary)
+    // Projections to stdout keep stdout for the data; the summary then goes to stderr.
+    if o.string("--project") == "-" { Console.err(summary) } else { Console.out(summary) }
   }
 
   static func learningRate(_ o: ParsedOptions) throws(CLIError) -> LearningRate {
@@ -183,7 +219,8 @@ enum PCACommand {
       rate = .constant(Float(try o.double("--eta", default: 0.01)))
     } else {
       let c = try o.double("--eta", default: 8)
-      rate = .inverse(scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
+      rate = .inverse(
+        scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
     }
     do throws(HebbianError) {
       _ = try OnlinePCA(dimension: 1, components: 1, rule: .oja, learningRate: rate)
@@ -209,14 +246,17 @@ enum PCACommand {
   static func readF32(_ path: String, columns: Int) throws(CLIError) -> [Float] {
     let bytes = try Files.readAll(path, limit: 1 << 26)
     guard !bytes.isEmpty, bytes.count % (4 * columns) == 0 else {
-      throw .data("\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
+      throw .data(
+        "\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
     }
     var out = [Float](repeating: 0, count: bytes.count / 4)
     for i in 0..<out.count {
       var bits: UInt32 = 0
       for b in 0..<4 { bits |= UInt32(bytes[4 * i + b]) << (8 * b) }
       out[i] = Float(bitPattern: bits)
-      if !out[i].isFinite { throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity") }
+      if !out[i].isFinite {
+        throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity")
+      }
     }
     return out
   }
@@ -229,7 +269,9 @@ enum PCACommand {
     var next = 1
     var lastRecorded = -1
 
-    mutating func record(_ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false) {
+    mutating func record(
+      _ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false
+    ) {
       let n = pca.samplesSeen
       if !force && n < next { return }
       if n == lastRecorded { return }

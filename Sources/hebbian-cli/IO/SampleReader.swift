@@ -112,7 +112,8 @@ struct SampleReader: ~Copyable {
     let have = try fill(bytes)
     if have == 0 { return false }
     if have < bytes {
-      throw error(samples + 1, have / 4 + 1,
+      throw error(
+        samples + 1, have / 4 + 1,
         "truncated: \(have) trailing bytes, not a whole sample of \(dimension) float32 values")
     }
     lineNumber = samples + 1
