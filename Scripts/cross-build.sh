@@ -47,7 +47,7 @@ for arch in $arches; do
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
-          -wmo -O -parse-as-library -Xllvm -relocation-model=pic
+          -wmo -O -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \
@@ -67,7 +67,7 @@ for arch in $arches; do
     echo "$arch: Swift objects built, C kernels syntax-checked (no cross gcc installed)"
     continue
   fi
-  cflags=(-std=c11 -O3 -fPIC -fno-omit-frame-pointer -g "${c_arch_flags[@]}" -Iinclude)
+  cflags=(-std=c11 -O3 -fPIC -fno-omit-frame-pointer -g -ffunction-sections -fdata-sections "${c_arch_flags[@]}" -Iinclude)
   objs=()
   for f in $(c_kernel_sources); do
     o="$out/obj/$(echo "${f#Sources/CHebbian/}" | tr / _).o"
@@ -78,7 +78,7 @@ for arch in $arches; do
   rm -f "$out/libchebbian.a"
   "$ar" rcs "$out/libchebbian.a" "${objs[@]}"
   [ $objects_only = 1 ] && { echo "$arch: objects built in $out/obj"; continue; }
-  "$cc" "${link_flags[@]}" -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/Hebbian.o" \
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/Hebbian.o" \
     "$out/obj/sys.o" "$out/libchebbian.a" \
     "$embedded_lib/libswiftUnicodeDataTables.a" -lm
   "$strip" -o "$out/hebbian" "$out/hebbian.debug"

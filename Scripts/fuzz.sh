@@ -39,8 +39,12 @@ for t in $targets; do
   else
     # CLI target: compiled into the CLI's module (it tests internal types), without its @main.
     cli=$(find Sources/hebbian-cli -name '*.swift' ! -name Entry.swift | LC_ALL=C sort)
-    swiftc "${san[@]}" -I include -I Sources/CHebbianSys/include -I "$out" -module-name HebbianCLI \
-      $cli "$src" "$out/Hebbian.o" "${objs[@]}" -lm -o "$out/fuzz-$t"
+    # Run from the build folder: swiftc leaves the module's side files in the working directory.
+    top=$PWD
+    abs() { for f in "$@"; do echo "$top/$f"; done; }
+    (cd "$out" && swiftc "${san[@]}" -I "$top/include" -I "$top/Sources/CHebbianSys/include" -I . \
+      -module-name HebbianCLI $(abs $cli "$src") Hebbian.o $(for o in "${objs[@]}"; do basename "$o"; done) \
+      -lm -o "fuzz-$t")
   fi
   corpus="$out/corpus-$t"
   rm -rf "$corpus"; mkdir -p "$corpus"

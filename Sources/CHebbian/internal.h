@@ -42,4 +42,20 @@ HB_VARIANTS(float, hb_oja_step_f32, (size_t d, float eta, const float *x, float 
 HB_VARIANTS(void, hb_subspace_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 HB_VARIANTS(void, hb_gha_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 
+HB_VARIANTS(void, hb_plastic_current_f32, (size_t m, size_t n, const float *w, const float *alpha, const float *H, size_t ld, const float *x, float *a))
+HB_VARIANTS(void, hb_hebb_trace_step_f32, (int rule, size_t m, size_t n, float eta, const float *x, const float *y, float *H, size_t ld))
+HB_VARIANTS(float, hb_plastic_backward_step_f32, (int rule, size_t m, size_t n, float eta, const float *w, const float *alpha, const float *H, size_t ld, const float *x, const float *y, float *gy, float *gH, float *gx, float *gw, float *galpha))
+
+/* The plastic-layer family has AVX2 and NEON bodies of its own. */
+#if HB_BUILD_AVX2
+#define HB_HAVE_AVX2_PLASTIC 1
+#endif
+#if HB_BUILD_NEON
+#define HB_HAVE_NEON_PLASTIC 1
+#endif
+HB_VARIANTS(void, hb_hebb_decay_step_f32, (size_t k, size_t d, float eta, float lambda, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_instar_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, float *W, size_t ldw))
+HB_VARIANTS(void, hb_bcm_step_f32, (size_t k, size_t d, float eta, const float *x, const float *y, const float *theta, float *W, size_t ldw))
+HB_VARIANTS(void, hb_stdp_trace_step_f32, (size_t k, size_t d, const hb_stdp_params *p, const float *pre_spikes, float *pre_trace, const float *post_spikes, float *post_trace, float *W, size_t ldw))
+
 #endif

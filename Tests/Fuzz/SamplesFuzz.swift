@@ -3,7 +3,8 @@ import CHebbianSys
 // The CSV/f32 sample reader on arbitrary bytes: every input must stream samples or end in a
 // CLIError, never crash, trap or hang. The first three bytes choose the mode: format (bit 0),
 // skip non-finite samples (bit 1), an explicit dimension (bit 2) of 1 + byte1 % 8 values, and a
-// chunk of 64 + byte2 bytes so lines and samples straddle reads. The rest is the file.
+// chunk of 64 + byte2 bytes so lines and samples straddle reads. The rest is the file (seeds
+// without the three mode bytes still work: their first bytes just pick a mode).
 // tmpfs when there is one: the reader is exercised through a real file descriptor.
 private let path = (hb_sys_file_size("/dev/shm") >= 0 ? "/dev/shm" : "/tmp") + "/hebbian-fuzz-samples-" + String(hb_sys_getpid())
 
@@ -32,5 +33,6 @@ public func fuzzSamples(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   } catch {
     precondition(!error.message.isEmpty, "empty error message")
   }
+  _ = hb_sys_unlink(path)
   return 0
 }

@@ -23,12 +23,16 @@ import Testing
     }
     var c = [Double](repeating: 0, count: d * d)
     for i in 0..<d {
-      for j in 0..<d { c[i * d + j] = cross[i * d + j] / Double(n) - sum[i] * sum[j] / Double(n * n) }
+      for j in 0..<d {
+        c[i * d + j] = cross[i * d + j] / Double(n) - sum[i] * sum[j] / Double(n * n)
+      }
     }
     let eig = try SymmetricEigen(matrix: c, size: d)
     let empirical = (0..<(3 * d)).map { Float(eig.vectors[$0]) }
     let truth = stream.trueSubspace(components: 3)
-    #expect(try Subspace.error(empirical, components: 3, reference: truth, components: 3, dimension: d) < 1e-2)
+    #expect(
+      try Subspace.error(empirical, components: 3, reference: truth, components: 3, dimension: d)
+        < 1e-2)
     // Gravity shows up as the mean of the vertical accelerometer axis.
     #expect(abs(sum[2] / Double(n) - 9.81) < 0.05)
   }
@@ -39,11 +43,15 @@ import Testing
     var stream = DemoCommand.IMUStream(seed: 1)
     let n = 20_000
     var data = [Float](repeating: 0, count: n * 6)
-    data.withUnsafeMutableBufferPointer { b in for s in 0..<n { stream.next(into: b.baseAddress! + s * 6) } }
+    data.withUnsafeMutableBufferPointer { b in
+      for s in 0..<n { stream.next(into: b.baseAddress! + s * 6) }
+    }
     for rule in OnlinePCA.Rule.allCases {
       let k = rule == .oja ? 1 : 3
       var pca = try OnlinePCA(dimension: 6, components: k, rule: rule, centering: true)
-      data.withUnsafeBufferPointer { b in for s in 0..<n { pca.unsafeUpdate(b.baseAddress! + s * 6) } }
+      data.withUnsafeBufferPointer { b in
+        for s in 0..<n { pca.unsafeUpdate(b.baseAddress! + s * 6) }
+      }
       let e = try pca.subspaceError(reference: stream.trueSubspace(components: k), components: k)
       #expect(e < 1e-2, "\(rule.name): \(e)")
     }
@@ -52,7 +60,8 @@ import Testing
   @Test func demoRunsAndWritesItsFiles() throws {
     let dir = temporaryDirectory()
     let status = HebbianMain.run([
-      "hebbian", "demo", "--samples", "3000", "--plot", dir + "/d.svg", "--save-stream", dir + "/s.csv",
+      "hebbian", "demo", "--samples", "3000", "--plot", dir + "/d.svg", "--save-stream",
+      dir + "/s.csv",
       "--save-truth", dir + "/t.f32",
     ])
     #expect(status == 0)

@@ -35,7 +35,9 @@ func writeText(_ path: String, _ text: String) {
       var r = try SampleReader(path: path, format: format, dimension: dim, chunkBytes: chunk)
       let d = try r.prime()
       var x = [Float](repeating: 0, count: d)
-      while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in try r.next(into: b.baseAddress!) }) {
+      while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+        try r.next(into: b.baseAddress!)
+      }) {
         out.append(x)
       }
       return (out, nil)
@@ -69,11 +71,16 @@ func writeText(_ path: String, _ text: String) {
     #expect(readAll("1,2,3\n4,5,6,7\n", dim: 3).error == "in.csv:2:7: expected 3 fields, got 4")
     #expect(readAll("1,2,3\n4,x5,6\n").error == "in.csv:2:3: expected a number, got 'x5'")
     #expect(readAll("1,2,3\n4,,6\n").error == "in.csv:2:3: empty field")
-    #expect(readAll("1,2,3\n# c\n4,NaN,6\n").error == "in.csv:3:3: 'NaN': NaN, infinity or out of float range")
-    #expect(readAll("1,2,-inf\n").error == "in.csv:1:5: '-inf': NaN, infinity or out of float range")
-    #expect(readAll("1,2,1e39\n").error == "in.csv:1:5: '1e39': NaN, infinity or out of float range")
+    #expect(
+      readAll("1,2,3\n# c\n4,NaN,6\n").error
+        == "in.csv:3:3: 'NaN': NaN, infinity or out of float range")
+    #expect(
+      readAll("1,2,-inf\n").error == "in.csv:1:5: '-inf': NaN, infinity or out of float range")
+    #expect(
+      readAll("1,2,1e39\n").error == "in.csv:1:5: '1e39': NaN, infinity or out of float range")
     #expect(readAll("a,b\n1,2,3\n").error == "in.csv:2:5: expected 2 fields, got 3")
-    #expect(readAll("a,b,c\n1,2,3\n", dim: 2).error == "in.csv:1:1: header has 3 fields, expected 2")
+    #expect(
+      readAll("a,b,c\n1,2,3\n", dim: 2).error == "in.csv:1:1: header has 3 fields, expected 2")
     #expect(readAll("").error == "in.csv:1:1: empty input: no samples")
     #expect(readAll("# only a comment\nx,y\n").error == "in.csv:2:1: empty input: no samples")
   }
@@ -92,13 +99,15 @@ func writeText(_ path: String, _ text: String) {
     let ok = readAll(path: path, dim: 3, format: .f32, chunk: 8)
     #expect(ok.samples == [[1, 2, 3], [4, 5, 6]])
     write(floats, extra: 5)
-    #expect(readAll(path: path, dim: 3, format: .f32).error
-      == "in.f32:3:2: truncated: 5 trailing bytes, not a whole sample of 3 float32 values")
+    #expect(
+      readAll(path: path, dim: 3, format: .f32).error
+        == "in.f32:3:2: truncated: 5 trailing bytes, not a whole sample of 3 float32 values")
     floats[4] = .infinity
     write(floats)
     #expect(readAll(path: path, dim: 3, format: .f32).error == "in.f32:2:2: NaN or infinity")
     write([])
-    #expect(readAll(path: path, dim: 3, format: .f32).error == "in.f32:1:1: empty input: no samples")
+    #expect(
+      readAll(path: path, dim: 3, format: .f32).error == "in.f32:1:1: empty input: no samples")
   }
 }
 
@@ -142,7 +151,8 @@ func writeText(_ path: String, _ text: String) {
     for rule in ["gha", "subspace", "similarity", "fsm", "ccipca"] {
       let status = HebbianMain.run([
         "hebbian", "pca", "--input", dir + "/s.csv", "--components", "2", "--rule", rule,
-        "--center", "--passes", "2", "--save-components", dir + "/w.f32", "--project", dir + "/y.csv",
+        "--center", "--passes", "2", "--save-components", dir + "/w.f32", "--project",
+        dir + "/y.csv",
         "--plot", dir + "/p.svg", "--quiet",
       ])
       #expect(status == 0)
@@ -167,22 +177,29 @@ func writeText(_ path: String, _ text: String) {
     var basis: [Float] = []
     let good = spikedCSV(samples: 500, basis: &basis)
     writeText(dir + "/good.csv", good)
-    #expect(HebbianMain.run(["hebbian", "pca", "--input", dir + "/good.csv", "--save-components", dir + "/w.f32", "--quiet"]) == 0)
+    #expect(
+      HebbianMain.run([
+        "hebbian", "pca", "--input", dir + "/good.csv", "--save-components", dir + "/w.f32",
+        "--quiet",
+      ]) == 0)
     let before = try Files.readAll(dir + "/w.f32")
     var lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     for (i, bad) in ["1,2,3", "1,2,x,4,5", "1,2,nan,4,5", "1,2,3,4,5,6"].enumerated() {
       lines[250] = bad
       writeText(dir + "/bad\(i).csv", lines.joined(separator: "\n"))
       let status = HebbianMain.run([
-        "hebbian", "pca", "--input", dir + "/bad\(i).csv", "--save-components", dir + "/w.f32", "--quiet",
+        "hebbian", "pca", "--input", dir + "/bad\(i).csv", "--save-components", dir + "/w.f32",
+        "--quiet",
       ])
       #expect(status == 1)
       #expect(try Files.readAll(dir + "/w.f32") == before)
     }
     writeText(dir + "/empty.csv", "")
     #expect(HebbianMain.run(["hebbian", "pca", "--input", dir + "/empty.csv", "--quiet"]) == 1)
-    #expect(HebbianMain.run(["hebbian", "pca", "--input", dir + "/good.csv", "--rule", "bogus"]) == 2)
-    #expect(HebbianMain.run(["hebbian", "pca", "--input", dir + "/good.csv", "--components", "9"]) == 2)
+    #expect(
+      HebbianMain.run(["hebbian", "pca", "--input", dir + "/good.csv", "--rule", "bogus"]) == 2)
+    #expect(
+      HebbianMain.run(["hebbian", "pca", "--input", dir + "/good.csv", "--components", "9"]) == 2)
     #expect(HebbianMain.run(["hebbian", "pca", "--input", dir + "/none.csv"]) == 1)
   }
 }

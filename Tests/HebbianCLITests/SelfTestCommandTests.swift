@@ -16,6 +16,6 @@ import Testing
       tolerance: 69 * Float.ulpOfOne)
     #expect(
       SelfTestCommand.line(row)
-        == "blas   dot            scalar    268   0.00e+00   8.23e-06  PASS")
+        == "blas       dot              scalar    268   0.00e+00   8.23e-06  PASS")
   }
 }

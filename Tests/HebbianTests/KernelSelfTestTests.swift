@@ -6,6 +6,7 @@ import Testing
   static let expected: [(family: String, kernels: [String])] = [
     ("blas", ["dot", "axpy", "scal", "nrm2", "gemv", "gemv_t", "ger", "rank_k"]),
     ("rules", ["oja_step", "subspace_step", "gha_step"]),
+    ("plasticity", ["hebb_decay_step", "instar_step", "bcm_step", "stdp_trace_step"]),
   ]
 
   @Test func everySupportedVariantOfEveryKernelMatchesTheScalarReference() {

@@ -61,6 +61,7 @@ public enum KernelSelfTest {
     [
       ("blas", blas),
       ("rules", rules),
+      ("plasticity", plasticity),
     ]
   }
 

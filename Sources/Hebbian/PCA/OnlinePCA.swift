@@ -81,16 +81,16 @@ public struct OnlinePCA: ~Copyable {
   let power: UnsafeMutablePointer<Float>
   let mean: UnsafeMutablePointer<Float>
   // Scratch.
-  let xc: UnsafeMutablePointer<Float>      // d: centred sample
-  let y: UnsafeMutablePointer<Float>       // k: outputs
-  let u: UnsafeMutablePointer<Float>       // k: W x before the lateral solve
-  let z: UnsafeMutablePointer<Float>       // k: Sherman–Morrison vector, norms
-  let lu: UnsafeMutablePointer<Float>      // k×k: LU factors of I + M
-  let pivot: UnsafeMutablePointer<Int>     // k
-  let xb: UnsafeMutablePointer<Float>      // maxBatch×d: centred batch
-  let yb: UnsafeMutablePointer<Float>      // maxBatch×k: batch outputs
-  let w0: UnsafeMutablePointer<Float>      // k×d: W before a batch step
-  let g: UnsafeMutablePointer<Float>       // k×k: Yᵀ Y of a batch
+  let xc: UnsafeMutablePointer<Float>  // d: centred sample
+  let y: UnsafeMutablePointer<Float>  // k: outputs
+  let u: UnsafeMutablePointer<Float>  // k: W x before the lateral solve
+  let z: UnsafeMutablePointer<Float>  // k: Sherman–Morrison vector, norms
+  let lu: UnsafeMutablePointer<Float>  // k×k: LU factors of I + M
+  let pivot: UnsafeMutablePointer<Int>  // k
+  let xb: UnsafeMutablePointer<Float>  // maxBatch×d: centred batch
+  let yb: UnsafeMutablePointer<Float>  // maxBatch×k: batch outputs
+  let w0: UnsafeMutablePointer<Float>  // k×d: W before a batch step
+  let g: UnsafeMutablePointer<Float>  // k×k: Yᵀ Y of a batch
   let backup: UnsafeMutablePointer<Float>  // k×d + k×k + k + d: state before a guarded update
 
   /// Creates a learner with W initialised to k random orthonormal rows drawn from `seed`.
@@ -105,10 +105,13 @@ public struct OnlinePCA: ~Copyable {
         "OnlinePCA: components must be in 1...\(dimension) (the dimension), got \(components)")
     }
     if rule == .oja && components != 1 {
-      throw .invalidParameter("OnlinePCA: the oja rule learns one component; use gha or subspace for \(components)")
+      throw .invalidParameter(
+        "OnlinePCA: the oja rule learns one component; use gha or subspace for \(components)")
     }
     guard maxBatch >= 1 else { throw .invalidParameter("OnlinePCA: maxBatch must be >= 1") }
-    guard amnesia >= 0, amnesia.isFinite else { throw .invalidParameter("OnlinePCA: amnesia must be >= 0") }
+    guard amnesia >= 0, amnesia.isFinite else {
+      throw .invalidParameter("OnlinePCA: amnesia must be >= 0")
+    }
     guard lateralTimeScale > 0, lateralTimeScale.isFinite else {
       throw .invalidParameter("OnlinePCA: lateralTimeScale must be > 0")
     }
@@ -163,7 +166,9 @@ public struct OnlinePCA: ~Copyable {
 
   /// k random orthonormal rows from `seed` (Gaussian rows, then Gram–Schmidt): a uniformly
   /// random starting subspace, reproducible on every platform.
-  static func randomOrthonormalRows(_ w: UnsafeMutablePointer<Float>, _ k: Int, _ d: Int, seed: UInt64) {
+  static func randomOrthonormalRows(
+    _ w: UnsafeMutablePointer<Float>, _ k: Int, _ d: Int, seed: UInt64
+  ) {
     var rng = SeededGenerator(seed: seed)
     var rows = [Double](repeating: 0, count: k * d)
     for i in 0..<(k * d) { rows[i] = rng.gaussian() }
@@ -177,7 +182,8 @@ public struct OnlinePCA: ~Copyable {
   /// value; the learner is then unchanged.
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     guard x.count == dimension else {
-      throw .dimensionMismatch(what: "OnlinePCA.update: sample values", expected: dimension, got: x.count)
+      throw .dimensionMismatch(
+        what: "OnlinePCA.update: sample values", expected: dimension, got: x.count)
     }
     try x.withUnsafeBufferPointer { (p) throws(HebbianError) in
       for j in 0..<dimension where !p[j].isFinite { throw .nonFinite(index: j) }
@@ -192,12 +198,13 @@ public struct OnlinePCA: ~Copyable {
   public mutating func update(batch: Span<Float>) throws(HebbianError) {
     let d = dimension
     guard batch.count % d == 0 else {
-      throw .dimensionMismatch(what: "OnlinePCA.update(batch:): values (a multiple of the dimension)",
-        expected: (batch.count / d + 1) * d, got: batch.count)
+      throw .invalidParameter(
+        "OnlinePCA.update(batch:): \(batch.count) values is not a whole number of samples of \(d)")
     }
     let b = batch.count / d
     guard b <= maxBatch else {
-      throw .dimensionMismatch(what: "OnlinePCA.update(batch:): samples (maxBatch)", expected: maxBatch, got: b)
+      throw .dimensionMismatch(
+        what: "OnlinePCA.update(batch:): samples (maxBatch)", expected: maxBatch, got: b)
     }
     if b == 0 { return }
     try batch.withUnsafeBufferPointer { (p) throws(HebbianError) in
@@ -253,10 +260,12 @@ public struct OnlinePCA: ~Copyable {
       let eta = Swift.min(alpha / outputScale(), 1 / sumPower)
       w0.update(from: w, count: k * d)
       // W += η Yᵀ X
-      Kernels.unsafeRankK(rows: k, columns: d, batch: b, alpha: eta, yb, ldx: k, xb, ldy: d, w, lda: d)
+      Kernels.unsafeRankK(
+        rows: k, columns: d, batch: b, alpha: eta, yb, ldx: k, xb, ldy: d, w, lda: d)
       // G = Yᵀ Y;  W −= η LT?(G) W₀
       g.update(repeating: 0, count: k * k)
-      Kernels.unsafeRankK(rows: k, columns: k, batch: b, alpha: 1, yb, ldx: k, yb, ldy: k, g, lda: k)
+      Kernels.unsafeRankK(
+        rows: k, columns: k, batch: b, alpha: 1, yb, ldx: k, yb, ldy: k, g, lda: k)
       for i in 0..<k {
         let last = rule == .gha ? i + 1 : k
         for j in 0..<last { Kernels.unsafeAxpy(d, -eta * g[i * k + j], w0 + j * d, w + i * d) }
@@ -280,7 +289,9 @@ public struct OnlinePCA: ~Copyable {
   /// Centres `x` against the running mean (updated first, so the first sample centres to 0)
   /// into `out`, or returns `x` itself without centring.
   @inline(__always)
-  func prepare(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+  func prepare(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) -> UnsafePointer<
+    Float
+  > {
     guard centering else { return x }
     let beta = Swift.max(1 / Float(samplesSeen), learningRate.floor)
     for j in 0..<dimension {
@@ -320,7 +331,8 @@ public struct OnlinePCA: ~Copyable {
     let eta = Swift.min(scale > 0 ? alpha / scale : 1 / p, 1 / p)
     switch rule {
     case .oja: y[0] = Kernels.unsafeOjaStep(dimension: d, eta: eta, x, w)
-    case .subspace: Kernels.unsafeSubspaceStep(components: k, dimension: d, eta: eta, x, w, ldw: d, y)
+    case .subspace:
+      Kernels.unsafeSubspaceStep(components: k, dimension: d, eta: eta, x, w, ldw: d, y)
     default: Kernels.unsafeGhaStep(components: k, dimension: d, eta: eta, x, w, ldw: d, y)
     }
   }
@@ -329,7 +341,8 @@ public struct OnlinePCA: ~Copyable {
   /// (with α = 1/t this is exactly their 1/Σ_t y_i²), clipped to 1/‖x‖²;
   ///   W_i += η_i y_i (x − W_i y_i),   M_ij += η_i y_i (y_j − M_ij y_i)  (i ≠ j).
   @inline(__always)
-  mutating func similarityStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float, _ beta: Float) {
+  mutating func similarityStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float, _ beta: Float)
+  {
     let k = components
     let d = dimension
     Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, x, u)
@@ -484,13 +497,17 @@ public struct OnlinePCA: ~Copyable {
   /// filters (see ``components(orthonormalized:)``). Never allocates.
   public func project(_ x: Span<Float>, into out: inout MutableSpan<Float>) throws(HebbianError) {
     guard x.count == dimension else {
-      throw .dimensionMismatch(what: "OnlinePCA.project: sample values", expected: dimension, got: x.count)
+      throw .dimensionMismatch(
+        what: "OnlinePCA.project: sample values", expected: dimension, got: x.count)
     }
     guard out.count >= components else {
-      throw .dimensionMismatch(what: "OnlinePCA.project: output values", expected: components, got: out.count)
+      throw .dimensionMismatch(
+        what: "OnlinePCA.project: output values", expected: components, got: out.count)
     }
     x.withUnsafeBufferPointer { xp in
-      out.withUnsafeMutableBufferPointer { op in unsafeProject(xp.baseAddress!, into: op.baseAddress!) }
+      out.withUnsafeMutableBufferPointer { op in
+        unsafeProject(xp.baseAddress!, into: op.baseAddress!)
+      }
     }
   }
 
@@ -541,7 +558,9 @@ public struct OnlinePCA: ~Copyable {
         for c in 0..<d {
           for i in 0..<k { col[i] = w[i * d + c] }
           col.withUnsafeBufferPointer { cp in
-            res.withUnsafeMutableBufferPointer { rp in substitute(cp.baseAddress!, into: rp.baseAddress!) }
+            res.withUnsafeMutableBufferPointer { rp in
+              substitute(cp.baseAddress!, into: rp.baseAddress!)
+            }
           }
           for i in 0..<k { out[i * d + c] = res[i] }
         }
@@ -572,12 +591,15 @@ public struct OnlinePCA: ~Copyable {
   /// reaches at convergence.
   public func orthonormalityError() -> Double {
     let f = components()
-    return f.withUnsafeBufferPointer { Subspace.orthonormalityError($0.baseAddress!, components, dimension) }
+    return f.withUnsafeBufferPointer {
+      Subspace.orthonormalityError($0.baseAddress!, components, dimension)
+    }
   }
 
   /// Subspace error ‖UUᵀ − VVᵀ‖²_F / ‖VVᵀ‖²_F against a reference basis (rows, kv×d).
   public func subspaceError(reference: [Float], components kv: Int) throws(HebbianError) -> Double {
-    try Subspace.error(components(), components: components, reference: reference, components: kv,
+    try Subspace.error(
+      components(), components: components, reference: reference, components: kv,
       dimension: dimension)
   }
 
@@ -638,7 +660,9 @@ public struct OnlinePCA: ~Copyable {
     let k = components
     let d = dimension
     func need(_ what: String, _ a: [Float], _ n: Int) throws(HebbianError) {
-      guard a.count == n else { throw .dimensionMismatch(what: "OnlinePCA.restore: \(what)", expected: n, got: a.count) }
+      guard a.count == n else {
+        throw .dimensionMismatch(what: "OnlinePCA.restore: \(what)", expected: n, got: a.count)
+      }
       for (i, v) in a.enumerated() where !v.isFinite { throw .nonFinite(index: i) }
     }
     try need("weights", s.weights, k * d)

@@ -47,7 +47,8 @@ public enum Subspace {
     return errorDouble(learned.map { Double($0) }, ku, reference.map { Double($0) }, kv, d)
   }
 
-  static func errorDouble(_ u0: [Double], _ ku: Int, _ v0: [Double], _ kv: Int, _ d: Int) -> Double {
+  static func errorDouble(_ u0: [Double], _ ku: Int, _ v0: [Double], _ kv: Int, _ d: Int) -> Double
+  {
     let u = orthonormalizedDouble(u0, ku, d)
     let v = orthonormalizedDouble(v0, kv, d)
     var ru = 0.0
@@ -121,9 +122,12 @@ public enum Subspace {
   }
 
   static func check(_ rows: [Float], _ k: Int, _ d: Int) throws(HebbianError) {
-    guard k >= 0, d >= 1 else { throw .invalidParameter("Subspace: need components >= 0, dimension >= 1") }
+    guard k >= 0, d >= 1 else {
+      throw .invalidParameter("Subspace: need components >= 0, dimension >= 1")
+    }
     guard rows.count == k * d else {
-      throw .dimensionMismatch(what: "Subspace: basis entries (k×d)", expected: k * d, got: rows.count)
+      throw .dimensionMismatch(
+        what: "Subspace: basis entries (k×d)", expected: k * d, got: rows.count)
     }
   }
 }

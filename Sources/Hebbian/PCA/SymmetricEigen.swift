@@ -15,7 +15,8 @@ public struct SymmetricEigen {
   /// `matrix` is n×n row-major and must be symmetric (only the upper triangle is read).
   public init(matrix: [Double], size n: Int) throws(HebbianError) {
     guard n >= 1, matrix.count == n * n else {
-      throw .dimensionMismatch(what: "SymmetricEigen: matrix entries", expected: n * n, got: matrix.count)
+      throw .dimensionMismatch(
+        what: "SymmetricEigen: matrix entries", expected: n * n, got: matrix.count)
     }
     var a = matrix
     for i in 0..<n { for j in 0..<i { a[i * n + j] = a[j * n + i] } }
@@ -37,7 +38,8 @@ public struct SymmetricEigen {
             // Rotation angle from cot 2θ = (a_qq - a_pp) / (2 a_pq); the smaller root keeps
             // the rotation below π/4, which is what makes the cyclic sweep converge.
             let theta = (a[q * n + q] - a[p * n + p]) / (2 * apq)
-            let t = (theta >= 0 ? 1.0 : -1.0) / (Swift.abs(theta) + (theta * theta + 1).squareRoot())
+            let t =
+              (theta >= 0 ? 1.0 : -1.0) / (Swift.abs(theta) + (theta * theta + 1).squareRoot())
             let c = 1 / (t * t + 1).squareRoot()
             let s = t * c
             for k in 0..<n {

@@ -14,5 +14,8 @@ struct Command: Sendable {
     BenchCommand.command,
     PCACommand.command,
     DemoCommand.command,
+    TrainPlasticCommand.command,
+    CompetingCommand.command,
+    STDPCommand.command,
   ]
 }

@@ -36,8 +36,10 @@ enum DemoCommand {
     if let path = o.string("--save-truth") { try saveF32(path, truth) }
 
     Console.errLine(
-      "demo: \(n) samples of a synthetic 6-axis IMU (100 Hz gait, gravity, noise, drift), seed \(seed)")
-    var table = Fmt.padRight("rule", 12) + Fmt.pad("k", 3) + Fmt.pad("samples", 10)
+      "demo: \(n) samples of a synthetic 6-axis IMU (100 Hz gait, gravity, noise, drift), seed \(seed)"
+    )
+    var table =
+      Fmt.padRight("rule", 12) + Fmt.pad("k", 3) + Fmt.pad("samples", 10)
       + Fmt.pad("subspace err", 14) + Fmt.pad("orthonorm err", 15) + Fmt.pad("ns/sample", 11) + "\n"
     var series: [SVGPlot.Series] = []
     for rule in OnlinePCA.Rule.allCases {
@@ -45,7 +47,8 @@ enum DemoCommand {
       let reference = Array(truth[0..<(kr * d)])
       var pca: OnlinePCA
       do throws(HebbianError) {
-        pca = try OnlinePCA(dimension: d, components: kr, rule: rule, centering: true, seed: seed &+ 1)
+        pca = try OnlinePCA(
+          dimension: d, components: kr, rule: rule, centering: true, seed: seed &+ 1)
       } catch {
         throw .data(error.message)
       }
@@ -61,13 +64,15 @@ enum DemoCommand {
           ns &+= hb_sys_monotonic_ns() &- t0
           done = stop
           let e = (try? pca.subspaceError(reference: reference, components: kr)) ?? .nan
-          points.append((Math.log(Double(done)) / Math.log(10.0), e))  // log x: convergence spans decades
+          // x is log10(samples): convergence spans decades.
+          points.append((Math.log(Double(done)) / Math.log(10.0), e))
           next = done + Swift.max(100, done / 8)
         }
       }
       let e = points.last!.y
       series.append(SVGPlot.Series(name: rule.name + (kr == 1 ? " (k=1)" : ""), points: points))
-      table += Fmt.padRight(rule.name, 12) + Fmt.pad("\(kr)", 3) + Fmt.pad("\(n)", 10)
+      table +=
+        Fmt.padRight(rule.name, 12) + Fmt.pad("\(kr)", 3) + Fmt.pad("\(n)", 10)
         + Fmt.pad(Fmt.sci(e, 2), 14) + Fmt.pad(Fmt.sci(pca.orthonormalityError(), 2), 15)
         + Fmt.pad(Fmt.fixed(Double(ns) / Double(n), 1), 11) + "\n"
       Console.errLine("demo: \(rule.name) done")
@@ -83,12 +88,15 @@ enum DemoCommand {
       try Files.write(path, Array(svg.utf8))
       Console.outLine("plot written to \(path)")
     }
+    Console.errLine("demo: peak RSS \(hb_sys_peak_rss_kib()) KiB")
   }
 
   static func saveF32(_ path: String, _ values: [Float]) throws(CLIError) {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(values.count * 4)
-    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+    for v in values {
+      withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
     try Files.writeAtomically(path, bytes)
   }
 
@@ -165,7 +173,8 @@ enum DemoCommand {
         for col in 0..<d {
           var v = 0.0
           for i in 0..<3 {
-            v += mixing[r * 3 + i] * mixing[col * 3 + i] * Self.amplitudes[i] * Self.amplitudes[i] / 2
+            v +=
+              mixing[r * 3 + i] * mixing[col * 3 + i] * Self.amplitudes[i] * Self.amplitudes[i] / 2
           }
           c[r * d + col] = v + (r == col ? Self.noise[r] * Self.noise[r] : 0)
         }

@@ -7,7 +7,8 @@ import Hebbian
 enum PCACommand {
   static let command = Command(
     name: "pca",
-    summary: "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
+    summary:
+      "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
     options: [
       .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
@@ -23,7 +24,7 @@ enum PCACommand {
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
       .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows"),
-      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV)"),
+      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV; - stdout)"),
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
       .flag("--quiet", "no progress lines on stderr"),
@@ -122,17 +123,25 @@ enum PCACommand {
       projection = try OutputFile(path: path, atomic: true)
     }
 
-    var x = [Float](repeating: 0, count: d * batch)
+    // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
+    // is read once per block, not per sample; a block also ends where the convergence curve
+    // wants its next point, where a checkpoint is due and at --max-samples. Blocks are whole
+    // batches, so a pass is cut into the same batches whether or not it was resumed.
+    let blockCap = batch * Swift.max(1, 256 / batch)
+    var x = [Float](repeating: 0, count: d * blockCap)
     var y = [Float](repeating: 0, count: k)
+    let rawProjection = isF32(o.string("--project") ?? "")
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
     var lastReport = started
     var learnNs: UInt64 = 0
     let samplesAtStart = pca.samplesSeen
-    var nextCheckpoint = (pca.samplesSeen / every + 1) * every
+    var nextCheckpoint = checkpointPath == nil ? Int.max : (pca.samplesSeen / every + 1) * every
     // Records of the current pass before this reader's first (stdin resumed mid-pass).
     var recordBase = input == "-" ? position.sampleOffset : 0
-    func checkpointFile(_ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int) -> [UInt8] {
+    func checkpointFile(_ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int)
+      -> [UInt8]
+    {
       var file = pca.checkpoint(position: at)
       file.counters.append(.init("skipped", UInt64(Swift.max(skipped, 0))))
       return file.encoded()
@@ -141,70 +150,83 @@ enum PCACommand {
     var pass = position.pass
     var stopped: OnlinePCA.StreamPosition? = nil
     if pca.samplesSeen >= maxSamples { stopped = position }
-    passes: while pass < passes && stopped == nil {
+    while pass < passes && stopped == nil {
       if pass > position.pass {
         skippedBefore += reader.skipped
         reader = try SampleReader(path: input, format: format, dimension: d)
         reader.skipNonFinite = o.has("--skip-nonfinite")
         recordBase = 0
       }
-      var filled = 0
-      while true {
-        let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
-          try reader.next(into: b.baseAddress! + filled * d)
+      var ended = false
+      while !ended {
+        let due = Swift.min(curve.next, nextCheckpoint, maxSamples) - pca.samplesSeen
+        let want = Swift.min(blockCap, Swift.max(batch, (due + batch - 1) / batch * batch))
+        var filled = 0
+        while filled < want {
+          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
+            try reader.next(into: b.baseAddress! + filled * d)
+          }
+          if !got {
+            ended = true
+            break
+          }
+          filled += 1
         }
-        if got { filled += 1 }
-        if filled == batch || (!got && filled > 0) {
-          let t0 = hb_sys_monotonic_ns()
-          do throws(HebbianError) {
-            try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
-              if filled == 1 {
-                try pca.unsafeGuardedUpdate(b.baseAddress!)
+        if filled == 0 { break }
+        let t0 = hb_sys_monotonic_ns()
+        do throws(HebbianError) {
+          try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
+            var s = 0
+            while s < filled {
+              let c = Swift.min(batch, filled - s)
+              if c == 1 {
+                try pca.unsafeGuardedUpdate(b.baseAddress! + s * d)
               } else {
-                try pca.unsafeGuardedUpdate(batch: b.baseAddress!, count: filled)
+                try pca.unsafeGuardedUpdate(batch: b.baseAddress! + s * d, count: c)
+              }
+              s += c
+            }
+          }
+        } catch {
+          var m =
+            error.message + "; the update was refused: try a smaller --eta (now "
+            + Fmt.shortest(etaValue(rate)) + ") or rescale the input"
+          if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+          throw .data(m)
+        }
+        learnNs &+= hb_sys_monotonic_ns() &- t0
+        if onlineProjection {
+          // stdin is read once, so each sample is projected by the model that just learned it.
+          for s in 0..<filled {
+            x.withUnsafeBufferPointer { b in
+              y.withUnsafeMutableBufferPointer { yb in
+                pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
               }
             }
-          } catch {
-            var m = error.message + "; the update was refused: try a smaller --eta (now "
-              + Fmt.shortest(etaValue(rate)) + ") or rescale the input"
-            if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
-            throw .data(m)
-          }
-          learnNs &+= hb_sys_monotonic_ns() &- t0
-          if onlineProjection {
-            for s in 0..<filled {
-              x.withUnsafeBufferPointer { b in
-                y.withUnsafeMutableBufferPointer { yb in
-                  pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
-                }
-              }
-              try writeRow(&projection!, y, raw: isF32(o.string("--project")!))
-            }
-          }
-          filled = 0
-          if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
-            let at = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
-            try Files.writeAtomically(c, checkpointFile(pca, at, skippedBefore + reader.skipped))
-            nextCheckpoint = (pca.samplesSeen / every + 1) * every
-          }
-          if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
-          if !quiet && pca.samplesSeen & 4095 < batch {
-            let now = hb_sys_monotonic_ns()
-            if now &- lastReport >= 1_000_000_000 {
-              lastReport = now
-              let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
-              Console.errLine(
-                "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
-                  + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
-            }
+            try writeRow(&projection!, y, raw: rawProjection)
           }
         }
-        if pca.samplesSeen >= maxSamples {
+        let here = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
+        if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
+          try Files.writeAtomically(c, checkpointFile(pca, here, skippedBefore + reader.skipped))
+          nextCheckpoint = (pca.samplesSeen / every + 1) * every
+        }
+        if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
+        if !quiet {
+          let now = hb_sys_monotonic_ns()
+          if now &- lastReport >= 1_000_000_000 {
+            lastReport = now
+            let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
+            Console.errLine(
+              "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
+                + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
+          }
+        }
+        if pca.samplesSeen >= maxSamples && !(ended && pass + 1 == passes) {
           // Stopped early: the end checkpoint records where, so --resume continues here.
-          stopped = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
-          break passes
+          stopped = here
+          break
         }
-        if !got { break }
       }
       pass += 1
     }
@@ -254,6 +276,10 @@ enum PCACommand {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
       line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
     }
+    let rss = hb_sys_peak_rss_kib()
+    if rss > 0 {
+      line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
+    }
     if o.has("--skip-nonfinite") { line("skipped (NaN/inf)", "\(skipped)") }
     if let path = o.string("--resume") { line("resumed from", path + " (sample \(samplesAtStart))") }
     if let path = o.string("--save-components") { line("components written", path) }
@@ -269,7 +295,8 @@ enum PCACommand {
       try Files.writeAtomically(path, Array(svg.utf8))
       line("plot written", path)
     }
-    Console.out(summary)
+    // Projections to stdout keep stdout for the data; the summary then goes to stderr.
+    if o.string("--project") == "-" { Console.err(summary) } else { Console.out(summary) }
   }
 
   static func learningRate(_ o: ParsedOptions) throws(CLIError) -> LearningRate {

@@ -153,7 +153,8 @@ struct SampleReader: ~Copyable {
     let have = try fill(bytes)
     if have == 0 { return false }
     if have < bytes {
-      throw error(records + 1, have / 4 + 1,
+      throw error(
+        records + 1, have / 4 + 1,
         "truncated: \(have) trailing bytes, not a whole sample of \(dimension) float32 values")
     }
     lineNumber = records + 1

@@ -55,7 +55,8 @@ import Testing
       learner(rule, d: d, k: k, samples: n) { pca, stream in
         let w = pca.components()
         for i in 0..<k {
-          let c = cosine(Array(w[(i * d)..<((i + 1) * d)]), Array(stream.basis[(i * d)..<((i + 1) * d)]))
+          let c = cosine(
+            Array(w[(i * d)..<((i + 1) * d)]), Array(stream.basis[(i * d)..<((i + 1) * d)]))
           #expect(abs(c) > 0.99, "\(rule.name) d=\(d) component \(i): |cos| = \(abs(c))")
         }
       }
@@ -69,40 +70,43 @@ import Testing
     let d = 16
     let k = 4
     learner(.similarityMatching, d: d, k: k, samples: 20_000) { pca, stream in
-    // ‖FFᵀ − I‖_F: fluctuates with the learning rate, ~1e-2 at t = 2e4.
-    #expect(pca.orthonormalityError() < 5e-2)
-    for i in 0..<k { #expect(pca.m[i * k + i] == 0) }
-    // Compare M with the output correlations measured on 20k fresh samples.
-    var x = [Float](repeating: 0, count: d)
-    var yv = [Float](repeating: 0, count: k)
-    var c = [Double](repeating: 0, count: k * k)
-    for _ in 0..<20_000 {
-      stream.next(into: &x)
-      var ys = yv.mutableSpan
-      try! pca.project(x.span, into: &ys)
-      for i in 0..<k { for j in 0..<k { c[i * k + j] += Double(yv[i] * yv[j]) } }
-    }
-    var worst = 0.0
-    for i in 0..<k {
-      for j in 0..<k where j != i {
-        worst = max(worst, abs(Double(pca.m[i * k + j]) - c[i * k + j] / c[i * k + i]))
+      // ‖FFᵀ − I‖_F: fluctuates with the learning rate, ~1e-2 at t = 2e4.
+      #expect(pca.orthonormalityError() < 5e-2)
+      for i in 0..<k { #expect(pca.m[i * k + i] == 0) }
+      // Compare M with the output correlations measured on 20k fresh samples.
+      var x = [Float](repeating: 0, count: d)
+      var yv = [Float](repeating: 0, count: k)
+      var c = [Double](repeating: 0, count: k * k)
+      for _ in 0..<20_000 {
+        stream.next(into: &x)
+        var ys = yv.mutableSpan
+        try! pca.project(x.span, into: &ys)
+        for i in 0..<k { for j in 0..<k { c[i * k + j] += Double(yv[i] * yv[j]) } }
       }
-    }
-    // Sampling error of a correlation ratio over 2e4 samples ~ 1/√2e4 ≈ 7e-3, plus the
-    // learner's own fluctuation.
-    #expect(worst < 5e-2, "max |M_ij − ⟨y_i y_j⟩/⟨y_i²⟩| = \(worst)")
+      var worst = 0.0
+      for i in 0..<k {
+        for j in 0..<k where j != i {
+          worst = max(worst, abs(Double(pca.m[i * k + j]) - c[i * k + j] / c[i * k + i]))
+        }
+      }
+      // Sampling error of a correlation ratio over 2e4 samples ~ 1/√2e4 ≈ 7e-3, plus the
+      // learner's own fluctuation.
+      #expect(worst < 5e-2, "max |M_ij − ⟨y_i y_j⟩/⟨y_i²⟩| = \(worst)")
     }
   }
 
   /// A stream whose principal subspace is replaced halfway: the floored schedule follows it,
   /// the pure 1/t schedule (by design) does not within the same number of samples.
-  @Test(arguments: [OnlinePCA.Rule.gha, .subspace, .similarityMatching, .fastSimilarityMatching, .ccipca])
+  @Test(arguments: [
+    OnlinePCA.Rule.gha, .subspace, .similarityMatching, .fastSimilarityMatching, .ccipca,
+  ])
   func flooredScheduleTracksARotatingSubspace(_ rule: OnlinePCA.Rule) throws {
     let d = 16
     let k = 2
     var first = SpikedStream(dimension: d, components: k, seed: 11)
     var second = SpikedStream(dimension: d, components: k, seed: 12)
-    var tracking = try OnlinePCA(dimension: d, components: k, rule: rule, learningRate: .tracking(floor: 0.01))
+    var tracking = try OnlinePCA(
+      dimension: d, components: k, rule: rule, learningRate: .tracking(floor: 0.01))
     var settling = try OnlinePCA(dimension: d, components: k, rule: rule)
     var a = first
     feed(&tracking, &first, samples: 20_000)
@@ -174,7 +178,10 @@ import Testing
         hb_alloc_counter_start()
         for i in 0..<10_000 {
           pca.unsafeUpdate(p.baseAddress! + (i % 64) * d)
-          try pca.update(Span(_unsafeElements: UnsafeBufferPointer(rebasing: p[((i % 64) * d)..<((i % 64) * d + d)])))
+          try pca.update(
+            Span(
+              _unsafeElements: UnsafeBufferPointer(rebasing: p[((i % 64) * d)..<((i % 64) * d + d)])
+            ))
           try pca.project(sample, into: &os)
         }
         try pca.update(batch: batch)
@@ -197,7 +204,10 @@ import Testing
     }
     var pca = try OnlinePCA(dimension: 3, components: 1, rule: .gha)
     let before = pca.components()
-    #expect(throws: HebbianError.dimensionMismatch(what: "OnlinePCA.update: sample values", expected: 3, got: 2)) {
+    #expect(
+      throws: HebbianError.dimensionMismatch(
+        what: "OnlinePCA.update: sample values", expected: 3, got: 2)
+    ) {
       try pca.update([1, 2].span)
     }
     #expect(throws: HebbianError.nonFinite(index: 1)) { try pca.update([1, .nan, 2].span) }
@@ -223,6 +233,24 @@ import Testing
     var bad = a.state
     bad.weights.removeLast()
     #expect(throws: HebbianError.self) { try b.restore(bad) }
+  }
+
+  @Test func scheduleValues() throws {
+    // α_t = max(c/(t0 + t), floor), exactly.
+    #expect(LearningRate.standard.rate(at: 0) == 0.1)
+    #expect(LearningRate.standard.rate(at: 720) == 0.01)
+    #expect(LearningRate.tracking(floor: 0.02).rate(at: 1_000_000) == 0.02)
+    #expect(LearningRate.constant(0.05).rate(at: 123) == 0.05)
+    #expect(throws: HebbianError.self) {
+      try OnlinePCA(
+        dimension: 3, components: 1, rule: .oja,
+        learningRate: .inverse(scale: 1, offset: 0, floor: 2))
+    }
+    var pca = try OnlinePCA(dimension: 3, components: 1, rule: .gha, maxBatch: 2)
+    #expect(throws: HebbianError.self) { try pca.update(batch: [1, 2, 3, 4].span) }
+    #expect(throws: HebbianError.self) {
+      try pca.update(batch: [Float](repeating: 1, count: 9).span)
+    }
   }
 
   @Test func initialisationIsSeededAndOrthonormal() throws {

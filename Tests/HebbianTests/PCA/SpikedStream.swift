@@ -46,7 +46,9 @@ struct SpikedStream {
 }
 
 /// Streams `n` samples of `stream` through `pca`.
-func feed(_ pca: inout OnlinePCA, _ stream: inout SpikedStream, samples n: Int, offset: [Float]? = nil) {
+func feed(
+  _ pca: inout OnlinePCA, _ stream: inout SpikedStream, samples n: Int, offset: [Float]? = nil
+) {
   var x = [Float](repeating: 0, count: stream.dimension)
   for _ in 0..<n {
     stream.next(into: &x)

@@ -35,12 +35,16 @@ import Testing
     // e1,e2 vs e1,e3 in R^3: UUᵀ − VVᵀ = diag(0, 1, −1): ‖·‖² = 2, ‖VVᵀ‖² = 2 → 1.
     let u: [Float] = [1, 0, 0, 0, 1, 0]
     let v: [Float] = [1, 0, 0, 0, 0, 1]
-    #expect(abs(try Subspace.error(u, components: 2, reference: v, components: 2, dimension: 3) - 1) < 1e-12)
+    #expect(
+      abs(try Subspace.error(u, components: 2, reference: v, components: 2, dimension: 3) - 1)
+        < 1e-12)
     // The same plane given by another (non-orthonormal) basis: error 0 to rounding.
     let w: [Float] = [2, 1, 0, 1, -3, 0]
     #expect(try Subspace.error(w, components: 2, reference: u, components: 2, dimension: 3) < 1e-12)
     // ‖WWᵀ − I‖_F of rows (2,0,0) and (0,1,0): |4 − 1| = 3.
-    #expect(abs(try Subspace.orthonormalityError([2, 0, 0, 0, 1, 0], components: 2, dimension: 3) - 3) < 1e-12)
+    #expect(
+      abs(try Subspace.orthonormalityError([2, 0, 0, 0, 1, 0], components: 2, dimension: 3) - 3)
+        < 1e-12)
     let q = try Subspace.orthonormalized(w, components: 2, dimension: 3)
     #expect(try Subspace.orthonormalityError(q, components: 2, dimension: 3) < 1e-6)
     // Gram–Schmidt keeps the first row's direction.
@@ -61,7 +65,8 @@ import Testing
     for _ in 0..<3 {
       var b = truth
       for i in 0..<b.count { b[i] += Float(0.05 * rng.gaussian()) }
-      meanError += try Subspace.error(b, components: k, reference: truth, components: k, dimension: d) / 3
+      meanError +=
+        try Subspace.error(b, components: k, reference: truth, components: k, dimension: d) / 3
       boards.append(b)
     }
     let merged = try Subspace.merge(boards, components: k, dimension: d)
@@ -72,7 +77,9 @@ import Testing
     #expect(try Subspace.orthonormalityError(merged, components: k, dimension: d) < 1e-5)
     // Merging identical bases returns that subspace.
     let same = try Subspace.merge([truth, truth], components: k, dimension: d)
-    #expect(try Subspace.error(same, components: k, reference: truth, components: k, dimension: d) < 1e-10)
+    #expect(
+      try Subspace.error(same, components: k, reference: truth, components: k, dimension: d) < 1e-10
+    )
     #expect(throws: HebbianError.self) { try Subspace.merge([], components: k, dimension: d) }
   }
 }

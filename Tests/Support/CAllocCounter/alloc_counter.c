@@ -3,12 +3,14 @@
 
 #include <stddef.h>
 
-/* glibc's own entry points: forwarding to them needs no dlsym (which itself allocates). */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HB_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HB_UNDER_ASAN 1
+#endif
 
 static __thread int counting;
 static __thread int64_t count;
@@ -18,6 +20,29 @@ static inline void note(void) {
   seen = 1;
   if (counting) count++;
 }
+
+#ifdef HB_UNDER_ASAN
+/* AddressSanitizer owns malloc; interposing it would bypass ASan's allocator. Its allocation
+ * hooks see every malloc/calloc/realloc/memalign instead. */
+#include <sanitizer/allocator_interface.h>
+
+static void on_alloc(const volatile void *p, size_t n) {
+  (void)p;
+  (void)n;
+  note();
+}
+static void on_free(const volatile void *p) { (void)p; }
+
+__attribute__((constructor)) static void install_hooks(void) {
+  __sanitizer_install_malloc_and_free_hooks(on_alloc, on_free);
+}
+#else
+/* glibc's own entry points: forwarding to them needs no dlsym (which itself allocates). */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+extern void *__libc_memalign(size_t, size_t);
 
 void *malloc(size_t n) { note(); return __libc_malloc(n); }
 void *calloc(size_t a, size_t b) { note(); return __libc_calloc(a, b); }
@@ -33,6 +58,7 @@ int posix_memalign(void **out, size_t align, size_t n) {
   *out = p;
   return 0;
 }
+#endif
 
 void hb_alloc_counter_start(void) {
   count = 0;

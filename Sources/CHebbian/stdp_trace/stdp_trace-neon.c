@@ -1,0 +1,74 @@
+#include "../internal.h"
+
+#if HB_BUILD_NEON
+#include <arm_neon.h>
+
+/* One dt of pair-based STDP on a k x d block; the same algebra as the scalar reference:
+ *   dW_ij = s_i (a_post x_j + c_post) + s_j (a_pre y_i + c_pre), bounded; traces decay and jump. */
+void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
+                                  const float *pre_spikes, float *pre_trace,
+                                  const float *post_spikes, float *post_trace, float *W,
+                                  size_t ldw) {
+  const float32x4_t vdecay = vdupq_n_f32(p->decay_pre);
+  uint32x4_t vany = vdupq_n_u32(0);
+  int any_pre = 0;
+  size_t j = 0;
+  for (; j + 4 <= d; j += 4) {
+    vst1q_f32(pre_trace + j, vmulq_f32(vdecay, vld1q_f32(pre_trace + j)));
+    vany = vorrq_u32(vany, vreinterpretq_u32_f32(vld1q_f32(pre_spikes + j)));
+  }
+  {
+    /* Spikes are 0 or 1, so any set bit means a spike (also catches -0.0, harmlessly). */
+    uint32x2_t h = vorr_u32(vget_low_u32(vany), vget_high_u32(vany));
+    any_pre = (vget_lane_u32(h, 0) | vget_lane_u32(h, 1)) != 0;
+  }
+  for (; j < d; j++) {
+    pre_trace[j] *= p->decay_pre;
+    any_pre |= pre_spikes[j] != 0.0f;
+  }
+  const float lo = p->w_min, hi = p->w_max;
+  const float32x4_t vlo = vdupq_n_f32(lo), vhi = vdupq_n_f32(hi);
+  const float32x4_t vap = vdupq_n_f32(p->a_post), vcp = vdupq_n_f32(p->c_post);
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  for (size_t i = 0; i < k; i++) {
+    post_trace[i] *= p->decay_post;
+    const float sp = post_spikes[i];
+    if (sp == 0.0f && !any_pre) continue;
+    const float b = p->a_pre * post_trace[i] + p->c_pre;
+    const float32x4_t vsp = vdupq_n_f32(sp), vb = vdupq_n_f32(b);
+    float *w = W + i * ldw;
+    j = 0;
+    for (; j + 4 <= d; j += 4) {
+      float32x4_t dw = vmulq_f32(vsp, vfmaq_f32(vcp, vap, vld1q_f32(pre_trace + j)));
+      dw = vfmaq_f32(dw, vld1q_f32(pre_spikes + j), vb);
+      float32x4_t v = vld1q_f32(w + j), t;
+      if (p->soft_bounds) {
+        t = vfmaq_f32(v, vminq_f32(dw, zero), vsubq_f32(v, vlo));
+        t = vfmaq_f32(t, vmaxq_f32(dw, zero), vsubq_f32(vhi, v));
+      } else {
+        t = vaddq_f32(v, dw);
+      }
+      vst1q_f32(w + j, vminq_f32(vmaxq_f32(t, vlo), vhi));
+    }
+    for (; j < d; j++) {
+      float dw = sp * (p->a_post * pre_trace[j] + p->c_post) + pre_spikes[j] * b;
+      float v = w[j];
+      if (p->soft_bounds)
+        v += dw > 0.0f ? dw * (hi - v) : dw * (v - lo);
+      else
+        v += dw;
+      w[j] = v < lo ? lo : (v > hi ? hi : v);
+    }
+  }
+  const float near = p->nearest ? 1.0f : 0.0f;
+  const float32x4_t vnear = vdupq_n_f32(near), one = vdupq_n_f32(1.0f);
+  j = 0;
+  for (; j + 4 <= d; j += 4) {
+    float32x4_t x = vld1q_f32(pre_trace + j);
+    float32x4_t gap = vfmsq_f32(one, vnear, x); /* 1 - near x */
+    vst1q_f32(pre_trace + j, vfmaq_f32(x, vld1q_f32(pre_spikes + j), gap));
+  }
+  for (; j < d; j++) pre_trace[j] += pre_spikes[j] * (1.0f - near * pre_trace[j]);
+  for (size_t i = 0; i < k; i++) post_trace[i] += post_spikes[i] * (1.0f - near * post_trace[i]);
+}
+#endif

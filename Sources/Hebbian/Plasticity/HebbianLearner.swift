@@ -1,0 +1,63 @@
+import CHebbian
+
+/// Plain Hebb, k linear units: y = W x, ΔW = η y xᵀ − λ W, optionally followed by scaling
+/// every row of W to unit norm.
+///
+/// Without decay or normalisation the rule is dW/dt = η W C (C = E[x xᵀ]): every row grows like
+/// e^(η λ₁ t) along the top eigenvector of C, without bound. Isotropic decay λ shifts all
+/// growth rates by −λ, so the direction still converges to the top eigenvector and the norm
+/// stays bounded once λ ≥ η λ₁. Row normalisation keeps ‖w‖ = 1 exactly (the limit Oja's rule
+/// approximates) and converges to ±e₁ for any λ.
+public struct HebbianLearner: ~Copyable {
+  public let inputs: Int
+  public let outputs: Int
+  public var learningRate: Float
+  public var decay: Float
+  public var normalizesRows: Bool
+  public private(set) var samples = 0
+  let w: Matrix
+  let y: UnsafeMutablePointer<Float>
+
+  public init(
+    inputs: Int, outputs: Int = 1, learningRate: Float, decay: Float = 0,
+    normalizesRows: Bool = false, seed: UInt64 = 1
+  ) throws(HebbianError) {
+    try RateRule.shape(inputs: inputs, outputs: outputs)
+    try RateRule.rate(learningRate)
+    if !(decay >= 0 && decay < 1) { throw .invalidParameter("decay must be in [0, 1)") }
+    self.inputs = inputs
+    self.outputs = outputs
+    self.learningRate = learningRate
+    self.decay = decay
+    self.normalizesRows = normalizesRows
+    w = Matrix(rows: outputs, columns: inputs)
+    RateRule.randomize(w, seed: seed)
+    if normalizesRows { RateRule.normalizeRows(w.base, rows: outputs, columns: inputs) }
+    y = .allocate(capacity: outputs)
+    y.initialize(repeating: 0, count: outputs)
+  }
+
+  deinit { y.deallocate() }
+
+  /// One sample: y = W x (kept in ``output(_:)``), then the fused decay-and-grow step.
+  public mutating func update(_ x: Span<Float>) throws(HebbianError) {
+    try RateRule.sample(x, count: inputs, what: "hebb: sample")
+    let (k, d, eta, lambda, w, y) = (outputs, inputs, learningRate, decay, w.base, y)
+    x.withUnsafeBufferPointer { xp in
+      hb_gemv_f32(k, d, 1, w, d, xp.baseAddress, 0, y)
+      hb_hebb_decay_step_f32(k, d, eta, lambda, xp.baseAddress, y, w, d)
+    }
+    if normalizesRows { RateRule.normalizeRows(w, rows: k, columns: d) }
+    samples += 1
+  }
+
+  /// y_i of the last update.
+  public func output(_ i: Int) -> Float {
+    precondition(i >= 0 && i < outputs, "output index")
+    return y[i]
+  }
+
+  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
+  public func row(_ i: Int) -> [Float] { w.row(i) }
+  public func rowNorm(_ i: Int) -> Float { w.rowNorm(i) }
+}

@@ -1,0 +1,190 @@
+/// Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011), single cell: a conductance-based LIF
+/// neuron receives 8 groups of excitatory and inhibitory Poisson inputs; all inputs of a group
+/// share one time-varying rate (an Ornstein–Uhlenbeck signal, τ = 50 ms, rectified). The
+/// excitatory weights are fixed and tuned to a preferred group; the inhibitory weights follow
+/// the symmetric iSTDP rule of ``STDPRule/vogels(eta:targetRate:tau:wMax:)``:
+///
+///   pre spike:  Δw = η (y_post − α),   post spike:  Δw = η x_pre,   α = 2 ρ₀ τ.
+///
+/// For uncorrelated trains the expected drift per unit time is η ρ_pre (2 ρ_post τ − α), which
+/// vanishes at ρ_post = ρ₀: inhibition grows while the neuron fires faster than ρ₀ and decays
+/// while it fires slower. Inhibitory synapses whose group drives the cell hardest gain most, so
+/// inhibition becomes co-tuned with excitation (detailed balance) and the inhibitory current
+/// tracks the excitatory one in time.
+///
+/// Simplifications against the paper: one step size dt for everything, weights in units of
+/// the leak conductance, and no upper bound that matters (wMax = 1 g_L).
+public enum InhibitoryBalance {
+  public struct Configuration: Sendable {
+    public var groups = 8
+    public var excitatoryPerGroup = 100
+    public var inhibitoryPerGroup = 25
+    /// Mean input rate (Hz) of every input before rectification of the signal.
+    public var inputRate = 10.0
+    public var signalTimeConstant = 50.0
+    /// Standard deviation of the group signal relative to the mean rate.
+    public var signalAmplitude = 0.3
+    /// Excitatory weight (× g_L) of the preferred group; the others fall off as a Gaussian
+    /// (width `tuningWidth` groups) down to `tuningFloor` of it.
+    public var excitatoryWeight: Float = 0.02
+    public var tuningWidth = 1.0
+    public var tuningFloor = 0.1
+    public var initialInhibitoryWeight: Float = 0.001
+    /// ρ₀ (Hz).
+    public var targetRate = 5.0
+    public var eta: Float = 0.001
+    public var tau = 20.0
+    public var seconds = 200.0
+    public var dt = 0.5
+    /// Report interval (s).
+    public var window = 1.0
+    /// The currents are averaged over bins of this length (ms) before they are correlated, so
+    /// the correlation measures the shared slow signals rather than single-spike shot noise.
+    public var correlationBin = 10.0
+    public var seed: UInt64 = 1
+    public var neuron = LIFParameters.vogels2011
+    public init() {}
+  }
+
+  public struct Sample: Sendable {
+    /// End of the window (s).
+    public var time: Double
+    /// Output rate over the window (Hz).
+    public var rate: Double
+    public var meanInhibitoryWeight: Float
+    /// Pearson correlation of the excitatory and inhibitory synaptic currents over the window
+    /// (averaged in bins of ``Configuration/correlationBin`` ms).
+    public var currentCorrelation: Double
+  }
+
+  public struct Result: Sendable {
+    public var samples: [Sample]
+    /// Excitatory weight of each group and final mean inhibitory weight of each group.
+    public var excitatoryTuning: [Float]
+    public var inhibitoryTuning: [Float]
+    /// Correlation of the two tuning curves across groups (1 = inhibition mirrors excitation).
+    public var tuningCorrelation: Double
+
+    /// Mean output rate (Hz) and current correlation over the samples in [from, to) seconds.
+    public func average(from: Double, to: Double = .infinity) -> (rate: Double, correlation: Double)
+    {
+      var r = 0.0, c = 0.0, n = 0.0
+      for s in samples where s.time > from && s.time <= to {
+        r += s.rate
+        c += s.currentCorrelation
+        n += 1
+      }
+      return n > 0 ? (r / n, c / n) : (0, 0)
+    }
+  }
+
+  static func pearson(
+    _ sx: Double, _ sy: Double, _ sxx: Double, _ syy: Double, _ sxy: Double, _ n: Double
+  )
+    -> Double
+  {
+    let cov = sxy / n - (sx / n) * (sy / n)
+    let vx = sxx / n - (sx / n) * (sx / n), vy = syy / n - (sy / n) * (sy / n)
+    return vx > 0 && vy > 0 ? cov / (vx * vy).squareRoot() : 0
+  }
+
+  public static func run(_ c: Configuration, progress: ((Sample) -> Void)? = nil)
+    throws(HebbianError) -> Result
+  {
+    if c.groups < 1 || c.excitatoryPerGroup < 1 || c.inhibitoryPerGroup < 1 {
+      throw .invalidParameter("groups and inputs per group must be >= 1")
+    }
+    if !(c.targetRate > 0 && c.eta > 0 && c.seconds > 0 && c.window > 0 && c.inputRate > 0) {
+      throw .invalidParameter("target rate, eta, input rate, seconds and window must be > 0")
+    }
+    let nE = c.groups * c.excitatoryPerGroup, nI = c.groups * c.inhibitoryPerGroup
+    let rule = STDPRule.vogels(eta: c.eta, targetRate: c.targetRate, tau: c.tau, wMax: 1)
+    var inhibition = try STDPSynapses(
+      post: 1, pre: nI, rule: rule, dt: c.dt, initialWeight: c.initialInhibitoryWeight)
+    var excitatory = try PoissonInput(count: nE, dt: c.dt, seed: c.seed &+ 11)
+    var inhibitory = try PoissonInput(count: nI, dt: c.dt, seed: c.seed &+ 12)
+    var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
+    var noise = SeededGenerator(seed: c.seed &+ 13)
+
+    var tuning = [Float](repeating: 0, count: c.groups)
+    let preferred = Double(c.groups - 1) / 2
+    for g in 0..<c.groups {
+      let z = (Double(g) - preferred) / c.tuningWidth
+      tuning[g] =
+        c.excitatoryWeight * Float(c.tuningFloor + (1 - c.tuningFloor) * Math.exp(-z * z / 2))
+    }
+    var signal = [Double](repeating: 0, count: c.groups)
+    var rates = [Double](repeating: 0, count: c.groups)
+    for g in 0..<c.groups { signal[g] = noise.gaussian() }
+    // Exact OU update over dt: s ← s e^(−dt/τ) + √(1 − e^(−2dt/τ)) ξ keeps Var s = 1.
+    let keep = Math.exp(-c.dt / c.signalTimeConstant)
+    let kick = (1 - keep * keep).squareRoot()
+
+    let stepsPerWindow = max(1, Int((c.window * 1000 / c.dt).rounded()))
+    let windows = max(1, Int((c.seconds / c.window).rounded()))
+    let stepsPerBin = max(1, Int((c.correlationBin / c.dt).rounded()))
+    var samples: [Sample] = []
+    samples.reserveCapacity(windows)
+    for w in 0..<windows {
+      neuron.resetSpikeCounts()
+      var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0
+      var binE = 0.0, binI = 0.0, bins = 0
+      for step in 0..<stepsPerWindow {
+        for g in 0..<c.groups {
+          signal[g] = signal[g] * keep + kick * noise.gaussian()
+          rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
+        }
+        excitatory.beginStep()
+        inhibitory.beginStep()
+        for g in 0..<c.groups {
+          excitatory.fire(g * c.excitatoryPerGroup..<(g + 1) * c.excitatoryPerGroup, rate: rates[g])
+          inhibitory.fire(g * c.inhibitoryPerGroup..<(g + 1) * c.inhibitoryPerGroup, rate: rates[g])
+        }
+        for s in 0..<excitatory.fired {
+          neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
+        }
+        inhibition.deliver(inhibitory, to: neuron, inhibitory: true)
+        neuron.step()
+        inhibition.step(pre: inhibitory, post: neuron)
+        binE += neuron.excitatoryCurrent(0)
+        binI += neuron.inhibitoryCurrent(0)
+        if (step + 1) % stepsPerBin == 0 {
+          sE += binE
+          sI += binI
+          sEE += binE * binE
+          sII += binI * binI
+          sEI += binE * binI
+          binE = 0
+          binI = 0
+          bins += 1
+        }
+      }
+      let n = Double(max(bins, 1))
+      let sample = Sample(
+        time: Double(w + 1) * c.window,
+        rate: Double(neuron.spikeCount(0)) / c.window,
+        meanInhibitoryWeight: inhibition.meanWeight,
+        currentCorrelation: pearson(sE, sI, sEE, sII, sEI, n))
+      samples.append(sample)
+      progress?(sample)
+    }
+
+    var inhibitoryTuning = [Float](repeating: 0, count: c.groups)
+    for j in 0..<nI {
+      inhibitoryTuning[j / c.inhibitoryPerGroup] += inhibition.weight(post: 0, pre: j)
+    }
+    for g in 0..<c.groups { inhibitoryTuning[g] /= Float(c.inhibitoryPerGroup) }
+    var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+    for g in 0..<c.groups {
+      let x = Double(tuning[g]), y = Double(inhibitoryTuning[g])
+      sx += x
+      sy += y
+      sxx += x * x
+      syy += y * y
+      sxy += x * y
+    }
+    return Result(
+      samples: samples, excitatoryTuning: tuning, inhibitoryTuning: inhibitoryTuning,
+      tuningCorrelation: pearson(sx, sy, sxx, syy, sxy, Double(c.groups)))
+  }
+}

@@ -1,0 +1,69 @@
+import CHebbian
+
+/// The instar (heterosynaptic) rule: ΔW_ij = η y_i (x_j − W_ij).
+///
+/// Hebbian LTP for active inputs of an active unit and heterosynaptic LTD for its silent inputs:
+/// the row of unit i is an exponential moving average of the inputs, weighted by y_i, so its
+/// fixed point is E[y_i x] / E[y_i], the mean of the inputs that activate the unit. With
+/// winner-take-all activity (``updateWinnerTakeAll(_:)``) this is competitive learning.
+public struct InstarLearner: ~Copyable {
+  public let inputs: Int
+  public let outputs: Int
+  public var learningRate: Float
+  public private(set) var samples = 0
+  let w: Matrix
+  let y: UnsafeMutablePointer<Float>
+
+  public init(inputs: Int, outputs: Int = 1, learningRate: Float, seed: UInt64 = 1)
+    throws(HebbianError)
+  {
+    try RateRule.shape(inputs: inputs, outputs: outputs)
+    try RateRule.rate(learningRate)
+    if learningRate > 1 { throw .invalidParameter("instar learning rate must be <= 1") }
+    self.inputs = inputs
+    self.outputs = outputs
+    self.learningRate = learningRate
+    w = Matrix(rows: outputs, columns: inputs)
+    RateRule.randomize(w, seed: seed, scale: 0.1)
+    y = .allocate(capacity: outputs)
+    y.initialize(repeating: 0, count: outputs)
+  }
+
+  deinit { y.deallocate() }
+
+  /// One sample with postsynaptic activities y (k entries, in [0, 1] for η y ≤ 1) chosen by
+  /// the caller: a gate, a tuning curve, a teacher.
+  public mutating func update(_ x: Span<Float>, activity: Span<Float>) throws(HebbianError) {
+    try RateRule.sample(x, count: inputs, what: "instar: sample")
+    try RateRule.sample(activity, count: outputs, what: "instar: activity")
+    for i in 0..<outputs { y[i] = activity[i] }
+    let (k, d, eta, w, y) = (outputs, inputs, learningRate, w.base, y)
+    x.withUnsafeBufferPointer { xp in hb_instar_step_f32(k, d, eta, xp.baseAddress, y, w, d) }
+    samples += 1
+  }
+
+  /// Competitive instar: the unit whose weights are nearest to x (y = 1) learns, the others
+  /// (y = 0) do not. Returns the winner.
+  @discardableResult
+  public mutating func updateWinnerTakeAll(_ x: Span<Float>) throws(HebbianError) -> Int {
+    try RateRule.sample(x, count: inputs, what: "instar: sample")
+    var best = 0
+    var bestDistance = Float.infinity
+    for i in 0..<outputs {
+      var dist: Float = 0
+      for j in 0..<inputs {
+        let e = x[j] - w.base[i * inputs + j]
+        dist += e * e
+      }
+      if dist < bestDistance { (best, bestDistance) = (i, dist) }
+    }
+    for i in 0..<outputs { y[i] = i == best ? 1 : 0 }
+    let (k, d, eta, w, y) = (outputs, inputs, learningRate, w.base, y)
+    x.withUnsafeBufferPointer { xp in hb_instar_step_f32(k, d, eta, xp.baseAddress, y, w, d) }
+    samples += 1
+    return best
+  }
+
+  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
+  public func row(_ i: Int) -> [Float] { w.row(i) }
+}

@@ -1,0 +1,236 @@
+import Hebbian
+
+/// `hebbian stdp window|balance|competitive`: the spike-timing scenarios of the plasticity
+/// rules, results as CSV on stdout, progress and summaries on stderr.
+enum STDPCommand {
+  static let command = Command(
+    name: "stdp",
+    summary: "Spike-timing plasticity: window (the Δw(Δt) curve), balance (Vogels 2011 "
+      + "inhibitory STDP), competitive (Song 2000 weight distribution).",
+    options: [
+      .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
+      .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
+      .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
+      .value("--tau-minus", "MS", "LTD time constant in ms (default 20)"),
+      .value(
+        "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
+      .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
+      .value("--range", "MS", "window: largest |dt| in ms (default 100)"),
+      .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
+      .value(
+        "--rate", "HZ",
+        "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
+      .value("--eta", "X", "balance: inhibitory learning rate (default 0.001)"),
+      .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.001)"),
+      .value(
+        "--modulation", "X",
+        "balance: s.d. of the shared group rate signal / mean rate (default 0.3)"),
+      .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
+      .value("--g-max", "G", "competitive: upper weight bound, x g_leak (default 0.015)"),
+      .value("--seconds", "S", "simulated time in s (default 200)"),
+      .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"),
+      .value("--seed", "N", "random seed (default 1)"),
+      .value("--plot", "FILE.svg", "also draw the result as an SVG line plot"),
+    ],
+    allowPositionals: true,
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  static func run(_ o: ParsedOptions) throws(CLIError) {
+    guard o.positionals.count == 1 else {
+      throw .usage("expected one mode: window, balance or competitive")
+    }
+    switch o.positionals[0] {
+    case "window": try window(o)
+    case "balance": try balance(o)
+    case "competitive": try competitive(o)
+    default:
+      throw .usage("unknown mode '\(o.positionals[0])' (window, balance, competitive)")
+    }
+  }
+
+  static func positive(_ o: ParsedOptions, _ name: String, _ value: Double) throws(CLIError)
+    -> Double
+  {
+    let v = try o.double(name, default: value)
+    if !(v > 0 && v.isFinite) { throw .usage("\(name): must be a finite number > 0") }
+    return v
+  }
+
+  static func rule(_ o: ParsedOptions) throws(CLIError) -> STDPRule {
+    let aPlus = try positive(o, "--a-plus", 0.005)
+    let aMinus = try positive(o, "--a-minus", 0.00525)
+    let tauPlus = try positive(o, "--tau-plus", 20)
+    let tauMinus = try positive(o, "--tau-minus", 20)
+    let pairing = try o.choice("--pairing", ["all", "nearest"], default: "all")
+    let bounds = try o.choice("--bounds", ["hard", "soft"], default: "hard")
+    return STDPRule.classic(
+      aPlus: Float(aPlus), aMinus: Float(aMinus), tauPlus: tauPlus, tauMinus: tauMinus,
+      wMin: 0, wMax: 1, pairing: pairing == "nearest" ? .nearest : .allToAll,
+      bounds: bounds == "soft" ? .soft : .hard)
+  }
+
+  static func seed(_ o: ParsedOptions) throws(CLIError) -> UInt64 {
+    UInt64(try o.int("--seed", default: 1, min: 0))
+  }
+
+  static func writePlot(_ o: ParsedOptions, _ svg: () -> String) throws(CLIError) {
+    guard let path = o.string("--plot") else { return }
+    try Files.write(path, Array(svg().utf8))
+    Console.errLine("plot: \(path)")
+  }
+
+  // MARK: window
+
+  static func window(_ o: ParsedOptions) throws(CLIError) {
+    let r = try rule(o)
+    let range = try positive(o, "--range", 100)
+    let spacing = try positive(o, "--spacing", 1)
+    let dt = try positive(o, "--dt", 0.1)
+    let curve: [(dt: Double, dw: Float)]
+    do throws(HebbianError) {
+      curve = try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
+    } catch {
+      throw .usage(error.message)
+    }
+    var out = "dt_ms,dw\n"
+    for p in curve { out += Fmt.shortest(Float(p.dt)) + "," + Fmt.shortest(p.dw) + "\n" }
+    Console.out(out)
+    // ∫Δw dΔt = A+τ+ − A−τ−: its sign decides whether uncorrelated pre/post firing
+    // potentiates or depresses on average (Song et al. 2000 need it negative).
+    var integral = 0.0
+    for p in curve { integral += Double(p.dw) * spacing }
+    let exact = Double(r.postAmplitude) * r.tauPre + Double(r.preAmplitude) * r.tauPost
+    let ltp = curve.first { $0.dt > 0 }, ltd = curve.last { $0.dt < 0 }
+    Console.errLine(
+      "window: dw(+\(Fmt.fixed(ltp?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltp?.dw ?? 0, 4)), "
+        + "dw(\(Fmt.fixed(ltd?.dt ?? 0, 1)) ms) = \(Fmt.sci(ltd?.dw ?? 0, 4)), "
+        + "sum dw ddt = \(Fmt.sci(integral, 3)) ms (hard-bound A+tau+ - A-tau- = \(Fmt.sci(exact, 3)) ms)"
+    )
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "STDP window", xLabel: "dt = t_post - t_pre (ms)", yLabel: "dw",
+        series: [
+          .init(
+            name: "LTD (dt<0)", points: curve.filter { $0.dt < 0 }.map { ($0.dt, Double($0.dw)) }),
+          .init(
+            name: "LTP (dt>0)", points: curve.filter { $0.dt > 0 }.map { ($0.dt, Double($0.dw)) }),
+        ])
+    }
+  }
+
+  // MARK: balance (Vogels et al. 2011)
+
+  static func balance(_ o: ParsedOptions) throws(CLIError) {
+    var c = InhibitoryBalance.Configuration()
+    c.targetRate = try positive(o, "--rate", 5)
+    c.eta = Float(try positive(o, "--eta", 0.001))
+    c.tau = try positive(o, "--tau-plus", 20)
+    let w0 = try o.double("--inhibition", default: 0.001)
+    if !(w0 >= 0 && w0 <= 1) { throw .usage("--inhibition: must be in [0, 1]") }
+    c.initialInhibitoryWeight = Float(w0)
+    c.signalAmplitude = try o.double("--modulation", default: 0.3)
+    if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
+    c.seconds = try positive(o, "--seconds", 200)
+    c.dt = try positive(o, "--dt", 0.5)
+    c.seed = try seed(o)
+    Console.errLine(
+      "inhibitory STDP (Vogels et al. 2011): target \(Fmt.fixed(c.targetRate, 1)) Hz, "
+        + "eta \(Fmt.sci(c.eta, 2)), alpha = 2 rho0 tau = \(Fmt.fixed(2 * c.targetRate * c.tau / 1000, 3)), "
+        + "\(c.groups) groups x (\(c.excitatoryPerGroup) E + \(c.inhibitoryPerGroup) I) inputs, "
+        + "\(Fmt.fixed(c.seconds, 0)) s")
+    Console.out("t_s,rate_hz,mean_inh_weight,ei_current_corr\n")
+    let result: InhibitoryBalance.Result
+    do throws(HebbianError) {
+      result = try InhibitoryBalance.run(c) { s in
+        Console.out(
+          Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + ","
+            + Fmt.shortest(s.meanInhibitoryWeight)
+            + "," + Fmt.fixed(s.currentCorrelation, 4) + "\n")
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    let quarter = c.seconds / 4
+    let first = result.samples[0]
+    let last = result.average(from: c.seconds - quarter)
+    Console.errLine(
+      "first \(Fmt.fixed(c.window, 0)) s: rate \(Fmt.fixed(first.rate, 2)) Hz, E/I current correlation "
+        + "\(Fmt.fixed(first.currentCorrelation, 3))")
+    Console.errLine(
+      "last \(Fmt.fixed(quarter, 0)) s: rate \(Fmt.fixed(last.rate, 2)) Hz (target \(Fmt.fixed(c.targetRate, 2))), "
+        + "E/I current correlation \(Fmt.fixed(last.correlation, 3))")
+    var e = "", i = ""
+    for g in 0..<c.groups {
+      e += (g == 0 ? "" : " ") + Fmt.fixed(result.excitatoryTuning[g], 4)
+      i += (g == 0 ? "" : " ") + Fmt.fixed(result.inhibitoryTuning[g], 4)
+    }
+    Console.errLine("excitatory weight per group: \(e)")
+    Console.errLine("inhibitory weight per group: \(i)")
+    Console.errLine(
+      "E/I tuning correlation across groups: \(Fmt.fixed(result.tuningCorrelation, 3))")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",
+        series: [
+          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
+          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
+        ])
+    }
+  }
+
+  // MARK: competitive (Song, Miller & Abbott 2000)
+
+  static func competitive(_ o: ParsedOptions) throws(CLIError) {
+    var c = CompetitiveSTDP.Configuration()
+    c.inputs = try o.int("--inputs", default: 1000, min: 1)
+    c.rate = try positive(o, "--rate", 10)
+    c.aPlus = Float(try positive(o, "--a-plus", 0.005))
+    c.depressionRatio = Float(try positive(o, "--a-minus", 0.00525)) / c.aPlus
+    c.tau = try positive(o, "--tau-plus", 20)
+    c.gMax = Float(try positive(o, "--g-max", 0.015))
+    c.seconds = try positive(o, "--seconds", 200)
+    c.dt = try positive(o, "--dt", 0.5)
+    c.seed = try seed(o)
+    Console.errLine(
+      "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
+        + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
+    )
+    let result: CompetitiveSTDP.Result
+    do throws(HebbianError) {
+      result = try CompetitiveSTDP.run(c) { second, rate, mean in
+        if (second + 1) % 10 == 0 {
+          Console.errLine(
+            "t \(second + 1) s  output \(Fmt.fixed(rate, 1)) Hz  mean w/g_max \(Fmt.fixed(mean, 3))"
+          )
+        }
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    let bins = 20
+    let h = result.histogram(bins: bins)
+    var out = "w_over_gmax,count\n"
+    for b in 0..<bins { out += Fmt.fixed((Double(b) + 0.5) / Double(bins), 3) + ",\(h[b])\n" }
+    Console.out(out)
+    var tail = 0.0
+    let last = min(10, result.rates.count)
+    for r in result.rates.suffix(last) { tail += r }
+    Console.errLine(
+      "weights < 0.1 g_max: \(Fmt.fixed(100 * result.fractionLow, 1)) %, > 0.9 g_max: "
+        + "\(Fmt.fixed(100 * result.fractionHigh, 1)) %, output rate (last \(last) s) "
+        + "\(Fmt.fixed(tail / Double(last), 1)) Hz")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "STDP weight distribution (Song et al. 2000)", xLabel: "w / g_max",
+        yLabel: "synapses",
+        series: [
+          .init(
+            name: "after \(Fmt.fixed(c.seconds, 0)) s",
+            points: (0..<bins).map {
+              ((Double($0) + 0.5) / Double(bins), Double(h[$0]))
+            })
+        ])
+    }
+  }
+}
