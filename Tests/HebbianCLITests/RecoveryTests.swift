@@ -171,6 +171,12 @@ func fileBytes(_ path: String) -> [UInt8]? {
     let crc = CRC32.checksum(huge)
     for i in 0..<4 { huge.append(UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i)))) }
     lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // A checkpoint in the middle of good.csv, to resume against a shorter file.
+    let mid = try spawnHebbian(
+      ["pca", "--input", dir + "/good.csv", "--checkpoint", dir + "/mid.hbm", "--max-samples", "300", "--quiet"], in: dir)
+    #expect(mid.status == 0)
+    writeText(dir + "/head.csv", lines.prefix(102).joined(separator: "\n"))
+    writeText(dir + "/nonfinite.csv", "a,b\nnan,1\n1,inf\n# x\n3e40,2\n")
     var f32Bad = values
     f32Bad[7 * d + 3] = .infinity
 
@@ -196,8 +202,12 @@ func fileBytes(_ path: String) -> [UInt8]? {
         "good.f32:667:3: truncated: 8 trailing bytes, not a whole sample of 3 float32 values"),
       ("empty stdin", ["--input", "-"], [], 1, "<stdin>:1:1: empty input: no samples"),
       ("empty file", ["--input", ckptVariant("empty.csv", [])], nil, 1, "empty.csv:1:1: empty input: no samples"),
-      ("a NaN row skipped by --skip-nonfinite", ["--input", csv("allnan.csv", line: 3, "nan,1,1,1,1"), "--skip-nonfinite", "--max-samples", "1"],
+      ("a NaN row skipped by --skip-nonfinite", ["--input", csv("onenan.csv", line: 3, "nan,1,1,1,1"), "--skip-nonfinite", "--max-samples", "1"],
         nil, 0, ""),
+      ("only non-finite samples, all skipped", ["--input", dir + "/nonfinite.csv", "--skip-nonfinite"], nil, 1,
+        "nonfinite.csv: no finite samples (3 skipped for NaN or infinity)"),
+      ("resume against a shorter input", ["--input", dir + "/head.csv", "--resume", dir + "/mid.hbm"], nil, 1,
+        "head.csv: the checkpoint is at sample 300 of pass 1, but the input has only 100: not the same input?"),
       ("huge --dim", ["--input", dir + "/good.f32", "--dim", "2000000000"], nil, 2,
         "--dim: at most 262144 values per sample, got 2000000000"),
       ("huge --batch", ["--input", dir + "/good.f32", "--dim", "5", "--batch", "100000000"], nil, 2,

@@ -188,6 +188,9 @@ struct SampleReader: ~Copyable {
       if try nextCSVLine() {
         pending = true
       } else if !allowEmpty {
+        if skipped > 0 {
+          throw .data("\(displayName): no finite samples (\(skipped) skipped for NaN or infinity)")
+        }
         throw .data("\(displayName):\(Swift.max(lineNumber, 1)):1: empty input: no samples")
       }
     }

@@ -136,3 +136,24 @@ import Testing
     #expect(message { try pca.checkHealth() } == "learning diverged at sample 0: weight row 2 is over 1e4 times its natural norm")
   }
 }
+
+@Suite struct CheckpointArticleTests {
+  /// The snippet of the CheckpointsAndRecovery article, as printed there.
+  @Test func checkpointArticleSnippetRuns() throws {
+    var pca = try OnlinePCA(dimension: 4, components: 2, rule: .gha, centering: true)
+    var rng = SeededGenerator(seed: 1)
+    var x = [Float](repeating: 0, count: 4)
+    for _ in 0..<500 {
+      let a = Float(rng.gaussian())
+      for j in 0..<4 { x[j] = a * Float(j + 1) + 0.1 * Float(rng.gaussian()) }
+      try pca.update(x.span)
+    }
+    let bytes = pca.checkpoint(position: .init(pass: 0, sampleOffset: 500)).encoded()
+    var restored = try OnlinePCA(restoring: try ModelFile(decoding: bytes))
+    try pca.update(x.span)
+    try restored.update(x.span)
+    // Bit-identical: no tolerance.
+    #expect(pca.state == restored.state)
+    #expect(restored.samplesSeen == 501)
+  }
+}
