@@ -42,4 +42,7 @@ HB_VARIANTS(float, hb_oja_step_f32, (size_t d, float eta, const float *x, float 
 HB_VARIANTS(void, hb_subspace_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 HB_VARIANTS(void, hb_gha_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 
+HB_VARIANTS(void, hb_bit_overlap_f32, (size_t p, size_t n, const uint64_t *xi, size_t ldxi, const uint64_t *s, float *m))
+HB_VARIANTS(float, hb_softmax_f32, (size_t n, float beta, const float *x, float *y))
+
 #endif

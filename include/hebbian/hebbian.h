@@ -11,5 +11,6 @@
 #include "hb_math.h"
 #include "hb_blas.h"
 #include "hb_rules.h"
+#include "hb_memory.h"
 
 #endif

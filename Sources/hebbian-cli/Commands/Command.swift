@@ -10,5 +10,6 @@ struct Command: Sendable {
 
   static let all: [Command] = [
     InfoCommand.command,
+    RecallCommand.command,
   ]
 }
