@@ -11,5 +11,6 @@ struct Command: Sendable {
   static let all: [Command] = [
     InfoCommand.command,
     RecallCommand.command,
+    CapacityCommand.command,
   ]
 }

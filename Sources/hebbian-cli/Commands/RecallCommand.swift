@@ -23,6 +23,9 @@ enum RecallCommand {
       .flag("--async", "update one neuron at a time in seeded random order (default)"),
       .value("--steps", "S", "step limit (sweeps, or ODE steps for normative; default 100)"),
       .value("--seed", "S", "seed of the asynchronous order (default 1)"),
+      .value("--inhibitory", "K", "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"),
+      .value("--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
+      .flag("--dale", "normative: keep W >= 0 (Dale's law, sign carried by D)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -66,6 +69,16 @@ enum RecallCommand {
     let patterns = try readRows(patternsPath, dimension: n)
     let cues = try readRows(cuesPath, dimension: n)
     let rule = try o.choice("--rule", ["hebbian", "storkey"], default: "hebbian")
+    let beta = try o.double("--beta", default: 8)
+    if !(beta > 0) { throw .usage("--beta: must be > 0") }
+    let degree = try o.int("--degree", default: 3, min: 0)
+    let interaction: DenseMemory.Interaction =
+      degree == 0
+      ? .exponential
+      : o.has("--rectified") ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
+    let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
+    let gain = try o.double("--gain", default: 2)
+    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
     var out = [Float](repeating: 0, count: cues.rows * n)
     var summary = Summary()
     do throws(HebbianError) {
@@ -75,6 +88,26 @@ enum RecallCommand {
           dimension: n, capacity: patterns.rows, rule: rule == "storkey" ? .storkey : .hebbian,
           update: update, maxSteps: steps, seed: seed)
         summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "dense":
+        var memory = try DenseMemory(
+          dimension: n, capacity: patterns.rows, interaction: interaction, update: update,
+          maxSteps: steps, seed: seed)
+        summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "modern":
+        var memory = try ModernHopfield(
+          dimension: n, capacity: patterns.rows, beta: Float(beta), maxSteps: steps)
+        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
+      case "ei":
+        var memory = try EIMemory(
+          excitatory: n, inhibitory: inhibitory, capacity: patterns.rows, maxSteps: steps,
+          seed: seed)
+        summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "normative":
+        var memory = try NormativeMemory(
+          excitatory: n - inhibitory, inhibitory: inhibitory, capacity: patterns.rows,
+          activation: gain > 0 ? .saturating(gain: Float(gain)) : .linear,
+          dale: o.has("--dale"), maxSteps: steps * 2)
+        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
       default:
         throw .invalidParameter("model '\(model)' is not available")
       }
