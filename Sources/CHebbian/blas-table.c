@@ -12,10 +12,10 @@
   }
 
 static const hb_blas_kernels blas_scalar = HB_BLAS_TABLE(scalar, HB_ISA_SCALAR);
-#if HB_BUILD_AVX2 && defined(HB_HAVE_AVX2_BODIES)
+#if HB_BUILD_AVX2
 static const hb_blas_kernels blas_avx2 = HB_BLAS_TABLE(avx2, HB_ISA_AVX2);
 #endif
-#if HB_BUILD_NEON && defined(HB_HAVE_NEON_BODIES)
+#if HB_BUILD_NEON
 static const hb_blas_kernels blas_neon = HB_BLAS_TABLE(neon, HB_ISA_NEON);
 #endif
 
@@ -23,10 +23,10 @@ const hb_blas_kernels *hb_blas_kernels_for(hb_isa isa) {
   if (!hb_isa_supported(isa)) return NULL;
   switch (isa) {
   case HB_ISA_SCALAR: return &blas_scalar;
-#if HB_BUILD_AVX2 && defined(HB_HAVE_AVX2_BODIES)
+#if HB_BUILD_AVX2
   case HB_ISA_AVX2: return &blas_avx2;
 #endif
-#if HB_BUILD_NEON && defined(HB_HAVE_NEON_BODIES)
+#if HB_BUILD_NEON
   case HB_ISA_NEON: return &blas_neon;
 #endif
   default: return NULL;

@@ -10,10 +10,10 @@
   }
 
 static const hb_rule_kernels rules_scalar = HB_RULE_TABLE(scalar, HB_ISA_SCALAR);
-#if HB_BUILD_AVX2 && defined(HB_HAVE_AVX2_BODIES)
+#if HB_BUILD_AVX2
 static const hb_rule_kernels rules_avx2 = HB_RULE_TABLE(avx2, HB_ISA_AVX2);
 #endif
-#if HB_BUILD_NEON && defined(HB_HAVE_NEON_BODIES)
+#if HB_BUILD_NEON
 static const hb_rule_kernels rules_neon = HB_RULE_TABLE(neon, HB_ISA_NEON);
 #endif
 
@@ -21,10 +21,10 @@ const hb_rule_kernels *hb_rule_kernels_for(hb_isa isa) {
   if (!hb_isa_supported(isa)) return NULL;
   switch (isa) {
   case HB_ISA_SCALAR: return &rules_scalar;
-#if HB_BUILD_AVX2 && defined(HB_HAVE_AVX2_BODIES)
+#if HB_BUILD_AVX2
   case HB_ISA_AVX2: return &rules_avx2;
 #endif
-#if HB_BUILD_NEON && defined(HB_HAVE_NEON_BODIES)
+#if HB_BUILD_NEON
   case HB_ISA_NEON: return &rules_neon;
 #endif
   default: return NULL;

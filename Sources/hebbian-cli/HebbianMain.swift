@@ -1,7 +1,6 @@
 import CHebbianSys
 import Hebbian
 
-@main
 enum HebbianMain {
   static let usage = """
     usage: hebbian <command> [options]     (hebbian <command> --help for its options)

@@ -25,7 +25,7 @@ void hb_bit_overlap_f32(size_t p, size_t n, const uint64_t *xi, size_t ldxi, con
 /* y = softmax(beta x): y_i = exp(beta x_i - c) / sum_j exp(beta x_j - c), c = max_j beta x_j,
  * so no exp overflows and the largest term is exactly 1. Returns log sum_j exp(beta x_j)
  * (the log-partition, for energies). y may alias x. n >= 1.
- * The vector bodies use a degree-6 polynomial exp after range reduction to |r| <= ln2/2:
+ * The vector bodies use a degree-7 polynomial exp after range reduction to |r| <= ln2/2:
  * relative error below 3e-7 (about 2 ulp) per term against libm expf. */
 float hb_softmax_f32(size_t n, float beta, const float *x, float *y);
 

@@ -11,6 +11,7 @@
 #include "hb_math.h"
 #include "hb_blas.h"
 #include "hb_rules.h"
+#include "hb_calibrate.h"
 #include "hb_memory.h"
 
 #endif

@@ -5,7 +5,7 @@
 #include <math.h>
 
 /* exp(x) for x <= 0: x = k ln2 + r with k = round(x / ln2), |r| <= ln2/2 (ln2 split in two
- * parts so k ln2 is exact), exp(r) by the degree-6 Cephes minimax polynomial (relative error
+ * parts so k ln2 is exact), exp(r) by the degree-7 Cephes minimax polynomial (relative error
  * < 2e-7 on that interval), scaled by 2^k through the exponent field. Below -87.3 (where
  * 2^k would be subnormal) the result is flushed to 0; its weight in a softmax whose largest
  * term is 1 is below 1e-38. */
@@ -57,13 +57,16 @@ HB_AVX2 float hb_softmax_f32__avx2(size_t n, float beta, const float *x, float *
   float c = beta >= 0.0f ? beta * hi : beta * lo;
   __m256 vb = _mm256_set1_ps(beta), vc = _mm256_set1_ps(c), vz = _mm256_setzero_ps();
   for (i = 0; i + 8 <= n; i += 8) {
-    __m256 e = exp_nonpositive(_mm256_fmsub_ps(vb, _mm256_loadu_ps(x + i), vc));
+    /* beta x rounded before subtracting c, as in the scalar reference: exp amplifies an
+     * argument difference by |beta x - c|, so the variants must round it the same way. */
+    __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_mul_ps(vb, _mm256_loadu_ps(x + i)), vc));
     _mm256_storeu_ps(y + i, e);
     vz = _mm256_add_ps(vz, e);
   }
   float z = hsum(vz);
   for (; i < n; i++) {
-    float e = expf(beta * x[i] - c);
+    float bx = beta * x[i]; /* its own statement: never contracted into an FMA */
+    float e = expf(bx - c);
     y[i] = e;
     z += e;
   }

@@ -5,7 +5,7 @@
 #include <math.h>
 
 /* exp(x) for x <= 0, as in the AVX2 body: k = floor(x / ln2 + 1/2) (armv7 has no vrndm, so
- * floor is truncation corrected by one where it rounded up), |r| <= ln2/2, degree-6 Cephes
+ * floor is truncation corrected by one where it rounded up), |r| <= ln2/2, degree-7 Cephes
  * polynomial (relative error < 2e-7), 2^k through the exponent field, flushed to 0 below
  * -87.3. */
 static inline float32x4_t exp_nonpositive(float32x4_t x) {
@@ -57,7 +57,8 @@ float hb_softmax_f32__neon(size_t n, float beta, const float *x, float *y) {
   }
   float z = hsum(vz);
   for (; i < n; i++) {
-    float e = expf(beta * x[i] - c);
+    float bx = beta * x[i]; /* its own statement: never contracted into an FMA */
+    float e = expf(bx - c);
     y[i] = e;
     z += e;
   }

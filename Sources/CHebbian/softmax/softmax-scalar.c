@@ -13,7 +13,8 @@ float hb_softmax_f32__scalar(size_t n, float beta, const float *x, float *y) {
   float c = beta >= 0.0f ? beta * hi : beta * lo;
   float z = 0.0f;
   for (size_t i = 0; i < n; i++) {
-    float e = expf(beta * x[i] - c);
+    float bx = beta * x[i]; /* its own statement: never contracted into an FMA */
+    float e = expf(bx - c);
     y[i] = e;
     z += e;
   }

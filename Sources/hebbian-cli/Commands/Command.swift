@@ -10,6 +10,8 @@ struct Command: Sendable {
 
   static let all: [Command] = [
     InfoCommand.command,
+    SelfTestCommand.command,
+    BenchCommand.command,
     RecallCommand.command,
     CapacityCommand.command,
   ]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (with AddressSanitizer) and runs each for a bounded time on its
+# seed corpus in Tests/Fuzz/corpus/<target>. Any crash fails the script.
+#
+#   bash Scripts/fuzz.sh [seconds-per-target] [target ...]
+#
+# Targets: modelfile (checkpoint loader), options (CLI option parser), samples (CSV/f32 reader).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=${*:-$(ls Tests/Fuzz/*Fuzz.swift | sed -E 's#.*/(.*)Fuzz\.swift#\1#' | tr 'A-Z' 'a-z')}
+
+out=.build-fuzz
+mkdir -p "$out"
+san=(-sanitize=fuzzer,address -parse-as-library -wmo -O -g -use-ld=lld)
+cflags=(-std=c11 -O1 -g -fsanitize=address,fuzzer-no-link -Iinclude -ISources/CHebbianSys/include)
+
+objs=()
+for f in $(find Sources/CHebbian -name '*.c' | LC_ALL=C sort) Sources/CHebbianSys/sys.c; do
+  o="$out/$(echo "$f" | tr / _).o"
+  clang "${cflags[@]}" -c "$f" -o "$o"
+  objs+=("$o")
+done
+swiftc "${san[@]}" -I include -module-name Hebbian -emit-module -emit-module-path "$out/Hebbian.swiftmodule" \
+  -c $(find Sources/Hebbian -name '*.swift' | LC_ALL=C sort) -o "$out/Hebbian.o"
+
+for t in $targets; do
+  src=""
+  for f in Tests/Fuzz/*Fuzz.swift; do
+    b=$(basename "$f" Fuzz.swift)
+    if [ "$(echo "$b" | tr 'A-Z' 'a-z')" = "$t" ]; then src=$f; fi
+  done
+  [ -n "$src" ] || { echo "no fuzz target '$t'" >&2; exit 2; }
+  if grep -q '^import Hebbian' "$src"; then
+    # Library target: the fuzz file is its own module on top of Hebbian.
+    swiftc "${san[@]}" -I include -I "$out" -module-name Fuzz_$t "$src" "$out/Hebbian.o" "${objs[@]}" \
+      -lm -o "$out/fuzz-$t"
+  else
+    # CLI target: compiled into the CLI's module (it tests internal types), without its @main.
+    cli=$(find Sources/hebbian-cli -name '*.swift' ! -name Entry.swift | LC_ALL=C sort)
+    swiftc "${san[@]}" -I include -I Sources/CHebbianSys/include -I "$out" -module-name HebbianCLI \
+      $cli "$src" "$out/Hebbian.o" "${objs[@]}" -lm -o "$out/fuzz-$t"
+  fi
+  corpus="$out/corpus-$t"
+  rm -rf "$corpus"; mkdir -p "$corpus"
+  cp Tests/Fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
+  echo "=== fuzz $t for ${seconds}s"
+  "$out/fuzz-$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=1024 -print_final_stats=1 \
+    -artifact_prefix="$out/crash-$t-" "$corpus" 2>&1 | grep -E "^(#[0-9]+ *DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true
+  # libFuzzer exits non-zero on a crash; rerun status through PIPESTATUS.
+  if ls "$out"/crash-"$t"-* >/dev/null 2>&1; then
+    echo "fuzz $t: crash found:"; ls "$out"/crash-"$t"-*; exit 1
+  fi
+done
+echo "fuzz: no crashes"

@@ -1,0 +1,56 @@
+#include "../rules-neon.h"
+
+#if HB_BUILD_NEON
+
+/* Columns [j, j + 4 nb): r = x, then for each row  r -= y_i W_i ;  W_i += (eta y_i) r
+ * (cumulative GHA residual from the old W_i): one load and one store per W element, the nb
+ * residual vectors held in registers across the k rows. */
+HB_NEON_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+                              size_t ldw, const float *y, size_t j) {
+  float32x4_t r[HB_NEON_PANEL];
+  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw + j;
+    float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta * y[i]);
+    for (size_t v = 0; v < nb; v++) {
+      float32x4_t wv = vld1q_f32(w + 4 * v);
+      r[v] = vfmsq_f32(r[v], yi, wv);
+      vst1q_f32(w + 4 * v, vfmaq_f32(wv, ei, r[v]));
+    }
+  }
+}
+
+/* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop (2kd for y, 4kd for the sweep).
+ * W read twice (y, sweep), written once; the last d mod 4 columns go column-wise in scalar. */
+void hb_gha_step_f32__neon(size_t k, size_t d, float eta, const float *x, float *W, size_t ldw,
+                           float *y) {
+  if (k == 0) return;
+  hb_neon_wx(k, d, x, W, ldw, y);
+  const size_t P = HB_NEON_PANEL;
+  size_t j = 0;
+  for (; j + 4 * P <= d; j += 4 * P) gha_panel(P, k, eta, x, W, ldw, y, j);
+  switch ((d - j) / 4) {
+  case 0: break;
+  case 1: gha_panel(1, k, eta, x, W, ldw, y, j); break;
+  case 2: gha_panel(2, k, eta, x, W, ldw, y, j); break;
+#if HB_NEON_PANEL > 4
+  case 3: gha_panel(3, k, eta, x, W, ldw, y, j); break;
+  case 4: gha_panel(4, k, eta, x, W, ldw, y, j); break;
+  case 5: gha_panel(5, k, eta, x, W, ldw, y, j); break;
+  case 6: gha_panel(6, k, eta, x, W, ldw, y, j); break;
+  default: gha_panel(7, k, eta, x, W, ldw, y, j); break;
+#else
+  default: gha_panel(3, k, eta, x, W, ldw, y, j); break;
+#endif
+  }
+  for (size_t c = d & ~(size_t)3; c < d; c++) {
+    float r = x[c];
+    for (size_t i = 0; i < k; i++) {
+      float *w = &W[i * ldw + c];
+      r -= y[i] * *w;
+      *w += eta * y[i] * r;
+    }
+  }
+}
+
+#endif

@@ -1,0 +1,28 @@
+#include "../rules-neon.h"
+
+#if HB_BUILD_NEON
+
+/* y = w.x;  w += eta y (x - y w).   6d flop; w read twice (dot, update), written once. */
+float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
+  float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  size_t j = 0;
+  for (; j + 16 <= d; j += 16) {
+    a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j));
+    a1 = vfmaq_f32(a1, vld1q_f32(w + j + 4), vld1q_f32(x + j + 4));
+    a2 = vfmaq_f32(a2, vld1q_f32(w + j + 8), vld1q_f32(x + j + 8));
+    a3 = vfmaq_f32(a3, vld1q_f32(w + j + 12), vld1q_f32(x + j + 12));
+  }
+  for (; j + 4 <= d; j += 4) a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j));
+  float y = hb_neon_hsum(vaddq_f32(vaddq_f32(a0, a1), vaddq_f32(a2, a3)));
+  for (size_t c = j; c < d; c++) y += w[c] * x[c];
+  float ey = eta * y;
+  float32x4_t yv = vdupq_n_f32(y), ev = vdupq_n_f32(ey);
+  for (j = 0; j + 4 <= d; j += 4) {
+    float32x4_t wv = vld1q_f32(w + j);
+    vst1q_f32(w + j, vfmaq_f32(wv, ev, vfmsq_f32(vld1q_f32(x + j), yv, wv)));
+  }
+  for (; j < d; j++) w[j] += ey * (x[j] - y * w[j]);
+  return y;
+}
+
+#endif

@@ -1,0 +1,75 @@
+/* Shared by the NEON rule steps (oja/subspace/gha-neon.c) only: the horizontal sum and pass 1,
+ * y = W x. Written for both AArch64 and ARMv7 with VFPv4 (no AArch64-only intrinsics outside
+ * a guard). Column tails are scalar: NEON has no masked loads. */
+#ifndef HEBBIAN_RULES_NEON_H
+#define HEBBIAN_RULES_NEON_H
+
+#include "internal.h"
+
+#if HB_BUILD_NEON
+#include <arm_neon.h>
+
+#define HB_NEON_INLINE static inline __attribute__((always_inline))
+
+/* Residual vectors kept in registers per column panel: AArch64 has 32 Q registers, ARMv7 16
+ * (which also hold the loaded W values and the broadcasts). */
+#if defined(__aarch64__)
+#define HB_NEON_PANEL 8
+#else
+#define HB_NEON_PANEL 4
+#endif
+
+HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
+#if defined(__aarch64__)
+  return vaddvq_f32(v);
+#else
+  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
+  return vget_lane_f32(vpadd_f32(s, s), 0);
+#endif
+}
+
+/* y[0..R) = W[0..R) x for R rows with R*U = 8 accumulators (FMA latency x issue width on
+ * Cortex-A72/A76 class cores); each x vector is loaded once for R rows. */
+HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *x,
+                                     const float *W, size_t ldw, float *y) {
+  float32x4_t acc[8];
+  for (size_t a = 0; a < 8; a++) acc[a] = vdupq_n_f32(0.0f);
+  size_t j = 0;
+  for (; j + 4 * U <= d; j += 4 * U) {
+    for (size_t u = 0; u < U; u++) {
+      float32x4_t xv = vld1q_f32(x + j + 4 * u);
+      for (size_t r = 0; r < R; r++)
+        acc[r * U + u] = vfmaq_f32(acc[r * U + u], vld1q_f32(W + r * ldw + j + 4 * u), xv);
+    }
+  }
+  for (; j + 4 <= d; j += 4) {
+    float32x4_t xv = vld1q_f32(x + j);
+    for (size_t r = 0; r < R; r++) acc[r * U] = vfmaq_f32(acc[r * U], vld1q_f32(W + r * ldw + j), xv);
+  }
+  for (size_t r = 0; r < R; r++) {
+    float32x4_t s = acc[r * U];
+    for (size_t u = 1; u < U; u++) s = vaddq_f32(s, acc[r * U + u]);
+    float t = hb_neon_hsum(s);
+    for (size_t c = j; c < d; c++) t += W[r * ldw + c] * x[c];
+    y[r] = t;
+  }
+}
+
+/* Pass 1 of the k-neuron rules: y = W x (2kd flop, W read once). */
+HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
+                               float *y) {
+  size_t i = 0;
+  for (; i + 8 <= k; i += 8) hb_neon_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
+  if (i + 4 <= k) {
+    hb_neon_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
+    i += 4;
+  }
+  if (i + 2 <= k) {
+    hb_neon_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
+    i += 2;
+  }
+  if (i < k) hb_neon_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+}
+
+#endif
+#endif

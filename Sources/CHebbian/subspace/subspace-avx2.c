@@ -1,0 +1,54 @@
+#include "../rules-avx2.h"
+
+#if HB_BUILD_AVX2
+
+/* Columns [j, j + 8 nb + tail): first r = x - sum_i y_i W_i over all k rows (the residual
+ * of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is at most
+ * k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
+ * independent FMA chains that keep both ports busy in the first loop. */
+HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+                                   size_t ldw, const float *y, size_t j, size_t tail) {
+  __m256 r[9];
+  __m256i m = hb_avx2_first_lanes(tail);
+  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + j + 8 * v);
+  if (tail) r[nb] = _mm256_maskload_ps(x + j + 8 * nb, m);
+  for (size_t i = 0; i < k; i++) {
+    const float *w = W + i * ldw + j;
+    __m256 yi = _mm256_set1_ps(y[i]);
+    for (size_t v = 0; v < nb; v++) r[v] = _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + 8 * v), r[v]);
+    if (tail) r[nb] = _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + 8 * nb, m), r[nb]);
+  }
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw + j;
+    __m256 ei = _mm256_set1_ps(eta * y[i]);
+    for (size_t v = 0; v < nb; v++)
+      _mm256_storeu_ps(w + 8 * v, _mm256_fmadd_ps(ei, r[v], _mm256_loadu_ps(w + 8 * v)));
+    if (tail)
+      _mm256_maskstore_ps(w + 8 * nb, m, _mm256_fmadd_ps(ei, r[nb], _mm256_maskload_ps(w + 8 * nb, m)));
+  }
+}
+
+/* y = W x;  W += eta y (x - W^T y)^T.   6kd flop: 2kd for y, 2kd for r, 2kd for the update.
+ * W traffic from L2/memory: read twice (pass 1, residual), written once; the third read
+ * (the update) hits the panel in L1. r needs every row before any row may move, so unlike
+ * GHA the residual and the update cannot share one load. */
+HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const float *x,
+                                        float *W, size_t ldw, float *y) {
+  if (k == 0) return;
+  hb_avx2_wx(k, d, x, W, ldw, y);
+  size_t j = 0;
+  for (; j + 64 <= d; j += 64) subspace_panel(8, k, eta, x, W, ldw, y, j, 0);
+  size_t rest = d - j, tail = rest % 8;
+  switch (rest / 8) {
+  case 0: if (tail) subspace_panel(0, k, eta, x, W, ldw, y, j, tail); break;
+  case 1: subspace_panel(1, k, eta, x, W, ldw, y, j, tail); break;
+  case 2: subspace_panel(2, k, eta, x, W, ldw, y, j, tail); break;
+  case 3: subspace_panel(3, k, eta, x, W, ldw, y, j, tail); break;
+  case 4: subspace_panel(4, k, eta, x, W, ldw, y, j, tail); break;
+  case 5: subspace_panel(5, k, eta, x, W, ldw, y, j, tail); break;
+  case 6: subspace_panel(6, k, eta, x, W, ldw, y, j, tail); break;
+  default: subspace_panel(7, k, eta, x, W, ldw, y, j, tail); break;
+  }
+}
+
+#endif

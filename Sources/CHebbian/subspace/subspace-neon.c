@@ -1,0 +1,53 @@
+#include "../rules-neon.h"
+
+#if HB_BUILD_NEON
+
+/* Columns [j, j + 4 nb): r = x - sum_i y_i W_i over all rows (old W), then W_i += (eta y_i) r;
+ * the k x 4nb panel stays in L1 between the two loops. */
+HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+                                   size_t ldw, const float *y, size_t j) {
+  float32x4_t r[HB_NEON_PANEL];
+  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
+  for (size_t i = 0; i < k; i++) {
+    const float *w = W + i * ldw + j;
+    float32x4_t yi = vdupq_n_f32(y[i]);
+    for (size_t v = 0; v < nb; v++) r[v] = vfmsq_f32(r[v], yi, vld1q_f32(w + 4 * v));
+  }
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw + j;
+    float32x4_t ei = vdupq_n_f32(eta * y[i]);
+    for (size_t v = 0; v < nb; v++) vst1q_f32(w + 4 * v, vfmaq_f32(vld1q_f32(w + 4 * v), ei, r[v]));
+  }
+}
+
+/* y = W x;  W += eta y (x - W^T y)^T.   6kd flop. W read twice from L2/memory (y, residual)
+ * plus once from L1 (update), written once; the last d mod 4 columns go column-wise. */
+void hb_subspace_step_f32__neon(size_t k, size_t d, float eta, const float *x, float *W,
+                                size_t ldw, float *y) {
+  if (k == 0) return;
+  hb_neon_wx(k, d, x, W, ldw, y);
+  const size_t P = HB_NEON_PANEL;
+  size_t j = 0;
+  for (; j + 4 * P <= d; j += 4 * P) subspace_panel(P, k, eta, x, W, ldw, y, j);
+  switch ((d - j) / 4) {
+  case 0: break;
+  case 1: subspace_panel(1, k, eta, x, W, ldw, y, j); break;
+  case 2: subspace_panel(2, k, eta, x, W, ldw, y, j); break;
+#if HB_NEON_PANEL > 4
+  case 3: subspace_panel(3, k, eta, x, W, ldw, y, j); break;
+  case 4: subspace_panel(4, k, eta, x, W, ldw, y, j); break;
+  case 5: subspace_panel(5, k, eta, x, W, ldw, y, j); break;
+  case 6: subspace_panel(6, k, eta, x, W, ldw, y, j); break;
+  default: subspace_panel(7, k, eta, x, W, ldw, y, j); break;
+#else
+  default: subspace_panel(3, k, eta, x, W, ldw, y, j); break;
+#endif
+  }
+  for (size_t c = d & ~(size_t)3; c < d; c++) {
+    float r = x[c];
+    for (size_t i = 0; i < k; i++) r -= y[i] * W[i * ldw + c];
+    for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta * y[i] * r;
+  }
+}
+
+#endif

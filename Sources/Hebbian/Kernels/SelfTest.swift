@@ -1,0 +1,430 @@
+import CHebbian
+
+/// One line of the kernel self-test: one kernel of one family in one variant, compared with
+/// the scalar reference over the whole sweep.
+public struct KernelSelfTestRow: Sendable {
+  public var family: String
+  public var kernel: String
+  public var isa: ISA
+  /// Calls compared (each one shape, stride, scalar choice).
+  public var cases: Int
+  /// The largest |variant − reference| / S over every element of every case, where S is the
+  /// element's condition magnitude (the sum of the magnitudes of the terms that form it, see
+  /// ``KernelSelfTest``). Elements a kernel must not touch count as exact comparisons.
+  public var maxError: Float
+  /// The bound `maxError` must stay within: c·(L+2)·ε for a length-L reduction at the
+  /// largest L of the sweep, 2ε for a single product-add, 0 for a single product.
+  public var tolerance: Float
+  /// The family has no body for this variant yet: the dispatcher runs the scalar one, and
+  /// that is what the row compared.
+  public var scalarFallback = false
+  public var passed: Bool { cases > 0 && maxError <= tolerance }
+
+  public init(
+    family: String, kernel: String, isa: ISA, cases: Int, maxError: Float, tolerance: Float,
+    scalarFallback: Bool = false
+  ) {
+    self.family = family
+    self.kernel = kernel
+    self.isa = isa
+    self.cases = cases
+    self.maxError = maxError
+    self.tolerance = tolerance
+    self.scalarFallback = scalarFallback
+  }
+}
+
+/// Runs every variant of every kernel family that the running CPU supports against the
+/// scalar reference, over the sweep the unit tests use: lengths 1…67 (every tail of 4- and
+/// 8-lane bodies and their unrolled loops), strides 1 and 3, operands one float past a
+/// 64-byte boundary, matrices with a leading dimension larger than their width, alpha and
+/// beta including 0 and negative values. It allocates its scratch once per family and is
+/// meant for boards: `hebbian selftest` prints its rows.
+///
+/// Errors are measured relative to the condition magnitude S of each element, so one
+/// tolerance serves every size: with ε = 2⁻²³,
+/// - a reduction of L terms (dot, gemv rows, gemv_t columns, rank-k entries, nrm2 with a
+///   float sum of squares) differs from the reference by at most (L+2)ε·S, S = Σ|terms|;
+/// - one product-add (axpy, ger) by at most 2ε·S (an FMA does not round the product);
+/// - one product (scal) not at all;
+/// - a rule step (y = Wx, then W += η·y·r) by at most (2d + k + 10)ε·S with
+///   S = |W_ij| + |η|·Y_i·R_j, Y_i = Σ_j|W_ij x_j|, R_j = |x_j| + Σ_i Y_i|W_ij|: the error of
+///   y (≤ (d+2)ε Y) enters the update twice, through y and through the residual r.
+///
+/// A new family is one function `(inout KernelSelfTest.Harness) -> Void` and one line in
+/// ``KernelSelfTest/families``.
+public enum KernelSelfTest {
+  public typealias Family = (name: String, run: (inout Harness) -> Void)
+
+  /// Every kernel family, in the order the rows are reported.
+  public static var families: [Family] {
+    [
+      ("blas", blas),
+      ("rules", rules),
+      ("memory", memory),
+    ]
+  }
+
+  /// All rows: every family, kernel and supported variant (scalar included, as a check of
+  /// the harness itself).
+  public static func run(seed: UInt64 = 0x5EED) -> [KernelSelfTestRow] {
+    var h = Harness(seed: seed)
+    for f in families {
+      h.family = f.name
+      f.run(&h)
+    }
+    return h.rows
+  }
+
+  static let eps = Float.ulpOfOne
+  static let lengths = 1...67
+  static let strides = [1, 3]
+  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 67]
+  static let scalarPairs: [(Float, Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
+
+  /// Collects rows and owns the random stream and the scratch buffers of a family.
+  public struct Harness {
+    public var rows: [KernelSelfTestRow] = []
+    public var family = ""
+    var rng: SeededGenerator
+
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+
+    /// Runs `body` for one (kernel, variant) and appends its row.
+    mutating func row(
+      _ kernel: String, _ isa: ISA, tolerance: Float, scalarFallback: Bool = false,
+      _ body: (inout Harness, inout Tally) -> Void
+    ) {
+      var t = Tally()
+      body(&self, &t)
+      rows.append(
+        KernelSelfTestRow(
+          family: family, kernel: kernel, isa: isa, cases: t.cases, maxError: t.maxError,
+          tolerance: tolerance, scalarFallback: scalarFallback))
+    }
+
+    /// A row that failed before comparing anything (a supported variant without a table).
+    mutating func missing(_ kernel: String, _ isa: ISA) {
+      rows.append(
+        KernelSelfTestRow(
+          family: family, kernel: kernel, isa: isa, cases: 0, maxError: .infinity, tolerance: 0))
+    }
+
+    mutating func fill(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale: Float = 1) {
+      for i in 0..<count { p[i] = scale * Float(rng.gaussian()) }
+    }
+  }
+
+  /// The worst normalised error seen so far for one row.
+  public struct Tally {
+    var cases = 0
+    var maxError: Float = 0
+
+    /// |ref − got| / scale; scale 0 demands bit equality. NaN anywhere counts as infinite.
+    mutating func compare(_ ref: Float, _ got: Float, scale: Float) {
+      let e: Float
+      if scale == 0 {
+        e = ref.bitPattern == got.bitPattern ? 0 : .infinity
+      } else {
+        let d = (ref - got).magnitude / scale
+        e = d.isNaN ? .infinity : d
+      }
+      if e > maxError { maxError = e }
+    }
+
+    /// Compares `count` elements; `scale(i)` is element i's S (0: must be untouched/exact).
+    mutating func compare(
+      _ ref: UnsafePointer<Float>, _ got: UnsafePointer<Float>, _ count: Int,
+      scale: (Int) -> Float
+    ) {
+      for i in 0..<count { compare(ref[i], got[i], scale: scale(i)) }
+    }
+  }
+
+  /// Float scratch whose operands start one float past a 64-byte boundary, so no vector load
+  /// is aligned; each slot has a guard tail that a comparison covers too.
+  struct Scratch: ~Copyable {
+    let raw: UnsafeMutableRawPointer
+    let slot: Int
+    let slots: Int
+
+    init(slots: Int, floats: Int) {
+      // + 1 for the misalignment, rounded up to 16 floats so every slot starts 64-aligned
+      slot = (floats + Self.guardCount + 1 + 15) / 16 * 16
+      self.slots = slots
+      raw = .allocate(byteCount: slot * slots * 4, alignment: 64)
+      raw.initializeMemory(as: Float.self, repeating: 0, count: slot * slots)
+    }
+    deinit { raw.deallocate() }
+
+    static let guardCount = 19
+
+    func callAsFunction(_ i: Int) -> UnsafeMutablePointer<Float> {
+      raw.assumingMemoryBound(to: Float.self) + i * slot + 1
+    }
+  }
+
+  // MARK: The level-1/2 family
+
+  static func blas(_ h: inout Harness) {
+    guard let refTable = hb_blas_kernels_for(HB_ISA_SCALAR) else { return }
+    let ref = refTable.pointee
+    let s = Scratch(slots: 8, floats: 80 * 80)
+    let g = Scratch.guardCount
+    let l = Float(lengths.upperBound + 2) * eps
+    for isa in ISA.supported {
+      guard let table = hb_blas_kernels_for(isa.c) else {
+        h.missing("table", isa)
+        continue
+      }
+      let k = table.pointee
+      h.row("dot", isa, tolerance: l) { h, t in
+        for n in lengths {
+          for incx in strides {
+            for incy in strides {
+              let x = s(0), y = s(1)
+              h.fill(x, (n - 1) * incx + 1)
+              h.fill(y, (n - 1) * incy + 1)
+              var sum: Float = 0
+              for i in 0..<n { sum += (x[i * incx] * y[i * incy]).magnitude }
+              t.compare(ref.dot(n, x, incx, y, incy), k.dot(n, x, incx, y, incy), scale: sum)
+              t.cases += 1
+            }
+          }
+        }
+      }
+      h.row("axpy", isa, tolerance: 2 * eps) { h, t in
+        for n in lengths {
+          for incx in strides {
+            for incy in strides {
+              for a: Float in [0.75, -1.25, 0] {
+                let x = s(0), y = s(1), yr = s(2), yv = s(3)
+                let ny = (n - 1) * incy + 1
+                h.fill(x, (n - 1) * incx + 1)
+                h.fill(y, ny + g)
+                yr.update(from: y, count: ny + g)
+                yv.update(from: y, count: ny + g)
+                ref.axpy(n, a, x, incx, yr, incy)
+                k.axpy(n, a, x, incx, yv, incy)
+                t.compare(yr, yv, ny + g) { i in
+                  i % incy == 0 && i < ny
+                    ? y[i].magnitude + (a * x[i / incy * incx]).magnitude : 0
+                }
+                t.cases += 1
+              }
+            }
+          }
+        }
+      }
+      h.row("scal", isa, tolerance: 0) { h, t in
+        for n in lengths {
+          for inc in strides {
+            for a: Float in [0.75, -1.25, 0] {
+              let x = s(0), xr = s(1), xv = s(2)
+              let nx = (n - 1) * inc + 1
+              h.fill(x, nx + g)
+              xr.update(from: x, count: nx + g)
+              xv.update(from: x, count: nx + g)
+              ref.scal(n, a, xr, inc)
+              k.scal(n, a, xv, inc)
+              t.compare(xr, xv, nx + g) { _ in 0 }
+              t.cases += 1
+            }
+          }
+        }
+      }
+      h.row("nrm2", isa, tolerance: l) { h, t in
+        for n in lengths {
+          for inc in strides {
+            // ordinary, huge (squares overflow float), tiny (squares underflow), subnormal
+            for scale: Float in [1, 0x1p100, 0x1p-100, 0x1p-140] {
+              let x = s(0)
+              h.fill(x, (n - 1) * inc + 1, scale: scale)
+              let r = ref.nrm2(n, x, inc)
+              t.compare(r, k.nrm2(n, x, inc), scale: r)
+              t.cases += 1
+            }
+          }
+        }
+      }
+      h.row("gemv", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: false, ref, k) }
+      h.row("gemv_t", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: true, ref, k) }
+      h.row("ger", isa, tolerance: 2 * eps) { h, t in
+        for m in sides {
+          for n in sides {
+            let lda = n + 5, na = (m - 1) * lda + n
+            let a = s(0), x = s(1), y = s(2), ar = s(3), av = s(4)
+            h.fill(a, na + g)
+            h.fill(x, m)
+            h.fill(y, n)
+            for alpha: Float in [1, -0.5, 0] {
+              ar.update(from: a, count: na + g)
+              av.update(from: a, count: na + g)
+              ref.ger(m, n, alpha, x, y, ar, lda)
+              k.ger(m, n, alpha, x, y, av, lda)
+              t.compare(ar, av, na + g) { e in
+                let i = e / lda, j = e % lda
+                return e < na && j < n ? a[e].magnitude + (alpha * x[i] * y[j]).magnitude : 0
+              }
+              t.cases += 1
+            }
+          }
+        }
+      }
+      h.row("rank_k", isa, tolerance: Float(17 + 2) * eps) { h, t in
+        for m in sides {
+          for n in sides {
+            for b in [1, 2, 5, 17] {
+              let lda = n + 5, ldx = m + 2, ldy = n + 1, na = (m - 1) * lda + n
+              let a = s(0), xs = s(1), ys = s(2), ar = s(3), av = s(4)
+              h.fill(a, na + g)
+              h.fill(xs, (b - 1) * ldx + m)
+              h.fill(ys, (b - 1) * ldy + n)
+              let alpha: Float = b == 2 ? 0 : (b == 5 ? 1 : -0.25)
+              ar.update(from: a, count: na + g)
+              av.update(from: a, count: na + g)
+              ref.rank_k(m, n, b, alpha, xs, ldx, ys, ldy, ar, lda)
+              k.rank_k(m, n, b, alpha, xs, ldx, ys, ldy, av, lda)
+              t.compare(ar, av, na + g) { e in
+                let i = e / lda, j = e % lda
+                guard e < na && j < n else { return 0 }
+                var sum: Float = 0
+                for r in 0..<b { sum += (xs[r * ldx + i] * ys[r * ldy + j]).magnitude }
+                return a[e].magnitude + alpha.magnitude * sum
+              }
+              t.cases += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// gemv (y = αAx + βy) or gemv_t (y = αAᵀx + βy) over every pair of sides, three (α, β)
+  /// pairs, and β = 0 with y full of NaN (which must never be read).
+  static func gemvSweep(
+    _ h: inout Harness, _ t: inout Tally, _ s: borrowing Scratch, transposed: Bool,
+    _ ref: hb_blas_kernels, _ k: hb_blas_kernels
+  ) {
+    let g = Scratch.guardCount
+    for m in sides {
+      for n in sides {
+        let lda = n + 3
+        let a = s(0), x = s(1), y = s(2), yr = s(3), yv = s(4)
+        h.fill(a, (m - 1) * lda + n)
+        h.fill(x, transposed ? m : n)
+        let ny = transposed ? n : m
+        for (alpha, beta) in scalarPairs {
+          h.fill(y, ny + g)
+          yr.update(from: y, count: ny + g)
+          yv.update(from: y, count: ny + g)
+          if transposed {
+            ref.gemv_t(m, n, alpha, a, lda, x, beta, yr)
+            k.gemv_t(m, n, alpha, a, lda, x, beta, yv)
+          } else {
+            ref.gemv(m, n, alpha, a, lda, x, beta, yr)
+            k.gemv(m, n, alpha, a, lda, x, beta, yv)
+          }
+          t.compare(yr, yv, ny + g) { o in
+            guard o < ny else { return 0 }
+            var sum: Float = 0
+            if transposed {
+              for i in 0..<m { sum += (a[i * lda + o] * x[i]).magnitude }
+            } else {
+              for j in 0..<n { sum += (a[o * lda + j] * x[j]).magnitude }
+            }
+            return alpha.magnitude * sum + (beta * y[o]).magnitude
+          }
+          t.cases += 1
+        }
+        // β = 0 overwrites y without reading it: NaN in y must not reach the output.
+        for i in 0..<ny { yv[i] = .nan }
+        if transposed {
+          k.gemv_t(m, n, 1.5, a, lda, x, 0, yv)
+        } else {
+          k.gemv(m, n, 1.5, a, lda, x, 0, yv)
+        }
+        for i in 0..<ny where !yv[i].isFinite { t.compare(0, yv[i], scale: 1) }
+        t.cases += 1
+      }
+    }
+  }
+
+  // MARK: The fused rule steps
+
+  static func rules(_ h: inout Harness) {
+    guard let refTable = hb_rule_kernels_for(HB_ISA_SCALAR) else { return }
+    let ref = refTable.pointee
+    let s = Scratch(slots: 8, floats: 8 * 80)
+    let g = Scratch.guardCount
+    let ks = [1, 2, 3, 4, 5, 8]
+    let eta: Float = 0.05
+    for isa in ISA.supported {
+      // Vector rule bodies may not be built yet; the dispatcher then runs the scalar ones.
+      let table = hb_rule_kernels_for(isa.c)
+      let fallback = table == nil
+      let k = (table ?? refTable).pointee
+      h.row("oja_step", isa, tolerance: ruleTolerance(k: 1), scalarFallback: fallback) { h, t in
+        for d in lengths {
+          let x = s(0), w = s(1), wr = s(2), wv = s(3)
+          h.fill(x, d)
+          h.fill(w, d + g, scale: 1 / Float(d).squareRoot())
+          wr.update(from: w, count: d + g)
+          wv.update(from: w, count: d + g)
+          let yr = ref.oja_step(d, eta, x, wr)
+          let yv = k.oja_step(d, eta, x, wv)
+          var y: Float = 0
+          for j in 0..<d { y += (w[j] * x[j]).magnitude }
+          t.compare(yr, yv, scale: y)
+          t.compare(wr, wv, d + g) { j in
+            j < d ? w[j].magnitude + eta * y * (x[j].magnitude + y * w[j].magnitude) : 0
+          }
+          t.cases += 1
+        }
+      }
+      for gha in [false, true] {
+        h.row(
+          gha ? "gha_step" : "subspace_step", isa, tolerance: ruleTolerance(k: ks.last!),
+          scalarFallback: fallback
+        ) { h, t in
+          for kk in ks {
+            for d in lengths {
+              let ldw = d + 3, nw = (kk - 1) * ldw + d
+              let x = s(0), w = s(1), wr = s(2), wv = s(3), yr = s(4), yv = s(5), bigY = s(6)
+              h.fill(x, d)
+              h.fill(w, nw + g, scale: 1 / Float(d).squareRoot())
+              wr.update(from: w, count: nw + g)
+              wv.update(from: w, count: nw + g)
+              h.fill(yr, kk + g)
+              yv.update(from: yr, count: kk + g)
+              if gha {
+                ref.gha_step(kk, d, eta, x, wr, ldw, yr)
+                k.gha_step(kk, d, eta, x, wv, ldw, yv)
+              } else {
+                ref.subspace_step(kk, d, eta, x, wr, ldw, yr)
+                k.subspace_step(kk, d, eta, x, wv, ldw, yv)
+              }
+              for i in 0..<kk {
+                var sum: Float = 0
+                for j in 0..<d { sum += (w[i * ldw + j] * x[j]).magnitude }
+                bigY[i] = sum
+              }
+              t.compare(yr, yv, kk + g) { i in i < kk ? bigY[i] : 0 }
+              t.compare(wr, wv, nw + g) { e in
+                let i = e / ldw, j = e % ldw
+                guard e < nw && j < d else { return 0 }
+                var r = x[j].magnitude
+                for l in 0..<kk { r += bigY[l] * w[l * ldw + j].magnitude }
+                return w[e].magnitude + eta * bigY[i] * r
+              }
+              t.cases += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// (2d + k + 10)ε at the largest d of the sweep (see the type's documentation).
+  static func ruleTolerance(k: Int) -> Float { Float(2 * lengths.upperBound + k + 10) * eps }
+}

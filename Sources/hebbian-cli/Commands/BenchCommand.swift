@@ -1,0 +1,223 @@
+import CHebbian
+import CHebbianSys
+import Hebbian
+
+/// `hebbian bench`: times the fused rule steps of every supported instruction set on one core
+/// and states the speed three ways: ns per update, GFLOP/s (with the flop count used) and the
+/// fraction of the core's FP32 FMA peak.
+enum BenchCommand {
+  static let command = Command(
+    name: "bench",
+    summary: "Time the fused rule steps per instruction set: ns/update, GFLOP/s, % of FMA peak.",
+    options: [
+      .value("--rule", "R", "oja|subspace|gha (default: all three)"),
+      .value("--dim", "D", "input dimension d (default 256)"),
+      .value("--components", "K", "neurons k of subspace and gha (default 16)"),
+      .value("--isa", "I", "scalar|avx2|neon (default: every supported one, with the ratio vs scalar)"),
+      .value("--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
+      .value("--peak-gflops", "P", "FP32 FMA peak of one core (default: measured by an FMA loop)"),
+    ],
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  enum Rule: CaseIterable {
+    case oja, subspace, gha
+
+    var name: String {
+      switch self {
+      case .oja: return "oja"
+      case .subspace: return "subspace"
+      case .gha: return "gha"
+      }
+    }
+
+    /// Flops of one update, counting an FMA as two: the dot products y = W x (2kd), then
+    /// for oja the update w += ηy(x − yw) (4d), for subspace the residual x − Wᵀy (2kd) and
+    /// W += ηy rᵀ (2kd), for gha the cumulative residual and update sweep (4kd).
+    func flops(d: Int, k: Int) -> Int { self == .oja ? 6 * d : 6 * k * d }
+
+    var formula: String {
+      switch self {
+      case .oja: return "6d (2d y = w.x, 4d update)"
+      case .subspace: return "6kd (2kd y = Wx, 2kd residual x - W^T y, 2kd update)"
+      case .gha: return "6kd (2kd y = Wx, 4kd cumulative residual + update sweep)"
+      }
+    }
+  }
+
+  static let repetitions = 5
+  static let eta: Float = 1e-3
+  /// Samples cycled through: enough that W does not collapse onto one direction.
+  static let pool = 64
+
+  static func run(_ o: ParsedOptions) throws(CLIError) {
+    let ruleName = try o.choice("--rule", ["all", "oja", "subspace", "gha"], default: "all")
+    let d = try o.int("--dim", default: 256, min: 1)
+    let k = try o.int("--components", default: 16, min: 1)
+    let seconds = try o.double("--seconds", default: 0.3)
+    if !(seconds > 0 && seconds <= 600) { throw .usage("--seconds: expected 0 < S <= 600") }
+    var isas = ISA.supported
+    if let name = o.string("--isa") {
+      guard let isa = ISA(name: name) else {
+        throw .usage("--isa: " + HebbianError.unknownISA(name).message)
+      }
+      guard isa.isSupported else { throw .usage("--isa: " + HebbianError.isaUnavailable(name).message) }
+      isas = [isa]
+    }
+    let given = try o.double("--peak-gflops")
+    if let given, !(given > 0) { throw .usage("--peak-gflops: expected a positive number") }
+    // The probe runs before and after the timed kernels and the best counts: a peak is what
+    // the core does when nothing interferes, and a clock still ramping up at start-up or a
+    // neighbour's burst during one probe must not lower it.
+    let probe = ISA.best
+    let calibration = min(0.05, seconds)
+    var peak = given ?? calibratePeak(probe, seconds: calibration)
+    let rules: [Rule] = Rule.allCases.filter { ruleName == "all" || $0.name == ruleName }
+
+    // One W and sample pool for every variant, so each starts from the same state.
+    let wCount = k * d
+    let w0 = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
+    let w = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
+    let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
+    let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    defer {
+      w0.deallocate()
+      w.deallocate()
+      xs.deallocate()
+      y.deallocate()
+    }
+    var rng = SeededGenerator(seed: 2024)
+    let scale = 1 / Double(d).squareRoot()
+    for i in 0..<wCount { w0[i] = Float(rng.gaussian() * scale) }
+    for s in 0..<pool {
+      // Unit-norm samples keep η|x|² ≪ 1, so the rules stay stable for any run length.
+      var n2 = 0.0
+      for j in 0..<d {
+        let v = rng.gaussian()
+        xs[s * d + j] = Float(v)
+        n2 += v * v
+      }
+      let inv = Float(1 / n2.squareRoot())
+      for j in 0..<d { xs[s * d + j] *= inv }
+    }
+
+    var results: [(rule: Rule, isa: ISA, ns: Double)] = []
+    for rule in rules {
+      for isa in isas {
+        guard let table = hb_rule_kernels_for(hb_isa(rawValue: UInt32(isa.rawValue))) else {
+          throw .data("no rule kernels for \(isa.name)")
+        }
+        w.update(from: w0, count: wCount)
+        let ns = measure(rule, table.pointee, d: d, k: k, seconds: seconds, w: w, xs: xs, y: y)
+        results.append((rule, isa, ns))
+      }
+    }
+    let peakSource: String
+    if given != nil {
+      peakSource = "given by --peak-gflops"
+    } else {
+      peak = max(peak, calibratePeak(probe, seconds: calibration))
+      peakSource = "measured: \(probe.name) FMA loop, 12 chains, best of 10"
+    }
+
+    let wKiB = Double(wCount * 4) / 1024
+    Console.outLine(
+      "bench: d=\(d) k=\(k) (W \(Fmt.fixed(wKiB, 1)) KiB, ldw=d), eta=\(Fmt.sci(Double(eta), 0)), "
+        + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant")
+    Console.outLine("peak: \(Fmt.fixed(peak, 1)) GFLOP/s FP32 FMA, one core (\(peakSource))")
+    for rule in rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
+    Console.outLine(
+      Fmt.padRight("rule", 10) + Fmt.padRight("isa", 8) + Fmt.pad("ns/update", 12)
+        + Fmt.pad("GFLOP/s", 10) + Fmt.pad("% peak", 9) + Fmt.pad("vs scalar", 11))
+    for r in results {
+      let scalar = results.first { $0.rule == r.rule && $0.isa == .scalar }
+      let gflops = Double(r.rule.flops(d: d, k: k)) / r.ns
+      var line =
+        Fmt.padRight(r.rule.name, 10) + Fmt.padRight(r.isa.name, 8)
+        + Fmt.pad(Fmt.fixed(r.ns, 1), 12) + Fmt.pad(Fmt.fixed(gflops, 2), 10)
+        + Fmt.pad(Fmt.fixed(100 * gflops / peak, 1), 9)
+      if let scalar { line += Fmt.pad(Fmt.fixed(scalar.ns / r.ns, 2) + "x", 11) }
+      Console.outLine(line)
+    }
+  }
+
+  /// Median ns per update over the repetitions. Updates run in batches sized from a
+  /// warm-up so the clock is read about every 50 µs, not per update.
+  static func measure(
+    _ rule: Rule, _ t: hb_rule_kernels, d: Int, k: Int, seconds: Double,
+    w: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+  ) -> Double {
+    var sample = 0
+    func steps(_ n: Int) {
+      switch rule {
+      case .oja:
+        for _ in 0..<n {
+          y[0] = t.oja_step(d, eta, xs + sample * d, w)
+          sample = sample + 1 == pool ? 0 : sample + 1
+        }
+      case .subspace:
+        for _ in 0..<n {
+          t.subspace_step(k, d, eta, xs + sample * d, w, d, y)
+          sample = sample + 1 == pool ? 0 : sample + 1
+        }
+      case .gha:
+        for _ in 0..<n {
+          t.gha_step(k, d, eta, xs + sample * d, w, d, y)
+          sample = sample + 1 == pool ? 0 : sample + 1
+        }
+      }
+    }
+    // Warm-up (caches, clocks) for a tenth of the budget, at most 20 ms; it sizes the batch.
+    let warm = UInt64(min(0.02, seconds / 10) * 1e9)
+    var n = 0
+    let w0 = hb_sys_monotonic_ns()
+    repeat {
+      steps(1)
+      n += 1
+    } while hb_sys_monotonic_ns() - w0 < warm
+    let nsPerStep = Double(hb_sys_monotonic_ns() - w0) / Double(n)
+    let batch = max(1, Int(50_000 / max(nsPerStep, 1)))
+    let budget = UInt64(seconds / Double(repetitions) * 1e9)
+    var results: [Double] = []
+    for _ in 0..<repetitions {
+      var count = 0
+      let t0 = hb_sys_monotonic_ns()
+      var elapsed: UInt64 = 0
+      repeat {
+        steps(batch)
+        count += batch
+        elapsed = hb_sys_monotonic_ns() - t0
+      } while elapsed < budget
+      results.append(Double(elapsed) / Double(count))
+    }
+    return median(results)
+  }
+
+  /// GFLOP/s of the FMA probe: the best of five runs of about seconds/5 each (the best, not
+  /// the median: a peak is what the core can do when nothing else interferes).
+  static func calibratePeak(_ isa: ISA, seconds: Double) -> Double {
+    let c = hb_isa(rawValue: UInt32(isa.rawValue))
+    var sink: Float = 0
+    var iterations: UInt64 = 1000
+    let target = UInt64(seconds / 5 * 1e9)
+    var best = 0.0
+    var runs = 0
+    while runs < 5 {
+      let t0 = hb_sys_monotonic_ns()
+      let flops = hb_fma_burn_f32(c, iterations, &sink)
+      let dt = hb_sys_monotonic_ns() - t0
+      if dt < target / 2 && iterations < (1 << 40) {
+        iterations *= 2
+        continue
+      }
+      best = max(best, Double(flops) / Double(max(dt, 1)))
+      runs += 1
+    }
+    return best
+  }
+
+  static func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+  }
+}
