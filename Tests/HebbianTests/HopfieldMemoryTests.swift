@@ -113,3 +113,25 @@ func flipped(_ pattern: ArraySlice<Float>, fraction: Double, _ rng: inout Seeded
     #expect(throws: HebbianError.self) { try HopfieldMemory(dimension: 0, capacity: 1) }
   }
 }
+
+@Suite struct AssociativeMemoryDocTests {
+  @Test func overviewSnippetRetrievesTheCuedPattern() throws {
+    // The snippet of the "Associative memories" article, verbatim; P = 0.05 N with 10 %
+    // flips is well inside the basin, so the state must equal the pattern exactly.
+    var rng = SeededGenerator(seed: 1)
+    let n = 200
+    var memory = try HopfieldMemory(dimension: n, capacity: 10)
+    var patterns: [[Float]] = []
+    for _ in 0..<10 {
+      let p = (0..<n).map { _ in rng.sign() }
+      patterns.append(p)
+      try memory.store(p)
+    }
+    var cue = patterns[3]
+    for i in 0..<20 { cue[i] = -cue[i] }
+    var state = [Float](repeating: 0, count: n)
+    let result = try memory.recall(cue, into: &state)
+    #expect(state == patterns[3])
+    #expect(result.steps == 1 && result.converged)
+  }
+}

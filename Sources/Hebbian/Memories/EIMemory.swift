@@ -211,12 +211,18 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     var memory = try EIMemory(
       excitatory: excitatory, inhibitory: inhibitory, capacity: patternCounts.max() ?? 1,
       coefficients: start, seed: seed)
-    var best = start
+    var first = start
+    if inhibitory == 0 {
+      first.inhibitoryToExcitatory = 0
+      first.excitatoryToInhibitory = 0
+      first.inhibitoryToInhibitory = 0
+    }
+    var best = first
     var bestScore = -1.0
     var bestPoints: [CapacityPoint] = []
     let f = start.codingLevel
     for k in 0..<max(candidates, 1) {
-      var c = start
+      var c = first
       if k > 0 {
         // Thresholds in units of the E→E field (≈ c_EE·f per active input), around f/4.
         c.threshold = Float(f * f * (rng.uniform() * 1.5 - 0.25) * 2)

@@ -19,6 +19,7 @@ enum CapacityCommand {
       .value("--noise", "F", "fraction of cue entries flipped (default 0.1)"),
       .value("--degree", "n", "dense model: F(x) = x^n (default 3); 0 for F = exp"),
       .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
+      .value("--search", "K", "ei / e-only: seeded search over K plasticity coefficient sets, best kept (default 8)"),
       .value("--plot", "FILE.svg", "draw the exact-retrieval curves"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -46,6 +47,7 @@ enum CapacityCommand {
     if !(noise >= 0 && noise <= 0.5) { throw .usage("--noise: must be in [0, 0.5]") }
     let degree = try o.int("--degree", default: 3, min: 0)
     let seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    let candidates = try o.int("--search", default: 8, min: 1)
 
     var counts: [Int] = []
     var k = 0
@@ -81,12 +83,18 @@ enum CapacityCommand {
           points = try CapacitySweep.run(
             &m, patternCounts: c, trials: t, probes: pr, noise: f, seed: s)
         default:
-          var m = try EIMemory(
-            excitatory: n, inhibitory: name == "ei" ? max(1, n / 4) : 0, capacity: maxP,
-            coefficients: EIMemory.Coefficients.tuned, seed: s)
-          points = try CapacitySweep.run(
-            &m, patternCounts: c, trials: t, probes: pr, noise: f,
-            kind: .sparse(codingLevel: EIMemory.Coefficients.tuned.codingLevel), seed: s)
+          // The E-only baseline gets the same search budget (its threshold only).
+          let tuned = EIMemory.Coefficients.tuned
+          let found = try EIMemory.search(
+            excitatory: n, inhibitory: name == "ei" ? max(1, n / 4) : 0, patternCounts: c,
+            candidates: candidates, trials: t, probes: pr, noise: f, start: tuned, seed: s)
+          let k = found.coefficients
+          Console.errLine(
+            "capacity: \(name) coefficients c_EE \(Fmt.fixed(k.excitatoryToExcitatory, 3))"
+              + " c_IE \(Fmt.fixed(k.excitatoryToInhibitory, 3))"
+              + " c_EI \(Fmt.fixed(k.inhibitoryToExcitatory, 3))"
+              + " c_II \(Fmt.fixed(k.inhibitoryToInhibitory, 3)) theta \(Fmt.fixed(k.threshold, 3))")
+          points = found.points
         }
       } catch {
         throw .data(error.message)

@@ -119,7 +119,7 @@ enum RecallCommand {
     try file.close()
     let k = cues.rows
     Console.outLine(
-      "model \(model)  N \(n)  patterns \(patterns.rows)  cues \(k)")
+      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)")
     Console.outLine(
       "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
         + "  mean overlap \(Fmt.fixed(summary.overlap / Double(k), 4))"
