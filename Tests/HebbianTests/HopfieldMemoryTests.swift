@@ -101,6 +101,29 @@ func flipped(_ pattern: ArraySlice<Float>, fraction: Double, _ rng: inout Seeded
     #expect(s[0].exact >= 0.9 && s[0].exact > points.last!.exact + 0.5)
   }
 
+  @Test func thresholdsAndAutomaticPathChoice() throws {
+    // With 10 patterns in 40 neurons |h_i| ≤ Σ_j |W_ij| ≤ (N − 1)·P/N < 10, so use θ = ±10:
+    // θ_i = 10 ≥ every field switches every neuron off (−1), θ_i = −10 switches every neuron
+    // on. The overlap path is chosen while P ≤ N/4.
+    let n = 40
+    var rng = SeededGenerator(seed: 6)
+    let patterns = randomBipolar(11, n, &rng)
+    var memory = try HopfieldMemory(dimension: n, capacity: 11, update: .synchronous)
+    for mu in 0..<10 {
+      try memory.store(patterns[(mu * n)..<((mu + 1) * n)].span)
+      #expect(memory.usesOverlaps == (mu + 1 <= n / 4))
+    }
+    var state = [Float](repeating: 0, count: n)
+    try memory.setThresholds([Float](repeating: 10, count: n).span)
+    try memory.recall(Array(patterns[0..<n]), into: &state)
+    #expect(state.allSatisfy { $0 == -1 })
+    try memory.setThresholds([Float](repeating: -10, count: n).span)
+    try memory.recall(Array(patterns[0..<n]), into: &state)
+    #expect(state.allSatisfy { $0 == 1 })
+    memory.removeAll()
+    #expect(memory.count == 0 && memory.weight(0, 1) == 0)
+  }
+
   @Test func badShapesThrow() throws {
     var memory = try HopfieldMemory(dimension: 8, capacity: 1)
     #expect(throws: HebbianError.self) { try memory.store([1, 1, 1]) }
