@@ -41,9 +41,15 @@ let package = Package(
       dependencies: ["CHebbian", "Hebbian"],
       path: "Tests/CHebbianTests"
     ),
+    // Test support: a thread-local allocation counter interposing the malloc family, so the
+    // tests can prove that updates never allocate. Only test targets depend on it.
+    .target(
+      name: "CAllocCounter",
+      path: "Tests/Support/CAllocCounter"
+    ),
     .testTarget(
       name: "HebbianTests",
-      dependencies: ["Hebbian", "CHebbian"],
+      dependencies: ["Hebbian", "CHebbian", "CAllocCounter"],
       path: "Tests/HebbianTests"
     ),
     .testTarget(

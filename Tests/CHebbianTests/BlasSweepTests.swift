@@ -47,7 +47,7 @@ final class SweepBuffer {
   static let lengths = Array(1...67)
   static let strides = [1, 3]
   /// Matrix sides covering the 4-, 8-, 16- and 32-wide blocks and every kind of tail.
-  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 67]
+  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 67]
   static let scalars: [(alpha: Float, beta: Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
 
   static var variants: [UnsafePointer<hb_blas_kernels>] {
@@ -104,7 +104,9 @@ final class SweepBuffer {
             for i in 0..<n { s += abs(x.p[i * incx] * y.p[i * incy]) }
             // |Δ| ≤ (n+2)ε Σ|x_i y_i|
             if !(abs(r - v) <= Float(n + 2) * Self.eps * s) {
-              if bad == 0 { Issue.record("dot \(k.pointee.isa) n=\(n) inc=\(incx),\(incy): \(r) vs \(v)") }
+              if bad == 0 {
+                Issue.record("dot \(k.pointee.isa) n=\(n) inc=\(incx),\(incy): \(r) vs \(v)")
+              }
               bad += 1
             }
           }
@@ -131,9 +133,12 @@ final class SweepBuffer {
               var tol = [Float](repeating: 0, count: y.count)
               // one product-add: |Δ| ≤ 2ε(|y| + |a x|); exact where no product is added
               for i in 0..<n {
-                tol[i * incy] = Swift.max(2 * Self.eps * (abs(y.p[i * incy]) + abs(a * x.p[i * incx])), .leastNonzeroMagnitude)
+                tol[i * incy] = Swift.max(
+                  2 * Self.eps * (abs(y.p[i * incy]) + abs(a * x.p[i * incx])),
+                  .leastNonzeroMagnitude)
               }
-              bad += Self.compare("axpy \(k.pointee.isa) n=\(n) inc=\(incx),\(incy) a=\(a)", yr, yv, tol)
+              bad += Self.compare(
+                "axpy \(k.pointee.isa) n=\(n) inc=\(incx),\(incy) a=\(a)", yr, yv, tol)
               let xr = x.copy(), xv = x.copy()
               Self.reference.scal(n, a, xr.p, incx)
               k.pointee.scal(n, a, xv.p, incx)
@@ -166,7 +171,9 @@ final class SweepBuffer {
               let tol = Self.eps * r  // double accumulation: within 1 ulp
             #endif
             if !(r.isFinite && r > 0 && abs(r - v) <= tol) {
-              if bad == 0 { Issue.record("nrm2 \(k.pointee.isa) n=\(n) inc=\(inc) scale=\(scale): \(r) vs \(v)") }
+              if bad == 0 {
+                Issue.record("nrm2 \(k.pointee.isa) n=\(n) inc=\(inc) scale=\(scale): \(r) vs \(v)")
+              }
               bad += 1
             }
           }
@@ -202,7 +209,9 @@ final class SweepBuffer {
             for i in 0..<m {
               var s: Float = 0
               for j in 0..<n { s += abs(a.p[i * lda + j] * x.p[j]) }
-              tol[i] = Swift.max(Float(n + 2) * Self.eps * (abs(alpha) * s + abs(beta * y.p[i])), .leastNonzeroMagnitude)
+              tol[i] = Swift.max(
+                Float(n + 2) * Self.eps * (abs(alpha) * s + abs(beta * y.p[i])),
+                .leastNonzeroMagnitude)
             }
             bad += Self.compare("gemv \(k.pointee.isa) \(m)x\(n) α=\(alpha) β=\(beta)", yr, yv, tol)
 
@@ -216,9 +225,12 @@ final class SweepBuffer {
             for j in 0..<n {
               var s: Float = 0
               for i in 0..<m { s += abs(a.p[i * lda + j] * x.p[i]) }
-              tolT[j] = Swift.max(Float(m + 2) * Self.eps * (abs(alpha) * s + abs(beta * z.p[j])), .leastNonzeroMagnitude)
+              tolT[j] = Swift.max(
+                Float(m + 2) * Self.eps * (abs(alpha) * s + abs(beta * z.p[j])),
+                .leastNonzeroMagnitude)
             }
-            bad += Self.compare("gemv_t \(k.pointee.isa) \(m)x\(n) α=\(alpha) β=\(beta)", zr, zv, tolT)
+            bad += Self.compare(
+              "gemv_t \(k.pointee.isa) \(m)x\(n) α=\(alpha) β=\(beta)", zr, zv, tolT)
           }
         }
       }
@@ -266,7 +278,9 @@ final class SweepBuffer {
             var tol = [Float](repeating: 0, count: a.count)
             for i in 0..<m {
               for j in 0..<n {
-                tol[i * lda + j] = Swift.max(2 * Self.eps * (abs(a.p[i * lda + j]) + abs(alpha * x.p[i] * y.p[j])), .leastNonzeroMagnitude)
+                tol[i * lda + j] = Swift.max(
+                  2 * Self.eps * (abs(a.p[i * lda + j]) + abs(alpha * x.p[i] * y.p[j])),
+                  .leastNonzeroMagnitude)
               }
             }
             bad += Self.compare("ger \(k.pointee.isa) \(m)x\(n) α=\(alpha)", ar, av, tol)
@@ -286,7 +300,9 @@ final class SweepBuffer {
               for j in 0..<n {
                 var s: Float = 0
                 for t in 0..<b { s += abs(xs.p[t * ldx + i] * ys.p[t * ldy + j]) }
-                tol[i * lda + j] = Swift.max(Float(b + 2) * Self.eps * (abs(a.p[i * lda + j]) + abs(alpha) * s), .leastNonzeroMagnitude)
+                tol[i * lda + j] = Swift.max(
+                  Float(b + 2) * Self.eps * (abs(a.p[i * lda + j]) + abs(alpha) * s),
+                  .leastNonzeroMagnitude)
               }
             }
             bad += Self.compare("rank_k \(k.pointee.isa) \(m)x\(n) b=\(b) α=\(alpha)", ar, av, tol)

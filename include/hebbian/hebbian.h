@@ -13,5 +13,6 @@
 #include "hb_rules.h"
 #include "hb_calibrate.h"
 #include "hb_memory.h"
+#include "hb_plastic.h"
 
 #endif

@@ -70,7 +70,8 @@ void hb_rank_k_f32__neon(size_t m, size_t n, size_t b, float alpha, const float 
   const size_t n8 = n & ~(size_t)7;
   size_t i = 0;
   for (; i + 4 <= m; i += 4) {
-    for (size_t j = 0; j < n8; j += 8) tile4x8(b, alpha, X + i, ldx, Y + j, ldy, A + i * lda + j, lda);
+    for (size_t j = 0; j < n8; j += 8)
+      tile4x8(b, alpha, X + i, ldx, Y + j, ldy, A + i * lda + j, lda);
     if (n8 < n)
       for (size_t r = 0; r < 4; r++)
         row_edge(n - n8, b, alpha, X + i + r, ldx, Y + n8, ldy, A + (i + r) * lda + n8);

@@ -79,7 +79,7 @@ public enum KernelSelfTest {
   static let eps = Float.ulpOfOne
   static let lengths = 1...67
   static let strides = [1, 3]
-  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 67]
+  static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 67]
   static let scalarPairs: [(Float, Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
 
   /// Collects rows and owns the random stream and the scratch buffers of a family.
@@ -245,6 +245,14 @@ public enum KernelSelfTest {
               t.cases += 1
             }
           }
+        }
+        // The largest inputs the header promises, |x_i| = FLT_MAX/sqrt(n): norm FLT_MAX.
+        for n in [1, 4, 16, 64] {
+          let x = s(0)
+          for i in 0..<n { x[i] = Float.greatestFiniteMagnitude / Float(n).squareRoot() }
+          let r = ref.nrm2(n, x, 1)
+          t.compare(r, k.nrm2(n, x, 1), scale: r)
+          t.cases += 1
         }
       }
       h.row("gemv", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: false, ref, k) }

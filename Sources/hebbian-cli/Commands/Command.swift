@@ -14,5 +14,9 @@ struct Command: Sendable {
     BenchCommand.command,
     RecallCommand.command,
     CapacityCommand.command,
+    PCACommand.command,
+    DemoCommand.command,
+    TrainPlasticCommand.command,
+    CompetingCommand.command,
   ]
 }

@@ -1,0 +1,99 @@
+#include "../internal.h"
+
+#if HB_BUILD_NEON
+#include <arm_neon.h>
+
+static inline float hsum(float32x4_t v) {
+#if defined(__aarch64__)
+  return vaddvq_f32(v);
+#else
+  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
+  return vget_lane_f32(vpadd_f32(s, s), 0);
+#endif
+}
+
+/* The adjoint of one plastic step; the equations are in plastic_backward-scalar.c. Pass 1 is a
+ * column reduction (vectorised along j), pass 2 reads and writes every matrix once. */
+float hb_plastic_backward_step_f32__neon(int rule, size_t m, size_t n, float eta,
+                                         const float *w, const float *alpha, const float *H,
+                                         size_t ld, const float *x, const float *y, float *gy,
+                                         float *gH, float *gx, float *gw, float *galpha) {
+  int oja = rule == HB_TRACE_OJA;
+  float32x4_t veta = vdupq_n_f32(eta), two_eta = vdupq_n_f32(2.0f * eta);
+  float32x4_t one = vdupq_n_f32(1.0f), keep = vdupq_n_f32(1.0f - eta);
+  for (size_t i = 0; i < m; i++) {
+    const float *gh = gH + i * ld, *hi = H + i * ld;
+    float exi = eta * x[i];
+    float32x4_t vex = vdupq_n_f32(exi);
+    size_t j = 0;
+    if (oja) {
+      for (; j + 4 <= n; j += 4) {
+        float32x4_t coef = vfmsq_f32(vex, vmulq_f32(two_eta, vld1q_f32(hi + j)), vld1q_f32(y + j));
+        vst1q_f32(gy + j, vfmaq_f32(vld1q_f32(gy + j), vld1q_f32(gh + j), coef));
+      }
+      for (; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+    } else {
+      for (; j + 4 <= n; j += 4)
+        vst1q_f32(gy + j, vfmaq_f32(vld1q_f32(gy + j), vld1q_f32(gh + j), vex));
+      for (; j < n; j++) gy[j] += gh[j] * exi;
+    }
+  }
+  {
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      float32x4_t vy = vld1q_f32(y + j);
+      vst1q_f32(gy + j, vmulq_f32(vld1q_f32(gy + j), vfmsq_f32(one, vy, vy)));
+    }
+    for (; j < n; j++) gy[j] *= 1.0f - y[j] * y[j];
+  }
+
+  float32x4_t geta_v = vdupq_n_f32(0.0f);
+  float geta = 0.0f;
+  for (size_t i = 0; i < m; i++) {
+    const float *wi = w + i * ld, *ai = alpha + i * ld, *hi = H + i * ld;
+    float *gh = gH + i * ld, *gwi = gw + i * ld, *gai = galpha + i * ld;
+    float xi = x[i];
+    float32x4_t vx = vdupq_n_f32(xi);
+    float32x4_t acc_v = vdupq_n_f32(0.0f);
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      float32x4_t da = vld1q_f32(gy + j), vy = vld1q_f32(y + j);
+      float32x4_t h = vld1q_f32(hi + j), al = vld1q_f32(ai + j);
+      float32x4_t G = vld1q_f32(gh + j);
+      float32x4_t g = vmulq_f32(vx, da);
+      vst1q_f32(gwi + j, vaddq_f32(vld1q_f32(gwi + j), g));
+      vst1q_f32(gai + j, vfmaq_f32(vld1q_f32(gai + j), h, g));
+      acc_v = vfmaq_f32(acc_v, vfmaq_f32(vld1q_f32(wi + j), al, h), da);
+      acc_v = vfmaq_f32(acc_v, vmulq_f32(veta, G), vy);
+      float32x4_t xy = vmulq_f32(vx, vy);
+      if (oja) {
+        float32x4_t yy = vmulq_f32(vy, vy);
+        geta_v = vfmaq_f32(geta_v, G, vfmsq_f32(xy, h, yy));
+        vst1q_f32(gh + j, vfmaq_f32(vmulq_f32(G, vfmsq_f32(one, veta, yy)), al, g));
+      } else {
+        geta_v = vfmaq_f32(geta_v, G, vsubq_f32(xy, h));
+        vst1q_f32(gh + j, vfmaq_f32(vmulq_f32(keep, G), al, g));
+      }
+    }
+    float acc = hsum(acc_v);
+    for (; j < n; j++) {
+      float g = xi * gy[j];
+      float h = hi[j];
+      gwi[j] += g;
+      gai[j] += h * g;
+      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
+      float xy = xi * y[j];
+      if (oja) {
+        float yy = y[j] * y[j];
+        geta += gh[j] * (xy - h * yy);
+        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
+      } else {
+        geta += gh[j] * (xy - h);
+        gh[j] = (1.0f - eta) * gh[j] + ai[j] * g;
+      }
+    }
+    gx[i] += acc;
+  }
+  return geta + hsum(geta_v);
+}
+#endif

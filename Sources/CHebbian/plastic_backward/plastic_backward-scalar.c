@@ -1,0 +1,50 @@
+#include "../internal.h"
+
+/* Adjoint of  a = u + (w + alpha (.) H)^T x,  y = tanh(a),  H' = trace(H, x, y).
+ * Pass 1 completes dL/dy with the path through H' (a column reduction over gH), then
+ * dL/da = dL/dy (1 - y^2). Pass 2 reads every matrix once and, with g_ij = x_i dL/da_j:
+ *   dw += g,  dalpha += H (.) g,  dx_i += sum_j (w + alpha H)_ij da_j + eta gH_ij y_j,
+ *   deta += gH (.) dH'/deta,  gH <- gH (.) dH'/dH + alpha (.) g. */
+float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float eta,
+                                           const float *w, const float *alpha, const float *H,
+                                           size_t ld, const float *x, const float *y, float *gy,
+                                           float *gH, float *gx, float *gw, float *galpha) {
+  int oja = rule == HB_TRACE_OJA;
+  for (size_t i = 0; i < m; i++) {
+    const float *gh = gH + i * ld, *hi = H + i * ld;
+    float exi = eta * x[i];
+    if (oja) {
+      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+    } else {
+      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * exi;
+    }
+  }
+  for (size_t j = 0; j < n; j++) gy[j] *= 1.0f - y[j] * y[j];
+
+  float geta = 0.0f;
+  float keep = 1.0f - eta;
+  for (size_t i = 0; i < m; i++) {
+    const float *wi = w + i * ld, *ai = alpha + i * ld, *hi = H + i * ld;
+    float *gh = gH + i * ld, *gwi = gw + i * ld, *gai = galpha + i * ld;
+    float xi = x[i];
+    float acc = 0.0f;
+    for (size_t j = 0; j < n; j++) {
+      float g = xi * gy[j];
+      float h = hi[j];
+      gwi[j] += g;
+      gai[j] += h * g;
+      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
+      float xy = xi * y[j];
+      if (oja) {
+        float yy = y[j] * y[j];
+        geta += gh[j] * (xy - h * yy);
+        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
+      } else {
+        geta += gh[j] * (xy - h);
+        gh[j] = keep * gh[j] + ai[j] * g;
+      }
+    }
+    gx[i] += acc;
+  }
+  return geta;
+}

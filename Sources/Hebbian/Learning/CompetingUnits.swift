@@ -1,0 +1,261 @@
+import CHebbian
+
+/// Unsupervised feature learning by competing hidden units (Krotov & Hopfield 2019, "Unsupervised
+/// learning by competing hidden units").
+///
+/// K hidden units see a visible vector v through the p-norm weighted current
+///
+///     I_μ = ⟨W_μ, v⟩ = Σ_i sign(W_μi) |W_μi|^(p−1) v_i
+///
+/// and compete by rank: the strongest unit gets g = +1, the k-th strongest g = −Δ (anti-Hebbian
+/// push that keeps units apart), all others 0. Over a mini-batch the synapses move by
+///
+///     ΔW_μi = ε Σ_batch g_μ (v_i − I_μ W_μi),
+///
+/// rescaled so that max |ΔW| = ε (the authors' normalisation), with ε decaying linearly to 0.
+/// Because d/dt Σ_i |W_μi|^p = p g I_μ (1 − Σ_i |W_μi|^p), the rows of active units converge to
+/// unit p-norm.
+public struct CompetingUnits: ~Copyable {
+  public let inputs: Int
+  public let hidden: Int
+  public let p: Float
+  /// Rank of the unit that is pushed away (k ≥ 2).
+  public let rank: Int
+  /// Strength Δ of the anti-Hebbian push.
+  public let delta: Float
+  public let batchSize: Int
+
+  let w: UnsafeMutablePointer<Float>  // K × d
+  let wp: UnsafeMutablePointer<Float>  // sign(W)|W|^(p−1), K × d
+  let currents: UnsafeMutablePointer<Float>  // B × K
+  let g: UnsafeMutablePointer<Float>  // B × K
+  let ds: UnsafeMutablePointer<Float>  // K × d
+  let xx: UnsafeMutablePointer<Float>  // K
+  /// How many times each unit has been the winner since the start of the current epoch of
+  /// ``train(data:count:epochs:initialRate:order:batchScratch:rng:progress:)`` (or since init).
+  let wins: UnsafeMutablePointer<Int>
+
+  public init(
+    inputs: Int, hidden: Int, p: Float = 3, rank: Int = 2, delta: Float = 0.4,
+    batchSize: Int = 100, seed: UInt64
+  ) throws(HebbianError) {
+    if inputs < 1 || hidden < 2 || batchSize < 1 {
+      throw .invalidParameter("competing units: need inputs >= 1, hidden >= 2, batchSize >= 1")
+    }
+    if rank < 2 || rank > hidden {
+      throw .invalidParameter("competing units: rank k must be in 2…\(hidden), got \(rank)")
+    }
+    if !(p >= 2) { throw .invalidParameter("competing units: p must be >= 2") }
+    if !(delta >= 0) { throw .invalidParameter("competing units: delta must be >= 0") }
+    self.inputs = inputs
+    self.hidden = hidden
+    self.p = p
+    self.rank = rank
+    self.delta = delta
+    self.batchSize = batchSize
+    let kd = hidden * inputs
+    w = .allocate(capacity: kd)
+    wp = .allocate(capacity: kd)
+    ds = .allocate(capacity: kd)
+    currents = .allocate(capacity: batchSize * hidden)
+    g = .allocate(capacity: batchSize * hidden)
+    xx = .allocate(capacity: hidden)
+    wins = .allocate(capacity: hidden)
+    wins.initialize(repeating: 0, count: hidden)
+    // The authors start from 𝒩(0, 1) synapses.
+    var rng = SeededGenerator(seed: seed)
+    for i in 0..<kd { w[i] = Float(rng.gaussian()) }
+  }
+
+  deinit {
+    w.deallocate()
+    wp.deallocate()
+    ds.deallocate()
+    currents.deallocate()
+    g.deallocate()
+    xx.deallocate()
+    wins.deallocate()
+  }
+
+  /// sign(W)|W|^(p−1), the metric the currents are measured in.
+  func refreshMetric() {
+    let kd = hidden * inputs
+    if p == 2 {
+      wp.update(from: w, count: kd)
+    } else if p == 3 {
+      for i in 0..<kd { wp[i] = w[i] * Swift.abs(w[i]) }
+    } else {
+      for i in 0..<kd {
+        let m = Math.pow(Swift.abs(w[i]), p - 1)
+        wp[i] = w[i] < 0 ? -m : m
+      }
+    }
+  }
+
+  /// One mini-batch update with learning rate ε. `batch` holds `count` ≤ batchSize samples of
+  /// `inputs` values each, row-major.
+  public mutating func update(batch: Span<Float>, count: Int, learningRate eps: Float)
+    throws(HebbianError)
+  {
+    if count < 1 || count > batchSize {
+      throw .invalidParameter("competing units: batch of \(count), expected 1…\(batchSize)")
+    }
+    if batch.count < count * inputs {
+      throw .dimensionMismatch(what: "batch values", expected: count * inputs, got: batch.count)
+    }
+    batch.withUnsafeBufferPointer { v in step(v.baseAddress!, count, eps) }
+  }
+
+  mutating func step(_ v: UnsafePointer<Float>, _ count: Int, _ eps: Float) {
+    let k = hidden
+    let d = inputs
+    refreshMetric()
+    g.update(repeating: 0, count: count * k)
+    for b in 0..<count {
+      let cur = currents + b * k
+      hb_gemv_f32(k, d, 1, wp, d, v + b * d, 0, cur)
+      let (top, kth) = Self.ranks(cur, k, rank)
+      g[b * k + top] = 1
+      g[b * k + kth] = -delta
+      wins[top] += 1
+    }
+    // xx_μ = Σ_b g_bμ I_bμ : the decay coefficient of row μ.
+    for m in 0..<k {
+      var s: Float = 0
+      for b in 0..<count { s += g[b * k + m] * currents[b * k + m] }
+      xx[m] = s
+    }
+    // ds = gᵀ V − diag(xx) W
+    ds.update(repeating: 0, count: k * d)
+    hb_rank_k_f32(k, d, count, 1, g, k, v, d, ds, d)
+    var largest: Float = 0
+    for m in 0..<k {
+      let row = m * d
+      let c = xx[m]
+      for i in 0..<d {
+        let value = ds[row + i] - c * w[row + i]
+        ds[row + i] = value
+        largest = Swift.max(largest, Swift.abs(value))
+      }
+    }
+    // The authors divide by max|ds| (floored at 1e-30) so ε is the largest step any synapse takes.
+    let scale = eps / Swift.max(largest, 1e-30)
+    hb_axpy_f32(k * d, scale, ds, 1, w, 1)
+  }
+
+  /// Indices of the strongest and the k-th strongest entries (ties: lower index first).
+  static func ranks(_ c: UnsafePointer<Float>, _ n: Int, _ k: Int) -> (Int, Int) {
+    // Partial selection: k is small (2 in the paper), so k passes over n beat a sort.
+    var top = 0
+    for i in 1..<n where c[i] > c[top] { top = i }
+    var previous = top
+    var previousValue = c[top]
+    for _ in 1..<k {
+      var best = -1
+      for i in 0..<n {
+        let beyond = c[i] < previousValue || (c[i] == previousValue && i > previous)
+        if beyond && (best < 0 || c[i] > c[best] || (c[i] == c[best] && i < best)) { best = i }
+      }
+      previous = best
+      previousValue = c[best]
+    }
+    return (top, previous)
+  }
+
+  /// Trains for `epochs` passes over `data` (`count` samples) in mini-batches of `batchSize`, in
+  /// a seeded shuffled order, with ε decaying linearly from `initialRate` to 0 across epochs.
+  /// `batchScratch` must hold batchSize × inputs floats; nothing is allocated.
+  public mutating func train(
+    data: Span<Float>, count: Int, epochs: Int, initialRate: Float,
+    order: inout MutableSpan<Int>, batchScratch: inout MutableSpan<Float>,
+    rng: inout SeededGenerator, progress: (Int, Float) -> Void = { _, _ in }
+  ) throws(HebbianError) {
+    let d = inputs
+    if data.count < count * d {
+      throw .dimensionMismatch(what: "data values", expected: count * d, got: data.count)
+    }
+    if order.count < count {
+      throw .dimensionMismatch(what: "order", expected: count, got: order.count)
+    }
+    if batchScratch.count < batchSize * d {
+      throw .dimensionMismatch(
+        what: "batch scratch", expected: batchSize * d, got: batchScratch.count)
+    }
+    for i in 0..<count { order[i] = i }
+    for epoch in 0..<epochs {
+      wins.update(repeating: 0, count: hidden)
+      let eps = initialRate * (1 - Float(epoch) / Float(epochs))
+      for a in stride(from: count - 1, to: 0, by: -1) {
+        let b = Int(rng.next() % UInt64(a + 1))
+        let t = order[a]
+        order[a] = order[b]
+        order[b] = t
+      }
+      var start = 0
+      while start < count {
+        let n = Swift.min(batchSize, count - start)
+        for r in 0..<n {
+          let src = order[start + r] * d
+          for i in 0..<d { batchScratch[r * d + i] = data[src + i] }
+        }
+        let scratch = batchScratch.span
+        try update(batch: scratch, count: n, learningRate: eps)
+        start += n
+      }
+      progress(epoch + 1, eps)
+    }
+  }
+
+  /// Hidden features for the readout: h_μ = max(⟨W_μ, v⟩, 0)^n with the plain dot product
+  /// (the paper's readout layer, n = `power`).
+  public func features(_ v: Span<Float>, power: Int = 3, into h: inout MutableSpan<Float>)
+    throws(HebbianError)
+  {
+    if v.count < inputs { throw .dimensionMismatch(what: "input", expected: inputs, got: v.count) }
+    if h.count < hidden {
+      throw .dimensionMismatch(what: "features", expected: hidden, got: h.count)
+    }
+    v.withUnsafeBufferPointer { vp in
+      h.withUnsafeMutableBufferPointer { hp in
+        hb_gemv_f32(hidden, inputs, 1, w, inputs, vp.baseAddress, 0, hp.baseAddress)
+        for m in 0..<hidden {
+          let r = Swift.max(hp[m], 0)
+          var x: Float = 1
+          for _ in 0..<power { x *= r }
+          hp[m] = x
+        }
+      }
+    }
+  }
+
+  /// ‖W_μ‖_p = (Σ_i |W_μi|^p)^(1/p) of every row.
+  public var rowNorms: [Float] {
+    var out = [Float](repeating: 0, count: hidden)
+    for m in 0..<hidden {
+      var s: Double = 0
+      for i in 0..<inputs { s += Math.pow(Double(Swift.abs(w[m * inputs + i])), Double(p)) }
+      out[m] = Float(Math.pow(s, 1 / Double(p)))
+    }
+    return out
+  }
+
+  /// Units that won at least half of a fair share (presentations / 2K) of the `presentations`
+  /// counted by ``winCounts`` (after ``train(data:count:epochs:initialRate:order:batchScratch:rng:progress:)``:
+  /// the last epoch's samples), and the largest |‖W_μ‖_p − 1| among them.
+  public func convergenceSummary(presentations: Int) -> (units: Int, maxDeviation: Float) {
+    let norms = rowNorms
+    var units = 0
+    var worst: Float = 0
+    for m in 0..<hidden where 2 * hidden * wins[m] >= presentations {
+      units += 1
+      worst = Swift.max(worst, Swift.abs(norms[m] - 1))
+    }
+    return (units, worst)
+  }
+
+  /// How often each unit has been the winner in the last epoch (or since init).
+  public var winCounts: [Int] { Array(UnsafeBufferPointer(start: wins, count: hidden)) }
+
+  /// A copy of W, K × d row-major.
+  public var weights: [Float] { Array(UnsafeBufferPointer(start: w, count: hidden * inputs)) }
+}

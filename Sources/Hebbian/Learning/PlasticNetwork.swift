@@ -1,0 +1,313 @@
+import CHebbian
+
+/// A recurrent network with differentiable Hebbian plasticity (Miconi, Clune & Stanley 2018).
+///
+/// Each connection i → j carries a fixed weight `w_ij` and a plastic part `α_ij Hebb_ij`:
+///
+///     x(t) = tanh((w + α ⊙ Hebb(t))ᵀ x(t−1) + u(t))
+///     Hebb(t+1) = (1 − η) Hebb(t) + η x(t−1) x(t)ᵀ            (decay rule)
+///     Hebb_ij(t+1) = Hebb_ij(t) + η x_j(t) (x_i(t−1) − Hebb_ij(t) x_j(t))   (Oja's rule)
+///
+/// with matrices stored pre × post (row i is the presynaptic unit), so `Hebb` is the paper's
+/// `x(t−1)ᵀ x(t)` in its row-vector convention. `w`, `α` and `η` are learned by
+/// backpropagation through time written by hand (the adjoint of every step is the fused C
+/// kernel `hb_plastic_backward_step_f32`), with Adam and gradient-norm clipping. Every buffer
+/// — parameters, Adam moments, and the per-step states and traces that BPTT replays — is
+/// allocated in `init` for episodes of up to `maxSteps` steps; an episode allocates nothing.
+public struct PlasticNetwork: ~Copyable {
+  /// How the Hebbian trace evolves.
+  public enum TraceRule: Int32, Sendable {
+    /// Hebb ← (1 − η) Hebb + η x(t−1) x(t)ᵀ: an exponential average of co-activity.
+    case decay = 0
+    /// Hebb_ij ← Hebb_ij + η x_j (x_i − Hebb_ij x_j): Oja's normalised form.
+    case oja = 1
+  }
+
+  /// Number of units N.
+  public let size: Int
+  /// Longest episode the BPTT buffers hold.
+  public let maxSteps: Int
+  public let rule: TraceRule
+  /// False for the non-plastic baseline: α stays 0 and η is not trained.
+  public let isPlastic: Bool
+  /// The plasticity rate η (one per network, as in the paper).
+  public private(set) var eta: Float
+
+  let w: UnsafeMutablePointer<Float>
+  let alpha: UnsafeMutablePointer<Float>
+  let gw: UnsafeMutablePointer<Float>
+  let galpha: UnsafeMutablePointer<Float>
+  var geta: Float = 0
+  // Adam first and second moments.
+  let mw: UnsafeMutablePointer<Float>, vw: UnsafeMutablePointer<Float>
+  let malpha: UnsafeMutablePointer<Float>, valpha: UnsafeMutablePointer<Float>
+  var meta: Float = 0, veta: Float = 0
+  var adamSteps = 0
+  // BPTT replay: states x(0…T) ((T+1)×N) and traces Hebb(0…T−1) (T×N²).
+  let xs: UnsafeMutablePointer<Float>
+  let hs: UnsafeMutablePointer<Float>
+  let gH: UnsafeMutablePointer<Float>
+  let gy: UnsafeMutablePointer<Float>
+  let gx: UnsafeMutablePointer<Float>
+  var lastSteps = 0
+
+  /// `w` and `α` start as 𝒩(0, initScale²), η at `eta`. The baseline (`plastic: false`)
+  /// draws the same `w` from the same seed.
+  public init(
+    size: Int, maxSteps: Int, rule: TraceRule = .decay, plastic: Bool = true,
+    initScale: Float = 0.01, eta: Float = 0.01, seed: UInt64
+  ) throws(HebbianError) {
+    if size < 1 { throw .invalidParameter("plastic network: size must be >= 1, got \(size)") }
+    if maxSteps < 1 {
+      throw .invalidParameter("plastic network: maxSteps must be >= 1, got \(maxSteps)")
+    }
+    if !(eta >= 0 && eta <= 1) { throw .invalidParameter("plastic network: eta must be in [0, 1]") }
+    self.size = size
+    self.maxSteps = maxSteps
+    self.rule = rule
+    self.isPlastic = plastic
+    self.eta = eta
+    let nn = size * size
+    func zeros(_ n: Int) -> UnsafeMutablePointer<Float> {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+      p.initialize(repeating: 0, count: n)
+      return p
+    }
+    w = zeros(nn)
+    alpha = zeros(nn)
+    gw = zeros(nn)
+    galpha = zeros(nn)
+    mw = zeros(nn)
+    vw = zeros(nn)
+    malpha = zeros(nn)
+    valpha = zeros(nn)
+    xs = zeros((maxSteps + 1) * size)
+    hs = zeros(maxSteps * nn)
+    gH = zeros(nn)
+    gy = zeros(size)
+    gx = zeros(size)
+    var rng = SeededGenerator(seed: seed)
+    for i in 0..<nn { w[i] = initScale * Float(rng.gaussian()) }
+    for i in 0..<nn {
+      let a = initScale * Float(rng.gaussian())
+      if plastic { alpha[i] = a }
+    }
+  }
+
+  deinit {
+    w.deallocate()
+    alpha.deallocate()
+    gw.deallocate()
+    galpha.deallocate()
+    mw.deallocate()
+    vw.deallocate()
+    malpha.deallocate()
+    valpha.deallocate()
+    xs.deallocate()
+    hs.deallocate()
+    gH.deallocate()
+    gy.deallocate()
+    gx.deallocate()
+  }
+
+  /// Sets the parameters (row-major N×N `w` and `α`). For a baseline network `α` must be 0.
+  public mutating func setParameters(w newW: [Float], alpha newAlpha: [Float], eta newEta: Float)
+    throws(HebbianError)
+  {
+    let nn = size * size
+    if newW.count != nn {
+      throw .dimensionMismatch(what: "w entries", expected: nn, got: newW.count)
+    }
+    if newAlpha.count != nn {
+      throw .dimensionMismatch(what: "alpha entries", expected: nn, got: newAlpha.count)
+    }
+    for i in 0..<nn {
+      if !newW[i].isFinite { throw .nonFinite(index: i) }
+      if !newAlpha[i].isFinite { throw .nonFinite(index: nn + i) }
+      if !isPlastic && newAlpha[i] != 0 {
+        throw .invalidParameter("a non-plastic network has alpha = 0")
+      }
+    }
+    if !(newEta >= 0 && newEta <= 1) { throw .invalidParameter("eta must be in [0, 1]") }
+    for i in 0..<nn {
+      w[i] = newW[i]
+      alpha[i] = newAlpha[i]
+    }
+    eta = newEta
+  }
+
+  /// Copies of the parameters, row-major N×N.
+  public var weights: [Float] { Array(UnsafeBufferPointer(start: w, count: size * size)) }
+  public var plasticityCoefficients: [Float] {
+    Array(UnsafeBufferPointer(start: alpha, count: size * size))
+  }
+  /// Gradients of the last ``lossAndGradient(inputs:steps:target:)``.
+  public var gradientW: [Float] { Array(UnsafeBufferPointer(start: gw, count: size * size)) }
+  public var gradientAlpha: [Float] {
+    Array(UnsafeBufferPointer(start: galpha, count: size * size))
+  }
+  public var gradientEta: Float { geta }
+
+  func check(_ inputs: borrowing Span<Float>, _ steps: Int) throws(HebbianError) {
+    if steps < 1 || steps > maxSteps {
+      throw .invalidParameter("episode of \(steps) steps; this network holds 1…\(maxSteps)")
+    }
+    if inputs.count < steps * size {
+      throw .dimensionMismatch(what: "episode inputs", expected: steps * size, got: inputs.count)
+    }
+  }
+
+  /// Runs an episode from x(0) = 0, Hebb(0) = 0 on `inputs` (steps × N, row t = u(t+1)) and
+  /// writes the final state x(T) into `output` (N entries).
+  public mutating func run(inputs: Span<Float>, steps: Int, output: inout MutableSpan<Float>)
+    throws(HebbianError)
+  {
+    try check(inputs, steps)
+    if output.count < size {
+      throw .dimensionMismatch(what: "output", expected: size, got: output.count)
+    }
+    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
+    let last = xs + steps * size
+    output.withUnsafeMutableBufferPointer { o in
+      for j in 0..<size { o[j] = last[j] }
+    }
+  }
+
+  /// Forward pass keeping every state and trace for the backward pass.
+  mutating func forward(_ u: UnsafePointer<Float>, _ steps: Int) {
+    let n = size
+    let nn = n * n
+    xs.update(repeating: 0, count: n)
+    hs.update(repeating: 0, count: nn)
+    for t in 0..<steps {
+      let xPrev = xs + t * n
+      let x = xs + (t + 1) * n
+      let h = hs + t * nn
+      x.update(from: u + t * n, count: n)
+      hb_plastic_current_f32(n, n, w, alpha, h, n, xPrev, x)
+      for j in 0..<n { x[j] = Math.tanh(x[j]) }
+      // The trace after the last step never reaches the loss.
+      if t + 1 < steps {
+        let hNext = h + nn
+        hNext.update(from: h, count: nn)
+        hb_hebb_trace_step_f32(rule.rawValue, n, n, eta, xPrev, x, hNext, n)
+      }
+    }
+    lastSteps = steps
+  }
+
+  /// Loss of one episode without the backward pass.
+  public mutating func loss(inputs: Span<Float>, steps: Int, target: Span<Float>)
+    throws(HebbianError) -> Float
+  {
+    try check(inputs, steps)
+    if target.count < size {
+      throw .dimensionMismatch(what: "target", expected: size, got: target.count)
+    }
+    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
+    let last = xs + steps * size
+    var l: Float = 0
+    target.withUnsafeBufferPointer { tp in
+      for j in 0..<size { l += (last[j] - tp[j]) * (last[j] - tp[j]) }
+    }
+    return l / Float(size)
+  }
+
+  /// Loss L = (1/N) Σ_j (x_j(T) − target_j)² of one episode, and its gradient with respect to
+  /// w, α and η by backpropagation through time (stored for ``adamStep(learningRate:clipNorm:)``).
+  @discardableResult
+  public mutating func lossAndGradient(inputs: Span<Float>, steps: Int, target: Span<Float>)
+    throws(HebbianError) -> Float
+  {
+    try check(inputs, steps)
+    if target.count < size {
+      throw .dimensionMismatch(what: "target", expected: size, got: target.count)
+    }
+    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
+    return target.withUnsafeBufferPointer { tp in backward(tp.baseAddress!, steps) }
+  }
+
+  mutating func backward(_ target: UnsafePointer<Float>, _ steps: Int) -> Float {
+    let n = size
+    let nn = n * n
+    let last = xs + steps * n
+    var loss: Float = 0
+    let scale = 1 / Float(n)
+    for j in 0..<n {
+      let e = last[j] - target[j]
+      loss += e * e
+      gy[j] = 2 * e * scale
+    }
+    gw.update(repeating: 0, count: nn)
+    galpha.update(repeating: 0, count: nn)
+    gH.update(repeating: 0, count: nn)
+    var ge: Float = 0
+    var gIn = gy
+    var gOut = gx
+    for t in stride(from: steps - 1, through: 0, by: -1) {
+      gOut.update(repeating: 0, count: n)
+      ge += hb_plastic_backward_step_f32(
+        rule.rawValue, n, n, eta, w, alpha, hs + t * nn, n, xs + t * n, xs + (t + 1) * n,
+        gIn, gH, gOut, gw, galpha)
+      swap(&gIn, &gOut)
+    }
+    if isPlastic {
+      geta = ge
+    } else {
+      galpha.update(repeating: 0, count: nn)
+      geta = 0
+    }
+    return loss * scale
+  }
+
+  /// One Adam step (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) on the stored gradient after scaling it to
+  /// a global L2 norm of at most `clipNorm`. η is projected back onto [0, 1]. Returns the
+  /// gradient norm before clipping.
+  @discardableResult
+  public mutating func adamStep(learningRate: Float, clipNorm: Float = 10) -> Float {
+    let nn = size * size
+    var sq: Float = geta * geta
+    for i in 0..<nn { sq += gw[i] * gw[i] + galpha[i] * galpha[i] }
+    let norm = sq.squareRoot()
+    let clip: Float = norm > clipNorm && norm > 0 ? clipNorm / norm : 1
+    adamSteps += 1
+    let b1: Float = 0.9
+    let b2: Float = 0.999
+    let c1 = 1 - Math.pow(b1, Float(adamSteps))
+    let c2 = 1 - Math.pow(b2, Float(adamSteps))
+    let lr = learningRate * c2.squareRoot() / c1
+    let eps: Float = 1e-8
+    @inline(__always) func update(
+      _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+      _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>
+    ) {
+      for i in 0..<nn {
+        let gi = g[i] * clip
+        m[i] = b1 * m[i] + (1 - b1) * gi
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi
+        p[i] -= lr * m[i] / (v[i].squareRoot() + eps)
+      }
+    }
+    update(w, gw, mw, vw)
+    if isPlastic {
+      update(alpha, galpha, malpha, valpha)
+      let ge = geta * clip
+      meta = b1 * meta + (1 - b1) * ge
+      veta = b2 * veta + (1 - b2) * ge * ge
+      eta -= lr * meta / (veta.squareRoot() + eps)
+      eta = Swift.min(Swift.max(eta, 0), 1)
+    }
+    return norm
+  }
+
+  /// Forward, backward and one Adam step on one episode; returns the episode's loss.
+  @discardableResult
+  public mutating func train(
+    inputs: Span<Float>, steps: Int, target: Span<Float>, learningRate: Float,
+    clipNorm: Float = 10
+  ) throws(HebbianError) -> Float {
+    let loss = try lossAndGradient(inputs: inputs, steps: steps, target: target)
+    adamStep(learningRate: learningRate, clipNorm: clipNorm)
+    return loss
+  }
+}

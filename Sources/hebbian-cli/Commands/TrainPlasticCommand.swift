@@ -1,0 +1,203 @@
+import CHebbianSys
+import Hebbian
+
+/// `hebbian train-plastic`: learns w, α and η of a plastic recurrent network on Miconi et al.'s
+/// pattern-completion task, trains the non-plastic baseline the same way, and prints both.
+enum TrainPlasticCommand {
+  static let command = Command(
+    name: "train-plastic",
+    summary:
+      "Train a differentiable-plasticity network on binary pattern completion vs a non-plastic baseline.",
+    options: [
+      .value("--bits", "N", "pattern size = number of units (default 50)"),
+      .value("--patterns", "P", "patterns per episode (default 3)"),
+      .value("--cycles", "C", "presentation cycles per episode (default 2)"),
+      .value("--present", "S", "steps each pattern is shown (default 3)"),
+      .value("--delay", "S", "zero-input steps after each presentation (default 2)"),
+      .value("--test-steps", "S", "steps the degraded cue is shown (default 3)"),
+      .value("--degrade", "F", "fraction of cue bits zeroed (default 0.5)"),
+      .value("--rule", "R", "trace rule: decay|oja (default decay)"),
+      .value("--episodes", "E", "training episodes (default 10000)"),
+      .value("--lr", "X", "Adam learning rate (default 0.001)"),
+      .value("--clip", "X", "gradient-norm clip (default 10)"),
+      .value("--report-every", "E", "episodes per progress line (default 1000)"),
+      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)"),
+      .value("--seed", "S", "seed (default 1)"),
+      .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)"),
+      .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training"),
+      .flag("--no-baseline", "skip the non-plastic baseline"),
+    ],
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  static func run(_ o: ParsedOptions) throws(CLIError) {
+    let bits = try o.int("--bits", default: 50, min: 2)
+    let ruleName = try o.choice("--rule", ["decay", "oja"], default: "decay")
+    let episodes = try o.int("--episodes", default: 10000, min: 0)
+    let lr = Float(try o.double("--lr", default: 0.001))
+    let clip = Float(try o.double("--clip", default: 10))
+    let every = try o.int("--report-every", default: 1000, min: 1)
+    let evalEpisodes = try o.int("--eval-episodes", default: 200, min: 1)
+    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    let patterns = try o.int("--patterns", default: 3, min: 1)
+    let cycles = try o.int("--cycles", default: 2, min: 1)
+    let present = try o.int("--present", default: 3, min: 1)
+    let delay = try o.int("--delay", default: 2, min: 0)
+    let testSteps = try o.int("--test-steps", default: 3, min: 1)
+    let degrade = try o.double("--degrade", default: 0.5)
+    let task: PatternCompletionTask
+    do throws(HebbianError) {
+      task = try PatternCompletionTask(
+        bits: bits, patterns: patterns, cycles: cycles, presentationSteps: present,
+        delaySteps: delay, testSteps: testSteps, degradedFraction: degrade)
+    } catch { throw .usage(error.message) }
+    let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
+    let start = hb_sys_monotonic_ns()
+    if let path = o.string("--load") {
+      var loaded = try PlasticModelFile.decode(
+        Files.readAll(path), path: path, maxSteps: task.steps)
+      if loaded.size != bits {
+        throw .usage("\(path): model has N = \(loaded.size), task has --bits \(bits)")
+      }
+      Console.outLine(
+        "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)"
+      )
+      let r = try train(&loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed)
+      Console.outLine(
+        "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))"
+      )
+      return
+    }
+    if episodes < 1 { throw .usage("--episodes: must be >= 1 when training") }
+    Console.outLine(
+      "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode, rule \(ruleName), \(episodes) episodes"
+    )
+    var plastic = try make(task, rule, plastic: true, seed: seed)
+    let plasticLoss = try train(
+      &plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed)
+    Console.outLine(
+      "plastic   held-out loss per bit \(Fmt.fixed(plasticLoss.loss, 4))  bit errors \(Fmt.fixed(100 * plasticLoss.bitErrors, 2))%  eta \(Fmt.fixed(plastic.eta, 4))"
+    )
+    if !o.has("--no-baseline") {
+      var base = try make(task, rule, plastic: false, seed: seed)
+      let baseLoss = try train(
+        &base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed)
+      Console.outLine(
+        "baseline  held-out loss per bit \(Fmt.fixed(baseLoss.loss, 4))  bit errors \(Fmt.fixed(100 * baseLoss.bitErrors, 2))%  (non-plastic, same training)"
+      )
+    }
+    Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
+    if let path = o.string("--save") {
+      try Files.writeAtomically(path, PlasticModelFile.encode(plastic))
+      Console.outLine("saved \(path)")
+    }
+  }
+
+  static func make(
+    _ task: PatternCompletionTask, _ rule: PlasticNetwork.TraceRule, plastic: Bool, seed: UInt64
+  )
+    throws(CLIError) -> PlasticNetwork
+  {
+    do throws(HebbianError) {
+      return try PlasticNetwork(
+        size: task.bits, maxSteps: task.steps, rule: rule, plastic: plastic, seed: seed)
+    } catch { throw .usage(error.message) }
+  }
+
+  /// Trains on fresh episodes, printing the mean training loss every `every` episodes, then
+  /// returns the mean loss on `evalEpisodes` held-out episodes (a different seed stream).
+  static func train(
+    _ net: inout PlasticNetwork, _ label: String, _ task: PatternCompletionTask, _ episodes: Int,
+    _ lr: Float, _ clip: Float, _ every: Int, _ evalEpisodes: Int, _ seed: UInt64
+  ) throws(CLIError) -> (loss: Float, bitErrors: Float) {
+    var inputs = [Float](repeating: 0, count: task.steps * task.bits)
+    var target = [Float](repeating: 0, count: task.bits)
+    var scratch = [Float](repeating: 0, count: task.patterns * task.bits)
+    var rng = SeededGenerator(seed: seed &+ 1000)
+    var sum: Float = 0
+    do throws(HebbianError) {
+      for e in stride(from: 1, through: episodes, by: 1) {
+        var us = inputs.mutableSpan
+        var ts = target.mutableSpan
+        var ss = scratch.mutableSpan
+        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
+        _ = consume us
+        _ = consume ts
+        _ = consume ss
+        sum += try net.train(
+          inputs: inputs.span, steps: task.steps, target: target.span, learningRate: lr,
+          clipNorm: clip)
+        if e % every == 0 || e == episodes {
+          let n = e % every == 0 ? every : e % every
+          let etaText = net.isPlastic ? "  eta \(Fmt.fixed(net.eta, 4))" : ""
+          Console.errLine(
+            "\(label) episode \(e)/\(episodes)  loss \(Fmt.fixed(sum / Float(n), 4))" + etaText)
+          sum = 0
+        }
+      }
+      var evalRNG = SeededGenerator(seed: seed &+ 7_777_777)
+      var total: Float = 0
+      var wrong = 0
+      var output = [Float](repeating: 0, count: task.bits)
+      for _ in 0..<evalEpisodes {
+        var us = inputs.mutableSpan
+        var ts = target.mutableSpan
+        var ss = scratch.mutableSpan
+        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &evalRNG)
+        _ = consume us
+        _ = consume ts
+        _ = consume ss
+        var os = output.mutableSpan
+        try net.run(inputs: inputs.span, steps: task.steps, output: &os)
+        _ = consume os
+        for j in 0..<task.bits {
+          let e = output[j] - target[j]
+          total += e * e
+          if (output[j] > 0) != (target[j] > 0) { wrong += 1 }
+        }
+      }
+      let count = Float(evalEpisodes * task.bits)
+      return (total / count, Float(wrong) / count)
+    } catch { throw .data(error.message) }
+  }
+}
+
+/// The `train-plastic --save` file: the project's one model format (``ModelFile``: magic,
+/// version, kind, shapes, parameters, arrays, CRC-32), kind "plastic.recurrent", shape [N],
+/// parameters rule (0 decay, 1 Oja) and eta, arrays "w" and "alpha" (N·N, row-major pre × post).
+enum PlasticModelFile {
+  static let kind = "plastic.recurrent"
+
+  static func encode(_ net: borrowing PlasticNetwork) -> [UInt8] {
+    ModelFile(
+      kind: kind, shapes: [net.size],
+      parameters: [.init("rule", Double(net.rule.rawValue)), .init("eta", Double(net.eta))],
+      arrays: [.init("w", net.weights), .init("alpha", net.plasticityCoefficients)]
+    ).encoded()
+  }
+
+  /// Decodes a file written by ``encode(_:)``; every malformed input is a clear error.
+  static func decode(_ bytes: [UInt8], path: String, maxSteps: Int = 1) throws(CLIError)
+    -> PlasticNetwork
+  {
+    do throws(HebbianError) {
+      let file = try ModelFile(decoding: bytes)
+      guard file.kind == kind, file.shapes.count == 1 else {
+        throw .format("holds a '\(file.kind)' model, expected '\(kind)'")
+      }
+      let n = file.shapes[0]
+      guard n >= 1, n <= 4096 else { throw .format("network size \(n) out of range 1...4096") }
+      let ruleValue = try file.parameter("rule")
+      // Compared as a Double first: a corrupted value may not even fit an integer.
+      guard ruleValue == 0 || ruleValue == 1,
+        let rule = PlasticNetwork.TraceRule(rawValue: Int32(ruleValue))
+      else { throw .format("unknown trace rule parameter") }
+      let eta = Float(try file.parameter("eta"))
+      let w = try file.array("w", count: n * n)
+      let a = try file.array("alpha", count: n * n)
+      var net = try PlasticNetwork(size: n, maxSteps: maxSteps, rule: rule, seed: 0)
+      try net.setParameters(w: w, alpha: a, eta: eta)
+      return net
+    } catch { throw .data("\(path): \(error.message)") }
+  }
+}

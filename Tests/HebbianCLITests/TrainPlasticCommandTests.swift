@@ -1,0 +1,81 @@
+import Glibc
+import Hebbian
+import Testing
+
+@testable import HebbianCLI
+
+@Suite struct TrainPlasticCommandTests {
+  @Test func savesAModelThatDecodesAndRejectsCorruptFiles() throws {
+    let path = "/tmp/hebbian-plastic-\(getpid()).hbpl"
+    defer { unlink(path) }
+    let status = HebbianMain.run([
+      "hebbian", "train-plastic", "--bits", "8", "--patterns", "1", "--episodes", "20",
+      "--report-every", "10", "--eval-episodes", "5", "--no-baseline", "--save", path,
+    ])
+    #expect(status == 0)
+    let bytes = try Files.readAll(path)
+    // The common model format: w and alpha, 8·8 floats each, after a header.
+    #expect(bytes.count > 2 * 64 * 4)
+    #expect(Array(bytes[0..<8]) == ModelFile.magic)
+    let net = try PlasticModelFile.decode(bytes, path: path)
+    #expect(net.size == 8)
+    #expect(net.rule == .decay)
+    #expect(net.eta >= 0 && net.eta <= 1)
+    #expect(throws: CLIError.self) {
+      try PlasticModelFile.decode(Array(bytes.dropLast(4)), path: path)
+    }
+    var bad = bytes
+    bad[0] = 0
+    #expect(throws: CLIError.self) { try PlasticModelFile.decode(bad, path: path) }
+    var flipped = bytes
+    flipped[bytes.count / 2] ^= 0x10
+    #expect(throws: CLIError.self) { try PlasticModelFile.decode(flipped, path: path) }
+    let other = ModelFile(kind: "pca.gha", shapes: [8]).encoded()
+    #expect(throws: CLIError.self) { try PlasticModelFile.decode(other, path: path) }
+  }
+
+  @Test func loadedModelEvaluatesLikeTheTrainedOne() throws {
+    let path = "/tmp/hebbian-plastic-load-\(getpid()).hbpl"
+    defer { unlink(path) }
+    let args = ["--bits", "12", "--patterns", "1", "--eval-episodes", "20"]
+    #expect(
+      HebbianMain.run(
+        ["hebbian", "train-plastic", "--episodes", "50", "--no-baseline", "--save", path] + args)
+        == 0)
+    var saved = try PlasticModelFile.decode(Files.readAll(path), path: path, maxSteps: 40)
+    // Same parameters, same seeded held-out episodes: the loaded model's loss is bit-identical.
+    let task = try PatternCompletionTask(bits: 12, patterns: 1)
+    var u = [Float](repeating: 0, count: task.steps * 12)
+    var t = [Float](repeating: 0, count: 12)
+    var scratch = [Float](repeating: 0, count: 12)
+    var rng = SeededGenerator(seed: 3)
+    do {
+      var us = u.mutableSpan, ts = t.mutableSpan, ss = scratch.mutableSpan
+      try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
+    }
+    let a = try saved.loss(inputs: u.span, steps: task.steps, target: t.span)
+    var again = try PlasticModelFile.decode(
+      PlasticModelFile.encode(saved), path: path, maxSteps: 40)
+    #expect(try again.loss(inputs: u.span, steps: task.steps, target: t.span) == a)
+    #expect(HebbianMain.run(["hebbian", "train-plastic", "--load", path] + args) == 0)
+    // A model for another N is refused with a usage error, not evaluated.
+    #expect(HebbianMain.run(["hebbian", "train-plastic", "--load", path, "--bits", "10"]) == 2)
+  }
+
+  @Test func badOptionsAreUsageErrors() {
+    #expect(HebbianMain.run(["hebbian", "train-plastic", "--rule", "bogus"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "train-plastic", "--degrade", "1.5"]) == 2)
+  }
+}
+
+@Suite struct CompetingCommandTests {
+  @Test func runsAtSmallSizeAndRejectsBadOptions() {
+    #expect(
+      HebbianMain.run([
+        "hebbian", "competing", "--train", "100", "--test", "50", "--epochs", "2", "--batch", "20",
+        "--readout-epochs", "2",
+      ]) == 0)
+    #expect(HebbianMain.run(["hebbian", "competing", "--rank", "1"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "competing", "--hidden", "4", "--rank", "9"]) == 2)
+  }
+}
