@@ -13,7 +13,7 @@ enum RecallCommand {
       .value("--model", "M", "hopfield | dense | modern | ei | normative (default hopfield)"),
       .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major"),
       .value("--dim", "N", "entries per pattern"),
-      .value("--cues", "C.f32", "cues: K x N float32 (±1 for the binary models)"),
+      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)"),
       .value("--output", "R.f32", "recalled states, K x N float32"),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
       .value("--beta", "B", "inverse temperature of the modern model (default 8)"),
