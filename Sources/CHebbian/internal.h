@@ -42,6 +42,8 @@ HB_VARIANTS(float, hb_oja_step_f32, (size_t d, float eta, const float *x, float 
 HB_VARIANTS(void, hb_subspace_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 HB_VARIANTS(void, hb_gha_step_f32, (size_t k, size_t d, float eta, const float *x, float *W, size_t ldw, float *y))
 
+HB_VARIANTS(void, hb_bit_overlap_f32, (size_t p, size_t n, const uint64_t *xi, size_t ldxi, const uint64_t *s, float *m))
+HB_VARIANTS(float, hb_softmax_f32, (size_t n, float beta, const float *x, float *y))
 HB_VARIANTS(void, hb_plastic_current_f32, (size_t m, size_t n, const float *w, const float *alpha, const float *H, size_t ld, const float *x, float *a))
 HB_VARIANTS(void, hb_hebb_trace_step_f32, (int rule, size_t m, size_t n, float eta, const float *x, const float *y, float *H, size_t ld))
 HB_VARIANTS(float, hb_plastic_backward_step_f32, (int rule, size_t m, size_t n, float eta, const float *w, const float *alpha, const float *H, size_t ld, const float *x, const float *y, float *gy, float *gH, float *gx, float *gw, float *galpha))

@@ -7,6 +7,7 @@ import Testing
     ("blas", ["dot", "axpy", "scal", "nrm2", "gemv", "gemv_t", "ger", "rank_k"]),
     ("rules", ["oja_step", "subspace_step", "gha_step"]),
     ("plasticity", ["hebb_decay_step", "instar_step", "bcm_step", "stdp_trace_step"]),
+    ("memory", ["bit_overlap", "softmax"]),
   ]
 
   @Test func everySupportedVariantOfEveryKernelMatchesTheScalarReference() {

@@ -12,6 +12,7 @@
 #include "hb_blas.h"
 #include "hb_rules.h"
 #include "hb_calibrate.h"
+#include "hb_memory.h"
 #include "hb_plastic.h"
 #include "hb_plasticity.h"
 

@@ -62,6 +62,7 @@ public enum KernelSelfTest {
       ("blas", blas),
       ("rules", rules),
       ("plasticity", plasticity),
+      ("memory", memory),
     ]
   }
 

@@ -12,6 +12,8 @@ struct Command: Sendable {
     InfoCommand.command,
     SelfTestCommand.command,
     BenchCommand.command,
+    RecallCommand.command,
+    CapacityCommand.command,
     PCACommand.command,
     DemoCommand.command,
     TrainPlasticCommand.command,

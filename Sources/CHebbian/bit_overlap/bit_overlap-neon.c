@@ -1,0 +1,34 @@
+#include "../internal.h"
+
+#if HB_BUILD_NEON
+#include <arm_neon.h>
+
+/* vcntq_u8 counts bits per byte; vpadalq_u8 folds byte pairs into 16-bit lanes. Each lane
+ * gains at most 16 per block of two words, so lanes are flushed every 2048 blocks
+ * (2048 * 16 = 32768 < 65536). */
+void hb_bit_overlap_f32__neon(size_t p, size_t n, const uint64_t *xi, size_t ldxi,
+                              const uint64_t *s, float *m) {
+  size_t words = (n + 63) / 64;
+  for (size_t mu = 0; mu < p; mu++) {
+    const uint64_t *row = xi + mu * ldxi;
+    uint64_t diff = 0;
+    size_t w = 0;
+    while (w + 2 <= words) {
+      uint16x8_t acc = vdupq_n_u16(0);
+      for (int block = 0; block < 2048 && w + 2 <= words; block++, w += 2) {
+        uint8x16_t x = veorq_u8(vld1q_u8((const uint8_t *)(row + w)),
+                                vld1q_u8((const uint8_t *)(s + w)));
+        acc = vpadalq_u8(acc, vcntq_u8(x));
+      }
+      uint64x2_t wide = vpaddlq_u32(vpaddlq_u16(acc));
+      diff += vgetq_lane_u64(wide, 0) + vgetq_lane_u64(wide, 1);
+    }
+    if (w < words) {
+      uint8x8_t x = veor_u8(vld1_u8((const uint8_t *)(row + w)), vld1_u8((const uint8_t *)(s + w)));
+      uint64x1_t c = vpaddl_u32(vpaddl_u16(vpaddl_u8(vcnt_u8(x))));
+      diff += vget_lane_u64(c, 0);
+    }
+    m[mu] = (float)((int64_t)n - 2 * (int64_t)diff);
+  }
+}
+#endif

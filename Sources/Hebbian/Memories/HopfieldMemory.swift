@@ -1,0 +1,255 @@
+/// The classical Hopfield network (Hopfield 1982) on ±1 neurons.
+///
+/// Weights W = (1/N) Σ_μ ξ^μ ξ^μᵀ with a zero diagonal, stored one pattern at a time
+/// (Hebbian), or by Storkey's (1997) incremental local rule, which removes part of the
+/// cross-talk and raises the capacity. Recall iterates s_i ← +1 if Σ_j W_ij s_j > θ_i, else −1,
+/// synchronously or asynchronously (seeded random order) until a fixed point or the step
+/// limit. Energy E(s) = −½ sᵀ W s + θᵀ s.
+///
+/// The weights are kept as N·W, which for the Hebbian rule holds integers: every field is
+/// then an exact integer (while N·P < 2^24), ties are exact, and the two evaluation paths
+/// agree bit for bit:
+/// - the weight form h = (N W) s, O(N²) per sweep;
+/// - the overlap form h_i = Σ_μ ξ^μ_i m_μ − P s_i with m_μ = N − 2·popcount(ξ^μ ⊕ s) on
+///   bit-packed patterns, O(P·N) per sweep. Chosen automatically when P ≤ N/4.
+public struct HopfieldMemory: ~Copyable, AssociativeMemory {
+  public enum StorageRule: Sendable, Equatable {
+    /// W += (1/N) ξ ξᵀ. Capacity ≈ 0.138 N (Amit, Gutfreund & Sompolinsky 1985).
+    case hebbian
+    /// W += (1/N)(ξ ξᵀ − ξ hᵀ − h ξᵀ) with h_ij = Σ_{k≠i,j} W_ik ξ_k (Storkey 1997).
+    case storkey
+  }
+
+  /// Which evaluation of the field recall uses.
+  public enum FieldPath: Sendable, Equatable {
+    /// Overlaps when the rule is Hebbian and P ≤ N/4, weights otherwise.
+    case automatic
+    case weights
+    /// Bit-packed overlaps (Hebbian only; falls back to weights for Storkey).
+    case overlaps
+  }
+
+  public let dimension: Int
+  public let capacity: Int
+  public let rule: StorageRule
+  public var update: UpdateOrder
+  public var maxSteps: Int
+  public var path: FieldPath = .automatic
+  public private(set) var count = 0
+
+  let words: Int
+  let v: UnsafeMutablePointer<Float>  // N·W, N×N
+  let x: UnsafeMutablePointer<Float>  // stored patterns, capacity×N (±1)
+  let bits: UnsafeMutablePointer<UInt64>  // packed patterns, capacity×words
+  let sbits: UnsafeMutablePointer<UInt64>
+  let m: UnsafeMutablePointer<Float>
+  let h: UnsafeMutablePointer<Float>
+  let s: UnsafeMutablePointer<Float>
+  let theta: UnsafeMutablePointer<Float>  // N·θ
+  let order: UnsafeMutablePointer<Int>
+  var rng: SeededGenerator
+
+  public init(
+    dimension: Int, capacity: Int, rule: StorageRule = .hebbian,
+    update: UpdateOrder = .asynchronous, maxSteps: Int = 100, seed: UInt64 = 0
+  ) throws(HebbianError) {
+    if dimension < 1 { throw .invalidParameter("HopfieldMemory: dimension must be >= 1") }
+    if capacity < 1 { throw .invalidParameter("HopfieldMemory: capacity must be >= 1") }
+    if maxSteps < 1 { throw .invalidParameter("HopfieldMemory: maxSteps must be >= 1") }
+    self.dimension = dimension
+    self.capacity = capacity
+    self.rule = rule
+    self.update = update
+    self.maxSteps = maxSteps
+    words = (dimension + 63) / 64
+    v = .allocate(capacity: dimension * dimension)
+    v.initialize(repeating: 0, count: dimension * dimension)
+    x = .allocate(capacity: capacity * dimension)
+    x.initialize(repeating: 0, count: capacity * dimension)
+    bits = .allocate(capacity: capacity * words)
+    bits.initialize(repeating: 0, count: capacity * words)
+    sbits = .allocate(capacity: words)
+    sbits.initialize(repeating: 0, count: words)
+    m = .allocate(capacity: capacity)
+    m.initialize(repeating: 0, count: capacity)
+    h = .allocate(capacity: dimension)
+    h.initialize(repeating: 0, count: dimension)
+    s = .allocate(capacity: dimension)
+    s.initialize(repeating: 0, count: dimension)
+    theta = .allocate(capacity: dimension)
+    theta.initialize(repeating: 0, count: dimension)
+    order = .allocate(capacity: dimension)
+    order.initialize(repeating: 0, count: dimension)
+    rng = SeededGenerator(seed: seed)
+  }
+
+  deinit {
+    v.deallocate(); x.deallocate(); bits.deallocate(); sbits.deallocate(); m.deallocate()
+    h.deallocate(); s.deallocate(); theta.deallocate(); order.deallocate()
+  }
+
+  /// True when recall evaluates the field by bit-packed overlaps.
+  public var usesOverlaps: Bool {
+    guard rule == .hebbian else { return false }
+    switch path {
+    case .automatic: return 4 * count <= dimension
+    case .weights: return false
+    case .overlaps: return true
+    }
+  }
+
+  /// Sets the thresholds θ (N entries; zero by default).
+  public mutating func setThresholds(_ t: Span<Float>) throws(HebbianError) {
+    try checkShape("HopfieldMemory thresholds", dimension, t.count)
+    for i in 0..<dimension { theta[i] = Float(dimension) * t[i] }
+  }
+
+  /// W_ij (the 1/N-scaled weight).
+  public func weight(_ i: Int, _ j: Int) -> Float {
+    precondition(i >= 0 && i < dimension && j >= 0 && j < dimension, "weight index")
+    return v[i * dimension + j] / Float(dimension)
+  }
+
+  /// Stores one pattern; entries are taken by sign (negative → −1, otherwise +1).
+  public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
+    try checkShape("HopfieldMemory pattern", dimension, pattern.count)
+    if count == capacity {
+      throw .invalidParameter("HopfieldMemory: capacity of \(capacity) patterns reached")
+    }
+    let n = dimension
+    let row = x + count * n
+    for j in 0..<n { row[j] = pattern[j] < 0 ? -1 : 1 }
+    Kernels.unsafePackSigns(n, row, bits + count * words)
+    switch rule {
+    case .hebbian:
+      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v, lda: n)
+    case .storkey:
+      // In units of N·W, with u = (N W) ξ, the rule reads
+      // ΔV = ξξᵀ − (1/N)(ξ uᵀ + u ξᵀ) + (2/N) V: excluding k = i, j from h_ij gives back
+      // W_ij ξ_j ξ_j = W_ij twice (ξ² = 1, W symmetric, zero diagonal).
+      Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, row, h)
+      let inv = 1 / Float(n)
+      for k in 0..<(n * n) { v[k] *= 1 + 2 * inv }
+      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, row, h, v, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, h, row, v, lda: n)
+    }
+    for i in 0..<n { v[i * n + i] = 0 }
+    count += 1
+  }
+
+  public mutating func removeAll() {
+    v.update(repeating: 0, count: dimension * dimension)
+    count = 0
+  }
+
+  /// Runs the dynamics from the sign of `cue` and writes the ±1 final state into `state`.
+  public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
+    throws(HebbianError) -> RecallResult
+  {
+    try checkShape("HopfieldMemory cue", dimension, cue.count)
+    try checkRoom("HopfieldMemory state", dimension, state.count)
+    let n = dimension
+    for i in 0..<n { s[i] = cue[i] < 0 ? -1 : 1 }
+    let overlaps = usesOverlaps
+    var steps = 0
+    var converged = false
+    while steps < maxSteps {
+      let changed: Int
+      switch update {
+      case .synchronous: changed = overlaps ? syncOverlapSweep() : syncWeightSweep()
+      case .asynchronous: changed = overlaps ? asyncOverlapSweep() : asyncWeightSweep()
+      }
+      if changed == 0 {
+        converged = true
+        break
+      }
+      steps += 1
+    }
+    for i in 0..<n { state[i] = s[i] }
+    return RecallResult(steps: steps, converged: converged)
+  }
+
+  /// E(s) = −½ sᵀ W s + θᵀ s for a state given by sign.
+  public func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
+    try checkShape("HopfieldMemory state", dimension, state.count)
+    let n = dimension
+    for i in 0..<n { s[i] = state[i] < 0 ? -1 : 1 }
+    Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, s, h)
+    var e: Float = 0
+    for i in 0..<n { e += s[i] * (-0.5 * h[i] + theta[i]) }
+    return e / Float(n)
+  }
+
+  // MARK: Sweeps; each returns the number of neurons that flipped.
+
+  @inline(__always)
+  func decide(_ i: Int, _ field: Float) -> Float { field > theta[i] ? 1 : -1 }
+
+  mutating func syncWeightSweep() -> Int {
+    let n = dimension
+    Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, s, h)
+    return commitSync()
+  }
+
+  mutating func syncOverlapSweep() -> Int {
+    let n = dimension
+    Kernels.unsafePackSigns(n, s, sbits)
+    Kernels.unsafeBitOverlap(patterns: count, bits: n, bits, ldxi: words, sbits, m)
+    Kernels.unsafeGemvTransposed(rows: count, columns: n, x, lda: n, m, h)
+    // The zero diagonal: (N W)_ii would be P, so subtract P s_i from Σ_μ ξ^μ_i m_μ.
+    let p = Float(count)
+    for i in 0..<n { h[i] -= p * s[i] }
+    return commitSync()
+  }
+
+  mutating func commitSync() -> Int {
+    var changed = 0
+    for i in 0..<dimension {
+      let next = decide(i, h[i])
+      if next != s[i] {
+        s[i] = next
+        changed += 1
+      }
+    }
+    return changed
+  }
+
+  mutating func asyncWeightSweep() -> Int {
+    let n = dimension
+    shuffleOrder(order, n, &rng)
+    var changed = 0
+    for k in 0..<n {
+      let i = order[k]
+      let next = decide(i, Kernels.unsafeDot(n, v + i * n, s))
+      if next != s[i] {
+        s[i] = next
+        changed += 1
+      }
+    }
+    return changed
+  }
+
+  mutating func asyncOverlapSweep() -> Int {
+    let n = dimension
+    let p = count
+    Kernels.unsafePackSigns(n, s, sbits)
+    Kernels.unsafeBitOverlap(patterns: p, bits: n, bits, ldxi: words, sbits, m)
+    shuffleOrder(order, n, &rng)
+    var changed = 0
+    for k in 0..<n {
+      let i = order[k]
+      var field: Float = 0
+      for mu in 0..<p { field += x[mu * n + i] * m[mu] }
+      field -= Float(p) * s[i]
+      let next = decide(i, field)
+      if next != s[i] {
+        // s_i moves by 2·next, so every overlap moves by 2·next·ξ^μ_i.
+        for mu in 0..<p { m[mu] += 2 * next * x[mu * n + i] }
+        s[i] = next
+        changed += 1
+      }
+    }
+    return changed
+  }
+}

@@ -1,0 +1,251 @@
+/// A normative excitatory/inhibitory memory: the weights are *derived* by minimising how far
+/// the stored patterns are from being fixed points of the network.
+///
+/// Dynamics τ dy/dt = φ(W D y) − y with D = diag(+1 for the N_E excitatory, −1 for the N_I
+/// inhibitory neurons) and φ the identity or a saturating φ(u) = clamp(g·u, −1, 1).
+/// Learning minimises E = ½‖W D F − F‖²_F (F = stored patterns as columns) by gradient
+/// descent with the exact step
+///   ΔW = −η ∂E/∂W = η (F − W D F) Fᵀ D.
+/// The seed article prints ΔW = F Fᵀ D − W F Fᵀ; expanding the exact step gives
+/// F Fᵀ D − W D F Fᵀ D, which equals the printed form only when D F Fᵀ D = F Fᵀ, e.g. D = I
+/// (no inhibitory neurons). Optionally Dale's law is kept by projecting onto W ≥ 0 after each
+/// step: the sign of every synapse is then carried by D alone.
+///
+/// From W = 0 the iterates stay of the form M (DF)ᵀ, and the limit is W D = F (FᵀF)⁻¹ Fᵀ, the
+/// projector onto the span of the patterns: every pattern is a fixed point, the linear
+/// dynamics remove the part of a cue outside that span, and a saturating φ with g > 1 then
+/// drives the state to the nearest ±1 corner.
+public struct NormativeMemory: ~Copyable, AssociativeMemory {
+  public enum Activation: Sendable, Equatable {
+    case linear
+    /// φ(u) = clamp(gain·u, −1, 1); ±1 patterns stay fixed points for any gain ≥ 1.
+    case saturating(gain: Float)
+  }
+
+  public let excitatory: Int
+  public let inhibitory: Int
+  public let capacity: Int
+  public var dimension: Int { excitatory + inhibitory }
+  public var activation: Activation
+  /// Keep W ≥ 0 (Dale's law with the sign in D).
+  public var dale: Bool
+  /// Gradient steps per `store` (learning stops earlier once E ≤ `tolerance`).
+  public var iterations: Int
+  public var tolerance: Float
+  /// Step size; nil picks 1/λ_max(FᵀF), the largest stable choice up to a factor 2.
+  public var learningRate: Float?
+  /// Integration of the recall ODE: time constant, fixed step, number of steps.
+  public var tau: Float
+  public var dt: Float
+  public var maxSteps: Int
+  public private(set) var count = 0
+
+  let w: UnsafeMutablePointer<Float>
+  let f: UnsafeMutablePointer<Float>  // patterns, rows
+  let df: UnsafeMutablePointer<Float>  // D f, rows
+  let e: UnsafeMutablePointer<Float>  // residuals f − W D f, rows
+  let y: UnsafeMutablePointer<Float>
+  let t: UnsafeMutablePointer<Float>
+  let u: UnsafeMutablePointer<Float>
+  let k1: UnsafeMutablePointer<Float>
+  let k2: UnsafeMutablePointer<Float>
+  let k3: UnsafeMutablePointer<Float>
+  let k4: UnsafeMutablePointer<Float>
+  let gram: UnsafeMutablePointer<Double>
+  let v1: UnsafeMutablePointer<Double>
+  let v2: UnsafeMutablePointer<Double>
+
+  public init(
+    excitatory: Int, inhibitory: Int, capacity: Int, activation: Activation = .linear,
+    dale: Bool = false, iterations: Int = 2000, tolerance: Float = 1e-7,
+    tau: Float = 1, dt: Float = 0.1, maxSteps: Int = 200
+  ) throws(HebbianError) {
+    if excitatory < 0 || inhibitory < 0 || excitatory + inhibitory < 1 || capacity < 1 {
+      throw .invalidParameter("NormativeMemory: need N_E + N_I >= 1 neurons and capacity >= 1")
+    }
+    if !(tau > 0) || !(dt > 0) || maxSteps < 1 || iterations < 0 {
+      throw .invalidParameter("NormativeMemory: tau, dt > 0, maxSteps >= 1, iterations >= 0")
+    }
+    self.excitatory = excitatory
+    self.inhibitory = inhibitory
+    self.capacity = capacity
+    self.activation = activation
+    self.dale = dale
+    self.iterations = iterations
+    self.tolerance = tolerance
+    self.tau = tau
+    self.dt = dt
+    self.maxSteps = maxSteps
+    let n = excitatory + inhibitory
+    func make(_ c: Int) -> UnsafeMutablePointer<Float> {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: c)
+      p.initialize(repeating: 0, count: c)
+      return p
+    }
+    w = make(n * n)
+    f = make(capacity * n)
+    df = make(capacity * n)
+    e = make(capacity * n)
+    y = make(n); t = make(n); u = make(n)
+    k1 = make(n); k2 = make(n); k3 = make(n); k4 = make(n)
+    gram = .allocate(capacity: capacity * capacity)
+    gram.initialize(repeating: 0, count: capacity * capacity)
+    v1 = .allocate(capacity: capacity)
+    v1.initialize(repeating: 0, count: capacity)
+    v2 = .allocate(capacity: capacity)
+    v2.initialize(repeating: 0, count: capacity)
+  }
+
+  deinit {
+    w.deallocate(); f.deallocate(); df.deallocate(); e.deallocate(); y.deallocate()
+    t.deallocate(); u.deallocate(); k1.deallocate(); k2.deallocate(); k3.deallocate()
+    k4.deallocate(); gram.deallocate(); v1.deallocate(); v2.deallocate()
+  }
+
+  @inline(__always) func sign(_ i: Int) -> Float { i < excitatory ? 1 : -1 }
+
+  /// W_ij.
+  public func weight(_ i: Int, _ j: Int) -> Float {
+    precondition(i >= 0 && i < dimension && j >= 0 && j < dimension, "weight index")
+    return w[i * dimension + j]
+  }
+
+  /// Appends the pattern and runs up to `iterations` gradient steps on all stored patterns.
+  public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
+    try checkShape("NormativeMemory pattern", dimension, pattern.count)
+    if count == capacity {
+      throw .invalidParameter("NormativeMemory: capacity of \(capacity) patterns reached")
+    }
+    let n = dimension
+    for j in 0..<n {
+      if !pattern[j].isFinite { throw .nonFinite(index: j) }
+      f[count * n + j] = pattern[j]
+      df[count * n + j] = sign(j) * pattern[j]
+    }
+    count += 1
+    _ = learn(iterations: iterations)
+  }
+
+  public mutating func removeAll() {
+    w.update(repeating: 0, count: dimension * dimension)
+    count = 0
+  }
+
+  /// E = ½ Σ_μ ‖W D f^μ − f^μ‖², leaving the residuals in `e`.
+  func residuals() -> Float {
+    let n = dimension
+    var energy: Float = 0
+    for mu in 0..<count {
+      let r = e + mu * n
+      r.update(from: f + mu * n, count: n)
+      Kernels.unsafeGemv(rows: n, columns: n, alpha: -1, w, lda: n, df + mu * n, beta: 1, r)
+      energy += 0.5 * Kernels.unsafeDot(n, r, r)
+    }
+    return energy
+  }
+
+  /// The objective E = ½‖W D F − F‖²_F.
+  public var error: Float { residuals() }
+
+  /// λ_max of the Gram matrix FᵀF (the curvature of E along W's rows), by power iteration.
+  func largestCurvature() -> Double {
+    let n = dimension, p = count
+    for a in 0..<p {
+      for b in 0...a {
+        let g = Double(Kernels.unsafeDot(n, f + a * n, f + b * n))
+        gram[a * p + b] = g
+        gram[b * p + a] = g
+      }
+      v1[a] = 1
+    }
+    var lambda = 0.0
+    for _ in 0..<50 {
+      var norm = 0.0
+      for a in 0..<p {
+        var s = 0.0
+        for b in 0..<p { s += gram[a * p + b] * v1[b] }
+        v2[a] = s
+        norm += s * s
+      }
+      norm = norm.squareRoot()
+      if norm == 0 { return 0 }
+      var dot = 0.0
+      for a in 0..<p {
+        dot += v1[a] * v2[a]
+        v1[a] = v2[a] / norm
+      }
+      lambda = norm
+      _ = dot
+    }
+    return lambda
+  }
+
+  /// Full-batch gradient descent ΔW = η Σ_μ (f^μ − W D f^μ)(D f^μ)ᵀ, at most `iterations`
+  /// steps or until E ≤ `tolerance`; returns the final E. No allocation.
+  @discardableResult
+  public mutating func learn(iterations: Int) -> Float {
+    let n = dimension
+    if count == 0 { return 0 }
+    let eta = learningRate ?? Float(1 / max(largestCurvature(), 1e-12))
+    var energy = residuals()
+    var k = 0
+    while k < iterations && energy > tolerance {
+      Kernels.unsafeRankK(
+        rows: n, columns: n, batch: count, alpha: eta, e, ldx: n, df, ldy: n, w, lda: n)
+      if dale {
+        for q in 0..<(n * n) where w[q] < 0 { w[q] = 0 }
+      }
+      energy = residuals()
+      k += 1
+    }
+    return energy
+  }
+
+  /// dy/dt = (φ(W D y) − y)/τ into `out`.
+  @inline(__always)
+  func derivative(_ state: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+    let n = dimension
+    for j in 0..<n { u[j] = sign(j) * state[j] }
+    Kernels.unsafeGemv(rows: n, columns: n, w, lda: n, u, out)
+    let inv = 1 / tau
+    switch activation {
+    case .linear:
+      for i in 0..<n { out[i] = (out[i] - state[i]) * inv }
+    case .saturating(let g):
+      for i in 0..<n { out[i] = (min(max(g * out[i], -1), 1) - state[i]) * inv }
+    }
+  }
+
+  /// Integrates the ODE from the cue with classical RK4 at the fixed step `dt` until
+  /// max|dy/dt| ≤ 1e-5 or `maxSteps` steps; writes y.
+  public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
+    throws(HebbianError) -> RecallResult
+  {
+    try checkShape("NormativeMemory cue", dimension, cue.count)
+    try checkRoom("NormativeMemory state", dimension, state.count)
+    let n = dimension
+    for i in 0..<n { y[i] = cue[i] }
+    var steps = 0
+    var converged = false
+    let h = dt
+    while steps < maxSteps {
+      derivative(y, k1)
+      var speed: Float = 0
+      for i in 0..<n { speed = max(speed, abs(k1[i])) }
+      if speed <= 1e-5 {
+        converged = true
+        break
+      }
+      for i in 0..<n { t[i] = y[i] + 0.5 * h * k1[i] }
+      derivative(t, k2)
+      for i in 0..<n { t[i] = y[i] + 0.5 * h * k2[i] }
+      derivative(t, k3)
+      for i in 0..<n { t[i] = y[i] + h * k3[i] }
+      derivative(t, k4)
+      for i in 0..<n { y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) }
+      steps += 1
+    }
+    for i in 0..<n { state[i] = y[i] }
+    return RecallResult(steps: steps, converged: converged)
+  }
+}

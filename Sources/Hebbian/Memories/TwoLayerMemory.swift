@@ -1,0 +1,197 @@
+/// The two-layer associative memory of Krotov & Hopfield (2021): N feature neurons v and one
+/// memory neuron h_μ per stored pattern, with activations defined by Lagrangians,
+///   g_i = ∂L_v/∂v_i,   f_μ = ∂L_h/∂h_μ,
+/// and continuous-time dynamics
+///   τ_f dv_i/dt = Σ_μ ξ_μi f_μ − v_i,    τ_h dh_μ/dt = Σ_i ξ_μi g_i − h_μ,
+/// which descend the energy
+///   E = Σ_i v_i g_i − L_v + Σ_μ h_μ f_μ − L_h − Σ_μi f_μ ξ_μi g_i.
+/// Only pairwise synapses ξ_μi: the many-body interactions of the one-layer models appear
+/// when the memory neurons are fast (τ_h ≪ τ_f) and are integrated out.
+/// - L_v = ½ Σ v², L_h = β⁻¹ log Σ exp(β h): f = softmax(β h) and the fixed points are those
+///   of the modern Hopfield update v = Xᵀ softmax(β X v) (Ramsauer et al. 2020).
+/// - L_v = Σ log cosh(a v)/a (g = tanh(a v)), L_h = Σ (h)₊ⁿ/n (f = (h)₊ⁿ⁻¹): the dense
+///   associative memory with F(x) = xⁿ/n, whose saturated fixed points s = sign(v) satisfy
+///   s_i = sign Σ_μ ξ_μi (ξ_μ·s)ⁿ⁻¹, the derivative form of its update rule.
+/// Integration by the exponential Euler step (exact for the leak with the drive held over
+/// the step, so stable at any dt), fixed dt, no allocation.
+public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
+  public enum FeatureLagrangian: Sendable, Equatable {
+    /// L_v = ½ Σ v²: g = v.
+    case quadratic
+    /// L_v = Σ log cosh(a v)/a: g = tanh(a v).
+    case logCosh(gain: Float)
+  }
+
+  public enum MemoryLagrangian: Sendable, Equatable {
+    /// L_h = β⁻¹ log Σ exp(β h): f = softmax(β h).
+    case logSumExp(beta: Float)
+    /// L_h = Σ (h)₊ⁿ / n: f = (h)₊ⁿ⁻¹.
+    case power(degree: Int)
+  }
+
+  public let dimension: Int
+  public let capacity: Int
+  public var feature: FeatureLagrangian
+  public var memory: MemoryLagrangian
+  public var tauFeature: Float
+  public var tauMemory: Float
+  public var dt: Float
+  public var maxSteps: Int
+  public var tolerance: Float
+  public private(set) var count = 0
+
+  let x: UnsafeMutablePointer<Float>  // ξ, capacity×N
+  let v: UnsafeMutablePointer<Float>
+  let g: UnsafeMutablePointer<Float>
+  let dv: UnsafeMutablePointer<Float>
+  let h: UnsafeMutablePointer<Float>
+  let f: UnsafeMutablePointer<Float>
+  let dh: UnsafeMutablePointer<Float>
+
+  public init(
+    dimension: Int, capacity: Int, feature: FeatureLagrangian = .quadratic,
+    memory: MemoryLagrangian = .logSumExp(beta: 8), tauFeature: Float = 1,
+    tauMemory: Float = 0.1, dt: Float = 0.1, maxSteps: Int = 5000, tolerance: Float = 1e-6
+  ) throws(HebbianError) {
+    if dimension < 1 || capacity < 1 {
+      throw .invalidParameter("TwoLayerMemory: dimension and capacity must be >= 1")
+    }
+    if !(tauFeature > 0) || !(tauMemory > 0) || !(dt > 0) || maxSteps < 1 {
+      throw .invalidParameter("TwoLayerMemory: time constants and dt must be > 0")
+    }
+    if case .power(let n) = memory, n < 2 {
+      throw .invalidParameter("TwoLayerMemory: power degree must be >= 2")
+    }
+    self.dimension = dimension
+    self.capacity = capacity
+    self.feature = feature
+    self.memory = memory
+    self.tauFeature = tauFeature
+    self.tauMemory = tauMemory
+    self.dt = dt
+    self.maxSteps = maxSteps
+    self.tolerance = tolerance
+    func make(_ c: Int) -> UnsafeMutablePointer<Float> {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: c)
+      p.initialize(repeating: 0, count: c)
+      return p
+    }
+    x = make(capacity * dimension)
+    v = make(dimension); g = make(dimension); dv = make(dimension)
+    h = make(capacity); f = make(capacity); dh = make(capacity)
+  }
+
+  deinit {
+    x.deallocate(); v.deallocate(); g.deallocate(); dv.deallocate(); h.deallocate()
+    f.deallocate(); dh.deallocate()
+  }
+
+  public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
+    try checkShape("TwoLayerMemory pattern", dimension, pattern.count)
+    if count == capacity {
+      throw .invalidParameter("TwoLayerMemory: capacity of \(capacity) patterns reached")
+    }
+    for j in 0..<dimension {
+      if !pattern[j].isFinite { throw .nonFinite(index: j) }
+      x[count * dimension + j] = pattern[j]
+    }
+    count += 1
+  }
+
+  public mutating func removeAll() { count = 0 }
+
+  /// g = ∂L_v/∂v.
+  func featureActivity() {
+    switch feature {
+    case .quadratic: g.update(from: v, count: dimension)
+    case .logCosh(let a): for i in 0..<dimension { g[i] = Math.tanh(a * v[i]) }
+    }
+  }
+
+  /// f = ∂L_h/∂h; returns L_h.
+  @discardableResult
+  func memoryActivity() -> Float {
+    switch memory {
+    case .logSumExp(let beta):
+      return Kernels.unsafeSoftmax(count, beta: beta, h, f) / beta
+    case .power(let n):
+      var lh: Float = 0
+      for mu in 0..<count {
+        let p = max(h[mu], 0)
+        var q: Float = 1
+        for _ in 0..<(n - 1) { q *= p }
+        f[mu] = q
+        lh += q * p / Float(n)
+      }
+      return lh
+    }
+  }
+
+  /// Integrates from v = cue, h = X g(cue) until both layers stop moving; writes g (the
+  /// feature neurons' activity: v itself for the quadratic Lagrangian).
+  public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
+    throws(HebbianError) -> RecallResult
+  {
+    try checkShape("TwoLayerMemory cue", dimension, cue.count)
+    try checkRoom("TwoLayerMemory state", dimension, state.count)
+    if count == 0 { throw .invalidParameter("TwoLayerMemory: no stored patterns") }
+    let n = dimension, p = count
+    for i in 0..<n { v[i] = cue[i] }
+    featureActivity()
+    Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, h)
+    // Exponential Euler: y ← y + (1 − e^(−dt/τ))(drive − y).
+    let af = 1 - Math.exp(-dt / tauFeature)
+    let ah = 1 - Math.exp(-dt / tauMemory)
+    var steps = 0
+    var converged = false
+    while steps < maxSteps {
+      memoryActivity()
+      Kernels.unsafeGemvTransposed(rows: p, columns: n, x, lda: n, f, dv)
+      Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, dh)
+      var moveV: Float = 0, sizeV: Float = 0, moveH: Float = 0, sizeH: Float = 0
+      for i in 0..<n {
+        let d = af * (dv[i] - v[i])
+        v[i] += d
+        moveV = max(moveV, abs(d))
+        sizeV = max(sizeV, abs(v[i]))
+      }
+      for mu in 0..<p {
+        let d = ah * (dh[mu] - h[mu])
+        h[mu] += d
+        moveH = max(moveH, abs(d))
+        sizeH = max(sizeH, abs(h[mu]))
+      }
+      featureActivity()
+      steps += 1
+      if moveV <= tolerance * (1 + sizeV) && moveH <= tolerance * (1 + sizeH) {
+        converged = true
+        break
+      }
+    }
+    for i in 0..<n { state[i] = g[i] }
+    return RecallResult(steps: steps, converged: converged)
+  }
+
+  /// The energy of the current (last recalled) state:
+  /// E = Σ v g − L_v + Σ h f − L_h − fᵀ X g.
+  public var energy: Float {
+    let n = dimension, p = count
+    var e: Float = 0
+    switch feature {
+    case .quadratic:
+      for i in 0..<n { e += 0.5 * v[i] * v[i] }
+    case .logCosh(let a):
+      for i in 0..<n {
+        // log cosh(z) = |z| + log(1 + e^(−2|z|)) − log 2, without overflow.
+        let z = abs(a * v[i])
+        e += v[i] * g[i] - (z + Math.log(1 + Math.exp(-2 * z)) - 0.6931472) / a
+      }
+    }
+    let lh = memoryActivity()
+    for mu in 0..<p { e += h[mu] * f[mu] }
+    e -= lh
+    Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, dh)
+    for mu in 0..<p { e -= f[mu] * dh[mu] }
+    return e
+  }
+}

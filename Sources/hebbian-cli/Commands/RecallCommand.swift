@@ -1,0 +1,197 @@
+import Hebbian
+
+/// `hebbian recall`: stores the patterns of an f32 file in one associative memory, recalls
+/// every cue of another, writes the retrieved states (f32, one row per cue) and prints the
+/// retrieval rate.
+enum RecallCommand {
+  static let models = ["hopfield", "dense", "modern", "ei", "normative"]
+
+  static let command = Command(
+    name: "recall",
+    summary: "Store patterns in an associative memory and recall them from cues (f32 files).",
+    options: [
+      .value("--model", "M", "hopfield | dense | modern | ei | normative (default hopfield)"),
+      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major"),
+      .value("--dim", "N", "entries per pattern"),
+      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)"),
+      .value("--output", "R.f32", "recalled states, K x N float32"),
+      .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
+      .value("--beta", "B", "inverse temperature of the modern model (default 8)"),
+      .value("--degree", "n", "dense model: F(x) = x^n (default 3); 0 for F = exp"),
+      .flag("--rectified", "dense model: F(x) = max(x, 0)^n"),
+      .flag("--sync", "update all neurons at once"),
+      .flag("--async", "update one neuron at a time in seeded random order (default)"),
+      .value("--steps", "S", "step limit (sweeps, or ODE steps for normative; default 100)"),
+      .value("--seed", "S", "seed of the asynchronous order (default 1)"),
+      .value("--inhibitory", "K", "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"),
+      .value("--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
+      .flag("--dale", "normative: keep W >= 0 (Dale's law, sign carried by D)"),
+    ],
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  struct Rows {
+    var values: [Float]
+    var rows: Int
+  }
+
+  /// Reads a P×N f32 file and checks its size and values.
+  static func readRows(_ path: String, dimension n: Int) throws(CLIError) -> Rows {
+    let bytes = try Files.readAll(path)
+    if bytes.isEmpty { throw .data("\(path): empty file") }
+    if bytes.count % (n * 4) != 0 {
+      throw .data(
+        "\(path): \(bytes.count) bytes is not a whole number of rows of \(n) float32 values (\(n * 4) bytes each)"
+      )
+    }
+    var values = [Float](repeating: 0, count: bytes.count / 4)
+    bytes.withUnsafeBytes { raw in
+      for k in 0..<values.count {
+        values[k] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+      }
+    }
+    for k in 0..<values.count where !values[k].isFinite {
+      throw .data("\(path): row \(k / n + 1), column \(k % n + 1): non-finite value")
+    }
+    return Rows(values: values, rows: values.count / n)
+  }
+
+  static func run(_ o: ParsedOptions) throws(CLIError) {
+    let model = try o.choice("--model", models, default: "hopfield")
+    let n = try o.requiredInt("--dim", min: 1)
+    let patternsPath = try o.required("--patterns")
+    let cuesPath = try o.required("--cues")
+    let outputPath = try o.required("--output")
+    if o.has("--sync") && o.has("--async") { throw .usage("--sync and --async exclude each other") }
+    let update: UpdateOrder = o.has("--sync") ? .synchronous : .asynchronous
+    let steps = try o.int("--steps", default: 100, min: 1)
+    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    let patterns = try readRows(patternsPath, dimension: n)
+    let cues = try readRows(cuesPath, dimension: n)
+    let rule = try o.choice("--rule", ["hebbian", "storkey"], default: "hebbian")
+    let beta = try o.double("--beta", default: 8)
+    if !(beta > 0) { throw .usage("--beta: must be > 0") }
+    let degree = try o.int("--degree", default: 3, min: 0)
+    let interaction: DenseMemory.Interaction =
+      degree == 0
+      ? .exponential
+      : o.has("--rectified") ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
+    let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
+    let gain = try o.double("--gain", default: 2)
+    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
+    var out = [Float](repeating: 0, count: cues.rows * n)
+    var summary = Summary()
+    do throws(HebbianError) {
+      switch model {
+      case "hopfield":
+        var memory = try HopfieldMemory(
+          dimension: n, capacity: patterns.rows, rule: rule == "storkey" ? .storkey : .hebbian,
+          update: update, maxSteps: steps, seed: seed)
+        summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "dense":
+        var memory = try DenseMemory(
+          dimension: n, capacity: patterns.rows, interaction: interaction, update: update,
+          maxSteps: steps, seed: seed)
+        summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "modern":
+        var memory = try ModernHopfield(
+          dimension: n, capacity: patterns.rows, beta: Float(beta), maxSteps: steps)
+        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
+      case "ei":
+        var memory = try EIMemory(
+          excitatory: n, inhibitory: inhibitory, capacity: patterns.rows, maxSteps: steps,
+          seed: seed)
+        summary = try recallAll(&memory, patterns, cues, n, &out)
+      case "normative":
+        var memory = try NormativeMemory(
+          excitatory: n - inhibitory, inhibitory: inhibitory, capacity: patterns.rows,
+          activation: gain > 0 ? .saturating(gain: Float(gain)) : .linear,
+          dale: o.has("--dale"), maxSteps: steps * 2)
+        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
+      default:
+        throw .invalidParameter("model '\(model)' is not available")
+      }
+    } catch {
+      throw .data(error.message)
+    }
+    var file = try OutputFile(path: outputPath)
+    try out.withUnsafeBufferPointer { (p) throws(CLIError) in try file.write(floats: p) }
+    try file.close()
+    let k = cues.rows
+    Console.outLine(
+      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)")
+    Console.outLine(
+      "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
+        + "  mean overlap \(Fmt.fixed(summary.overlap / Double(k), 4))"
+        + "  mean steps \(Fmt.fixed(Double(summary.steps) / Double(k), 2))"
+        + "  converged \(summary.converged)/\(k)")
+  }
+
+  struct Summary {
+    var retrieved = 0
+    var overlap = 0.0
+    var steps = 0
+    var converged = 0
+  }
+
+  /// Stores every pattern, recalls every cue. A cue counts as retrieved when the recalled
+  /// state equals (binary models) or has cosine ≥ 0.99 with (continuous models) the stored
+  /// pattern nearest the cue; the overlap is that cosine.
+  static func recallAll<M: AssociativeMemory & ~Copyable>(
+    _ memory: inout M, _ patterns: Rows, _ cues: Rows, _ n: Int, _ out: inout [Float],
+    exact: Bool = true
+  ) throws(HebbianError) -> Summary {
+    for mu in 0..<patterns.rows {
+      try memory.store(patterns.values[(mu * n)..<((mu + 1) * n)].span)
+    }
+    var state = [Float](repeating: 0, count: n)
+    var s = Summary()
+    for k in 0..<cues.rows {
+      let cue = cues.values[(k * n)..<((k + 1) * n)]
+      let r: RecallResult
+      do {
+        var span = state.mutableSpan
+        r = try memory.recall(cue.span, into: &span)
+      }
+      s.steps += r.steps
+      if r.converged { s.converged += 1 }
+      var best = 0
+      var bestCos = -2.0
+      for mu in 0..<patterns.rows {
+        let c = cosine(cue, patterns.values[(mu * n)..<((mu + 1) * n)])
+        if c > bestCos {
+          bestCos = c
+          best = mu
+        }
+      }
+      let target = patterns.values[(best * n)..<((best + 1) * n)]
+      let c = cosine(state[0..<n], target)
+      s.overlap += c
+      if exact {
+        var same = true
+        for j in 0..<n where state[j] != target[target.startIndex + j] {
+          same = false
+          break
+        }
+        if same { s.retrieved += 1 }
+      } else if c >= 0.99 {
+        s.retrieved += 1
+      }
+      for j in 0..<n { out[k * n + j] = state[j] }
+    }
+    return s
+  }
+
+  static func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
+    var ab = 0.0, aa = 0.0, bb = 0.0
+    var i = a.startIndex, j = b.startIndex
+    while i < a.endIndex {
+      ab += Double(a[i]) * Double(b[j])
+      aa += Double(a[i]) * Double(a[i])
+      bb += Double(b[j]) * Double(b[j])
+      i += 1
+      j += 1
+    }
+    return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 0
+  }
+}
