@@ -35,7 +35,7 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   public var update: UpdateOrder
   public var maxSteps: Int
   public var path: FieldPath = .automatic
-  public private(set) var count = 0
+  public internal(set) var count = 0
 
   let words: Int
   let v: UnsafeMutablePointer<Float>  // N·W, N×N

@@ -20,6 +20,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     s3 = next(&z)
   }
 
+  /// The 256-bit state, for checkpoints: a generator rebuilt with ``init(state:)`` continues
+  /// the same sequence.
+  public var state: [UInt64] { [s0, s1, s2, s3] }
+
+  /// Continues from a saved ``state`` (four words, not all zero: xoshiro's one fixed point).
+  public init?(state: [UInt64]) {
+    guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+    s0 = state[0]
+    s1 = state[1]
+    s2 = state[2]
+    s3 = state[3]
+  }
+
   public mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
     let t = s1 << 17
