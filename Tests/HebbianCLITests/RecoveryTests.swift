@@ -321,4 +321,27 @@ func fileBytes(_ path: String) -> [UInt8]? {
     #expect(fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"))
     #expect(try ModelFile(decoding: fileBytes(ckpt)!).counter("samples") == UInt64(2 * n))
   }
+
+  /// `hebbian recall --save-model` writes the Hopfield memory in the model format: it decodes,
+  /// restores, and holds exactly the weights of the stored patterns (integers in N·W, so
+  /// bit-identical); other models refuse the option.
+  @Test func recallSavesTheHopfieldMemory() throws {
+    let dir = temporaryDirectory()
+    let n = 32
+    var rng = SeededGenerator(seed: 6)
+    let patterns: [Float] = (0..<(4 * n)).map { _ in rng.next() & 1 == 0 ? -1 : 1 }
+    try Files.write(dir + "/p.f32", f32Bytes(patterns))
+    let args = ["hebbian", "recall", "--patterns", dir + "/p.f32", "--cues", dir + "/p.f32", "--dim", "\(n)",
+      "--output", dir + "/r.f32", "--save-model", dir + "/m.hbm"]
+    #expect(HebbianMain.run(args) == 0)
+    let restored = try HopfieldMemory(restoring: try ModelFile(decoding: fileBytes(dir + "/m.hbm")!))
+    #expect(restored.count == 4 && restored.dimension == n)
+    var fresh = try HopfieldMemory(dimension: n, capacity: 4)
+    for p in 0..<4 { try fresh.store(Array(patterns[(p * n)..<((p + 1) * n)]).span) }
+    for i in 0..<n {
+      for j in 0..<n { #expect(fresh.weight(i, j).bitPattern == restored.weight(i, j).bitPattern) }
+    }
+    #expect(fileBytes(dir + "/r.f32") == f32Bytes(patterns))  // every stored pattern is a fixed point
+    #expect(HebbianMain.run(args + ["--model", "dense"]) == 2)
+  }
 }

@@ -26,6 +26,7 @@ enum RecallCommand {
       .value("--inhibitory", "K", "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"),
       .value("--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
       .flag("--dale", "normative: keep W >= 0 (Dale's law, sign carried by D)"),
+      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -79,8 +80,12 @@ enum RecallCommand {
     let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
     let gain = try o.double("--gain", default: 2)
     if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
+    if o.string("--save-model") != nil && model != "hopfield" {
+      throw .usage("--save-model: only the hopfield memory learns online and saves a model")
+    }
     var out = [Float](repeating: 0, count: cues.rows * n)
     var summary = Summary()
+    var saved: [UInt8]? = nil
     do throws(HebbianError) {
       switch model {
       case "hopfield":
@@ -88,6 +93,7 @@ enum RecallCommand {
           dimension: n, capacity: patterns.rows, rule: rule == "storkey" ? .storkey : .hebbian,
           update: update, maxSteps: steps, seed: seed)
         summary = try recallAll(&memory, patterns, cues, n, &out)
+        if o.string("--save-model") != nil { saved = memory.checkpoint().encoded() }
       case "dense":
         var memory = try DenseMemory(
           dimension: n, capacity: patterns.rows, interaction: interaction, update: update,
@@ -114,9 +120,10 @@ enum RecallCommand {
     } catch {
       throw .data(error.message)
     }
-    var file = try OutputFile(path: outputPath)
+    var file = try OutputFile(path: outputPath, atomic: true)
     try out.withUnsafeBufferPointer { (p) throws(CLIError) in try file.write(floats: p) }
     try file.close()
+    if let path = o.string("--save-model"), let bytes = saved { try Files.writeAtomically(path, bytes) }
     let k = cues.rows
     Console.outLine(
       "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)")
