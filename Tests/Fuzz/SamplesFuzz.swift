@@ -6,7 +6,9 @@ import CHebbianSys
 // chunk of 64 + byte2 bytes so lines and samples straddle reads. The rest is the file (seeds
 // without the three mode bytes still work: their first bytes just pick a mode).
 // tmpfs when there is one: the reader is exercised through a real file descriptor.
-private let path = (hb_sys_file_size("/dev/shm") >= 0 ? "/dev/shm" : "/tmp") + "/hebbian-fuzz-samples-" + String(hb_sys_getpid())
+private let path =
+  (hb_sys_file_size("/dev/shm") >= 0 ? "/dev/shm" : "/tmp") + "/hebbian-fuzz-samples-"
+  + String(hb_sys_getpid())
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSamples(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -17,13 +19,16 @@ public func fuzzSamples(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data + 3, count: size - 3))
   do throws(CLIError) {
     try Files.write(path, bytes)
-    var reader = try SampleReader(path: path, format: format, dimension: dimension, chunkBytes: 64 + Int(data[2]))
+    var reader = try SampleReader(
+      path: path, format: format, dimension: dimension, chunkBytes: 64 + Int(data[2]))
     reader.skipNonFinite = mode & 2 != 0
     let d = try reader.prime()
     precondition(d >= 1 && d <= SampleReader.maxDimension, "bad dimension")
     var x = [Float](repeating: 0, count: d)
     var n = 0
-    while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in try reader.next(into: b.baseAddress!) }) {
+    while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+      try reader.next(into: b.baseAddress!)
+    }) {
       for v in x { precondition(v.isFinite, "a non-finite value got through") }
       n += 1
       // Every sample costs at least one byte of input (a digit, or 4 bytes of f32).

@@ -88,20 +88,36 @@ func fileBytes(_ path: String) -> [UInt8]? {
         if batch > 1 && !["oja", "subspace", "gha"].contains(rule) { continue }
         let common = [
           "hebbian", "pca", "--input", dir + "/s.f32", "--dim", "6", "--rule", rule,
-          "--components", rule == "oja" ? "1" : "2", "--center", "--passes", "2", "--batch", "\(batch)",
+          "--components", rule == "oja" ? "1" : "2", "--center", "--passes", "2", "--batch",
+          "\(batch)",
           "--skip-nonfinite", "--quiet",
         ]
-        #expect(HebbianMain.run(common + ["--save-components", dir + "/full.f32", "--save-model", dir + "/full.hbm"]) == 0)
-        #expect(HebbianMain.run(common + ["--checkpoint", dir + "/c.hbm", "--checkpoint-every", "100", "--max-samples", "\(stop)"]) == 0)
+        #expect(
+          HebbianMain.run(
+            common + ["--save-components", dir + "/full.f32", "--save-model", dir + "/full.hbm"])
+            == 0)
+        #expect(
+          HebbianMain.run(
+            common + [
+              "--checkpoint", dir + "/c.hbm", "--checkpoint-every", "100", "--max-samples",
+              "\(stop)",
+            ]) == 0)
         let ckpt = try ModelFile(decoding: fileBytes(dir + "/c.hbm")!)
         #expect(try ckpt.counter("samples") == UInt64(stop))
         #expect(try ckpt.counter("pass") == (stop > 1000 ? 1 : 0))
         #expect(try ckpt.counter("skipped") == (stop > 1000 ? 2 : 1))
-        #expect(HebbianMain.run(common + [
-          "--resume", dir + "/c.hbm", "--save-components", dir + "/part.f32", "--save-model", dir + "/part.hbm",
-        ]) == 0)
-        #expect(fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"), "\(rule) stop \(stop) batch \(batch)")
-        #expect(fileBytes(dir + "/part.hbm") == fileBytes(dir + "/full.hbm"), "\(rule) stop \(stop) batch \(batch)")
+        #expect(
+          HebbianMain.run(
+            common + [
+              "--resume", dir + "/c.hbm", "--save-components", dir + "/part.f32", "--save-model",
+              dir + "/part.hbm",
+            ]) == 0)
+        #expect(
+          fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"),
+          "\(rule) stop \(stop) batch \(batch)")
+        #expect(
+          fileBytes(dir + "/part.hbm") == fileBytes(dir + "/full.hbm"),
+          "\(rule) stop \(stop) batch \(batch)")
         let model = try ModelFile(decoding: fileBytes(dir + "/full.hbm")!)
         #expect(try model.counter("samples") == 1998)  // 2 passes of 999 finite samples
       }
@@ -114,11 +130,15 @@ func fileBytes(_ path: String) -> [UInt8]? {
     let dir = temporaryDirectory()
     let samples = seededStream(samples: 800, dimension: 5, seed: 5)
     let bytes = f32Bytes(samples)
-    let common = ["pca", "--input", "-", "--format", "f32", "--dim", "5", "--rule", "gha", "--quiet"]
-    let full = try spawnHebbian(common + ["--save-components", dir + "/full.f32"], stdin: bytes, in: dir)
+    let common = [
+      "pca", "--input", "-", "--format", "f32", "--dim", "5", "--rule", "gha", "--quiet",
+    ]
+    let full = try spawnHebbian(
+      common + ["--save-components", dir + "/full.f32"], stdin: bytes, in: dir)
     #expect(full.status == 0)
     let first = try spawnHebbian(
-      common + ["--checkpoint", dir + "/c.hbm", "--max-samples", "300"], stdin: Array(bytes[0..<(4 * 5 * 420)]), in: dir)
+      common + ["--checkpoint", dir + "/c.hbm", "--max-samples", "300"],
+      stdin: Array(bytes[0..<(4 * 5 * 420)]), in: dir)
     #expect(first.status == 0)
     let offset = Int(try ModelFile(decoding: fileBytes(dir + "/c.hbm")!).counter("sampleOffset"))
     #expect(offset == 300)
@@ -143,7 +163,8 @@ func fileBytes(_ path: String) -> [UInt8]? {
     writeText(dir + "/good.csv", good)
     try Files.write(dir + "/good.f32", f32Bytes(values))
     let outputs = [
-      "--save-components", dir + "/w.f32", "--save-model", dir + "/m.hbm", "--checkpoint", dir + "/c.hbm",
+      "--save-components", dir + "/w.f32", "--save-model", dir + "/m.hbm", "--checkpoint",
+      dir + "/c.hbm",
       "--project", dir + "/y.csv", "--quiet",
     ]
     let ok = try spawnHebbian(["pca", "--input", dir + "/good.csv"] + outputs, in: dir)
@@ -175,7 +196,10 @@ func fileBytes(_ path: String) -> [UInt8]? {
     lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     // A checkpoint in the middle of good.csv, to resume against a shorter file.
     let mid = try spawnHebbian(
-      ["pca", "--input", dir + "/good.csv", "--checkpoint", dir + "/mid.hbm", "--max-samples", "300", "--quiet"], in: dir)
+      [
+        "pca", "--input", dir + "/good.csv", "--checkpoint", dir + "/mid.hbm", "--max-samples",
+        "300", "--quiet",
+      ], in: dir)
     #expect(mid.status == 0)
     writeText(dir + "/head.csv", lines.prefix(102).joined(separator: "\n"))
     writeText(dir + "/nonfinite.csv", "a,b\nnan,1\n1,inf\n# x\n3e40,2\n")
@@ -184,55 +208,125 @@ func fileBytes(_ path: String) -> [UInt8]? {
 
     // (what, arguments, stdin, status, message after "hebbian pca: error: ")
     let cases: [(String, [String], [UInt8]?, Int32, String)] = [
-      ("non-numeric CSV", ["--input", csv("x.csv", line: 103, "1,2,x3,4,5")], nil, 1,
-        "x.csv:103:5: expected a number, got 'x3'"),
-      ("wrong dims (short row)", ["--input", csv("short.csv", line: 50, "1,2,3,4")], nil, 1,
-        "short.csv:50:8: expected 5 fields, got 4"),
-      ("wrong dims (--dim)", ["--input", dir + "/good.csv", "--dim", "4"], nil, 1,
-        "good.csv:1:1: header has 5 fields, expected 4"),
-      ("NaN in CSV", ["--input", csv("nan.csv", line: 7, "1,NaN,3,4,5")], nil, 1,
-        "nan.csv:7:3: 'NaN': NaN, infinity or out of float range"),
-      ("Inf in CSV", ["--input", csv("inf.csv", line: 9, "1,2,3,4,-inf")], nil, 1,
-        "inf.csv:9:9: '-inf': NaN, infinity or out of float range"),
-      ("out-of-range CSV", ["--input", csv("big.csv", line: 9, "1,2,3e40,4,5")], nil, 1,
-        "big.csv:9:5: '3e40': NaN, infinity or out of float range"),
-      ("Inf in f32", ["--input", ckptVariant("inf.f32", f32Bytes(f32Bad)), "--dim", "5"], nil, 1,
-        "inf.f32:8:4: NaN or infinity"),
-      ("truncated f32", ["--input", ckptVariant("t.f32", Array(f32Bytes(values).dropLast(6))), "--dim", "5"], nil, 1,
-        "t.f32:400:4: truncated: 14 trailing bytes, not a whole sample of 5 float32 values"),
-      ("f32 with the wrong --dim", ["--input", dir + "/good.f32", "--dim", "3"], nil, 1,
-        "good.f32:667:3: truncated: 8 trailing bytes, not a whole sample of 3 float32 values"),
+      (
+        "non-numeric CSV", ["--input", csv("x.csv", line: 103, "1,2,x3,4,5")], nil, 1,
+        "x.csv:103:5: expected a number, got 'x3'"
+      ),
+      (
+        "wrong dims (short row)", ["--input", csv("short.csv", line: 50, "1,2,3,4")], nil, 1,
+        "short.csv:50:8: expected 5 fields, got 4"
+      ),
+      (
+        "wrong dims (--dim)", ["--input", dir + "/good.csv", "--dim", "4"], nil, 1,
+        "good.csv:1:1: header has 5 fields, expected 4"
+      ),
+      (
+        "NaN in CSV", ["--input", csv("nan.csv", line: 7, "1,NaN,3,4,5")], nil, 1,
+        "nan.csv:7:3: 'NaN': NaN, infinity or out of float range"
+      ),
+      (
+        "Inf in CSV", ["--input", csv("inf.csv", line: 9, "1,2,3,4,-inf")], nil, 1,
+        "inf.csv:9:9: '-inf': NaN, infinity or out of float range"
+      ),
+      (
+        "out-of-range CSV", ["--input", csv("big.csv", line: 9, "1,2,3e40,4,5")], nil, 1,
+        "big.csv:9:5: '3e40': NaN, infinity or out of float range"
+      ),
+      (
+        "Inf in f32", ["--input", ckptVariant("inf.f32", f32Bytes(f32Bad)), "--dim", "5"], nil, 1,
+        "inf.f32:8:4: NaN or infinity"
+      ),
+      (
+        "truncated f32",
+        ["--input", ckptVariant("t.f32", Array(f32Bytes(values).dropLast(6))), "--dim", "5"], nil,
+        1,
+        "t.f32:400:4: truncated: 14 trailing bytes, not a whole sample of 5 float32 values"
+      ),
+      (
+        "f32 with the wrong --dim", ["--input", dir + "/good.f32", "--dim", "3"], nil, 1,
+        "good.f32:667:3: truncated: 8 trailing bytes, not a whole sample of 3 float32 values"
+      ),
       ("empty stdin", ["--input", "-"], [], 1, "<stdin>:1:1: empty input: no samples"),
-      ("empty file", ["--input", ckptVariant("empty.csv", [])], nil, 1, "empty.csv:1:1: empty input: no samples"),
-      ("a NaN row skipped by --skip-nonfinite", ["--input", csv("onenan.csv", line: 3, "nan,1,1,1,1"), "--skip-nonfinite", "--max-samples", "1"],
-        nil, 0, ""),
-      ("only non-finite samples, all skipped", ["--input", dir + "/nonfinite.csv", "--skip-nonfinite"], nil, 1,
-        "nonfinite.csv: no finite samples (3 skipped for NaN or infinity)"),
-      ("resume against a shorter input", ["--input", dir + "/head.csv", "--resume", dir + "/mid.hbm"], nil, 1,
-        "head.csv: the checkpoint is at sample 300 of pass 1, but the input has only 100: not the same input?"),
-      ("huge --dim", ["--input", dir + "/good.f32", "--dim", "2000000000"], nil, 2,
-        "--dim: at most 262144 values per sample, got 2000000000"),
-      ("huge --batch", ["--input", dir + "/good.f32", "--dim", "5", "--batch", "100000000"], nil, 2,
-        "--batch x dimension: at most 67108864 values, got 500000000"),
-      ("truncated checkpoint", ["--input", dir + "/good.csv", "--resume", ckptVariant("trunc.hbm", Array(ckpt.prefix(100)))],
-        nil, 1, "trunc.hbm: model file corrupted or truncated: CRC mismatch"),
-      ("flipped byte in checkpoint", ["--input", dir + "/good.csv", "--resume", ckptVariant("flip.hbm", flipped)], nil, 1,
-        "flip.hbm: model file corrupted or truncated: CRC mismatch"),
-      ("not a checkpoint", ["--input", dir + "/good.csv", "--resume", dir + "/good.csv"], nil, 1,
-        "good.csv: not a hebbian model file (bad magic)"),
-      ("huge declared size in checkpoint", ["--input", dir + "/good.csv", "--resume", ckptVariant("huge.hbm", huge)], nil, 1,
-        "huge.hbm: model file: array 'W' declares 4611686018427387903 values but only 4 bytes remain"),
-      ("checkpoint of another rule", ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--rule", "subspace"], nil, 1,
-        "c.hbm: model file holds a 'pca.gha' model, expected 'pca.subspace'"),
-      ("checkpoint of another shape", ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--components", "3"], nil, 1,
-        "c.hbm: model file components is 2, the command line says 3"),
-      ("checkpoint of another dimension", ["--input", dir + "/good.f32", "--dim", "4", "--resume", dir + "/c.hbm"], nil, 1,
-        "c.hbm: model file dimension is 5, the command line says 4"),
-      ("missing checkpoint", ["--input", dir + "/good.csv", "--resume", dir + "/none.hbm"], nil, 1,
-        "none.hbm: No such file or directory"),
-      ("--checkpoint-every 0", ["--input", dir + "/good.csv", "--checkpoint-every", "0"], nil, 2,
-        "--checkpoint-every: must be >= 1, got 0"),
-      ("unknown option", ["--input", dir + "/good.csv", "--resum", "x"], nil, 2, "unknown option '--resum' (see --help)"),
+      (
+        "empty file", ["--input", ckptVariant("empty.csv", [])], nil, 1,
+        "empty.csv:1:1: empty input: no samples"
+      ),
+      (
+        "a NaN row skipped by --skip-nonfinite",
+        [
+          "--input", csv("onenan.csv", line: 3, "nan,1,1,1,1"), "--skip-nonfinite", "--max-samples",
+          "1",
+        ],
+        nil, 0, ""
+      ),
+      (
+        "only non-finite samples, all skipped",
+        ["--input", dir + "/nonfinite.csv", "--skip-nonfinite"], nil, 1,
+        "nonfinite.csv: no finite samples (3 skipped for NaN or infinity)"
+      ),
+      (
+        "resume against a shorter input",
+        ["--input", dir + "/head.csv", "--resume", dir + "/mid.hbm"], nil, 1,
+        "head.csv: the checkpoint is at sample 300 of pass 1, but the input has only 100: not the same input?"
+      ),
+      (
+        "huge --dim", ["--input", dir + "/good.f32", "--dim", "2000000000"], nil, 2,
+        "--dim: at most 262144 values per sample, got 2000000000"
+      ),
+      (
+        "huge --batch", ["--input", dir + "/good.f32", "--dim", "5", "--batch", "100000000"], nil,
+        2,
+        "--batch x dimension: at most 67108864 values, got 500000000"
+      ),
+      (
+        "truncated checkpoint",
+        [
+          "--input", dir + "/good.csv", "--resume",
+          ckptVariant("trunc.hbm", Array(ckpt.prefix(100))),
+        ],
+        nil, 1, "trunc.hbm: model file corrupted or truncated: CRC mismatch"
+      ),
+      (
+        "flipped byte in checkpoint",
+        ["--input", dir + "/good.csv", "--resume", ckptVariant("flip.hbm", flipped)], nil, 1,
+        "flip.hbm: model file corrupted or truncated: CRC mismatch"
+      ),
+      (
+        "not a checkpoint", ["--input", dir + "/good.csv", "--resume", dir + "/good.csv"], nil, 1,
+        "good.csv: not a hebbian model file (bad magic)"
+      ),
+      (
+        "huge declared size in checkpoint",
+        ["--input", dir + "/good.csv", "--resume", ckptVariant("huge.hbm", huge)], nil, 1,
+        "huge.hbm: model file: array 'W' declares 4611686018427387903 values but only 4 bytes remain"
+      ),
+      (
+        "checkpoint of another rule",
+        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--rule", "subspace"], nil, 1,
+        "c.hbm: model file holds a 'pca.gha' model, expected 'pca.subspace'"
+      ),
+      (
+        "checkpoint of another shape",
+        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--components", "3"], nil, 1,
+        "c.hbm: model file components is 2, the command line says 3"
+      ),
+      (
+        "checkpoint of another dimension",
+        ["--input", dir + "/good.f32", "--dim", "4", "--resume", dir + "/c.hbm"], nil, 1,
+        "c.hbm: model file dimension is 5, the command line says 4"
+      ),
+      (
+        "missing checkpoint", ["--input", dir + "/good.csv", "--resume", dir + "/none.hbm"], nil, 1,
+        "none.hbm: No such file or directory"
+      ),
+      (
+        "--checkpoint-every 0", ["--input", dir + "/good.csv", "--checkpoint-every", "0"], nil, 2,
+        "--checkpoint-every: must be >= 1, got 0"
+      ),
+      (
+        "unknown option", ["--input", dir + "/good.csv", "--resum", "x"], nil, 2,
+        "unknown option '--resum' (see --help)"
+      ),
     ]
     for (what, args, stdin, status, message) in cases {
       // Outputs go elsewhere in the succeeding case so the kept-files check stays meaningful.
@@ -248,7 +342,9 @@ func fileBytes(_ path: String) -> [UInt8]? {
       for (i, name) in names.enumerated() {
         #expect(fileBytes(dir + "/" + name) == before[i], "\(what): \(name) changed")
       }
-      let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp.") }
+      let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+        $0.contains(".tmp.")
+      }
       #expect(leftovers.isEmpty, "\(what): \(leftovers)")
     }
   }
@@ -262,14 +358,18 @@ func fileBytes(_ path: String) -> [UInt8]? {
     for j in 0..<4 { values[250 * 4 + j] = 1e20 }
     try Files.write(dir + "/s.f32", f32Bytes(values))
     let r = try spawnHebbian(
-      ["pca", "--input", dir + "/s.f32", "--dim", "4", "--checkpoint", dir + "/c.hbm", "--checkpoint-every", "100",
-       "--save-components", dir + "/w.f32", "--quiet"], in: dir)
+      [
+        "pca", "--input", dir + "/s.f32", "--dim", "4", "--checkpoint", dir + "/c.hbm",
+        "--checkpoint-every", "100",
+        "--save-components", dir + "/w.f32", "--quiet",
+      ], in: dir)
     #expect(r.status == 1)
-    #expect(r.stderr.replacingOccurrences(of: dir + "/", with: "") == """
-      hebbian pca: error: learning diverged at sample 251: the input power overflowed (samples too large for float32?); \
-      the update was refused: try a smaller --eta (now 8) or rescale the input; the last checkpoint c.hbm is intact
+    #expect(
+      r.stderr.replacingOccurrences(of: dir + "/", with: "") == """
+        hebbian pca: error: learning diverged at sample 251: the input power overflowed (samples too large for float32?); \
+        the update was refused: try a smaller --eta (now 8) or rescale the input; the last checkpoint c.hbm is intact
 
-      """)
+        """)
     let ckpt = try ModelFile(decoding: fileBytes(dir + "/c.hbm")!)
     #expect(try ckpt.counter("samples") == 200)
     #expect(fileBytes(dir + "/w.f32") == nil)
@@ -283,11 +383,13 @@ func fileBytes(_ path: String) -> [UInt8]? {
     let d = 16
     try Files.write(dir + "/s.f32", f32Bytes(seededStream(samples: n, dimension: d, seed: 77)))
     let common = [
-      "pca", "--input", dir + "/s.f32", "--dim", "\(d)", "--components", "3", "--rule", "gha", "--center",
+      "pca", "--input", dir + "/s.f32", "--dim", "\(d)", "--components", "3", "--rule", "gha",
+      "--center",
       "--passes", "2", "--quiet",
     ]
     let started = Date()
-    #expect(try spawnHebbian(common + ["--save-components", dir + "/full.f32"], in: dir).status == 0)
+    #expect(
+      try spawnHebbian(common + ["--save-components", dir + "/full.f32"], in: dir).status == 0)
     // Kill times are fractions of the uninterrupted run's duration T (whatever the build, ISA
     // or load): four runs of at most 0.2 T each cannot finish the stream, so every kill lands
     // mid-run, at a different place each time.
@@ -301,7 +403,11 @@ func fileBytes(_ path: String) -> [UInt8]? {
       let p = Process()
       p.executableURL = URL(fileURLWithPath: hebbianExecutable())
       let resume = FileManager.default.fileExists(atPath: ckpt) ? ["--resume", ckpt] : []
-      p.arguments = common + ["--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components", dir + "/part.f32"] + resume
+      p.arguments =
+        common + [
+          "--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components",
+          dir + "/part.f32",
+        ] + resume
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
       try p.run()
@@ -321,7 +427,10 @@ func fileBytes(_ path: String) -> [UInt8]? {
     #expect(kills >= 3)
     #expect(lastSamples > 0)
     let last = try spawnHebbian(
-      common + ["--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components", dir + "/part.f32", "--resume", ckpt],
+      common + [
+        "--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components", dir + "/part.f32",
+        "--resume", ckpt,
+      ],
       in: dir)
     #expect(last.status == 0, "\(last.stderr)")
     #expect(fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"))
@@ -337,10 +446,13 @@ func fileBytes(_ path: String) -> [UInt8]? {
     var rng = SeededGenerator(seed: 6)
     let patterns: [Float] = (0..<(4 * n)).map { _ in rng.next() & 1 == 0 ? -1 : 1 }
     try Files.write(dir + "/p.f32", f32Bytes(patterns))
-    let args = ["hebbian", "recall", "--patterns", dir + "/p.f32", "--cues", dir + "/p.f32", "--dim", "\(n)",
-      "--output", dir + "/r.f32", "--save-model", dir + "/m.hbm"]
+    let args = [
+      "hebbian", "recall", "--patterns", dir + "/p.f32", "--cues", dir + "/p.f32", "--dim", "\(n)",
+      "--output", dir + "/r.f32", "--save-model", dir + "/m.hbm",
+    ]
     #expect(HebbianMain.run(args) == 0)
-    let restored = try HopfieldMemory(restoring: try ModelFile(decoding: fileBytes(dir + "/m.hbm")!))
+    let restored = try HopfieldMemory(
+      restoring: try ModelFile(decoding: fileBytes(dir + "/m.hbm")!))
     #expect(restored.count == 4 && restored.dimension == n)
     var fresh = try HopfieldMemory(dimension: n, capacity: 4)
     for p in 0..<4 { try fresh.store(Array(patterns[(p * n)..<((p + 1) * n)]).span) }

@@ -14,7 +14,8 @@ import Testing
   func restoredMemoryStoresAndRecallsIdentically(_ rule: HopfieldMemory.StorageRule) throws {
     let n = 96
     var rng = SeededGenerator(seed: 31)
-    var a = try HopfieldMemory(dimension: n, capacity: 24, rule: rule, update: .asynchronous, maxSteps: 40, seed: 8)
+    var a = try HopfieldMemory(
+      dimension: n, capacity: 24, rule: rule, update: .asynchronous, maxSteps: 40, seed: 8)
     var stored: [[Float]] = []
     for _ in 0..<12 {
       let p = pattern(&rng, n)
@@ -50,7 +51,9 @@ import Testing
     }
   }
 
-  func recall(_ m: inout HopfieldMemory, _ cue: [Float], into out: inout [Float]) throws -> RecallResult {
+  func recall(_ m: inout HopfieldMemory, _ cue: [Float], into out: inout [Float]) throws
+    -> RecallResult
+  {
     var span = out.mutableSpan
     return try m.recall(cue.span, into: &span)
   }

@@ -40,7 +40,8 @@ extension HopfieldMemory {
       throw .format("model file holds a '\(file.kind)' model, expected '\(Self.modelKind)'")
     }
     guard file.shapes.count == 2 else {
-      throw .format("model file has \(file.shapes.count) shape entries, expected 2 (dimension, capacity)")
+      throw .format(
+        "model file has \(file.shapes.count) shape entries, expected 2 (dimension, capacity)")
     }
     let n = file.shapes[0]
     let capacity = file.shapes[1]
@@ -56,8 +57,12 @@ extension HopfieldMemory {
     for p in patterns where p != 1 && p != -1 {
       throw .format("model file: array 'patterns' holds a value other than ±1")
     }
-    for w in weights where !w.isFinite { throw .format("model file: array 'NW' holds NaN or infinity") }
-    for t in theta where !t.isFinite { throw .format("model file: array 'Ntheta' holds NaN or infinity") }
+    for w in weights where !w.isFinite {
+      throw .format("model file: array 'NW' holds NaN or infinity")
+    }
+    for t in theta where !t.isFinite {
+      throw .format("model file: array 'Ntheta' holds NaN or infinity")
+    }
     // Recall allocates P×N patterns and N×N weights: the file must carry the weights, and the
     // capacity may not ask for more than 64 Mi pattern values beyond them.
     guard capacity <= (1 << 26) / Swift.max(n, 1) else {
@@ -77,7 +82,8 @@ extension HopfieldMemory {
     switch try file.parameter("update") {
     case 0: update = .synchronous
     case 1: update = .asynchronous
-    default: throw .format("model file: parameter 'update' must be 0 (synchronous) or 1 (asynchronous)")
+    default:
+      throw .format("model file: parameter 'update' must be 0 (synchronous) or 1 (asynchronous)")
     }
     let path: FieldPath
     switch try file.parameter("path") {
@@ -87,13 +93,15 @@ extension HopfieldMemory {
     default: throw .format("model file: parameter 'path' must be 0, 1 or 2")
     }
     let words = [
-      try file.counter("rng0"), try file.counter("rng1"), try file.counter("rng2"), try file.counter("rng3"),
+      try file.counter("rng0"), try file.counter("rng1"), try file.counter("rng2"),
+      try file.counter("rng3"),
     ]
     guard let generator = SeededGenerator(state: words) else {
       throw .format("model file: the generator state is all zeros")
     }
     self = try Self.restored(
-      dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: Int(maxSteps), path: path,
+      dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: Int(maxSteps),
+      path: path,
       count: Int(count), weights: weights, patterns: patterns, theta: theta, generator: generator)
   }
 
@@ -104,7 +112,8 @@ extension HopfieldMemory {
   ) throws(HebbianError) -> HopfieldMemory {
     var memory: HopfieldMemory
     do throws(HebbianError) {
-      memory = try HopfieldMemory(dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: maxSteps)
+      memory = try HopfieldMemory(
+        dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: maxSteps)
     } catch {
       throw .format("model file: " + error.message)
     }
@@ -112,7 +121,9 @@ extension HopfieldMemory {
     memory.v.update(from: weights, count: n * n)
     memory.x.update(from: patterns, count: count * n)
     memory.theta.update(from: theta, count: n)
-    for p in 0..<count { Kernels.unsafePackSigns(n, memory.x + p * n, memory.bits + p * memory.words) }
+    for p in 0..<count {
+      Kernels.unsafePackSigns(n, memory.x + p * n, memory.bits + p * memory.words)
+    }
     memory.count = count
     memory.rng = generator
     return memory

@@ -65,7 +65,8 @@ extension OnlinePCA {
       throw .format("model file holds a '\(file.kind)' model, not an online PCA model (pca.<rule>)")
     }
     guard file.shapes.count == 2 else {
-      throw .format("model file has \(file.shapes.count) shape entries, expected 2 (dimension, components)")
+      throw .format(
+        "model file has \(file.shapes.count) shape entries, expected 2 (dimension, components)")
     }
     let d = file.shapes[0]
     let k = file.shapes[1]
@@ -79,17 +80,21 @@ extension OnlinePCA {
     let rate: LearningRate
     switch try file.parameter("schedule") {
     case 0: rate = .constant(try float("rate"))
-    case 1: rate = .inverse(scale: try float("rate"), offset: try float("t0"), floor: try float("floor"))
+    case 1:
+      rate = .inverse(scale: try float("rate"), offset: try float("t0"), floor: try float("floor"))
     default: throw .format("model file: parameter 'schedule' must be 0 (constant) or 1 (inverse)")
     }
     let maxBatch = try file.counter("maxBatch")
     // The batch scratch is maxBatch×d floats: bound it so a corrupted counter cannot ask for
     // gigabytes (64 Mi floats is far above any batch the rank-k step profits from).
     guard maxBatch >= 1, maxBatch <= UInt64(1 << 26) / UInt64(Swift.max(d, 1)) else {
-      throw .format("model file: counter 'maxBatch' (\(maxBatch)) is out of range for dimension \(d)")
+      throw .format(
+        "model file: counter 'maxBatch' (\(maxBatch)) is out of range for dimension \(d)")
     }
     let samples = try file.counter("samples")
-    guard samples <= UInt64(Int.max) else { throw .format("model file: counter 'samples' out of range") }
+    guard samples <= UInt64(Int.max) else {
+      throw .format("model file: counter 'samples' out of range")
+    }
     let state = State(
       samplesSeen: Int(samples), inputPower: try float("inputPower"),
       weights: try file.array("W", count: k * d), lateral: try file.array("M", count: k * k),
@@ -149,7 +154,9 @@ extension OnlinePCA {
     let d = dimension
     let n = samplesSeen
     guard inputPower.isFinite else {
-      throw .diverged("learning diverged at sample \(n): the input power overflowed (samples too large for float32?)")
+      throw .diverged(
+        "learning diverged at sample \(n): the input power overflowed (samples too large for float32?)"
+      )
     }
     var scale: Float = 1
     if rule == .fastSimilarityMatching || rule == .ccipca { scale = Swift.max(1, inputPower) }
@@ -160,7 +167,9 @@ extension OnlinePCA {
         throw .diverged("learning diverged at sample \(n): weight row \(i + 1) is not finite")
       }
       if r > limit * limit {
-        throw .diverged("learning diverged at sample \(n): weight row \(i + 1) is over 1e4 times its natural norm")
+        throw .diverged(
+          "learning diverged at sample \(n): weight row \(i + 1) is over 1e4 times its natural norm"
+        )
       }
     }
     for i in 0..<(k * k) where !m[i].isFinite {
@@ -185,7 +194,9 @@ extension OnlinePCA {
   }
 
   /// ``unsafeUpdate(batch:count:)`` with the same guard as ``unsafeGuardedUpdate(_:)``.
-  public mutating func unsafeGuardedUpdate(batch x: UnsafePointer<Float>, count b: Int) throws(HebbianError) {
+  public mutating func unsafeGuardedUpdate(batch x: UnsafePointer<Float>, count b: Int)
+    throws(HebbianError)
+  {
     let saved = saveBackup()
     unsafeUpdate(batch: x, count: b)
     try keepOrRollBack(saved)
@@ -201,7 +212,9 @@ extension OnlinePCA {
     return (samplesSeen, inputPower)
   }
 
-  private mutating func keepOrRollBack(_ saved: (samples: Int, inputPower: Float)) throws(HebbianError) {
+  private mutating func keepOrRollBack(_ saved: (samples: Int, inputPower: Float))
+    throws(HebbianError)
+  {
     do throws(HebbianError) {
       try checkHealth()
     } catch {

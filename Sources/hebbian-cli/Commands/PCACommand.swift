@@ -28,10 +28,14 @@ enum PCACommand {
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
       .flag("--quiet", "no progress lines on stderr"),
-      .flag("--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
-      .value("--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"),
+      .flag(
+        "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
+      .value(
+        "--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"),
       .value("--checkpoint-every", "N", "samples between checkpoints (default 100000)"),
-      .value("--resume", "C", "continue from checkpoint C (same command line; stdin: the rest of the stream)"),
+      .value(
+        "--resume", "C",
+        "continue from checkpoint C (same command line; stdin: the rest of the stream)"),
       .value("--save-model", "M", "write the final model (the checkpoint format)"),
       .value("--max-samples", "N", "stop after N samples in all (a later --resume continues)"),
     ],
@@ -81,27 +85,34 @@ enum PCACommand {
     // W is k×d and the batch scratch b×d floats: bound them so a typo cannot ask for
     // gigabytes (2^26 floats = 256 MiB, beyond any board's model).
     if k > d { throw .usage("--components: at most the dimension \(d), got \(k)") }
-    if k * d > 1 << 26 { throw .usage("--components x dimension: at most \(1 << 26) weights, got \(k * d)") }
-    if batch * d > 1 << 26 { throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch * d)") }
+    if k * d > 1 << 26 {
+      throw .usage("--components x dimension: at most \(1 << 26) weights, got \(k * d)")
+    }
+    if batch * d > 1 << 26 {
+      throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch * d)")
+    }
     var pca = try makeLearner(
       dimension: d, components: k, rule: rule, rate: rate, centering: o.has("--center"), seed: seed,
       batch: batch)
     if let (path, file) = resumed {
       do throws(HebbianError) {
-        try file.expect(kind: OnlinePCA.modelKind(rule), shapes: [d, k], shapeNames: OnlinePCA.shapeNames)
+        try file.expect(
+          kind: OnlinePCA.modelKind(rule), shapes: [d, k], shapeNames: OnlinePCA.shapeNames)
         let saved = try OnlinePCA(restoring: file)
         position = try OnlinePCA.streamPosition(of: file)
         skippedBefore = Int(truncatingIfNeeded: (try? file.counter("skipped")) ?? 0)
         try pca.restore(saved.state)
         if saved.learningRate != rate || saved.centering != o.has("--center") {
           Console.errLine(
-            "pca: note: the schedule or centring differs from the checkpoint's; continuing with the command line's")
+            "pca: note: the schedule or centring differs from the checkpoint's; continuing with the command line's"
+          )
         }
       } catch {
         throw .data("\(path): \(error.message)")
       }
       if position.pass >= passes && position.sampleOffset > 0 {
-        throw .data("\(path): the checkpoint is in pass \(position.pass + 1), but --passes is \(passes)")
+        throw .data(
+          "\(path): the checkpoint is in pass \(position.pass + 1), but --passes is \(passes)")
       }
       if position.pass < passes && input != "-" {
         // A file: skip what the checkpoint has learned from, parsing it as the first run did.
@@ -242,10 +253,14 @@ enum PCACommand {
       let rows = pca.components(orthonormalized: true)
       var bytes: [UInt8] = []
       bytes.reserveCapacity(rows.count * 4)
-      for v in rows { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+      for v in rows {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+      }
       try Files.writeAtomically(path, bytes)
     }
-    if let path = o.string("--save-model") { try Files.writeAtomically(path, checkpointFile(pca, end, skipped)) }
+    if let path = o.string("--save-model") {
+      try Files.writeAtomically(path, checkpointFile(pca, end, skipped))
+    }
     if !onlineProjection, let path = o.string("--project") {
       // A second read with the final model: every sample gets the same projection.
       var again = try SampleReader(path: input, format: format, dimension: d)
@@ -255,7 +270,9 @@ enum PCACommand {
         try again.next(into: b.baseAddress!)
       }) {
         x.withUnsafeBufferPointer { b in
-          y.withUnsafeMutableBufferPointer { yb in pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!) }
+          y.withUnsafeMutableBufferPointer { yb in
+            pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!)
+          }
         }
         try writeRow(&out, y, raw: raw)
       }
@@ -269,26 +286,35 @@ enum PCACommand {
     line("input", reader.displayName + " (\(formatName), \(d) values per sample)")
     line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
     line("components", "\(k) x \(d)")
-    line("time", Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1) + " ns/sample in updates)")
+    line(
+      "time",
+      Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1)
+        + " ns/sample in updates)")
     line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
     line("explained variance", Fmt.fixed(pca.explainedVariance, 4))
     if let r = reference {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
-      line("subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)")
+      line(
+        "subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)"
+      )
     }
     let rss = hb_sys_peak_rss_kib()
     if rss > 0 {
       line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
     }
     if o.has("--skip-nonfinite") { line("skipped (NaN/inf)", "\(skipped)") }
-    if let path = o.string("--resume") { line("resumed from", path + " (sample \(samplesAtStart))") }
+    if let path = o.string("--resume") {
+      line("resumed from", path + " (sample \(samplesAtStart))")
+    }
     if let path = o.string("--save-components") { line("components written", path) }
     if let path = o.string("--save-model") { line("model written", path) }
     if let path = checkpointPath { line("checkpoint written", path) }
     if let path = o.string("--project") { line("projections written", path) }
     if let path = o.string("--plot") {
       var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
-      if reference != nil { series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace)) }
+      if reference != nil {
+        series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
+      }
       let svg = SVGPlot.render(
         title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
@@ -307,7 +333,8 @@ enum PCACommand {
       rate = .constant(Float(try o.double("--eta", default: 0.01)))
     } else {
       let c = try o.double("--eta", default: 8)
-      rate = .inverse(scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
+      rate = .inverse(
+        scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
     }
     do throws(HebbianError) {
       _ = try OnlinePCA(dimension: 1, components: 1, rule: .oja, learningRate: rate)
@@ -365,14 +392,17 @@ enum PCACommand {
   static func readF32(_ path: String, columns: Int) throws(CLIError) -> [Float] {
     let bytes = try Files.readAll(path, limit: 1 << 26)
     guard !bytes.isEmpty, bytes.count % (4 * columns) == 0 else {
-      throw .data("\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
+      throw .data(
+        "\(path): \(bytes.count) bytes is not a whole number of rows of \(columns) float32 values")
     }
     var out = [Float](repeating: 0, count: bytes.count / 4)
     for i in 0..<out.count {
       var bits: UInt32 = 0
       for b in 0..<4 { bits |= UInt32(bytes[4 * i + b]) << (8 * b) }
       out[i] = Float(bitPattern: bits)
-      if !out[i].isFinite { throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity") }
+      if !out[i].isFinite {
+        throw .data("\(path):\(i / columns + 1):\(i % columns + 1): NaN or infinity")
+      }
     }
     return out
   }
@@ -385,7 +415,9 @@ enum PCACommand {
     var next = 1
     var lastRecorded = -1
 
-    mutating func record(_ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false) {
+    mutating func record(
+      _ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false
+    ) {
       let n = pca.samplesSeen
       if !force && n < next { return }
       if n == lastRecorded { return }

@@ -37,7 +37,9 @@ import Testing
     // healthy step by a single bit.
     for _ in 0..<200 {
       s2.next(into: &x)
-      try x.withUnsafeBufferPointer { (p) throws(HebbianError) in try b.unsafeGuardedUpdate(p.baseAddress!) }
+      try x.withUnsafeBufferPointer { (p) throws(HebbianError) in
+        try b.unsafeGuardedUpdate(p.baseAddress!)
+      }
     }
     var batchA = [Float](repeating: 0, count: 32)
     var batchB = batchA
@@ -70,7 +72,9 @@ import Testing
     let good = pca.checkpoint()
     var f = good
     f.kind = "hopfield"
-    #expect(message { _ = try OnlinePCA(restoring: f) }.contains("'hopfield' model, not an online PCA model"))
+    #expect(
+      message { _ = try OnlinePCA(restoring: f) }.contains(
+        "'hopfield' model, not an online PCA model"))
     f = good
     f.kind = "pca.bogus"
     #expect(message { _ = try OnlinePCA(restoring: f) }.contains("'pca.bogus'"))
@@ -79,7 +83,8 @@ import Testing
     #expect(message { _ = try OnlinePCA(restoring: f) }.contains("1 shape entries, expected 2"))
     f = good
     f.shapes = [8, 4]
-    #expect(message { _ = try OnlinePCA(restoring: f) }.contains("array 'W' has 24 values, expected 32"))
+    #expect(
+      message { _ = try OnlinePCA(restoring: f) }.contains("array 'W' has 24 values, expected 32"))
     f = good
     f.counters.removeAll { $0.name == "samples" }
     #expect(message { _ = try OnlinePCA(restoring: f) } == "model file: missing counter 'samples'")
@@ -88,17 +93,23 @@ import Testing
     #expect(message { _ = try OnlinePCA(restoring: f) }.contains("parameter 'schedule'"))
     f = good
     f.arrays[0].values[5] = .nan
-    #expect(message { _ = try OnlinePCA(restoring: f) } == "model file: non-finite value (NaN or infinity) at index 5")
+    #expect(
+      message { _ = try OnlinePCA(restoring: f) }
+        == "model file: non-finite value (NaN or infinity) at index 5")
     f = good
     f.counters[2].value = 1 << 40  // maxBatch: would be a 2^43-float scratch
     #expect(message { _ = try OnlinePCA(restoring: f) }.contains("counter 'maxBatch'"))
     // The command line's shapes against the file's: the axis is named.
-    #expect(message {
-      try good.expect(kind: OnlinePCA.modelKind(.gha), shapes: [8, 2], shapeNames: OnlinePCA.shapeNames)
-    } == "model file components is 3, the command line says 2")
-    #expect(message {
-      try good.expect(kind: OnlinePCA.modelKind(.subspace), shapes: [8, 3], shapeNames: OnlinePCA.shapeNames)
-    } == "model file holds a 'pca.gha' model, expected 'pca.subspace'")
+    #expect(
+      message {
+        try good.expect(
+          kind: OnlinePCA.modelKind(.gha), shapes: [8, 2], shapeNames: OnlinePCA.shapeNames)
+      } == "model file components is 3, the command line says 2")
+    #expect(
+      message {
+        try good.expect(
+          kind: OnlinePCA.modelKind(.subspace), shapes: [8, 3], shapeNames: OnlinePCA.shapeNames)
+      } == "model file holds a 'pca.gha' model, expected 'pca.subspace'")
   }
 
   /// A sample whose squared norm overflows float32 (‖x‖² ≈ 8·10⁴⁰) would poison the running
@@ -112,7 +123,9 @@ import Testing
     let before = pca.state
     let huge = [Float](repeating: 1e20, count: 32)
     let single = message {
-      try huge.withUnsafeBufferPointer { (p) throws(HebbianError) in try pca.unsafeGuardedUpdate(p.baseAddress!) }
+      try huge.withUnsafeBufferPointer { (p) throws(HebbianError) in
+        try pca.unsafeGuardedUpdate(p.baseAddress!)
+      }
     }
     #expect(single.hasPrefix("learning diverged at sample 101"), "\(single)")
     #expect(pca.state == before)
@@ -133,7 +146,9 @@ import Testing
     try pca.checkHealth()
     for j in 0..<4 { s.weights[4 + j] *= 2e4 }
     try pca.restore(s)
-    #expect(message { try pca.checkHealth() } == "learning diverged at sample 0: weight row 2 is over 1e4 times its natural norm")
+    #expect(
+      message { try pca.checkHealth() }
+        == "learning diverged at sample 0: weight row 2 is over 1e4 times its natural norm")
   }
 }
 
