@@ -90,12 +90,14 @@ import Testing
     var rng = SeededGenerator(seed: rule == .gha ? 0x6A : 0x5B)
     let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
     let tables = Self.tables()
-    var shapes: [(Int, Int)] = []
-    for k in Self.ks { for d in 1...67 { shapes.append((k, d)) } }
-    for d in Self.largeDs { shapes.append((16, d)) }
-    for (k, d) in shapes {
-      // Padding of 0…3 columns (ldw == d one time in four) and 0…7 floats of misalignment.
-      let ldw = d + (k + d) % 4
+    // Padding of 0…3 columns (ldw == d one time in four), plus rows of a multiple of 4 KiB,
+    // which take pass 1's two-row path.
+    var shapes: [(k: Int, d: Int, ldw: Int)] = []
+    for k in Self.ks { for d in 1...67 { shapes.append((k, d, d + (k + d) % 4)) } }
+    for d in Self.largeDs { shapes.append((16, d, d + d % 4)) }
+    shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048)]
+    for (k, d, ldw) in shapes {
+      // 0…7 floats of misalignment.
       let off = (3 * k + d) % 8
       let n = (k - 1) * ldw + d
       let x = Buffer(count: d, offset: (off + 1) % 8, fill: 0)
