@@ -97,5 +97,14 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
   if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
 }
 
+/* Rows that are a multiple of 4 KiB (ldw % 1024 == 0) put every row's column j in the same
+ * L1 set and make a store to row i look like it may feed the load of row i+1 at the same
+ * page offset (4K aliasing). The column-panel sweeps then stall; sweeping row by row over a
+ * residual chunk on the stack avoids both and measured 1.2-2.2x faster at d = 1024-2048,
+ * k = 32 (it is slower otherwise: the residual makes a round trip through L1 per row). */
+#define HB_AVX2_ROW_CHUNK 512
+
+HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
+
 #endif
 #endif

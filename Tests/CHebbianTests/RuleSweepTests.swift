@@ -91,11 +91,11 @@ import Testing
     let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
     let tables = Self.tables()
     // Padding of 0…3 columns (ldw == d one time in four), plus rows of a multiple of 4 KiB,
-    // which take pass 1's two-row path.
+    // which take the two-row pass 1 and the row-by-row sweeps.
     var shapes: [(k: Int, d: Int, ldw: Int)] = []
     for k in Self.ks { for d in 1...67 { shapes.append((k, d, d + (k + d) % 4)) } }
     for d in Self.largeDs { shapes.append((16, d, d + d % 4)) }
-    shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048)]
+    shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048), (2, 515, 1024), (9, 1030, 2048)]
     for (k, d, ldw) in shapes {
       // 0…7 floats of misalignment.
       let off = (3 * k + d) % 8
