@@ -268,3 +268,21 @@ struct StepBound {
     }
   }
 }
+
+/// The worked example of the RuleStepKernels article, so the numbers printed there stay true.
+@Suite struct RuleStepArticleExample {
+  @Test func ghaExampleMovesRowZeroOnly() throws {
+    var w: [Float] = [1, 0, 0, 0, 0, 1, 0, 0]
+    var y = [Float](repeating: 0, count: 2)
+    let x: [Float] = [0.5, 0.25, 0, 0]
+    var ws = w.mutableSpan
+    var ys = y.mutableSpan
+    try Kernels.ghaStep(components: 2, dimension: 4, eta: 0.1, x.span, &ws, ldw: 4, &ys)
+    _ = consume ws
+    _ = consume ys
+    // Tolerance 0: y is exact, and η·y_0·r_1 = 0.1f / 8 is the Float nearest 0.0125 because
+    // scaling by powers of two commutes with rounding.
+    #expect(y == [0.5, 0.25])
+    #expect(w == [1, 0.0125, 0, 0, 0, 1, 0, 0])
+  }
+}

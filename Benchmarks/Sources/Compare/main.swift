@@ -111,6 +111,9 @@ func peakGFLOPs() -> Double {
 func fmt(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
 
+// The machine's load when the run starts: on a shared machine it explains slow rows.
+let loadAtStart = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+  .split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
 var peak = peakGFLOPs()
 var rows: [(rule: String, d: Int, k: Int, variant: String, ns: Double)] = []
 for (d, k) in shapes {
@@ -135,7 +138,7 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
 {
   cpu = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
 }
-print("machine: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used")
+print("machine: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used; load average at start \(loadAtStart)")
 print("peak: \(fmt(peak, 1)) GFLOP/s FP32 FMA (\(ISA.best.name) FMA loop, best of 20 probes)")
 print("flop/update: 6kd (gha: 2kd y = Wx + 4kd sweep; subspace: 2kd y + 2kd residual + 2kd update)")
 print("time: median of 5 x \(fmt(seconds / 5, 3)) s per row; speed-ups = other ns / this ns")
