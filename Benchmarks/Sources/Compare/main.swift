@@ -39,28 +39,28 @@ func median(_ v: [Double]) -> Double {
   return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-/// Median ns per call over 5 repetitions; calls in batches of ~50 µs between clock reads.
-@MainActor func measure(_ w: Workload) -> Double {
+/// Calls per timed batch, sized from a short warm-up so the clock is read about every 50 µs.
+@MainActor func batchSize(_ w: Workload) -> Int {
   var n = 0
   let t0 = now()
   repeat {
     w.run()
     n += 1
   } while now() - t0 < UInt64(min(0.02, seconds / 10) * 1e9)
-  let batch = max(1, Int(50_000 / max(Double(now() - t0) / Double(n), 1)))
-  var results: [Double] = []
-  for _ in 0..<5 {
-    var count = 0
-    let start = now()
-    var elapsed: UInt64 = 0
-    repeat {
-      for _ in 0..<batch { w.run() }
-      count += batch
-      elapsed = now() - start
-    } while elapsed < UInt64(seconds / 5 * 1e9)
-    results.append(Double(elapsed) / Double(count))
-  }
-  return median(results)
+  return max(1, Int(50_000 / max(Double(now() - t0) / Double(n), 1)))
+}
+
+/// ns per call of one repetition of seconds/5.
+@MainActor func timeSlice(_ w: Workload, batch: Int) -> Double {
+  var count = 0
+  let start = now()
+  var elapsed: UInt64 = 0
+  repeat {
+    for _ in 0..<batch { w.run() }
+    count += batch
+    elapsed = now() - start
+  } while elapsed < UInt64(seconds / 5 * 1e9)
+  return Double(elapsed) / Double(count)
 }
 
 func peakGFLOPs() -> Double {
@@ -116,10 +116,17 @@ let loadAtStart = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)
   .split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
 var peak = peakGFLOPs()
 var rows: [(rule: String, d: Int, k: Int, variant: String, ns: Double)] = []
-for (d, k) in shapes {
-  for w in Workloads.rules(d: d, k: k, includeOja: false) {
-    rows.append((w.kernel, d, k, w.variant, measure(w)))
-  }
+// The repetitions go round-robin over all workloads, so a burst of load from the rest of the
+// machine hits every variant alike and the ratios stay meaningful; each row is the median.
+var workloads: [Workload] = []
+for (d, k) in shapes { workloads += Workloads.rules(d: d, k: k, includeOja: false) }
+let batches = workloads.map { batchSize($0) }
+var samples = [[Double]](repeating: [], count: workloads.count)
+for _ in 0..<5 {
+  for (i, w) in workloads.enumerated() { samples[i].append(timeSlice(w, batch: batches[i])) }
+}
+for (i, w) in workloads.enumerated() {
+  rows.append((w.kernel, w.d, w.k, w.variant, median(samples[i])))
 }
 let numpy = numpyTimes()
 for (d, k) in shapes {
@@ -141,7 +148,7 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
 print("machine: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores; one core used; load average at start \(loadAtStart)")
 print("peak: \(fmt(peak, 1)) GFLOP/s FP32 FMA (\(ISA.best.name) FMA loop, best of 20 probes)")
 print("flop/update: 6kd (gha: 2kd y = Wx + 4kd sweep; subspace: 2kd y + 2kd residual + 2kd update)")
-print("time: median of 5 x \(fmt(seconds / 5, 3)) s per row; speed-ups = other ns / this ns")
+print("time: median of 5 x \(fmt(seconds / 5, 3)) s per row, repetitions round-robin over the rows; speed-ups = other ns / this ns")
 print("")
 print(
   "| rule | d | k | variant | ns/update | GFLOP/s | % peak | vs scalar | vs OpenBLAS | vs numpy |")
