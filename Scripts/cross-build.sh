@@ -85,3 +85,27 @@ for arch in $arches; do
   size=$(stat -c %s "$out/hebbian")
   echo "$arch: $out/hebbian  stripped size $size bytes (dynamic, glibc)"
 done
+
+# Footprint: measured under qemu-user when it is installed. getrusage() there reports the
+# emulator process, so the peak RSS is an upper bound of what the board itself uses.
+[ $objects_only = 1 ] && exit 0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo
+echo "footprint (peak RSS under qemu-user: an upper bound, it includes the emulator)"
+printf '%-8s %14s %20s %24s %24s\n' arch "stripped bytes" "demo peak RSS KiB" "pca 100k stream MiB" "pca 1M stream MiB"
+for arch in $arches; do
+  case $arch in
+    aarch64) run=(qemu-aarch64 -L /usr/aarch64-linux-gnu) ;;
+    armv7) run=(qemu-arm -L /usr/arm-linux-gnueabihf) ;;
+  esac
+  command -v "${run[0]}" >/dev/null || { echo "$arch: ${run[0]} not installed, no footprint"; continue; }
+  bin=out/$arch/hebbian
+  demo_rss=$("${run[@]}" "$bin" demo 2>&1 >/dev/null | sed -n 's/^demo: peak RSS \([0-9]*\) KiB$/\1/p')
+  "${run[@]}" "$bin" demo --samples 1000000 --save-stream "$tmp/imu.f32" >/dev/null 2>&1
+  head -c $((100000 * 6 * 4)) "$tmp/imu.f32" > "$tmp/imu100k.f32"
+  pca() { "${run[@]}" "$bin" pca --input "$1" --dim 6 --components 3 --center --quiet 2>&1 |
+    sed -n 's/^peak memory *\([0-9]*\) MiB.*/\1/p'; }
+  printf '%-8s %14s %20s %24s %24s\n' "$arch" "$(stat -c %s "$bin")" "$demo_rss" \
+    "$(pca "$tmp/imu100k.f32")" "$(pca "$tmp/imu.f32")"
+done

@@ -72,10 +72,19 @@ HB_AVX2_INLINE void hb_avx2_rows_dot(size_t R, size_t U, size_t d, const float *
   }
 }
 
-/* Pass 1 of the k-neuron rules: y = W x, eight rows at a time (2kd flop, W read once). */
+/* Pass 1 of the k-neuron rules: y = W x, eight rows at a time (2kd flop, W read once).
+ * When a row is a multiple of 4 KiB (ldw % 1024 == 0) every row's element j falls in the same
+ * L1 set: eight row streams plus x overflow the 8 ways and the loads miss. Two rows at a time
+ * (three streams) avoid that at the cost of one more x load per two FMAs; measured about
+ * 1.4x faster than eight rows at d = 1024, k = 32. */
 HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
                                float *y) {
   size_t i = 0;
+  if (ldw % 1024 == 0) {
+    for (; i + 2 <= k; i += 2) hb_avx2_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
+    if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+    return;
+  }
   for (; i + 8 <= k; i += 8) hb_avx2_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
   if (i + 4 <= k) {
     hb_avx2_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
@@ -87,6 +96,15 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
   }
   if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
 }
+
+/* Rows that are a multiple of 4 KiB (ldw % 1024 == 0) put every row's column j in the same
+ * L1 set and make a store to row i look like it may feed the load of row i+1 at the same
+ * page offset (4K aliasing). The column-panel sweeps then stall; sweeping row by row over a
+ * residual chunk on the stack avoids both and measured 1.2-2.2x faster at d = 1024-2048,
+ * k = 32 (it is slower otherwise: the residual makes a round trip through L1 per row). */
+#define HB_AVX2_ROW_CHUNK 512
+
+HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
 
 #endif
 #endif

@@ -90,12 +90,14 @@ import Testing
     var rng = SeededGenerator(seed: rule == .gha ? 0x6A : 0x5B)
     let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
     let tables = Self.tables()
-    var shapes: [(Int, Int)] = []
-    for k in Self.ks { for d in 1...67 { shapes.append((k, d)) } }
-    for d in Self.largeDs { shapes.append((16, d)) }
-    for (k, d) in shapes {
-      // Padding of 0…3 columns (ldw == d one time in four) and 0…7 floats of misalignment.
-      let ldw = d + (k + d) % 4
+    // Padding of 0…3 columns (ldw == d one time in four), plus rows of a multiple of 4 KiB,
+    // which take the two-row pass 1 and the row-by-row sweeps.
+    var shapes: [(k: Int, d: Int, ldw: Int)] = []
+    for k in Self.ks { for d in 1...67 { shapes.append((k, d, d + (k + d) % 4)) } }
+    for d in Self.largeDs { shapes.append((16, d, d + d % 4)) }
+    shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048), (2, 515, 1024), (9, 1030, 2048)]
+    for (k, d, ldw) in shapes {
+      // 0…7 floats of misalignment.
       let off = (3 * k + d) % 8
       let n = (k - 1) * ldw + d
       let x = Buffer(count: d, offset: (off + 1) % 8, fill: 0)
@@ -264,5 +266,23 @@ struct StepBound {
         self.w[i * d + c] = safety * e + 1e-30
       }
     }
+  }
+}
+
+/// The worked example of the RuleStepKernels article, so the numbers printed there stay true.
+@Suite struct RuleStepArticleExample {
+  @Test func ghaExampleMovesRowZeroOnly() throws {
+    var w: [Float] = [1, 0, 0, 0, 0, 1, 0, 0]
+    var y = [Float](repeating: 0, count: 2)
+    let x: [Float] = [0.5, 0.25, 0, 0]
+    var ws = w.mutableSpan
+    var ys = y.mutableSpan
+    try Kernels.ghaStep(components: 2, dimension: 4, eta: 0.1, x.span, &ws, ldw: 4, &ys)
+    _ = consume ws
+    _ = consume ys
+    // Tolerance 0: y is exact, and η·y_0·r_1 = 0.1f / 8 is the Float nearest 0.0125 because
+    // scaling by powers of two commutes with rounding.
+    #expect(y == [0.5, 0.25])
+    #expect(w == [1, 0.0125, 0, 0, 0, 1, 0, 0])
   }
 }

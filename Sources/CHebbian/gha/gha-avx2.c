@@ -29,6 +29,35 @@ HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, fl
   }
 }
 
+/* The 4 KiB-row path: the same cumulative residual, one row at a time over a chunk of at
+ * most HB_AVX2_ROW_CHUNK columns kept on the stack (the residual is stored and reloaded per
+ * row; W is still loaded and stored once). */
+HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, float *W,
+                             size_t ldw, const float *y) {
+  float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
+  for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
+    size_t n = d - c0 < HB_AVX2_ROW_CHUNK ? d - c0 : HB_AVX2_ROW_CHUNK, nv = n & ~(size_t)7;
+    __m256i m = hb_avx2_first_lanes(n - nv);
+    for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
+    for (size_t i = 0; i < k; i++) {
+      float *w = W + i * ldw + c0;
+      __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
+      for (size_t j = 0; j < nv; j += 8) {
+        __m256 wv = _mm256_loadu_ps(w + j);
+        __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_load_ps(r + j));
+        _mm256_store_ps(r + j, rv);
+        _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, rv, wv));
+      }
+      if (nv < n) {
+        __m256 wv = _mm256_maskload_ps(w + nv, m);
+        __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_maskload_ps(r + nv, m));
+        _mm256_maskstore_ps(r + nv, m, rv);
+        _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, rv, wv));
+      }
+    }
+  }
+}
+
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop: 2kd for y, 4kd for the sweep.
  * W traffic: read twice (pass 1 for y, the sweep), written once. Two reads are the minimum:
  * every row's update needs every y_j, j <= i, hence all of the row's dot product. */
@@ -36,6 +65,10 @@ HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x
                                    size_t ldw, float *y) {
   if (k == 0) return;
   hb_avx2_wx(k, d, x, W, ldw, y);
+  if (hb_avx2_rows_alias(ldw)) {
+    gha_rows(k, d, eta, x, W, ldw, y);
+    return;
+  }
   size_t j = 0;
   for (; j + 64 <= d; j += 64) gha_panel(8, k, eta, x, W, ldw, y, j, 0);
   size_t rest = d - j, tail = rest % 8;

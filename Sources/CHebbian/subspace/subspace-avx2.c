@@ -28,6 +28,38 @@ HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *
   }
 }
 
+/* The 4 KiB-row path: r = x - W^T y over a stack chunk of at most HB_AVX2_ROW_CHUNK columns,
+ * accumulated row by row (contiguous streams, no set conflicts), then W_i += (eta y_i) r row
+ * by row. W is read three times (y, residual, update: the chunk of k rows does not stay in
+ * L1 at these sizes) and written once. */
+HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x, float *W,
+                                  size_t ldw, const float *y) {
+  float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
+  for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
+    size_t n = d - c0 < HB_AVX2_ROW_CHUNK ? d - c0 : HB_AVX2_ROW_CHUNK, nv = n & ~(size_t)7;
+    __m256i m = hb_avx2_first_lanes(n - nv);
+    for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
+    for (size_t i = 0; i < k; i++) {
+      const float *w = W + i * ldw + c0;
+      __m256 yi = _mm256_set1_ps(y[i]);
+      for (size_t j = 0; j < nv; j += 8)
+        _mm256_store_ps(r + j, _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + j), _mm256_load_ps(r + j)));
+      if (nv < n)
+        _mm256_maskstore_ps(r + nv, m, _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + nv, m),
+                                                        _mm256_maskload_ps(r + nv, m)));
+    }
+    for (size_t i = 0; i < k; i++) {
+      float *w = W + i * ldw + c0;
+      __m256 ei = _mm256_set1_ps(eta * y[i]);
+      for (size_t j = 0; j < nv; j += 8)
+        _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, _mm256_load_ps(r + j), _mm256_loadu_ps(w + j)));
+      if (nv < n)
+        _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, _mm256_maskload_ps(r + nv, m),
+                                                       _mm256_maskload_ps(w + nv, m)));
+    }
+  }
+}
+
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop: 2kd for y, 2kd for r, 2kd for the update.
  * W traffic from L2/memory: read twice (pass 1, residual), written once; the third read
  * (the update) hits the panel in L1. r needs every row before any row may move, so unlike
@@ -36,6 +68,10 @@ HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const flo
                                         float *W, size_t ldw, float *y) {
   if (k == 0) return;
   hb_avx2_wx(k, d, x, W, ldw, y);
+  if (hb_avx2_rows_alias(ldw)) {
+    subspace_rows(k, d, eta, x, W, ldw, y);
+    return;
+  }
   size_t j = 0;
   for (; j + 64 <= d; j += 64) subspace_panel(8, k, eta, x, W, ldw, y, j, 0);
   size_t rest = d - j, tail = rest % 8;

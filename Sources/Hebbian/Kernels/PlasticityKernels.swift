@@ -4,7 +4,7 @@ import CHebbian
 /// exponential pre/post traces and the weight change they drive, with bounds.
 ///
 /// On a presynaptic spike `Δw = preAmplitude · y_post + preOffset`; on a postsynaptic spike
-/// `Δw = postAmplitude · x_pre + postOffset`. Classic pair STDP is ``classic(aPlus:aMinus:tauPlus:tauMinus:wMin:wMax:)``,
+/// `Δw = postAmplitude · x_pre + postOffset`. Classic pair STDP is ``classic(aPlus:aMinus:tauPlus:tauMinus:wMin:wMax:pairing:bounds:)``,
 /// Vogels et al. (2011) inhibitory STDP is ``vogels(eta:targetRate:tau:wMax:)``.
 public struct STDPRule: Sendable, Equatable {
   public enum Pairing: Sendable, Equatable {

@@ -77,12 +77,10 @@ enum BenchCommand {
     // One W and sample pool for every variant, so each starts from the same state.
     let wCount = k * d
     let w0 = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
-    let w = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
     let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
     let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
     defer {
       w0.deallocate()
-      w.deallocate()
       xs.deallocate()
       y.deallocate()
     }
@@ -101,16 +99,30 @@ enum BenchCommand {
       for j in 0..<d { xs[s * d + j] *= inv }
     }
 
+    // Per rule, the repetitions go round-robin over the variants, each on its own copy of W,
+    // so a burst of load from the rest of the machine hits every variant alike and the
+    // ratios stay meaningful.
     var results: [(rule: Rule, isa: ISA, ns: Double)] = []
+    let ws = UnsafeMutablePointer<Float>.allocate(capacity: wCount * isas.count)
+    defer { ws.deallocate() }
     for rule in rules {
-      for isa in isas {
+      var runners: [Runner] = []
+      for (v, isa) in isas.enumerated() {
         guard let table = hb_rule_kernels_for(hb_isa(rawValue: UInt32(isa.rawValue))) else {
           throw .data("no rule kernels for \(isa.name)")
         }
+        let w = ws + v * wCount
         w.update(from: w0, count: wCount)
-        let ns = measure(rule, table.pointee, d: d, k: k, seconds: seconds, w: w, xs: xs, y: y)
-        results.append((rule, isa, ns))
+        var runner = Runner(rule: rule, t: table.pointee, d: d, k: k, w: w, xs: xs, y: y)
+        runner.warmUp(seconds: min(0.02, seconds / 10))
+        runners.append(runner)
       }
+      var samples = [[Double]](repeating: [], count: runners.count)
+      let budget = UInt64(seconds / Double(repetitions) * 1e9)
+      for _ in 0..<repetitions {
+        for v in runners.indices { samples[v].append(runners[v].slice(budget)) }
+      }
+      for (v, isa) in isas.enumerated() { results.append((rule, isa, median(samples[v]))) }
     }
     let peakSource: String
     if given != nil {
@@ -123,7 +135,7 @@ enum BenchCommand {
     let wKiB = Double(wCount * 4) / 1024
     Console.outLine(
       "bench: d=\(d) k=\(k) (W \(Fmt.fixed(wKiB, 1)) KiB, ldw=d), eta=\(Fmt.sci(Double(eta), 0)), "
-        + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant")
+        + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant, round-robin")
     Console.outLine("peak: \(Fmt.fixed(peak, 1)) GFLOP/s FP32 FMA, one core (\(peakSource))")
     for rule in rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
     Console.outLine(
@@ -141,14 +153,19 @@ enum BenchCommand {
     }
   }
 
-  /// Median ns per update over the repetitions. Updates run in batches sized from a
-  /// warm-up so the clock is read about every 50 µs, not per update.
-  static func measure(
-    _ rule: Rule, _ t: hb_rule_kernels, d: Int, k: Int, seconds: Double,
-    w: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
-  ) -> Double {
+  /// One rule on one variant with its own W: updates run in batches sized by the warm-up so
+  /// the clock is read about every 50 µs, not per update.
+  struct Runner {
+    var rule: Rule
+    var t: hb_rule_kernels
+    var d: Int, k: Int
+    var w: UnsafeMutablePointer<Float>
+    var xs: UnsafeMutablePointer<Float>
+    var y: UnsafeMutablePointer<Float>
     var sample = 0
-    func steps(_ n: Int) {
+    var batch = 1
+
+    mutating func steps(_ n: Int) {
       switch rule {
       case .oja:
         for _ in 0..<n {
@@ -167,19 +184,21 @@ enum BenchCommand {
         }
       }
     }
-    // Warm-up (caches, clocks) for a tenth of the budget, at most 20 ms; it sizes the batch.
-    let warm = UInt64(min(0.02, seconds / 10) * 1e9)
-    var n = 0
-    let w0 = hb_sys_monotonic_ns()
-    repeat {
-      steps(1)
-      n += 1
-    } while hb_sys_monotonic_ns() - w0 < warm
-    let nsPerStep = Double(hb_sys_monotonic_ns() - w0) / Double(n)
-    let batch = max(1, Int(50_000 / max(nsPerStep, 1)))
-    let budget = UInt64(seconds / Double(repetitions) * 1e9)
-    var results: [Double] = []
-    for _ in 0..<repetitions {
+
+    /// Caches and clocks settle; the measured rate sizes the batch.
+    mutating func warmUp(seconds: Double) {
+      var n = 0
+      let t0 = hb_sys_monotonic_ns()
+      repeat {
+        steps(1)
+        n += 1
+      } while hb_sys_monotonic_ns() - t0 < UInt64(seconds * 1e9)
+      let nsPerStep = Double(hb_sys_monotonic_ns() - t0) / Double(n)
+      batch = max(1, Int(50_000 / max(nsPerStep, 1)))
+    }
+
+    /// ns per update over one repetition of `budget` ns.
+    mutating func slice(_ budget: UInt64) -> Double {
       var count = 0
       let t0 = hb_sys_monotonic_ns()
       var elapsed: UInt64 = 0
@@ -188,9 +207,8 @@ enum BenchCommand {
         count += batch
         elapsed = hb_sys_monotonic_ns() - t0
       } while elapsed < budget
-      results.append(Double(elapsed) / Double(count))
+      return Double(elapsed) / Double(count)
     }
-    return median(results)
   }
 
   /// GFLOP/s of the FMA probe: the best of five runs of about seconds/5 each (the best, not

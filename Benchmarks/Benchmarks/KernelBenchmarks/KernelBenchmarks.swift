@@ -1,0 +1,34 @@
+import BenchSupport
+import Benchmark
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Every kernel (level-1/2 family and rule steps) of every supported variant, plus the
+/// OpenBLAS per-sample compositions of the subspace and GHA updates, over
+/// d ∈ {16, 64, 256, 1024} × k ∈ {1, 8, 32}. One benchmark iteration is 1000 calls
+/// (scalingFactor .kilo), so the reported time is per call and the clock's own cost is
+/// amortised. Metrics: wall clock, throughput (calls/s) and mallocs, which must be 0.
+///
+/// HEBBIAN_BENCH_SMOKE=1 runs d ∈ {16, 64}, k ∈ {1, 8} for a few milliseconds each: the CI
+/// smoke run, which proves every benchmark builds and runs (AllocationCheck proves zero
+/// allocations).
+let benchmarks: @Sendable () -> Void = {
+  let smoke = getenv("HEBBIAN_BENCH_SMOKE") != nil
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .throughput, .mallocCountTotal],
+    timeUnits: .nanoseconds,
+    warmupIterations: smoke ? 1 : 5,
+    scalingFactor: .kilo,
+    maxDuration: smoke ? .milliseconds(5) : .milliseconds(250),
+    maxIterations: smoke ? 5 : 10_000
+  )
+  let ds = smoke ? [16, 64] : [16, 64, 256, 1024]
+  let ks = smoke ? [1, 8] : [1, 8, 32]
+  for w in Workloads.all(ds: ds, ks: ks) {
+    Benchmark(w.name + " (" + String(w.flops) + " flop)") { benchmark in
+      for _ in benchmark.scaledIterations { w.run() }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import BenchSupport
+import MallocInterposerSwift
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Fails (exit 1) if any kernel call or rule update allocates. Every workload of the benchmark
+/// grid runs 100 times between two reads of the malloc interposer's counters; the workloads'
+/// buffers are allocated before counting starts, so any malloc seen is the kernel's (or the
+/// call path's) own.
+MallocInterposerSwift.initialize()
+// The counters must see a known allocation, or a silent interposer would pass everything.
+MallocInterposerSwift.reset()
+MallocInterposerSwift.hook()
+let probe = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+probe.deallocate()
+MallocInterposerSwift.unhook()
+guard MallocInterposerSwift.getStatistics().mallocCount >= 1 else {
+  print("allocation check: the malloc interposer saw no allocation; cannot check")
+  exit(2)
+}
+let workloads = Workloads.all(ds: [16, 64, 256, 1024], ks: [1, 8, 32])
+for w in workloads { w.run() }  // first calls: lazy dispatch, OpenBLAS thread setup
+var passed = 0, failed = 0
+for w in workloads {
+  MallocInterposerSwift.reset()
+  MallocInterposerSwift.hook()
+  for _ in 0..<100 { w.run() }
+  MallocInterposerSwift.unhook()
+  let stats = MallocInterposerSwift.getStatistics()
+  if stats.mallocCount == 0 {
+    passed += 1
+  } else {
+    failed += 1
+    print("ALLOCATES: \(w.name): \(stats.mallocCount) mallocs in 100 calls")
+  }
+}
+print("allocation check: \(workloads.count) workloads x 100 calls")
+print("\(passed) passed, \(failed) failed")
+if failed > 0 { exit(1) }
