@@ -212,21 +212,59 @@ extension OnlinePCA {
     return (samplesSeen, inputPower)
   }
 
+  /// Learns `count` samples in steps of `batch` (single-sample steps when `batch` is 1) with
+  /// the guard of ``unsafeGuardedUpdate(_:)`` at the cost of one copy and one health check per
+  /// block instead of per step. Only when the check at the end of the block fails is the block
+  /// replayed from the saved state with the per-step guard, which refuses exactly the offending
+  /// step and keeps the state just before it: the result, and the error, are those of guarding
+  /// every step.
+  public mutating func unsafeGuardedUpdate(block x: UnsafePointer<Float>, count n: Int, batch: Int)
+    throws(HebbianError)
+  {
+    let b = Swift.max(batch, 1)
+    let d = dimension
+    func learn(_ pca: inout OnlinePCA, guarded: Bool) throws(HebbianError) {
+      var s = 0
+      while s < n {
+        let c = Swift.min(b, n - s)
+        switch (c == 1, guarded) {
+        case (true, false): pca.unsafeUpdate(x + s * d)
+        case (false, false): pca.unsafeUpdate(batch: x + s * d, count: c)
+        case (true, true): try pca.unsafeGuardedUpdate(x + s * d)
+        case (false, true): try pca.unsafeGuardedUpdate(batch: x + s * d, count: c)
+        }
+        s += c
+      }
+    }
+    let saved = saveBackup()
+    try learn(&self, guarded: false)
+    do throws(HebbianError) {
+      try checkHealth()
+    } catch {
+      restoreBackup(saved)
+      try learn(&self, guarded: true)
+    }
+  }
+
   private mutating func keepOrRollBack(_ saved: (samples: Int, inputPower: Float))
     throws(HebbianError)
   {
     do throws(HebbianError) {
       try checkHealth()
     } catch {
-      let k = components
-      let d = dimension
-      w.update(from: backup, count: k * d)
-      m.update(from: backup + k * d, count: k * k)
-      power.update(from: backup + k * d + k * k, count: k)
-      mean.update(from: backup + k * d + k * k + k, count: d)
-      samplesSeen = saved.samples
-      inputPower = saved.inputPower
+      restoreBackup(saved)
       throw error
     }
+  }
+
+  private mutating func restoreBackup(_ saved: (samples: Int, inputPower: Float)) {
+    let k = components
+    let d = dimension
+    w.update(from: backup, count: k * d)
+    m.update(from: backup + k * d, count: k * k)
+    power.update(from: backup + k * d + k * k, count: k)
+    mean.update(from: backup + k * d + k * k + k, count: d)
+    samplesSeen = saved.samples
+    inputPower = saved.inputPower
   }
 }

@@ -187,16 +187,7 @@ enum PCACommand {
         let t0 = hb_sys_monotonic_ns()
         do throws(HebbianError) {
           try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
-            var s = 0
-            while s < filled {
-              let c = Swift.min(batch, filled - s)
-              if c == 1 {
-                try pca.unsafeGuardedUpdate(b.baseAddress! + s * d)
-              } else {
-                try pca.unsafeGuardedUpdate(batch: b.baseAddress! + s * d, count: c)
-              }
-              s += c
-            }
+            try pca.unsafeGuardedUpdate(block: b.baseAddress!, count: filled, batch: batch)
           }
         } catch {
           var m =

@@ -138,6 +138,64 @@ import Testing
     try pca.checkHealth()
   }
 
+  /// The block guard (one copy and one check per block) ends where guarding every step ends:
+  /// a healthy block is bit-identical to plain updates, and a block with a diverging sample in
+  /// the middle is refused at that sample with the state of every sample before it learned.
+  @Test(arguments: OnlinePCA.Rule.allCases, [1, 4])
+  func blockGuardMatchesTheStepGuard(_ rule: OnlinePCA.Rule, batch: Int) throws {
+    let d = 8
+    var stream = SpikedStream(dimension: d, components: 3, seed: 5)
+    var block = [Float](repeating: 0, count: 40 * d)
+    var x = [Float](repeating: 0, count: d)
+    for s in 0..<40 {
+      stream.next(into: &x)
+      for j in 0..<d { block[s * d + j] = x[j] }
+    }
+    var plain = try configured(rule)
+    var guarded = try configured(rule)
+    block.withUnsafeBufferPointer { b in
+      var s = 0
+      while s < 40 {
+        let c = Swift.min(batch, 40 - s)
+        if c == 1 { plain.unsafeUpdate(b.baseAddress! + s * d) } else {
+          plain.unsafeUpdate(batch: b.baseAddress! + s * d, count: c)
+        }
+        s += c
+      }
+    }
+    try block.withUnsafeBufferPointer { (b) throws(HebbianError) in
+      try guarded.unsafeGuardedUpdate(block: b.baseAddress!, count: 40, batch: batch)
+    }
+    #expect(guarded.state == plain.state)
+
+    // Sample 23 of the next block overflows; the step guard refuses the step that holds it.
+    for j in 0..<d { block[23 * d + j] = 1e20 }
+    var stepwise = try configured(rule)
+    try stepwise.restore(guarded.state)
+    let stepMessage = message {
+      try block.withUnsafeBufferPointer { (b) throws(HebbianError) in
+        var s = 0
+        while s < 40 {
+          let c = Swift.min(batch, 40 - s)
+          if c == 1 { try stepwise.unsafeGuardedUpdate(b.baseAddress! + s * d) } else {
+            try stepwise.unsafeGuardedUpdate(batch: b.baseAddress! + s * d, count: c)
+          }
+          s += c
+        }
+      }
+    }
+    let blockMessage = message {
+      try block.withUnsafeBufferPointer { (b) throws(HebbianError) in
+        try guarded.unsafeGuardedUpdate(block: b.baseAddress!, count: 40, batch: batch)
+      }
+    }
+    #expect(stepMessage.hasPrefix("learning diverged at sample"), "\(stepMessage)")
+    #expect(blockMessage == stepMessage)
+    #expect(guarded.state == stepwise.state)
+    #expect(guarded.samplesSeen == 40 + (batch == 1 ? 23 : 20))
+    try guarded.checkHealth()
+  }
+
   /// A weight row blown past 10⁴ (as a step with η y² ≫ 1 would leave it) is caught by the
   /// norm bound even though every value is finite.
   @Test func guardCatchesAnExplodedRow() throws {
