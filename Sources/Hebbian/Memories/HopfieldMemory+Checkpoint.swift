@@ -53,14 +53,14 @@ extension HopfieldMemory {
     // from the shapes (an N×N weight array must be in the file).
     let weights = try file.array("NW", count: n * n)
     let patterns = try file.array("patterns", count: Int(count) * n)
-    let theta = try file.array("Ntheta", count: n)
+    let thresholds = try file.array("Ntheta", count: n)
     for p in patterns where p != 1 && p != -1 {
       throw .format("model file: array 'patterns' holds a value other than ±1")
     }
     for w in weights where !w.isFinite {
       throw .format("model file: array 'NW' holds NaN or infinity")
     }
-    for t in theta where !t.isFinite {
+    for t in thresholds where !t.isFinite {
       throw .format("model file: array 'Ntheta' holds NaN or infinity")
     }
     // Recall allocates P×N patterns and N×N weights: the file must carry the weights, and the
@@ -92,40 +92,26 @@ extension HopfieldMemory {
     case 2: path = .overlaps
     default: throw .format("model file: parameter 'path' must be 0, 1 or 2")
     }
-    let words = [
+    let generatorState = [
       try file.counter("rng0"), try file.counter("rng1"), try file.counter("rng2"),
       try file.counter("rng3"),
     ]
-    guard let generator = SeededGenerator(state: words) else {
+    guard let generator = SeededGenerator(state: generatorState) else {
       throw .format("model file: the generator state is all zeros")
     }
-    self = try Self.restored(
-      dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: Int(maxSteps),
-      path: path,
-      count: Int(count), weights: weights, patterns: patterns, theta: theta, generator: generator)
-  }
-
-  private static func restored(
-    dimension n: Int, capacity: Int, rule: StorageRule, update: UpdateOrder, maxSteps: Int,
-    path: FieldPath, count: Int, weights: [Float], patterns: [Float], theta: [Float],
-    generator: SeededGenerator
-  ) throws(HebbianError) -> HopfieldMemory {
-    var memory: HopfieldMemory
+    // Delegating init, not `self = …` (see OnlinePCA.init(restoring:)).
     do throws(HebbianError) {
-      memory = try HopfieldMemory(
-        dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: maxSteps)
+      try self.init(
+        dimension: n, capacity: capacity, rule: rule, update: update, maxSteps: Int(maxSteps))
     } catch {
       throw .format("model file: " + error.message)
     }
-    memory.path = path
-    memory.v.update(from: weights, count: n * n)
-    memory.x.update(from: patterns, count: count * n)
-    memory.theta.update(from: theta, count: n)
-    for p in 0..<count {
-      Kernels.unsafePackSigns(n, memory.x + p * n, memory.bits + p * memory.words)
-    }
-    memory.count = count
-    memory.rng = generator
-    return memory
+    self.path = path
+    v.update(from: weights, count: n * n)
+    x.update(from: patterns, count: Int(count) * n)
+    theta.update(from: thresholds, count: n)
+    for p in 0..<Int(count) { Kernels.unsafePackSigns(n, x + p * n, bits + p * words) }
+    self.count = Int(count)
+    rng = generator
   }
 }

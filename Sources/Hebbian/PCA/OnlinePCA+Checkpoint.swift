@@ -99,29 +99,22 @@ extension OnlinePCA {
       samplesSeen: Int(samples), inputPower: try float("inputPower"),
       weights: try file.array("W", count: k * d), lateral: try file.array("M", count: k * k),
       outputPower: try file.array("outputPower", count: k), mean: try file.array("mean", count: d))
-    self = try Self.restored(
-      dimension: d, components: k, rule: rule, learningRate: rate,
-      centering: try file.parameter("centering") != 0, seed: try file.counter("seed"),
-      maxBatch: Int(maxBatch), amnesia: try float("amnesia"),
-      lateralTimeScale: try float("lateralTimeScale"), state: state)
-  }
-
-  /// A learner with this configuration and state; the learner's own errors (a bad shape or
-  /// constant) are reported as errors of the file that carried them.
-  private static func restored(
-    dimension: Int, components: Int, rule: Rule, learningRate: LearningRate, centering: Bool,
-    seed: UInt64, maxBatch: Int, amnesia: Float, lateralTimeScale: Float, state: State
-  ) throws(HebbianError) -> OnlinePCA {
+    // Delegate to the designated initialiser rather than assigning `self = …`: a `~Copyable`
+    // value with a deinit must not be reassigned inside its own init (the optimiser then
+    // destroys a never-initialised `self`, freeing garbage pointers in release builds).
+    let centering = try file.parameter("centering") != 0
+    let seed = try file.counter("seed")
+    let amnesia = try float("amnesia")
+    let lateralTimeScale = try float("lateralTimeScale")
     do throws(HebbianError) {
-      var pca = try OnlinePCA(
-        dimension: dimension, components: components, rule: rule, learningRate: learningRate,
-        centering: centering, seed: seed, maxBatch: maxBatch, amnesia: amnesia,
-        lateralTimeScale: lateralTimeScale)
-      try pca.restore(state)
-      return pca
+      try Self.validate(state, components: k, dimension: d)
+      try self.init(
+        dimension: d, components: k, rule: rule, learningRate: rate, centering: centering,
+        seed: seed, maxBatch: Int(maxBatch), amnesia: amnesia, lateralTimeScale: lateralTimeScale)
     } catch {
       throw .format("model file: " + error.message)
     }
+    assign(state)
   }
 
   /// The stream position a checkpoint was taken at.

@@ -657,8 +657,12 @@ public struct OnlinePCA: ~Copyable {
   /// Replaces the learned state (e.g. from a checkpoint). Throws on a shape mismatch or a
   /// non-finite value, leaving the learner unchanged.
   public mutating func restore(_ s: State) throws(HebbianError) {
-    let k = components
-    let d = dimension
+    try Self.validate(s, components: components, dimension: dimension)
+    assign(s)
+  }
+
+  /// The checks of ``restore(_:)``: shapes, finiteness, counters in range.
+  static func validate(_ s: State, components k: Int, dimension d: Int) throws(HebbianError) {
     func need(_ what: String, _ a: [Float], _ n: Int) throws(HebbianError) {
       guard a.count == n else {
         throw .dimensionMismatch(what: "OnlinePCA.restore: \(what)", expected: n, got: a.count)
@@ -672,6 +676,12 @@ public struct OnlinePCA: ~Copyable {
     guard s.samplesSeen >= 0, s.inputPower >= 0, s.inputPower.isFinite else {
       throw .invalidParameter("OnlinePCA.restore: negative sample count or invalid input power")
     }
+  }
+
+  /// Copies a validated state in.
+  mutating func assign(_ s: State) {
+    let k = components
+    let d = dimension
     samplesSeen = s.samplesSeen
     inputPower = s.inputPower
     w.update(from: s.weights, count: k * d)
