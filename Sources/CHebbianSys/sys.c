@@ -18,6 +18,7 @@ int hb_sys_open(const char *path, int mode) {
   case HB_SYS_READ: flags = O_RDONLY; break;
   case HB_SYS_WRITE_TRUNCATE: flags = O_WRONLY | O_CREAT | O_TRUNC; break;
   case HB_SYS_WRITE_EXCLUSIVE: flags = O_WRONLY | O_CREAT | O_EXCL; break;
+  case HB_SYS_WRITE_EXISTING: flags = O_WRONLY | O_NOCTTY; break;
   default: return -EINVAL;
   }
   int fd;

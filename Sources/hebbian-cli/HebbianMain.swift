@@ -9,6 +9,8 @@ enum HebbianMain {
     """
 
   static func main() {
+    // A closed 0, 1 or 2 would be handed to the first file opened and receive progress lines.
+    _ = hb_sys_ensure_std_fds()
     var argv: [String] = []
     for i in 0..<hb_sys_argc() { argv.append(String(cString: hb_sys_argv(i))) }
     let code = run(argv)
@@ -35,7 +37,8 @@ enum HebbianMain {
     }
     let rest = args.dropFirst()
     if rest.contains("--help") || rest.contains("-h") {
-      Console.out(OptionParser.help(command: name, summary: command.summary, specs: command.options))
+      Console.out(
+        OptionParser.help(command: name, summary: command.summary, specs: command.options))
       return 0
     }
     do throws(CLIError) {
@@ -48,11 +51,30 @@ enum HebbianMain {
       }
       let options = try OptionParser.parse(
         rest, specs: command.options, allowPositionals: command.allowPositionals)
-      try command.run(options)
+      try declareFiles(options, command.options)
+      do throws(CLIError) {
+        try command.run(options)
+      } catch {
+        options.outputs.abandon()
+        throw error
+      }
+      try options.outputs.commit()
       return 0
     } catch {
       Console.errLine("hebbian \(name): error: \(error.message)")
       return error.status
+    }
+  }
+
+  /// Records the inputs and checks the outputs the command line names, before any work: a
+  /// refused output costs nothing and touches nothing.
+  static func declareFiles(_ o: ParsedOptions, _ specs: [OptionSpec]) throws(CLIError) {
+    for spec in specs where spec.role == .input {
+      for v in o.values where v.name == spec.name { o.outputs.input(spec.name, v.value) }
+    }
+    for spec in specs {
+      guard case .output(let allowed) = spec.role, let path = o.string(spec.name) else { continue }
+      try o.outputs.output(spec.name, path, mayBe: allowed)
     }
   }
 }

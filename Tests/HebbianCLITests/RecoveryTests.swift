@@ -267,7 +267,7 @@ func fileBytes(_ path: String) -> [UInt8]? {
       (
         "resume against a shorter input",
         ["--input", dir + "/head.csv", "--resume", dir + "/mid.hbm"], nil, 1,
-        "head.csv: the checkpoint is at sample 300 of pass 1, but the input has only 100: not the same input?"
+        "mid.hbm: the checkpoint was taken from a 20744-byte input; head.csv has 5196 bytes (not the same input? --continue mid.hbm learns new data)"
       ),
       (
         "huge --dim", ["--input", dir + "/good.f32", "--dim", "2000000000"], nil, 2,
@@ -276,7 +276,7 @@ func fileBytes(_ path: String) -> [UInt8]? {
       (
         "huge --batch", ["--input", dir + "/good.f32", "--dim", "5", "--batch", "100000000"], nil,
         2,
-        "--batch x dimension: at most 67108864 values, got 500000000"
+        "--batch x dimension: at most 67108864 values, got 100000000 x 5"
       ),
       (
         "truncated checkpoint",
@@ -302,18 +302,18 @@ func fileBytes(_ path: String) -> [UInt8]? {
       ),
       (
         "checkpoint of another rule",
-        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--rule", "subspace"], nil, 1,
-        "c.hbm: model file holds a 'pca.gha' model, expected 'pca.subspace'"
+        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--rule", "subspace"], nil, 2,
+        "--rule subspace: --resume c.hbm holds a gha model; leave --rule out"
       ),
       (
         "checkpoint of another shape",
-        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--components", "3"], nil, 1,
-        "c.hbm: model file components is 2, the command line says 3"
+        ["--input", dir + "/good.csv", "--resume", dir + "/c.hbm", "--components", "3"], nil, 2,
+        "--components 3: --resume c.hbm has 2 components; leave --components out"
       ),
       (
         "checkpoint of another dimension",
-        ["--input", dir + "/good.f32", "--dim", "4", "--resume", dir + "/c.hbm"], nil, 1,
-        "c.hbm: model file dimension is 5, the command line says 4"
+        ["--input", dir + "/good.f32", "--dim", "4", "--resume", dir + "/c.hbm"], nil, 2,
+        "--dim 4: --resume c.hbm has dimension 5"
       ),
       (
         "missing checkpoint", ["--input", dir + "/good.csv", "--resume", dir + "/none.hbm"], nil, 1,

@@ -12,7 +12,13 @@
 extern "C" {
 #endif
 
-enum { HB_SYS_READ = 0, HB_SYS_WRITE_TRUNCATE = 1, HB_SYS_WRITE_EXCLUSIVE = 2 };
+/* WRITE_EXISTING writes into what is already there (a device, a FIFO): no create, no truncate. */
+enum {
+  HB_SYS_READ = 0,
+  HB_SYS_WRITE_TRUNCATE = 1,
+  HB_SYS_WRITE_EXCLUSIVE = 2,
+  HB_SYS_WRITE_EXISTING = 3
+};
 
 int hb_sys_open(const char *path, int mode);
 int64_t hb_sys_read(int fd, void *buf, size_t n);        /* retries EINTR */
@@ -51,6 +57,53 @@ size_t hb_sys_format_f32(float value, char *buf);
 /* printf("%.*f") / printf("%.*e") into buf (cap bytes). Returns the length written. */
 size_t hb_sys_format_fixed(double value, int digits, char *buf, size_t cap);
 size_t hb_sys_format_sci(double value, int digits, char *buf, size_t cap);
+
+/* ---- Outputs: what a path names, exclusive temporaries, cleanup on signals, locks ---- */
+
+enum {
+  HB_SYS_KIND_MISSING = 0,
+  HB_SYS_KIND_REGULAR = 1,
+  HB_SYS_KIND_DIRECTORY = 2,
+  HB_SYS_KIND_CHAR_DEVICE = 3,
+  HB_SYS_KIND_BLOCK_DEVICE = 4,
+  HB_SYS_KIND_FIFO = 5,
+  HB_SYS_KIND_SOCKET = 6,
+  HB_SYS_KIND_OTHER = 7
+};
+
+typedef struct {
+  int32_t kind; /* HB_SYS_KIND_* */
+  uint64_t device;
+  uint64_t inode;
+  int64_t size;
+} hb_sys_file_info;
+
+/* stat(2) (following symlinks) of a path, or fstat(2) of a descriptor. A missing path gives
+ * 0 with kind MISSING; other failures give -errno. */
+int hb_sys_stat(const char *path, hb_sys_file_info *out);
+int hb_sys_fstat(int fd, hb_sys_file_info *out);
+/* Opens /dev/null onto descriptors 0, 1 and 2 where they are closed, so that no file the
+ * process opens later lands on a standard descriptor. Returns 0 or -errno. */
+int hb_sys_ensure_std_fds(void);
+/* Where writing to `path` lands: symlinks of the last component followed (at most 40), and
+ * the directory made absolute with realpath(3). The result may not exist yet. Returns its
+ * length, or -errno (ENOENT: the directory does not exist). */
+int hb_sys_resolve_output(const char *path, char *buf, size_t cap);
+/* 0 when the directory holding `path` exists and this process may create files in it. */
+int hb_sys_parent_writable(const char *path);
+/* Creates a new file beside `path` with an unpredictable name (O_CREAT | O_EXCL |
+ * O_NOFOLLOW, mode 0666 & ~umask), writes its name into buf and registers it for removal on
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE. Returns the descriptor or -errno. */
+int hb_sys_create_temp(const char *path, char *buf, size_t cap);
+/* Forgets a registered temporary (after renaming or removing it). */
+void hb_sys_forget_temp(const char *temp);
+/* An exclusive advisory lock (flock) on `path`.lock, which is created if needed. Returns the
+ * lock's descriptor, -EWOULDBLOCK when another process holds it, or -errno. */
+int hb_sys_lock(const char *path);
+/* Releases a lock from hb_sys_lock and removes its file. */
+void hb_sys_unlock(const char *path, int fd);
+/* Whether a descriptor is a terminal. */
+int hb_sys_isatty(int fd);
 
 #ifdef __cplusplus
 }

@@ -50,7 +50,7 @@ public enum LearningRate: Sendable, Equatable {
     }
   }
 
-  func validate() throws(HebbianError) {
+  public func validate() throws(HebbianError) {
     switch self {
     case .constant(let a):
       guard a > 0, a <= 1, a.isFinite else {

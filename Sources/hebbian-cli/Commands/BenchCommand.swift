@@ -13,8 +13,10 @@ enum BenchCommand {
       .value("--rule", "R", "oja|subspace|gha (default: all three)"),
       .value("--dim", "D", "input dimension d (default 256)"),
       .value("--components", "K", "neurons k of subspace and gha (default 16)"),
-      .value("--isa", "I", "scalar|avx2|neon (default: every supported one, with the ratio vs scalar)"),
-      .value("--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
+      .value(
+        "--isa", "I", "scalar|avx2|neon (default: every supported one, with the ratio vs scalar)"),
+      .value(
+        "--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
       .value("--peak-gflops", "P", "FP32 FMA peak of one core (default: measured by an FMA loop)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -61,7 +63,9 @@ enum BenchCommand {
       guard let isa = ISA(name: name) else {
         throw .usage("--isa: " + HebbianError.unknownISA(name).message)
       }
-      guard isa.isSupported else { throw .usage("--isa: " + HebbianError.isaUnavailable(name).message) }
+      guard isa.isSupported else {
+        throw .usage("--isa: " + HebbianError.isaUnavailable(name).message)
+      }
       isas = [isa]
     }
     let given = try o.double("--peak-gflops")
@@ -135,7 +139,8 @@ enum BenchCommand {
     let wKiB = Double(wCount * 4) / 1024
     Console.outLine(
       "bench: d=\(d) k=\(k) (W \(Fmt.fixed(wKiB, 1)) KiB, ldw=d), eta=\(Fmt.sci(Double(eta), 0)), "
-        + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant, round-robin")
+        + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant, round-robin"
+    )
     Console.outLine("peak: \(Fmt.fixed(peak, 1)) GFLOP/s FP32 FMA, one core (\(peakSource))")
     for rule in rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
     Console.outLine(

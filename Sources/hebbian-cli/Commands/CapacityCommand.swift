@@ -19,8 +19,10 @@ enum CapacityCommand {
       .value("--noise", "F", "fraction of cue entries flipped (default 0.1)"),
       .value("--degree", "n", "dense model: F(x) = x^n (default 3); 0 for F = exp"),
       .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
-      .value("--search", "K", "ei / e-only: seeded search over K plasticity coefficient sets, best kept (default 8)"),
-      .value("--plot", "FILE.svg", "draw the exact-retrieval curves"),
+      .value(
+        "--search", "K",
+        "ei / e-only: seeded search over K plasticity coefficient sets, best kept (default 8)"),
+      .value("--plot", "FILE.svg", "draw the exact-retrieval curves").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -93,7 +95,8 @@ enum CapacityCommand {
             "capacity: \(name) coefficients c_EE \(Fmt.fixed(k.excitatoryToExcitatory, 3))"
               + " c_IE \(Fmt.fixed(k.excitatoryToInhibitory, 3))"
               + " c_EI \(Fmt.fixed(k.inhibitoryToExcitatory, 3))"
-              + " c_II \(Fmt.fixed(k.inhibitoryToInhibitory, 3)) theta \(Fmt.fixed(k.threshold, 3))")
+              + " c_II \(Fmt.fixed(k.inhibitoryToInhibitory, 3)) theta \(Fmt.fixed(k.threshold, 3))"
+          )
           points = found.points
         }
       } catch {
@@ -113,10 +116,12 @@ enum CapacityCommand {
     for (name, knee, first) in knees {
       if let knee {
         Console.outLine(
-          "\(name): critical load \(Fmt.fixed(knee, 3)) (P ≈ \(Int((knee * Double(n)).rounded())) at N = \(n))")
+          "\(name): critical load \(Fmt.fixed(knee, 3)) (P ≈ \(Int((knee * Double(n)).rounded())) at N = \(n))"
+        )
       } else if let first, first.exact < 0.5 {
         Console.outLine(
-          "\(name): exact retrieval already below 1/2 at the smallest load \(Fmt.fixed(first.load, 3))")
+          "\(name): exact retrieval already below 1/2 at the smallest load \(Fmt.fixed(first.load, 3))"
+        )
       } else {
         Console.outLine("\(name): exact retrieval stays above 1/2 up to the largest load")
       }
@@ -125,7 +130,7 @@ enum CapacityCommand {
       let svg = SVGPlot.render(
         title: "Retrieval from \(Int((noise * 100).rounded())) % flipped cues, N = \(n)",
         xLabel: "load P/N", yLabel: "fraction retrieved exactly", series: series)
-      try Files.write(path, Array(svg.utf8))
+      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
       Console.errLine("capacity: wrote \(path)")
     }
   }

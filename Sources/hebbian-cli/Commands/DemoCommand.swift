@@ -12,9 +12,10 @@ enum DemoCommand {
       .value("--samples", "N", "samples per rule (default 200000: 33 min of 100 Hz IMU data)"),
       .value("--components", "K", "components for the multi-component rules (default 3)"),
       .value("--seed", "S", "seed of the stream and the initial weights (default 1)"),
-      .value("--plot", "FILE.svg", "draw subspace error vs samples for every rule"),
-      .value("--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)"),
-      .value("--save-truth", "FILE.f32", "write the true top-K subspace (K x 6 float32)"),
+      .value("--plot", "FILE.svg", "draw subspace error vs samples for every rule").output(),
+      .value("--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)")
+        .output(),
+      .value("--save-truth", "FILE.f32", "write the true top-K subspace (K x 6 float32)").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -32,8 +33,8 @@ enum DemoCommand {
       for s in 0..<n { stream.next(into: b.baseAddress! + s * d) }
     }
     let truth = stream.trueSubspace(components: k)
-    if let path = o.string("--save-stream") { try saveStream(path, data, d) }
-    if let path = o.string("--save-truth") { try saveF32(path, truth) }
+    if let path = o.string("--save-stream") { try saveStream(o, path, data, d) }
+    if let path = o.string("--save-truth") { try saveF32(o, path, truth) }
 
     Console.errLine(
       "demo: \(n) samples of a synthetic 6-axis IMU (100 Hz gait, gravity, noise, drift), seed \(seed)"
@@ -85,23 +86,26 @@ enum DemoCommand {
       let svg = SVGPlot.render(
         title: "hebbian demo: 6-axis IMU, subspace error", xLabel: "log10(samples)",
         yLabel: "subspace error", series: series, logY: true)
-      try Files.write(path, Array(svg.utf8))
+      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
       Console.outLine("plot written to \(path)")
     }
     Console.errLine("demo: peak RSS \(hb_sys_peak_rss_kib()) KiB")
   }
 
-  static func saveF32(_ path: String, _ values: [Float]) throws(CLIError) {
+  static func saveF32(_ o: ParsedOptions, _ path: String, _ values: [Float]) throws(CLIError) {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(values.count * 4)
     for v in values {
       withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
-    try Files.writeAtomically(path, bytes)
+    try o.outputs.write(path, bytes, option: "--save-truth")
   }
 
-  static func saveStream(_ path: String, _ data: [Float], _ d: Int) throws(CLIError) {
-    var out = try OutputFile(path: path)
+  static func saveStream(_ o: ParsedOptions, _ path: String, _ data: [Float], _ d: Int)
+    throws(CLIError)
+  {
+    var out = try OutputFile(
+      target: try o.outputs.target(path, option: "--save-stream"), session: o.outputs)
     if SampleReader.Format.guess(path) == .f32 {
       try data.withUnsafeBufferPointer { (b) throws(CLIError) in try out.write(floats: b) }
     } else {

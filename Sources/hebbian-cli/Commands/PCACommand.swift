@@ -10,7 +10,7 @@ enum PCACommand {
     summary:
       "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
     options: [
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
+      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
       .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
@@ -23,20 +23,29 @@ enum PCACommand {
       .value("--passes", "N", "passes over the input (files only; default 1)"),
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
-      .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows"),
-      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV; - stdout)"),
-      .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error"),
-      .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples"),
+      .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows").output(),
+      .value("--project", "OUT", "write the K outputs per sample (.f32 raw, else CSV; - stdout)")
+        .output(),
+      .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error")
+        .input(),
+      .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples").output(),
       .flag("--quiet", "no progress lines on stderr"),
       .flag(
         "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
       .value(
-        "--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"),
+        "--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"
+      ).output(mayReplace: "--resume"),
       .value("--checkpoint-every", "N", "samples between checkpoints (default 100000)"),
       .value(
         "--resume", "C",
-        "continue from checkpoint C (same command line; stdin: the rest of the stream)"),
-      .value("--save-model", "M", "write the final model (the checkpoint format)"),
+        "continue from checkpoint C (same command line; stdin: the rest of the stream)"
+      ).input(),
+      .value(
+        "--continue", "M",
+        "train the saved model M (or a checkpoint) further on a new input: weights, mean and schedule carried over"
+      ).input(),
+      .value("--save-model", "M", "write the final model (the checkpoint format)").output(
+        mayReplace: "--resume"),
       .value("--max-samples", "N", "stop after N samples in all (a later --resume continues)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -47,18 +56,17 @@ enum PCACommand {
     let formatName = try o.choice(
       "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     let format: SampleReader.Format = formatName == "f32" ? .f32 : .csv
-    let ruleName = try o.choice(
-      "--rule", ["oja", "subspace", "gha", "similarity", "fsm", "ccipca"], default: "gha")
-    let rule = OnlinePCA.Rule(name: ruleName)!
-    let k = try o.int("--components", default: rule == .oja ? 1 : 2, min: 1)
-    let passes = try o.int("--passes", default: 1, min: 1)
-    let batch = try o.int("--batch", default: 1, min: 1)
-    if passes > 1 && input == "-" { throw .usage("--passes: stdin can be read only once") }
+    let passesGiven = try o.int("--passes").map { (v) throws(CLIError) -> Int in
+      if v < 1 { throw .usage("--passes: must be >= 1, got \(v)") }
+      return v
+    }
+    if (passesGiven ?? 1) > 1 && input == "-" {
+      throw .usage("--passes: stdin can be read only once")
+    }
     let maxSamples = try o.int("--max-samples", default: Int.max, min: 1)
     if let dim = try o.int("--dim"), dim > SampleReader.maxDimension {
       throw .usage("--dim: at most \(SampleReader.maxDimension) values per sample, got \(dim)")
     }
-    let rate = try learningRate(o)
     let seed = try o.int("--seed").map { UInt64(truncatingIfNeeded: $0) } ?? 0x5EED_0F_0A1A
     let quiet = o.has("--quiet")
     let checkpointPath = o.string("--checkpoint")
@@ -66,58 +74,101 @@ enum PCACommand {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
     let every = try o.int("--checkpoint-every", default: 100_000, min: 1)
-
-    var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"))
-    reader.skipNonFinite = o.has("--skip-nonfinite")
-    var position = OnlinePCA.StreamPosition()
-    // Skipped samples before this run's reader (a resumed checkpoint's count).
-    var skippedBefore = 0
-    let resumed = try o.string("--resume").map { (p) throws(CLIError) in (p, try loadModel(p)) }
-    let d: Int
-    if let (_, file) = resumed {
-      // Stdin: the caller supplies the rest of the stream, which may be empty.
-      reader.allowEmpty = input == "-"
-      let primed = try reader.prime()
-      d = primed > 0 ? primed : file.shapes.first ?? 0
-    } else {
-      d = try reader.prime()
+    let skipNonFinite = o.has("--skip-nonfinite")
+    if o.string("--resume") != nil && o.string("--continue") != nil {
+      throw .usage(
+        "--continue: not with --resume (--resume finishes the same stream, --continue learns a new one)"
+      )
     }
+
+    // A saved model (--resume, --continue) fixes the rule, the shape, the centring and the
+    // batch; options that disagree with it are refused rather than silently ignored.
+    let saved = try loadSaved(o)
+    let ruleName = try o.choice(
+      "--rule", ["oja", "subspace", "gha", "similarity", "fsm", "ccipca"],
+      default: saved?.rule.name ?? "gha")
+    let rule = OnlinePCA.Rule(name: ruleName)!
+    let k = try o.int("--components", default: saved?.components ?? (rule == .oja ? 1 : 2), min: 1)
+    let batch = try o.int("--batch", default: saved?.batch ?? 1, min: 1)
+    let centering = o.has("--center") || saved?.centering == true
+    let rate = try learningRate(o, saved: saved?.rate)
+    if let sv = saved {
+      let what = sv.option + " " + sv.path
+      if rule != sv.rule {
+        throw .usage("--rule \(rule.name): \(what) holds a \(sv.rule.name) model; leave --rule out")
+      }
+      if k != sv.components {
+        throw .usage(
+          "--components \(k): \(what) has \(sv.components) components; leave --components out")
+      }
+      if o.has("--center") && !sv.centering {
+        throw .usage("--center: \(what) was learned without centring")
+      }
+      if sv.option == "--resume" {
+        if batch != sv.batch {
+          throw .usage("--batch \(batch): \(what) was taken with --batch \(sv.batch)")
+        }
+        if rate != sv.rate {
+          throw .usage(
+            "--eta/--schedule/--t0/--floor: \(what) was taken with another schedule; leave them out"
+          )
+        }
+      }
+    }
+
+    let dimOption = try o.int("--dim")
+    if let sv = saved, let given = dimOption, given != sv.dimension {
+      throw .usage("--dim \(given): \(sv.option) \(sv.path) has dimension \(sv.dimension)")
+    }
+    var reader = try SampleReader(
+      path: input, format: format, dimension: saved?.dimension ?? dimOption)
+    reader.skipNonFinite = skipNonFinite
+    if input == "-" && hb_sys_isatty(0) == 1 && !quiet {
+      Console.errLine("pca: reading samples from the terminal (one per line; end with Ctrl-D)")
+    }
+    // Stdin after a resume may hold nothing more (the stream ended with the checkpoint).
+    reader.allowEmpty = saved?.option == "--resume" && input == "-"
+    let primed = try reader.prime()
+    let d = saved?.dimension ?? primed
     // W is k×d and the batch scratch b×d floats: bound them so a typo cannot ask for
     // gigabytes (2^26 floats = 256 MiB, beyond any board's model).
     if k > d { throw .usage("--components: at most the dimension \(d), got \(k)") }
-    if k * d > 1 << 26 {
-      throw .usage("--components x dimension: at most \(1 << 26) weights, got \(k * d)")
+    if k.multipliedReportingOverflow(by: d).overflow || k * d > 1 << 26 {
+      throw .usage("--components x dimension: at most \(1 << 26) weights, got \(k) x \(d)")
     }
-    if batch * d > 1 << 26 {
-      throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch * d)")
+    if batch.multipliedReportingOverflow(by: d).overflow || batch * d > 1 << 26 {
+      throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch) x \(d)")
     }
+    let source = try InputIdentity(of: input, format: format, skipNonFinite: skipNonFinite)
     var pca = try makeLearner(
-      dimension: d, components: k, rule: rule, rate: rate, centering: o.has("--center"), seed: seed,
+      dimension: d, components: k, rule: rule, rate: rate, centering: centering, seed: seed,
       batch: batch)
-    if let (path, file) = resumed {
+    var position = OnlinePCA.StreamPosition()
+    // Records skipped (NaN/inf) before this run's reader, by the run a checkpoint came from.
+    var skippedBefore = 0
+    var passes = passesGiven ?? 1
+    if let sv = saved {
       do throws(HebbianError) {
-        try file.expect(
-          kind: OnlinePCA.modelKind(rule), shapes: [d, k], shapeNames: OnlinePCA.shapeNames)
-        let saved = try OnlinePCA(restoring: file)
-        position = try OnlinePCA.streamPosition(of: file)
-        skippedBefore = Int(truncatingIfNeeded: (try? file.counter("skipped")) ?? 0)
-        try pca.restore(saved.state)
-        if saved.learningRate != rate || saved.centering != o.has("--center") {
-          Console.errLine(
-            "pca: note: the schedule or centring differs from the checkpoint's; continuing with the command line's"
-          )
-        }
+        try pca.restore(sv.learner.state)
       } catch {
-        throw .data("\(path): \(error.message)")
+        throw .data("\(sv.path): \(error.message)")
       }
-      if position.pass >= passes && position.sampleOffset > 0 {
-        throw .data(
-          "\(path): the checkpoint is in pass \(position.pass + 1), but --passes is \(passes)")
-      }
-      if position.pass < passes && input != "-" {
-        // A file: skip what the checkpoint has learned from, parsing it as the first run did.
-        try reader.skip(to: position.sampleOffset, pass: position.pass)
-        skippedBefore -= reader.skipped
+      if sv.option == "--resume" {
+        position = sv.position
+        skippedBefore = sv.skipped
+        passes = passesGiven ?? sv.passes ?? passes
+        try sv.checkSameStream(source)
+        if position.pass >= passes {
+          throw .data(
+            "\(sv.path): the checkpoint is at the end of its input (\(sv.learner.samplesSeen) samples, "
+              + "\(position.pass) pass\(position.pass == 1 ? "" : "es")): nothing left to learn; "
+              + "give more --passes, or train the model on new data with --continue \(sv.path)")
+        }
+        if input != "-" {
+          // A file: skip what the checkpoint learned from, parsing it as the first run did.
+          try reader.skip(to: position.sampleOffset, pass: position.pass)
+          skippedBefore -= reader.skipped
+        }
       }
     }
     var reference: [Float]? = nil
@@ -127,21 +178,30 @@ enum PCACommand {
       reference = r
       referenceRows = r.count / d
     }
-
-    let onlineProjection = o.string("--project") != nil && input == "-"
-    var projection: OutputFile? = nil
-    if onlineProjection, let path = o.string("--project") {
-      projection = try OutputFile(path: path, atomic: true)
+    // Held for the whole run: a second process writing the same checkpoint is refused.
+    let checkpointTarget = try checkpointPath.map { (c) throws(CLIError) in
+      try o.outputs.target(c, option: "--checkpoint")
     }
+    let lock = try checkpointTarget.map { (t) throws(CLIError) in try Files.lock(t) } ?? nil
+    defer { if let t = checkpointTarget { Files.unlock(t, lock) } }
+
+    var projection: OutputFile? = nil
+    if let path = o.string("--project") {
+      projection = try OutputFile(
+        target: try o.outputs.target(path, option: "--project"), session: o.outputs)
+    }
+    let rawProjection = isF32(o.string("--project") ?? "")
+    // A pipe or terminal delivers samples as they happen: learn (and answer) each batch as
+    // soon as it is complete instead of waiting for a block of 256.
+    let live = input == "-" && !InputIdentity.stdinIsRegular()
 
     // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
     // is read once per block, not per sample; a block also ends where the convergence curve
     // wants its next point, where a checkpoint is due and at --max-samples. Blocks are whole
     // batches, so a pass is cut into the same batches whether or not it was resumed.
-    let blockCap = batch * Swift.max(1, 256 / batch)
+    let blockCap = live ? batch : batch * Swift.max(1, 256 / batch)
     var x = [Float](repeating: 0, count: d * blockCap)
     var y = [Float](repeating: 0, count: k)
-    let rawProjection = isF32(o.string("--project") ?? "")
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
     var lastReport = started
@@ -155,6 +215,7 @@ enum PCACommand {
     {
       var file = pca.checkpoint(position: at)
       file.counters.append(.init("skipped", UInt64(Swift.max(skipped, 0))))
+      file.counters.append(contentsOf: source.counters(batch: batch, passes: passes))
       return file.encoded()
     }
     curve.record(pca, reference, referenceRows)
@@ -165,9 +226,11 @@ enum PCACommand {
       if pass > position.pass {
         skippedBefore += reader.skipped
         reader = try SampleReader(path: input, format: format, dimension: d)
-        reader.skipNonFinite = o.has("--skip-nonfinite")
+        reader.skipNonFinite = skipNonFinite
         recordBase = 0
       }
+      // The rows of --project: the learner's outputs as it learns, in the last pass.
+      let projecting = projection != nil && pass + 1 == passes
       var ended = false
       while !ended {
         let due = Swift.min(curve.next, nextCheckpoint, maxSamples) - pca.samplesSeen
@@ -197,8 +260,8 @@ enum PCACommand {
           throw .data(m)
         }
         learnNs &+= hb_sys_monotonic_ns() &- t0
-        if onlineProjection {
-          // stdin is read once, so each sample is projected by the model that just learned it.
+        if projecting {
+          // Each sample projected by the model that has just learned it.
           for s in 0..<filled {
             x.withUnsafeBufferPointer { b in
               y.withUnsafeMutableBufferPointer { yb in
@@ -210,7 +273,8 @@ enum PCACommand {
         }
         let here = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
         if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
-          try Files.writeAtomically(c, checkpointFile(pca, here, skippedBefore + reader.skipped))
+          try Files.writeAtomically(
+            c, checkpointFile(pca, here, skippedBefore + reader.skipped), option: "--checkpoint")
           nextCheckpoint = (pca.samplesSeen / every + 1) * every
         }
         if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
@@ -220,7 +284,7 @@ enum PCACommand {
             lastReport = now
             let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
             Console.errLine(
-              "pca: \(pca.samplesSeen) samples, \(Fmt.fixed(rate / 1e6, 2)) M samples/s, "
+              "pca: \(pca.samplesSeen) samples, \(Fmt.rate(rate, "samples/s")), "
                 + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
           }
         }
@@ -235,39 +299,22 @@ enum PCACommand {
     let skipped = skippedBefore + reader.skipped
     // The end of the input: a checkpoint here (and the saved model) resume to a no-op.
     let end = stopped ?? OnlinePCA.StreamPosition(pass: passes, sampleOffset: 0)
-    if let c = checkpointPath { try Files.writeAtomically(c, checkpointFile(pca, end, skipped)) }
+    if pca.samplesSeen == samplesAtStart && saved != nil {
+      throw .data(
+        "\(reader.displayName): no samples to learn after \(saved!.path)'s \(samplesAtStart); nothing was written"
+      )
+    }
     curve.record(pca, reference, referenceRows, force: true)
     let seconds = Double(hb_sys_monotonic_ns() &- started) * 1e-9
 
-    if var p = projection { try p.close() }
+    // Every output is staged first; the run's session renames them together at the end.
+    if var p = projection.take() { try p.close() }
     if let path = o.string("--save-components") {
       let rows = pca.components(orthonormalized: true)
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(rows.count * 4)
-      for v in rows {
-        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-      }
-      try Files.writeAtomically(path, bytes)
+      try o.outputs.write(path, littleEndianBytes(rows), option: "--save-components")
     }
     if let path = o.string("--save-model") {
-      try Files.writeAtomically(path, checkpointFile(pca, end, skipped))
-    }
-    if !onlineProjection, let path = o.string("--project") {
-      // A second read with the final model: every sample gets the same projection.
-      var again = try SampleReader(path: input, format: format, dimension: d)
-      var out = try OutputFile(path: path, atomic: true)
-      let raw = isF32(path)
-      while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
-        try again.next(into: b.baseAddress!)
-      }) {
-        x.withUnsafeBufferPointer { b in
-          y.withUnsafeMutableBufferPointer { yb in
-            pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!)
-          }
-        }
-        try writeRow(&out, y, raw: raw)
-      }
-      try out.close()
+      try o.outputs.write(path, checkpointFile(pca, end, skipped), option: "--save-model")
     }
 
     let n = pca.samplesSeen
@@ -275,7 +322,11 @@ enum PCACommand {
     func line(_ key: String, _ value: String) { summary += Fmt.padRight(key, 22) + value + "\n" }
     line("rule", rule.name + (rule.isOrdered ? " (ordered components)" : ""))
     line("input", reader.displayName + " (\(formatName), \(d) values per sample)")
-    line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
+    if let s = stopped {
+      line("samples", "\(n) (stopped by --max-samples in pass \(s.pass + 1) of \(passes))")
+    } else {
+      line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
+    }
     line("components", "\(k) x \(d)")
     line(
       "time",
@@ -293,9 +344,11 @@ enum PCACommand {
     if rss > 0 {
       line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
     }
-    if o.has("--skip-nonfinite") { line("skipped (NaN/inf)", "\(skipped)") }
-    if let path = o.string("--resume") {
-      line("resumed from", path + " (sample \(samplesAtStart))")
+    if skipNonFinite { line("skipped (NaN/inf)", "\(skipped)") }
+    if let sv = saved {
+      line(
+        sv.option == "--resume" ? "resumed from" : "continued from",
+        sv.path + " (sample \(samplesAtStart))")
     }
     if let path = o.string("--save-components") { line("components written", path) }
     if let path = o.string("--save-model") { line("model written", path) }
@@ -309,18 +362,38 @@ enum PCACommand {
       let svg = SVGPlot.render(
         title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
         yLabel: "error", series: series, logY: true)
-      try Files.writeAtomically(path, Array(svg.utf8))
+      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
       line("plot written", path)
     }
-    // Projections to stdout keep stdout for the data; the summary then goes to stderr.
-    if o.string("--project") == "-" { Console.err(summary) } else { Console.out(summary) }
+    // The final checkpoint last: it commits at once, and only once everything else is staged.
+    if let c = checkpointPath {
+      try Files.writeAtomically(c, checkpointFile(pca, end, skipped), option: "--checkpoint")
+    }
+    // Data on stdout keeps stdout for the data; the summary then goes to stderr.
+    if o.outputs.writesStdout { Console.err(summary) } else { Console.out(summary) }
   }
 
-  static func learningRate(_ o: ParsedOptions) throws(CLIError) -> LearningRate {
+  static func littleEndianBytes(_ values: [Float]) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(values.count * 4)
+    for v in values {
+      withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    return bytes
+  }
+
+  /// The schedule the options describe; with none of them given, `saved` (the schedule of a
+  /// model being resumed or continued) or the default.
+  static func learningRate(_ o: ParsedOptions, saved: LearningRate? = nil) throws(CLIError)
+    -> LearningRate
+  {
+    let scheduleOptions = ["--schedule", "--eta", "--t0", "--floor"]
+    if let s = saved, !scheduleOptions.contains(where: { o.string($0) != nil }) { return s }
     let schedule = try o.choice("--schedule", ["inverse", "constant"], default: "inverse")
     let floor = try o.double("--floor", default: 0)
     let rate: LearningRate
     if schedule == "constant" {
+      if o.string("--t0") != nil { throw .usage("--t0: applies to --schedule inverse only") }
       rate = .constant(Float(try o.double("--eta", default: 0.01)))
     } else {
       let c = try o.double("--eta", default: 8)
@@ -328,11 +401,96 @@ enum PCACommand {
         scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
     }
     do throws(HebbianError) {
-      _ = try OnlinePCA(dimension: 1, components: 1, rule: .oja, learningRate: rate)
+      try rate.validate()
     } catch {
       throw .usage(error.message)
     }
     return rate
+  }
+
+  /// A model or checkpoint named by --resume or --continue, read and checked before any work.
+  struct Saved {
+    var option: String
+    var path: String
+    var file: ModelFile
+    var rule: OnlinePCA.Rule
+    var dimension: Int
+    var components: Int
+    var centering: Bool
+    var rate: LearningRate
+    var batch: Int
+    var state: OnlinePCA.State
+    var position: OnlinePCA.StreamPosition
+    var skipped: Int
+    /// --passes of the run that wrote it (checkpoints since the input identity was recorded).
+    var passes: Int?
+
+    var learner: (samplesSeen: Int, state: OnlinePCA.State) { (state.samplesSeen, state) }
+
+    /// Refuses to resume against another input than the checkpoint's: a different size, first
+    /// block, format, or NaN policy. Checkpoints written before identities were recorded are
+    /// trusted.
+    func checkSameStream(_ now: InputIdentity) throws(CLIError) {
+      func counter(_ name: String) -> UInt64? { try? file.counter(name) }
+      guard let stdin = counter("inputStdin") else { return }
+      let was = stdin == 1 ? "stdin" : "a file"
+      let isNow = now.stdin ? "stdin" : "a file"
+      if (stdin == 1) != now.stdin {
+        throw .data(
+          "\(path): the checkpoint was taken from \(was), this run reads \(isNow); --resume continues the same stream (use --continue \(path) for new data)"
+        )
+      }
+      if let f = counter("inputFormat"), f != now.formatCode {
+        throw .data(
+          "\(path): the checkpoint was taken from \(f == 1 ? "f32" : "CSV") input; --format differs"
+        )
+      }
+      if let s = counter("skipNonFinite"), (s == 1) != now.skipNonFinite {
+        throw .data(
+          "\(path): the checkpoint was taken \(s == 1 ? "with" : "without") --skip-nonfinite; give the same option"
+        )
+      }
+      if now.stdin { return }
+      if let size = counter("inputBytes"), size != now.bytes {
+        throw .data(
+          "\(path): the checkpoint was taken from a \(size)-byte input; \(now.path) has \(now.bytes) bytes (not the same input? --continue \(path) learns new data)"
+        )
+      }
+      if let head = counter("inputHead"), head != UInt64(now.head) {
+        throw .data(
+          "\(path): \(now.path) differs from the checkpoint's input in its first \(InputIdentity.headBytes) bytes (not the same input? --continue \(path) learns new data)"
+        )
+      }
+    }
+  }
+
+  static func loadSaved(_ o: ParsedOptions) throws(CLIError) -> Saved? {
+    let option: String
+    let path: String
+    if let p = o.string("--resume") {
+      option = "--resume"
+      path = p
+    } else if let p = o.string("--continue") {
+      option = "--continue"
+      path = p
+    } else {
+      return nil
+    }
+    let file = try loadModel(path)
+    do throws(HebbianError) {
+      let pca = try OnlinePCA(restoring: file)
+      let position =
+        option == "--resume" ? try OnlinePCA.streamPosition(of: file) : OnlinePCA.StreamPosition()
+      let skipped = option == "--resume" ? (try? file.counter("skipped")) ?? 0 : 0
+      let passes = (try? file.counter("passes")).map { Int(Swift.min($0, UInt64(Int32.max))) }
+      return Saved(
+        option: option, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
+        components: pca.components, centering: pca.centering, rate: pca.learningRate,
+        batch: pca.maxBatch, state: pca.state, position: position,
+        skipped: Int(Swift.min(skipped, UInt64(Int32.max))), passes: passes)
+    } catch {
+      throw .data("\(path): \(error.message)")
+    }
   }
 
   static func makeLearner(
@@ -421,5 +579,54 @@ enum PCACommand {
       }
       next = Swift.max(n + 1, n + n / 10)
     }
+  }
+}
+
+/// What a run reads, as recorded in its checkpoints so that --resume can refuse another input.
+struct InputIdentity {
+  /// The checksummed prefix of a file input.
+  static let headBytes = 1 << 16
+  var path: String
+  var stdin: Bool
+  var bytes: UInt64 = 0
+  var head: UInt32 = 0
+  var formatCode: UInt64
+  var skipNonFinite: Bool
+
+  init(of path: String, format: SampleReader.Format, skipNonFinite: Bool) throws(CLIError) {
+    self.path = path
+    self.stdin = path == "-"
+    self.formatCode = format == .f32 ? 1 : 0
+    self.skipNonFinite = skipNonFinite
+    guard !stdin else { return }
+    let size = hb_sys_file_size(path)
+    if size < 0 { throw .data(Files.errno(Int(size), path)) }
+    bytes = UInt64(size)
+    var file = try InputFile(path: path)
+    var chunk = [UInt8](repeating: 0, count: Self.headBytes)
+    var crc = CRC32()
+    var total = 0
+    while total < Self.headBytes {
+      let n = try file.read(into: &chunk)
+      if n == 0 { break }
+      let take = Swift.min(n, Self.headBytes - total)
+      chunk.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
+      total += take
+    }
+    head = crc.checksum
+  }
+
+  static func stdinIsRegular() -> Bool {
+    var info = hb_sys_file_info()
+    return hb_sys_fstat(0, &info) == 0 && Int(info.kind) == Int(HB_SYS_KIND_REGULAR)
+  }
+
+  func counters(batch: Int, passes: Int) -> [ModelFile.Counter] {
+    [
+      .init("inputStdin", stdin ? 1 : 0), .init("inputBytes", bytes),
+      .init("inputHead", UInt64(head)), .init("inputFormat", formatCode),
+      .init("skipNonFinite", skipNonFinite ? 1 : 0), .init("batch", UInt64(batch)),
+      .init("passes", UInt64(passes)),
+    ]
   }
 }

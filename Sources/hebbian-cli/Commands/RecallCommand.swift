@@ -11,10 +11,12 @@ enum RecallCommand {
     summary: "Store patterns in an associative memory and recall them from cues (f32 files).",
     options: [
       .value("--model", "M", "hopfield | dense | modern | ei | normative (default hopfield)"),
-      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major"),
+      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
+        .input(),
       .value("--dim", "N", "entries per pattern"),
-      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)"),
-      .value("--output", "R.f32", "recalled states, K x N float32"),
+      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
+        .input(),
+      .value("--output", "R.f32", "recalled states, K x N float32").output(),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
       .value("--beta", "B", "inverse temperature of the modern model (default 8)"),
       .value("--degree", "n", "dense model: F(x) = x^n (default 3); 0 for F = exp"),
@@ -23,10 +25,15 @@ enum RecallCommand {
       .flag("--async", "update one neuron at a time in seeded random order (default)"),
       .value("--steps", "S", "step limit (sweeps, or ODE steps for normative; default 100)"),
       .value("--seed", "S", "seed of the asynchronous order (default 1)"),
-      .value("--inhibitory", "K", "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"),
-      .value("--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
+      .value(
+        "--inhibitory", "K",
+        "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
+      ),
+      .value(
+        "--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
       .flag("--dale", "normative: keep W >= 0 (Dale's law, sign carried by D)"),
-      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)"),
+      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)")
+        .output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -48,7 +55,9 @@ enum RecallCommand {
     var values = [Float](repeating: 0, count: bytes.count / 4)
     bytes.withUnsafeBytes { raw in
       for k in 0..<values.count {
-        values[k] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+        values[k] = Float(
+          bitPattern: UInt32(
+            littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
       }
     }
     for k in 0..<values.count where !values[k].isFinite {
@@ -120,13 +129,17 @@ enum RecallCommand {
     } catch {
       throw .data(error.message)
     }
-    var file = try OutputFile(path: outputPath, atomic: true)
+    var file = try OutputFile(
+      target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)
     try out.withUnsafeBufferPointer { (p) throws(CLIError) in try file.write(floats: p) }
     try file.close()
-    if let path = o.string("--save-model"), let bytes = saved { try Files.writeAtomically(path, bytes) }
+    if let path = o.string("--save-model"), let bytes = saved {
+      try o.outputs.write(path, bytes, option: "--save-model")
+    }
     let k = cues.rows
     Console.outLine(
-      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)")
+      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)"
+    )
     Console.outLine(
       "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
         + "  mean overlap \(Fmt.fixed(summary.overlap / Double(k), 4))"

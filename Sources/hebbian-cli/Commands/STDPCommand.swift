@@ -30,7 +30,7 @@ enum STDPCommand {
       .value("--seconds", "S", "simulated time in s (default 200)"),
       .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"),
       .value("--seed", "N", "random seed (default 1)"),
-      .value("--plot", "FILE.svg", "also draw the result as an SVG line plot"),
+      .value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(),
     ],
     allowPositionals: true,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -76,7 +76,7 @@ enum STDPCommand {
 
   static func writePlot(_ o: ParsedOptions, _ svg: () -> String) throws(CLIError) {
     guard let path = o.string("--plot") else { return }
-    try Files.write(path, Array(svg().utf8))
+    try o.outputs.write(path, Array(svg().utf8), option: "--plot")
     Console.errLine("plot: \(path)")
   }
 

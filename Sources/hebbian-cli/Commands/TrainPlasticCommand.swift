@@ -23,8 +23,10 @@ enum TrainPlasticCommand {
       .value("--report-every", "E", "episodes per progress line (default 1000)"),
       .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)"),
       .value("--seed", "S", "seed (default 1)"),
-      .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)"),
-      .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training"),
+      .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
+        mayReplace: "--load"),
+      .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training")
+        .input(),
       .flag("--no-baseline", "skip the non-plastic baseline"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -88,7 +90,7 @@ enum TrainPlasticCommand {
     }
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
     if let path = o.string("--save") {
-      try Files.writeAtomically(path, PlasticModelFile.encode(plastic))
+      try o.outputs.write(path, PlasticModelFile.encode(plastic), option: "--save")
       Console.outLine("saved \(path)")
     }
   }

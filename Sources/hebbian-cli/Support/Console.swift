@@ -33,6 +33,13 @@ enum Fmt {
     withBuffer { hb_sys_format_f32(x, $0) }
   }
 
+  /// A rate with a unit that fits it: "3.42 M samples/s", "12.5 k samples/s", "98.0 samples/s".
+  static func rate(_ perSecond: Double, _ unit: String) -> String {
+    if perSecond >= 1e6 { return fixed(perSecond / 1e6, 2) + " M " + unit }
+    if perSecond >= 1e3 { return fixed(perSecond / 1e3, 1) + " k " + unit }
+    return fixed(perSecond, 1) + " " + unit
+  }
+
   /// Right-aligns `s` in a field of `width` characters.
   static func pad(_ s: String, _ width: Int) -> String {
     let n = s.utf8.count

@@ -14,10 +14,33 @@ struct CLIError: Error {
 /// `--name=value` or a bare `--flag`.
 struct OptionSpec: Sendable {
   enum Kind: Sendable { case flag, value }
+  /// What a path value is to the output discipline (``OutputSession``): inputs are recorded
+  /// so that no output replaces them; outputs are checked before the command runs.
+  enum Role: Sendable, Equatable {
+    case plain
+    case input
+    /// `mayReplace` names the input option whose file this output may rewrite in place.
+    case output(mayReplace: String?)
+  }
   var name: String
   var kind: Kind
   var valueName: String
   var help: String
+  var role: Role = .plain
+
+  /// This option names an input file (or `-`).
+  func input() -> OptionSpec {
+    var s = self
+    s.role = .input
+    return s
+  }
+
+  /// This option names an output file (or `-`).
+  func output(mayReplace: String? = nil) -> OptionSpec {
+    var s = self
+    s.role = .output(mayReplace: mayReplace)
+    return s
+  }
 
   static func flag(_ name: String, _ help: String) -> OptionSpec {
     OptionSpec(name: name, kind: .flag, valueName: "", help: help)
@@ -30,6 +53,8 @@ struct OptionSpec: Sendable {
 /// The parsed command line of one subcommand, with typed accessors whose errors name the
 /// option.
 struct ParsedOptions {
+  /// The run's outputs: checked before the command runs, committed after it succeeded.
+  var outputs = OutputSession()
   var values: [(name: String, value: String)] = []
   var flags: [String] = []
   var positionals: [String] = []
@@ -108,7 +133,10 @@ enum OptionParser {
       let arg = args[i]
       i += 1
       if arg == "--" {
-        guard allowPositionals else { throw .usage("unexpected argument '--'") }
+        // The conventional end of options: what follows is positional, even "--x".
+        if let first = args[i...].first, !allowPositionals {
+          throw .usage("unexpected argument '\(first)'")
+        }
         result.positionals.append(contentsOf: args[i...])
         break
       }
