@@ -5,6 +5,7 @@
 #include "hb_sys.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -224,6 +225,36 @@ int hb_sys_create_temp(const char *path, char *buf, size_t cap) {
   return -EEXIST;
 }
 
+/* Temporaries of `path` left by a run that was killed with SIGKILL (which no handler sees):
+ * ".<base>.<16 hex>.tmp" beside it. Called only by the holder of the path's lock, the only
+ * process that may be writing one. */
+static void remove_stale_temps(const char *path) {
+  char dir[PATH_MAX];
+  const char *base;
+  if (split(path, dir, sizeof dir, &base) < 0) return;
+  size_t blen = strlen(base);
+  DIR *d = opendir(dir);
+  if (d == NULL) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *n = e->d_name;
+    size_t len = strlen(n);
+    if (len != 1 + blen + 1 + 16 + 4 || n[0] != '.' || strncmp(n + 1, base, blen) != 0 ||
+        n[1 + blen] != '.' || strcmp(n + len - 4, ".tmp") != 0)
+      continue;
+    int hex = 1;
+    for (size_t i = 0; i < 16; i++) {
+      char c = n[2 + blen + i];
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) hex = 0;
+    }
+    if (!hex) continue;
+    char full[PATH_MAX];
+    int w = snprintf(full, sizeof full, "%s/%s", dir, n);
+    if (w > 0 && (size_t)w < sizeof full) unlinkat(AT_FDCWD, full, 0);
+  }
+  closedir(d);
+}
+
 int hb_sys_lock(const char *path) {
   char lock[PATH_MAX];
   int len = snprintf(lock, sizeof lock, "%s.lock", path);
@@ -240,8 +271,14 @@ int hb_sys_lock(const char *path) {
      * longer at `lock` guards nothing, so take the new one. */
     struct stat held, now;
     if (fstat(fd, &held) == 0 && stat(lock, &now) == 0 && held.st_dev == now.st_dev &&
-        held.st_ino == now.st_ino)
+        held.st_ino == now.st_ino) {
+      /* Removed like a temporary if a signal ends the process (a SIGKILL leaves it: the
+       * next run takes it over, since the kernel released the lock). */
+      install_handlers();
+      remember(lock);
+      remove_stale_temps(path);
       return fd;
+    }
     close(fd);
   }
   return -EAGAIN;
@@ -250,6 +287,9 @@ int hb_sys_lock(const char *path) {
 void hb_sys_unlock(const char *path, int fd) {
   char lock[PATH_MAX];
   int len = snprintf(lock, sizeof lock, "%s.lock", path);
-  if (len >= 0 && (size_t)len < sizeof lock) unlink(lock);
+  if (len >= 0 && (size_t)len < sizeof lock) {
+    unlink(lock);
+    hb_sys_forget_temp(lock);
+  }
   close(fd);
 }

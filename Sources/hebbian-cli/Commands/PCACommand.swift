@@ -299,11 +299,6 @@ enum PCACommand {
     let skipped = skippedBefore + reader.skipped
     // The end of the input: a checkpoint here (and the saved model) resume to a no-op.
     let end = stopped ?? OnlinePCA.StreamPosition(pass: passes, sampleOffset: 0)
-    if pca.samplesSeen == samplesAtStart && saved != nil {
-      throw .data(
-        "\(reader.displayName): no samples to learn after \(saved!.path)'s \(samplesAtStart); nothing was written"
-      )
-    }
     curve.record(pca, reference, referenceRows, force: true)
     let seconds = Double(hb_sys_monotonic_ns() &- started) * 1e-9
 
@@ -365,10 +360,13 @@ enum PCACommand {
       try o.outputs.write(path, Array(svg.utf8), option: "--plot")
       line("plot written", path)
     }
-    // The final checkpoint last: it commits at once, and only once everything else is staged.
+    // The end checkpoint is committed with the other outputs, never before them: a run killed
+    // in between resumes from the last periodic checkpoint and writes the same outputs.
     if let c = checkpointPath {
-      try Files.writeAtomically(c, checkpointFile(pca, end, skipped), option: "--checkpoint")
+      try o.outputs.write(c, checkpointFile(pca, end, skipped), option: "--checkpoint")
     }
+    // Committed while the checkpoint lock is still held.
+    try o.outputs.commit()
     // Data on stdout keeps stdout for the data; the summary then goes to stderr.
     if o.outputs.writesStdout { Console.err(summary) } else { Console.out(summary) }
   }
