@@ -162,6 +162,12 @@ static void install_handlers(void) {
     sa.sa_handler = remove_temps_and_reraise;
     sigemptyset(&sa.sa_mask);
     sigaction(sigs[i], &sa, NULL);
+    /* A launcher's worker thread may hand down a mask that blocks these (libdispatch's
+     * threads do): unblocked, so that kill(1) ends the run as it would from a shell. */
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sigs[i]);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
   }
 }
 

@@ -34,7 +34,7 @@ enum PCACommand {
         "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
       .value(
         "--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"
-      ).output(mayReplace: "--resume"),
+      ).output(mayReplace: ["--resume", "--continue"]),
       .value("--checkpoint-every", "N", "samples between checkpoints (default 100000)"),
       .value(
         "--resume", "C",
@@ -45,7 +45,7 @@ enum PCACommand {
         "train the saved model M (or a checkpoint) further on a new input: weights, mean and schedule carried over"
       ).input(),
       .value("--save-model", "M", "write the final model (the checkpoint format)").output(
-        mayReplace: "--resume"),
+        mayReplace: ["--resume", "--continue"]),
       .value("--max-samples", "N", "stop after N samples in all (a later --resume continues)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -431,8 +431,8 @@ enum PCACommand {
     func checkSameStream(_ now: InputIdentity) throws(CLIError) {
       func counter(_ name: String) -> UInt64? { try? file.counter(name) }
       guard let stdin = counter("inputStdin") else { return }
-      let was = stdin == 1 ? "stdin" : "a file"
-      let isNow = now.stdin ? "stdin" : "a file"
+      let was = stdin == 1 ? "a stream (stdin or a pipe)" : "a file"
+      let isNow = now.stdin ? "a stream (stdin or a pipe)" : "a file"
       if (stdin == 1) != now.stdin {
         throw .data(
           "\(path): the checkpoint was taken from \(was), this run reads \(isNow); --resume continues the same stream (use --continue \(path) for new data)"
@@ -585,6 +585,7 @@ struct InputIdentity {
   /// The checksummed prefix of a file input.
   static let headBytes = 1 << 16
   var path: String
+  /// Read once (stdin, a pipe, a FIFO): no size, no head checksum.
   var stdin: Bool
   var bytes: UInt64 = 0
   var head: UInt32 = 0
@@ -593,9 +594,12 @@ struct InputIdentity {
 
   init(of path: String, format: SampleReader.Format, skipNonFinite: Bool) throws(CLIError) {
     self.path = path
-    self.stdin = path == "-"
     self.formatCode = format == .f32 ? 1 : 0
     self.skipNonFinite = skipNonFinite
+    // A pipe, FIFO or device is read once, like stdin: it cannot be sized or read ahead.
+    var info = hb_sys_file_info()
+    let rc = path == "-" ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
+    self.stdin = path == "-" || rc != 0 || Int(info.kind) != Int(HB_SYS_KIND_REGULAR)
     guard !stdin else { return }
     let size = hb_sys_file_size(path)
     if size < 0 { throw .data(Files.errno(Int(size), path)) }

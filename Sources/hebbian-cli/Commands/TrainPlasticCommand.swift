@@ -24,7 +24,7 @@ enum TrainPlasticCommand {
       .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)"),
       .value("--seed", "S", "seed (default 1)"),
       .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
-        mayReplace: "--load"),
+        mayReplace: ["--load"]),
       .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training")
         .input(),
       .flag("--no-baseline", "skip the non-plastic baseline"),

@@ -19,8 +19,8 @@ struct OptionSpec: Sendable {
   enum Role: Sendable, Equatable {
     case plain
     case input
-    /// `mayReplace` names the input option whose file this output may rewrite in place.
-    case output(mayReplace: String?)
+    /// `mayReplace` names the input options whose file this output may rewrite in place.
+    case output(mayReplace: [String])
   }
   var name: String
   var kind: Kind
@@ -36,7 +36,7 @@ struct OptionSpec: Sendable {
   }
 
   /// This option names an output file (or `-`).
-  func output(mayReplace: String? = nil) -> OptionSpec {
+  func output(mayReplace: [String] = []) -> OptionSpec {
     var s = self
     s.role = .output(mayReplace: mayReplace)
     return s

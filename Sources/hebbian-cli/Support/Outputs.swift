@@ -111,7 +111,7 @@ final class OutputSession {
   /// Checks and records an output. `mayBe` names the input option this output may replace
   /// (`--checkpoint C --resume C` updates a checkpoint in place).
   @discardableResult
-  func output(_ option: String?, _ path: String, mayBe allowed: String? = nil) throws(CLIError)
+  func output(_ option: String?, _ path: String, mayBe allowed: [String] = []) throws(CLIError)
     -> OutputTarget
   {
     let t = try OutputTarget.resolve(path, option: option)
@@ -120,7 +120,7 @@ final class OutputSession {
     }
     if let id = t.identity {
       for i in inputs where i.identity == id {
-        if let a = allowed, i.label.hasPrefix(a + " ") { continue }
+        if allowed.contains(where: { i.label.hasPrefix($0 + " ") }) { continue }
         throw .usage("\(t.label): is the same file as the input \(i.label); choose another output")
       }
     }

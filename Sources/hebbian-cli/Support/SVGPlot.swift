@@ -9,8 +9,10 @@ enum SVGPlot {
     var points: [(x: Double, y: Double)]
   }
 
-  static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-                        "#e377c2", "#17becf"]
+  static let palette = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+    "#e377c2", "#17becf",
+  ]
 
   static func render(
     title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false
@@ -46,7 +48,8 @@ enum SVGPlot {
     func px(_ x: Double) -> Double { left + (x - xmin) / (xmax - xmin) * plotW }
     func py(_ y: Double) -> Double { top + (1 - (y - ymin) / (ymax - ymin)) * plotH }
 
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
     svg += "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
     svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     svg += "<text x=\"\(n(left + plotW / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
@@ -56,19 +59,23 @@ enum SVGPlot {
 
     for t in ticks(xmin, xmax) {
       let x = px(t)
-      svg += "<line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(top + plotH))\" stroke=\"#eee\"/>\n"
-      svg += "<text x=\"\(n(x))\" y=\"\(n(top + plotH + 16))\" text-anchor=\"middle\">\(label(t))</text>\n"
+      svg +=
+        "<line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(top + plotH))\" stroke=\"#eee\"/>\n"
+      svg +=
+        "<text x=\"\(n(x))\" y=\"\(n(top + plotH + 16))\" text-anchor=\"middle\">\(label(t))</text>\n"
     }
     let yTicks = logY ? Array(stride(from: ymin, through: ymax, by: 1)) : ticks(ymin, ymax)
     for t in yTicks {
       let y = py(t)
-      svg += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotW))\" y2=\"\(n(y))\" stroke=\"#eee\"/>\n"
+      svg +=
+        "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotW))\" y2=\"\(n(y))\" stroke=\"#eee\"/>\n"
       let text = logY ? "1e" + String(Int(t)) : label(t)
       svg += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(text)</text>\n"
     }
     svg += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 14))\" text-anchor=\"middle\">"
     svg += escape(xLabel) + "</text>\n"
-    svg += "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
+    svg +=
+      "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
     svg += escape(yLabel) + (logY ? " (log)" : "") + "</text>\n"
 
     for (i, s) in series.enumerated() {
