@@ -78,4 +78,31 @@ import Testing
     #expect(HebbianMain.run(["hebbian", "competing", "--rank", "1"]) == 2)
     #expect(HebbianMain.run(["hebbian", "competing", "--hidden", "4", "--rank", "9"]) == 2)
   }
+
+  /// A labelled CSV (seeded bars, header, label in the last column) runs by column name and
+  /// by number; options of the other data source, unknown columns and non-integer labels are
+  /// refused with one-line errors.
+  @Test func runsOnALabelledCSV() throws {
+    let bars = try BarsDataset(count: 120, seed: 5)
+    var text = ""
+    for j in 0..<64 { text += "p\(j)," }
+    text += "label\n"
+    for s in 0..<bars.count {
+      for j in 0..<64 { text += "\(bars.images[s * 64 + j])," }
+      text += "\(bars.labels[s])\n"
+    }
+    let path = "/tmp/hebbian-competing-test-\(UInt32.random(in: 0...UInt32.max)).csv"
+    try Files.write(path, Array(text.utf8))
+    let small = ["--epochs", "2", "--batch", "20", "--readout-epochs", "2", "--hidden", "8"]
+    let base = ["hebbian", "competing", "--input", path]
+    #expect(HebbianMain.run(base + ["--label-column", "label"] + small) == 0)
+    #expect(HebbianMain.run(base + ["--label-column", "65"] + small) == 0)
+    #expect(HebbianMain.run(base + ["--label-column", "nope"] + small) == 2)
+    #expect(HebbianMain.run(base + ["--label-column", "66"] + small) == 2)
+    #expect(HebbianMain.run(base + small) == 2)
+    #expect(HebbianMain.run(base + ["--label-column", "label", "--noise", "0.1"] + small) == 2)
+    #expect(HebbianMain.run(["hebbian", "competing", "--label-column", "label"] + small) == 2)
+    // Column 1 holds pixel values, not whole numbers: a data error naming file:line:column.
+    #expect(HebbianMain.run(base + ["--label-column", "1"] + small) == 1)
+  }
 }
