@@ -106,3 +106,48 @@ import Testing
     #expect(HebbianMain.run(base + ["--label-column", "1"] + small) == 1)
   }
 }
+
+/// `hebbian learn`: the rate rules on a stream, with their diagnostics and saved weights.
+@Suite struct LearnCommandTests {
+  /// Seeded 2-d correlated samples plus 2 weak noise dimensions, offset by +1: plain Hebb with
+  /// row normalisation converges to the top eigenvector of E[x xᵀ]; the weights file holds
+  /// K x D float32 of unit rows.
+  @Test func learnsSavesWeightsAndRejectsOptionsOfOtherRules() throws {
+    var rng = SeededGenerator(seed: 3)
+    var text = ""
+    for _ in 0..<2000 {
+      let z = rng.gaussian()
+      let row = [
+        2 * z + 0.3 * rng.gaussian(), 2 * z + 0.3 * rng.gaussian(),
+        0.3 * rng.gaussian(), 0.3 * rng.gaussian(),
+      ].map { $0 + 1 }
+      text += row.map { String($0) }.joined(separator: ",") + "\n"
+    }
+    let tag = UInt32.random(in: 0...UInt32.max)
+    let path = "/tmp/hebbian-learn-test-\(tag).csv", out = "/tmp/hebbian-learn-test-\(tag).f32"
+    try Files.write(path, Array(text.utf8))
+    let base = ["hebbian", "learn", "--input", path]
+    #expect(
+      HebbianMain.run(
+        base + ["--rule", "hebb", "--normalize", "--outputs", "2", "--save-weights", out]) == 0)
+    let bytes = try Files.readAll(out)
+    #expect(bytes.count == 2 * 4 * 4)
+    var w = [Float](repeating: 0, count: 8)
+    for i in 0..<8 {
+      var bits: UInt32 = 0
+      for b in 0..<4 { bits |= UInt32(bytes[4 * i + b]) << (8 * b) }
+      w[i] = Float(bitPattern: bits)
+    }
+    // Unit rows (normalised after every step: float rounding only).
+    let n0 = (w[0] * w[0] + w[1] * w[1] + w[2] * w[2] + w[3] * w[3]).squareRoot()
+    #expect(abs(n0 - 1) < 1e-4)
+    for rule in ["covariance", "instar", "bcm"] {
+      #expect(HebbianMain.run(base + ["--rule", rule]) == 0)
+    }
+    #expect(HebbianMain.run(base + ["--rule", "bcm", "--decay", "0.1"]) == 2)
+    #expect(HebbianMain.run(base + ["--rule", "instar", "--normalize"]) == 2)
+    #expect(HebbianMain.run(base + ["--rule", "oja"]) == 2)
+    #expect(HebbianMain.run(base) == 2)
+    #expect(HebbianMain.run(base + ["--rule", "hebb", "--eta", "-1"]) == 2)
+  }
+}
