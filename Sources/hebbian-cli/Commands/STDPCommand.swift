@@ -31,7 +31,7 @@ enum STDPCommand {
         "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"),
       .value(
         "--modulation", "X",
-        "balance: s.d. of the shared group rate signal / mean rate (default 1)"),
+        "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"),
       .value(
         "--inputs", "N",
         "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"),
@@ -165,7 +165,7 @@ enum STDPCommand {
     let w0 = try o.double("--inhibition", default: 0)
     if !(w0 >= 0 && w0 <= 1) { throw .usage("--inhibition: must be in [0, 1]") }
     c.initialInhibitoryWeight = Float(w0)
-    c.signalAmplitude = try o.double("--modulation", default: 1)
+    c.signalAmplitude = try o.double("--modulation", default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
     c.seconds = try positive(o, "--seconds", 200)
     c.dt = try positive(o, "--dt", 0.5)
