@@ -30,4 +30,16 @@ import Testing
     }
     #expect(svg.hasPrefix("<svg") && paths == 2)
   }
+
+  /// The new modes run at small size; an option of another mode is a usage error naming it.
+  @Test func rewardAndScalingModesRunAndRejectOtherModesOptions() {
+    #expect(
+      HebbianMain.run(["hebbian", "stdp", "reward", "--seconds", "20", "--inputs", "20"]) == 0)
+    #expect(HebbianMain.run(["hebbian", "stdp", "scaling", "--seconds", "20"]) == 0)
+    #expect(HebbianMain.run(["hebbian", "stdp", "scaling", "--seconds", "10"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "stdp", "reward", "--modulation", "1"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "stdp", "window", "--g-max", "0.1"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "stdp", "window", "--seconds", "5"]) == 2)
+    #expect(HebbianMain.run(["hebbian", "stdp", "balance", "--inputs", "5"]) == 2)
+  }
 }

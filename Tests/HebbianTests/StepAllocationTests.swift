@@ -85,4 +85,25 @@ import Testing
       #expect(count == 0)
     }
   }
+
+  @Test func rewardModulatedSTDPAndSynapticScalingNeverAllocate() throws {
+    let d = 20
+    var lif = try LIFPopulation(count: 2)
+    var poisson = try PoissonInput(count: d, dt: 1, seed: 9)
+    var tagged = try RewardModulatedSTDP(post: 2, pre: d, dt: 1, initialWeight: 0.5)
+    var scaling = try SynapticScaling(neurons: 2, targetRate: 5, dt: 1)
+    let syn = try STDPSynapses(post: 2, pre: d, rule: .classic(), dt: 1, initialWeight: 0.5)
+    func oneRound() {
+      poisson.step(rate: 50)
+      tagged.deliver(poisson, to: lif)
+      lif.step()
+      tagged.step(pre: poisson, post: lif)
+      tagged.reward(0.5)
+      scaling.observe(lif)
+      scaling.scale(syn)
+    }
+    oneRound()
+    let count = counted { for _ in 0..<200 { oneRound() } }
+    #expect(count == 0)
+  }
 }

@@ -22,14 +22,17 @@ public enum InhibitoryBalance {
     /// Mean input rate (Hz) of every input before rectification of the signal.
     public var inputRate = 10.0
     public var signalTimeConstant = 50.0
-    /// Standard deviation of the group signal relative to the mean rate.
-    public var signalAmplitude = 0.3
+    /// Standard deviation of the group signal relative to the mean rate. At 1 the rates would be
+    /// strongly modulated and rectified (silent about a sixth of the time), like the
+    /// rectified filtered-noise signals of Vogels et al.
+    public var signalAmplitude = 0.5
     /// Excitatory weight (× g_L) of the preferred group; the others fall off as a Gaussian
     /// (width `tuningWidth` groups) down to `tuningFloor` of it.
     public var excitatoryWeight: Float = 0.02
     public var tuningWidth = 1.0
     public var tuningFloor = 0.1
-    public var initialInhibitoryWeight: Float = 0.001
+    /// Inhibitory weight at the start (× g_L): 0, a start without inhibition.
+    public var initialInhibitoryWeight: Float = 0
     /// ρ₀ (Hz).
     public var targetRate = 5.0
     public var eta: Float = 0.001
@@ -38,9 +41,10 @@ public enum InhibitoryBalance {
     public var dt = 0.5
     /// Report interval (s).
     public var window = 1.0
-    /// The currents are averaged over bins of this length (ms) before they are correlated, so
-    /// the correlation measures the shared slow signals rather than single-spike shot noise.
-    public var correlationBin = 10.0
+    /// Time constant (ms) of the first-order low-pass filter the currents pass through before
+    /// they are correlated, so the correlation measures the shared slow signals rather than
+    /// single-spike shot noise (Vogels et al. filter at the 50 ms of the input signals).
+    public var currentFilter = 50.0
     public var seed: UInt64 = 1
     public var neuron = LIFParameters.vogels2011
     public init() {}
@@ -53,7 +57,7 @@ public enum InhibitoryBalance {
     public var rate: Double
     public var meanInhibitoryWeight: Float
     /// Pearson correlation of the excitatory and inhibitory synaptic currents over the window
-    /// (averaged in bins of ``Configuration/correlationBin`` ms).
+    /// (low-pass filtered with ``Configuration/currentFilter``).
     public var currentCorrelation: Double
   }
 
@@ -122,14 +126,14 @@ public enum InhibitoryBalance {
 
     let stepsPerWindow = max(1, Int((c.window * 1000 / c.dt).rounded()))
     let windows = max(1, Int((c.seconds / c.window).rounded()))
-    let stepsPerBin = max(1, Int((c.correlationBin / c.dt).rounded()))
+    let filter = 1 - Math.exp(-c.dt / c.currentFilter)
+    var filteredE = 0.0, filteredI = 0.0
     var samples: [Sample] = []
     samples.reserveCapacity(windows)
     for w in 0..<windows {
       neuron.resetSpikeCounts()
       var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0
-      var binE = 0.0, binI = 0.0, bins = 0
-      for step in 0..<stepsPerWindow {
+      for _ in 0..<stepsPerWindow {
         for g in 0..<c.groups {
           signal[g] = signal[g] * keep + kick * noise.gaussian()
           rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
@@ -146,20 +150,15 @@ public enum InhibitoryBalance {
         inhibition.deliver(inhibitory, to: neuron, inhibitory: true)
         neuron.step()
         inhibition.step(pre: inhibitory, post: neuron)
-        binE += neuron.excitatoryCurrent(0)
-        binI += neuron.inhibitoryCurrent(0)
-        if (step + 1) % stepsPerBin == 0 {
-          sE += binE
-          sI += binI
-          sEE += binE * binE
-          sII += binI * binI
-          sEI += binE * binI
-          binE = 0
-          binI = 0
-          bins += 1
-        }
+        filteredE += filter * (neuron.excitatoryCurrent(0) - filteredE)
+        filteredI += filter * (neuron.inhibitoryCurrent(0) - filteredI)
+        sE += filteredE
+        sI += filteredI
+        sEE += filteredE * filteredE
+        sII += filteredI * filteredI
+        sEI += filteredE * filteredI
       }
-      let n = Double(max(bins, 1))
+      let n = Double(stepsPerWindow)
       let sample = Sample(
         time: Double(w + 1) * c.window,
         rate: Double(neuron.spikeCount(0)) / c.window,

@@ -18,6 +18,7 @@ struct Command: Sendable {
     DemoCommand.command,
     TrainPlasticCommand.command,
     CompetingCommand.command,
+    LearnCommand.command,
     STDPCommand.command,
   ]
 }

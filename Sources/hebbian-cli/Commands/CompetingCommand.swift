@@ -1,16 +1,21 @@
 import CHebbianSys
 import Hebbian
 
-/// `hebbian competing`: learns features with Krotov & Hopfield's competing hidden units on the
-/// generated bars data set and compares one linear readout on them with the same readout on
-/// raw pixels, on a held-out split.
+/// `hebbian competing`: learns features with Krotov & Hopfield's competing hidden units, on the
+/// generated bars data set or on a labelled CSV, and compares one linear readout on raw inputs,
+/// on random features of the same size and on the learned features, on a held-out split.
 enum CompetingCommand {
   static let command = Command(
     name: "competing",
     summary:
-      "Learn competing-hidden-unit features on generated bars images; readout accuracy vs raw pixels.",
+      "Learn competing-hidden-unit features (bars images or a labelled CSV); readout accuracy "
+      + "on raw inputs, random and learned features.",
     options: [
-      .value("--hidden", "K", "hidden units (default 32)"),
+      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars"),
+      .value(
+        "--label-column", "L", "with --input: the label column, by header name or 1-based number"),
+      .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)"),
+      .value("--hidden", "K", "hidden units (default 32 for bars, 100 with --input)"),
       .value("--p", "P", "p of the p-norm (default 3)"),
       .value("--rank", "k", "rank of the unit pushed away (default 2)"),
       .value("--delta", "D", "anti-Hebbian strength (default 0.4)"),
@@ -18,9 +23,9 @@ enum CompetingCommand {
       .value("--rate", "X", "initial learning rate, decays linearly to 0 (default 0.04)"),
       .value("--batch", "B", "mini-batch size (default 50)"),
       .value("--power", "n", "readout activation ReLU(current)^n (default 3)"),
-      .value("--train", "N", "training images (default 2000)"),
-      .value("--test", "N", "held-out images (default 1000)"),
-      .value("--noise", "S", "pixel noise standard deviation (default 0.2)"),
+      .value("--train", "N", "bars: training images (default 2000)"),
+      .value("--test", "N", "bars: held-out images (default 1000)"),
+      .value("--noise", "S", "bars: pixel noise standard deviation (default 0.2)"),
       .value("--readout-epochs", "E", "SGD epochs of the linear readout (default 20)"),
       .value("--seed", "S", "seed (default 1)"),
     ],
@@ -28,95 +33,141 @@ enum CompetingCommand {
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let hidden = try o.int("--hidden", default: 32, min: 2)
+    let external = o.string("--input") != nil
+    for name in external
+      ? ["--train", "--test", "--noise"] : ["--label-column", "--test-fraction"]
+    where o.has(name) {
+      throw .usage(
+        external
+          ? "\(name) applies to the generated bars only, not to --input"
+          : "\(name) needs --input DATA.csv")
+    }
+    var c = FeatureComparison.Configuration()
+    c.hidden = try o.int("--hidden", default: external ? 100 : 32, min: 2)
     let p = try o.double("--p", default: 3)
-    let rank = try o.int("--rank", default: 2, min: 2)
+    if !(p >= 2 && p <= 100) { throw .usage("--p: must be in [2, 100]") }
+    c.p = Float(p)
+    c.rank = try o.int("--rank", default: 2, min: 2)
+    if c.rank > c.hidden {
+      throw .usage("--rank: must be <= --hidden (\(c.hidden)), got \(c.rank)")
+    }
     let delta = try o.double("--delta", default: 0.4)
-    let epochs = try o.int("--epochs", default: 40, min: 1)
+    if !(delta >= 0 && delta.isFinite) { throw .usage("--delta: must be a finite number >= 0") }
+    c.delta = Float(delta)
+    c.epochs = try o.int("--epochs", default: 40, min: 1)
     let rate = try o.double("--rate", default: 0.04)
-    let batch = try o.int("--batch", default: 50, min: 1)
-    let power = try o.int("--power", default: 3, min: 1)
+    if !(rate >= 0 && rate.isFinite) { throw .usage("--rate: must be a finite number >= 0") }
+    c.rate = Float(rate)
+    c.batch = try o.int("--batch", default: 50, min: 1)
+    c.power = try o.int("--power", default: 3, min: 1)
+    c.readoutEpochs = try o.int("--readout-epochs", default: 20, min: 1)
+    c.seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    let start = hb_sys_monotonic_ns()
+    let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
+    let d = set.dimension
+    let every = Swift.max(1, c.epochs / 5)
+    let result: FeatureComparison.Result
+    do throws(HebbianError) {
+      result = try FeatureComparison.run(
+        trainX: set.trainX, trainY: set.trainY, testX: set.testX, testY: set.testY,
+        dimension: d, classes: set.classes, configuration: c,
+        progress: { epoch, eps in
+          if epoch % every == 0 || epoch == c.epochs {
+            Console.errLine("competing epoch \(epoch)/\(c.epochs)  rate \(Fmt.fixed(eps, 4))")
+          }
+        })
+    } catch { throw .usage(error.message) }
+    // A unit "carries data" when it won at least half of a fair share 1/K of the last epoch's
+    // presentations; the others won only early on and were frozen out, so their rows keep
+    // their start.
+    Console.outLine(
+      "hidden units: \(c.hidden), p = \(Fmt.fixed(p, 1)), k = \(c.rank), delta = \(Fmt.fixed(delta, 2)); "
+        + "\(result.carryingUnits) carry the data, their max |p-norm - 1| = \(Fmt.sci(result.maxNormDeviation, 2))"
+    )
+    Console.outLine("linear readout on            features  held-out accuracy")
+    func row(_ name: String, _ size: Int, _ accuracy: Double) {
+      Console.outLine(
+        Fmt.padRight(name, 10) + Fmt.padRight(" ", 18 - String(size).utf8.count) + "\(size)"
+          + "  " + Fmt.fixed(100 * accuracy, 1) + "%")
+    }
+    row("raw", d, result.raw)
+    row("random", c.hidden, result.random)
+    row("learned", c.hidden, result.learned)
+    Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
+  }
+
+  /// A training and a held-out set, row-major.
+  struct Split {
+    var trainX: [Float] = []
+    var trainY: [Int] = []
+    var testX: [Float] = []
+    var testY: [Int] = []
+    var dimension = 0
+    var classes = 2
+  }
+
+  static func bars(_ o: ParsedOptions, _ seed: UInt64) throws(CLIError) -> Split {
     let nTrain = try o.int("--train", default: 2000, min: 2)
     let nTest = try o.int("--test", default: 1000, min: 1)
     let noise = try o.double("--noise", default: 0.2)
-    let readoutEpochs = try o.int("--readout-epochs", default: 20, min: 1)
-    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    if !(noise >= 0 && noise.isFinite) { throw .usage("--noise: must be a finite number >= 0") }
     do throws(HebbianError) {
-      let start = hb_sys_monotonic_ns()
       let train = try BarsDataset(count: nTrain, noise: noise, seed: seed)
       let test = try BarsDataset(count: nTest, noise: noise, seed: seed &+ 1)
-      let d = train.dimension
       Console.outLine(
         "bars 8x8: \(nTrain) train / \(nTest) held-out images, label = (row + column) mod 2, noise \(Fmt.fixed(noise, 2))"
       )
-      var units = try CompetingUnits(
-        inputs: d, hidden: hidden, p: Float(p), rank: rank, delta: Float(delta), batchSize: batch,
-        seed: seed)
-      var order = [Int](repeating: 0, count: nTrain)
-      var scratch = [Float](repeating: 0, count: batch * d)
-      var rng = SeededGenerator(seed: seed &+ 2)
-      var os = order.mutableSpan
-      var ss = scratch.mutableSpan
-      let every = Swift.max(1, epochs / 5)
-      try units.train(
-        data: train.images.span, count: nTrain, epochs: epochs, initialRate: Float(rate),
-        order: &os, batchScratch: &ss, rng: &rng,
-        progress: { epoch, eps in
-          if epoch % every == 0 || epoch == epochs {
-            Console.errLine("competing epoch \(epoch)/\(epochs)  rate \(Fmt.fixed(eps, 4))")
-          }
-        })
-      _ = consume os
-      _ = consume ss
-      // A unit "carries data" when it won at least half of a fair share 1/K of the
-      // last epoch's presentations; the others won only early on and were frozen out, so their rows keep their start.
-      let (active, worst) = units.convergenceSummary(presentations: nTrain)
-      Console.outLine(
-        "hidden units: \(hidden), p = \(Fmt.fixed(p, 1)), k = \(rank), delta = \(Fmt.fixed(delta, 2)); \(active) carry the data, their max |p-norm - 1| = \(Fmt.sci(worst, 2))"
-      )
-
-      let trainH = try hiddenFeatures(units, train, power)
-      let testH = try hiddenFeatures(units, test, power)
-      let raw = try readoutAccuracy(
-        train.images, train.labels, test.images, test.labels, d, readoutEpochs, seed)
-      let learned = try readoutAccuracy(
-        trainH, train.labels, testH, test.labels, hidden, readoutEpochs, seed)
-      Console.outLine(
-        "linear readout, held-out accuracy: raw pixels \(Fmt.fixed(100 * raw, 1))%  competing-unit features \(Fmt.fixed(100 * learned, 1))%"
-      )
-      Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
+      return Split(
+        trainX: train.images, trainY: train.labels, testX: test.images, testY: test.labels,
+        dimension: train.dimension, classes: BarsDataset.classes)
     } catch { throw .usage(error.message) }
   }
 
-  static func hiddenFeatures(_ units: borrowing CompetingUnits, _ set: BarsDataset, _ power: Int)
-    throws(HebbianError) -> [Float]
-  {
-    let d = set.dimension
-    let k = units.hidden
-    var out = [Float](repeating: 0, count: set.count * k)
-    var h = [Float](repeating: 0, count: k)
-    for s in 0..<set.count {
-      var hs = h.mutableSpan
-      try units.features(
-        set.images.span.extracting((s * d)..<((s + 1) * d)), power: power, into: &hs)
-      _ = consume hs
-      for m in 0..<k { out[s * k + m] = h[m] }
+  /// Reads a labelled CSV (features = every column but the label's), maps the distinct label
+  /// values to classes 0…C−1 in increasing order and splits the rows with the seed.
+  static func labelled(_ o: ParsedOptions, _ seed: UInt64) throws(CLIError) -> Split {
+    let path = o.string("--input")!
+    let labelName = try o.required("--label-column")
+    let fraction = try o.double("--test-fraction", default: 0.25)
+    if !(fraction > 0 && fraction < 1) { throw .usage("--test-fraction: must be in (0, 1)") }
+    let table = try LabelledTable.read(path: path, labelColumn: labelName)
+    let n = table.labels.count
+    var values = table.labels
+    values.sort()
+    var distinct: [Float] = []
+    for v in values where distinct.last != v { distinct.append(v) }
+    if distinct.count < 2 {
+      throw .data("\(path): column \(labelName) holds one label value; need at least 2 classes")
     }
-    return out
-  }
-
-  static func readoutAccuracy(
-    _ trainX: [Float], _ trainY: [Int], _ testX: [Float], _ testY: [Int], _ f: Int, _ epochs: Int,
-    _ seed: UInt64
-  ) throws(HebbianError) -> Double {
-    var readout = try SoftmaxReadout(features: f, classes: BarsDataset.classes)
-    var order = [Int](repeating: 0, count: trainY.count)
-    var rng = SeededGenerator(seed: seed &+ 3)
-    var os = order.mutableSpan
-    try readout.fit(
-      data: trainX.span, labels: trainY.span, count: trainY.count, epochs: epochs, rate: 0.01,
-      order: &os, rng: &rng)
-    _ = consume os
-    return try readout.accuracy(data: testX.span, labels: testY.span, count: testY.count)
+    if distinct.count > 1000 {
+      throw .data(
+        "\(path): column \(labelName) holds \(distinct.count) distinct values; is it a label?")
+    }
+    let (trainRows, testRows): ([Int], [Int])
+    do throws(HebbianError) {
+      (trainRows, testRows) = try FeatureComparison.split(
+        count: n, testFraction: fraction, seed: seed &+ 7)
+    } catch { throw .data("\(path): \(error.message)") }
+    let d = table.dimension
+    var s = Split(dimension: d, classes: distinct.count)
+    func add(_ rows: [Int], _ x: inout [Float], _ y: inout [Int]) {
+      x.reserveCapacity(rows.count * d)
+      for r in rows {
+        x.append(contentsOf: table.features[(r * d)..<((r + 1) * d)])
+        var lo = 0
+        var hi = distinct.count - 1
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if distinct[mid] < table.labels[r] { lo = mid + 1 } else { hi = mid }
+        }
+        y.append(lo)
+      }
+    }
+    add(trainRows, &s.trainX, &s.trainY)
+    add(testRows, &s.testX, &s.testY)
+    Console.outLine(
+      "\(path): \(n) rows, \(d) features, \(distinct.count) classes (column \(table.labelName)); "
+        + "\(trainRows.count) train / \(testRows.count) held-out rows (seeded split)")
+    return s
   }
 }

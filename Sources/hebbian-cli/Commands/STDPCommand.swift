@@ -1,12 +1,13 @@
 import Hebbian
 
-/// `hebbian stdp window|balance|competitive`: the spike-timing scenarios of the plasticity
-/// rules, results as CSV on stdout, progress and summaries on stderr.
+/// `hebbian stdp window|balance|competitive|reward|scaling`: the spike-timing scenarios of the
+/// plasticity rules, results as CSV on stdout, progress and summaries on stderr.
 enum STDPCommand {
   static let command = Command(
     name: "stdp",
     summary: "Spike-timing plasticity: window (the Δw(Δt) curve), balance (Vogels 2011 "
-      + "inhibitory STDP), competitive (Song 2000 weight distribution).",
+      + "inhibitory STDP), competitive (Song 2000 weight distribution), reward (Izhikevich 2007 "
+      + "three-factor STDP), scaling (homeostatic synaptic scaling).",
     options: [
       .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
       .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
@@ -19,14 +20,26 @@ enum STDPCommand {
       .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
       .value(
         "--rate", "HZ",
-        "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10)"),
-      .value("--eta", "X", "balance: inhibitory learning rate (default 0.001)"),
-      .value("--inhibition", "G", "balance: initial inhibitory weight, x g_leak (default 0.001)"),
+        "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
+          + "reward, scaling: input rate (default 5)"),
+      .value(
+        "--eta", "X",
+        "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
+          + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)"),
+      .value(
+        "--inhibition", "G",
+        "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"),
       .value(
         "--modulation", "X",
-        "balance: s.d. of the shared group rate signal / mean rate (default 0.3)"),
-      .value("--inputs", "N", "competitive: number of excitatory inputs (default 1000)"),
-      .value("--g-max", "G", "competitive: upper weight bound, x g_leak (default 0.015)"),
+        "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"),
+      .value(
+        "--inputs", "N",
+        "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"),
+      .value("--delay", "MS", "reward: largest reward delay in ms (default 1000)"),
+      .value("--target", "HZ", "scaling: target rate in Hz (default 5)"),
+      .value(
+        "--g-max", "G",
+        "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)"),
       .value("--seconds", "S", "simulated time in s (default 200)"),
       .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"),
       .value("--seed", "N", "random seed (default 1)"),
@@ -38,16 +51,39 @@ enum STDPCommand {
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     guard o.positionals.count == 1 else {
-      throw .usage("expected one mode: window, balance or competitive")
+      throw .usage("expected one mode: window, balance, competitive, reward or scaling")
     }
-    switch o.positionals[0] {
+    let mode = o.positionals[0]
+    guard let allowed = modeOptions[mode] else {
+      throw .usage("unknown mode '\(mode)' (window, balance, competitive, reward, scaling)")
+    }
+    let shared = ["--seconds", "--dt", "--seed", "--plot"]
+    for (name, _) in o.values where !allowed.contains(name) && !shared.contains(name) {
+      throw .usage("\(name) does not apply to stdp \(mode)")
+    }
+    if mode == "window" && o.has("--seconds") {
+      throw .usage("--seconds does not apply to stdp window")
+    }
+    switch mode {
     case "window": try window(o)
     case "balance": try balance(o)
     case "competitive": try competitive(o)
-    default:
-      throw .usage("unknown mode '\(o.positionals[0])' (window, balance, competitive)")
+    case "reward": try reward(o)
+    default: try scaling(o)
     }
   }
+
+  /// The options each mode reads besides --seconds, --dt, --seed and --plot.
+  static let modeOptions: [String: [String]] = [
+    "window": [
+      "--a-plus", "--a-minus", "--tau-plus", "--tau-minus", "--pairing", "--bounds", "--range",
+      "--spacing",
+    ],
+    "balance": ["--rate", "--eta", "--tau-plus", "--inhibition", "--modulation"],
+    "competitive": ["--a-plus", "--a-minus", "--tau-plus", "--inputs", "--rate", "--g-max"],
+    "reward": ["--inputs", "--rate", "--eta", "--delay", "--g-max"],
+    "scaling": ["--rate", "--target", "--eta"],
+  ]
 
   static func positive(_ o: ParsedOptions, _ name: String, _ value: Double) throws(CLIError)
     -> Double
@@ -126,10 +162,10 @@ enum STDPCommand {
     c.targetRate = try positive(o, "--rate", 5)
     c.eta = Float(try positive(o, "--eta", 0.001))
     c.tau = try positive(o, "--tau-plus", 20)
-    let w0 = try o.double("--inhibition", default: 0.001)
+    let w0 = try o.double("--inhibition", default: 0)
     if !(w0 >= 0 && w0 <= 1) { throw .usage("--inhibition: must be in [0, 1]") }
     c.initialInhibitoryWeight = Float(w0)
-    c.signalAmplitude = try o.double("--modulation", default: 0.3)
+    c.signalAmplitude = try o.double("--modulation", default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
     c.seconds = try positive(o, "--seconds", 200)
     c.dt = try positive(o, "--dt", 0.5)
@@ -169,6 +205,12 @@ enum STDPCommand {
     Console.errLine("inhibitory weight per group: \(i)")
     Console.errLine(
       "E/I tuning correlation across groups: \(Fmt.fixed(result.tuningCorrelation, 3))")
+    // Detailed balance (Vogels et al. 2011, Fig. 1): the currents, low-pass filtered at the
+    // 50 ms of the input signals, co-track after learning.
+    Console.errLine(
+      "E/I current correlation: before \(Fmt.fixed(first.currentCorrelation, 3)) after "
+        + "\(Fmt.fixed(last.correlation, 3)) (first \(Fmt.fixed(c.window, 0)) s vs last \(Fmt.fixed(quarter, 0)) s, "
+        + "currents low-pass filtered with tau = \(Fmt.fixed(c.currentFilter, 0)) ms)")
     try writePlot(o) {
       SVGPlot.render(
         title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",

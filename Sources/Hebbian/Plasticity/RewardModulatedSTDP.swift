@@ -1,0 +1,155 @@
+import CHebbian
+
+/// Three-factor STDP (Izhikevich 2007, "Solving the distal reward problem through linkage of
+/// STDP and dopamine signaling"): spike pairings do not change a weight directly but tag the
+/// synapse with an eligibility trace c, and a global neuromodulator d (dopamine) turns the tags
+/// into weight changes:
+///
+///     dc_ij/dt = −c_ij/τ_c + STDP(Δt) δ(t − t_pre/post),     dd/dt = −d/τ_d + reward(t),
+///     dw_ij/dt = η c_ij (d + d₀),   w ∈ [wMin, wMax].
+///
+/// Because c decays slowly (τ_c ≈ 1 s) a reward that arrives up to a second after the pairing
+/// that earned it still finds that synapse tagged, while the tags of the other synapses have
+/// random sign at that moment and average out over many rewards: credit goes to the synapse
+/// whose pairings predict reward (the distal reward problem). The tags are exactly pair STDP
+/// (the trace kernel run on the k×d eligibility matrix with no bounds); the weight step is
+/// `W ← clamp(W + η dt (d + d₀) C)`. Everything is allocated at init.
+public struct RewardModulatedSTDP: ~Copyable {
+  public struct Parameters: Sendable, Equatable {
+    /// Pair window of the tags: A₊ e^(−Δt/τ₊) for pre before post, −A₋ e^(Δt/τ₋) after.
+    public var aPlus: Float = 1
+    public var aMinus: Float = 1.5
+    public var tauPlus: Double = 20
+    public var tauMinus: Double = 20
+    /// τ_c of the eligibility trace (ms).
+    public var eligibilityTimeConstant: Double = 1000
+    /// τ_d of the dopamine concentration (ms).
+    public var dopamineTimeConstant: Double = 200
+    /// Tonic dopamine d₀ added to the phasic level.
+    public var tonicDopamine: Float = 0.01
+    /// η: weight change per unit of tag × dopamine × second.
+    public var learningRate: Float = 1
+    public var wMin: Float = 0
+    public var wMax: Float = 1
+    public init() {}
+
+    /// Izhikevich (2007): A₊ = 1, A₋ = 1.5, τ± = 20 ms, τ_c = 1 s, τ_d = 0.2 s, d₀ = 0.01.
+    public static let izhikevich2007 = Parameters()
+
+    func validate() throws(HebbianError) {
+      if !(aPlus >= 0 && aMinus >= 0 && tauPlus > 0 && tauMinus > 0) {
+        throw .invalidParameter("reward STDP: amplitudes must be >= 0 and time constants > 0")
+      }
+      if !(eligibilityTimeConstant > 0 && dopamineTimeConstant > 0) {
+        throw .invalidParameter("reward STDP: eligibility and dopamine time constants must be > 0")
+      }
+      if !(learningRate >= 0 && learningRate.isFinite && tonicDopamine.isFinite) {
+        throw .invalidParameter("reward STDP: learning rate must be finite and >= 0")
+      }
+      if !(wMin <= wMax && wMin.isFinite && wMax.isFinite) {
+        throw .invalidParameter("reward STDP: need finite wMin <= wMax")
+      }
+    }
+  }
+
+  public let rows: Int
+  public let columns: Int
+  public let parameters: Parameters
+  public let dt: Double
+  /// Dopamine concentration d (phasic part).
+  public private(set) var dopamine: Float = 0
+  let w: Matrix
+  let eligibility: Matrix
+  let preTrace: UnsafeMutablePointer<Float>
+  let postTrace: UnsafeMutablePointer<Float>
+  var tagParams: hb_stdp_params
+  let decayC: Float
+  let decayD: Float
+
+  public init(
+    post rows: Int, pre columns: Int, parameters: Parameters = .izhikevich2007, dt: Double,
+    initialWeight: Float
+  ) throws(HebbianError) {
+    try RateRule.shape(inputs: columns, outputs: rows)
+    try parameters.validate()
+    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    self.rows = rows
+    self.columns = columns
+    self.parameters = parameters
+    self.dt = dt
+    // The tags are unbounded pair STDP: the same rule as STDPRule.classic without bounds.
+    let tags = STDPRule.classic(
+      aPlus: parameters.aPlus, aMinus: parameters.aMinus, tauPlus: parameters.tauPlus,
+      tauMinus: parameters.tauMinus, wMin: -.infinity, wMax: .infinity)
+    tagParams = tags.params(dt: dt)
+    decayC = Float(Math.exp(-dt / parameters.eligibilityTimeConstant))
+    decayD = Float(Math.exp(-dt / parameters.dopamineTimeConstant))
+    w = Matrix(
+      rows: rows, columns: columns,
+      repeating: min(max(initialWeight, parameters.wMin), parameters.wMax))
+    eligibility = Matrix(rows: rows, columns: columns, repeating: 0)
+    preTrace = .allocate(capacity: columns)
+    preTrace.initialize(repeating: 0, count: columns)
+    postTrace = .allocate(capacity: rows)
+    postTrace.initialize(repeating: 0, count: rows)
+  }
+
+  deinit {
+    preTrace.deallocate()
+    postTrace.deallocate()
+  }
+
+  /// Adds a phasic dopamine pulse (e.g. 0.5 in Izhikevich's units) at the current step.
+  public mutating func reward(_ amount: Float) { dopamine += amount }
+
+  /// One dt with spikes given as 0/1 spans (d pre, k post).
+  public mutating func step(preSpikes: Span<Float>, postSpikes: Span<Float>) throws(HebbianError) {
+    if preSpikes.count != columns {
+      throw .dimensionMismatch(
+        what: "reward stdp: pre spikes", expected: columns, got: preSpikes.count)
+    }
+    if postSpikes.count != rows {
+      throw .dimensionMismatch(
+        what: "reward stdp: post spikes", expected: rows, got: postSpikes.count)
+    }
+    preSpikes.withUnsafeBufferPointer { sp in
+      postSpikes.withUnsafeBufferPointer { tp in
+        advance(sp.baseAddress!, tp.baseAddress!)
+      }
+    }
+  }
+
+  /// One dt driven by a Poisson input population (pre) and a LIF population (post).
+  public mutating func step(pre: borrowing PoissonInput, post: borrowing LIFPopulation) {
+    precondition(pre.count == columns && post.count == rows, "reward stdp: population sizes")
+    advance(pre.spikes, post.spikes)
+  }
+
+  mutating func advance(_ pre: UnsafePointer<Float>, _ post: UnsafePointer<Float>) {
+    let n = rows * columns
+    // c ← c e^(−dt/τ_c), then the pairings of this step tag their synapses.
+    hb_scal_f32(n, decayC, eligibility.base, 1)
+    hb_stdp_trace_step_f32(
+      rows, columns, &tagParams, pre, preTrace, post, postTrace, eligibility.base, columns)
+    // w += η (d + d₀) c dt (dt in seconds), clipped to the bounds.
+    let gain = parameters.learningRate * (dopamine + parameters.tonicDopamine) * Float(dt / 1000)
+    if gain != 0 {
+      hb_axpy_f32(n, gain, eligibility.base, 1, w.base, 1)
+      let (lo, hi) = (parameters.wMin, parameters.wMax)
+      for i in 0..<n { w.base[i] = Swift.min(Swift.max(w.base[i], lo), hi) }
+    }
+    dopamine *= decayD
+  }
+
+  public func weight(post i: Int, pre j: Int) -> Float { w[i, j] }
+  public func eligibility(post i: Int, pre j: Int) -> Float { eligibility[i, j] }
+  public func row(_ i: Int) -> [Float] { w.row(i) }
+  /// Delivers this step's presynaptic spikes as excitatory conductance jumps g_i += w_ij.
+  public func deliver(_ pre: borrowing PoissonInput, to post: borrowing LIFPopulation) {
+    precondition(pre.count == columns && post.count == rows, "reward stdp: population sizes")
+    for s in 0..<pre.fired {
+      let j = pre.indices[s]
+      for i in 0..<rows { post.addExcitatory(w.base[i * columns + j], to: i) }
+    }
+  }
+}

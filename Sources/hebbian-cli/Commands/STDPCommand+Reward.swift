@@ -1,0 +1,92 @@
+import Hebbian
+
+extension STDPCommand {
+  // MARK: reward (Izhikevich 2007)
+
+  static func reward(_ o: ParsedOptions) throws(CLIError) {
+    var c = DistalReward.Configuration()
+    c.inputs = try o.int("--inputs", default: 100, min: 2)
+    c.rate = try positive(o, "--rate", 5)
+    c.rule.learningRate = Float(try positive(o, "--eta", 0.1))
+    c.maxDelay = try positive(o, "--delay", 1000)
+    c.minDelay = Swift.min(c.minDelay, c.maxDelay)
+    c.gMax = Float(try positive(o, "--g-max", 0.5))
+    c.seconds = try positive(o, "--seconds", 1200)
+    c.dt = try positive(o, "--dt", 1)
+    c.seed = try seed(o)
+    Console.errLine(
+      "three-factor STDP (Izhikevich 2007): \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz; "
+        + "input 0 is rewarded \(Fmt.fixed(c.minDelay, 0))-\(Fmt.fixed(c.maxDelay, 0)) ms after "
+        + "it fires and the neuron fires within \(Fmt.fixed(c.pairingWindow, 0)) ms; "
+        + "tau_c \(Fmt.fixed(c.rule.eligibilityTimeConstant, 0)) ms, tau_d "
+        + "\(Fmt.fixed(c.rule.dopamineTimeConstant, 0)) ms, \(Fmt.fixed(c.seconds, 0)) s")
+    Console.out("t_s,rewarded_w,others_w,rate_hz,rewards\n")
+    let result: DistalReward.Result
+    do throws(HebbianError) {
+      result = try DistalReward.run(c) { s in
+        Console.out(
+          Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rewardedWeight, 4) + ","
+            + Fmt.fixed(s.otherWeight, 4) + "," + Fmt.fixed(s.rate, 1) + ",\(s.rewards)\n")
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    Console.errLine(
+      "rewarded synapse: \(Fmt.fixed(result.rewardedWeight, 3)) of w_max; others: "
+        + "\(Fmt.fixed(result.otherWeight, 3)) of w_max (mean; \(Fmt.fixed(100 * result.othersAboveHalf, 1)) % "
+        + "above half the rewarded one), \(result.rewards) rewards")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "Three-factor STDP (Izhikevich 2007)", xLabel: "t (s)", yLabel: "w / w_max",
+        series: [
+          .init(
+            name: "rewarded", points: result.samples.map { ($0.time, Double($0.rewardedWeight)) }),
+          .init(
+            name: "others (mean)", points: result.samples.map { ($0.time, Double($0.otherWeight)) }),
+        ])
+    }
+  }
+
+  // MARK: scaling (homeostatic synaptic scaling)
+
+  static func scaling(_ o: ParsedOptions) throws(CLIError) {
+    var c = HomeostaticScaling.Configuration()
+    c.inputRate = try positive(o, "--rate", 5)
+    c.targetRate = try positive(o, "--target", 5)
+    c.eta = try positive(o, "--eta", 0.01)
+    c.seconds = try positive(o, "--seconds", 200)
+    if c.seconds < 20 { throw .usage("--seconds: scaling needs at least 20 s") }
+    c.dt = try positive(o, "--dt", 0.5)
+    c.seed = try seed(o)
+    Console.errLine(
+      "synaptic scaling: \(c.inputs) inputs at \(Fmt.fixed(c.inputRate, 1)) Hz, x\(Fmt.fixed(c.rateChange, 1)) "
+        + "at \(Fmt.fixed(c.seconds / 2, 0)) s; target \(Fmt.fixed(c.targetRate, 1)) Hz, eta \(Fmt.sci(c.eta, 2))"
+    )
+    Console.out("t_s,rate_hz,mean_weight\n")
+    let result: HomeostaticScaling.Result
+    do throws(HebbianError) {
+      result = try HomeostaticScaling.run(c) { s in
+        Console.out(
+          Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rate, 1) + "," + Fmt.shortest(s.meanWeight)
+            + "\n")
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    let half = c.seconds / 2
+    let tail = Swift.min(20, half / 2)
+    Console.errLine(
+      "rate before the change: \(Fmt.fixed(result.rate(from: half - tail, to: half), 2)) Hz; "
+        + "first 2 s after: \(Fmt.fixed(result.rate(from: half, to: half + 2), 2)) Hz; "
+        + "last \(Fmt.fixed(tail, 0)) s: \(Fmt.fixed(result.rate(from: c.seconds - tail, to: c.seconds), 2)) Hz "
+        + "(target \(Fmt.fixed(c.targetRate, 2)))")
+    try writePlot(o) {
+      SVGPlot.render(
+        title: "Homeostatic synaptic scaling", xLabel: "t (s)", yLabel: "output rate (Hz)",
+        series: [
+          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
+          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
+        ])
+    }
+  }
+}
