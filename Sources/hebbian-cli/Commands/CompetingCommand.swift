@@ -11,7 +11,7 @@ enum CompetingCommand {
       "Learn competing-hidden-unit features (bars images or a labelled CSV); readout accuracy "
       + "on raw inputs, random and learned features.",
     options: [
-      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars"),
+      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars").input(),
       .value(
         "--label-column", "L", "with --input: the label column, by header name or 1-based number"),
       .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)"),

@@ -11,7 +11,7 @@ enum LearnCommand {
       + "save the weights.",
     options: [
       .value("--rule", "R", "hebb|covariance|instar|bcm (required)"),
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
+      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
       .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
       .value("--outputs", "K", "units (default 1)"),
@@ -22,7 +22,7 @@ enum LearnCommand {
       .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)"),
       .value("--passes", "N", "passes over the input (files only; default 1)"),
       .value("--seed", "S", "seed of the initial weights (default 1)"),
-      .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major"),
+      .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -175,7 +175,8 @@ enum LearnCommand {
     for line in extra { out += line + "\n" }
     if let path = o.string("--save-weights") {
       if path == input { throw .usage("--save-weights: may not name the input \(path)") }
-      var file = try OutputFile(path: path, atomic: true)
+      var file = try OutputFile(
+        target: try o.outputs.target(path, option: "--save-weights"), session: o.outputs)
       try weights.withUnsafeBufferPointer { (b) throws(CLIError) in try file.write(floats: b) }
       try file.close()
       out += "weights written       \(path) (\(k) x \(d) float32)\n"
