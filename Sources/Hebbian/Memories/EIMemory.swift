@@ -53,10 +53,12 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
       self.codingLevel = codingLevel
     }
 
-    /// The hand-derived point: c_EI = c_EE = 1 cancels the popularity term, γ = ½ puts the
-    /// adaptive threshold half-way to the active field level, E→I and I→I not plastic.
+    /// The hand-derived point: c_EI = c_EE = 1 cancels the popularity term; on a recalled
+    /// pattern an active neuron's field is then f(1 − f) − γf and a silent one's −γf, so
+    /// γ = (1 − f)/2 puts the adaptive threshold (θ₀ = 0) half-way between them; E→I and I→I
+    /// not plastic.
     public static func derived(codingLevel f: Double) -> Coefficients {
-      Coefficients(codingLevel: f)
+      Coefficients(inhibitoryGain: Float((1 - f) / 2), codingLevel: f)
     }
 
     /// Inhibition without inhibitory plasticity: the same circuit with c_EI = c_IE = c_II = 0,
@@ -64,7 +66,8 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     /// The start of the search in `hebbian capacity --model ei`: what it has to find is the
     /// plasticity.
     public static func nonPlastic(codingLevel f: Double) -> Coefficients {
-      Coefficients(inhibitoryToExcitatory: 0, codingLevel: f)
+      Coefficients(
+        inhibitoryToExcitatory: 0, inhibitoryGain: Float((1 - f) / 2), codingLevel: f)
     }
 
     /// The excitatory-only baseline: no inhibition, a fixed threshold θ₀ = f/2 (half the

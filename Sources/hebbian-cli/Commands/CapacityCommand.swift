@@ -312,7 +312,12 @@ enum CapacityCommand {
       summaries.append(
         "\(name): derived point \(describe(d.start, name)) score \(Fmt.fixed(d.startScore, 4))"
           + " (c_EI = c_EE cancels the popularity term)")
+      if d.startScore > found.bestScore {
+        summaries.append("\(name): the curve below uses the derived point, which scored higher")
+        return d.start
+      }
     }
+    summaries.append("\(name): the curve below uses the search's best point")
     return found.best
   }
 
