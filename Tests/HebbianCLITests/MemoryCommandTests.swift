@@ -79,7 +79,8 @@ import Testing
       ("hopfield", ["--beta", "2"]), ("modern", ["--rule", "storkey"]),
       ("dense", ["--no-dale"]), ("normative", ["--lagrangian", "dense"]),
       ("two-layer", ["--iterations", "3"]), ("ei", ["--gain", "2"]),
-      ("normative", ["--dale", "--no-dale"]), ("two-layer", ["--beta", "2", "--lagrangian", "dense"]),
+      ("normative", ["--dale", "--no-dale"]),
+      ("two-layer", ["--beta", "2", "--lagrangian", "dense"]),
       ("normative", ["--learning", "oja"]), ("two-layer", ["--tau-memory", "0"]),
     ] {
       let status = HebbianMain.run(
@@ -164,9 +165,12 @@ import Testing
     #expect(text.contains("e-only: alpha_c (overlap >= 0.9): below the smallest load"), "\(text)")
     #expect(text.contains("ei: search best"))
     #expect(
-      HebbianMain.run(["hebbian", "capacity", "--model", "hopfield", "--dim", "10", "--inhibitory", "2"])
+      HebbianMain.run([
+        "hebbian", "capacity", "--model", "hopfield", "--dim", "10", "--inhibitory", "2",
+      ])
         == 2)
     #expect(
-      HebbianMain.run(["hebbian", "capacity", "--model", "ei", "--dim", "10", "--degree", "2"]) == 2)
+      HebbianMain.run(["hebbian", "capacity", "--model", "ei", "--dim", "10", "--degree", "2"]) == 2
+    )
   }
 }

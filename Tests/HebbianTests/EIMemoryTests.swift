@@ -53,7 +53,8 @@ import Testing
       probes: 8, start: .nonPlastic(codingLevel: 0.1), seed: 3)
     #expect(found.evaluations == 12)
     #expect(found.startScore <= 0.05)
-    #expect(found.bestScore > found.startScore + 0.1, "start \(found.startScore) best \(found.bestScore)")
+    #expect(
+      found.bestScore > found.startScore + 0.1, "start \(found.startScore) best \(found.bestScore)")
     #expect(found.best.inhibitoryToExcitatory > 0.3, "\(found.best)")
   }
 

@@ -107,9 +107,10 @@ import Testing
 
   /// Stores P random ±1 patterns in N = 100 neurons of which `ni` are inhibitory; returns
   /// the exactly retrieved cues (15 % flipped, gain 2) and the recalled states.
-  static func retrieval(ni: Int, dale: Bool, rule: NormativeMemory.LearningRule = .exactGradient,
-    p: Int, iterations: Int) throws -> (exact: Int, states: [Float], error: Float)
-  {
+  static func retrieval(
+    ni: Int, dale: Bool, rule: NormativeMemory.LearningRule = .exactGradient,
+    p: Int, iterations: Int
+  ) throws -> (exact: Int, states: [Float], error: Float) {
     let n = 100
     var rng = SeededGenerator(seed: 21)
     let x = randomBipolar(p, n, &rng)
@@ -175,7 +176,8 @@ import Testing
     memory.learn(iterations: 20)
     #expect(memory.error > 1000 * start, "E \(start) -> \(memory.error)")
 
-    let extended = try Self.retrieval(ni: 25, dale: false, rule: .extendedHebbian, p: 10, iterations: 20)
+    let extended = try Self.retrieval(
+      ni: 25, dale: false, rule: .extendedHebbian, p: 10, iterations: 20)
     let exact = try Self.retrieval(ni: 25, dale: false, p: 10, iterations: 500)
     #expect(exact.exact == 10)
     #expect(extended.exact <= 3, "extended rule retrieved \(extended.exact) of 10")

@@ -67,7 +67,9 @@ public enum CapacitySweep {
     let n = memory.dimension
     if patternCounts.isEmpty { throw .invalidParameter("capacity sweep: no pattern counts") }
     for k in 0..<patternCounts.count {
-      if patternCounts[k] < 1 { throw .invalidParameter("capacity sweep: pattern counts must be >= 1") }
+      if patternCounts[k] < 1 {
+        throw .invalidParameter("capacity sweep: pattern counts must be >= 1")
+      }
       if k > 0 && patternCounts[k] <= patternCounts[k - 1] {
         throw .invalidParameter("capacity sweep: pattern counts must increase")
       }

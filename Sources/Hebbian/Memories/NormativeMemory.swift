@@ -76,7 +76,8 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   public init(
     excitatory: Int, inhibitory: Int, capacity: Int, activation: Activation = .linear,
-    dale: Bool = true, rule: LearningRule = .exactGradient, iterations: Int = 2000, tolerance: Float = 1e-7,
+    dale: Bool = true, rule: LearningRule = .exactGradient, iterations: Int = 2000,
+    tolerance: Float = 1e-7,
     tau: Float = 1, dt: Float = 0.1, maxSteps: Int = 200
   ) throws(HebbianError) {
     if excitatory < 0 || inhibitory < 0 || excitatory + inhibitory < 1 || capacity < 1 {

@@ -13,16 +13,26 @@ enum CapacityCommand {
     options: [
       .value("--model", "M", "hopfield | storkey | dense | ei | e-only; repeat or comma-separate"),
       .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
-      .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.25)"),
-      .value("--to", "B", "largest load P/N (default per model: hopfield 0.24, storkey 0.6, dense 3, ei 0.9, e-only 0.3)"),
-      .value("--step", "S", "load increment (default per model: hopfield 0.01, storkey 0.02, dense 0.25, ei 0.05, e-only 0.02)"),
+      .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),
+      .value(
+        "--to", "B",
+        "largest load P/N (default per model: hopfield 0.24, storkey 0.6, dense 10, ei 0.9, e-only 0.3)"
+      ),
+      .value(
+        "--step", "S",
+        "load increment (default per model: hopfield 0.01, storkey 0.02, dense 0.5, ei 0.05, e-only 0.02)"
+      ),
       .value("--trials", "T", "random pattern sequences per model (default 3)"),
       .value("--probes", "K", "stored patterns probed per load and sequence (default 20)"),
       .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)"),
       .value("--degree", "n", "dense: F(x) = x^n (default 3); 0 for F = exp"),
-      .value("--coding-level", "f", "ei / e-only: fraction of active entries per pattern (default 0.1)"),
+      .value(
+        "--coding-level", "f", "ei / e-only: fraction of active entries per pattern (default 0.1)"),
       .value("--inhibitory", "K", "ei: inhibitory neurons (default N/4)"),
-      .value("--search", "K", "ei / e-only: coefficient sets the evolution strategy evaluates (default 30; 1 = the start only)"),
+      .value(
+        "--search", "K",
+        "ei / e-only: coefficient sets the evolution strategy evaluates (default 30; 1 = the start only)"
+      ),
       .value("--sizes", "N1,N2,...", "also measure alpha_c at these N and extrapolate to N -> inf"),
       .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
       .value("--plot", "FILE.svg", "draw the retrieved (m >= 0.9) and exact-recall curves"),
@@ -41,7 +51,8 @@ enum CapacityCommand {
         : "Krotov-Hopfield 2016: P grows like N^\(degree - 1)"
     case "ei":
       let small = 1 / (2 * f * abs(Math.log(f)))
-      return "sparse coding at f = \(Fmt.fixed(f, 3)): 1/(2 f |ln f|) = \(Fmt.fixed(small, 2)) as f -> 0; classical 0.138"
+      return
+        "sparse coding at f = \(Fmt.fixed(f, 3)): 1/(2 f |ln f|) = \(Fmt.fixed(small, 2)) as f -> 0; classical 0.138"
     default: return "no inhibition: the popularity term grows like f sqrt(N)"
     }
   }
@@ -56,7 +67,7 @@ enum CapacityCommand {
     switch name {
     case "hopfield": return Grid(from: 0.02, to: 0.24, step: 0.01)
     case "storkey": return Grid(from: 0.02, to: 0.6, step: 0.02)
-    case "dense": return Grid(from: 0.25, to: 3, step: 0.25)
+    case "dense": return Grid(from: 0.5, to: 10, step: 0.5)
     case "ei": return Grid(from: 0.05, to: 0.9, step: 0.05)
     default: return Grid(from: 0.02, to: 0.3, step: 0.02)
     }
@@ -221,11 +232,13 @@ enum CapacityCommand {
   {
     if let a = CapacitySweep.criticalLoad(points) {
       let half = CapacitySweep.criticalLoad(points, level: 0.5)
-      return "\(label): alpha_c (overlap >= 0.9): \(Fmt.fixed(a, 4)) (P = \(Fmt.fixed(a * Double(n), 1)) at N = \(n);"
+      return
+        "\(label): alpha_c (overlap >= 0.9): \(Fmt.fixed(a, 4)) (P = \(Fmt.fixed(a * Double(n), 1)) at N = \(n);"
         + " 90 % of the probes started at their pattern retrieved up to there, half up to \(show(half)); \(lit))"
     }
     if let first = points.first, first.retrieved < 0.9 {
-      return "\(label): alpha_c (overlap >= 0.9): below the smallest load \(Fmt.fixed(first.load, 3)) (\(lit))"
+      return
+        "\(label): alpha_c (overlap >= 0.9): below the smallest load \(Fmt.fixed(first.load, 3)) (\(lit))"
     }
     let last = points.last.map { Fmt.fixed($0.load, 3) } ?? "?"
     return "\(label): alpha_c (overlap >= 0.9): above the largest load \(last) (\(lit))"
@@ -234,9 +247,11 @@ enum CapacityCommand {
   static func show(_ v: Double?) -> String { v.map { Fmt.fixed($0, 4) } ?? "not bracketed" }
 
   static func cueLine(_ label: String, _ points: [CapacityPoint], _ noise: Double) -> String {
-    return "\(label): from \(Fmt.fixed(noise * 100, 0)) % flipped cues: overlap >= 0.9 for 90 % of them up to "
+    return
+      "\(label): from \(Fmt.fixed(noise * 100, 0)) % flipped cues: overlap >= 0.9 for 90 % of them up to "
       + show(CapacitySweep.cueRetrievalLoad(points))
-      + ", exact-recall fraction falls through 1/2 at " + show(CapacitySweep.exactRecallLoad(points))
+      + ", exact-recall fraction falls through 1/2 at "
+      + show(CapacitySweep.exactRecallLoad(points))
       + " (an N-dependent quantity)"
   }
 
@@ -323,7 +338,8 @@ enum CapacityCommand {
 
   static func describe(_ k: EIMemory.Coefficients, _ name: String) -> String {
     if name != "ei" { return "theta0 \(Fmt.fixed(k.threshold, 4))" }
-    return "c_EE \(Fmt.fixed(k.excitatoryToExcitatory, 3)) c_EI \(Fmt.fixed(k.inhibitoryToExcitatory, 3))"
+    return
+      "c_EE \(Fmt.fixed(k.excitatoryToExcitatory, 3)) c_EI \(Fmt.fixed(k.inhibitoryToExcitatory, 3))"
       + " c_IE \(Fmt.fixed(k.excitatoryToInhibitory, 3)) c_II \(Fmt.fixed(k.inhibitoryToInhibitory, 3))"
       + " gamma \(Fmt.fixed(k.inhibitoryGain, 3)) theta0 \(Fmt.fixed(k.threshold, 4))"
   }

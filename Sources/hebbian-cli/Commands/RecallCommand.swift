@@ -33,29 +33,50 @@ enum RecallCommand {
     name: "recall",
     summary: "Store patterns in an associative memory and recall them from cues (f32 files).",
     options: [
-      .value("--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
+      .value(
+        "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
       .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major"),
       .value("--dim", "N", "entries per pattern"),
       .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)"),
       .value("--output", "R.f32", "recalled states, K x N float32"),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
-      .value("--beta", "B", "inverse temperature of the modern model and of two-layer's softmax (default 8)"),
-      .value("--degree", "n", "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)"),
-      .value("--lagrangian", "L", "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"),
+      .value(
+        "--beta", "B",
+        "inverse temperature of the modern model and of two-layer's softmax (default 8)"),
+      .value(
+        "--degree", "n",
+        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)"),
+      .value(
+        "--lagrangian", "L",
+        "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"
+      ),
       .value("--tau-feature", "T", "two-layer: feature-neuron time constant (default 1)"),
       .value("--tau-memory", "T", "two-layer: memory-neuron time constant (default 0.1)"),
       .value("--dt", "D", "two-layer / normative: integration step (default 0.1)"),
       .flag("--rectified", "dense model: F(x) = max(x, 0)^n"),
       .flag("--sync", "update all neurons at once"),
       .flag("--async", "update one neuron at a time in seeded random order (default)"),
-      .value("--steps", "S", "step limit (sweeps, or ODE steps: twice this for normative, 50 times for two-layer; default 100)"),
+      .value(
+        "--steps", "S",
+        "step limit (sweeps, or ODE steps: twice this for normative, 50 times for two-layer; default 100)"
+      ),
       .value("--seed", "S", "seed of the asynchronous order (default 1)"),
-      .value("--inhibitory", "K", "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"),
-      .value("--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"),
+      .value(
+        "--inhibitory", "K",
+        "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
+      ),
+      .value(
+        "--gain", "g",
+        "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"
+      ),
       .flag("--dale", "normative: keep W >= 0, the sign carried by D (Dale's law; the default)"),
       .flag("--no-dale", "normative: unconstrained W (the E/I split then has no effect)"),
-      .value("--learning", "R", "normative: gradient (exact, the default) | extended (the seed's section 8 rule)"),
-      .value("--iterations", "K", "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)"),
+      .value(
+        "--learning", "R",
+        "normative: gradient (exact, the default) | extended (the seed's section 8 rule)"),
+      .value(
+        "--iterations", "K",
+        "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)"),
       .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -78,7 +99,9 @@ enum RecallCommand {
     var values = [Float](repeating: 0, count: bytes.count / 4)
     bytes.withUnsafeBytes { raw in
       for k in 0..<values.count {
-        values[k] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+        values[k] = Float(
+          bitPattern: UInt32(
+            littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
       }
     }
     for k in 0..<values.count where !values[k].isFinite {
@@ -94,7 +117,9 @@ enum RecallCommand {
       for (i, m) in valid.enumerated() { list += (i == 0 ? "" : ", ") + m }
       throw .usage("\(option): does not apply to --model \(model) (only \(list))")
     }
-    if o.has("--dale") && o.has("--no-dale") { throw .usage("--dale and --no-dale exclude each other") }
+    if o.has("--dale") && o.has("--no-dale") {
+      throw .usage("--dale and --no-dale exclude each other")
+    }
     let n = try o.requiredInt("--dim", min: 1)
     let patternsPath = try o.required("--patterns")
     let cuesPath = try o.required("--cues")
@@ -183,7 +208,8 @@ enum RecallCommand {
         var memory = try NormativeMemory(
           excitatory: n - inhibitory, inhibitory: inhibitory, capacity: patterns.rows,
           activation: gain > 0 ? .saturating(gain: Float(gain)) : .linear,
-          dale: !o.has("--no-dale"), rule: learning == "extended" ? .extendedHebbian : .exactGradient,
+          dale: !o.has("--no-dale"),
+          rule: learning == "extended" ? .extendedHebbian : .exactGradient,
           iterations: iterations, dt: Float(dt), maxSteps: steps * 2)
         summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
       default:
@@ -195,10 +221,13 @@ enum RecallCommand {
     var file = try OutputFile(path: outputPath, atomic: true)
     try out.withUnsafeBufferPointer { (p) throws(CLIError) in try file.write(floats: p) }
     try file.close()
-    if let path = o.string("--save-model"), let bytes = saved { try Files.writeAtomically(path, bytes) }
+    if let path = o.string("--save-model"), let bytes = saved {
+      try Files.writeAtomically(path, bytes)
+    }
     let k = cues.rows
     Console.outLine(
-      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)")
+      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)"
+    )
     Console.outLine(
       "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
         + "  mean overlap \(Fmt.fixed(summary.overlap / Double(k), 4))"
