@@ -56,11 +56,46 @@ import Testing
     counts.append(("two-layer", try Self.allocations(&twoLayer, bipolar, cue)))
     var ei = try EIMemory(excitatory: n, inhibitory: 16, capacity: p)
     counts.append(("ei", try Self.allocations(&ei, sparse, sparseCue)))
+    // All four pathways plastic (E→I centred on f, I→I), and the excitatory-only network.
+    var plastic = EIMemory.Coefficients(
+      excitatoryToInhibitory: 0.5, inhibitoryToInhibitory: 0.2, codingLevel: 0.5)
+    plastic.threshold = 0.01
+    var eiPlastic = try EIMemory(excitatory: n, inhibitory: 16, capacity: p, coefficients: plastic)
+    counts.append(("ei plastic", try Self.allocations(&eiPlastic, sparse, sparseCue)))
+    var eOnly = try EIMemory(
+      excitatory: n, inhibitory: 0, capacity: p, coefficients: .excitatoryOnly(codingLevel: 0.5))
+    counts.append(("e-only", try Self.allocations(&eOnly, sparse, sparseCue)))
     var normative = try NormativeMemory(
       excitatory: 48, inhibitory: 16, capacity: p, activation: .saturating(gain: 2))
     counts.append(("normative", try Self.allocations(&normative, bipolar, cue)))
+    var extended = try NormativeMemory(
+      excitatory: 48, inhibitory: 16, capacity: p, activation: .saturating(gain: 2),
+      rule: .extendedHebbian, iterations: 5)
+    counts.append(("normative extended", try Self.allocations(&extended, bipolar, cue)))
+    var twoLayerDense = try TwoLayerMemory(
+      dimension: n, capacity: p, feature: .logCosh(gain: 1), memory: .power(degree: 3),
+      maxSteps: 50)
+    counts.append(("two-layer dense", try Self.allocations(&twoLayerDense, bipolar, cue)))
     for (name, count) in counts { #expect(count == 0, "\(name): \(count) allocations") }
-    #expect(counts.count == 14)
+    #expect(counts.count == 18)
+
+    // Storing (learning) must not allocate either for the E/I and normative rules.
+    var rng2 = SeededGenerator(seed: 41)
+    var more = [Float](repeating: 0, count: n)
+    for j in 0..<n { more[j] = rng2.uniform() < 0.5 ? 1 : 0 }
+    var eiStore = try EIMemory(excitatory: n, inhibitory: 16, capacity: 2, coefficients: plastic)
+    try eiStore.store(more)
+    var learner = try NormativeMemory(
+      excitatory: 48, inhibitory: 16, capacity: 2, rule: .extendedHebbian, iterations: 0)
+    try learner.store(bipolar[0..<n].span)
+    try more.withUnsafeBufferPointer { (m) throws(HebbianError) in
+      hb_alloc_counter_start()
+      try eiStore.store(Span(_unsafeElements: m))
+      learner.learn(iterations: 3)
+      learner.rule = .exactGradient
+      learner.learn(iterations: 3)
+      #expect(hb_alloc_counter_stop() == 0)
+    }
 
     // The counter must be live, or the zeros above prove nothing.
     hb_alloc_counter_start()

@@ -4,11 +4,33 @@ public struct CapacityPoint: Sendable, Equatable {
   public var patterns: Int
   /// Load α = P / N.
   public var load: Double
-  /// Fraction of probes whose recall ended exactly on the stored pattern.
+  /// Fraction of probes that, started *at* the stored pattern and run to a fixed point, end
+  /// with overlap m ≥ the retrieval threshold (0.9 by default): the retrieval criterion of
+  /// Amit, Gutfreund & Sompolinsky, whose α_c ≈ 0.138 is where it collapses.
+  public var retrieved: Double
+  /// Mean final overlap of the runs started at the stored patterns.
+  public var fixedPointOverlap: Double
+  /// Exact-recall fraction: runs started from a cue (a fraction `noise` of the entries
+  /// flipped; for 0/1 patterns that fraction of the active entries moved to silent ones) that end on the stored pattern in every entry. Depends on N: the number of
+  /// bits that must all be right grows with it.
   public var exact: Double
-  /// Mean overlap of the recalled state with the stored pattern: s·ξ/N for ±1 patterns,
-  /// Σ(s_i − f)(ξ_i − f) / (N f(1 − f)) for 0/1 patterns of coding level f.
+  /// Fraction of the cued runs whose final overlap is ≥ the retrieval threshold.
+  public var cueRetrieved: Double
+  /// Mean final overlap of the cued runs.
   public var overlap: Double
+
+  public init(
+    patterns: Int, load: Double, retrieved: Double, fixedPointOverlap: Double, exact: Double,
+    cueRetrieved: Double, overlap: Double
+  ) {
+    self.patterns = patterns
+    self.load = load
+    self.retrieved = retrieved
+    self.fixedPointOverlap = fixedPointOverlap
+    self.exact = exact
+    self.cueRetrieved = cueRetrieved
+    self.overlap = overlap
+  }
 }
 
 /// The random patterns a sweep stores.
@@ -20,76 +42,194 @@ public enum PatternKind: Sendable, Equatable {
   case sparse(codingLevel: Double)
 }
 
-/// Measures the retrieval curve of a memory: for each pattern count, `trials` fresh random
-/// pattern sets are stored; up to `probes` of the stored patterns are cued with a fraction
-/// `noise` of their entries flipped, recalled, and compared with the original.
+/// Measures the retrieval curve of a memory as the literature does.
+///
+/// For each of `trials` random pattern sequences, patterns are stored one at a time; when the
+/// count reaches each entry of `patternCounts`, up to `probes` of the stored patterns (evenly
+/// spaced through the sequence) are recalled twice: once started *at* the pattern, run to a
+/// fixed point and scored by the final overlap m (retrieved when m ≥ `threshold`, 0.9 by
+/// default; Amit, Gutfreund & Sompolinsky 1985, 1987), and once from a cue with a fraction
+/// `noise` of the entries flipped (for 0/1 patterns: that fraction of the active entries
+/// silenced and as many silent ones activated), scored by exact recall and by overlap.
+///
+/// The overlap is s·ξ/N for ±1 patterns. For 0/1 patterns it is the Pearson correlation of
+/// the state with the pattern, Σ(s_i − a)(ξ_i − f) / (N √(a(1−a) f(1−f))) with a and f the
+/// two activity levels (0 for a silent or saturated state): 1 only on the pattern, ≈ 0 for
+/// an unrelated state, and penalising spurious active neurons as much as missing ones (the
+/// plain Σ(s_i − f)(ξ_i − f)/(N f(1−f)) of sparse-coding papers barely notices extra
+/// activity).
 public enum CapacitySweep {
   public static func run<M: AssociativeMemory & ~Copyable>(
     _ memory: inout M, patternCounts: [Int], trials: Int = 3, probes: Int = 20,
-    noise: Double = 0.1, kind: PatternKind = .bipolar, seed: UInt64 = 1
+    noise: Double = 0.1, kind: PatternKind = .bipolar, threshold: Double = 0.9,
+    seed: UInt64 = 1
   ) throws(HebbianError) -> [CapacityPoint] {
     let n = memory.dimension
+    if patternCounts.isEmpty { throw .invalidParameter("capacity sweep: no pattern counts") }
+    for k in 0..<patternCounts.count {
+      if patternCounts[k] < 1 {
+        throw .invalidParameter("capacity sweep: pattern counts must be >= 1")
+      }
+      if k > 0 && patternCounts[k] <= patternCounts[k - 1] {
+        throw .invalidParameter("capacity sweep: pattern counts must increase")
+      }
+    }
+    if trials < 1 || probes < 1 {
+      throw .invalidParameter("capacity sweep: trials and probes must be >= 1")
+    }
+    if !(noise >= 0 && noise <= 1) {
+      throw .invalidParameter("capacity sweep: noise must be in [0, 1]")
+    }
+    let pMax = patternCounts[patternCounts.count - 1]
     var rng = SeededGenerator(seed: seed)
-    var points: [CapacityPoint] = []
-    var patterns = [Float](repeating: 0, count: 0)
+    var sums = [Sums](repeating: Sums(), count: patternCounts.count)
+    var patterns = [Float](repeating: 0, count: pMax * n)
     var cue = [Float](repeating: 0, count: n)
     var state = [Float](repeating: 0, count: n)
     var index = [Int](repeating: 0, count: n)
     let flips = Int((noise * Double(n)).rounded())
-    for p in patternCounts {
-      if p < 1 { throw .invalidParameter("capacity sweep: pattern counts must be >= 1") }
-      var exact = 0
-      var overlapSum = 0.0
-      var total = 0
-      for _ in 0..<trials {
-        memory.removeAll()
-        patterns = [Float](repeating: 0, count: p * n)
-        for k in 0..<(p * n) { patterns[k] = draw(kind, &rng) }
-        for mu in 0..<p {
-          try memory.store(patterns[(mu * n)..<((mu + 1) * n)].span)
+    for _ in 0..<trials {
+      memory.removeAll()
+      for k in 0..<(pMax * n) { patterns[k] = draw(kind, &rng) }
+      var stored = 0
+      for (c, p) in patternCounts.enumerated() {
+        while stored < p {
+          try memory.store(patterns[(stored * n)..<((stored + 1) * n)].span)
+          stored += 1
         }
-        for mu in 0..<min(p, probes) {
-          for j in 0..<n {
-            cue[j] = patterns[mu * n + j]
-            index[j] = j
-          }
-          // Flip exactly `flips` distinct entries (partial Fisher–Yates).
-          for k in 0..<flips {
-            let r = k + Int(rng.next() % UInt64(n - k))
-            index.swapAt(k, r)
-            cue[index[k]] = flip(kind, cue[index[k]])
-          }
+        let k = min(p, probes)
+        for q in 0..<k {
+          let mu = q * p / k
+          let base = mu * n
+          // From the stored pattern itself.
+          for j in 0..<n { cue[j] = patterns[base + j] }
           try memory.recall(cue, into: &state)
-          let o = overlap(kind, state, patterns, mu * n, n)
+          let m0 = overlap(kind, state, patterns, base, n)
+          sums[c].fixed += m0
+          if m0 >= threshold { sums[c].retrieved += 1 }
+          // From a cue: ±1 patterns get exactly `flips` distinct entries flipped (partial
+          // Fisher–Yates); 0/1 patterns get round(noise·active) active entries silenced and as
+          // many silent ones activated, so the cue keeps the pattern's activity.
+          var moved = flips
+          if case .sparse = kind {
+            var active = 0
+            for j in 0..<n where cue[j] > 0.5 { active += 1 }
+            moved = min(Int((noise * Double(active)).rounded()), n - active)
+            var on = 0, off = 0
+            for j in 0..<n {
+              if cue[j] > 0.5 {
+                index[on] = j
+                on += 1
+              } else {
+                index[active + off] = j
+                off += 1
+              }
+            }
+            for t in 0..<moved {
+              let a = t + Int(rng.next() % UInt64(active - t))
+              index.swapAt(t, a)
+              cue[index[t]] = 0
+              let b = active + t + Int(rng.next() % UInt64(n - active - t))
+              index.swapAt(active + t, b)
+              cue[index[active + t]] = 1
+            }
+          } else if flips > 0 {
+            for j in 0..<n { index[j] = j }
+            for t in 0..<flips {
+              let r = t + Int(rng.next() % UInt64(n - t))
+              index.swapAt(t, r)
+              cue[index[t]] = flip(kind, cue[index[t]])
+            }
+          }
+          if moved > 0 { try memory.recall(cue, into: &state) }
+          let m = moved > 0 ? overlap(kind, state, patterns, base, n) : m0
           var same = true
-          for j in 0..<n where state[j] != patterns[mu * n + j] {
+          for j in 0..<n where state[j] != patterns[base + j] {
             same = false
             break
           }
-          if same { exact += 1 }
-          overlapSum += o
-          total += 1
+          if same { sums[c].exact += 1 }
+          if m >= threshold { sums[c].cueRetrieved += 1 }
+          sums[c].overlap += m
+          sums[c].total += 1
         }
       }
+    }
+    var points: [CapacityPoint] = []
+    for (c, p) in patternCounts.enumerated() {
+      let s = sums[c], t = Double(s.total)
       points.append(
         CapacityPoint(
-          patterns: p, load: Double(p) / Double(n), exact: Double(exact) / Double(total),
-          overlap: overlapSum / Double(total)))
+          patterns: p, load: Double(p) / Double(n), retrieved: s.retrieved / t,
+          fixedPointOverlap: s.fixed / t, exact: s.exact / t, cueRetrieved: s.cueRetrieved / t,
+          overlap: s.overlap / t))
     }
     return points
   }
 
-  /// The estimated critical load: where the fraction of exact retrievals first falls through
-  /// 1/2, linearly interpolated between the two loads around the crossing. Nil when it never
-  /// falls below 1/2 (the sweep stopped short of the knee) or starts below it.
-  public static func criticalLoad(_ points: [CapacityPoint]) -> Double? {
-    guard let first = points.first, first.exact >= 0.5 else { return nil }
-    for k in 1..<max(points.count, 1) where points[k].exact < 0.5 {
+  struct Sums {
+    var retrieved = 0.0, fixed = 0.0, exact = 0.0, cueRetrieved = 0.0, overlap = 0.0
+    var total = 0
+  }
+
+  /// α_c as the literature measures it: the largest load at which the stored patterns are
+  /// still retrieved, i.e. where the fraction of probes started at their pattern that end
+  /// with m ≥ 0.9 (``CapacityPoint/retrieved``) first falls below `level`, linearly
+  /// interpolated between the two loads around the crossing. Nil when the sweep never
+  /// crosses (it stopped short of the collapse, or started beyond it).
+  ///
+  /// The default level 0.9 is where the retrieval curves of the Hebbian network at different
+  /// N intersect (measured at N = 250 … 2000: all pass R ≈ 0.9 near α = 0.14), so it drifts
+  /// least with N; the half-retrieval load (`level: 0.5`) is the midpoint of a transition
+  /// whose width shrinks like 1/√N and lies above α_c at finite N (0.165 at N = 1000).
+  public static func criticalLoad(_ points: [CapacityPoint], level: Double = 0.9) -> Double? {
+    crossing(points, level) { $0.retrieved }
+  }
+
+  /// The load where the exact-recall fraction from cues falls through ½: a different,
+  /// N-dependent quantity (0.147 at N = 200, 0.10 at N = 1000 for the Hebbian network),
+  /// which tends to 0 as N grows (every one of N bits must be right).
+  public static func exactRecallLoad(_ points: [CapacityPoint]) -> Double? {
+    crossing(points, 0.5) { $0.exact }
+  }
+
+  /// The load where the fraction of cued runs ending with m ≥ 0.9 falls below `level`.
+  public static func cueRetrievalLoad(_ points: [CapacityPoint], level: Double = 0.9) -> Double? {
+    crossing(points, level) { $0.cueRetrieved }
+  }
+
+  static func crossing(
+    _ points: [CapacityPoint], _ level: Double, _ value: (CapacityPoint) -> Double
+  ) -> Double? {
+    guard let first = points.first, value(first) >= level else { return nil }
+    for k in 1..<max(points.count, 1) where value(points[k]) < level {
       let a = points[k - 1], b = points[k]
-      let t = (a.exact - 0.5) / (a.exact - b.exact)
+      let t = (value(a) - level) / (value(a) - value(b))
       return a.load + t * (b.load - a.load)
     }
     return nil
+  }
+
+  /// A finite-size extrapolation: the least-squares fit α_c(N) = α_∞ + b/√N over measured
+  /// (N, α_c(N)) pairs (at least two distinct N). The 1/√N form is the leading correction
+  /// seen in simulations of the Hebbian network near saturation.
+  public static func extrapolate(_ sizes: [(n: Int, alpha: Double)]) -> (
+    alphaInfinity: Double, slope: Double
+  )? {
+    if sizes.count < 2 { return nil }
+    var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+    for (n, a) in sizes {
+      let x = 1 / Double(n).squareRoot()
+      sx += x
+      sy += a
+      sxx += x * x
+      sxy += x * a
+    }
+    let k = Double(sizes.count)
+    let det = k * sxx - sx * sx
+    if !(abs(det) > 1e-15) { return nil }
+    let b = (k * sxy - sx * sy) / det
+    return ((sy - b * sx) / k, b)
   }
 
   static func draw(_ kind: PatternKind, _ rng: inout SeededGenerator) -> Float {
@@ -106,17 +246,30 @@ public enum CapacitySweep {
     }
   }
 
+  /// The overlap of state `s` with the pattern at `offset`: s·ξ/N for ±1, the Pearson
+  /// correlation for 0/1 (see ``CapacitySweep``).
   static func overlap(_ kind: PatternKind, _ s: [Float], _ xi: [Float], _ offset: Int, _ n: Int)
     -> Double
   {
-    var sum = 0.0
     switch kind {
     case .bipolar:
+      var sum = 0.0
       for j in 0..<n { sum += Double(s[j] * xi[offset + j]) }
       return sum / Double(n)
-    case .sparse(let f):
-      for j in 0..<n { sum += (Double(s[j]) - f) * (Double(xi[offset + j]) - f) }
-      return sum / (Double(n) * f * (1 - f))
+    case .sparse:
+      var a = 0.0, f = 0.0, both = 0.0
+      for j in 0..<n {
+        let sj = s[j] > 0.5 ? 1.0 : 0.0, xj = xi[offset + j] > 0.5 ? 1.0 : 0.0
+        a += sj
+        f += xj
+        both += sj * xj
+      }
+      let nn = Double(n)
+      a /= nn
+      f /= nn
+      let v = a * (1 - a) * f * (1 - f)
+      if !(v > 0) { return 0 }
+      return (both / nn - a * f) / v.squareRoot()
     }
   }
 }

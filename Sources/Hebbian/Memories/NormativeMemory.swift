@@ -8,8 +8,18 @@
 ///   ΔW = −η ∂E/∂W = η (F − W D F) Fᵀ D.
 /// The seed article prints ΔW = F Fᵀ D − W F Fᵀ; expanding the exact step gives
 /// F Fᵀ D − W D F Fᵀ D, which equals the printed form only when D F Fᵀ D = F Fᵀ, e.g. D = I
-/// (no inhibitory neurons). Optionally Dale's law is kept by projecting onto W ≥ 0 after each
-/// step: the sign of every synapse is then carried by D alone.
+/// (no inhibitory neurons). Dale's law is kept by default, by projecting onto W ≥ 0 after
+/// each step: the sign of every synapse is then carried by D alone, and the split into
+/// excitatory and inhibitory neurons matters. Without the projection it does not: W D is
+/// then unconstrained and the learned W D (the projector below) and the dynamics, which see
+/// only W D, are the same for every D.
+///
+/// The seed's §8 "extended" rule ΔW = η y_post y_preᵀ D with y_pre = F and the recurrently
+/// driven y_post = F + W D F is available as ``LearningRule/extendedHebbian``. It is the exact
+/// step with the sign of the recurrent term flipped (the exact step is y_post = F − W D F,
+/// an error-correcting postsynaptic term): from W = 0 it gives W D = (I + η F Fᵀ)^t − I,
+/// which grows geometrically along the patterns' span, so E grows instead of falling and
+/// the learned network favours the dominant directions of F Fᵀ.
 ///
 /// From W = 0 the iterates stay of the form M (DF)ᵀ, and the limit is W D = F (FᵀF)⁻¹ Fᵀ, the
 /// projector onto the span of the patterns: every pattern is a fixed point, the linear
@@ -22,13 +32,22 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     case saturating(gain: Float)
   }
 
+  /// Which weight update `learn` applies.
+  public enum LearningRule: Sendable, Equatable {
+    /// ΔW = η (F − W D F) Fᵀ D = −η ∂E/∂W.
+    case exactGradient
+    /// ΔW = η (F + W D F) Fᵀ D, the seed article's §8 extended Hebbian/anti-Hebbian rule.
+    case extendedHebbian
+  }
+
   public let excitatory: Int
   public let inhibitory: Int
   public let capacity: Int
   public var dimension: Int { excitatory + inhibitory }
   public var activation: Activation
-  /// Keep W ≥ 0 (Dale's law with the sign in D).
+  /// Keep W ≥ 0 (Dale's law with the sign in D). On by default.
   public var dale: Bool
+  public var rule: LearningRule
   /// Gradient steps per `store` (learning stops earlier once E ≤ `tolerance`).
   public var iterations: Int
   public var tolerance: Float
@@ -57,7 +76,8 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   public init(
     excitatory: Int, inhibitory: Int, capacity: Int, activation: Activation = .linear,
-    dale: Bool = false, iterations: Int = 2000, tolerance: Float = 1e-7,
+    dale: Bool = true, rule: LearningRule = .exactGradient, iterations: Int = 2000,
+    tolerance: Float = 1e-7,
     tau: Float = 1, dt: Float = 0.1, maxSteps: Int = 200
   ) throws(HebbianError) {
     if excitatory < 0 || inhibitory < 0 || excitatory + inhibitory < 1 || capacity < 1 {
@@ -71,6 +91,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     self.capacity = capacity
     self.activation = activation
     self.dale = dale
+    self.rule = rule
     self.iterations = iterations
     self.tolerance = tolerance
     self.tau = tau
@@ -180,22 +201,40 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     return lambda
   }
 
-  /// Full-batch gradient descent ΔW = η Σ_μ (f^μ − W D f^μ)(D f^μ)ᵀ, at most `iterations`
-  /// steps or until E ≤ `tolerance`; returns the final E. No allocation.
+  /// r^μ = f^μ + W D f^μ (the extended rule's postsynaptic term) into `e`; returns E.
+  func extendedTerms() -> Float {
+    let n = dimension
+    var energy: Float = 0
+    for mu in 0..<count {
+      let r = e + mu * n
+      r.update(from: f + mu * n, count: n)
+      Kernels.unsafeGemv(rows: n, columns: n, alpha: -1, w, lda: n, df + mu * n, beta: 1, r)
+      energy += 0.5 * Kernels.unsafeDot(n, r, r)
+      // f − W D f → f + W D f = 2f − (f − W D f).
+      for j in 0..<n { r[j] = 2 * f[mu * n + j] - r[j] }
+    }
+    return energy
+  }
+
+  /// Full-batch learning at most `iterations` steps, no allocation. The exact gradient
+  /// ΔW = η Σ_μ (f^μ − W D f^μ)(D f^μ)ᵀ stops once E ≤ `tolerance`; the extended rule
+  /// ΔW = η Σ_μ (f^μ + W D f^μ)(D f^μ)ᵀ runs every step unless E overflows past 1e30 (it
+  /// grows geometrically). Returns the final E.
   @discardableResult
   public mutating func learn(iterations: Int) -> Float {
     let n = dimension
     if count == 0 { return 0 }
     let eta = learningRate ?? Float(1 / max(largestCurvature(), 1e-12))
-    var energy = residuals()
+    let exact = rule == .exactGradient
+    var energy = exact ? residuals() : extendedTerms()
     var k = 0
-    while k < iterations && energy > tolerance {
+    while k < iterations && (exact ? energy > tolerance : energy.isFinite && energy < 1e30) {
       Kernels.unsafeRankK(
         rows: n, columns: n, batch: count, alpha: eta, e, ldx: n, df, ldy: n, w, lda: n)
       if dale {
         for q in 0..<(n * n) where w[q] < 0 { w[q] = 0 }
       }
-      energy = residuals()
+      energy = exact ? residuals() : extendedTerms()
       k += 1
     }
     return energy

@@ -4,36 +4,80 @@ import Hebbian
 /// every cue of another, writes the retrieved states (f32, one row per cue) and prints the
 /// retrieval rate.
 enum RecallCommand {
-  static let models = ["hopfield", "dense", "modern", "ei", "normative"]
+  static let models = ["hopfield", "dense", "modern", "two-layer", "ei", "normative"]
+
+  /// The models each model-specific option applies to; any other use is a usage error
+  /// naming the option.
+  static let applies: [(option: String, models: [String])] = [
+    ("--rule", ["hopfield"]),
+    ("--save-model", ["hopfield"]),
+    ("--sync", ["hopfield", "dense"]),
+    ("--async", ["hopfield", "dense"]),
+    ("--seed", ["hopfield", "dense", "ei"]),
+    ("--beta", ["modern", "two-layer"]),
+    ("--degree", ["dense", "two-layer"]),
+    ("--rectified", ["dense"]),
+    ("--lagrangian", ["two-layer"]),
+    ("--tau-feature", ["two-layer"]),
+    ("--tau-memory", ["two-layer"]),
+    ("--dt", ["two-layer", "normative"]),
+    ("--gain", ["two-layer", "normative"]),
+    ("--inhibitory", ["ei", "normative"]),
+    ("--dale", ["normative"]),
+    ("--no-dale", ["normative"]),
+    ("--learning", ["normative"]),
+    ("--iterations", ["normative"]),
+  ]
 
   static let command = Command(
     name: "recall",
     summary: "Store patterns in an associative memory and recall them from cues (f32 files).",
     options: [
-      .value("--model", "M", "hopfield | dense | modern | ei | normative (default hopfield)"),
-      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
-        .input(),
+      .value(
+        "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
+      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major").input(),
       .value("--dim", "N", "entries per pattern"),
-      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
-        .input(),
+      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)").input(),
       .value("--output", "R.f32", "recalled states, K x N float32").output(),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
-      .value("--beta", "B", "inverse temperature of the modern model (default 8)"),
-      .value("--degree", "n", "dense model: F(x) = x^n (default 3); 0 for F = exp"),
+      .value(
+        "--beta", "B",
+        "inverse temperature of the modern model and of two-layer's softmax (default 8)"),
+      .value(
+        "--degree", "n",
+        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)"),
+      .value(
+        "--lagrangian", "L",
+        "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"
+      ),
+      .value("--tau-feature", "T", "two-layer: feature-neuron time constant (default 1)"),
+      .value("--tau-memory", "T", "two-layer: memory-neuron time constant (default 0.1)"),
+      .value("--dt", "D", "two-layer / normative: integration step (default 0.1)"),
       .flag("--rectified", "dense model: F(x) = max(x, 0)^n"),
       .flag("--sync", "update all neurons at once"),
       .flag("--async", "update one neuron at a time in seeded random order (default)"),
-      .value("--steps", "S", "step limit (sweeps, or ODE steps for normative; default 100)"),
+      .value(
+        "--steps", "S",
+        "step limit (sweeps, or ODE steps: twice this for normative, 50 times for two-layer; default 100)"
+      ),
       .value("--seed", "S", "seed of the asynchronous order (default 1)"),
       .value(
         "--inhibitory", "K",
         "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
       ),
       .value(
-        "--gain", "g", "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear)"),
-      .flag("--dale", "normative: keep W >= 0 (Dale's law, sign carried by D)"),
-      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)")
-        .output(),
+        "--gain", "g",
+        "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"
+      ),
+      .flag("--dale", "normative: keep W >= 0, the sign carried by D (Dale's law; the default)"),
+      .flag("--no-dale", "normative: unconstrained W (the E/I split then has no effect)"),
+      .value(
+        "--learning", "R",
+        "normative: gradient (exact, the default) | extended (the seed's section 8 rule)"),
+      .value(
+        "--iterations", "K",
+        "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)"),
+      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -68,6 +112,14 @@ enum RecallCommand {
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     let model = try o.choice("--model", models, default: "hopfield")
+    for (option, valid) in applies where o.has(option) && !valid.contains(model) {
+      var list = ""
+      for (i, m) in valid.enumerated() { list += (i == 0 ? "" : ", ") + m }
+      throw .usage("\(option): does not apply to --model \(model) (only \(list))")
+    }
+    if o.has("--dale") && o.has("--no-dale") {
+      throw .usage("--dale and --no-dale exclude each other")
+    }
     let n = try o.requiredInt("--dim", min: 1)
     let patternsPath = try o.required("--patterns")
     let cuesPath = try o.required("--cues")
@@ -87,11 +139,32 @@ enum RecallCommand {
       ? .exponential
       : o.has("--rectified") ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
     let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
-    let gain = try o.double("--gain", default: 2)
-    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
-    if o.string("--save-model") != nil && model != "hopfield" {
-      throw .usage("--save-model: only the hopfield memory learns online and saves a model")
+    let gain = try o.double("--gain", default: model == "two-layer" ? 1 : 2)
+    if !(gain >= 0) || (model == "two-layer" && !(gain > 0)) {
+      throw .usage("--gain: must be \(model == "two-layer" ? "> 0" : ">= 0")")
     }
+    let lagrangian = try o.choice("--lagrangian", ["modern", "dense"], default: "modern")
+    let tauFeature = try o.double("--tau-feature", default: 1)
+    let tauMemory = try o.double("--tau-memory", default: 0.1)
+    let dt = try o.double("--dt", default: 0.1)
+    for (name, v) in [("--tau-feature", tauFeature), ("--tau-memory", tauMemory), ("--dt", dt)]
+    where !(v > 0) {
+      throw .usage("\(name): must be > 0")
+    }
+    if model == "two-layer" && lagrangian == "modern" && o.has("--degree") {
+      throw .usage("--degree: applies to --lagrangian dense, not modern")
+    }
+    if model == "two-layer" && lagrangian == "dense" && o.has("--beta") {
+      throw .usage("--beta: applies to --lagrangian modern, not dense")
+    }
+    if model == "two-layer" && lagrangian == "modern" && o.has("--gain") {
+      throw .usage("--gain: applies to --lagrangian dense, not modern")
+    }
+    if model == "two-layer" && degree < 2 { throw .usage("--degree: two-layer needs n >= 2") }
+    let learning = try o.choice("--learning", ["gradient", "extended"], default: "gradient")
+    let iterations = try o.int(
+      "--iterations", default: learning == "extended" ? 20 : 2000, min: 0)
+    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
     var out = [Float](repeating: 0, count: cues.rows * n)
     var summary = Summary()
     var saved: [UInt8]? = nil
@@ -112,16 +185,32 @@ enum RecallCommand {
         var memory = try ModernHopfield(
           dimension: n, capacity: patterns.rows, beta: Float(beta), maxSteps: steps)
         summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
+      case "two-layer":
+        var memory = try TwoLayerMemory(
+          dimension: n, capacity: patterns.rows,
+          feature: lagrangian == "modern" ? .quadratic : .logCosh(gain: Float(gain)),
+          memory: lagrangian == "modern"
+            ? .logSumExp(beta: Float(beta)) : .power(degree: degree),
+          tauFeature: Float(tauFeature), tauMemory: Float(tauMemory), dt: Float(dt),
+          maxSteps: steps * 50)
+        summary = try recallAll(
+          &memory, patterns, cues, n, &out, exact: false, bySign: lagrangian == "dense")
       case "ei":
+        // The coding level the E→I rule centres on: the stored patterns' mean activity.
+        var active = 0.0
+        for v in patterns.values where v > 0.5 { active += 1 }
+        let f = min(max(active / Double(patterns.values.count), 1e-3), 1 - 1e-3)
         var memory = try EIMemory(
-          excitatory: n, inhibitory: inhibitory, capacity: patterns.rows, maxSteps: steps,
-          seed: seed)
+          excitatory: n, inhibitory: inhibitory, capacity: patterns.rows,
+          coefficients: .derived(codingLevel: f), maxSteps: steps, seed: seed)
         summary = try recallAll(&memory, patterns, cues, n, &out)
       case "normative":
         var memory = try NormativeMemory(
           excitatory: n - inhibitory, inhibitory: inhibitory, capacity: patterns.rows,
           activation: gain > 0 ? .saturating(gain: Float(gain)) : .linear,
-          dale: o.has("--dale"), maxSteps: steps * 2)
+          dale: !o.has("--no-dale"),
+          rule: learning == "extended" ? .extendedHebbian : .exactGradient,
+          iterations: iterations, dt: Float(dt), maxSteps: steps * 2)
         summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
       default:
         throw .invalidParameter("model '\(model)' is not available")
@@ -159,7 +248,7 @@ enum RecallCommand {
   /// pattern nearest the cue; the overlap is that cosine.
   static func recallAll<M: AssociativeMemory & ~Copyable>(
     _ memory: inout M, _ patterns: Rows, _ cues: Rows, _ n: Int, _ out: inout [Float],
-    exact: Bool = true
+    exact: Bool = true, bySign: Bool = false
   ) throws(HebbianError) -> Summary {
     for mu in 0..<patterns.rows {
       try memory.store(patterns.values[(mu * n)..<((mu + 1) * n)].span)
@@ -190,6 +279,14 @@ enum RecallCommand {
       if exact {
         var same = true
         for j in 0..<n where state[j] != target[target.startIndex + j] {
+          same = false
+          break
+        }
+        if same { s.retrieved += 1 }
+      } else if bySign {
+        // Saturated feature neurons (tanh): retrieved when every sign is the pattern's.
+        var same = true
+        for j in 0..<n where (state[j] > 0) != (target[target.startIndex + j] > 0) {
           same = false
           break
         }
