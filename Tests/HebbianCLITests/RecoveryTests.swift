@@ -366,8 +366,8 @@ func fileBytes(_ path: String) -> [UInt8]? {
     #expect(r.status == 1)
     #expect(
       r.stderr.replacingOccurrences(of: dir + "/", with: "") == """
-        hebbian pca: error: learning diverged at sample 251: the input power overflowed (samples too large for float32?); \
-        the update was refused: try a smaller --eta (now 8) or rescale the input; the last checkpoint c.hbm is intact
+        hebbian pca: error: s.f32:251: the sample's squared norm 4.0e40 is outside [1e-30, 1e30]: \
+        rescale the input (float32 cannot hold its updates); the last checkpoint c.hbm is intact
 
         """)
     let ckpt = try ModelFile(decoding: fileBytes(dir + "/c.hbm")!)

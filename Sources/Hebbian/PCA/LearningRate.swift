@@ -33,7 +33,7 @@ public enum LearningRate: Sendable, Equatable {
 
   /// α at t samples seen.
   @inline(__always)
-  public func rate(at t: Int) -> Float {
+  public func rate(at t: Int64) -> Float {
     switch self {
     case .constant(let a): return a
     case .inverse(let scale, let offset, let floor):
@@ -54,12 +54,19 @@ public enum LearningRate: Sendable, Equatable {
     switch self {
     case .constant(let a):
       guard a > 0, a <= 1, a.isFinite else {
-        throw .invalidParameter("learning rate: constant rate must be in (0, 1]")
+        throw .invalidParameter("learning rate: the constant rate must be in (0, 1], got \(a)")
       }
     case .inverse(let scale, let offset, let floor):
-      guard scale > 0, scale.isFinite, offset >= 0, offset.isFinite, floor >= 0, floor <= 1 else {
+      guard scale > 0, scale.isFinite, scale <= 1e6 else {
         throw .invalidParameter(
-          "learning rate: inverse schedule needs scale > 0, offset >= 0, 0 <= floor <= 1")
+          "learning rate: the scale c of c/(t0+t) must be in (0, 1e6], got \(scale)")
+      }
+      guard offset >= 0, offset.isFinite, offset <= 1e12 else {
+        throw .invalidParameter(
+          "learning rate: the offset t0 of c/(t0+t) must be in [0, 1e12], got \(offset)")
+      }
+      guard floor >= 0, floor <= 1 else {
+        throw .invalidParameter("learning rate: the floor must be in [0, 1], got \(floor)")
       }
     }
   }

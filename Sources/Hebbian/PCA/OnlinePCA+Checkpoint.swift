@@ -7,9 +7,9 @@ extension OnlinePCA {
     /// 0-based pass over the input.
     public var pass: Int
     /// Records of that pass already consumed (learned from or skipped).
-    public var sampleOffset: Int
+    public var sampleOffset: Int64
 
-    public init(pass: Int = 0, sampleOffset: Int = 0) {
+    public init(pass: Int = 0, sampleOffset: Int64 = 0) {
       self.pass = pass
       self.sampleOffset = sampleOffset
     }
@@ -92,11 +92,12 @@ extension OnlinePCA {
         "model file: counter 'maxBatch' (\(maxBatch)) is out of range for dimension \(d)")
     }
     let samples = try file.counter("samples")
-    guard samples <= UInt64(Int.max) else {
-      throw .format("model file: counter 'samples' out of range")
+    // 2^62: far beyond any stream, and the same bound on 32- and 64-bit platforms.
+    guard samples <= UInt64(1) << 62 else {
+      throw .format("model file: counter 'samples' (\(samples)) is out of range (at most 2^62)")
     }
     let state = State(
-      samplesSeen: Int(samples), inputPower: try float("inputPower"),
+      samplesSeen: Int64(samples), inputPower: try float("inputPower"),
       weights: try file.array("W", count: k * d), lateral: try file.array("M", count: k * k),
       outputPower: try file.array("outputPower", count: k), mean: try file.array("mean", count: d))
     // Delegate to the designated initialiser rather than assigning `self = …`: a `~Copyable`
@@ -121,10 +122,10 @@ extension OnlinePCA {
   public static func streamPosition(of file: ModelFile) throws(HebbianError) -> StreamPosition {
     let pass = try file.counter("pass")
     let offset = try file.counter("sampleOffset")
-    guard pass <= UInt64(Int32.max), offset <= UInt64(Int.max) else {
+    guard pass <= UInt64(Int32.max), offset <= UInt64(1) << 62 else {
       throw .format("model file: stream position out of range")
     }
-    return StreamPosition(pass: Int(pass), sampleOffset: Int(offset))
+    return StreamPosition(pass: Int(pass), sampleOffset: Int64(offset))
   }
 
   // MARK: Divergence guard
@@ -195,7 +196,7 @@ extension OnlinePCA {
     try keepOrRollBack(saved)
   }
 
-  private func saveBackup() -> (samples: Int, inputPower: Float) {
+  private func saveBackup() -> (samples: Int64, inputPower: Float) {
     let k = components
     let d = dimension
     backup.update(from: w, count: k * d)
@@ -239,7 +240,7 @@ extension OnlinePCA {
     }
   }
 
-  private mutating func keepOrRollBack(_ saved: (samples: Int, inputPower: Float))
+  private mutating func keepOrRollBack(_ saved: (samples: Int64, inputPower: Float))
     throws(HebbianError)
   {
     do throws(HebbianError) {
@@ -250,7 +251,7 @@ extension OnlinePCA {
     }
   }
 
-  private mutating func restoreBackup(_ saved: (samples: Int, inputPower: Float)) {
+  private mutating func restoreBackup(_ saved: (samples: Int64, inputPower: Float)) {
     let k = components
     let d = dimension
     w.update(from: backup, count: k * d)

@@ -68,8 +68,9 @@ public struct OnlinePCA: ~Copyable {
   /// Fast similarity matching: M learns at rate α/τ (τ = ½ in Giovannucci et al.).
   public let lateralTimeScale: Float
 
-  /// Samples learned from so far.
-  public internal(set) var samplesSeen: Int = 0
+  /// Samples learned from so far: 64 bits on every platform, so a 1 kHz stream on a 32-bit
+  /// board counts for 292 million years.
+  public internal(set) var samplesSeen: Int64 = 0
   /// Running mean of ‖x − mean‖²: the input power.
   public internal(set) var inputPower: Float = 0
 
@@ -99,7 +100,10 @@ public struct OnlinePCA: ~Copyable {
     centering: Bool = false, seed: UInt64 = 0x5EED_0F_0A1A, maxBatch: Int = 64,
     amnesia: Float = 2, lateralTimeScale: Float = 0.5
   ) throws(HebbianError) {
-    guard dimension >= 1 else { throw .invalidParameter("OnlinePCA: dimension must be >= 1") }
+    guard dimension >= 1, dimension <= Self.maxDimension else {
+      throw .invalidParameter(
+        "OnlinePCA: dimension must be in 1...\(Self.maxDimension), got \(dimension)")
+    }
     guard components >= 1, components <= dimension else {
       throw .invalidParameter(
         "OnlinePCA: components must be in 1...\(dimension) (the dimension), got \(components)")
@@ -109,6 +113,15 @@ public struct OnlinePCA: ~Copyable {
         "OnlinePCA: the oja rule learns one component; use gha or subspace for \(components)")
     }
     guard maxBatch >= 1 else { throw .invalidParameter("OnlinePCA: maxBatch must be >= 1") }
+    guard
+      let bytes = Self.bytesNeeded(dimension: dimension, components: components, maxBatch: maxBatch),
+      bytes <= Self.memoryBudget
+    else {
+      throw .invalidParameter(
+        "OnlinePCA: \(components) components of dimension \(dimension) with maxBatch \(maxBatch) need "
+          + Self.describe(Self.bytesNeeded(dimension: dimension, components: components, maxBatch: maxBatch))
+          + ", above the memory budget of \(Self.memoryBudget >> 20) MiB")
+    }
     guard amnesia >= 0, amnesia.isFinite else {
       throw .invalidParameter("OnlinePCA: amnesia must be >= 0")
     }
@@ -186,8 +199,8 @@ public struct OnlinePCA: ~Copyable {
         what: "OnlinePCA.update: sample values", expected: dimension, got: x.count)
     }
     try x.withUnsafeBufferPointer { (p) throws(HebbianError) in
-      for j in 0..<dimension where !p[j].isFinite { throw .nonFinite(index: j) }
-      unsafeUpdate(p.baseAddress!)
+      try Self.checkSample(p.baseAddress!, count: dimension)
+      try unsafeGuardedUpdate(p.baseAddress!)
     }
   }
 
@@ -208,9 +221,89 @@ public struct OnlinePCA: ~Copyable {
     }
     if b == 0 { return }
     try batch.withUnsafeBufferPointer { (p) throws(HebbianError) in
-      for j in 0..<(b * d) where !p[j].isFinite { throw .nonFinite(index: j) }
-      unsafeUpdate(batch: p.baseAddress!, count: b)
+      for s in 0..<b {
+        do throws(HebbianError) {
+          try Self.checkSample(p.baseAddress! + s * d, count: d)
+        } catch {
+          if case .nonFinite(let j) = error { throw .nonFinite(index: s * d + j) }
+          throw .invalidParameter("sample \(s + 1) of the batch: " + error.message)
+        }
+      }
+      try unsafeGuardedUpdate(batch: p.baseAddress!, count: b)
     }
+  }
+
+  /// Largest ``dimension`` a learner accepts.
+  public static let maxDimension = 1 << 24
+
+  /// Largest number of bytes a learner may allocate (W, the lateral weights, their backup for
+  /// the guard, the batch scratch): a request above it is refused before anything is
+  /// allocated, on every platform (32-bit boards included).
+  public static let memoryBudget = 512 << 20
+
+  /// Bytes a learner of this shape allocates, or nil if the count overflows `Int`.
+  public static func bytesNeeded(dimension d: Int, components k: Int, maxBatch b: Int) -> Int? {
+    // w, w0, backup: 3·k·d; m, lu, g, backup: 4·k²; b·d + b·k batch; small vectors.
+    func mul(_ a: Int, _ b: Int) -> Int? {
+      let (r, o) = a.multipliedReportingOverflow(by: b)
+      return o ? nil : r
+    }
+    func add(_ xs: Int?...) -> Int? {
+      var s = 0
+      for x in xs {
+        guard let x else { return nil }
+        let (r, o) = s.addingReportingOverflow(x)
+        if o { return nil }
+        s = r
+      }
+      return s
+    }
+    guard let kd = mul(k, d), let kk = mul(k, k), let bd = mul(b, d), let bk = mul(b, k),
+      let floats = add(mul(3, kd), mul(4, kk), bd, bk, mul(6, k), mul(3, d))
+    else { return nil }
+    return mul(floats, 4)
+  }
+
+  static func describe(_ bytes: Int?) -> String {
+    guard let b = bytes else { return "more bytes than this platform can count" }
+    return b >= 1 << 30 ? "\(b >> 30) GiB" : "\(b >> 20) MiB"
+  }
+
+  /// Range of ‖x‖² a non-zero sample may have. Every quantity a rule computes scales like
+  /// ‖x‖² or its inverse (the step is clipped to η‖x‖² ≤ 1), so samples inside this range
+  /// keep 8 orders of magnitude between the state and float32's limits, on every ISA.
+  public static let squaredNormRange: ClosedRange<Double> = 1e-30...1e30
+
+  /// Throws unless `x` (``dimension`` values) is finite with ‖x‖² zero or inside
+  /// ``squaredNormRange``: the contract of the checked updates, also used by the CLI on each
+  /// sample before its block is learned. The norm is summed in Double, so the decision is the
+  /// same on every ISA.
+  public static func checkSample(_ x: UnsafePointer<Float>, count: Int) throws(HebbianError) {
+    var s = 0.0
+    for j in 0..<count {
+      guard x[j].isFinite else { throw .nonFinite(index: j) }
+      s += Double(x[j]) * Double(x[j])
+    }
+    if s != 0 && !squaredNormRange.contains(s) {
+      throw .invalidParameter(
+        "the sample's squared norm \(shortScientific(s)) is outside [1e-30, 1e30]: rescale the input (float32 cannot hold its updates)"
+      )
+    }
+  }
+
+  static func shortScientific(_ v: Double) -> String {
+    var e = 0
+    var m = v
+    while m >= 10 {
+      m /= 10
+      e += 1
+    }
+    while m < 1 && m > 0 {
+      m *= 10
+      e -= 1
+    }
+    let tenths = Int((m * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)e\(e)"
   }
 
   /// ``update(_:)`` without the checks: `x` must hold ``dimension`` finite values.
@@ -272,7 +365,7 @@ public struct OnlinePCA: ~Copyable {
       }
     }
     for s in 0..<b {
-      let beta = Swift.max(1 / Float(samplesSeen - b + s + 1), 1e-3, learningRate.floor)
+      let beta = Swift.max(1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), 1e-3, learningRate.floor)
       for i in 0..<k { power[i] += beta * (yb[s * k + i] * yb[s * k + i] - power[i]) }
     }
     y.update(from: yb + (b - 1) * k, count: k)
@@ -323,7 +416,9 @@ public struct OnlinePCA: ~Copyable {
   mutating func hebbianStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float) {
     let k = components
     let d = dimension
-    guard p > 0 else {
+    // A sample (or centred residual) this small carries no direction float32 can step along:
+    // 1/‖x‖² would overflow. It is learned as the zero sample.
+    guard p >= Float(Self.squaredNormRange.lowerBound) else {
       y.update(repeating: 0, count: k)
       return
     }
@@ -347,7 +442,7 @@ public struct OnlinePCA: ~Copyable {
     let d = dimension
     Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, x, u)
     solveLateral(u, into: y)
-    guard p > 0 else { return }
+    guard p >= Float(Self.squaredNormRange.lowerBound) else { return }
     for i in 0..<k { power[i] += beta * (y[i] * y[i] - power[i]) }
     for i in 0..<k {
       let yi = y[i]
@@ -504,7 +599,8 @@ public struct OnlinePCA: ~Copyable {
       throw .dimensionMismatch(
         what: "OnlinePCA.project: output values", expected: components, got: out.count)
     }
-    x.withUnsafeBufferPointer { xp in
+    try x.withUnsafeBufferPointer { (xp) throws(HebbianError) in
+      for j in 0..<dimension where !xp[j].isFinite { throw .nonFinite(index: j) }
       out.withUnsafeMutableBufferPointer { op in
         unsafeProject(xp.baseAddress!, into: op.baseAddress!)
       }
@@ -618,7 +714,7 @@ public struct OnlinePCA: ~Copyable {
   /// ``components``, ``learningRate``, ``centering``, ``amnesia``, ``lateralTimeScale``,
   /// which are public constants): a checkpoint is the configuration plus this.
   public struct State: Sendable, Equatable {
-    public var samplesSeen: Int
+    public var samplesSeen: Int64
     /// Running ⟨‖x − mean‖²⟩.
     public var inputPower: Float
     /// W (k×d, row-major); for CCIPCA the unnormalised v_i.
@@ -632,7 +728,7 @@ public struct OnlinePCA: ~Copyable {
     public var mean: [Float]
 
     public init(
-      samplesSeen: Int, inputPower: Float, weights: [Float], lateral: [Float],
+      samplesSeen: Int64, inputPower: Float, weights: [Float], lateral: [Float],
       outputPower: [Float], mean: [Float]
     ) {
       self.samplesSeen = samplesSeen

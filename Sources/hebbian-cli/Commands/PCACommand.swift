@@ -63,7 +63,7 @@ enum PCACommand {
     if (passesGiven ?? 1) > 1 && input == "-" {
       throw .usage("--passes: stdin can be read only once")
     }
-    let maxSamples = try o.int("--max-samples", default: Int.max, min: 1)
+    let maxSamples = try o.int64("--max-samples", default: Int64.max, min: 1)
     if let dim = try o.int("--dim"), dim > SampleReader.maxDimension {
       throw .usage("--dim: at most \(SampleReader.maxDimension) values per sample, got \(dim)")
     }
@@ -73,7 +73,7 @@ enum PCACommand {
     if o.string("--checkpoint-every") != nil && checkpointPath == nil {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
-    let every = try o.int("--checkpoint-every", default: 100_000, min: 1)
+    let every = try o.int64("--checkpoint-every", default: 100_000, min: 1)
     let skipNonFinite = o.has("--skip-nonfinite")
     if o.string("--resume") != nil && o.string("--continue") != nil {
       throw .usage(
@@ -166,7 +166,10 @@ enum PCACommand {
         }
         if input != "-" {
           // A file: skip what the checkpoint learned from, parsing it as the first run did.
-          try reader.skip(to: position.sampleOffset, pass: position.pass)
+          guard let offset = Int(exactly: position.sampleOffset) else {
+            throw .data("\(sv.path): the checkpoint's offset \(position.sampleOffset) is out of range on this platform")
+          }
+          try reader.skip(to: offset, pass: position.pass)
           skippedBefore -= reader.skipped
         }
       }
@@ -207,9 +210,10 @@ enum PCACommand {
     var lastReport = started
     var learnNs: UInt64 = 0
     let samplesAtStart = pca.samplesSeen
-    var nextCheckpoint = checkpointPath == nil ? Int.max : (pca.samplesSeen / every + 1) * every
+    var nextCheckpoint =
+      checkpointPath == nil ? Int64.max : (pca.samplesSeen / every + 1).multipliedReportingOverflow(by: every).partialValue
     // Records of the current pass before this reader's first (stdin resumed mid-pass).
-    var recordBase = input == "-" ? position.sampleOffset : 0
+    var recordBase: Int64 = input == "-" ? position.sampleOffset : 0
     func checkpointFile(_ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int)
       -> [UInt8]
     {
@@ -234,7 +238,8 @@ enum PCACommand {
       var ended = false
       while !ended {
         let due = Swift.min(curve.next, nextCheckpoint, maxSamples) - pca.samplesSeen
-        let want = Swift.min(blockCap, Swift.max(batch, (due + batch - 1) / batch * batch))
+        let dueBatches = (due + Int64(batch) - 1) / Int64(batch)
+        let want = Int(Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
         var filled = 0
         while filled < want {
           let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
@@ -243,6 +248,16 @@ enum PCACommand {
           if !got {
             ended = true
             break
+          }
+          // The library's input contract, checked here with the sample's place in the file.
+          do throws(HebbianError) {
+            try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
+              try OnlinePCA.checkSample(b.baseAddress! + filled * d, count: d)
+            }
+          } catch {
+            var m = "\(reader.displayName):\(reader.line): \(error.message)"
+            if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+            throw .data(m)
           }
           filled += 1
         }
@@ -271,7 +286,8 @@ enum PCACommand {
             try writeRow(&projection!, y, raw: rawProjection)
           }
         }
-        let here = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
+        let here = OnlinePCA.StreamPosition(
+          pass: pass, sampleOffset: recordBase + Int64(reader.records))
         if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
           try Files.writeAtomically(
             c, checkpointFile(pca, here, skippedBefore + reader.skipped), option: "--checkpoint")
@@ -320,7 +336,7 @@ enum PCACommand {
     if let s = stopped {
       line("samples", "\(n) (stopped by --max-samples in pass \(s.pass + 1) of \(passes))")
     } else {
-      line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / passes))" : ""))
+      line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / Int64(passes)))" : ""))
     }
     line("components", "\(k) x \(d)")
     line(
@@ -423,7 +439,7 @@ enum PCACommand {
     /// --passes of the run that wrote it (checkpoints since the input identity was recorded).
     var passes: Int?
 
-    var learner: (samplesSeen: Int, state: OnlinePCA.State) { (state.samplesSeen, state) }
+    var learner: (samplesSeen: Int64, state: OnlinePCA.State) { (state.samplesSeen, state) }
 
     /// Refuses to resume against another input than the checkpoint's: a different size, first
     /// block, format, or NaN policy. Checkpoints written before identities were recorded are
@@ -559,8 +575,8 @@ enum PCACommand {
   struct Curve {
     var orthonormality: [(x: Double, y: Double)] = []
     var subspace: [(x: Double, y: Double)] = []
-    var next = 1
-    var lastRecorded = -1
+    var next: Int64 = 1
+    var lastRecorded: Int64 = -1
 
     mutating func record(
       _ pca: borrowing OnlinePCA, _ reference: [Float]?, _ rows: Int, force: Bool = false

@@ -75,10 +75,38 @@ struct ParsedOptions {
     return v
   }
 
+  /// An integer option. Parsed as 64 bits on every platform, so a value too large for this
+  /// platform's `Int` is "out of range", the same message on a 32-bit board as elsewhere.
   func int(_ name: String) throws(CLIError) -> Int? {
+    guard let v = try int64(name) else { return nil }
+    guard let i = Int(exactly: v) else {
+      throw .usage("\(name): \(v) is out of range on this platform (at most \(Int.max))")
+    }
+    return i
+  }
+
+  /// A 64-bit integer option (counts of samples: a stream may outlive 2^31 of them).
+  func int64(_ name: String) throws(CLIError) -> Int64? {
     guard let s = string(name) else { return nil }
-    guard let v = Int(s) else { throw .usage("\(name): expected an integer, got '\(s)'") }
+    guard let v = Int64(s) else {
+      let digits = s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } || (s.hasPrefix("-") && s.count > 1)
+      if digits && !s.isEmpty {
+        throw .usage("\(name): \(s) is out of range (at most \(Int64.max))")
+      }
+      throw .usage("\(name): expected an integer, got '\(Self.excerpt(s))'")
+    }
     return v
+  }
+
+  func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64 {
+    let v = try int64(name) ?? value
+    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  /// A value quoted in a message, cut to a readable length.
+  static func excerpt(_ s: String) -> String {
+    s.utf8.count <= 40 ? s : String(decoding: Array(s.utf8.prefix(40)), as: UTF8.self) + "…"
   }
 
   func int(_ name: String, default value: Int, min: Int = Int.min) throws(CLIError) -> Int {
