@@ -30,6 +30,10 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
   let order: UnsafeMutablePointer<Int>
   var rng: SeededGenerator
 
+  /// Largest degree n of F(x) = xⁿ: overlaps reach N, and N^64 overflows Double already for
+  /// N ≥ 2^16; the capacity gain of higher degrees (∝ N^(n−1)) is far past any pattern count.
+  public static let maxDegree = 64
+
   public init(
     dimension: Int, capacity: Int, interaction: Interaction = .polynomial(degree: 3),
     update: UpdateOrder = .asynchronous, maxSteps: Int = 100, seed: UInt64 = 0
@@ -38,9 +42,14 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
       throw .invalidParameter("DenseMemory: dimension and capacity must be >= 1")
     }
     if maxSteps < 1 { throw .invalidParameter("DenseMemory: maxSteps must be >= 1") }
+    try MemoryBudget.check(
+      "DenseMemory", "dimension \(dimension) with capacity \(capacity)",
+      [[capacity, dimension], [capacity], [6, dimension]])
     switch interaction {
     case .polynomial(let n), .rectifiedPolynomial(let n):
-      if n < 1 { throw .invalidParameter("DenseMemory: degree must be >= 1, got \(n)") }
+      if n < 1 || n > Self.maxDegree {
+        throw .invalidParameter("DenseMemory: degree must be in 1...\(Self.maxDegree), got \(n)")
+      }
     case .exponential: break
     }
     self.dimension = dimension

@@ -109,6 +109,17 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
         "EIMemory: need excitatory >= 1, inhibitory >= 0, capacity >= 1")
     }
     if maxSteps < 1 { throw .invalidParameter("EIMemory: maxSteps must be >= 1") }
+    if excitatory > 1 << 24 || inhibitory > 1 << 24 {
+      throw .invalidParameter("EIMemory: at most \(1 << 24) neurons of each kind")
+    }
+    try MemoryBudget.check(
+      "EIMemory",
+      "\(excitatory) excitatory and \(inhibitory) inhibitory neurons with capacity \(capacity)",
+      [
+        [excitatory, excitatory], [3, Swift.max(inhibitory, 1), excitatory],
+        [Swift.max(inhibitory, 1), Swift.max(inhibitory, 1)], [capacity, excitatory],
+        [8, excitatory + Swift.max(inhibitory, 1)],
+      ])
     if !(coefficients.codingLevel > 0 && coefficients.codingLevel < 1) {
       throw .invalidParameter("EIMemory: coding level must be in (0, 1)")
     }

@@ -56,6 +56,12 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     if dimension < 1 { throw .invalidParameter("HopfieldMemory: dimension must be >= 1") }
     if capacity < 1 { throw .invalidParameter("HopfieldMemory: capacity must be >= 1") }
     if maxSteps < 1 { throw .invalidParameter("HopfieldMemory: maxSteps must be >= 1") }
+    try MemoryBudget.check(
+      "HopfieldMemory", "dimension \(dimension) with capacity \(capacity)",
+      [
+        [dimension, dimension], [capacity, dimension], [capacity, dimension / 32 + 2],
+        [8, dimension],
+      ])
     self.dimension = dimension
     self.capacity = capacity
     self.rule = rule
@@ -101,6 +107,10 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   /// Sets the thresholds θ (N entries; zero by default).
   public mutating func setThresholds(_ t: Span<Float>) throws(HebbianError) {
     try checkShape("HopfieldMemory thresholds", dimension, t.count)
+    // Checked before any is set, so a refused call leaves the thresholds as they were.
+    for i in 0..<dimension where !(Float(dimension) * t[i]).isFinite {
+      throw .nonFinite(index: i)
+    }
     for i in 0..<dimension { theta[i] = Float(dimension) * t[i] }
   }
 
@@ -110,9 +120,11 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     return v[i * dimension + j] / Float(dimension)
   }
 
-  /// Stores one pattern; entries are taken by sign (negative → −1, otherwise +1).
+  /// Stores one pattern; entries are taken by sign (negative → −1, otherwise +1). NaN has no
+  /// sign: a pattern holding one is refused and nothing is stored.
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("HopfieldMemory pattern", dimension, pattern.count)
+    for j in 0..<dimension where pattern[j].isNaN { throw .nonFinite(index: j) }
     if count == capacity {
       throw .invalidParameter("HopfieldMemory: capacity of \(capacity) patterns reached")
     }

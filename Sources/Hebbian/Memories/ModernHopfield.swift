@@ -27,7 +27,12 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
       throw .invalidParameter("ModernHopfield: dimension and capacity must be >= 1")
     }
     if maxSteps < 1 { throw .invalidParameter("ModernHopfield: maxSteps must be >= 1") }
-    if !(beta > 0) { throw .invalidParameter("ModernHopfield: beta must be > 0") }
+    if !(beta > 0) || !beta.isFinite {
+      throw .invalidParameter("ModernHopfield: beta must be finite and > 0, got \(beta)")
+    }
+    try MemoryBudget.check(
+      "ModernHopfield", "dimension \(dimension) with capacity \(capacity)",
+      [[capacity, dimension], [capacity], [2, dimension]])
     self.dimension = dimension
     self.capacity = capacity
     self.beta = beta

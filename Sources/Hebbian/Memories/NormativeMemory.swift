@@ -80,12 +80,24 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     tolerance: Float = 1e-7,
     tau: Float = 1, dt: Float = 0.1, maxSteps: Int = 200
   ) throws(HebbianError) {
+    if excitatory > 1 << 24 || inhibitory > 1 << 24 {
+      throw .invalidParameter("NormativeMemory: at most \(1 << 24) neurons of each kind")
+    }
     if excitatory < 0 || inhibitory < 0 || excitatory + inhibitory < 1 || capacity < 1 {
       throw .invalidParameter("NormativeMemory: need N_E + N_I >= 1 neurons and capacity >= 1")
     }
     if !(tau > 0) || !(dt > 0) || maxSteps < 1 || iterations < 0 {
       throw .invalidParameter("NormativeMemory: tau, dt > 0, maxSteps >= 1, iterations >= 0")
     }
+    let neurons = excitatory.addingReportingOverflow(inhibitory)
+    try MemoryBudget.check(
+      "NormativeMemory", "\(excitatory) + \(inhibitory) neurons with capacity \(capacity)",
+      neurons.overflow
+        ? [[Int.max, 2]]
+        : [
+          [neurons.partialValue, neurons.partialValue], [3, capacity, neurons.partialValue],
+          [capacity, capacity], [10, neurons.partialValue],
+        ])
     self.excitatory = excitatory
     self.inhibitory = inhibitory
     self.capacity = capacity

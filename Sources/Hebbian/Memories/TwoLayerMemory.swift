@@ -62,6 +62,9 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     if case .power(let n) = memory, n < 2 {
       throw .invalidParameter("TwoLayerMemory: power degree must be >= 2")
     }
+    try MemoryBudget.check(
+      "TwoLayerMemory", "dimension \(dimension) with capacity \(capacity)",
+      [[capacity, dimension], [3, dimension], [3, capacity]])
     self.dimension = dimension
     self.capacity = capacity
     self.feature = feature

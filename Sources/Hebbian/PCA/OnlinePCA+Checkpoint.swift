@@ -96,6 +96,12 @@ extension OnlinePCA {
     guard samples <= UInt64(1) << 62 else {
       throw .format("model file: counter 'samples' (\(samples)) is out of range (at most 2^62)")
     }
+    // What a PCA model holds; anything else is not from this format's writer.
+    let known = ["W", "M", "outputPower", "mean"]
+    for a in file.arrays where !known.contains(a.name) {
+      throw .format(
+        "model file: unknown array '\(a.name)' in a PCA model (it holds W, M, outputPower, mean)")
+    }
     let state = State(
       samplesSeen: Int64(samples), inputPower: try float("inputPower"),
       weights: try file.array("W", count: k * d), lateral: try file.array("M", count: k * k),
@@ -107,8 +113,16 @@ extension OnlinePCA {
     let seed = try file.counter("seed")
     let amnesia = try float("amnesia")
     let lateralTimeScale = try float("lateralTimeScale")
+    for (i, p) in state.outputPower.enumerated() where p < 0 {
+      throw .format("model file: array 'outputPower' entry \(i + 1) is negative (\(p))")
+    }
     do throws(HebbianError) {
       try Self.validate(state, components: k, dimension: d)
+      // CCIPCA restarts a lost (zero) row from the data; every other rule needs k independent
+      // rows, or its components are not a basis of anything.
+      if rule != .ccipca, let bad = Self.rankDeficiency(state.weights, k, d) {
+        throw .format("array 'W' is rank-deficient: \(bad)")
+      }
       try self.init(
         dimension: d, components: k, rule: rule, learningRate: rate, centering: centering,
         seed: seed, maxBatch: Int(maxBatch), amnesia: amnesia, lateralTimeScale: lateralTimeScale)
@@ -116,6 +130,35 @@ extension OnlinePCA {
       throw .format("model file: " + error.message)
     }
     assign(state)
+  }
+
+  /// Nil when the k rows of W (k×d) are linearly independent, else which row depends on the
+  /// ones before it: Cholesky of the Gram matrix in Double, with a relative pivot tolerance.
+  static func rankDeficiency(_ w: [Float], _ k: Int, _ d: Int) -> String? {
+    var g = [Double](repeating: 0, count: k * k)
+    for i in 0..<k {
+      for j in 0...i {
+        var s = 0.0
+        for c in 0..<d { s += Double(w[i * d + c]) * Double(w[j * d + c]) }
+        g[i * k + j] = s
+      }
+    }
+    for i in 0..<k {
+      let norm = g[i * k + i]
+      if !(norm > 0) { return "row \(i + 1) is zero" }
+      for j in 0...i {
+        var s = g[i * k + j]
+        for m in 0..<j { s -= g[i * k + m] * g[j * k + m] }
+        if i == j {
+          // The part of row i orthogonal to the rows before it, relative to its length.
+          if !(s > 1e-10 * norm) { return "row \(i + 1) lies in the span of the rows before it" }
+          g[i * k + i] = s.squareRoot()
+        } else {
+          g[i * k + j] = s / g[j * k + j]
+        }
+      }
+    }
+    return nil
   }
 
   /// The stream position a checkpoint was taken at.

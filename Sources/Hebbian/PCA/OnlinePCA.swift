@@ -114,12 +114,14 @@ public struct OnlinePCA: ~Copyable {
     }
     guard maxBatch >= 1 else { throw .invalidParameter("OnlinePCA: maxBatch must be >= 1") }
     guard
-      let bytes = Self.bytesNeeded(dimension: dimension, components: components, maxBatch: maxBatch),
+      let bytes = Self.bytesNeeded(
+        dimension: dimension, components: components, maxBatch: maxBatch),
       bytes <= Self.memoryBudget
     else {
       throw .invalidParameter(
         "OnlinePCA: \(components) components of dimension \(dimension) with maxBatch \(maxBatch) need "
-          + Self.describe(Self.bytesNeeded(dimension: dimension, components: components, maxBatch: maxBatch))
+          + Self.describe(
+            Self.bytesNeeded(dimension: dimension, components: components, maxBatch: maxBatch))
           + ", above the memory budget of \(Self.memoryBudget >> 20) MiB")
     }
     guard amnesia >= 0, amnesia.isFinite else {
@@ -236,32 +238,14 @@ public struct OnlinePCA: ~Copyable {
   /// Largest ``dimension`` a learner accepts.
   public static let maxDimension = 1 << 24
 
-  /// Largest number of bytes a learner may allocate (W, the lateral weights, their backup for
-  /// the guard, the batch scratch): a request above it is refused before anything is
-  /// allocated, on every platform (32-bit boards included).
-  public static let memoryBudget = 512 << 20
+  /// Largest number of bytes a learner may allocate: the library's ``MemoryBudget``.
+  public static var memoryBudget: Int { MemoryBudget.bytes }
 
-  /// Bytes a learner of this shape allocates, or nil if the count overflows `Int`.
+  /// Bytes a learner of this shape allocates (W, its copy before a batch step and its backup
+  /// for the guard; the k×k lateral, LU, Gram and backup; the batch scratch), or nil if the
+  /// count overflows `Int`.
   public static func bytesNeeded(dimension d: Int, components k: Int, maxBatch b: Int) -> Int? {
-    // w, w0, backup: 3·k·d; m, lu, g, backup: 4·k²; b·d + b·k batch; small vectors.
-    func mul(_ a: Int, _ b: Int) -> Int? {
-      let (r, o) = a.multipliedReportingOverflow(by: b)
-      return o ? nil : r
-    }
-    func add(_ xs: Int?...) -> Int? {
-      var s = 0
-      for x in xs {
-        guard let x else { return nil }
-        let (r, o) = s.addingReportingOverflow(x)
-        if o { return nil }
-        s = r
-      }
-      return s
-    }
-    guard let kd = mul(k, d), let kk = mul(k, k), let bd = mul(b, d), let bk = mul(b, k),
-      let floats = add(mul(3, kd), mul(4, kk), bd, bk, mul(6, k), mul(3, d))
-    else { return nil }
-    return mul(floats, 4)
+    MemoryBudget.bytesNeeded([[3, k, d], [4, k, k], [b, d], [b, k], [6, k], [3, d]])
   }
 
   static func describe(_ bytes: Int?) -> String {
@@ -365,7 +349,8 @@ public struct OnlinePCA: ~Copyable {
       }
     }
     for s in 0..<b {
-      let beta = Swift.max(1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), 1e-3, learningRate.floor)
+      let beta = Swift.max(
+        1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), 1e-3, learningRate.floor)
       for i in 0..<k { power[i] += beta * (yb[s * k + i] * yb[s * k + i] - power[i]) }
     }
     y.update(from: yb + (b - 1) * k, count: k)

@@ -172,7 +172,9 @@ public struct ModelFile: Equatable {
       UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
       | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
     var crc = CRC32()
-    bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+    bytes.withUnsafeBytes {
+      crc.update(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)]))
+    }
     r.end = bytes.count - 4
     if crc.checksum != stored {
       throw .format(
@@ -191,21 +193,32 @@ public struct ModelFile: Equatable {
     parameters = []
     for _ in 0..<nParams {
       let name = try r.string("parameter name")
+      if parameters.contains(where: { $0.name == name }) {
+        throw .format("model file: parameter '\(name)' appears twice")
+      }
       parameters.append(Parameter(name, Double(bitPattern: try r.u64("parameter \(name)"))))
     }
     let nCounters = try r.count("counter count", elementBytes: 10)
     counters = []
     for _ in 0..<nCounters {
       let name = try r.string("counter name")
+      if counters.contains(where: { $0.name == name }) {
+        throw .format("model file: counter '\(name)' appears twice")
+      }
       counters.append(Counter(name, try r.u64("counter \(name)")))
     }
     let nArrays = try r.count("array count", elementBytes: 10)
     arrays = []
     for _ in 0..<nArrays {
       let name = try r.string("array name")
+      if arrays.contains(where: { $0.name == name }) {
+        throw .format("model file: array '\(name)' appears twice")
+      }
       let n = try r.u64("array \(name) length")
       guard n <= UInt64((r.end - r.offset) / 4) else {
-        throw .format("model file: array '\(name)' declares \(n) values but only \(r.end - r.offset) bytes remain")
+        throw .format(
+          "model file: array '\(name)' declares \(n) values but only \(r.end - r.offset) bytes remain"
+        )
       }
       var values = [Float](repeating: 0, count: Int(n))
       for i in 0..<Int(n) { values[i] = Float(bitPattern: try r.u32("array \(name)")) }
@@ -228,7 +241,9 @@ public struct ModelFile: Equatable {
 
     mutating func take(_ n: Int, _ what: String) throws(HebbianError) -> Int {
       guard n <= end - offset else {
-        throw .format("model file truncated: \(what) needs \(n) bytes at offset \(offset), \(max(0, end - offset)) remain")
+        throw .format(
+          "model file truncated: \(what) needs \(n) bytes at offset \(offset), \(max(0, end - offset)) remain"
+        )
       }
       defer { offset += n }
       return offset
@@ -267,7 +282,9 @@ public struct ModelFile: Equatable {
 }
 
 private func hex(_ v: UInt32) -> String {
-  let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+  let digits: [Character] = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f",
+  ]
   var s = "0x"
   for i in (0..<8).reversed() { s.append(digits[Int((v >> (4 * UInt32(i))) & 0xF)]) }
   return s

@@ -35,9 +35,11 @@ enum RecallCommand {
     options: [
       .value(
         "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
-      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major").input(),
+      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
+        .input(),
       .value("--dim", "N", "entries per pattern"),
-      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)").input(),
+      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
+        .input(),
       .value("--output", "R.f32", "recalled states, K x N float32").output(),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
       .value(
@@ -77,7 +79,8 @@ enum RecallCommand {
       .value(
         "--iterations", "K",
         "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)"),
-      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)").output(),
+      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)")
+        .output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -89,7 +92,7 @@ enum RecallCommand {
 
   /// Reads a P×N f32 file and checks its size and values.
   static func readRows(_ path: String, dimension n: Int) throws(CLIError) -> Rows {
-    let bytes = try Files.readAll(path)
+    let bytes = try Files.readAll(path, limit: 1 << 28)
     if bytes.isEmpty { throw .data("\(path): empty file") }
     if bytes.count % (n * 4) != 0 {
       throw .data(
@@ -121,6 +124,7 @@ enum RecallCommand {
       throw .usage("--dale and --no-dale exclude each other")
     }
     let n = try o.requiredInt("--dim", min: 1)
+    if n > 1 << 24 { throw .usage("--dim: at most \(1 << 24) neurons, got \(n)") }
     let patternsPath = try o.required("--patterns")
     let cuesPath = try o.required("--cues")
     let outputPath = try o.required("--output")
@@ -130,15 +134,33 @@ enum RecallCommand {
     let seed = UInt64(try o.int("--seed", default: 1, min: 0))
     let patterns = try readRows(patternsPath, dimension: n)
     let cues = try readRows(cuesPath, dimension: n)
+    // Binary models read states, not intensities: a 0.5 in a cue is a mistake, not a state.
+    let levels: (Float, Float)? =
+      model == "hopfield" || model == "dense" ? (-1, 1) : model == "ei" ? (0, 1) : nil
+    if let (lo, hi) = levels {
+      for (path, rows) in [(patternsPath, patterns), (cuesPath, cues)] {
+        for k in 0..<rows.values.count where rows.values[k] != lo && rows.values[k] != hi {
+          throw .data(
+            "\(path): row \(k / n + 1), column \(k % n + 1): \(Fmt.shortest(rows.values[k])) is not \(lo == 0 ? "0 or 1" : "-1 or +1") (--model \(model) stores binary states)"
+          )
+        }
+      }
+    }
     let rule = try o.choice("--rule", ["hebbian", "storkey"], default: "hebbian")
     let beta = try o.double("--beta", default: 8)
-    if !(beta > 0) { throw .usage("--beta: must be > 0") }
+    // β multiplies overlaps of up to N: past 1e4 the softmax is a hard max already, and
+    // float32 exponents would overflow long before 1e300.
+    if !(beta > 0 && beta <= 1e4) { throw .usage("--beta: must be in (0, 10000], got \(beta)") }
     let degree = try o.int("--degree", default: 3, min: 0)
+    if degree > DenseMemory.maxDegree {
+      throw .usage("--degree: at most \(DenseMemory.maxDegree), got \(degree)")
+    }
     let interaction: DenseMemory.Interaction =
       degree == 0
       ? .exponential
       : o.has("--rectified") ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
     let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
+    if inhibitory > 1 << 24 { throw .usage("--inhibitory: at most \(1 << 24), got \(inhibitory)") }
     let gain = try o.double("--gain", default: model == "two-layer" ? 1 : 2)
     if !(gain >= 0) || (model == "two-layer" && !(gain > 0)) {
       throw .usage("--gain: must be \(model == "two-layer" ? "> 0" : ">= 0")")
@@ -216,7 +238,14 @@ enum RecallCommand {
         throw .invalidParameter("model '\(model)' is not available")
       }
     } catch {
+      // The memory's own limits (the memory budget, a shape) are about the options given.
+      if case .invalidParameter = error { throw .usage("--dim/--patterns: " + error.message) }
       throw .data(error.message)
+    }
+    for k in 0..<out.count where !out[k].isFinite {
+      throw .data(
+        "recall produced a non-finite state (cue \(k / n + 1), neuron \(k % n + 1)): the dynamics overflowed; lower --beta or --degree"
+      )
     }
     var file = try OutputFile(
       target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)

@@ -98,7 +98,8 @@ struct ParsedOptions {
     return v
   }
 
-  func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64 {
+  func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64
+  {
     let v = try int64(name) ?? value
     if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
     return v

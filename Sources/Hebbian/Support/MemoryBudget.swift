@@ -1,0 +1,45 @@
+/// The one memory budget every learner and memory checks in its initialiser, before it
+/// allocates anything: sizes are multiplied with overflow checks (so a 32-bit board refuses
+/// exactly what a 64-bit host refuses) and the total compared with ``bytes``.
+public enum MemoryBudget {
+  /// Largest total allocation of one learner or memory: 512 MiB, beyond any model a board
+  /// holds, and below the address space a 32-bit process can spare.
+  public static let bytes = 512 << 20
+
+  /// Bytes of `terms` (each a product of counts) of `elementBytes` each, or nil when the
+  /// arithmetic overflows `Int`.
+  public static func bytesNeeded(_ terms: [[Int]], elementBytes: Int = 4) -> Int? {
+    var total = 0
+    for term in terms {
+      var p = elementBytes
+      for f in term {
+        guard f >= 0 else { return nil }
+        let (r, o) = p.multipliedReportingOverflow(by: f)
+        if o { return nil }
+        p = r
+      }
+      let (s, o) = total.addingReportingOverflow(p)
+      if o { return nil }
+      total = s
+    }
+    return total
+  }
+
+  /// Throws `invalidParameter` naming `owner` and `shape` when `terms` exceed the budget.
+  public static func check(
+    _ owner: String, _ shape: String, _ terms: [[Int]], elementBytes: Int = 4
+  )
+    throws(HebbianError)
+  {
+    let need = bytesNeeded(terms, elementBytes: elementBytes)
+    if let n = need, n <= bytes { return }
+    let amount: String
+    if let n = need {
+      amount = n >= 1 << 30 ? "\(n >> 30) GiB" : "\(n >> 20) MiB"
+    } else {
+      amount = "more bytes than this platform can count"
+    }
+    throw .invalidParameter(
+      "\(owner): \(shape) needs \(amount), above the memory budget of \(bytes >> 20) MiB")
+  }
+}
