@@ -4,7 +4,8 @@
 #
 #   bash Scripts/fuzz.sh [seconds-per-target] [target ...]
 #
-# Targets: modelfile (checkpoint loader), options (CLI option parser), samples (CSV/f32 reader).
+# Targets: modelfile (checkpoint loader), options (every command's option table), samples
+# (CSV/f32 reader), library (the checked Swift API with random shapes and float bit patterns).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -17,7 +18,7 @@ san=(-sanitize=fuzzer,address -parse-as-library -wmo -O -g -use-ld=lld)
 cflags=(-std=c11 -O1 -g -fsanitize=address,fuzzer-no-link -Iinclude -ISources/CHebbianSys/include)
 
 objs=()
-for f in $(find Sources/CHebbian -name '*.c' | LC_ALL=C sort) Sources/CHebbianSys/sys.c; do
+for f in $(find Sources/CHebbian -name '*.c' | LC_ALL=C sort) Sources/CHebbianSys/*.c; do
   o="$out/$(echo "$f" | tr / _).o"
   clang "${cflags[@]}" -c "$f" -o "$o"
   objs+=("$o")
@@ -46,11 +47,13 @@ for t in $targets; do
       -module-name HebbianCLI $(abs $cli "$src") Hebbian.o $(for o in "${objs[@]}"; do basename "$o"; done) \
       -lm -o "fuzz-$t")
   fi
+  rm -f "$out"/crash-"$t"-*
   corpus="$out/corpus-$t"
   rm -rf "$corpus"; mkdir -p "$corpus"
   cp Tests/Fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
   echo "=== fuzz $t for ${seconds}s"
-  "$out/fuzz-$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=1024 -print_final_stats=1 \
+  # Swift's backtracer and libFuzzer's signal handler deadlock on a crash: libFuzzer reports.
+  SWIFT_BACKTRACE=enable=no "$out/fuzz-$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix="$out/crash-$t-" "$corpus" 2>&1 | grep -E "^(#[0-9]+ *DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true
   # libFuzzer exits non-zero on a crash; rerun status through PIPESTATUS.
   if ls "$out"/crash-"$t"-* >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
-// Splits the input on NUL into an argument vector and parses it against a table that has
-// every kind of option; any input must parse or give a CLIError, never crash.
+// Splits the input on NUL into an argument vector and parses it against one command's option
+// table, then reads every value option as each type; any input must parse or give a
+// CLIError, never crash.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOptions(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   var args: [String] = []
@@ -13,15 +14,18 @@ public func fuzzOptions(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
   }
   args.append(String(decoding: current, as: UTF8.self))
-  let specs: [OptionSpec] = [
-    .value("--dim", "D", ""), .value("--eta", "X", ""), .value("--rule", "R", ""),
-    .flag("--center", ""),
-  ]
+  // The first argument picks a command: its real option table is what gets parsed.
+  let commands = Command.all
+  let pick = args.first.map { $0.utf8.reduce(0) { Int($0) &+ Int($1) } } ?? 0
+  let command = commands[((pick % commands.count) + commands.count) % commands.count]
   do {
-    let p = try OptionParser.parse(args[...], specs: specs, allowPositionals: args.count % 2 == 0)
-    _ = try? p.int("--dim")
-    _ = try? p.double("--eta")
-    _ = try? p.choice("--rule", ["oja", "gha"], default: "oja")
+    let p = try OptionParser.parse(
+      args.dropFirst(), specs: command.options, allowPositionals: command.allowPositionals)
+    for spec in command.options where spec.kind == .value {
+      _ = try? p.int(spec.name)
+      _ = try? p.int64(spec.name)
+      _ = try? p.double(spec.name)
+    }
   } catch {}
   return 0
 }

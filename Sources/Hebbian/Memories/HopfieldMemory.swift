@@ -104,12 +104,17 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     }
   }
 
-  /// Sets the thresholds θ (N entries; zero by default).
+  /// Sets the thresholds θ (N entries, each finite with |θ| ≤ 1e30; zero by default).
   public mutating func setThresholds(_ t: Span<Float>) throws(HebbianError) {
     try checkShape("HopfieldMemory thresholds", dimension, t.count)
-    // Checked before any is set, so a refused call leaves the thresholds as they were.
-    for i in 0..<dimension where !(Float(dimension) * t[i]).isFinite {
-      throw .nonFinite(index: i)
+    // Checked before any is set, so a refused call leaves the thresholds as they were. The
+    // bound keeps N·θ and the energy's Σθ_i s_i finite for every N the budget allows.
+    for i in 0..<dimension {
+      if !t[i].isFinite { throw .nonFinite(index: i) }
+      if Swift.abs(t[i]) > 1e30 {
+        throw .invalidParameter(
+          "HopfieldMemory thresholds: |θ| must be at most 1e30, got \(t[i]) at index \(i)")
+      }
     }
     for i in 0..<dimension { theta[i] = Float(dimension) * t[i] }
   }
