@@ -140,6 +140,12 @@ enum PCACommand {
       throw .usage("--batch x dimension: at most \(1 << 26) values, got \(batch) x \(d)")
     }
     let source = try InputIdentity(of: input, format: format, skipNonFinite: skipNonFinite)
+    if format == .f32 && !source.stdin && source.bytes % UInt64(4 * d) != 0 {
+      // Found now rather than after learning the whole file.
+      throw .data(
+        "\(input): \(source.bytes) bytes is not a whole number of samples of \(d) float32 values (\(4 * d) bytes each): truncated, or the wrong --dim?"
+      )
+    }
     var pca = try makeLearner(
       dimension: d, components: k, rule: rule, rate: rate, centering: centering, seed: seed,
       batch: batch)
@@ -406,13 +412,20 @@ enum PCACommand {
     let schedule = try o.choice("--schedule", ["inverse", "constant"], default: "inverse")
     let floor = try o.double("--floor", default: 0)
     let rate: LearningRate
+    if !(floor >= 0 && floor <= 1) { throw .usage("--floor: must be in [0, 1], got \(floor)") }
     if schedule == "constant" {
       if o.string("--t0") != nil { throw .usage("--t0: applies to --schedule inverse only") }
-      rate = .constant(Float(try o.double("--eta", default: 0.01)))
+      let a = try o.double("--eta", default: 0.01)
+      if !(a > 0 && a <= 1) {
+        throw .usage("--eta: the constant rate must be in (0, 1], got \(a)")
+      }
+      rate = .constant(Float(a))
     } else {
       let c = try o.double("--eta", default: 8)
-      rate = .inverse(
-        scale: Float(c), offset: Float(try o.double("--t0", default: 10 * c)), floor: Float(floor))
+      if !(c > 0 && c <= 1e6) { throw .usage("--eta: must be in (0, 1e6], got \(c)") }
+      let t0 = try o.double("--t0", default: 10 * c)
+      if !(t0 >= 0 && t0 <= 1e12) { throw .usage("--t0: must be in [0, 1e12], got \(t0)") }
+      rate = .inverse(scale: Float(c), offset: Float(t0), floor: Float(floor))
     }
     do throws(HebbianError) {
       try rate.validate()

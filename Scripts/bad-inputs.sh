@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs a fixed list of absurd options and bad inputs through a `hebbian` binary and prints,
+# for each, its exit status and first stderr line (temporary paths replaced by T). CI runs it
+# with the host's release binary and with both board binaries under qemu and compares the
+# outputs: a 32-bit board must refuse exactly what a 64-bit host refuses, with the same words.
+#
+#   bash Scripts/bad-inputs.sh .build/release/hebbian > host.txt
+#   bash Scripts/bad-inputs.sh qemu-arm -L /usr/arm-linux-gnueabihf out/armv7/hebbian > armv7.txt
+#   diff host.txt armv7.txt
+set -euo pipefail
+[ $# -ge 1 ] || { echo "usage: $0 HEBBIAN-COMMAND..." >&2; exit 2; }
+bin=()
+for a in "$@"; do  # paths made absolute: the cases run in a temporary folder
+  if [ -e "$a" ]; then bin+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else bin+=("$a"); fi
+done
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+# Fixtures: a small IMU stream, a tiny pattern file, samples at the edges of float32.
+"${bin[@]}" demo --samples 2000 --save-stream s.f32 >/dev/null 2>&1
+python3 - <<'EOF'
+import struct, zlib
+open("p1.f32", "wb").write(struct.pack("<4f", 1, -1, 1, -1))
+open("p01.f32", "wb").write(struct.pack("<4f", 1, 0, 1, 0))
+open("half.f32", "wb").write(struct.pack("<4f", 1, 0.5, 1, -1))
+open("big.f32", "wb").write(struct.pack("<30000f", *([1.0, -1.0] * 15000)))
+open("tiny.csv", "w").write("".join("%g,%g,%g\n" % (1e-21 * (i % 3 + 1), -2e-21, 1.5e-21) for i in range(50)))
+open("huge.csv", "w").write("".join("%g,%g,%g\n" % (1e19, 1e19 * (i % 2), 1e19) for i in range(50)))
+EOF
+"${bin[@]}" pca --input s.f32 --dim 6 --components 3 --quiet --save-model m.hbm >/dev/null 2>&1
+# A checkpoint whose counter is forged (CRC recomputed): samples = 2^31 and 2^63.
+python3 - <<'EOF'
+import struct, zlib
+data = bytearray(open("m.hbm", "rb").read())
+def forge(name, value, out):
+    b = bytearray(data)
+    key = bytes([len(name), 0]) + name.encode()
+    at = b.index(key) + len(key)
+    b[at:at + 8] = struct.pack("<Q", value)
+    body = bytes(b[:-4])
+    b[-4:] = struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+    open(out, "wb").write(b)
+forge("samples", 1 << 31, "m31.hbm")
+forge("samples", 1 << 63, "m63.hbm")
+forge("maxBatch", 0x80000000, "mbatch.hbm")
+EOF
+
+run() {
+  local status=0
+  "${bin[@]}" "$@" >/dev/null 2>err.txt </dev/null || status=$?
+  printf '%-3s %s\n' "$status" "$(head -n 1 err.txt | sed "s#$T/##g; s#$T#T#g")"
+}
+
+run pca --input s.f32 --dim 6 --batch 9223372036854775807
+run pca --input s.f32 --dim 6 --batch 357913942
+run pca --input s.f32 --dim 262144 --components 8192
+run pca --input s.f32 --dim 6 --max-samples 5000000000 --quiet
+run pca --input s.f32 --dim 6 --max-samples 99999999999999999999
+run pca --input s.f32 --dim 6 --eta -1
+run pca --input s.f32 --dim 6 --t0 -5
+run pca --input s.f32 --dim 6 --floor 2
+run pca --input tiny.csv --quiet
+run pca --input huge.csv --rule fsm --quiet
+run pca --input s.f32 --dim 6 --components 3 --resume m31.hbm --quiet
+run pca --input s.f32 --dim 6 --components 3 --resume m63.hbm --quiet
+run pca --input s.f32 --dim 6 --components 3 --resume mbatch.hbm --quiet
+run pca --input s.f32 --dim 7
+run recall --dim 2305843009213693952 --patterns p1.f32 --cues p1.f32 --output r.f32
+run recall --dim 536870912 --patterns p1.f32 --cues p1.f32 --output r.f32
+run recall --dim 30000 --patterns big.f32 --cues big.f32 --output r.f32
+run recall --model ei --dim 4 --inhibitory 9223372036854775807 --patterns p01.f32 --cues p01.f32 --output r.f32
+run recall --model dense --dim 4 --degree 100000000 --patterns p1.f32 --cues p1.f32 --output r.f32
+run recall --model modern --dim 4 --beta 1e300 --patterns p1.f32 --cues p1.f32 --output r.f32
+run recall --dim 4 --patterns p1.f32 --cues half.f32 --output r.f32
+run recall --dim 4 --patterns p1.f32 --cues p1.f32 --output p1.f32
