@@ -17,7 +17,7 @@ san=(-sanitize=fuzzer,address -parse-as-library -wmo -O -g -use-ld=lld)
 cflags=(-std=c11 -O1 -g -fsanitize=address,fuzzer-no-link -Iinclude -ISources/CHebbianSys/include)
 
 objs=()
-for f in $(find Sources/CHebbian -name '*.c' | LC_ALL=C sort) Sources/CHebbianSys/sys.c; do
+for f in $(find Sources/CHebbian Sources/CHebbianSys -name '*.c' | LC_ALL=C sort); do
   o="$out/$(echo "$f" | tr / _).o"
   clang "${cflags[@]}" -c "$f" -o "$o"
   objs+=("$o")
