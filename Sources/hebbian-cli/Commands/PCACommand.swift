@@ -13,6 +13,12 @@ enum PCACommand {
       .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
       .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
+      .value(
+        "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)"),
+      .value(
+        "--columns", "LIST", "CSV columns to learn from, 1-based: 2-7 or 2,4,6-8 (default all)"),
+      .value(
+        "--id-column", "N", "CSV column (e.g. a timestamp) copied verbatim to each --project row"),
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
       .value("--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)"),
       .value("--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default 8)"),
@@ -67,7 +73,14 @@ enum PCACommand {
     }
     let every = try o.int("--checkpoint-every", default: 100_000, min: 1)
 
-    var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"))
+    let csv = try SampleReader.CSVOptions(
+      delimiter: o.string("--delimiter"), columns: o.string("--columns"),
+      idColumn: o.string("--id-column"))
+    if csv.idColumn != nil, let p = o.string("--project"), isF32(p) {
+      throw .usage("--id-column: the id is written to CSV --project output, not to .f32")
+    }
+    var reader = try SampleReader(
+      path: input, format: format, dimension: try o.int("--dim"), csv: csv)
     reader.skipNonFinite = o.has("--skip-nonfinite")
     var position = OnlinePCA.StreamPosition()
     // Skipped samples before this run's reader (a resumed checkpoint's count).
@@ -140,6 +153,9 @@ enum PCACommand {
     // batches, so a pass is cut into the same batches whether or not it was resumed.
     let blockCap = batch * Swift.max(1, 256 / batch)
     var x = [Float](repeating: 0, count: d * blockCap)
+    // The id field of each sample of a block, for the online projection.
+    var ids = [[UInt8]](
+      repeating: [], count: onlineProjection && csv.idColumn != nil ? blockCap : 0)
     var y = [Float](repeating: 0, count: k)
     let rawProjection = isF32(o.string("--project") ?? "")
     var curve = Curve()
@@ -164,7 +180,7 @@ enum PCACommand {
     while pass < passes && stopped == nil {
       if pass > position.pass {
         skippedBefore += reader.skipped
-        reader = try SampleReader(path: input, format: format, dimension: d)
+        reader = try SampleReader(path: input, format: format, dimension: d, csv: csv)
         reader.skipNonFinite = o.has("--skip-nonfinite")
         recordBase = 0
       }
@@ -181,6 +197,7 @@ enum PCACommand {
             ended = true
             break
           }
+          if !ids.isEmpty { ids[filled] = reader.id }
           filled += 1
         }
         if filled == 0 { break }
@@ -205,7 +222,9 @@ enum PCACommand {
                 pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
               }
             }
-            try writeRow(&projection!, y, raw: rawProjection)
+            try writeRow(
+              &projection!, y, raw: rawProjection, id: ids.isEmpty ? nil : ids[s],
+              delimiter: reader.delimiter)
           }
         }
         let here = OnlinePCA.StreamPosition(pass: pass, sampleOffset: recordBase + reader.records)
@@ -254,7 +273,7 @@ enum PCACommand {
     }
     if !onlineProjection, let path = o.string("--project") {
       // A second read with the final model: every sample gets the same projection.
-      var again = try SampleReader(path: input, format: format, dimension: d)
+      var again = try SampleReader(path: input, format: format, dimension: d, csv: csv)
       var out = try OutputFile(path: path, atomic: true)
       let raw = isF32(path)
       while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
@@ -265,7 +284,9 @@ enum PCACommand {
             pca.unsafeProject(b.baseAddress!, into: yb.baseAddress!)
           }
         }
-        try writeRow(&out, y, raw: raw)
+        try writeRow(
+          &out, y, raw: raw, id: csv.idColumn == nil ? nil : again.id,
+          delimiter: again.delimiter)
       }
       try out.close()
     }
@@ -369,13 +390,22 @@ enum PCACommand {
 
   static func isF32(_ path: String) -> Bool { SampleReader.Format.guess(path) == .f32 }
 
-  static func writeRow(_ out: inout OutputFile, _ y: [Float], raw: Bool) throws(CLIError) {
+  /// One projected sample: raw float32, or a CSV line (the input's delimiter, `,` for f32
+  /// input) that starts with the sample's id field when there is one.
+  static func writeRow(
+    _ out: inout OutputFile, _ y: [Float], raw: Bool, id: [UInt8]? = nil, delimiter: UInt8 = 44
+  ) throws(CLIError) {
     if raw {
       try y.withUnsafeBufferPointer { (b) throws(CLIError) in try out.write(floats: b) }
     } else {
-      var s = ""
-      for (i, v) in y.enumerated() { s += (i == 0 ? "" : ",") + Fmt.shortest(v) }
-      try out.write(s + "\n")
+      let sep: UInt8 = delimiter == 0 ? 44 : delimiter
+      var line: [UInt8] = id.map { $0 + [sep] } ?? []  // the id's bytes as they were
+      for (i, v) in y.enumerated() {
+        if i > 0 { line.append(sep) }
+        line.append(contentsOf: Fmt.shortest(v).utf8)
+      }
+      line.append(10)
+      try out.write(line)
     }
   }
 
