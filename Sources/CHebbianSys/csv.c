@@ -376,6 +376,28 @@ int hb_csv_parse_f32(const char *text, size_t len, float *out) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* f32 records                                                                               */
+
+int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst) {
+  /* Little-endian float32 on every supported target: a copy, then one pass over the exponent
+   * bits (all ones: NaN or infinity) that the compiler vectorises. */
+  memcpy(dst, src, count * sizeof(float));
+  uint32_t any = 0;
+  for (size_t i = 0; i < count; i++) {
+    uint32_t bits;
+    memcpy(&bits, dst + i, sizeof bits);
+    any |= (uint32_t)((bits & 0x7F800000u) == 0x7F800000u);
+  }
+  if (!any) return -1;
+  for (size_t i = 0; i < count; i++) {
+    uint32_t bits;
+    memcpy(&bits, dst + i, sizeof bits);
+    if ((bits & 0x7F800000u) == 0x7F800000u) return (int64_t)i;
+  }
+  return -1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Scanner: a 64-bit mask of the delimiters, newlines and NUL bytes in 64 bytes.             */
 
 static inline uint64_t zero_bytes(uint64_t x) { /* 0x80 in each zero byte of x, exactly */

@@ -20,6 +20,10 @@ extern "C" {
  * or a subnormal, like strtof. Any length: mantissas beyond 19 digits take a slow exact path. */
 int hb_csv_parse_f32(const char *text, size_t len, float *out);
 
+/* Copies count little-endian float32 values from src (any alignment) to dst. Returns the index
+ * of the first NaN or infinity, or -1 when all are finite. */
+int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
+
 /* How the fields of a CSV line map to a sample. */
 typedef struct {
   uint8_t delimiter;    /* ',', ';' or '\t' */

@@ -259,15 +259,9 @@ struct SampleReader: ~Copyable {
     line = lineNumber
     let at = start
     let d = dimension
-    let bad = buffer.withUnsafeBytes { raw -> Int in
-      for j in 0..<d {
-        // Little-endian on every supported target; loadUnaligned because chunk offsets are
-        // byte offsets.
-        let v = raw.loadUnaligned(fromByteOffset: at + 4 * j, as: Float.self)
-        if !v.isFinite { return j }
-        x[j] = v
-      }
-      return -1
+    // Little-endian on every supported target; chunk offsets are byte offsets.
+    let bad = buffer.withUnsafeBufferPointer { b in
+      Int(hb_f32_copy_finite(b.baseAddress! + at, d, x))
     }
     if bad >= 0 && !skipNonFinite { throw error(lineNumber, bad + 1, "NaN or infinity") }
     start += bytes
