@@ -92,6 +92,9 @@ import Testing
     #expect(
       read("1,2\n", SampleReader.CSVOptions(idColumn: 4)).error
         == "in.csv:1:1: --id-column 5: the line has only 2 fields")
+    #expect(
+      read("2024-05-01\n", SampleReader.CSVOptions(idColumn: 0)).error
+        == "in.csv:1:1: --id-column: the line has no other field to learn from")
     #expect(read("a,1,2\n", dim: 2, SampleReader.CSVOptions(idColumn: 0)).samples == [[1, 2]])
   }
 

@@ -481,6 +481,9 @@ struct SampleReader: ~Copyable {
         k += 1
       }
     }
+    if options.columns == nil && options.idColumn != nil && count == 1 {
+      throw error(ln, 1, "--id-column: the line has no other field to learn from")
+    }
     slot = s
     fields = count
     if dimension == 0 {
