@@ -611,6 +611,4 @@ struct SampleReader: ~Copyable {
     let lower = bytes.prefix(3).map { $0 | 0x20 }
     return lower == Array("nan".utf8) || lower == Array("inf".utf8)
   }
-
-  static func looksNonFinite(_ text: String) -> Bool { looksNonFinite(ArraySlice(text.utf8)) }
 }
