@@ -74,17 +74,17 @@ for arch in $arches; do
     "$cc" "${cflags[@]}" -c "$f" -o "$o"
     objs+=("$o")
   done
-  sys_objs=()
+  sysobjs=()
   for f in Sources/CHebbianSys/*.c; do
     o="$out/obj/sys_$(basename "$f" .c).o"
     "$cc" "${cflags[@]}" -ISources/CHebbianSys/include -c "$f" -o "$o"
-    sys_objs+=("$o")
+    sysobjs+=("$o")
   done
   rm -f "$out/libchebbian.a"
   "$ar" rcs "$out/libchebbian.a" "${objs[@]}"
   [ $objects_only = 1 ] && { echo "$arch: objects built in $out/obj"; continue; }
   "$cc" "${link_flags[@]}" -Wl,--gc-sections -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/Hebbian.o" \
-    "${sys_objs[@]}" "$out/libchebbian.a" \
+    "${sysobjs[@]}" "$out/libchebbian.a" \
     "$embedded_lib/libswiftUnicodeDataTables.a" -lm
   "$strip" -o "$out/hebbian" "$out/hebbian.debug"
   size=$(stat -c %s "$out/hebbian")

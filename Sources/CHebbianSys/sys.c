@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "hb_sys.h"
+#include "hb_csv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -172,18 +173,7 @@ int hb_sys_parse_f64(const char *text, size_t len, double *out) {
 }
 
 int hb_sys_parse_f32(const char *text, size_t len, float *out) {
-  char buf[128];
-  if (len == 0 || len >= sizeof buf) return 1;
-  double probe;
-  int r = parse_common(text, len, &probe);
-  if (r != 0) return r;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  errno = 0;
-  float v = strtof(buf, NULL); /* correctly rounded straight to float, no double rounding */
-  if (isinf(v)) return 2;
-  *out = v;
-  return 0;
+  return hb_csv_parse_f32(text, len, out); /* straight to float32, no double rounding */
 }
 
 size_t hb_sys_format_f32(float value, char *buf) {

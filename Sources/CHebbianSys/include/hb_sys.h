@@ -47,7 +47,8 @@ int64_t hb_sys_cache_bytes(int level);
 
 /* Parses the whole of text[0..<len] as a decimal or scientific float (strtod rules, correctly
  * rounded). Returns 0 on success, 1 when the text is not a number or has trailing characters,
- * 2 when it is out of float range. NaN and infinity spellings are reported as 1. */
+ * 2 when it is out of float range. NaN and infinity spellings are reported as 1.
+ * hb_sys_parse_f32 is hb_csv_parse_f32 (hb_csv.h). */
 int hb_sys_parse_f32(const char *text, size_t len, float *out);
 int hb_sys_parse_f64(const char *text, size_t len, double *out);
 

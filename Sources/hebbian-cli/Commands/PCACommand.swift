@@ -13,6 +13,12 @@ enum PCACommand {
       .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
       .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
       .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
+      .value(
+        "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)"),
+      .value(
+        "--columns", "LIST", "CSV columns to learn from, 1-based: 2-7 or 2,4,6-8 (default all)"),
+      .value(
+        "--id-column", "N", "CSV column (e.g. a timestamp) copied verbatim to each --project row"),
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
       .value("--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)"),
       .value("--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default 8)"),
@@ -74,6 +80,12 @@ enum PCACommand {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
     let every = try o.int64("--checkpoint-every", default: 100_000, min: 1)
+    let csv = try SampleReader.CSVOptions(
+      delimiter: o.string("--delimiter"), columns: o.string("--columns"),
+      idColumn: o.string("--id-column"))
+    if csv.idColumn != nil, let p = o.string("--project"), isF32(p) {
+      throw .usage("--id-column: the id is written to CSV --project output, not to .f32")
+    }
     let skipNonFinite = o.has("--skip-nonfinite")
     if o.string("--resume") != nil && o.string("--continue") != nil {
       throw .usage(
@@ -121,7 +133,7 @@ enum PCACommand {
       throw .usage("--dim \(given): \(sv.option) \(sv.path) has dimension \(sv.dimension)")
     }
     var reader = try SampleReader(
-      path: input, format: format, dimension: saved?.dimension ?? dimOption)
+      path: input, format: format, dimension: saved?.dimension ?? dimOption, csv: csv)
     reader.skipNonFinite = skipNonFinite
     if input == "-" && hb_sys_isatty(0) == 1 && !quiet {
       Console.errLine("pca: reading samples from the terminal (one per line; end with Ctrl-D)")
@@ -210,6 +222,9 @@ enum PCACommand {
     // batches, so a pass is cut into the same batches whether or not it was resumed.
     let blockCap = live ? batch : batch * Swift.max(1, 256 / batch)
     var x = [Float](repeating: 0, count: d * blockCap)
+    // The id field of each sample of a block, for the online projection.
+    var ids = [[UInt8]](
+      repeating: [], count: o.string("--project") != nil && csv.idColumn != nil ? blockCap : 0)
     var y = [Float](repeating: 0, count: k)
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
@@ -235,7 +250,7 @@ enum PCACommand {
     while pass < passes && stopped == nil {
       if pass > position.pass {
         skippedBefore += reader.skipped
-        reader = try SampleReader(path: input, format: format, dimension: d)
+        reader = try SampleReader(path: input, format: format, dimension: d, csv: csv)
         reader.skipNonFinite = skipNonFinite
         recordBase = 0
       }
@@ -265,6 +280,7 @@ enum PCACommand {
             if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
             throw .data(m)
           }
+          if !ids.isEmpty { ids[filled] = reader.id }
           filled += 1
         }
         if filled == 0 { break }
@@ -289,7 +305,9 @@ enum PCACommand {
                 pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
               }
             }
-            try writeRow(&projection!, y, raw: rawProjection)
+            try writeRow(
+              &projection!, y, raw: rawProjection, id: ids.isEmpty ? nil : ids[s],
+              delimiter: reader.delimiter)
           }
         }
         let here = OnlinePCA.StreamPosition(
@@ -554,13 +572,22 @@ enum PCACommand {
 
   static func isF32(_ path: String) -> Bool { SampleReader.Format.guess(path) == .f32 }
 
-  static func writeRow(_ out: inout OutputFile, _ y: [Float], raw: Bool) throws(CLIError) {
+  /// One projected sample: raw float32, or a CSV line (the input's delimiter, `,` for f32
+  /// input) that starts with the sample's id field when there is one.
+  static func writeRow(
+    _ out: inout OutputFile, _ y: [Float], raw: Bool, id: [UInt8]? = nil, delimiter: UInt8 = 44
+  ) throws(CLIError) {
     if raw {
       try y.withUnsafeBufferPointer { (b) throws(CLIError) in try out.write(floats: b) }
     } else {
-      var s = ""
-      for (i, v) in y.enumerated() { s += (i == 0 ? "" : ",") + Fmt.shortest(v) }
-      try out.write(s + "\n")
+      let sep: UInt8 = delimiter == 0 ? 44 : delimiter
+      var line: [UInt8] = id.map { $0 + [sep] } ?? []  // the id's bytes as they were
+      for (i, v) in y.enumerated() {
+        if i > 0 { line.append(sep) }
+        line.append(contentsOf: Fmt.shortest(v).utf8)
+      }
+      line.append(10)
+      try out.write(line)
     }
   }
 

@@ -3,9 +3,14 @@ import CHebbianSys
 /// Streams samples of a fixed dimension from a CSV or raw little-endian float32 file (or
 /// stdin, "-"), in fixed-size chunks: memory does not depend on the stream length.
 ///
-/// CSV: comma-separated numbers, one sample per line; blank lines and lines starting with `#`
-/// are skipped; an optional header (a first line none of whose fields is a number) is
-/// skipped. Errors name `file:line:column` (column = 1-based byte position in the line).
+/// CSV: numbers separated by `,`, `;` or tabs (detected from the first line that is not blank
+/// or a comment, or given in ``CSVOptions``), one sample per line; blank lines and lines
+/// starting with `#` are skipped; a UTF-8 byte-order mark is skipped; an optional header (a
+/// first line none of whose feature fields is a number, an out-of-range number, NaN or an
+/// infinity) is skipped. ``CSVOptions`` can pick the feature columns and an id column read
+/// verbatim. Errors name `file:line:column` (column = 1-based byte position in the line).
+/// Well-formed lines take a vectorised C path (hb_csv.h); any other line is parsed here,
+/// which gives the error messages.
 /// f32: row-major float32; errors name `file:sample:value` in the same three-part form.
 /// NaN and infinities are rejected in both formats, or with ``skipNonFinite`` skipped and
 /// counted (a CSV line is skipped only when its sole defects are non-finite fields).
@@ -19,8 +24,72 @@ struct SampleReader: ~Copyable {
     }
   }
 
+  /// How CSV lines are split and which fields make a sample.
+  struct CSVOptions: Equatable {
+    /// `,`, `;` or tab; nil: detected from the first line.
+    var delimiter: UInt8? = nil
+    /// 0-based feature columns, in sample order; nil: every column but the id column.
+    var columns: [Int]? = nil
+    /// 0-based column read verbatim as each sample's ``SampleReader/id``.
+    var idColumn: Int? = nil
+
+    init(delimiter: UInt8? = nil, columns: [Int]? = nil, idColumn: Int? = nil) {
+      self.delimiter = delimiter
+      self.columns = columns
+      self.idColumn = idColumn
+    }
+
+    /// From the command line's `--delimiter`, `--columns` and `--id-column` values.
+    init(delimiter: String?, columns: String?, idColumn: String?) throws(CLIError) {
+      if let d = delimiter {
+        switch d {
+        case ",": self.delimiter = 44
+        case ";": self.delimiter = 59
+        case "tab", "\\t", "\t": self.delimiter = 9
+        default: throw .usage("--delimiter: expected ',', ';', 'tab' or '\\t', got '\(d)'")
+        }
+      }
+      if let c = columns { self.columns = try Self.parseColumns(c) }
+      if let s = idColumn {
+        guard let n = Int(s), n >= 1 else {
+          throw .usage("--id-column: expected a column number >= 1, got '\(s)'")
+        }
+        if let cols = self.columns, cols.contains(n - 1) {
+          throw .usage("--id-column \(n) is also one of --columns")
+        }
+        self.idColumn = n - 1
+      }
+    }
+
+    /// `2-7`, `2,4,6-8`: 1-based columns and ascending ranges, each column once; 0-based out.
+    static func parseColumns(_ text: String) throws(CLIError) -> [Int] {
+      var out: [Int] = []
+      func bad() -> CLIError {
+        .usage("--columns: expected 1-based columns and ranges like 2-7 or 2,4,6-8, got '\(text)'")
+      }
+      for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let ends = part.split(separator: "-", omittingEmptySubsequences: false)
+        guard ends.count == 1 || ends.count == 2, let a = Int(ends[0]),
+          let b = ends.count == 2 ? Int(ends[1]) : a, a >= 1, b >= a
+        else { throw bad() }
+        if b - a >= SampleReader.maxDimension {
+          throw .usage("--columns: at most \(SampleReader.maxDimension) columns, got '\(part)'")
+        }
+        for c in a...b {
+          if out.contains(c - 1) { throw .usage("--columns: column \(c) is listed twice") }
+          out.append(c - 1)
+          if out.count > SampleReader.maxDimension {
+            throw .usage("--columns: at most \(SampleReader.maxDimension) columns")
+          }
+        }
+      }
+      return out
+    }
+  }
+
   let path: String
   let format: Format
+  let options: CSVOptions
   /// Values per sample. For CSV read with `dimension: nil` it is taken from the first line.
   private(set) var dimension: Int
   /// Samples returned so far.
@@ -37,6 +106,12 @@ struct SampleReader: ~Copyable {
   private(set) var line: Int = 0
   /// Whether a header line was skipped.
   private(set) var hadHeader = false
+  /// The CSV delimiter (given, or detected from the first line; 0 before it is known).
+  private(set) var delimiter: UInt8 = 0
+  /// Fields per CSV line (0 before the first line).
+  private(set) var fields = 0
+  /// The id field of the last sample returned (empty without an id column).
+  private(set) var id: [UInt8] = []
 
   private var file: InputFile
   private var buffer: [UInt8]
@@ -45,28 +120,51 @@ struct SampleReader: ~Copyable {
   private var atEOF = false
   private var lineNumber = 0
   private var sawData = false
-  // Values of the current CSV line (capacity = dimension after the first line), and whether
-  // it holds a sample that prime() read ahead.
-  private var row: [Float] = []
-  private var pending = false
+  private var checkedStart = false
+  // Per field of a line: the feature index, -1 ignored, -2 the id (hb_csv_layout.slot).
+  private var slot: [Int32] = []
+  // Samples parsed ahead (blockCount rows of `dimension` values), their lines and id spans
+  // in `buffer` (offset, length; offset -1: the id is in `id` already). The buffer is not
+  // refilled before the block is used up, so the spans stay valid.
+  private var block: [Float] = []
+  private var blockLines: [Int64] = []
+  private var idSpans: [Int64] = []
+  private var blockCount = 0
+  private var blockIndex = 0
+  private static let blockRows = 256
   private static let maxLine = 1 << 20
   /// The largest sample: a quarter of the longest line, so an f32 sample fits the buffer.
   static let maxDimension = maxLine / 4
+  /// Excerpts of the input quoted in messages are cut to this many characters.
+  static let excerptLength = 40
+  /// Parse every CSV line on the careful path (tests compare it with the fast one).
+  var carefulOnly = false
 
   /// `dimension: nil` (CSV only) takes it from the first line.
-  init(path: String, format: Format, dimension: Int?, chunkBytes: Int = 1 << 16) throws(CLIError) {
+  init(
+    path: String, format: Format, dimension: Int?, chunkBytes: Int = 1 << 16,
+    csv: CSVOptions = CSVOptions()
+  ) throws(CLIError) {
     if format == .f32 && dimension == nil {
       throw .usage("--dim is required for f32 input")
+    }
+    if format == .f32 && (csv.columns != nil || csv.idColumn != nil || csv.delimiter != nil) {
+      throw .usage("--columns, --id-column and --delimiter apply to CSV input only")
     }
     if let d = dimension, d < 1 { throw .usage("--dim: must be >= 1, got \(d)") }
     if let d = dimension, d > Self.maxDimension {
       throw .usage("--dim: at most \(Self.maxDimension) values per sample, got \(d)")
     }
+    if let cols = csv.columns, let d = dimension, d != cols.count {
+      throw .usage("--dim \(d) does not match --columns, which selects \(cols.count) columns")
+    }
     let opened = try InputFile(path: path)
     file = opened
     self.path = path
     self.format = format
-    self.dimension = dimension ?? 0
+    self.options = csv
+    self.dimension = dimension ?? csv.columns?.count ?? 0
+    self.delimiter = csv.delimiter ?? 0
     buffer = [UInt8](repeating: 0, count: Swift.max(chunkBytes, 64))
   }
 
@@ -161,15 +259,9 @@ struct SampleReader: ~Copyable {
     line = lineNumber
     let at = start
     let d = dimension
-    let bad = buffer.withUnsafeBytes { raw -> Int in
-      for j in 0..<d {
-        // Little-endian on every supported target; loadUnaligned because chunk offsets are
-        // byte offsets.
-        let v = raw.loadUnaligned(fromByteOffset: at + 4 * j, as: Float.self)
-        if !v.isFinite { return j }
-        x[j] = v
-      }
-      return -1
+    // Little-endian on every supported target; chunk offsets are byte offsets.
+    let bad = buffer.withUnsafeBufferPointer { b in
+      Int(hb_f32_copy_finite(b.baseAddress! + at, d, x))
     }
     if bad >= 0 && !skipNonFinite { throw error(lineNumber, bad + 1, "NaN or infinity") }
     start += bytes
@@ -184,10 +276,8 @@ struct SampleReader: ~Copyable {
   /// ``next(into:)`` then returns first). Returns the dimension (0 for an empty input that
   /// ``allowEmpty`` accepts).
   mutating func prime() throws(CLIError) -> Int {
-    if dimension == 0 && !pending {
-      if try nextCSVLine() {
-        pending = true
-      } else if !allowEmpty {
+    if dimension == 0 && blockIndex == blockCount {
+      if try !refill() && !allowEmpty {
         if skipped > 0 {
           throw .data("\(displayName): no finite samples (\(skipped) skipped for NaN or infinity)")
         }
@@ -198,48 +288,211 @@ struct SampleReader: ~Copyable {
   }
 
   private mutating func nextCSV(_ x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool {
-    if !pending {
-      if try !nextCSVLine() { return false }
+    if blockIndex == blockCount {
+      if try !refill() { return false }
     }
-    pending = false
-    for j in 0..<dimension { x[j] = row[j] }
+    let d = dimension
+    let i = blockIndex
+    block.withUnsafeBufferPointer { b in
+      x.update(from: b.baseAddress! + i * d, count: d)
+    }
+    line = Int(blockLines[i])
+    if options.idColumn != nil && idSpans[2 * i] >= 0 {
+      let at = Int(idSpans[2 * i])
+      id.removeAll(keepingCapacity: true)
+      id.append(contentsOf: buffer[at..<(at + Int(idSpans[2 * i + 1]))])
+    }
+    blockIndex += 1
     return true
   }
 
-  private mutating func nextCSVLine() throws(CLIError) -> Bool {
+  /// Parses the next samples into `block`: whole well-formed lines in C, any other line here.
+  /// False at the end of the input.
+  private mutating func refill() throws(CLIError) -> Bool {
+    blockIndex = 0
+    blockCount = 0
+    if !checkedStart { try checkStart() }
     while true {
-      // Find the end of the next line, reading more as needed.
-      var scanned = 0
-      var newline = -1
-      while newline < 0 {
-        let have = end - start
-        let found = buffer.withUnsafeBufferPointer { b -> Int in
-          var i = start + scanned
-          while i < end {
-            if b[i] == 10 { return i }
-            i += 1
-          }
-          return -1
+      if fields > 0 && !carefulOnly {
+        let got = try fastRows()
+        if got > 0 {
+          blockCount = got
+          return true
         }
-        if found >= 0 {
-          newline = found
-        } else {
-          scanned = have
-          if atEOF { break }
-          _ = try fill(have + 1)
-          if end - start == have && atEOF { break }
+        if got < 0 {
+          // No whole line left: read on, or stop at the end of the input.
+          if atEOF { return false }
+          _ = try fill(end - start + 1)
+          continue
         }
       }
-      if start == end && newline < 0 { return false }
-      let lineEnd = newline >= 0 ? newline : end
-      let lineStart = start
-      start = newline >= 0 ? newline + 1 : end
-      lineNumber += 1
-      if try parseLine(lineStart, lineEnd) { return true }
+      // The careful path, one line.
+      guard let sample = try nextCSVLine() else { return false }
+      if sample {
+        blockCount = 1
+        return true
+      }
     }
   }
 
-  /// Parses one line into `row`; false for blank, comment and header lines.
+  /// Runs the C row parser on the unread bytes. Returns the rows parsed (> 0), 0 when the
+  /// next line needs the careful path, -1 when no whole line is left.
+  private mutating func fastRows() throws(CLIError) -> Int {
+    let d = dimension
+    let rows = Self.blockRows
+    if block.count < rows * d { block = [Float](repeating: 0, count: rows * d) }
+    if blockLines.count < rows { blockLines = [Int64](repeating: 0, count: rows) }
+    if idSpans.count < 2 * rows { idSpans = [Int64](repeating: -1, count: 2 * rows) }
+    var result = hb_csv_result()
+    let from = start
+    let eof: Int32 = atEOF ? 1 : 0
+    let n = end - start
+    let wantIDs = options.idColumn != nil
+    slot.withUnsafeBufferPointer { s in
+      var layout = hb_csv_layout(
+        delimiter: delimiter, fields: Int32(fields), slot: s.baseAddress,
+        dimension: Int32(d))
+      buffer.withUnsafeBufferPointer { b in
+        block.withUnsafeMutableBufferPointer { out in
+          blockLines.withUnsafeMutableBufferPointer { lines in
+            idSpans.withUnsafeMutableBufferPointer { ids in
+              hb_csv_parse_rows(
+                &layout, b.baseAddress! + from, n, eof, out.baseAddress!, rows,
+                lines.baseAddress!, wantIDs ? ids.baseAddress! : nil, &result)
+            }
+          }
+        }
+      }
+    }
+    let got = Int(result.rows)
+    for i in 0..<got {
+      blockLines[i] += Int64(lineNumber)
+      if wantIDs { idSpans[2 * i] += Int64(from) }
+    }
+    start += Int(result.consumed)
+    lineNumber += Int(result.lines)
+    if got > 0 { return got }
+    return result.status == Int32(HB_CSV_SLOW) ? 0 : -1
+  }
+
+  /// The start of a CSV input: a UTF-8 byte-order mark is skipped, UTF-16 refused.
+  private mutating func checkStart() throws(CLIError) {
+    checkedStart = true
+    // Read only as far as a byte-order mark could reach: a pipe's first line may be short.
+    var have = try fill(1)
+    let b0 = have > 0 ? buffer[start] : 0
+    if b0 == 0xEF || b0 == 0xFF || b0 == 0xFE { have = try fill(2) }
+    let b1 = have > 1 ? buffer[start + 1] : 0
+    if b0 == 0xEF && b1 == 0xBB { have = try fill(3) }
+    if have >= 3 && b0 == 0xEF && b1 == 0xBB && buffer[start + 2] == 0xBF {
+      start += 3
+    } else if have >= 2 && ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF)) {
+      throw error(
+        1, 1,
+        "UTF-16 text (byte-order mark \(b0 == 0xFF ? "FF FE" : "FE FF")): save or convert it as UTF-8"
+      )
+    }
+  }
+
+  /// One line on the careful path: true for a sample (in `block` row 0), false for a line
+  /// that is not one (blank, comment, header, skipped), nil at the end of the input.
+  private mutating func nextCSVLine() throws(CLIError) -> Bool? {
+    // Find the end of the next line, reading more as needed.
+    var scanned = 0
+    var newline = -1
+    while newline < 0 {
+      let have = end - start
+      let found = buffer.withUnsafeBufferPointer { b -> Int in
+        var i = start + scanned
+        while i < end {
+          if b[i] == 10 { return i }
+          i += 1
+        }
+        return -1
+      }
+      if found >= 0 {
+        newline = found
+      } else {
+        scanned = have
+        if atEOF { break }
+        _ = try fill(have + 1)
+        if end - start == have && atEOF { break }
+      }
+    }
+    if start == end && newline < 0 { return nil }
+    let lineEnd = newline >= 0 ? newline : end
+    let lineStart = start
+    start = newline >= 0 ? newline + 1 : end
+    lineNumber += 1
+    return try parseLine(lineStart, lineEnd)
+  }
+
+  /// `text` quoted for a message: at most ``excerptLength`` characters, then "…".
+  static func excerpt(_ bytes: ArraySlice<UInt8>) -> String {
+    var scalars = 0
+    var cut = bytes.endIndex
+    for i in bytes.indices where bytes[i] & 0xC0 != 0x80 {
+      if scalars == excerptLength {
+        cut = i
+        break
+      }
+      scalars += 1
+    }
+    let text = String(decoding: bytes[bytes.startIndex..<cut], as: UTF8.self)
+    return cut == bytes.endIndex ? text : text + "…"
+  }
+
+  /// The delimiter a line uses: the most frequent of `,` `;` and tab (ties in that order);
+  /// `,` when it has none.
+  static func detectDelimiter(_ line: ArraySlice<UInt8>) -> UInt8 {
+    var best: UInt8 = 44
+    var bestCount = 0
+    for d: UInt8 in [44, 59, 9] {
+      var count = 0
+      for c in line where c == d { count += 1 }
+      if count > bestCount {
+        best = d
+        bestCount = count
+      }
+    }
+    return best
+  }
+
+  /// Fixes the layout from the first line's field count: the slot of each field.
+  private mutating func setLayout(fields count: Int, line ln: Int) throws(CLIError) {
+    var s = [Int32](repeating: -1, count: count)
+    if let id = options.idColumn {
+      if id >= count {
+        throw error(ln, 1, "--id-column \(id + 1): the line has only \(count) fields")
+      }
+      s[id] = -2
+    }
+    if let cols = options.columns {
+      for (k, c) in cols.enumerated() {
+        if c >= count {
+          throw error(ln, 1, "--columns: column \(c + 1) is beyond the \(count) fields of the line")
+        }
+        s[c] = Int32(k)
+      }
+    } else {
+      var k: Int32 = 0
+      for j in 0..<count where s[j] != -2 {
+        s[j] = k
+        k += 1
+      }
+    }
+    if options.columns == nil && options.idColumn != nil && count == 1 {
+      throw error(ln, 1, "--id-column: the line has no other field to learn from")
+    }
+    slot = s
+    fields = count
+    if dimension == 0 {
+      dimension = options.columns?.count ?? count - (options.idColumn == nil ? 0 : 1)
+    }
+    if block.count < dimension { block = [Float](repeating: 0, count: dimension) }
+  }
+
+  /// Parses one line into `block` row 0; false for blank, comment and header lines.
   private mutating func parseLine(_ from: Int, _ to: Int) throws(CLIError) -> Bool {
     var stop = to
     if stop > from && buffer[stop - 1] == 13 { stop -= 1 }  // CRLF
@@ -247,80 +500,112 @@ struct SampleReader: ~Copyable {
     while first < stop && (buffer[first] == 32 || buffer[first] == 9) { first += 1 }
     if first == stop || buffer[first] == 35 { return false }  // blank or '#'
     let ln = lineNumber
-    let headerCandidate = !sawData
-    var count = 0
-    var numeric = 0
-    var firstBad: (column: Int, text: String, code: Int32)? = nil
-    var onlyNonFinite = true
+    if let nul = buffer[from..<to].firstIndex(of: 0) {
+      throw error(
+        ln, nul - from + 1,
+        "NUL byte: the input looks like UTF-16 or binary data; CSV input must be UTF-8 or ASCII text"
+      )
+    }
+    if delimiter == 0 { delimiter = Self.detectDelimiter(buffer[first..<stop]) }
+    let delim = delimiter
+    // The fields, trimmed of blanks and tabs.
+    var ranges: [(Int, Int)] = []
     var i = from
     while true {
       var fieldEnd = i
-      while fieldEnd < stop && buffer[fieldEnd] != 44 { fieldEnd += 1 }
+      while fieldEnd < stop && buffer[fieldEnd] != delim { fieldEnd += 1 }
       var s = i
       var e = fieldEnd
       while s < e && (buffer[s] == 32 || buffer[s] == 9) { s += 1 }
       while e > s && (buffer[e - 1] == 32 || buffer[e - 1] == 9) { e -= 1 }
-      if dimension > 0 && count == dimension && !(headerCandidate && numeric == 0) {
-        var total = count + 1
-        for j in fieldEnd..<stop where buffer[j] == 44 { total += 1 }
-        throw error(ln, s - from + 1, "expected \(dimension) fields, got \(total)")
-      }
+      ranges.append((s, e))
+      if fieldEnd >= stop { break }
+      i = fieldEnd + 1
+    }
+    let count = ranges.count
+    let headerCandidate = !sawData
+    // Fields the line should have: the first line's, or (first line) from --dim.
+    var expected = fields
+    if expected == 0 && options.columns == nil && dimension > 0 {
+      expected = dimension + (options.idColumn == nil ? 0 : 1)
+    }
+    if fields == 0 {
+      // The slots of this line's fields, to tell a header from data.
+      try setLayout(fields: count, line: ln)
+      if expected > 0 && count != expected { fields = 0 }
+    }
+    // Feature fields: values into row 0, and the first bad one.
+    if block.count < dimension { block = [Float](repeating: 0, count: dimension) }
+    var numeric = 0
+    var outOfRange = false
+    var nonFinite = false
+    var firstBad: (column: Int, range: (Int, Int), code: Int32)? = nil
+    var onlyNonFinite = true
+    for j in 0..<Swift.min(count, slot.count) where slot[j] >= 0 {
+      let (s, e) = ranges[j]
       var value: Float = 0
       let code: Int32 =
         e > s
         ? buffer.withUnsafeBufferPointer { b in
           b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
-            hb_sys_parse_f32($0 + s, e - s, &value)
+            hb_csv_parse_f32($0 + s, e - s, &value)
           }
         } : 1
       if code == 0 {
         numeric += 1
-        if count < row.count { row[count] = value } else { row.append(value) }
+        if fields > 0 { block[Int(slot[j])] = value }
       } else {
-        let text = String(decoding: buffer[s..<e], as: UTF8.self)
-        if code != 2 && !Self.looksNonFinite(text) { onlyNonFinite = false }
-        if firstBad == nil { firstBad = (s - from + 1, text, code) }
+        let looks = Self.looksNonFinite(buffer[s..<e])
+        if code == 2 { outOfRange = true }
+        if looks { nonFinite = true }
+        if code != 2 && !looks { onlyNonFinite = false }
+        if firstBad == nil { firstBad = (s - from + 1, (s, e), code) }
       }
-      count += 1
-      if fieldEnd >= stop { break }
-      i = fieldEnd + 1
+    }
+    let isHeader = headerCandidate && numeric == 0 && !outOfRange && !nonFinite
+    if expected > 0 && count > expected && !isHeader {
+      throw error(ln, ranges[expected].0 - from + 1, "expected \(expected) fields, got \(count)")
+    }
+    if isHeader {
+      if expected > 0 && count != expected {
+        throw error(ln, 1, "header has \(count) fields, expected \(expected)")
+      }
+      sawData = true
+      hadHeader = true
+      return false
     }
     if let bad = firstBad {
-      if headerCandidate && numeric == 0 && !Self.looksNonFinite(bad.text) {
-        if dimension == 0 {
-          dimension = count
-        } else if count != dimension {
-          throw error(ln, 1, "header has \(count) fields, expected \(dimension)")
-        }
-        sawData = true
-        hadHeader = true
-        return false
-      }
-      if skipNonFinite && onlyNonFinite && (dimension == 0 || count == dimension) {
-        if dimension == 0 { dimension = count }
+      if skipNonFinite && onlyNonFinite && (expected == 0 || count == expected) {
         sawData = true
         skipped += 1
         return false
       }
-      if bad.code == 2 || Self.looksNonFinite(bad.text) {
-        throw error(ln, bad.column, "'\(bad.text)': NaN, infinity or out of float range")
+      let text = Self.excerpt(buffer[bad.range.0..<bad.range.1])
+      if bad.code == 2 || Self.looksNonFinite(buffer[bad.range.0..<bad.range.1]) {
+        throw error(ln, bad.column, "'\(text)': NaN, infinity or out of float range")
       }
-      throw error(
-        ln, bad.column, bad.text.isEmpty ? "empty field" : "expected a number, got '\(bad.text)'")
+      throw error(ln, bad.column, text.isEmpty ? "empty field" : "expected a number, got '\(text)'")
     }
-    if dimension == 0 { dimension = count }
-    if count != dimension {
-      throw error(ln, stop - from + 1, "expected \(dimension) fields, got \(count)")
+    if expected > 0 && count != expected {
+      throw error(ln, stop - from + 1, "expected \(expected) fields, got \(count)")
     }
     sawData = true
     line = ln
+    if blockLines.isEmpty { blockLines.append(Int64(ln)) } else { blockLines[0] = Int64(ln) }
+    if let idc = options.idColumn {
+      let (s, e) = ranges[idc]
+      id.removeAll(keepingCapacity: true)
+      id.append(contentsOf: buffer[s..<e])
+      if idSpans.isEmpty { idSpans = [-1, 0] }
+      idSpans[0] = -1
+    }
     return true
   }
 
   /// "nan…" or "inf…" with an optional sign, in any ASCII case (no Unicode case tables,
   /// which would triple the size of the board binary).
-  static func looksNonFinite(_ text: String) -> Bool {
-    var bytes = Array(text.utf8.prefix(4))
+  static func looksNonFinite(_ text: ArraySlice<UInt8>) -> Bool {
+    var bytes = Array(text.prefix(4))
     if let f = bytes.first, f == 43 || f == 45 { bytes.removeFirst() }
     guard bytes.count >= 3 else { return false }
     let lower = bytes.prefix(3).map { $0 | 0x20 }

@@ -1,0 +1,301 @@
+import CHebbianSys
+import Glibc
+import Hebbian
+import Testing
+
+@testable import HebbianCLI
+
+/// hb_csv_parse_f32 against glibc's strtof (correctly rounded straight to float32).
+@Suite struct FloatParserTests {
+  /// The parser's answer: 0 and the bits, 1 (not a number) or 2 (out of range).
+  func parse(_ text: String) -> (code: Int32, bits: UInt32) {
+    var v: Float = 0
+    let bytes = Array(text.utf8)
+    let code = bytes.withUnsafeBufferPointer { b in
+      b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: Swift.max(b.count, 1)) {
+        hb_csv_parse_f32($0, b.count, &v)
+      }
+    }
+    return (code, code == 0 ? v.bitPattern : 0)
+  }
+
+  /// strtof's answer for text in the parser's grammar: 2 when it rounds to infinity.
+  func reference(_ text: String) -> (code: Int32, bits: UInt32) {
+    text.withCString { p in
+      var end: UnsafeMutablePointer<CChar>? = nil
+      let v = strtof(p, &end)
+      precondition(end! - UnsafeMutablePointer(mutating: p) == text.utf8.count, text)
+      return v.isInfinite ? (2, 0) : (0, v.bitPattern)
+    }
+  }
+
+  func printf(_ format: String, _ value: Double) -> String {
+    var buf = [CChar](repeating: 0, count: 512)
+    let n = withVaList([value]) { vsnprintf(&buf, buf.count, format, $0) }
+    precondition(n > 0 && n < buf.count)
+    return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  func check(_ text: String, _ mismatches: inout [String]) {
+    let got = parse(text)
+    let want = reference(text)
+    if got.code != want.code || got.bits != want.bits {
+      mismatches.append("\(text): got \(got), strtof \(want)")
+    }
+  }
+
+  /// Random float32 bit patterns as %.9g (round trip), %.8g and %.6g (rounded) and the
+  /// shortest round-trip form, with random signs and exponent spellings.
+  @Test func randomBitPatternsMatchStrtof() {
+    var rng = SeededGenerator(seed: 19)
+    var mismatches: [String] = []
+    var checked = 0
+    while checked < 200_000 {
+      let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+      if !f.isFinite { continue }
+      let d = Double(f)
+      check(printf("%.9g", d), &mismatches)
+      check(printf("%.8g", d), &mismatches)
+      check(printf("%.6e", d), &mismatches)
+      check(printf("%+.9E", d), &mismatches)
+      check(Fmt.shortest(f), &mismatches)
+      checked += 5
+    }
+    #expect(mismatches.count == 0, "\(mismatches.prefix(10))")
+  }
+
+  /// Exact halfway points between neighbouring floats (and their neighbours in double): the
+  /// ties-to-even cases, printed exactly (up to 112 significant digits) and to 17 digits.
+  @Test func halfwayCasesRoundToEven() {
+    var rng = SeededGenerator(seed: 20)
+    var mismatches: [String] = []
+    var samples: [Float] = [
+      1, 3, 0.1, 1e-38, .leastNormalMagnitude, .leastNonzeroMagnitude,
+      Float.leastNormalMagnitude.nextDown, .greatestFiniteMagnitude.nextDown, 16_777_216,
+    ]
+    for _ in 0..<4000 {
+      let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x7FFF_FFFF)
+      if f.isFinite && f < .greatestFiniteMagnitude { samples.append(f) }
+    }
+    for f in samples {
+      let mid = (Double(f) + Double(f.nextUp)) / 2  // exact in double
+      for v in [mid, mid.nextUp, mid.nextDown] {
+        check(printf("%.120e", v), &mismatches)
+        check(printf("%.17g", v), &mismatches)
+        check(printf("%.17g", -v), &mismatches)
+      }
+    }
+    // Exactly 2^-150 (halfway between 0 and the least subnormal) rounds to even: +0.
+    #expect(parse(printf("%.200e", 0x1p-150)) == (0, 0))
+    #expect(parse(printf("%.200e", Double(0x1p-150).nextUp)) == (0, 1))
+    #expect(mismatches.count == 0, "\(mismatches.prefix(10))")
+  }
+
+  /// Mantissas of 20 to 400 digits (beyond the 64-bit fast path), leading zeros, and the
+  /// boundaries of the float range.
+  @Test func longMantissasAndBoundaries() {
+    var rng = SeededGenerator(seed: 21)
+    var mismatches: [String] = []
+    for _ in 0..<3000 {
+      let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x7FFF_FFFF)
+      if !f.isFinite { continue }
+      let digits = 20 + Int(rng.next() % 380)
+      let v = Double(f) * (1 + Double(Int64(rng.next() % 2001) - 1000) * 1e-9)
+      check(printf("%.\(digits)e", v), &mismatches)
+      check(printf("%.\(Swift.min(digits, 300))f", v), &mismatches)
+    }
+    let fixed = [
+      "0.000000000000000000000000000000000000000000001401298464324817070923729583289916131280261941876515771757068283889791082685860601486638188362121582031250001",
+      "340282356779733661637539395458142568448",  // FLT_MAX + half an ulp: a tie to inf
+      "340282356779733661637539395458142568447.99999999999999999999",
+      "3.40282346638528859811704183484516925440e+38", "3.4028235e38", "3.4028236e38",
+      "1.17549435082228750796873653722224568e-38", "1.1754942e-38", "1.4e-45", "7.1e-46",
+      "7e-46", "1e-46", "123456789012345678901234567890", "00000000000000000000000000001.5",
+      "1.00000000000000000000000000000000000000000000000000000001",
+      "0.99999999999999999999999999999999999999999999999999999999",
+      "16777217", "16777217.000000000000000000000001", "9007199254740993",
+      "1e38", "1e-45", "1e-64", "1e-65", "99999999999999999999e-84", "1e39", "-1e39", "0e999",
+      "1e-999999999999", "1e999999999999", "-0", "+0.0", "0.0e-5", "-0.00000000000000000000",
+    ]
+    for t in fixed { check(t, &mismatches) }
+    let long = "1." + String(repeating: "0", count: 600) + "1"
+    check(long, &mismatches)
+    check("0." + String(repeating: "0", count: 700) + "1e700", &mismatches)
+    #expect(mismatches.count == 0, "\(mismatches.prefix(10))")
+    #expect(parse("3.4028236e38").code == 2)
+    #expect(parse("1e39").code == 2)
+    #expect(parse("-1e39").code == 2)
+    #expect(parse("1e-50") == (0, 0))
+    #expect(parse("-0") == (0, 0x8000_0000))
+    #expect(parse("1.4e-45") == (0, 1))
+  }
+
+  /// The grammar: what strtof would also read but a stream must not contain is refused.
+  @Test func grammarAcceptsAndRefusesLikeTheReader() {
+    let accepted: [(String, Float)] = [
+      ("+1", 1), (".5", 0.5), ("5.", 5), ("-.5e1", -5), ("1E3", 1000), ("1e+3", 1000),
+      ("1e-3", 0.001), ("007", 7), ("0.1", 0.1), ("-2.5E-1", -0.25),
+    ]
+    for (t, v) in accepted {
+      #expect(parse(t) == (0, v.bitPattern), "\(t)")
+    }
+    let refused = [
+      "", ".", "+", "-", "+-1", "--1", "e5", ".e1", "1e", "1e+", "1e-", "1.5x", " 1", "1 ",
+      "1,5", "inf", "-inf", "Infinity", "nan", "NaN", "0x1p3", "1..2", "1e5.5", "1e1e1", "١",
+      "1\u{0}",
+    ]
+    for t in refused {
+      #expect(parse(t).code == 1, "\(t)")
+    }
+  }
+}
+
+/// The vectorised row parser: every scanner gives the same rows, and the fast path gives the
+/// same samples, lines and errors as the careful one.
+@Suite struct CSVRowParserTests {
+  /// A random CSV text of `fields` columns: numbers in many spellings, blanks, CRLF,
+  /// comments, blank lines, and (when `defects`) an occasional bad field or row.
+  func randomCSV(
+    _ rng: inout SeededGenerator, lines: Int, fields: Int, delimiter: String, defects: Bool
+  )
+    -> String
+  {
+    var text = ""
+    for _ in 0..<lines {
+      let r = rng.next() % 40
+      if r == 0 {
+        text += "# comment \(rng.next() % 100)\n"
+        continue
+      }
+      if r == 1 {
+        text += ["\n", "  \n", "\r\n", "\t\n"][Int(rng.next() % 4)]
+        continue
+      }
+      var row: [String] = []
+      for _ in 0..<fields {
+        let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x3FFF_FFFF)
+        var s: String
+        switch rng.next() % 6 {
+        case 0: s = Fmt.shortest(f)
+        case 1: s = "\(Int(rng.next() % 2000) - 1000)"
+        case 2: s = "-" + Fmt.shortest(Float(rng.next() % 100_000) / 1000)
+        case 3: s = String(repeating: "1", count: 25) + ".5e-20"
+        default: s = Fmt.shortest(Float(rng.next() % 1_000_000) / 997)
+        }
+        if rng.next() % 10 == 0 { s = " " + s + (delimiter == "\t" ? " " : "\t") }
+        row.append(s)
+      }
+      if defects && rng.next() % 20 == 0 {
+        let nasty = [
+          "x", "", "nan", "1e40", "1.2.3", "inf", "1\r", "\r", "2\u{0}", "#3", " ", "1 2", "+.5",
+          "5.", "-0", "\u{0}", "1e-50", "٣", "\u{FEFF}1",
+        ]
+        row[Int(rng.next() % UInt64(fields))] = nasty[Int(rng.next() % UInt64(nasty.count))]
+      }
+      if defects && rng.next() % 80 == 0 { row.removeLast() }
+      if defects && rng.next() % 80 == 0 { row.append("7") }
+      text += row.joined(separator: delimiter) + (rng.next() % 8 == 0 ? "\r\n" : "\n")
+    }
+    return text
+  }
+
+  @Test func everyScannerGivesTheSameRows() throws {
+    var rng = SeededGenerator(seed: 5)
+    var isas = ["swar"]
+    for isa in ["sse2", "avx2", "neon"] {
+      var r = hb_csv_result()
+      var l = hb_csv_layout()
+      if hb_csv_parse_rows_isa(isa, &l, nil, 0, 1, nil, 0, nil, nil, &r) == 0 { isas.append(isa) }
+    }
+    #expect(isas.contains(String(cString: hb_csv_isa())))
+    for trial in 0..<40 {
+      let d = 1 + trial % 7
+      let delimiter = [",", ";", "\t"][trial % 3]
+      let text = Array(
+        randomCSV(&rng, lines: 300, fields: d + 1, delimiter: delimiter, defects: trial % 2 == 1)
+          .utf8)
+      // Field 1 is the id; the others are features in order.
+      var slot: [Int32] = [0, -2]
+      for j in 2..<(d + 1) { slot.append(Int32(j - 1)) }
+      var outputs: [[String]] = []
+      for isa in isas {
+        var out: [String] = []
+        var pos = 0
+        var rows = [Float](repeating: 0, count: 64 * d)
+        var lines = [Int64](repeating: 0, count: 64)
+        var ids = [Int64](repeating: 0, count: 128)
+        while true {
+          var r = hb_csv_result()
+          let status = slot.withUnsafeBufferPointer { s in
+            var layout = hb_csv_layout(
+              delimiter: delimiter.utf8.first!, fields: Int32(d + 1), slot: s.baseAddress,
+              dimension: Int32(d))
+            return text.withUnsafeBufferPointer { b in
+              hb_csv_parse_rows_isa(
+                isa, &layout, b.baseAddress! + pos, b.count - pos, 1, &rows, 64, &lines, &ids, &r)
+            }
+          }
+          #expect(status == 0)
+          out.append("consumed \(r.consumed) rows \(r.rows) lines \(r.lines) status \(r.status)")
+          for i in 0..<Int(r.rows) {
+            let at = pos + Int(ids[2 * i])
+            let id = String(decoding: text[at..<(at + Int(ids[2 * i + 1]))], as: UTF8.self)
+            out.append("\(lines[i]) \(id) \(rows[(i * d)..<(i * d + d)].map(\.bitPattern))")
+          }
+          pos += Int(r.consumed)
+          if r.rows == 0 { break }
+        }
+        outputs.append(out)
+      }
+      for (k, o) in outputs.enumerated().dropFirst() {
+        #expect(o == outputs[0], "\(isas[k]) differs from swar in trial \(trial)")
+      }
+    }
+  }
+
+  /// Reads a file with the fast path and with the careful path only.
+  func readBoth(_ path: String, dim: Int?, csv: SampleReader.CSVOptions, chunk: Int) -> [String] {
+    var results: [String] = []
+    for careful in [false, true] {
+      var log = ""
+      do throws(CLIError) {
+        var r = try SampleReader(
+          path: path, format: .csv, dimension: dim, chunkBytes: chunk, csv: csv)
+        r.carefulOnly = careful
+        r.skipNonFinite = chunk % 2 == 1
+        let d = try r.prime()
+        var x = [Float](repeating: 0, count: d)
+        while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+          try r.next(into: b.baseAddress!)
+        }) {
+          log += "\(r.line) \(String(decoding: r.id, as: UTF8.self)) \(x.map(\.bitPattern))\n"
+        }
+        log += "end: \(r.records) records, \(r.skipped) skipped"
+      } catch {
+        log += "error: \(error.message)"
+      }
+      results.append(log)
+    }
+    return results
+  }
+
+  @Test func fastPathMatchesTheCarefulPath() {
+    var rng = SeededGenerator(seed: 6)
+    let dir = temporaryDirectory()
+    for trial in 0..<400 {
+      let d = 1 + trial % 5
+      let delimiter = [",", ";", "\t"][trial % 3]
+      var text = trial % 4 == 0 ? "h1" + String(repeating: delimiter + "h", count: d) + "\n" : ""
+      text += randomCSV(
+        &rng, lines: 50, fields: d + 1, delimiter: delimiter, defects: trial % 3 != 0)
+      let path = dir + "/t\(trial).csv"
+      writeText(path, text)
+      let csv = SampleReader.CSVOptions(idColumn: trial % 2 == 0 ? 0 : nil)
+      let chunk = 64 + Int(rng.next() % 300)
+      let both = readBoth(
+        path, dim: trial % 5 == 0 ? d + (trial % 2 == 0 ? 0 : 1) : nil, csv: csv, chunk: chunk)
+      #expect(both[0] == both[1], "trial \(trial)")
+      #expect(both[0].contains("end:") || both[0].contains("error:"))
+    }
+  }
+}
