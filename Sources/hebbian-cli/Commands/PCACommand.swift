@@ -153,9 +153,12 @@ enum PCACommand {
     }
     let source = try InputIdentity(of: input, format: format, skipNonFinite: skipNonFinite)
     if format == .f32 && !source.stdin && source.bytes % UInt64(4 * d) != 0 {
-      // Found now rather than after learning the whole file.
+      // The reader's own message (file:sample:value), found now rather than after learning
+      // the whole file.
+      let per = UInt64(4 * d)
+      let trailing = source.bytes % per
       throw .data(
-        "\(input): \(source.bytes) bytes is not a whole number of samples of \(d) float32 values (\(4 * d) bytes each): truncated, or the wrong --dim?"
+        "\(input):\(source.bytes / per + 1):\(trailing / 4 + 1): truncated: \(trailing) trailing bytes, not a whole sample of \(d) float32 values"
       )
     }
     var pca = try makeLearner(
