@@ -166,7 +166,7 @@ enum PCACommand {
       batch: batch)
     var position = OnlinePCA.StreamPosition()
     // Records skipped (NaN/inf) before this run's reader, by the run a checkpoint came from.
-    var skippedBefore = 0
+    var skippedBefore: Int64 = 0
     var passes = passesGiven ?? 1
     if let sv = saved {
       do throws(HebbianError) {
@@ -187,10 +187,7 @@ enum PCACommand {
         }
         if input != "-" {
           // A file: skip what the checkpoint learned from, parsing it as the first run did.
-          guard let offset = Int(exactly: position.sampleOffset) else {
-            throw .data("\(sv.path): the checkpoint's offset \(position.sampleOffset) is out of range on this platform")
-          }
-          try reader.skip(to: offset, pass: position.pass)
+          try reader.skip(to: position.sampleOffset, pass: position.pass)
           skippedBefore -= reader.skipped
         }
       }
@@ -235,10 +232,14 @@ enum PCACommand {
     var learnNs: UInt64 = 0
     let samplesAtStart = pca.samplesSeen
     var nextCheckpoint =
-      checkpointPath == nil ? Int64.max : (pca.samplesSeen / every + 1).multipliedReportingOverflow(by: every).partialValue
+      checkpointPath == nil
+      ? Int64.max
+      : (pca.samplesSeen / every + 1).multipliedReportingOverflow(by: every).partialValue
     // Records of the current pass before this reader's first (stdin resumed mid-pass).
     var recordBase: Int64 = input == "-" ? position.sampleOffset : 0
-    func checkpointFile(_ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int)
+    func checkpointFile(
+      _ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int64
+    )
       -> [UInt8]
     {
       var file = pca.checkpoint(position: at)
@@ -263,7 +264,8 @@ enum PCACommand {
       while !ended {
         let due = Swift.min(curve.next, nextCheckpoint, maxSamples) - pca.samplesSeen
         let dueBatches = (due + Int64(batch) - 1) / Int64(batch)
-        let want = Int(Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
+        let want = Int(
+          Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
         var filled = 0
         while filled < want {
           let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
@@ -314,7 +316,7 @@ enum PCACommand {
           }
         }
         let here = OnlinePCA.StreamPosition(
-          pass: pass, sampleOffset: recordBase + Int64(reader.records))
+          pass: pass, sampleOffset: recordBase + reader.records)
         if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
           try Files.writeAtomically(
             c, checkpointFile(pca, here, skippedBefore + reader.skipped), option: "--checkpoint")
@@ -469,7 +471,7 @@ enum PCACommand {
     var batch: Int
     var state: OnlinePCA.State
     var position: OnlinePCA.StreamPosition
-    var skipped: Int
+    var skipped: Int64
     /// --passes of the run that wrote it (checkpoints since the input identity was recorded).
     var passes: Int?
 
@@ -535,7 +537,7 @@ enum PCACommand {
         option: option, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
         components: pca.components, centering: pca.centering, rate: pca.learningRate,
         batch: pca.maxBatch, state: pca.state, position: position,
-        skipped: Int(Swift.min(skipped, UInt64(Int32.max))), passes: passes)
+        skipped: Int64(Swift.min(skipped, UInt64(1) << 62)), passes: passes)
     } catch {
       throw .data("\(path): \(error.message)")
     }

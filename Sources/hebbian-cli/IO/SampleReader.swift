@@ -93,17 +93,17 @@ struct SampleReader: ~Copyable {
   /// Values per sample. For CSV read with `dimension: nil` it is taken from the first line.
   private(set) var dimension: Int
   /// Samples returned so far.
-  private(set) var samples: Int = 0
+  private(set) var samples: Int64 = 0
   /// Skip samples holding NaN or infinity (counted in ``skipped``) instead of failing.
   var skipNonFinite = false
   /// Samples skipped for holding NaN or infinity.
-  private(set) var skipped: Int = 0
+  private(set) var skipped: Int64 = 0
   /// An input with no sample is not an error (the rest of a stream after a resume may be).
   var allowEmpty = false
   /// Records consumed: samples returned plus samples skipped. A checkpoint's stream offset.
-  var records: Int { samples + skipped }
+  var records: Int64 { samples + skipped }
   /// 1-based line of the last sample returned (CSV) or its sample number (f32).
-  private(set) var line: Int = 0
+  private(set) var line: Int64 = 0
   /// Whether a header line was skipped.
   private(set) var hadHeader = false
   /// The CSV delimiter (given, or detected from the first line; 0 before it is known).
@@ -118,7 +118,8 @@ struct SampleReader: ~Copyable {
   private var start = 0
   private var end = 0
   private var atEOF = false
-  private var lineNumber = 0
+  // 64-bit counts on every platform: a 32-bit board reads streams past 2^31 lines.
+  private var lineNumber: Int64 = 0
   private var sawData = false
   private var checkedStart = false
   // Per field of a line: the feature index, -1 ignored, -2 the id (hb_csv_layout.slot).
@@ -170,7 +171,7 @@ struct SampleReader: ~Copyable {
 
   var displayName: String { path == "-" ? "<stdin>" : path }
 
-  private func error(_ line: Int, _ column: Int, _ message: String) -> CLIError {
+  private func error(_ line: Int64, _ column: Int, _ message: String) -> CLIError {
     .data("\(displayName):\(line):\(column): \(message)")
   }
 
@@ -192,7 +193,7 @@ struct SampleReader: ~Copyable {
   /// Consumes records until ``records`` reaches `n`: the part of a pass a checkpoint has
   /// already learned from. The records are parsed as in the original run, so skipping with
   /// the same options lands on the same record.
-  mutating func skip(to n: Int, pass: Int) throws(CLIError) {
+  mutating func skip(to n: Int64, pass: Int) throws(CLIError) {
     var x = [Float](repeating: 0, count: Swift.max(dimension, 1))
     while records < n {
       let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
@@ -296,7 +297,7 @@ struct SampleReader: ~Copyable {
     block.withUnsafeBufferPointer { b in
       x.update(from: b.baseAddress! + i * d, count: d)
     }
-    line = Int(blockLines[i])
+    line = blockLines[i]
     if options.idColumn != nil && idSpans[2 * i] >= 0 {
       let at = Int(idSpans[2 * i])
       id.removeAll(keepingCapacity: true)
@@ -366,11 +367,11 @@ struct SampleReader: ~Copyable {
     }
     let got = Int(result.rows)
     for i in 0..<got {
-      blockLines[i] += Int64(lineNumber)
+      blockLines[i] += lineNumber
       if wantIDs { idSpans[2 * i] += Int64(from) }
     }
     start += Int(result.consumed)
-    lineNumber += Int(result.lines)
+    lineNumber += Int64(result.lines)
     if got > 0 { return got }
     return result.status == Int32(HB_CSV_SLOW) ? 0 : -1
   }
@@ -459,7 +460,7 @@ struct SampleReader: ~Copyable {
   }
 
   /// Fixes the layout from the first line's field count: the slot of each field.
-  private mutating func setLayout(fields count: Int, line ln: Int) throws(CLIError) {
+  private mutating func setLayout(fields count: Int, line ln: Int64) throws(CLIError) {
     var s = [Int32](repeating: -1, count: count)
     if let id = options.idColumn {
       if id >= count {
