@@ -20,7 +20,15 @@ enum HebbianMain {
   /// Runs one command line; returns the exit status. Separate from `main` so tests can drive
   /// it in-process.
   static func run(_ argv: [String]) -> Int32 {
-    let args = argv.dropFirst()
+    var args = argv.dropFirst()
+    if let first = args.first, first == "--version" || first == "-V" {
+      Console.outLine("hebbian \(hebbianVersion)")
+      return 0
+    }
+    // `hebbian help CMD [MODE]` is `hebbian CMD [MODE] --help`.
+    if args.first == "help", args.count >= 2 {
+      args = args.dropFirst() + ["--help"]
+    }
     guard let name = args.first, name != "--help", name != "-h", name != "help" else {
       var s = usage + "\n"
       for c in Command.all { s += "  " + Fmt.padRight(c.name, 16) + c.summary + "\n" }
@@ -37,8 +45,19 @@ enum HebbianMain {
     }
     let rest = args.dropFirst()
     if rest.contains("--help") || rest.contains("-h") {
-      Console.out(
-        OptionParser.help(command: name, summary: command.summary, specs: command.options))
+      // `hebbian stdp balance --help`: that mode's options only.
+      if let mode = rest.first, let allowed = command.modes[mode] {
+        let specs = command.options.filter { allowed.contains($0.name) }
+        Console.out(
+          OptionParser.help(command: name + " " + mode, summary: command.summary, specs: specs))
+        return 0
+      }
+      var text = OptionParser.help(command: name, summary: command.summary, specs: command.options)
+      if !command.modes.isEmpty {
+        text += "\nmodes (hebbian \(name) MODE --help for its options): "
+        text += command.modes.keys.sorted().joined(separator: ", ") + "\n"
+      }
+      Console.out(text)
       return 0
     }
     do throws(CLIError) {
@@ -74,6 +93,9 @@ enum HebbianMain {
     }
     for spec in specs {
       guard case .output(let allowed) = spec.role, let path = o.string(spec.name) else { continue }
+      // The table's value name states the format (FILE.svg, OUT.f32): the path must agree.
+      if spec.valueName.hasSuffix(".svg") { try OutputFormat.requireSVG(path, option: spec.name) }
+      if spec.valueName.hasSuffix(".f32") { try OutputFormat.requireF32(path, option: spec.name) }
       try o.outputs.output(spec.name, path, mayBe: allowed)
     }
   }

@@ -6,6 +6,8 @@ struct Command: Sendable {
   var options: [OptionSpec]
   /// Positional arguments allowed (e.g. `hebbian stdp window`).
   var allowPositionals: Bool = false
+  /// Modes (the first positional) and the options each accepts, for per-mode help.
+  var modes: [String: [String]] = [:]
   var run: @Sendable (ParsedOptions) throws(CLIError) -> Void
 
   static let all: [Command] = [
@@ -15,6 +17,8 @@ struct Command: Sendable {
     RecallCommand.command,
     CapacityCommand.command,
     PCACommand.command,
+    ApplyCommand.command,
+    ExportCommand.command,
     DemoCommand.command,
     TrainPlasticCommand.command,
     CompetingCommand.command,

@@ -59,6 +59,7 @@ enum PCACommand {
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     let input = o.string("--input", default: "-")
+    if let p = o.string("--project") { _ = try OutputFormat.rows(p, option: "--project") }
     let formatName = try o.choice(
       "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     let format: SampleReader.Format = formatName == "f32" ? .f32 : .csv
@@ -196,6 +197,12 @@ enum PCACommand {
     var referenceRows = 0
     if let path = o.string("--reference") {
       let r = try readF32(path, columns: d)
+      // A basis of a subspace of R^d has at most d rows: more means another width.
+      if r.count / d > d {
+        throw .usage(
+          "--reference \(path): \(r.count) values make \(r.count / d) rows of \(d), but a basis has at most \(d) rows (written for another dimension?)"
+        )
+      }
       reference = r
       referenceRows = r.count / d
     }

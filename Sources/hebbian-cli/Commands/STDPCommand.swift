@@ -46,6 +46,7 @@ enum STDPCommand {
       .value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(),
     ],
     allowPositionals: true,
+    modes: modeOptions.mapValues { $0 + ["--seconds", "--dt", "--seed", "--plot"] },
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 

@@ -204,7 +204,7 @@ enum OptionParser {
   /// The help text of a subcommand, generated from its table.
   static func help(command: String, summary: String, specs: [OptionSpec]) -> String {
     var s = "usage: hebbian \(command) [options]\n\n\(summary)\n\noptions:\n"
-    var width = 0
+    var width = "--help".utf8.count
     for spec in specs {
       width = max(width, spec.name.utf8.count + spec.valueName.utf8.count + 1)
     }
