@@ -197,16 +197,25 @@ enum OutputFormat {
       "\(option) \(path): unknown format; name it .csv (text) or .f32 (raw float32)")
   }
 
-  /// A file that must be raw float32 (`.f32`, `.bin`).
+  /// A file that must be raw float32: `.f32`, `.bin`, or a name without an extension.
   static func requireF32(_ path: String, option: String) throws(CLIError) {
-    if path == "-" || path.hasSuffix(".f32") || path.hasSuffix(".bin") || isDevice(path) { return }
-    throw .usage("\(option) \(path): writes raw float32; name the file .f32")
+    if let e = fileExtension(path), e != "f32" && e != "bin", !isDevice(path) {
+      throw .usage("\(option) \(path): writes raw float32; name the file .f32")
+    }
   }
 
-  /// An SVG plot.
+  /// An SVG plot: `.svg`, or a name without an extension.
   static func requireSVG(_ path: String, option: String) throws(CLIError) {
-    if path == "-" || path.hasSuffix(".svg") || isDevice(path) { return }
-    throw .usage("\(option) \(path): writes an SVG drawing; name the file .svg")
+    if let e = fileExtension(path), e != "svg", !isDevice(path) {
+      throw .usage("\(option) \(path): writes an SVG drawing; name the file .svg")
+    }
+  }
+
+  /// The extension of the last path component ("png" of "out/x.png"), nil without one.
+  static func fileExtension(_ path: String) -> String? {
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+    return String(name[name.index(after: dot)...])
   }
 
   /// /dev/null and friends take any format.

@@ -11,6 +11,7 @@ enum CapacityCommand {
     name: "capacity",
     summary: "Sweep the load P/N of associative memories; print alpha_c and the retrieval curve.",
     options: [
+      .flag("--quiet", "no progress lines on stderr"),
       .value("--model", "M", "hopfield | storkey | dense | ei | e-only; repeat or comma-separate"),
       .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
       .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),
@@ -35,7 +36,8 @@ enum CapacityCommand {
       ),
       .value("--sizes", "N1,N2,...", "also measure alpha_c at these N and extrapolate to N -> inf"),
       .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
-      .value("--plot", "FILE.svg", "draw the retrieved (m >= 0.9) and exact-recall curves").output(),
+      .value("--plot", "FILE.svg", "draw the retrieved (m >= 0.9) and exact-recall curves")
+        .output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -163,7 +165,7 @@ enum CapacityCommand {
       }
       let c = counts(grid, n)
       let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
-      Console.errLine("capacity: \(label), N \(n), \(c.count) loads")
+      Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")
       var coefficients: EIMemory.Coefficients? = nil
       if name == "ei" || name == "e-only" {
         coefficients = try search(name, n, grid, settings, evaluations, &summaries)
@@ -197,7 +199,7 @@ enum CapacityCommand {
           let pts = try sweep(name, size, counts(grid, size), settings, coefficients)
           let a = CapacitySweep.criticalLoad(pts)
           let h = CapacitySweep.criticalLoad(pts, level: 0.5)
-          Console.errLine("capacity: \(label), N \(size): alpha_c \(show(a))")
+          Console.progress(o, "capacity: \(label), N \(size): alpha_c \(show(a))")
           summaries.append(
             "\(label): finite size " + Fmt.pad(String(size), 7) + Fmt.pad(show(a), 21)
               + Fmt.pad(show(h), 33))

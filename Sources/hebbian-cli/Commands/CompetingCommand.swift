@@ -11,7 +11,9 @@ enum CompetingCommand {
       "Learn competing-hidden-unit features (bars images or a labelled CSV); readout accuracy "
       + "on raw inputs, random and learned features.",
     options: [
-      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars").input(),
+      .flag("--quiet", "no progress lines on stderr"),
+      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars")
+        .input(),
       .value(
         "--label-column", "L", "with --input: the label column, by header name or 1-based number"),
       .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)"),
@@ -73,7 +75,7 @@ enum CompetingCommand {
         dimension: d, classes: set.classes, configuration: c,
         progress: { epoch, eps in
           if epoch % every == 0 || epoch == c.epochs {
-            Console.errLine("competing epoch \(epoch)/\(c.epochs)  rate \(Fmt.fixed(eps, 4))")
+            Console.progress(o, "competing epoch \(epoch)/\(c.epochs)  rate \(Fmt.fixed(eps, 4))")
           }
         })
     } catch { throw .usage(error.message) }

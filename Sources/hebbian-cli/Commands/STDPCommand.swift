@@ -9,6 +9,7 @@ enum STDPCommand {
       + "inhibitory STDP), competitive (Song 2000 weight distribution), reward (Izhikevich 2007 "
       + "three-factor STDP), scaling (homeostatic synaptic scaling).",
     options: [
+      .flag("--quiet", "no progress lines on stderr"),
       .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
       .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
       .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
@@ -243,7 +244,8 @@ enum STDPCommand {
     do throws(HebbianError) {
       result = try CompetitiveSTDP.run(c) { second, rate, mean in
         if (second + 1) % 10 == 0 {
-          Console.errLine(
+          Console.progress(
+            o,
             "t \(second + 1) s  output \(Fmt.fixed(rate, 1)) Hz  mean w/g_max \(Fmt.fixed(mean, 3))"
           )
         }

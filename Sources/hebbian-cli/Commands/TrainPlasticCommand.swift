@@ -64,7 +64,8 @@ enum TrainPlasticCommand {
       Console.outLine(
         "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)"
       )
-      let r = try train(&loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed)
+      let r = try train(
+        &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed, quiet: o.has("--quiet"))
       Console.outLine(
         "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))"
       )
@@ -76,14 +77,16 @@ enum TrainPlasticCommand {
     )
     var plastic = try make(task, rule, plastic: true, seed: seed)
     let plasticLoss = try train(
-      &plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed)
+      &plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed,
+      quiet: o.has("--quiet"))
     Console.outLine(
       "plastic   held-out loss per bit \(Fmt.fixed(plasticLoss.loss, 4))  bit errors \(Fmt.fixed(100 * plasticLoss.bitErrors, 2))%  eta \(Fmt.fixed(plastic.eta, 4))"
     )
     if !o.has("--no-baseline") {
       var base = try make(task, rule, plastic: false, seed: seed)
       let baseLoss = try train(
-        &base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed)
+        &base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed,
+        quiet: o.has("--quiet"))
       Console.outLine(
         "baseline  held-out loss per bit \(Fmt.fixed(baseLoss.loss, 4))  bit errors \(Fmt.fixed(100 * baseLoss.bitErrors, 2))%  (non-plastic, same training)"
       )
@@ -110,7 +113,8 @@ enum TrainPlasticCommand {
   /// returns the mean loss on `evalEpisodes` held-out episodes (a different seed stream).
   static func train(
     _ net: inout PlasticNetwork, _ label: String, _ task: PatternCompletionTask, _ episodes: Int,
-    _ lr: Float, _ clip: Float, _ every: Int, _ evalEpisodes: Int, _ seed: UInt64
+    _ lr: Float, _ clip: Float, _ every: Int, _ evalEpisodes: Int, _ seed: UInt64,
+    quiet: Bool = false
   ) throws(CLIError) -> (loss: Float, bitErrors: Float) {
     var inputs = [Float](repeating: 0, count: task.steps * task.bits)
     var target = [Float](repeating: 0, count: task.bits)
@@ -132,8 +136,10 @@ enum TrainPlasticCommand {
         if e % every == 0 || e == episodes {
           let n = e % every == 0 ? every : e % every
           let etaText = net.isPlastic ? "  eta \(Fmt.fixed(net.eta, 4))" : ""
-          Console.errLine(
-            "\(label) episode \(e)/\(episodes)  loss \(Fmt.fixed(sum / Float(n), 4))" + etaText)
+          if !quiet {
+            Console.errLine(
+              "\(label) episode \(e)/\(episodes)  loss \(Fmt.fixed(sum / Float(n), 4))" + etaText)
+          }
           sum = 0
         }
       }

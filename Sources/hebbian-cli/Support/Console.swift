@@ -15,6 +15,14 @@ enum Console {
 }
 
 /// Float formatting (Embedded Swift cannot print Float or Double).
+extension Console {
+  /// A progress line on stderr, unless the command line says `--quiet` (results and errors
+  /// are not progress and always print).
+  static func progress(_ o: ParsedOptions, _ line: String) {
+    if !o.has("--quiet") { errLine(line) }
+  }
+}
+
 enum Fmt {
   /// Fixed-point, `digits` after the point.
   static func fixed(_ x: Double, _ digits: Int) -> String {
