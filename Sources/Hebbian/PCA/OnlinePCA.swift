@@ -116,7 +116,7 @@ public struct OnlinePCA: ~Copyable {
     guard
       let bytes = Self.bytesNeeded(
         dimension: dimension, components: components, maxBatch: maxBatch),
-      bytes <= Self.memoryBudget
+      bytes <= Int64(Self.memoryBudget)
     else {
       throw .invalidParameter(
         "OnlinePCA: \(components) components of dimension \(dimension) with maxBatch \(maxBatch) need "
@@ -244,12 +244,12 @@ public struct OnlinePCA: ~Copyable {
   /// Bytes a learner of this shape allocates (W, its copy before a batch step and its backup
   /// for the guard; the k×k lateral, LU, Gram and backup; the batch scratch), or nil if the
   /// count overflows `Int`.
-  public static func bytesNeeded(dimension d: Int, components k: Int, maxBatch b: Int) -> Int? {
+  public static func bytesNeeded(dimension d: Int, components k: Int, maxBatch b: Int) -> Int64? {
     MemoryBudget.bytesNeeded([[3, k, d], [4, k, k], [b, d], [b, k], [6, k], [3, d]])
   }
 
-  static func describe(_ bytes: Int?) -> String {
-    guard let b = bytes else { return "more bytes than this platform can count" }
+  static func describe(_ bytes: Int64?) -> String {
+    guard let b = bytes else { return "more than 2^63 bytes" }
     return b >= 1 << 30 ? "\(b >> 30) GiB" : "\(b >> 20) MiB"
   }
 

@@ -6,15 +6,16 @@ public enum MemoryBudget {
   /// holds, and below the address space a 32-bit process can spare.
   public static let bytes = 512 << 20
 
-  /// Bytes of `terms` (each a product of counts) of `elementBytes` each, or nil when the
-  /// arithmetic overflows `Int`.
-  public static func bytesNeeded(_ terms: [[Int]], elementBytes: Int = 4) -> Int? {
-    var total = 0
+  /// Bytes of `terms` (each a product of counts) of `elementBytes` each, in 64 bits on every
+  /// platform (so a 32-bit board reports the same amount as a 64-bit host), or nil when even
+  /// that overflows.
+  public static func bytesNeeded(_ terms: [[Int]], elementBytes: Int = 4) -> Int64? {
+    var total: Int64 = 0
     for term in terms {
-      var p = elementBytes
+      var p = Int64(elementBytes)
       for f in term {
         guard f >= 0 else { return nil }
-        let (r, o) = p.multipliedReportingOverflow(by: f)
+        let (r, o) = p.multipliedReportingOverflow(by: Int64(f))
         if o { return nil }
         p = r
       }
@@ -32,12 +33,12 @@ public enum MemoryBudget {
     throws(HebbianError)
   {
     let need = bytesNeeded(terms, elementBytes: elementBytes)
-    if let n = need, n <= bytes { return }
+    if let n = need, n <= Int64(bytes) { return }
     let amount: String
     if let n = need {
       amount = n >= 1 << 30 ? "\(n >> 30) GiB" : "\(n >> 20) MiB"
     } else {
-      amount = "more bytes than this platform can count"
+      amount = "more than 2^63 bytes"
     }
     throw .invalidParameter(
       "\(owner): \(shape) needs \(amount), above the memory budget of \(bytes >> 20) MiB")

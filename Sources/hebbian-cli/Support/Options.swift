@@ -75,14 +75,15 @@ struct ParsedOptions {
     return v
   }
 
-  /// An integer option. Parsed as 64 bits on every platform, so a value too large for this
-  /// platform's `Int` is "out of range", the same message on a 32-bit board as elsewhere.
+  /// An integer option (a size, a count of things held in memory). Parsed as 64 bits and
+  /// bounded to ±(2^31 − 1) on every platform, so a 32-bit board refuses exactly what a 64-bit
+  /// host refuses, with the same words. Counts of streamed samples use ``int64(_:)``.
   func int(_ name: String) throws(CLIError) -> Int? {
     guard let v = try int64(name) else { return nil }
-    guard let i = Int(exactly: v) else {
-      throw .usage("\(name): \(v) is out of range on this platform (at most \(Int.max))")
+    guard v <= Int64(Int32.max) && v >= -Int64(Int32.max) else {
+      throw .usage("\(name): \(v) is out of range (at most \(Int32.max))")
     }
-    return i
+    return Int(v)
   }
 
   /// A 64-bit integer option (counts of samples: a stream may outlive 2^31 of them).
