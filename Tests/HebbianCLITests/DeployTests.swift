@@ -184,6 +184,18 @@ import Testing
       ["pca", "--input", input, "--dim", "5", "--quiet", "--reference", dir + "/ref.f32"], in: dir)
     #expect(ref.status == 2)
     #expect(ref.stderr.contains("a basis has at most 5 rows"))
+    // Options that do not apply are errors naming the option.
+    let batch = try spawnHebbian(
+      ["pca", "--input", input, "--dim", "5", "--rule", "fsm", "--batch", "4"], in: dir)
+    #expect(
+      batch.stderr.hasPrefix(
+        "hebbian pca: error: --batch: mini-batches apply to oja, subspace and gha"))
+    let cols = try spawnHebbian(
+      ["pca", "--input", input, "--dim", "5", "--columns", "1-3"], in: dir)
+    #expect(cols.stderr == "hebbian pca: error: --columns: applies to CSV input, not f32\n")
+    let load = try spawnHebbian(
+      ["train-plastic", "--load", dir + "/m.hbm", "--rule", "oja"], in: dir)
+    #expect(load.status == 2 && load.stderr.contains("--rule: does not apply with --load"))
     // apply against a model of another dimension.
     let wrong = try spawnHebbian(
       ["apply", "--model", dir + "/m.hbm", "--input", input, "--dim", "6", "--output", "-"], in: dir

@@ -103,6 +103,16 @@ enum PCACommand {
     let rule = OnlinePCA.Rule(name: ruleName)!
     let k = try o.int("--components", default: saved?.components ?? (rule == .oja ? 1 : 2), min: 1)
     let batch = try o.int("--batch", default: saved?.batch ?? 1, min: 1)
+    if batch > 1 && !(rule == .oja || rule == .subspace || rule == .gha) {
+      throw .usage(
+        "--batch: mini-batches apply to oja, subspace and gha; --rule \(rule.name) learns sample by sample"
+      )
+    }
+    if format == .f32 {
+      for option in ["--delimiter", "--columns", "--id-column"] where o.has(option) {
+        throw .usage("\(option): applies to CSV input, not f32")
+      }
+    }
     let centering = o.has("--center") || saved?.centering == true
     let rate = try learningRate(o, saved: saved?.rate)
     if let sv = saved {

@@ -56,6 +56,12 @@ enum TrainPlasticCommand {
     let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
     let start = hb_sys_monotonic_ns()
     if let path = o.string("--load") {
+      // A saved model carries its rule and weights: training options do not apply to it.
+      for option in ["--rule", "--episodes", "--lr", "--clip", "--report-every", "--save"]
+      where o.has(option) {
+        throw .usage(
+          "\(option): does not apply with --load (the saved model is evaluated, not trained)")
+      }
       var loaded = try PlasticModelFile.decode(
         Files.readAll(path), path: path, maxSteps: task.steps)
       if loaded.size != bits {
