@@ -1,15 +1,14 @@
-/* Shared by the NEON rule steps (oja/subspace/gha-neon.c) only: the horizontal sum and pass 1,
- * y = W x. Written for both AArch64 and ARMv7 with VFPv4 (no AArch64-only intrinsics outside
- * a guard). Column tails are scalar: NEON has no masked loads. */
+/* Shared by the NEON rule steps (oja/subspace/gha-neon.c) only: pass 1, y = W x, and the
+ * panel-width dispatcher (the horizontal sums are in simd-neon.h). Written for both AArch64
+ * and ARMv7 with VFPv4 (no AArch64-only intrinsics outside a guard). Column tails are
+ * scalar: NEON has no masked loads. */
 #ifndef HEBBIAN_RULES_NEON_H
 #define HEBBIAN_RULES_NEON_H
 
 #include "internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
-
-#define HB_NEON_INLINE static inline __attribute__((always_inline))
+#include "simd-neon.h"
 
 /* Residual vectors kept in registers per column panel: AArch64 has 32 Q registers, ARMv7 16
  * (which also hold the loaded W values and the broadcasts). */
@@ -18,15 +17,6 @@
 #else
 #define HB_NEON_PANEL 4
 #endif
-
-HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
-#if defined(__aarch64__)
-  return vaddvq_f32(v);
-#else
-  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
-  return vget_lane_f32(vpadd_f32(s, s), 0);
-#endif
-}
 
 /* y[0..R) = W[0..R) x for R rows with R*U = 8 accumulators (FMA latency x issue width on
  * Cortex-A72/A76 class cores); each x vector is loaded once for R rows. */

@@ -6,7 +6,9 @@
 #include "internal.h"
 #include <arm_neon.h>
 
-static inline float hb_neon_hsum(float32x4_t v) {
+#define HB_NEON_INLINE static inline __attribute__((always_inline))
+
+HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
 #if defined(__aarch64__)
   return vaddvq_f32(v);
 #else
@@ -16,7 +18,7 @@ static inline float hb_neon_hsum(float32x4_t v) {
 }
 
 /* {sum a, sum b, sum c, sum d} */
-static inline float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_t c,
+HB_NEON_INLINE float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_t c,
                                         float32x4_t d) {
 #if defined(__aarch64__)
   return vpaddq_f32(vpaddq_f32(a, b), vpaddq_f32(c, d));

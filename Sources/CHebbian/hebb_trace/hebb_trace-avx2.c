@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
 
 /* decay: H = (1 - eta) H + eta x y^T;  Oja: H_ij += eta y_j (x_i - H_ij y_j). */
 HB_AVX2 void hb_hebb_trace_step_f32__avx2(int rule, size_t m, size_t n, float eta,

@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
 
 /* decay: H = (1 - eta) H + eta x y^T;  Oja: H_ij += eta y_j (x_i - H_ij y_j). */
 void hb_hebb_trace_step_f32__neon(int rule, size_t m, size_t n, float eta, const float *x,

@@ -1,4 +1,4 @@
-#include "../internal.h"
+#include "../steps.h"
 
 /* Adjoint of  a = u + (w + alpha (.) H)^T x,  y = tanh(a),  H' = trace(H, x, y).
  * Pass 1 completes dL/dy with the path through H' (a column reduction over gH), then
@@ -14,9 +14,9 @@ float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float e
     const float *gh = gH + i * ld, *hi = H + i * ld;
     float exi = eta * x[i];
     if (oja) {
-      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+      for (size_t j = 0; j < n; j++) gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
     } else {
-      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * exi;
+      for (size_t j = 0; j < n; j++) gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
     }
   }
   for (size_t j = 0; j < n; j++) gy[j] *= 1.0f - y[j] * y[j];
@@ -28,22 +28,8 @@ float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float e
     float *gh = gH + i * ld, *gwi = gw + i * ld, *gai = galpha + i * ld;
     float xi = x[i];
     float acc = 0.0f;
-    for (size_t j = 0; j < n; j++) {
-      float g = xi * gy[j];
-      float h = hi[j];
-      gwi[j] += g;
-      gai[j] += h * g;
-      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
-      float xy = xi * y[j];
-      if (oja) {
-        float yy = y[j] * y[j];
-        geta += gh[j] * (xy - h * yy);
-        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
-      } else {
-        geta += gh[j] * (xy - h);
-        gh[j] = keep * gh[j] + ai[j] * g;
-      }
-    }
+    for (size_t j = 0; j < n; j++)
+      hb_plastic_backward_elem(oja, eta, keep, xi, j, wi, ai, hi, gy, y, gh, gwi, gai, &acc, &geta);
     gx[i] += acc;
   }
   return geta;

@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
 
 /* a_j += sum_i (w_ij + alpha_ij H_ij) x_i, eight columns at a time: two FMAs per 3 loads. */
 HB_AVX2 void hb_plastic_current_f32__avx2(size_t m, size_t n, const float *w,

@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
 
 /* a_j += sum_i (w_ij + alpha_ij H_ij) x_i, four columns at a time. */
 void hb_plastic_current_f32__neon(size_t m, size_t n, const float *w, const float *alpha,
