@@ -80,5 +80,26 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
 
 HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
 
+/* The column sweep of a k-neuron rule, written once for every rule: panels of 8 vectors
+ * (64 columns), then one panel of the remaining whole vectors plus the masked tail. Each call
+ * names its vector count as a constant, so after inlining the panel's residual lives in
+ * registers. panel(nv, ARGS..., j, tail) sweeps columns [j, j + 8 nv + tail). */
+#define HB_AVX2_SWEEP_PANELS(panel, d, ...)                                                  \
+  do {                                                                                       \
+    size_t j_ = 0;                                                                           \
+    for (; j_ + 64 <= (d); j_ += 64) panel(8, __VA_ARGS__, j_, 0);                           \
+    size_t rest_ = (d) - j_, tail_ = rest_ % 8;                                              \
+    switch (rest_ / 8) {                                                                     \
+    case 0: if (tail_) panel(0, __VA_ARGS__, j_, tail_); break;                              \
+    case 1: panel(1, __VA_ARGS__, j_, tail_); break;                                         \
+    case 2: panel(2, __VA_ARGS__, j_, tail_); break;                                         \
+    case 3: panel(3, __VA_ARGS__, j_, tail_); break;                                         \
+    case 4: panel(4, __VA_ARGS__, j_, tail_); break;                                         \
+    case 5: panel(5, __VA_ARGS__, j_, tail_); break;                                         \
+    case 6: panel(6, __VA_ARGS__, j_, tail_); break;                                         \
+    default: panel(7, __VA_ARGS__, j_, tail_); break;                                        \
+    }                                                                                        \
+  } while (0)
+
 #endif
 #endif

@@ -61,5 +61,32 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
   if (i < k) hb_neon_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
 }
 
+/* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
+ * vectors, then one panel of the remaining whole vectors (a constant count in each call, so
+ * the residual stays in registers). panel(nv, ARGS..., j) sweeps columns [j, j + 4 nv); the
+ * last d mod 4 columns are the caller's. */
+#if HB_NEON_PANEL > 4
+#define HB_NEON_PANEL_REST(panel, j, ...)                                                    \
+  case 3: panel(3, __VA_ARGS__, j); break;                                                   \
+  case 4: panel(4, __VA_ARGS__, j); break;                                                   \
+  case 5: panel(5, __VA_ARGS__, j); break;                                                   \
+  case 6: panel(6, __VA_ARGS__, j); break;                                                   \
+  default: panel(7, __VA_ARGS__, j); break;
+#else
+#define HB_NEON_PANEL_REST(panel, j, ...) default: panel(3, __VA_ARGS__, j); break;
+#endif
+#define HB_NEON_SWEEP_PANELS(panel, d, ...)                                                  \
+  do {                                                                                       \
+    size_t j_ = 0;                                                                           \
+    for (; j_ + 4 * HB_NEON_PANEL <= (d); j_ += 4 * HB_NEON_PANEL)                           \
+      panel(HB_NEON_PANEL, __VA_ARGS__, j_);                                                 \
+    switch (((d) - j_) / 4) {                                                                \
+    case 0: break;                                                                           \
+    case 1: panel(1, __VA_ARGS__, j_); break;                                                \
+    case 2: panel(2, __VA_ARGS__, j_); break;                                                \
+    HB_NEON_PANEL_REST(panel, j_, __VA_ARGS__)                                               \
+    }                                                                                        \
+  } while (0)
+
 #endif
 #endif

@@ -69,19 +69,7 @@ HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x
     gha_rows(k, d, eta, x, W, ldw, y);
     return;
   }
-  size_t j = 0;
-  for (; j + 64 <= d; j += 64) gha_panel(8, k, eta, x, W, ldw, y, j, 0);
-  size_t rest = d - j, tail = rest % 8;
-  switch (rest / 8) {
-  case 0: if (tail) gha_panel(0, k, eta, x, W, ldw, y, j, tail); break;
-  case 1: gha_panel(1, k, eta, x, W, ldw, y, j, tail); break;
-  case 2: gha_panel(2, k, eta, x, W, ldw, y, j, tail); break;
-  case 3: gha_panel(3, k, eta, x, W, ldw, y, j, tail); break;
-  case 4: gha_panel(4, k, eta, x, W, ldw, y, j, tail); break;
-  case 5: gha_panel(5, k, eta, x, W, ldw, y, j, tail); break;
-  case 6: gha_panel(6, k, eta, x, W, ldw, y, j, tail); break;
-  default: gha_panel(7, k, eta, x, W, ldw, y, j, tail); break;
-  }
+  HB_AVX2_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
 }
 
 #endif

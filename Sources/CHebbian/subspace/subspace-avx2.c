@@ -72,19 +72,7 @@ HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const flo
     subspace_rows(k, d, eta, x, W, ldw, y);
     return;
   }
-  size_t j = 0;
-  for (; j + 64 <= d; j += 64) subspace_panel(8, k, eta, x, W, ldw, y, j, 0);
-  size_t rest = d - j, tail = rest % 8;
-  switch (rest / 8) {
-  case 0: if (tail) subspace_panel(0, k, eta, x, W, ldw, y, j, tail); break;
-  case 1: subspace_panel(1, k, eta, x, W, ldw, y, j, tail); break;
-  case 2: subspace_panel(2, k, eta, x, W, ldw, y, j, tail); break;
-  case 3: subspace_panel(3, k, eta, x, W, ldw, y, j, tail); break;
-  case 4: subspace_panel(4, k, eta, x, W, ldw, y, j, tail); break;
-  case 5: subspace_panel(5, k, eta, x, W, ldw, y, j, tail); break;
-  case 6: subspace_panel(6, k, eta, x, W, ldw, y, j, tail); break;
-  default: subspace_panel(7, k, eta, x, W, ldw, y, j, tail); break;
-  }
+  HB_AVX2_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
 }
 
 #endif
