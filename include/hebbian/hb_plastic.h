@@ -12,8 +12,10 @@ extern "C" {
 #endif
 
 /* Trace rules. */
-#define HB_TRACE_DECAY 0 /* H = (1 - eta) H + eta x y^T */
-#define HB_TRACE_OJA 1   /* H_ij += eta y_j (x_i - H_ij y_j) */
+typedef enum hb_trace_rule {
+  HB_TRACE_DECAY = 0, /* H = (1 - eta) H + eta x y^T */
+  HB_TRACE_OJA = 1,   /* H_ij += eta y_j (x_i - H_ij y_j) */
+} hb_trace_rule;
 
 /* The dispatched kernels are the HB_PLASTIC rows of hb_kernels.inc:
  *

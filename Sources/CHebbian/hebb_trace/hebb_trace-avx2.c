@@ -4,7 +4,7 @@
 #include "../simd-avx2.h"
 
 /* decay: H = (1 - eta) H + eta x y^T;  Oja: H_ij += eta y_j (x_i - H_ij y_j). */
-HB_AVX2 void hb_hebb_trace_step_f32__avx2(int rule, size_t m, size_t n, float eta,
+HB_AVX2 void hb_hebb_trace_step_f32__avx2(hb_trace_rule rule, size_t m, size_t n, float eta,
                                           const float *x, const float *y, float *H, size_t ld) {
   __m256 veta = _mm256_set1_ps(eta);
   __m256 keep = _mm256_set1_ps(1.0f - eta);

@@ -4,7 +4,7 @@
 #include "../simd-neon.h"
 
 /* decay: H = (1 - eta) H + eta x y^T;  Oja: H_ij += eta y_j (x_i - H_ij y_j). */
-void hb_hebb_trace_step_f32__neon(int rule, size_t m, size_t n, float eta, const float *x,
+void hb_hebb_trace_step_f32__neon(hb_trace_rule rule, size_t m, size_t n, float eta, const float *x,
                                   const float *y, float *H, size_t ld) {
   float32x4_t veta = vdupq_n_f32(eta);
   float32x4_t keep = vdupq_n_f32(1.0f - eta);

@@ -7,7 +7,7 @@
 
 /* The adjoint of one plastic step; the equations are in plastic_backward-scalar.c. Pass 1 is a
  * column reduction (vectorised along j), pass 2 reads and writes every matrix once. */
-HB_AVX2 float hb_plastic_backward_step_f32__avx2(int rule, size_t m, size_t n, float eta,
+HB_AVX2 float hb_plastic_backward_step_f32__avx2(hb_trace_rule rule, size_t m, size_t n, float eta,
                                                  const float *w, const float *alpha,
                                                  const float *H, size_t ld, const float *x,
                                                  const float *y, float *gy, float *gH,

@@ -5,7 +5,7 @@
  * dL/da = dL/dy (1 - y^2). Pass 2 reads every matrix once and, with g_ij = x_i dL/da_j:
  *   dw += g,  dalpha += H (.) g,  dx_i += sum_j (w + alpha H)_ij da_j + eta gH_ij y_j,
  *   deta += gH (.) dH'/deta,  gH <- gH (.) dH'/dH + alpha (.) g. */
-float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float eta,
+float hb_plastic_backward_step_f32__scalar(hb_trace_rule rule, size_t m, size_t n, float eta,
                                            const float *w, const float *alpha, const float *H,
                                            size_t ld, const float *x, const float *y, float *gy,
                                            float *gH, float *gx, float *gw, float *galpha) {
