@@ -5,7 +5,7 @@
  *
  *   hb_vf            one vector of HB_VL floats (8 AVX2, 4 NEON)
  *   HB_VF_LOAD/STORE unaligned; HB_VF_SET1, HB_VF_ZERO, HB_VF_ADD/SUB/MUL
- *   HB_VF_FMA(c,a,b) c + a b, fused (one rounding)
+ *   HB_VF_FMA(c,a,b) c + a b, fused (one rounding); HB_VF_FNMA(c,a,b) c - a b, fused
  *   HB_VF_SUM(v)     the horizontal sum (simd-<isa>.h)
  *   hb_vmask, HB_VF_MASK(r), HB_VF_LOAD_PART, HB_VF_STORE_PART
  *                    the first r < HB_VL lanes of a tail: AVX2 masks them (vmaskmov touches no
@@ -35,6 +35,7 @@ typedef __m256i hb_vmask;
 #define HB_VF_SUB(a, b) _mm256_sub_ps(a, b)
 #define HB_VF_MUL(a, b) _mm256_mul_ps(a, b)
 #define HB_VF_FMA(c, a, b) _mm256_fmadd_ps(a, b, c)
+#define HB_VF_FNMA(c, a, b) _mm256_fnmadd_ps(a, b, c)
 #define HB_VF_SUM(v) hb_avx2_hsum(v)
 #define HB_VF_MASK(r) hb_avx2_tail_mask(r)
 #define HB_VF_LOAD_PART(p, m) _mm256_maskload_ps(p, m)
@@ -58,6 +59,7 @@ typedef size_t hb_vmask;
 #define HB_VF_SUB(a, b) vsubq_f32(a, b)
 #define HB_VF_MUL(a, b) vmulq_f32(a, b)
 #define HB_VF_FMA(c, a, b) vfmaq_f32(c, a, b)
+#define HB_VF_FNMA(c, a, b) vfmsq_f32(c, a, b)
 #define HB_VF_SUM(v) hb_neon_hsum(v)
 #define HB_VF_MASK(r) ((size_t)(r))
 #define HB_VF_LOAD_PART(p, r) hb_neon_load_part(p, r)

@@ -13,7 +13,8 @@ HB_VEC_FN void HB_VEC_NAME(hb_bcm_step_f32)(size_t k, size_t d, float eta, const
       HB_VF_STORE(w + j, HB_VF_FMA(HB_VF_LOAD(w + j), vg, HB_VF_LOAD(x + j)));
     if (j < d) {
       hb_vmask m = HB_VF_MASK(d - j);
-      HB_VF_STORE_PART(w + j, m, HB_VF_FMA(HB_VF_LOAD_PART(w + j, m), vg, HB_VF_LOAD_PART(x + j, m)));
+      hb_vf r = HB_VF_FMA(HB_VF_LOAD_PART(w + j, m), vg, HB_VF_LOAD_PART(x + j, m));
+      HB_VF_STORE_PART(w + j, m, r);
     }
   }
 }

@@ -18,8 +18,8 @@ HB_VEC_FN void HB_VEC_NAME(hb_hebb_decay_step_f32)(size_t k, size_t d, float eta
       HB_VF_STORE(w + j, hebb_decay(HB_VF_LOAD(w + j), HB_VF_LOAD(x + j), vkeep, vey));
     if (j < d) {
       hb_vmask m = HB_VF_MASK(d - j);
-      HB_VF_STORE_PART(w + j, m,
-                       hebb_decay(HB_VF_LOAD_PART(w + j, m), HB_VF_LOAD_PART(x + j, m), vkeep, vey));
+      hb_vf r = hebb_decay(HB_VF_LOAD_PART(w + j, m), HB_VF_LOAD_PART(x + j, m), vkeep, vey);
+      HB_VF_STORE_PART(w + j, m, r);
     }
   }
 }

@@ -14,9 +14,11 @@ float hb_plastic_backward_step_f32__scalar(hb_trace_rule rule, size_t m, size_t 
     const float *gh = gH + i * ld, *hi = H + i * ld;
     float exi = eta * x[i];
     if (oja) {
-      for (size_t j = 0; j < n; j++) gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
+      for (size_t j = 0; j < n; j++)
+        gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
     } else {
-      for (size_t j = 0; j < n; j++) gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
+      for (size_t j = 0; j < n; j++)
+        gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
     }
   }
   for (size_t j = 0; j < n; j++) gy[j] *= 1.0f - y[j] * y[j];

@@ -64,6 +64,7 @@ HB_AVX2 void hb_stdp_trace_step_f32__avx2(size_t k, size_t d, const hb_stdp_para
     _mm256_storeu_ps(pre_trace + j, _mm256_fmadd_ps(_mm256_loadu_ps(pre_spikes + j), gap, x));
   }
   for (; j < d; j++) pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
-  for (size_t i = 0; i < k; i++) post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
+  for (size_t i = 0; i < k; i++)
+    post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
 }
 #endif

@@ -62,6 +62,7 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
     vst1q_f32(pre_trace + j, vfmaq_f32(x, vld1q_f32(pre_spikes + j), gap));
   }
   for (; j < d; j++) pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
-  for (size_t i = 0; i < k; i++) post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
+  for (size_t i = 0; i < k; i++)
+    post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
 }
 #endif
