@@ -1,39 +1,13 @@
-/* Shared by the AVX2 rule steps (oja/subspace/gha-avx2.c) only: the masked column tail, the
- * horizontal sums and pass 1, y = W x. Every function is inlined into an HB_AVX2 body. */
+/* Shared by the AVX2 rule steps (oja/subspace/gha-avx2.c) only: pass 1, y = W x, the
+ * 4 KiB-alias test and the panel-width dispatcher (tail masks and sums are in simd-avx2.h).
+ * Every function is inlined into an HB_AVX2 body. */
 #ifndef HEBBIAN_RULES_AVX2_H
 #define HEBBIAN_RULES_AVX2_H
 
 #include "internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
-
-#define HB_AVX2_INLINE static inline __attribute__((always_inline)) HB_AVX2
-
-/* A window of 8 lanes into this table gives the mask of the first n lanes (0 <= n <= 8).
- * vmaskmov never touches masked-out lanes, so tails may end at any address. */
-static const int32_t hb_avx2_mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
-                                               0,  0,  0,  0,  0,  0,  0,  0};
-
-HB_AVX2_INLINE __m256i hb_avx2_first_lanes(size_t n) {
-  return _mm256_loadu_si256((const __m256i *)(hb_avx2_mask_table + 8 - n));
-}
-
-HB_AVX2_INLINE float hb_avx2_hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
-
-/* The eight lane sums of a[0..8) as one vector: two levels of hadd pair the rows, the last
- * add folds the 128-bit halves. ~10 instructions instead of eight separate reductions. */
-HB_AVX2_INLINE __m256 hb_avx2_hsum8(const __m256 *a) {
-  __m256 t0 = _mm256_hadd_ps(a[0], a[1]), t1 = _mm256_hadd_ps(a[2], a[3]);
-  __m256 t2 = _mm256_hadd_ps(a[4], a[5]), t3 = _mm256_hadd_ps(a[6], a[7]);
-  __m256 u0 = _mm256_hadd_ps(t0, t1), u1 = _mm256_hadd_ps(t2, t3);
-  return _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
-}
+#include "simd-avx2.h"
 
 /* y[0..R) = W[0..R) x for R rows, with R*U = 8 independent accumulators: two FMA ports of
  * latency 4 need 8 chains in flight. Each x vector is loaded once for R rows, so the loop
@@ -56,7 +30,7 @@ HB_AVX2_INLINE void hb_avx2_rows_dot(size_t R, size_t U, size_t d, const float *
       acc[r * U] = _mm256_fmadd_ps(_mm256_loadu_ps(W + r * ldw + j), xv, acc[r * U]);
   }
   if (j < d) {
-    __m256i m = hb_avx2_first_lanes(d - j);
+    __m256i m = hb_avx2_tail_mask(d - j);
     __m256 xv = _mm256_maskload_ps(x + j, m);
     for (size_t r = 0; r < R; r++)
       acc[r * U] = _mm256_fmadd_ps(_mm256_maskload_ps(W + r * ldw + j, m), xv, acc[r * U]);
@@ -105,6 +79,27 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
 #define HB_AVX2_ROW_CHUNK 512
 
 HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
+
+/* The column sweep of a k-neuron rule, written once for every rule: panels of 8 vectors
+ * (64 columns), then one panel of the remaining whole vectors plus the masked tail. Each call
+ * names its vector count as a constant, so after inlining the panel's residual lives in
+ * registers. panel(nv, ARGS..., j, tail) sweeps columns [j, j + 8 nv + tail). */
+#define HB_AVX2_SWEEP_PANELS(panel, d, ...)                                                  \
+  do {                                                                                       \
+    size_t j_ = 0;                                                                           \
+    for (; j_ + 64 <= (d); j_ += 64) panel(8, __VA_ARGS__, j_, 0);                           \
+    size_t rest_ = (d) - j_, tail_ = rest_ % 8;                                              \
+    switch (rest_ / 8) {                                                                     \
+    case 0: if (tail_) panel(0, __VA_ARGS__, j_, tail_); break;                              \
+    case 1: panel(1, __VA_ARGS__, j_, tail_); break;                                         \
+    case 2: panel(2, __VA_ARGS__, j_, tail_); break;                                         \
+    case 3: panel(3, __VA_ARGS__, j_, tail_); break;                                         \
+    case 4: panel(4, __VA_ARGS__, j_, tail_); break;                                         \
+    case 5: panel(5, __VA_ARGS__, j_, tail_); break;                                         \
+    case 6: panel(6, __VA_ARGS__, j_, tail_); break;                                         \
+    default: panel(7, __VA_ARGS__, j_, tail_); break;                                        \
+    }                                                                                        \
+  } while (0)
 
 #endif
 #endif

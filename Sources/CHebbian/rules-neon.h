@@ -1,15 +1,14 @@
-/* Shared by the NEON rule steps (oja/subspace/gha-neon.c) only: the horizontal sum and pass 1,
- * y = W x. Written for both AArch64 and ARMv7 with VFPv4 (no AArch64-only intrinsics outside
- * a guard). Column tails are scalar: NEON has no masked loads. */
+/* Shared by the NEON rule steps (oja/subspace/gha-neon.c) only: pass 1, y = W x, and the
+ * panel-width dispatcher (the horizontal sums are in simd-neon.h). Written for both AArch64
+ * and ARMv7 with VFPv4 (no AArch64-only intrinsics outside a guard). Column tails are
+ * scalar: NEON has no masked loads. */
 #ifndef HEBBIAN_RULES_NEON_H
 #define HEBBIAN_RULES_NEON_H
 
 #include "internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
-
-#define HB_NEON_INLINE static inline __attribute__((always_inline))
+#include "simd-neon.h"
 
 /* Residual vectors kept in registers per column panel: AArch64 has 32 Q registers, ARMv7 16
  * (which also hold the loaded W values and the broadcasts). */
@@ -18,15 +17,6 @@
 #else
 #define HB_NEON_PANEL 4
 #endif
-
-HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
-#if defined(__aarch64__)
-  return vaddvq_f32(v);
-#else
-  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
-  return vget_lane_f32(vpadd_f32(s, s), 0);
-#endif
-}
 
 /* y[0..R) = W[0..R) x for R rows with R*U = 8 accumulators (FMA latency x issue width on
  * Cortex-A72/A76 class cores); each x vector is loaded once for R rows. */
@@ -70,6 +60,33 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
   }
   if (i < k) hb_neon_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
 }
+
+/* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
+ * vectors, then one panel of the remaining whole vectors (a constant count in each call, so
+ * the residual stays in registers). panel(nv, ARGS..., j) sweeps columns [j, j + 4 nv); the
+ * last d mod 4 columns are the caller's. */
+#if HB_NEON_PANEL > 4
+#define HB_NEON_PANEL_REST(panel, j, ...)                                                    \
+  case 3: panel(3, __VA_ARGS__, j); break;                                                   \
+  case 4: panel(4, __VA_ARGS__, j); break;                                                   \
+  case 5: panel(5, __VA_ARGS__, j); break;                                                   \
+  case 6: panel(6, __VA_ARGS__, j); break;                                                   \
+  default: panel(7, __VA_ARGS__, j); break;
+#else
+#define HB_NEON_PANEL_REST(panel, j, ...) default: panel(3, __VA_ARGS__, j); break;
+#endif
+#define HB_NEON_SWEEP_PANELS(panel, d, ...)                                                  \
+  do {                                                                                       \
+    size_t j_ = 0;                                                                           \
+    for (; j_ + 4 * HB_NEON_PANEL <= (d); j_ += 4 * HB_NEON_PANEL)                           \
+      panel(HB_NEON_PANEL, __VA_ARGS__, j_);                                                 \
+    switch (((d) - j_) / 4) {                                                                \
+    case 0: break;                                                                           \
+    case 1: panel(1, __VA_ARGS__, j_); break;                                                \
+    case 2: panel(2, __VA_ARGS__, j_); break;                                                \
+    HB_NEON_PANEL_REST(panel, j_, __VA_ARGS__)                                               \
+    }                                                                                        \
+  } while (0)
 
 #endif
 #endif

@@ -1,12 +1,15 @@
-/* Helpers shared by the NEON bodies. Only included by <op>-neon.c, inside #if HB_BUILD_NEON.
- * armv7 lacks the across-vector adds of AArch64, so they are spelled with pairwise adds. */
+/* Helpers shared by the NEON bodies: horizontal sums and partial tails. Only included by
+ * <op>-neon.c and <op>-vec.c, inside #if HB_BUILD_NEON. armv7 lacks the across-vector adds
+ * of AArch64, so they are spelled with pairwise adds. */
 #ifndef HEBBIAN_SIMD_NEON_H
 #define HEBBIAN_SIMD_NEON_H
 
 #include "internal.h"
 #include <arm_neon.h>
 
-static inline float hb_neon_hsum(float32x4_t v) {
+#define HB_NEON_INLINE static inline __attribute__((always_inline))
+
+HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
 #if defined(__aarch64__)
   return vaddvq_f32(v);
 #else
@@ -16,8 +19,8 @@ static inline float hb_neon_hsum(float32x4_t v) {
 }
 
 /* {sum a, sum b, sum c, sum d} */
-static inline float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_t c,
-                                        float32x4_t d) {
+HB_NEON_INLINE float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_t c,
+                                         float32x4_t d) {
 #if defined(__aarch64__)
   return vpaddq_f32(vpaddq_f32(a, b), vpaddq_f32(c, d));
 #else
@@ -27,6 +30,20 @@ static inline float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_
                              vpadd_f32(vget_low_f32(d), vget_high_f32(d)));
   return vcombine_f32(ab, cd);
 #endif
+}
+
+/* The first r < 4 lanes of a tail through a buffer (NEON has no masked load or store):
+ * the other lanes load as 0, and only r floats are written back. */
+HB_NEON_INLINE float32x4_t hb_neon_load_part(const float *p, size_t r) {
+  float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  for (size_t i = 0; i < r; i++) t[i] = p[i];
+  return vld1q_f32(t);
+}
+
+HB_NEON_INLINE void hb_neon_store_part(float *p, size_t r, float32x4_t v) {
+  float t[4];
+  vst1q_f32(t, v);
+  for (size_t i = 0; i < r; i++) p[i] = t[i];
 }
 
 #endif

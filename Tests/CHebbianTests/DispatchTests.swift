@@ -14,4 +14,27 @@ import Testing
     var out = HB_ISA_SCALAR
     #expect(hb_isa_parse("sse9", &out) == HB_ERR_ISA_UNKNOWN)
   }
+
+  /// Every row of the kernel list has a body under every supported variant, and a variant
+  /// the list marks as having its own body does not fall back to the scalar one.
+  @Test func everyListedKernelResolvesUnderEverySupportedVariant() {
+    let count = hb_kernel_count()
+    #expect(count >= 20)
+    #expect(hb_kernel_at(count) == nil)
+    var names = Set<String>()
+    for i in 0..<count {
+      let info = hb_kernel_at(i)!.pointee
+      let name = String(cString: info.name)
+      #expect(name.hasPrefix("hb_") && name.hasSuffix("_f32"))
+      #expect(names.insert(name).inserted, "\(name) listed twice")
+      let scalar = hb_kernel_variant(i, HB_ISA_SCALAR)
+      #expect(scalar != nil)
+      for (isa, own) in [(HB_ISA_AVX2, info.has_avx2), (HB_ISA_NEON, info.has_neon)]
+      where hb_isa_supported(isa) {
+        let body = hb_kernel_variant(i, isa)
+        #expect(body != nil)
+        #expect((body != scalar) == own, "\(name) under \(String(cString: hb_isa_name(isa)))")
+      }
+    }
+  }
 }

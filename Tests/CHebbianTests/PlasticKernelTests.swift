@@ -30,7 +30,7 @@ import Testing
     for table in Self.variants {
       for (m, n) in Self.shapes {
         let ld = n + 3
-        for rule in [Int32(HB_TRACE_DECAY), Int32(HB_TRACE_OJA)] {
+        for rule in [HB_TRACE_DECAY, HB_TRACE_OJA] {
           let w = Self.values(m * ld, &rng), al = Self.values(m * ld, &rng)
           let h = Self.values(m * ld, &rng), gH0 = Self.values(m * ld, &rng)
           let x = Self.values(m, &rng), y = Self.values(n, &rng), gy0 = Self.values(n, &rng)

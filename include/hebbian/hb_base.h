@@ -14,7 +14,8 @@ extern "C" {
 
 typedef enum hb_status {
   HB_OK = 0,
-  HB_ERR_SHAPE = 1,           /* a length, stride or leading dimension is inconsistent */
+  HB_ERR_SHAPE = 1,           /* reserved: the kernels take shapes on trust (the Swift layer
+                                 checks them), so no entry point returns this yet */
   HB_ERR_ISA_UNAVAILABLE = 2, /* the requested variant is not supported by this CPU/build */
   HB_ERR_ISA_UNKNOWN = 3,     /* HEBBIAN_ISA names no variant */
 } hb_status;
@@ -50,6 +51,28 @@ hb_isa hb_isa_active(void);
  * honoured, HB_ERR_ISA_UNKNOWN or HB_ERR_ISA_UNAVAILABLE when it was ignored. Front ends
  * turn a non-OK value into a clear error instead of silently running another variant. */
 hb_status hb_isa_env_status(void);
+
+/* The kernel catalogue: one entry per row of the kernel list (hb_kernels.inc), in its order,
+ * so tests, benchmarks and `hebbian selftest` can iterate every dispatched kernel. */
+typedef struct hb_kernel_info {
+  const char *name;   /* the entry point, e.g. "hb_gha_step_f32" */
+  const char *family; /* "blas", "rule", "memory", "plastic" or "plasticity" */
+  bool has_avx2;      /* an AVX2+FMA body of its own (otherwise that table holds the scalar one) */
+  bool has_neon;      /* a NEON body of its own */
+} hb_kernel_info;
+
+size_t hb_kernel_count(void);
+/* Entry i, or NULL when i >= hb_kernel_count(). */
+const hb_kernel_info *hb_kernel_at(size_t i);
+/* The body kernel i runs under a variant (as a plain pointer, for comparing), or NULL when i
+ * is out of range or the variant is not supported here. */
+const void *hb_kernel_variant(size_t i, hb_isa isa);
+
+/* Expansions of the kernel list (hb_kernels.inc) for the family headers: each family header
+ * defines its row macro as one of these and includes the list, once for the entry points and
+ * once for the fields of its per-variant table. */
+#define HB_KERNEL_PROTOTYPE(ret, op, avx2, neon, params, args) ret hb_##op##_f32 params;
+#define HB_KERNEL_FIELD(ret, op, avx2, neon, params, args) ret(*op) params;
 
 #ifdef __cplusplus
 }

@@ -12,35 +12,32 @@ extern "C" {
 #endif
 
 /* Trace rules. */
-#define HB_TRACE_DECAY 0 /* H = (1 - eta) H + eta x y^T */
-#define HB_TRACE_OJA 1   /* H_ij += eta y_j (x_i - H_ij y_j) */
+typedef enum hb_trace_rule {
+  HB_TRACE_DECAY = 0, /* H = (1 - eta) H + eta x y^T */
+  HB_TRACE_OJA = 1,   /* H_ij += eta y_j (x_i - H_ij y_j) */
+} hb_trace_rule;
 
-/* a_j += sum_i (w_ij + alpha_ij H_ij) x_i   (a has n entries; add u beforehand). */
-void hb_plastic_current_f32(size_t m, size_t n, const float *w, const float *alpha,
-                            const float *H, size_t ld, const float *x, float *a);
-
-/* One step of the Hebbian trace, pre-activity x (m), post-activity y (n), rule above. */
-void hb_hebb_trace_step_f32(int rule, size_t m, size_t n, float eta, const float *x,
-                            const float *y, float *H, size_t ld);
-
-/* Backward pass of one time step  a = (w + alpha (.) H)^T x,  y = tanh(a),  H' = trace(H, x, y).
+/* The dispatched kernels are the HB_PLASTIC rows of hb_kernels.inc:
+ *
+ * void hb_plastic_current_f32(m, n, w, alpha, H, ld, x, a)
+ * a_j += sum_i (w_ij + alpha_ij H_ij) x_i   (a has n entries; add u beforehand).
+ *
+ * void hb_hebb_trace_step_f32(rule, m, n, eta, x, y, H, ld)
+ * One step of the Hebbian trace, pre-activity x (m), post-activity y (n), rule above.
+ *
+ * float hb_plastic_backward_step_f32(rule, m, n, eta, w, alpha, H, ld, x, y, gy, gH, gx, gw,
+ *                                    galpha)
+ * Backward pass of one time step  a = (w + alpha (.) H)^T x,  y = tanh(a),  H' = trace(H, x, y).
  * In:  gy = dL/dy from the loss and the next step's current (n), gH = dL/dH' (m x n).
  * Out: gH = dL/dH; gx += dL/dx (m); gw += dL/dw; galpha += dL/dalpha; returns dL/deta of
  * this step. gy is overwritten with dL/da. H is the trace before the step. */
-float hb_plastic_backward_step_f32(int rule, size_t m, size_t n, float eta, const float *w,
-                                   const float *alpha, const float *H, size_t ld,
-                                   const float *x, const float *y, float *gy, float *gH,
-                                   float *gx, float *gw, float *galpha);
+#define HB_PLASTIC HB_KERNEL_PROTOTYPE
+#include "hb_kernels.inc"
 
 typedef struct hb_plastic_kernels {
   hb_isa isa;
-  void (*plastic_current)(size_t, size_t, const float *, const float *, const float *, size_t,
-                          const float *, float *);
-  void (*hebb_trace_step)(int, size_t, size_t, float, const float *, const float *, float *,
-                          size_t);
-  float (*plastic_backward_step)(int, size_t, size_t, float, const float *, const float *,
-                                 const float *, size_t, const float *, const float *, float *,
-                                 float *, float *, float *, float *);
+#define HB_PLASTIC HB_KERNEL_FIELD
+#include "hb_kernels.inc"
 } hb_plastic_kernels;
 
 const hb_plastic_kernels *hb_plastic_kernels_for(hb_isa isa);

@@ -11,22 +11,22 @@
 extern "C" {
 #endif
 
-/* Plain Hebb with weight decay:  W_ij <- (1 - lambda) W_ij + eta y_i x_j.
- * lambda = 0 is the unbounded plain rule. */
-void hb_hebb_decay_step_f32(size_t k, size_t d, float eta, float lambda, const float *x,
-                            const float *y, float *W, size_t ldw);
-
-/* Instar (heterosynaptic) rule:  W_ij += eta y_i (x_j - W_ij). An active unit pulls its row
- * toward the input; silent inputs of an active unit are depressed. */
-void hb_instar_step_f32(size_t k, size_t d, float eta, const float *x, const float *y,
-                        float *W, size_t ldw);
-
-/* BCM:  W_ij += eta x_j y_i (y_i - theta_i). LTP when y_i exceeds its threshold, LTD below.
- * The sliding threshold theta (k entries) is owned and updated by the caller. */
-void hb_bcm_step_f32(size_t k, size_t d, float eta, const float *x, const float *y,
-                     const float *theta, float *W, size_t ldw);
-
-/* Pair-based spike-timing plasticity with exponential traces, one time step dt.
+/* The dispatched kernels are the HB_PLASTICITY rows of hb_kernels.inc:
+ *
+ * void hb_hebb_decay_step_f32(k, d, eta, lambda, x, y, W, ldw)
+ * Plain Hebb with weight decay:  W_ij <- (1 - lambda) W_ij + eta y_i x_j.
+ * lambda = 0 is the unbounded plain rule.
+ *
+ * void hb_instar_step_f32(k, d, eta, x, y, W, ldw)
+ * Instar (heterosynaptic) rule:  W_ij += eta y_i (x_j - W_ij). An active unit pulls its row
+ * toward the input; silent inputs of an active unit are depressed.
+ *
+ * void hb_bcm_step_f32(k, d, eta, x, y, theta, W, ldw)
+ * BCM:  W_ij += eta x_j y_i (y_i - theta_i). LTP when y_i exceeds its threshold, LTD below.
+ * The sliding threshold theta (k entries) is owned and updated by the caller.
+ *
+ * void hb_stdp_trace_step_f32(k, d, p, pre_spikes, pre_trace, post_spikes, post_trace, W, ldw)
+ * Pair-based spike-timing plasticity with exponential traces, one time step dt.
  *   traces decay:      x_j *= decay_pre,  y_i *= decay_post
  *   weight change:     dW_ij = s_post_i (a_post x_j + c_post) + s_pre_j (a_pre y_i + c_pre)
  *                      (traces before this step's spikes, so a pair at equal times does nothing)
@@ -45,19 +45,13 @@ typedef struct hb_stdp_params {
   int nearest;     /* 0: all-to-all (trace += 1), 1: nearest spike (trace = 1) */
 } hb_stdp_params;
 
-void hb_stdp_trace_step_f32(size_t k, size_t d, const hb_stdp_params *p,
-                            const float *pre_spikes, float *pre_trace,
-                            const float *post_spikes, float *post_trace, float *W, size_t ldw);
+#define HB_PLASTICITY HB_KERNEL_PROTOTYPE
+#include "hb_kernels.inc"
 
 typedef struct hb_plasticity_kernels {
   hb_isa isa;
-  void (*hebb_decay_step)(size_t, size_t, float, float, const float *, const float *, float *,
-                          size_t);
-  void (*instar_step)(size_t, size_t, float, const float *, const float *, float *, size_t);
-  void (*bcm_step)(size_t, size_t, float, const float *, const float *, const float *, float *,
-                   size_t);
-  void (*stdp_trace_step)(size_t, size_t, const hb_stdp_params *, const float *, float *,
-                          const float *, float *, float *, size_t);
+#define HB_PLASTICITY HB_KERNEL_FIELD
+#include "hb_kernels.inc"
 } hb_plasticity_kernels;
 
 /* The table of one variant, or NULL when that variant is not compiled in or not supported by

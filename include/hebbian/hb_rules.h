@@ -1,5 +1,17 @@
 /* Fused Hebbian rule steps for online PCA. Each updates W in place from one sample x and
- * returns the outputs y computed from the W *before* the step. */
+ * returns the outputs y computed from the W *before* the step. The signatures are the HB_RULE
+ * rows of hb_kernels.inc; their contracts:
+ *
+ *   float hb_oja_step_f32(d, eta, x, w)
+ *       Oja (1982), one neuron:  y = w.x,  w += eta y (x - y w).  Returns y.
+ *   void hb_subspace_step_f32(k, d, eta, x, W, ldw, y)
+ *       Oja's subspace rule (1989), k neurons, W is k x d (ldw):
+ *       y = W x,  W += eta (y x^T - y y^T W) = eta y (x - W^T y)^T.   y (k entries) is written.
+ *   void hb_gha_step_f32(k, d, eta, x, W, ldw, y)
+ *       Sanger's generalised Hebbian algorithm (1989), W is k x d (ldw):
+ *       y = W x,  W += eta (y x^T - LT(y y^T) W),  LT keeps the diagonal,
+ *       i.e. row i moves along  x - sum_{j<=i} y_j W_j : ordered eigenvectors.
+ */
 #ifndef HEBBIAN_HB_RULES_H
 #define HEBBIAN_HB_RULES_H
 
@@ -9,25 +21,13 @@
 extern "C" {
 #endif
 
-/* Oja (1982), one neuron:  y = w.x,  w += eta y (x - y w).  Returns y. */
-float hb_oja_step_f32(size_t d, float eta, const float *x, float *w);
-
-/* Oja's subspace rule (1989), k neurons, W is k x d (ldw):
- *   y = W x,  W += eta (y x^T - y y^T W) = eta y (x - W^T y)^T.   y (k entries) is written. */
-void hb_subspace_step_f32(size_t k, size_t d, float eta, const float *x, float *W, size_t ldw,
-                          float *y);
-
-/* Sanger's generalised Hebbian algorithm (1989), W is k x d (ldw):
- *   y = W x,  W += eta (y x^T - LT(y y^T) W),  LT keeps the diagonal,
- * i.e. row i moves along  x - sum_{j<=i} y_j W_j : ordered eigenvectors. */
-void hb_gha_step_f32(size_t k, size_t d, float eta, const float *x, float *W, size_t ldw,
-                     float *y);
+#define HB_RULE HB_KERNEL_PROTOTYPE
+#include "hb_kernels.inc"
 
 typedef struct hb_rule_kernels {
   hb_isa isa;
-  float (*oja_step)(size_t, float, const float *, float *);
-  void (*subspace_step)(size_t, size_t, float, const float *, float *, size_t, float *);
-  void (*gha_step)(size_t, size_t, float, const float *, float *, size_t, float *);
+#define HB_RULE HB_KERNEL_FIELD
+#include "hb_kernels.inc"
 } hb_rule_kernels;
 
 const hb_rule_kernels *hb_rule_kernels_for(hb_isa isa);

@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
 
 static inline uint32_t popcount64(uint64_t v) {
   v = v - ((v >> 1) & 0x5555555555555555ull);

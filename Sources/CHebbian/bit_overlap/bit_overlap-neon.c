@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
 
 /* vcntq_u8 counts bits per byte; vpadalq_u8 folds byte pairs into 16-bit lanes. Each lane
  * gains at most 16 per block of two words, so lanes are flushed every 2048 blocks

@@ -26,23 +26,7 @@ void hb_gha_step_f32__neon(size_t k, size_t d, float eta, const float *x, float 
                            float *y) {
   if (k == 0) return;
   hb_neon_wx(k, d, x, W, ldw, y);
-  const size_t P = HB_NEON_PANEL;
-  size_t j = 0;
-  for (; j + 4 * P <= d; j += 4 * P) gha_panel(P, k, eta, x, W, ldw, y, j);
-  switch ((d - j) / 4) {
-  case 0: break;
-  case 1: gha_panel(1, k, eta, x, W, ldw, y, j); break;
-  case 2: gha_panel(2, k, eta, x, W, ldw, y, j); break;
-#if HB_NEON_PANEL > 4
-  case 3: gha_panel(3, k, eta, x, W, ldw, y, j); break;
-  case 4: gha_panel(4, k, eta, x, W, ldw, y, j); break;
-  case 5: gha_panel(5, k, eta, x, W, ldw, y, j); break;
-  case 6: gha_panel(6, k, eta, x, W, ldw, y, j); break;
-  default: gha_panel(7, k, eta, x, W, ldw, y, j); break;
-#else
-  default: gha_panel(3, k, eta, x, W, ldw, y, j); break;
-#endif
-  }
+  HB_NEON_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
   for (size_t c = d & ~(size_t)3; c < d; c++) {
     float r = x[c];
     for (size_t i = 0; i < k; i++) {

@@ -16,7 +16,7 @@ HB_AVX2 float hb_oja_step_f32__avx2(size_t d, float eta, const float *x, float *
   }
   for (; j + 8 <= d; j += 8)
     a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + j), _mm256_loadu_ps(x + j), a0);
-  __m256i m = hb_avx2_first_lanes(d - j);
+  __m256i m = hb_avx2_tail_mask(d - j);
   if (j < d) a1 = _mm256_fmadd_ps(_mm256_maskload_ps(w + j, m), _mm256_maskload_ps(x + j, m), a1);
   float y = hb_avx2_hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
   __m256 yv = _mm256_set1_ps(y), ev = _mm256_set1_ps(eta * y);

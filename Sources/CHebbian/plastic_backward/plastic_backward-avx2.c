@@ -1,18 +1,13 @@
 #include "../internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
+#include "../steps.h"
 
-HB_AVX2 static inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 /* The adjoint of one plastic step; the equations are in plastic_backward-scalar.c. Pass 1 is a
  * column reduction (vectorised along j), pass 2 reads and writes every matrix once. */
-HB_AVX2 float hb_plastic_backward_step_f32__avx2(int rule, size_t m, size_t n, float eta,
+HB_AVX2 float hb_plastic_backward_step_f32__avx2(hb_trace_rule rule, size_t m, size_t n, float eta,
                                                  const float *w, const float *alpha,
                                                  const float *H, size_t ld, const float *x,
                                                  const float *y, float *gy, float *gH,
@@ -32,12 +27,12 @@ HB_AVX2 float hb_plastic_backward_step_f32__avx2(int rule, size_t m, size_t n, f
         _mm256_storeu_ps(gy + j, _mm256_fmadd_ps(_mm256_loadu_ps(gh + j), coef,
                                                  _mm256_loadu_ps(gy + j)));
       }
-      for (; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+      for (; j < n; j++) gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
     } else {
       for (; j + 8 <= n; j += 8)
         _mm256_storeu_ps(gy + j, _mm256_fmadd_ps(_mm256_loadu_ps(gh + j), vex,
                                                  _mm256_loadu_ps(gy + j)));
-      for (; j < n; j++) gy[j] += gh[j] * exi;
+      for (; j < n; j++) gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
     }
   }
   {
@@ -78,25 +73,12 @@ HB_AVX2 float hb_plastic_backward_step_f32__avx2(int rule, size_t m, size_t n, f
         _mm256_storeu_ps(gh + j, _mm256_fmadd_ps(al, g, _mm256_mul_ps(keep, G)));
       }
     }
-    float acc = hsum(acc_v);
-    for (; j < n; j++) {
-      float g = xi * gy[j];
-      float h = hi[j];
-      gwi[j] += g;
-      gai[j] += h * g;
-      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
-      float xy = xi * y[j];
-      if (oja) {
-        float yy = y[j] * y[j];
-        geta += gh[j] * (xy - h * yy);
-        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
-      } else {
-        geta += gh[j] * (xy - h);
-        gh[j] = (1.0f - eta) * gh[j] + ai[j] * g;
-      }
-    }
+    float acc = hb_avx2_hsum(acc_v);
+    for (; j < n; j++)
+      hb_plastic_backward_elem(oja, eta, 1.0f - eta, xi, j, wi, ai, hi, gy, y, gh, gwi, gai, &acc,
+                               &geta);
     gx[i] += acc;
   }
-  return geta + hsum(geta_v);
+  return geta + hb_avx2_hsum(geta_v);
 }
 #endif

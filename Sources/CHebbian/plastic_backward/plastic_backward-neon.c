@@ -1,20 +1,13 @@
 #include "../internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
+#include "../steps.h"
 
-static inline float hsum(float32x4_t v) {
-#if defined(__aarch64__)
-  return vaddvq_f32(v);
-#else
-  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
-  return vget_lane_f32(vpadd_f32(s, s), 0);
-#endif
-}
 
 /* The adjoint of one plastic step; the equations are in plastic_backward-scalar.c. Pass 1 is a
  * column reduction (vectorised along j), pass 2 reads and writes every matrix once. */
-float hb_plastic_backward_step_f32__neon(int rule, size_t m, size_t n, float eta,
+float hb_plastic_backward_step_f32__neon(hb_trace_rule rule, size_t m, size_t n, float eta,
                                          const float *w, const float *alpha, const float *H,
                                          size_t ld, const float *x, const float *y, float *gy,
                                          float *gH, float *gx, float *gw, float *galpha) {
@@ -31,11 +24,11 @@ float hb_plastic_backward_step_f32__neon(int rule, size_t m, size_t n, float eta
         float32x4_t coef = vfmsq_f32(vex, vmulq_f32(two_eta, vld1q_f32(hi + j)), vld1q_f32(y + j));
         vst1q_f32(gy + j, vfmaq_f32(vld1q_f32(gy + j), vld1q_f32(gh + j), coef));
       }
-      for (; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+      for (; j < n; j++) gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
     } else {
       for (; j + 4 <= n; j += 4)
         vst1q_f32(gy + j, vfmaq_f32(vld1q_f32(gy + j), vld1q_f32(gh + j), vex));
-      for (; j < n; j++) gy[j] += gh[j] * exi;
+      for (; j < n; j++) gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
     }
   }
   {
@@ -75,25 +68,12 @@ float hb_plastic_backward_step_f32__neon(int rule, size_t m, size_t n, float eta
         vst1q_f32(gh + j, vfmaq_f32(vmulq_f32(keep, G), al, g));
       }
     }
-    float acc = hsum(acc_v);
-    for (; j < n; j++) {
-      float g = xi * gy[j];
-      float h = hi[j];
-      gwi[j] += g;
-      gai[j] += h * g;
-      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
-      float xy = xi * y[j];
-      if (oja) {
-        float yy = y[j] * y[j];
-        geta += gh[j] * (xy - h * yy);
-        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
-      } else {
-        geta += gh[j] * (xy - h);
-        gh[j] = (1.0f - eta) * gh[j] + ai[j] * g;
-      }
-    }
+    float acc = hb_neon_hsum(acc_v);
+    for (; j < n; j++)
+      hb_plastic_backward_elem(oja, eta, 1.0f - eta, xi, j, wi, ai, hi, gy, y, gh, gwi, gai, &acc,
+                               &geta);
     gx[i] += acc;
   }
-  return geta + hsum(geta_v);
+  return geta + hb_neon_hsum(geta_v);
 }
 #endif

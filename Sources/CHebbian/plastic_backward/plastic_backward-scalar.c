@@ -1,11 +1,11 @@
-#include "../internal.h"
+#include "../steps.h"
 
 /* Adjoint of  a = u + (w + alpha (.) H)^T x,  y = tanh(a),  H' = trace(H, x, y).
  * Pass 1 completes dL/dy with the path through H' (a column reduction over gH), then
  * dL/da = dL/dy (1 - y^2). Pass 2 reads every matrix once and, with g_ij = x_i dL/da_j:
  *   dw += g,  dalpha += H (.) g,  dx_i += sum_j (w + alpha H)_ij da_j + eta gH_ij y_j,
  *   deta += gH (.) dH'/deta,  gH <- gH (.) dH'/dH + alpha (.) g. */
-float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float eta,
+float hb_plastic_backward_step_f32__scalar(hb_trace_rule rule, size_t m, size_t n, float eta,
                                            const float *w, const float *alpha, const float *H,
                                            size_t ld, const float *x, const float *y, float *gy,
                                            float *gH, float *gx, float *gw, float *galpha) {
@@ -14,9 +14,11 @@ float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float e
     const float *gh = gH + i * ld, *hi = H + i * ld;
     float exi = eta * x[i];
     if (oja) {
-      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * (exi - 2.0f * eta * hi[j] * y[j]);
+      for (size_t j = 0; j < n; j++)
+        gy[j] = hb_plastic_gy_step(true, eta, exi, gy[j], gh[j], hi[j], y[j]);
     } else {
-      for (size_t j = 0; j < n; j++) gy[j] += gh[j] * exi;
+      for (size_t j = 0; j < n; j++)
+        gy[j] = hb_plastic_gy_step(false, eta, exi, gy[j], gh[j], hi[j], y[j]);
     }
   }
   for (size_t j = 0; j < n; j++) gy[j] *= 1.0f - y[j] * y[j];
@@ -28,22 +30,8 @@ float hb_plastic_backward_step_f32__scalar(int rule, size_t m, size_t n, float e
     float *gh = gH + i * ld, *gwi = gw + i * ld, *gai = galpha + i * ld;
     float xi = x[i];
     float acc = 0.0f;
-    for (size_t j = 0; j < n; j++) {
-      float g = xi * gy[j];
-      float h = hi[j];
-      gwi[j] += g;
-      gai[j] += h * g;
-      acc += (wi[j] + ai[j] * h) * gy[j] + eta * gh[j] * y[j];
-      float xy = xi * y[j];
-      if (oja) {
-        float yy = y[j] * y[j];
-        geta += gh[j] * (xy - h * yy);
-        gh[j] = gh[j] * (1.0f - eta * yy) + ai[j] * g;
-      } else {
-        geta += gh[j] * (xy - h);
-        gh[j] = keep * gh[j] + ai[j] * g;
-      }
-    }
+    for (size_t j = 0; j < n; j++)
+      hb_plastic_backward_elem(oja, eta, keep, xi, j, wi, ai, hi, gy, y, gh, gwi, gai, &acc, &geta);
     gx[i] += acc;
   }
   return geta;

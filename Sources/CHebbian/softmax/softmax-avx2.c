@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
 #include <math.h>
 
 /* exp(x) for x <= 0: x = k ln2 + r with k = round(x / ln2), |r| <= ln2/2 (ln2 split in two
@@ -27,12 +27,6 @@ HB_AVX2 static inline __m256 exp_nonpositive(__m256 x) {
   return _mm256_andnot_ps(under, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
 }
 
-HB_AVX2 static inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  return _mm_cvtss_f32(s);
-}
 
 HB_AVX2 float hb_softmax_f32__avx2(size_t n, float beta, const float *x, float *y) {
   size_t i = 0;
@@ -63,7 +57,7 @@ HB_AVX2 float hb_softmax_f32__avx2(size_t n, float beta, const float *x, float *
     _mm256_storeu_ps(y + i, e);
     vz = _mm256_add_ps(vz, e);
   }
-  float z = hsum(vz);
+  float z = hb_avx2_hsum(vz);
   for (; i < n; i++) {
     float bx = beta * x[i]; /* its own statement: never contracted into an FMA */
     float e = expf(bx - c);

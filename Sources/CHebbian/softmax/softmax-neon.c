@@ -1,7 +1,7 @@
 #include "../internal.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
 #include <math.h>
 
 /* exp(x) for x <= 0, as in the AVX2 body: k = floor(x / ln2 + 1/2) (armv7 has no vrndm, so
@@ -28,10 +28,6 @@ static inline float32x4_t exp_nonpositive(float32x4_t x) {
   return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(y), under));
 }
 
-static inline float hsum(float32x4_t v) {
-  float32x2_t s = vadd_f32(vget_low_f32(v), vget_high_f32(v));
-  return vget_lane_f32(vpadd_f32(s, s), 0);
-}
 
 float hb_softmax_f32__neon(size_t n, float beta, const float *x, float *y) {
   size_t i = 0;
@@ -55,7 +51,7 @@ float hb_softmax_f32__neon(size_t n, float beta, const float *x, float *y) {
     vst1q_f32(y + i, e);
     vz = vaddq_f32(vz, e);
   }
-  float z = hsum(vz);
+  float z = hb_neon_hsum(vz);
   for (; i < n; i++) {
     float bx = beta * x[i]; /* its own statement: never contracted into an FMA */
     float e = expf(bx - c);

@@ -1,7 +1,7 @@
-#include "../internal.h"
+#include "../steps.h"
 
 #if HB_BUILD_AVX2
-#include <immintrin.h>
+#include "../simd-avx2.h"
 
 /* One dt of pair-based STDP on a k x d block; the same algebra as the scalar reference:
  *   dW_ij = s_i (a_post x_j + c_post) + s_j (a_pre y_i + c_pre), bounded; traces decay and jump. */
@@ -52,15 +52,8 @@ HB_AVX2 void hb_stdp_trace_step_f32__avx2(size_t k, size_t d, const hb_stdp_para
         _mm256_storeu_ps(w + j, _mm256_min_ps(_mm256_max_ps(t, vlo), vhi));
       }
     }
-    for (; j < d; j++) {
-      float dw = sp * (p->a_post * pre_trace[j] + p->c_post) + pre_spikes[j] * b;
-      float v = w[j];
-      if (p->soft_bounds)
-        v += dw > 0.0f ? dw * (hi - v) : dw * (v - lo);
-      else
-        v += dw;
-      w[j] = v < lo ? lo : (v > hi ? hi : v);
-    }
+    for (; j < d; j++)
+      w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
   const float near = p->nearest ? 1.0f : 0.0f;
   const __m256 vnear = _mm256_set1_ps(near), one = _mm256_set1_ps(1.0f);
@@ -70,7 +63,8 @@ HB_AVX2 void hb_stdp_trace_step_f32__avx2(size_t k, size_t d, const hb_stdp_para
     __m256 gap = _mm256_fnmadd_ps(vnear, x, one); /* 1 - near x */
     _mm256_storeu_ps(pre_trace + j, _mm256_fmadd_ps(_mm256_loadu_ps(pre_spikes + j), gap, x));
   }
-  for (; j < d; j++) pre_trace[j] += pre_spikes[j] * (1.0f - near * pre_trace[j]);
-  for (size_t i = 0; i < k; i++) post_trace[i] += post_spikes[i] * (1.0f - near * post_trace[i]);
+  for (; j < d; j++) pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
+  for (size_t i = 0; i < k; i++)
+    post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
 }
 #endif

@@ -1,7 +1,7 @@
-#include "../internal.h"
+#include "../steps.h"
 
 #if HB_BUILD_NEON
-#include <arm_neon.h>
+#include "../simd-neon.h"
 
 /* One dt of pair-based STDP on a k x d block; the same algebra as the scalar reference:
  *   dW_ij = s_i (a_post x_j + c_post) + s_j (a_pre y_i + c_pre), bounded; traces decay and jump. */
@@ -50,15 +50,8 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
       }
       vst1q_f32(w + j, vminq_f32(vmaxq_f32(t, vlo), vhi));
     }
-    for (; j < d; j++) {
-      float dw = sp * (p->a_post * pre_trace[j] + p->c_post) + pre_spikes[j] * b;
-      float v = w[j];
-      if (p->soft_bounds)
-        v += dw > 0.0f ? dw * (hi - v) : dw * (v - lo);
-      else
-        v += dw;
-      w[j] = v < lo ? lo : (v > hi ? hi : v);
-    }
+    for (; j < d; j++)
+      w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
   const float near = p->nearest ? 1.0f : 0.0f;
   const float32x4_t vnear = vdupq_n_f32(near), one = vdupq_n_f32(1.0f);
@@ -68,7 +61,8 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
     float32x4_t gap = vfmsq_f32(one, vnear, x); /* 1 - near x */
     vst1q_f32(pre_trace + j, vfmaq_f32(x, vld1q_f32(pre_spikes + j), gap));
   }
-  for (; j < d; j++) pre_trace[j] += pre_spikes[j] * (1.0f - near * pre_trace[j]);
-  for (size_t i = 0; i < k; i++) post_trace[i] += post_spikes[i] * (1.0f - near * post_trace[i]);
+  for (; j < d; j++) pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
+  for (size_t i = 0; i < k; i++)
+    post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
 }
 #endif

@@ -1,4 +1,4 @@
-#include "../internal.h"
+#include "../steps.h"
 
 /* One dt of pair-based STDP on a k x d block (see hb_plasticity.h):
  *   x <- decay x, y <- decay y;  dW_ij = s_i (a_post x_j + c_post) + s_j (a_pre y_i + c_pre);
@@ -14,24 +14,18 @@ void hb_stdp_trace_step_f32__scalar(size_t k, size_t d, const hb_stdp_params *p,
     pre_trace[j] *= p->decay_pre;
     any_pre |= pre_spikes[j] != 0.0f;
   }
-  const float lo = p->w_min, hi = p->w_max;
   for (size_t i = 0; i < k; i++) {
     post_trace[i] *= p->decay_post;
     const float sp = post_spikes[i];
     if (sp == 0.0f && !any_pre) continue;
     const float b = p->a_pre * post_trace[i] + p->c_pre;
     float *w = W + i * ldw;
-    for (size_t j = 0; j < d; j++) {
-      float dw = sp * (p->a_post * pre_trace[j] + p->c_post) + pre_spikes[j] * b;
-      float v = w[j];
-      if (p->soft_bounds)
-        v += dw > 0.0f ? dw * (hi - v) : dw * (v - lo);
-      else
-        v += dw;
-      w[j] = v < lo ? lo : (v > hi ? hi : v);
-    }
+    for (size_t j = 0; j < d; j++)
+      w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
   const float near = p->nearest ? 1.0f : 0.0f;
-  for (size_t j = 0; j < d; j++) pre_trace[j] += pre_spikes[j] * (1.0f - near * pre_trace[j]);
-  for (size_t i = 0; i < k; i++) post_trace[i] += post_spikes[i] * (1.0f - near * post_trace[i]);
+  for (size_t j = 0; j < d; j++)
+    pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
+  for (size_t i = 0; i < k; i++)
+    post_trace[i] = hb_stdp_trace_jump(post_trace[i], post_spikes[i], near);
 }

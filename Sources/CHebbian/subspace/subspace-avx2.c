@@ -9,7 +9,7 @@
 HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *x, float *W,
                                    size_t ldw, const float *y, size_t j, size_t tail) {
   __m256 r[9];
-  __m256i m = hb_avx2_first_lanes(tail);
+  __m256i m = hb_avx2_tail_mask(tail);
   for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + j + 8 * v);
   if (tail) r[nb] = _mm256_maskload_ps(x + j + 8 * nb, m);
   for (size_t i = 0; i < k; i++) {
@@ -37,7 +37,7 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x,
   float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
   for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
     size_t n = d - c0 < HB_AVX2_ROW_CHUNK ? d - c0 : HB_AVX2_ROW_CHUNK, nv = n & ~(size_t)7;
-    __m256i m = hb_avx2_first_lanes(n - nv);
+    __m256i m = hb_avx2_tail_mask(n - nv);
     for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
     for (size_t i = 0; i < k; i++) {
       const float *w = W + i * ldw + c0;
@@ -72,19 +72,7 @@ HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const flo
     subspace_rows(k, d, eta, x, W, ldw, y);
     return;
   }
-  size_t j = 0;
-  for (; j + 64 <= d; j += 64) subspace_panel(8, k, eta, x, W, ldw, y, j, 0);
-  size_t rest = d - j, tail = rest % 8;
-  switch (rest / 8) {
-  case 0: if (tail) subspace_panel(0, k, eta, x, W, ldw, y, j, tail); break;
-  case 1: subspace_panel(1, k, eta, x, W, ldw, y, j, tail); break;
-  case 2: subspace_panel(2, k, eta, x, W, ldw, y, j, tail); break;
-  case 3: subspace_panel(3, k, eta, x, W, ldw, y, j, tail); break;
-  case 4: subspace_panel(4, k, eta, x, W, ldw, y, j, tail); break;
-  case 5: subspace_panel(5, k, eta, x, W, ldw, y, j, tail); break;
-  case 6: subspace_panel(6, k, eta, x, W, ldw, y, j, tail); break;
-  default: subspace_panel(7, k, eta, x, W, ldw, y, j, tail); break;
-  }
+  HB_AVX2_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
 }
 
 #endif

@@ -21,6 +21,9 @@ public struct PlasticNetwork: ~Copyable {
     case decay = 0
     /// Hebb_ij ← Hebb_ij + η x_j (x_i − Hebb_ij x_j): Oja's normalised form.
     case oja = 1
+
+    /// The kernels' constant for this rule.
+    var c: hb_trace_rule { self == .oja ? HB_TRACE_OJA : HB_TRACE_DECAY }
   }
 
   /// Number of units N.
@@ -190,7 +193,7 @@ public struct PlasticNetwork: ~Copyable {
       if t + 1 < steps {
         let hNext = h + nn
         hNext.update(from: h, count: nn)
-        hb_hebb_trace_step_f32(rule.rawValue, n, n, eta, xPrev, x, hNext, n)
+        hb_hebb_trace_step_f32(rule.c, n, n, eta, xPrev, x, hNext, n)
       }
     }
     lastSteps = steps
@@ -247,7 +250,7 @@ public struct PlasticNetwork: ~Copyable {
     for t in stride(from: steps - 1, through: 0, by: -1) {
       gOut.update(repeating: 0, count: n)
       ge += hb_plastic_backward_step_f32(
-        rule.rawValue, n, n, eta, w, alpha, hs + t * nn, n, xs + t * n, xs + (t + 1) * n,
+        rule.c, n, n, eta, w, alpha, hs + t * nn, n, xs + t * n, xs + (t + 1) * n,
         gIn, gH, gOut, gw, galpha)
       swap(&gIn, &gOut)
     }

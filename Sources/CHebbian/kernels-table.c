@@ -1,0 +1,118 @@
+/* The per-variant tables, the dispatched entry points and the kernel catalogue, all generated
+ * from the kernel list (include/hebbian/hb_kernels.inc). As in BLIS, an ISA's table starts
+ * from the scalar reference and takes the ISA's own body wherever the list says it has one. */
+#include "internal.h"
+
+#include <stdatomic.h>
+
+/* The five family tables of one variant: one lazily chosen pointer serves every family. */
+typedef struct hb_variant {
+  hb_blas_kernels blas;
+  hb_rule_kernels rule;
+  hb_memory_kernels memory;
+  hb_plastic_kernels plastic;
+  hb_plasticity_kernels plasticity;
+} hb_variant;
+
+#define HB_VARIANT_ISA(value)                                                                \
+  .blas.isa = value, .rule.isa = value, .memory.isa = value, .plastic.isa = value,           \
+  .plasticity.isa = value
+
+/* HB_PICK(flag, own, reference): the ISA's own body when the list's column is 1. */
+#define HB_PICK(flag, own, ref) HB_PICK_##flag(own, ref)
+#define HB_PICK_1(own, ref) own
+#define HB_PICK_0(own, ref) ref
+
+static const hb_variant variant_scalar = {
+  HB_VARIANT_ISA(HB_ISA_SCALAR),
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args) .family.op = hb_##op##_f32__scalar,
+#include "hebbian/hb_kernels.inc"
+};
+
+#if HB_BUILD_AVX2
+static const hb_variant variant_avx2 = {
+  HB_VARIANT_ISA(HB_ISA_AVX2),
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
+  .family.op = HB_PICK(avx2, hb_##op##_f32__avx2, hb_##op##_f32__scalar),
+#include "hebbian/hb_kernels.inc"
+};
+#endif
+
+#if HB_BUILD_NEON
+static const hb_variant variant_neon = {
+  HB_VARIANT_ISA(HB_ISA_NEON),
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
+  .family.op = HB_PICK(neon, hb_##op##_f32__neon, hb_##op##_f32__scalar),
+#include "hebbian/hb_kernels.inc"
+};
+#endif
+
+static const hb_variant *variant_for(hb_isa isa) {
+  if (!hb_isa_supported(isa)) return NULL;
+  switch (isa) {
+  case HB_ISA_SCALAR: return &variant_scalar;
+#if HB_BUILD_AVX2
+  case HB_ISA_AVX2: return &variant_avx2;
+#endif
+#if HB_BUILD_NEON
+  case HB_ISA_NEON: return &variant_neon;
+#endif
+  default: return NULL;
+  }
+}
+
+#define HB_FAMILY_FOR(family)                                                                \
+  const hb_##family##_kernels *hb_##family##_kernels_for(hb_isa isa) {                       \
+    const hb_variant *v = variant_for(isa);                                                  \
+    return v != NULL ? &v->family : NULL;                                                    \
+  }
+HB_FAMILY_FOR(blas)
+HB_FAMILY_FOR(rule)
+HB_FAMILY_FOR(memory)
+HB_FAMILY_FOR(plastic)
+HB_FAMILY_FOR(plasticity)
+
+/* NULL until chosen. Racing first calls store the same pointer, so acquire/release on one
+ * atomic is enough. */
+static _Atomic(const hb_variant *) active;
+
+static const hb_variant *active_variant(void) {
+  const hb_variant *v = atomic_load_explicit(&active, memory_order_acquire);
+  if (v == NULL) {
+    v = variant_for(hb_isa_active());
+    if (v == NULL) v = &variant_scalar;
+    atomic_store_explicit(&active, v, memory_order_release);
+  }
+  return v;
+}
+
+/* The dispatched entry points. HB_RETURN_<ret> drops the `return` of a void kernel (C11
+ * forbids returning a void expression); a new return type needs one line here. */
+#define HB_RETURN_void
+#define HB_RETURN_float return
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
+  ret hb_##op##_f32 params { HB_RETURN_##ret active_variant()->family.op args; }
+#include "hebbian/hb_kernels.inc"
+
+/* The catalogue behind hb_kernel_count / hb_kernel_at. */
+#define HB_KERNEL(fam, ret, op, avx2, neon, params, args)                                    \
+  {.name = "hb_" #op "_f32", .family = #fam, .has_avx2 = avx2, .has_neon = neon},
+static const hb_kernel_info catalogue[] = {
+#include "hebbian/hb_kernels.inc"
+};
+
+size_t hb_kernel_count(void) { return sizeof catalogue / sizeof catalogue[0]; }
+
+const hb_kernel_info *hb_kernel_at(size_t i) {
+  return i < hb_kernel_count() ? &catalogue[i] : NULL;
+}
+
+const void *hb_kernel_variant(size_t i, hb_isa isa) {
+  const hb_variant *v = variant_for(isa);
+  if (v == NULL || i >= hb_kernel_count()) return NULL;
+  const void *const entries[] = {
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args) (const void *)v->family.op,
+#include "hebbian/hb_kernels.inc"
+  };
+  return entries[i];
+}

@@ -1,0 +1,72 @@
+/* A small vector layer in the style of ggml's GGML_F32_VEC_*: one source serves the AVX2+FMA
+ * and the NEON variant of a streaming kernel (<op>/<op>-vec.c). This build's vector ISA is
+ * picked here; the body names itself HB_VEC_NAME(hb_<op>_f32) and gets __avx2 or __neon.
+ * HB_VEC is 0 when the build has neither, and such a file compiles to nothing.
+ *
+ *   hb_vf            one vector of HB_VL floats (8 AVX2, 4 NEON)
+ *   HB_VF_LOAD/STORE unaligned; HB_VF_SET1, HB_VF_ZERO, HB_VF_ADD/SUB/MUL
+ *   HB_VF_FMA(c,a,b) c + a b, fused (one rounding); HB_VF_FNMA(c,a,b) c - a b, fused
+ *   HB_VF_SUM(v)     the horizontal sum (simd-<isa>.h)
+ *   hb_vmask, HB_VF_MASK(r), HB_VF_LOAD_PART, HB_VF_STORE_PART
+ *                    the first r < HB_VL lanes of a tail: AVX2 masks them (vmaskmov touches no
+ *                    other memory); NEON has no masked loads, so it goes through a zeroed
+ *                    buffer. Lanes past r load as 0 and are not stored.
+ * Write intrinsics by hand where a fused step needs more than this (gha, gemv_t, ...). */
+#ifndef HEBBIAN_SIMD_VEC_H
+#define HEBBIAN_SIMD_VEC_H
+
+#include "internal.h"
+
+#if HB_BUILD_AVX2
+#include "simd-avx2.h"
+
+#define HB_VEC 1
+#define HB_VEC_NAME(name) name##__avx2
+#define HB_VEC_FN HB_AVX2
+#define HB_VEC_INLINE HB_AVX2_INLINE
+#define HB_VL 8
+typedef __m256 hb_vf;
+typedef __m256i hb_vmask;
+#define HB_VF_LOAD(p) _mm256_loadu_ps(p)
+#define HB_VF_STORE(p, v) _mm256_storeu_ps(p, v)
+#define HB_VF_SET1(a) _mm256_set1_ps(a)
+#define HB_VF_ZERO() _mm256_setzero_ps()
+#define HB_VF_ADD(a, b) _mm256_add_ps(a, b)
+#define HB_VF_SUB(a, b) _mm256_sub_ps(a, b)
+#define HB_VF_MUL(a, b) _mm256_mul_ps(a, b)
+#define HB_VF_FMA(c, a, b) _mm256_fmadd_ps(a, b, c)
+#define HB_VF_FNMA(c, a, b) _mm256_fnmadd_ps(a, b, c)
+#define HB_VF_SUM(v) hb_avx2_hsum(v)
+#define HB_VF_MASK(r) hb_avx2_tail_mask(r)
+#define HB_VF_LOAD_PART(p, m) _mm256_maskload_ps(p, m)
+#define HB_VF_STORE_PART(p, m, v) _mm256_maskstore_ps(p, m, v)
+
+#elif HB_BUILD_NEON
+#include "simd-neon.h"
+
+#define HB_VEC 1
+#define HB_VEC_NAME(name) name##__neon
+#define HB_VEC_FN
+#define HB_VEC_INLINE HB_NEON_INLINE
+#define HB_VL 4
+typedef float32x4_t hb_vf;
+typedef size_t hb_vmask;
+#define HB_VF_LOAD(p) vld1q_f32(p)
+#define HB_VF_STORE(p, v) vst1q_f32(p, v)
+#define HB_VF_SET1(a) vdupq_n_f32(a)
+#define HB_VF_ZERO() vdupq_n_f32(0.0f)
+#define HB_VF_ADD(a, b) vaddq_f32(a, b)
+#define HB_VF_SUB(a, b) vsubq_f32(a, b)
+#define HB_VF_MUL(a, b) vmulq_f32(a, b)
+#define HB_VF_FMA(c, a, b) vfmaq_f32(c, a, b)
+#define HB_VF_FNMA(c, a, b) vfmsq_f32(c, a, b)
+#define HB_VF_SUM(v) hb_neon_hsum(v)
+#define HB_VF_MASK(r) ((size_t)(r))
+#define HB_VF_LOAD_PART(p, r) hb_neon_load_part(p, r)
+#define HB_VF_STORE_PART(p, r, v) hb_neon_store_part(p, r, v)
+
+#else
+#define HB_VEC 0
+#endif
+
+#endif
