@@ -96,6 +96,8 @@ import Testing
     for k in Self.ks { for d in 1...67 { shapes.append((k, d, d + (k + d) % 4)) } }
     for d in Self.largeDs { shapes.append((16, d, d + d % 4)) }
     shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048), (2, 515, 1024), (9, 1030, 2048)]
+    // More than one residual chunk of the row-by-row sweeps (4096 columns), with a tail.
+    shapes += [(3, 4100, 8192), (2, 8195, 9216)]
     for (k, d, ldw) in shapes {
       // 0…7 floats of misalignment.
       let off = (3 * k + d) % 8

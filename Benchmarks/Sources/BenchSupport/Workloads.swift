@@ -2,6 +2,10 @@ import CHebbian
 import COpenBLAS
 import Hebbian
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One benchmarked call: a kernel variant on one shape, with buffers allocated once here so
 /// that `run()` is exactly one kernel call (plus a closure call) and allocates nothing.
 public final class Workload: @unchecked Sendable {
@@ -49,7 +53,9 @@ public enum Workloads {
   /// Every supported variant of the library (scalar first).
   public static var isas: [ISA] { ISA.supported }
 
-  static func buffer(_ n: Int, _ rng: inout SeededGenerator, scale: Double = 1) -> UnsafeMutablePointer<Float> {
+  static func buffer(_ n: Int, _ rng: inout SeededGenerator, scale: Double = 1)
+    -> UnsafeMutablePointer<Float>
+  {
     let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
     for i in 0..<n { p[i] = Float(rng.gaussian() * scale) }
     return p
@@ -150,47 +156,54 @@ public enum Workloads {
         let a = buffer(d, &rng), b = buffer(d, &rng)
         let out1 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         let dot = t.dot!, axpy = t.axpy!, scal = t.scal!, nrm2 = t.nrm2!
-        out.append(Workload("dot", v, d: d, k: 1, flops: 2 * d, buffers: [a, b, out1]) {
-          out1[0] = dot(d, a, 1, b, 1)
-        })
+        out.append(
+          Workload("dot", v, d: d, k: 1, flops: 2 * d, buffers: [a, b, out1]) {
+            out1[0] = dot(d, a, 1, b, 1)
+          })
         let c = buffer(d, &rng), e = buffer(d, &rng)
         // Tiny α: y drifts by 1e-7 per call, nowhere near overflow in any run.
-        out.append(Workload("axpy", v, d: d, k: 1, flops: 2 * d, buffers: [c, e]) {
-          axpy(d, 1e-7, c, 1, e, 1)
-        })
+        out.append(
+          Workload("axpy", v, d: d, k: 1, flops: 2 * d, buffers: [c, e]) {
+            axpy(d, 1e-7, c, 1, e, 1)
+          })
         let f = buffer(d, &rng)
         // 1 ± 2⁻²³ alternately keeps x within one ulp-scale wobble forever.
         var up = true
-        out.append(Workload("scal", v, d: d, k: 1, flops: d, buffers: [f]) {
-          scal(d, up ? 1 + 0x1p-23 : 1 - 0x1p-24, f, 1)
-          up.toggle()
-        })
+        out.append(
+          Workload("scal", v, d: d, k: 1, flops: d, buffers: [f]) {
+            scal(d, up ? 1 + 0x1p-23 : 1 - 0x1p-24, f, 1)
+            up.toggle()
+          })
         let g = buffer(d, &rng)
         let out2 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-        out.append(Workload("nrm2", v, d: d, k: 1, flops: 2 * d, buffers: [g, out2]) {
-          out2[0] = nrm2(d, g, 1)
-        })
+        out.append(
+          Workload("nrm2", v, d: d, k: 1, flops: 2 * d, buffers: [g, out2]) {
+            out2[0] = nrm2(d, g, 1)
+          })
       }
       let gemv = t.gemv!, gemvT = t.gemv_t!, ger = t.ger!, rankK = t.rank_k!
       do {
         let a = buffer(k * d, &rng), x = buffer(d, &rng)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
-        out.append(Workload("gemv", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
-          gemv(k, d, 1, a, d, x, 0, y)
-        })
+        out.append(
+          Workload("gemv", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
+            gemv(k, d, 1, a, d, x, 0, y)
+          })
       }
       do {
         let a = buffer(k * d, &rng), x = buffer(k, &rng)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: d)
-        out.append(Workload("gemv_t", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
-          gemvT(k, d, 1, a, d, x, 0, y)
-        })
+        out.append(
+          Workload("gemv_t", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
+            gemvT(k, d, 1, a, d, x, 0, y)
+          })
       }
       do {
         let a = buffer(k * d, &rng), x = buffer(k, &rng), y = buffer(d, &rng)
-        out.append(Workload("ger", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
-          ger(k, d, 1e-7, x, y, a, d)
-        })
+        out.append(
+          Workload("ger", v, d: d, k: k, flops: 2 * k * d, buffers: [a, x, y]) {
+            ger(k, d, 1e-7, x, y, a, d)
+          })
       }
       do {
         let a = buffer(k * d, &rng), xb = buffer(batch * k, &rng), yb = buffer(batch * d, &rng)
@@ -200,6 +213,47 @@ public enum Workloads {
           })
       }
     }
+    return out
+  }
+
+  /// The last-level data cache as the OS reports it (sysconf), or 32 MiB when it reports none.
+  public static func lastLevelCacheBytes() -> Int {
+    #if canImport(Glibc)
+      for name in [_SC_LEVEL3_CACHE_SIZE, _SC_LEVEL2_CACHE_SIZE] {
+        let v = sysconf(Int32(name))
+        if v > 0 { return v }
+      }
+    #endif
+    return 32 << 20
+  }
+
+  /// The DRAM roofline: gha and subspace of the best variant at d = 16384 with the fewest k
+  /// (a multiple of 8) that make W at least twice the last-level cache, plus a memcpy of W's
+  /// size. The steps move 12kd bytes of W per call (read twice, written once), the copy
+  /// 2 x its size (read + written): GB/s = bytes x calls/s.
+  public static func roofline() -> [Workload] {
+    let d = 16384
+    let k = ((2 * lastLevelCacheBytes() + 4 * d - 1) / (4 * d) + 7) / 8 * 8
+    var out: [Workload] = []
+    guard let t = hb_rule_kernels_for(hb_isa(rawValue: UInt32(ISA.best.rawValue)))?.pointee else {
+      return out
+    }
+    var rng = SeededGenerator(seed: 19)
+    for rule in ["gha", "subspace"] {
+      let x = sample(d, &rng), w = buffer(k * d, &rng, scale: 1 / Double(d).squareRoot())
+      let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+      let step = rule == "gha" ? t.gha_step! : t.subspace_step!
+      out.append(
+        Workload(rule, ISA.best.name, d: d, k: k, flops: 6 * k * d, buffers: [x, w, y]) {
+          step(k, d, eta, x, w, d, y)
+        })
+    }
+    let from = buffer(k * d, &rng), to = buffer(k * d, &rng)
+    let bytes = 4 * k * d
+    out.append(
+      Workload("copy", "memcpy", d: d, k: k, flops: 0, buffers: [from, to]) {
+        _ = memcpy(to, from, bytes)
+      })
     return out
   }
 

@@ -4,7 +4,9 @@ import Hebbian
 
 /// `hebbian bench`: times the fused rule steps of every supported instruction set on one core
 /// and states the speed three ways: ns per update, GFLOP/s (with the flop count used) and the
-/// fraction of the core's FP32 FMA peak.
+/// fraction of the core's FP32 FMA peak. With `--roofline` the shape is sized from the
+/// last-level cache so that W streams from DRAM, and W's traffic in GB/s is compared with a
+/// memcpy of the same size timed in the same run, round-robin with the kernel.
 enum BenchCommand {
   static let command = Command(
     name: "bench",
@@ -18,6 +20,10 @@ enum BenchCommand {
       .value(
         "--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
       .value("--peak-gflops", "P", "FP32 FMA peak of one core (default: measured by an FMA loop)"),
+      .flag(
+        "--roofline",
+        "W >= 2x the last-level cache (d 16384, k from the cache size): gha on the best isa,"
+          + " GB/s vs a memcpy of W's size (default 3 s)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -53,12 +59,18 @@ enum BenchCommand {
   static let pool = 64
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let ruleName = try o.choice("--rule", ["all", "oja", "subspace", "gha"], default: "all")
-    let d = try o.int("--dim", default: 256, min: 1)
-    let k = try o.int("--components", default: 16, min: 1)
-    let seconds = try o.double("--seconds", default: 0.3)
+    let roofline = o.has("--roofline")
+    let llc = lastLevelCache()
+    let ruleName = try o.choice(
+      "--rule", ["all", "oja", "subspace", "gha"], default: roofline ? "gha" : "all")
+    let d = try o.int("--dim", default: roofline ? 16384 : 256, min: 1)
+    // The roofline shape: the fewest rows (a multiple of 8) that make W at least twice the
+    // last-level cache, so that no level of cache can hold it between two updates.
+    let rooflineK = ((2 * llc.bytes + 4 * d - 1) / (4 * d) + 7) / 8 * 8
+    let k = try o.int("--components", default: roofline ? rooflineK : 16, min: 1)
+    let seconds = try o.double("--seconds", default: roofline ? 3 : 0.3)
     if !(seconds > 0 && seconds <= 600) { throw .usage("--seconds: expected 0 < S <= 600") }
-    var isas = ISA.supported
+    var isas = roofline ? [ISA.best] : ISA.supported
     if let name = o.string("--isa") {
       guard let isa = ISA(name: name) else {
         throw .usage("--isa: " + HebbianError.unknownISA(name).message)
@@ -109,6 +121,13 @@ enum BenchCommand {
     var results: [(rule: Rule, isa: ISA, ns: Double)] = []
     let ws = UnsafeMutablePointer<Float>.allocate(capacity: wCount * isas.count)
     defer { ws.deallocate() }
+    // The copy reference: W's bytes copied from w0 into a buffer of the same size, timed in
+    // the same round-robin as the kernels.
+    let copyBytes = roofline ? wCount * 4 : 0
+    let copyTo = UnsafeMutableRawPointer.allocate(byteCount: max(copyBytes, 1), alignment: 64)
+    defer { copyTo.deallocate() }
+    var copyNs: [Double] = []
+    var best: [(rule: Rule, isa: ISA, ns: Double)] = []
     for rule in rules {
       var runners: [Runner] = []
       for (v, isa) in isas.enumerated() {
@@ -123,10 +142,15 @@ enum BenchCommand {
       }
       var samples = [[Double]](repeating: [], count: runners.count)
       let budget = UInt64(seconds / Double(repetitions) * 1e9)
+      if roofline { _ = copySlice(copyTo, w0, copyBytes, 0) }
       for _ in 0..<repetitions {
         for v in runners.indices { samples[v].append(runners[v].slice(budget)) }
+        if roofline { copyNs.append(copySlice(copyTo, w0, copyBytes, budget)) }
       }
-      for (v, isa) in isas.enumerated() { results.append((rule, isa, median(samples[v]))) }
+      for (v, isa) in isas.enumerated() {
+        results.append((rule, isa, median(samples[v])))
+        best.append((rule, isa, samples[v].min()!))
+      }
     }
     let peakSource: String
     if given != nil {
@@ -155,6 +179,63 @@ enum BenchCommand {
         + Fmt.pad(Fmt.fixed(100 * gflops / peak, 1), 9)
       if let scalar { line += Fmt.pad(Fmt.fixed(scalar.ns / r.ns, 2) + "x", 11) }
       Console.outLine(line)
+    }
+    if roofline {
+      printRoofline(best, copyNs: copyNs.min()!, copyBytes: copyBytes, d: d, k: k, llc: llc)
+    }
+  }
+
+  /// The highest cache level the OS reports, and its size (32 MiB when none is reported).
+  static func lastLevelCache() -> (level: Int, bytes: Int) {
+    for level in [3, 2, 1] {
+      let bytes = Int(hb_sys_cache_bytes(Int32(level)))
+      if bytes > 0 { return (level, bytes) }
+    }
+    return (0, 32 << 20)
+  }
+
+  /// ns per copy of `bytes` over one repetition of `budget` ns (at least one copy).
+  static func copySlice(
+    _ to: UnsafeMutableRawPointer, _ from: UnsafePointer<Float>, _ bytes: Int, _ budget: UInt64
+  ) -> Double {
+    var count = 0
+    let t0 = hb_sys_monotonic_ns()
+    var elapsed: UInt64 = 0
+    repeat {
+      to.copyMemory(from: from, byteCount: bytes)
+      count += 1
+      elapsed = hb_sys_monotonic_ns() - t0
+    } while elapsed < budget
+    return Double(elapsed) / Double(count)
+  }
+
+  /// W's traffic per update against the copy bandwidth. The fused subspace and gha steps
+  /// read W twice and write it once (12kd bytes; x and y add 8d + 8k, not counted); a copy
+  /// moves 2 x its size (read + write). Both figures are the best repetition: on a shared
+  /// machine the best is the one least disturbed by the rest of the load.
+  static func printRoofline(
+    _ best: [(rule: Rule, isa: ISA, ns: Double)], copyNs: Double, copyBytes: Int, d: Int, k: Int,
+    llc: (level: Int, bytes: Int)
+  ) {
+    let mib = 1024.0 * 1024
+    let cache =
+      llc.level > 0
+      ? "L\(llc.level) \(Fmt.fixed(Double(llc.bytes) / mib, 1)) MiB"
+      : "not reported, 32 MiB assumed"
+    let copyGBs = 2 * Double(copyBytes) / copyNs
+    Console.outLine(
+      "roofline: W \(Fmt.fixed(Double(4 * k * d) / mib, 1)) MiB = "
+        + "\(Fmt.fixed(Double(4 * k * d) / Double(llc.bytes), 2))x the last-level cache (\(cache));"
+        + " W traffic 12kd bytes/update (read twice, written once); best of \(repetitions)")
+    Console.outLine(
+      "copy: memcpy of \(Fmt.fixed(Double(copyBytes) / mib, 1)) MiB, \(Fmt.fixed(copyNs / 1e6, 2)) ms:"
+        + " \(Fmt.fixed(copyGBs, 2)) GB/s (read + written)")
+    for r in best where r.rule != .oja {
+      let gbs = Double(12 * k * d) / r.ns
+      Console.outLine(
+        "roofline \(r.rule.name) \(r.isa.name): \(Fmt.fixed(r.ns / 1e6, 2)) ms/update, "
+          + "\(Fmt.fixed(gbs, 2)) GB/s vs copy \(Fmt.fixed(copyGBs, 2)) GB/s: "
+          + "\(Fmt.fixed(100 * gbs / copyGBs, 0)) % of copy bandwidth")
     }
   }
 

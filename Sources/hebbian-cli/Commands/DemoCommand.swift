@@ -3,7 +3,9 @@ import Hebbian
 
 /// `hebbian demo`: the built-in default. A synthetic 6-axis IMU stream (gait-like periodic
 /// motion through a fixed mixing, gravity, sensor noise, slow bias drift) generated from a
-/// seed, streamed through every online PCA rule; one table row per rule.
+/// seed, streamed through every online PCA rule; one table row per rule. The stream is
+/// regenerated from the seed for each rule (and for --save-stream) a chunk at a time, so the
+/// memory used does not grow with --samples.
 enum DemoCommand {
   static let command = Command(
     name: "demo",
@@ -27,13 +29,8 @@ enum DemoCommand {
     let seed = UInt64(truncatingIfNeeded: try o.int("--seed", default: 1))
     let d = IMUStream.axes
 
-    var stream = IMUStream(seed: seed)
-    var data = [Float](repeating: 0, count: n * d)
-    data.withUnsafeMutableBufferPointer { b in
-      for s in 0..<n { stream.next(into: b.baseAddress! + s * d) }
-    }
-    let truth = stream.trueSubspace(components: k)
-    if let path = o.string("--save-stream") { try saveStream(o, path, data, d) }
+    let truth = IMUStream(seed: seed).trueSubspace(components: k)
+    if let path = o.string("--save-stream") { try saveStream(o, path, seed: seed, n: n, d) }
     if let path = o.string("--save-truth") { try saveF32(o, path, truth) }
 
     Console.errLine(
@@ -57,18 +54,24 @@ enum DemoCommand {
       var ns: UInt64 = 0
       var done = 0
       var next = 100
-      data.withUnsafeBufferPointer { b in
-        while done < n {
-          let stop = Swift.min(next, n)
+      var stream = IMUStream(seed: seed)
+      let chunk = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunk * d)
+      defer { chunk.deallocate() }
+      while done < n {
+        let stop = Swift.min(next, n)
+        while done < stop {
+          // Generated outside the timed loop: ns/sample is the update alone.
+          let m = Swift.min(Self.chunk, stop - done)
+          for s in 0..<m { stream.next(into: chunk + s * d) }
           let t0 = hb_sys_monotonic_ns()
-          for s in done..<stop { pca.unsafeUpdate(b.baseAddress! + s * d) }
+          for s in 0..<m { pca.unsafeUpdate(chunk + s * d) }
           ns &+= hb_sys_monotonic_ns() &- t0
-          done = stop
-          let e = (try? pca.subspaceError(reference: reference, components: kr)) ?? .nan
-          // x is log10(samples): convergence spans decades.
-          points.append((Math.log(Double(done)) / Math.log(10.0), e))
-          next = done + Swift.max(100, done / 8)
+          done += m
         }
+        let e = (try? pca.subspaceError(reference: reference, components: kr)) ?? .nan
+        // x is log10(samples): convergence spans decades.
+        points.append((Math.log(Double(done)) / Math.log(10.0), e))
+        next = done + Swift.max(100, done / 8)
       }
       let e = points.last!.y
       series.append(SVGPlot.Series(name: rule.name + (kr == 1 ? " (k=1)" : ""), points: points))
@@ -101,20 +104,33 @@ enum DemoCommand {
     try o.outputs.write(path, bytes, option: "--save-truth")
   }
 
-  static func saveStream(_ o: ParsedOptions, _ path: String, _ data: [Float], _ d: Int)
+  /// Samples generated and learned per chunk.
+  static let chunk = 1024
+
+  static func saveStream(_ o: ParsedOptions, _ path: String, seed: UInt64, n: Int, _ d: Int)
     throws(CLIError)
   {
     var out = try OutputFile(
       target: try o.outputs.target(path, option: "--save-stream"), session: o.outputs)
-    if SampleReader.Format.guess(path) == .f32 {
-      try data.withUnsafeBufferPointer { (b) throws(CLIError) in try out.write(floats: b) }
-    } else {
-      try out.write("ax,ay,az,gx,gy,gz\n")
-      for s in 0..<(data.count / d) {
-        var line = ""
-        for j in 0..<d { line += (j == 0 ? "" : ",") + Fmt.shortest(data[s * d + j]) }
-        try out.write(line + "\n")
+    let raw = SampleReader.Format.guess(path) == .f32
+    if !raw { try out.write("ax,ay,az,gx,gy,gz\n") }
+    var stream = IMUStream(seed: seed)
+    let chunk = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunk * d)
+    defer { chunk.deallocate() }
+    var done = 0
+    while done < n {
+      let m = Swift.min(Self.chunk, n - done)
+      for s in 0..<m { stream.next(into: chunk + s * d) }
+      if raw {
+        try out.write(floats: UnsafeBufferPointer(start: chunk, count: m * d))
+      } else {
+        for s in 0..<m {
+          var line = ""
+          for j in 0..<d { line += (j == 0 ? "" : ",") + Fmt.shortest(chunk[s * d + j]) }
+          try out.write(line + "\n")
+        }
       }
+      done += m
     }
     try out.close()
   }
