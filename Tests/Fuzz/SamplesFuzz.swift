@@ -27,20 +27,20 @@ private func transcript(
     let d = try reader.prime()
     precondition(d >= 1 && d <= SampleReader.maxDimension, "bad dimension")
     var x = [Float](repeating: 0, count: d)
-    var n = 0
+    var n: Int64 = 0
     while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
       try reader.next(into: b.baseAddress!)
     }) {
       for v in x { precondition(v.isFinite, "a non-finite value got through") }
       n += 1
       // Every sample costs at least one byte of input (a digit, or 4 bytes of f32).
-      precondition(n <= bytes, "more samples than bytes")
-      log.append(UInt32(reader.line))
+      precondition(n <= Int64(bytes), "more samples than bytes")
+      log.append(UInt32(truncatingIfNeeded: reader.line))
       log.append(contentsOf: x.map(\.bitPattern))
       log.append(contentsOf: reader.id.map { UInt32($0) | 0x100 })
     }
     precondition(reader.records == n + reader.skipped, "record count")
-    log.append(UInt32(reader.skipped))
+    log.append(UInt32(truncatingIfNeeded: reader.skipped))
   } catch {
     precondition(!error.message.isEmpty, "empty error message")
     log.append(0xFFFF_FFFF)
