@@ -46,6 +46,10 @@ forge("samples", 1 << 63, "m63.hbm")
 forge("maxBatch", 0x80000000, "mbatch.hbm")
 EOF
 
+# Every fixture, its bytes: no refused run may change one (inputs, the model, the checkpoints).
+snapshot() { sha256sum ./*.f32 ./*.csv ./*.hbm 2>/dev/null; stat -c '%F' /dev/null; }
+before=$(snapshot)
+
 run() {
   local status=0
   "${bin[@]}" "$@" >/dev/null 2>err.txt </dev/null || status=$?
@@ -74,3 +78,10 @@ run recall --model dense --dim 4 --degree 100000000 --patterns p1.f32 --cues p1.
 run recall --model modern --dim 4 --beta 1e300 --patterns p1.f32 --cues p1.f32 --output r.f32
 run recall --dim 4 --patterns p1.f32 --cues half.f32 --output r.f32
 run recall --dim 4 --patterns p1.f32 --cues p1.f32 --output p1.f32
+
+# Refused runs leave every file as it was, /dev/null a device, and no temporary behind.
+after=$(snapshot)
+[ "$before" = "$after" ] || { echo "a refused run changed a file:"; diff <(echo "$before") <(echo "$after"); exit 1; }
+left=$(find . -name '.*.tmp' -o -name '*.lock' | wc -l)
+[ "$left" = 0 ] || { echo "refused runs left $left temporaries"; exit 1; }
+echo "files unchanged, no temporaries"
