@@ -231,7 +231,8 @@ enum PCACommand {
     let rawProjection = isF32(o.string("--project") ?? "")
     // A pipe or terminal delivers samples as they happen: learn (and answer) each batch as
     // soon as it is complete instead of waiting for a block of 256.
-    let live = input == "-" && !InputIdentity.stdinIsRegular()
+    // (stdin, a named FIFO or a device: anything but a regular file)
+    let live = input == "-" ? !InputIdentity.stdinIsRegular() : source.stdin
 
     // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
     // is read once per block, not per sample; a block also ends where the convergence curve
