@@ -29,7 +29,10 @@ let package = Package(
     .target(
       name: "Hebbian",
       dependencies: ["CHebbian"],
-      path: "Sources/Hebbian"
+      path: "Sources/Hebbian",
+      // OwnedBuffer lends its storage as Span/MutableSpan properties, which need lifetime
+      // annotations (as swift-collections' RigidArray does).
+      swiftSettings: [.enableExperimentalFeature("Lifetimes")]
     ),
     .executableTarget(
       name: "HebbianCLI",

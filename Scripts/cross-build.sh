@@ -66,7 +66,7 @@ for arch in $arches; do
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
-          -wmo -O -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
+          -enable-experimental-feature Lifetimes -package-name swift_hebbian -wmo -O -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \

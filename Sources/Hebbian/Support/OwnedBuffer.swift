@@ -1,0 +1,107 @@
+/// A fixed-size, heap-allocated run of elements that its owner allocates once, in `init`,
+/// and frees in `deinit`: the storage of every learner, memory and scratch in the library.
+///
+/// Non-copyable, so a buffer has exactly one owner and can never be freed twice or used after
+/// its owner is gone; it lends its elements as a ``span`` or ``mutableSpan`` (or by index). The
+/// kernels reach the memory through `base`, which only the library sees.
+///
+/// ```swift
+/// var x = OwnedBuffer<Float>(count: 6)
+/// var out = x.mutableSpan
+/// out[0] = 1
+/// ```
+///
+/// Element writes through the subscript are `nonmutating`: the buffer is a handle to storage
+/// it owns, the way `UnsafeMutableBufferPointer` is, so a learner's `let` buffer fields can be
+/// written from its methods without copying.
+public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
+  /// The first element; at least one element is always allocated, so this is never dangling.
+  @usableFromInline package let base: UnsafeMutablePointer<Element>
+  /// Number of elements.
+  public let count: Int
+
+  /// `count` elements, all `value`.
+  public init(count: Int, repeating value: Element) {
+    precondition(count >= 0, "OwnedBuffer: negative count")
+    self.count = count
+    base = .allocate(capacity: Swift.max(count, 1))
+    base.initialize(repeating: value, count: Swift.max(count, 1))
+  }
+
+  /// A copy of `values`.
+  public init(copying values: [Element]) {
+    count = values.count
+    base = .allocate(capacity: Swift.max(values.count, 1))
+    values.withUnsafeBufferPointer { v in
+      if let first = v.first {
+        base.initialize(repeating: first, count: 1)
+        base.update(from: v.baseAddress!, count: v.count)
+      } else {
+        // The spare element of an empty buffer: every bit zero, as allocation-free as the rest.
+        UnsafeMutableRawPointer(base).initializeMemory(
+          as: UInt8.self, repeating: 0, count: MemoryLayout<Element>.stride)
+      }
+    }
+  }
+
+  deinit { base.deallocate() }
+
+  @inlinable public subscript(i: Int) -> Element {
+    get {
+      precondition(i >= 0 && i < count, "OwnedBuffer index out of range")
+      return base[i]
+    }
+    nonmutating set {
+      precondition(i >= 0 && i < count, "OwnedBuffer index out of range")
+      base[i] = newValue
+    }
+  }
+
+  /// The elements, borrowed for as long as the buffer is.
+  public var span: Span<Element> {
+    @_lifetime(borrow self) borrowing get {
+      let s = unsafe Span(_unsafeStart: base, count: count)
+      return unsafe _overrideLifetime(s, borrowing: self)
+    }
+  }
+
+  /// The elements, writable, borrowed exclusively for as long as the buffer is.
+  public var mutableSpan: MutableSpan<Element> {
+    @_lifetime(&self) mutating get {
+      let s = unsafe MutableSpan(_unsafeStart: base, count: count)
+      return unsafe _overrideLifetime(s, mutating: &self)
+    }
+  }
+
+  /// A copy of the elements.
+  public func toArray() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+  /// A copy of elements `range`.
+  public func toArray(_ range: Range<Int>) -> [Element] {
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "OwnedBuffer range")
+    return Array(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+  }
+
+  /// Sets every element to `value`.
+  public func fill(_ value: Element) { base.update(repeating: value, count: count) }
+
+  /// Overwrites the first `values.count` elements.
+  public func assign(_ values: [Element]) {
+    precondition(values.count <= count, "OwnedBuffer.assign: too many values")
+    for i in 0..<values.count { base[i] = values[i] }
+  }
+
+  /// Overwrites the first `other.count` elements with `other`'s.
+  public func assign(_ other: borrowing OwnedBuffer<Element>) {
+    precondition(other.count <= count, "OwnedBuffer.assign: too many values")
+    base.update(from: other.base, count: other.count)
+  }
+
+  /// Pointer to element `i`, for the kernels.
+  @inlinable package func at(_ i: Int) -> UnsafeMutablePointer<Element> { base + i }
+}
+
+extension OwnedBuffer where Element == Float {
+  /// `count` zeros.
+  public init(count: Int) { self.init(count: count, repeating: 0) }
+}
