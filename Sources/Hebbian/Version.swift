@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Library version, shared with the C layer.
 public let hebbianVersion = "0.1.0"

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// The kernel variants. The library picks one per process (the best the CPU has, or the one
 /// named by `HEBBIAN_ISA`), and tests or benchmarks can reach every variant directly.

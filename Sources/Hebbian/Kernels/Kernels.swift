@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Safe entry points to the dispatched C kernels. Checked variants validate every length
 /// against the buffers and throw ``HebbianError/dimensionMismatch(what:expected:got:)``;
@@ -191,52 +191,52 @@ public enum Kernels {
   // MARK: Unchecked entry points for hot loops with fixed shapes
 
   @inline(__always)
-  public static func unsafeDot(
+  static func unsafeDot(
     _ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>
   ) -> Float { hb_dot_f32(n, x, 1, y, 1) }
 
   @inline(__always)
-  public static func unsafeAxpy(
+  static func unsafeAxpy(
     _ n: Int, _ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
   ) { hb_axpy_f32(n, a, x, 1, y, 1) }
 
   @inline(__always)
-  public static func unsafeGemv(
+  static func unsafeGemv(
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
     _ x: UnsafePointer<Float>, beta: Float = 0, _ y: UnsafeMutablePointer<Float>
   ) { hb_gemv_f32(m, n, alpha, a, lda, x, beta, y) }
 
   @inline(__always)
-  public static func unsafeGemvTransposed(
+  static func unsafeGemvTransposed(
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
     _ x: UnsafePointer<Float>, beta: Float = 0, _ y: UnsafeMutablePointer<Float>
   ) { hb_gemv_t_f32(m, n, alpha, a, lda, x, beta, y) }
 
   @inline(__always)
-  public static func unsafeGer(
+  static func unsafeGer(
     rows m: Int, columns n: Int, alpha: Float, _ x: UnsafePointer<Float>,
     _ y: UnsafePointer<Float>, _ a: UnsafeMutablePointer<Float>, lda: Int
   ) { hb_ger_f32(m, n, alpha, x, y, a, lda) }
 
   @inline(__always)
-  public static func unsafeRankK(
+  static func unsafeRankK(
     rows m: Int, columns n: Int, batch b: Int, alpha: Float, _ x: UnsafePointer<Float>,
     ldx: Int, _ y: UnsafePointer<Float>, ldy: Int, _ a: UnsafeMutablePointer<Float>, lda: Int
   ) { hb_rank_k_f32(m, n, b, alpha, x, ldx, y, ldy, a, lda) }
 
   @inline(__always)
-  public static func unsafeOjaStep(
+  static func unsafeOjaStep(
     dimension d: Int, eta: Float, _ x: UnsafePointer<Float>, _ w: UnsafeMutablePointer<Float>
   ) -> Float { hb_oja_step_f32(d, eta, x, w) }
 
   @inline(__always)
-  public static func unsafeSubspaceStep(
+  static func unsafeSubspaceStep(
     components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) { hb_subspace_step_f32(k, d, eta, x, w, ldw, y) }
 
   @inline(__always)
-  public static func unsafeGhaStep(
+  static func unsafeGhaStep(
     components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) { hb_gha_step_f32(k, d, eta, x, w, ldw, y) }

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 extension KernelSelfTest {
   // MARK: The associative-memory family

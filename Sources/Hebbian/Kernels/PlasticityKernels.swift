@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// The spike-timing rule applied by ``Kernels/stdpTraceStep(rows:columns:rule:dt:preSpikes:preTrace:postSpikes:postTrace:_:ldw:)``:
 /// exponential pre/post traces and the weight change they drive, with bounds.

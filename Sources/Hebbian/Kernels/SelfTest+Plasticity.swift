@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 extension KernelSelfTest {
   /// The plasticity family against its scalar reference: k ∈ {1, 2, 5} rows, d = 1…67,

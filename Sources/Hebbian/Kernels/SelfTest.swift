@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// One line of the kernel self-test: one kernel of one family in one variant, compared with
 /// the scalar reference over the whole sweep.

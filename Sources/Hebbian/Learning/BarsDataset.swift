@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// A seeded bars data set whose classes are not linearly separable in pixel space.
 ///

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Unsupervised feature learning by competing hidden units (Krotov & Hopfield 2019, "Unsupervised
 /// learning by competing hidden units").

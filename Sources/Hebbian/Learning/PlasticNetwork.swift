@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// A recurrent network with differentiable Hebbian plasticity (Miconi, Clune & Stanley 2018).
 ///

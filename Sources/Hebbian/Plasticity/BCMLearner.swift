@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Bienenstock–Cooper–Munro (1982) in the Intrator–Cooper form: y = [W x]₊,
 /// ΔW_ij = η x_j y_i (y_i − θ_i), with the sliding threshold θ_i ← θ_i + (y_i² − θ_i)/τ_θ,

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// The covariance rule (Sejnowski 1977): ΔW = η (y − ȳ)(x − x̄)ᵀ − λ W with running means
 /// x̄ ← x̄ + β (x − x̄), ȳ ← ȳ + β (y − ȳ), and y = W x.

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Plain Hebb, k linear units: y = W x, ΔW = η y xᵀ − λ W, optionally followed by scaling
 /// every row of W to unit norm.

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// The instar (heterosynaptic) rule: ΔW_ij = η y_i (x_j − W_ij).
 ///

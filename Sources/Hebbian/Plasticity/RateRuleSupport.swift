@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Shared checks and helpers of the rate-based plasticity learners.
 enum RateRule {

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Three-factor STDP (Izhikevich 2007, "Solving the distal reward problem through linkage of
 /// STDP and dopamine signaling"): spike pairings do not change a weight directly but tag the

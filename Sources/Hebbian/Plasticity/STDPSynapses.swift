@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// A k×d block of plastic synapses from d presynaptic to k postsynaptic neurons, with the pre
 /// and post traces of ``STDPRule``. One ``step(pre:post:)`` per dt runs the fused trace kernel:

@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// Elementary functions that work the same in hosted and Embedded Swift builds (which have no
 /// libm import). Off the hot paths: kernels do their own arithmetic in C.

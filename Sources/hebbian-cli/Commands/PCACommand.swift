@@ -295,9 +295,7 @@ enum PCACommand {
           }
           // The library's input contract, checked here with the sample's place in the file.
           do throws(HebbianError) {
-            try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
-              try OnlinePCA.checkSample(b.baseAddress! + filled * d, count: d)
-            }
+            try OnlinePCA.checkSample(x.span.extracting((filled * d)..<((filled + 1) * d)))
           } catch {
             var m = "\(reader.displayName):\(reader.line): \(error.message)"
             if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
@@ -309,9 +307,7 @@ enum PCACommand {
         if filled == 0 { break }
         let t0 = hb_sys_monotonic_ns()
         do throws(HebbianError) {
-          try x.withUnsafeBufferPointer { (b) throws(HebbianError) in
-            try pca.unsafeGuardedUpdate(block: b.baseAddress!, count: filled, batch: batch)
-          }
+          try pca.update(block: x.span.extracting(0..<(filled * d)), batch: batch)
         } catch {
           var m =
             error.message + "; the update was refused: try a smaller --eta (now "
@@ -323,10 +319,11 @@ enum PCACommand {
         if projecting {
           // Each sample projected by the model that has just learned it.
           for s in 0..<filled {
-            x.withUnsafeBufferPointer { b in
-              y.withUnsafeMutableBufferPointer { yb in
-                pca.unsafeProject(b.baseAddress! + s * d, into: yb.baseAddress!)
-              }
+            do throws(HebbianError) {
+              var out = y.mutableSpan
+              try pca.project(x.span.extracting((s * d)..<((s + 1) * d)), into: &out)
+            } catch {
+              throw .data(error.message)
             }
             try writeRow(
               &projection!, y, raw: rawProjection, id: ids.isEmpty ? nil : ids[s],
