@@ -26,7 +26,7 @@ extension OnlinePCA {
   /// values.
   package mutating func unsafeUpdate(batch x: UnsafePointer<Float>, count b: Int) {
     let d = dimension
-    let k = components
+    let k = componentCount
     guard rule == .oja || rule == .subspace || rule == .gha else {
       for s in 0..<b { unsafeUpdate(x + s * d) }
       return

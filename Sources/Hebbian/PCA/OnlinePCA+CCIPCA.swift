@@ -6,7 +6,7 @@ extension OnlinePCA {
   /// with l the amnesic parameter; ‖v_i‖ estimates λ_i. u is deflated in the xc scratch.
   @inline(__always)
   mutating func ccipcaStep(_ x: UnsafePointer<Float>) {
-    let k = components
+    let k = componentCount
     let d = dimension
     let t = Float(samplesSeen)
     // Weng et al. start v_i from the i-th sample; starting from a random orthonormal v_i

@@ -42,7 +42,7 @@ extension OnlinePCA {
     parameters.append(.init("lateralTimeScale", Double(lateralTimeScale)))
     parameters.append(.init("inputPower", Double(s.inputPower)))
     return ModelFile(
-      kind: Self.modelKind(rule), shapes: [dimension, components], parameters: parameters,
+      kind: Self.modelKind(rule), shapes: [dimension, componentCount], parameters: parameters,
       counters: [
         .init("samples", UInt64(s.samplesSeen)),
         // The seed only made the initial W, but a model says how it was started.

@@ -16,7 +16,7 @@ extension OnlinePCA {
   /// Throws ``HebbianError/diverged(_:)`` if any of the state is NaN or infinite, or a
   /// weight row is longer than ``divergenceLimit`` times the rule's scale.
   public func checkHealth() throws(HebbianError) {
-    let k = components
+    let k = componentCount
     let d = dimension
     let n = samplesSeen
     guard inputPower.isFinite else {
@@ -69,7 +69,7 @@ extension OnlinePCA {
   }
 
   private func saveBackup() -> (samples: Int64, inputPower: Float) {
-    let k = components
+    let k = componentCount
     let d = dimension
     let backup = self.backup.base
     backup.update(from: w.base, count: k * d)
@@ -125,7 +125,7 @@ extension OnlinePCA {
   }
 
   private mutating func restoreBackup(_ saved: (samples: Int64, inputPower: Float)) {
-    let k = components
+    let k = componentCount
     let d = dimension
     let backup = self.backup.base
     w.base.update(from: backup, count: k * d)

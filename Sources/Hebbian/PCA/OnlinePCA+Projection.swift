@@ -9,9 +9,9 @@ extension OnlinePCA {
       throw .dimensionMismatch(
         what: "OnlinePCA.project: sample values", expected: dimension, got: x.count)
     }
-    guard out.count >= components else {
+    guard out.count >= componentCount else {
       throw .dimensionMismatch(
-        what: "OnlinePCA.project: output values", expected: components, got: out.count)
+        what: "OnlinePCA.project: output values", expected: componentCount, got: out.count)
     }
     try x.withUnsafeBufferPointer { (xp) throws(HebbianError) in
       for j in 0..<dimension where !xp[j].isFinite { throw .nonFinite(index: j) }
@@ -23,7 +23,7 @@ extension OnlinePCA {
 
   /// ``project(_:into:)`` without the checks.
   package func unsafeProject(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-    let k = components
+    let k = componentCount
     let d = dimension
     let (w, m, u, z, xc) = (self.w.base, self.m.base, self.u.base, self.z.base, self.xc.base)
     var xp = x
@@ -55,7 +55,7 @@ extension OnlinePCA {
   /// CCIPCA. With `orthonormalized`, a modified Gram–Schmidt copy (rows kept in order).
   /// Allocates the result.
   public func components(orthonormalized: Bool = false) -> [Float] {
-    let k = components
+    let k = componentCount
     let d = dimension
     let w = self.w.base
     var f = [Float](repeating: 0, count: k * d)
@@ -101,14 +101,14 @@ extension OnlinePCA {
   public func orthonormalityError() -> Double {
     let f = components()
     return f.withUnsafeBufferPointer {
-      Subspace.orthonormalityError($0.baseAddress!, components, dimension)
+      Subspace.orthonormalityError($0.baseAddress!, componentCount, dimension)
     }
   }
 
   /// Subspace error ‖UUᵀ − VVᵀ‖²_F / ‖VVᵀ‖²_F against a reference basis (rows, kv×d).
   public func subspaceError(reference: [Float], components kv: Int) throws(HebbianError) -> Double {
     try Subspace.error(
-      components(), components: components, reference: reference, components: kv,
+      components(), components: componentCount, reference: reference, components: kv,
       dimension: dimension)
   }
 
@@ -117,7 +117,7 @@ extension OnlinePCA {
   public var explainedVariance: Double {
     guard inputPower > 0 else { return 0 }
     var s = 0.0
-    for i in 0..<components { s += Double(power[i]) }
+    for i in 0..<componentCount { s += Double(power[i]) }
     return Swift.min(1, s / Double(inputPower))
   }
 

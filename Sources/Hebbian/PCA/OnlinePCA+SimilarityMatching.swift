@@ -7,7 +7,7 @@ extension OnlinePCA {
   @inline(__always)
   mutating func similarityStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float, _ beta: Float)
   {
-    let k = components
+    let k = componentCount
     let d = dimension
     Kernels.unsafeGemv(rows: k, columns: d, w.base, lda: d, x, u.base)
     solveLateral(u, into: y)
@@ -41,7 +41,7 @@ extension OnlinePCA {
   /// schedule's α is used directly as the averaging weight ρ (clamped to ½).
   @inline(__always)
   mutating func fastSimilarityStep(_ x: UnsafePointer<Float>, _ alpha: Float) {
-    let k = components
+    let k = componentCount
     let d = dimension
     Kernels.unsafeGemv(rows: k, columns: d, w.base, lda: d, x, u.base)
     Kernels.unsafeGemv(rows: k, columns: k, m.base, lda: k, u.base, y.base)

@@ -43,7 +43,7 @@ extension OnlinePCA {
   /// Replaces the learned state (e.g. from a checkpoint). Throws on a shape mismatch or a
   /// non-finite value, leaving the learner unchanged.
   public mutating func restore(_ s: State) throws(HebbianError) {
-    try Self.validate(s, components: components, dimension: dimension)
+    try Self.validate(s, components: componentCount, dimension: dimension)
     assign(s)
   }
 
@@ -66,7 +66,7 @@ extension OnlinePCA {
 
   /// Copies a validated state in.
   mutating func assign(_ s: State) {
-    let k = components
+    let k = componentCount
     let d = dimension
     samplesSeen = s.samplesSeen
     inputPower = s.inputPower

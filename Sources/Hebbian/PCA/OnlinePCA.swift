@@ -55,7 +55,8 @@ public struct OnlinePCA: ~Copyable {
   }
 
   public let dimension: Int
-  public let components: Int
+  /// Number of components learned (k): the rows of W.
+  public let componentCount: Int
   public let rule: Rule
   public let learningRate: LearningRate
   /// Subtract a running mean from each sample before learning.
@@ -133,7 +134,7 @@ public struct OnlinePCA: ~Copyable {
     let d = dimension
     let k = components
     self.dimension = d
-    self.components = k
+    self.componentCount = k
     self.rule = rule
     self.learningRate = learningRate
     self.centering = centering
@@ -160,7 +161,7 @@ public struct OnlinePCA: ~Copyable {
   }
 
   func resetLateral() {
-    let k = components
+    let k = componentCount
     m.fill(0)
     // Fast similarity matching starts from M = I (so M⁻¹ = I); similarity matching from M = 0.
     if rule == .fastSimilarityMatching { for i in 0..<k { m[i * k + i] = 1 } }
@@ -306,7 +307,7 @@ public struct OnlinePCA: ~Copyable {
     }
     if rule != .similarityMatching {
       let (power, y) = (self.power.base, self.y.base)
-      for i in 0..<components { power[i] += beta * (y[i] * y[i] - power[i]) }
+      for i in 0..<componentCount { power[i] += beta * (y[i] * y[i] - power[i]) }
     }
   }
 
@@ -345,7 +346,7 @@ public struct OnlinePCA: ~Copyable {
   func outputScale() -> Float {
     var s = Float.greatestFiniteMagnitude
     let power = self.power.base
-    for i in 0..<components { s = Swift.min(s, power[i]) }
+    for i in 0..<componentCount { s = Swift.min(s, power[i]) }
     return Swift.max(s, inputPower / Float(dimension))
   }
 
@@ -355,7 +356,7 @@ public struct OnlinePCA: ~Copyable {
   /// early in the 1/t schedule.
   @inline(__always)
   mutating func hebbianStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float) {
-    let k = components
+    let k = componentCount
     let d = dimension
     // A sample (or centred residual) this small carries no direction float32 can step along:
     // 1/‖x‖² would overflow. It is learned as the zero sample.

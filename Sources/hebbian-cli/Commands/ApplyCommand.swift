@@ -23,7 +23,7 @@ struct DeployedModel {
       let pca = try OnlinePCA(restoring: file)
       let s = pca.state
       return DeployedModel(
-        rule: pca.rule, dimension: pca.dimension, components: pca.components,
+        rule: pca.rule, dimension: pca.dimension, components: pca.componentCount,
         basis: pca.components(orthonormalized: true), mean: s.mean, centering: pca.centering,
         variances: s.outputPower, samples: s.samplesSeen)
     } catch {

@@ -1,4 +1,4 @@
-import CHebbian
+
 import CHebbianSys
 import Hebbian
 

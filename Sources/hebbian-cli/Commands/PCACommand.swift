@@ -550,7 +550,7 @@ enum PCACommand {
       let passes = (try? file.counter("passes")).map { Int(Swift.min($0, UInt64(Int32.max))) }
       return Saved(
         option: option, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
-        components: pca.components, centering: pca.centering, rate: pca.learningRate,
+        components: pca.componentCount, centering: pca.centering, rate: pca.learningRate,
         batch: pca.maxBatch, state: pca.state, position: position,
         skipped: Int64(Swift.min(skipped, UInt64(1) << 62)), passes: passes)
     } catch {

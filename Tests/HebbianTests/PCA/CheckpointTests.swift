@@ -20,7 +20,7 @@ import Testing
   @Test(arguments: OnlinePCA.Rule.allCases)
   func restoredCheckpointContinuesBitIdentically(_ rule: OnlinePCA.Rule) throws {
     var a = try configured(rule)
-    var stream = SpikedStream(dimension: 8, components: a.components, seed: 12)
+    var stream = SpikedStream(dimension: 8, components: a.componentCount, seed: 12)
     feed(&a, &stream, samples: 400)
     let file = a.checkpoint(position: .init(pass: 2, sampleOffset: 400))
     let decoded = try ModelFile(decoding: file.encoded())
@@ -118,7 +118,7 @@ import Testing
   @Test(arguments: OnlinePCA.Rule.allCases)
   func guardRefusesADivergingUpdate(_ rule: OnlinePCA.Rule) throws {
     var pca = try configured(rule)
-    var stream = SpikedStream(dimension: 8, components: pca.components, seed: 3)
+    var stream = SpikedStream(dimension: 8, components: pca.componentCount, seed: 3)
     feed(&pca, &stream, samples: 100)
     let before = pca.state
     let huge = [Float](repeating: 1e20, count: 32)

@@ -1,0 +1,51 @@
+internal import CHebbian
+
+/// The rule-step kernels of one ISA variant, called directly instead of through the
+/// process-wide dispatch: what `hebbian bench` times side by side. Pointer-based and
+/// unchecked, so only this package uses it; library users call ``Kernels`` or a learner.
+package struct RuleStepKernels {
+  let table: hb_rule_kernels
+  package let isa: ISA
+
+  /// Nil when `isa` is not compiled into this build or the CPU lacks it.
+  package init?(isa: ISA) {
+    guard isa.isSupported, let t = hb_rule_kernels_for(isa.c) else { return nil }
+    table = t.pointee
+    self.isa = isa
+  }
+
+  /// Oja's step on w (d), returning y = w·x before the step.
+  @inline(__always)
+  package func ojaStep(
+    dimension d: Int, eta: Float, _ x: UnsafePointer<Float>, _ w: UnsafeMutablePointer<Float>
+  ) -> Float {
+    table.oja_step(d, eta, x, w)
+  }
+
+  /// Oja's subspace step on W (k×d, leading dimension ldw), y (k) = W x before the step.
+  @inline(__always)
+  package func subspaceStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
+  ) {
+    table.subspace_step(k, d, eta, x, w, ldw, y)
+  }
+
+  /// Sanger's GHA step on W (k×d, leading dimension ldw), y (k) = W x before the step.
+  @inline(__always)
+  package func ghaStep(
+    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
+  ) {
+    table.gha_step(k, d, eta, x, w, ldw, y)
+  }
+}
+
+extension ISA {
+  /// Runs the variant's peak-throughput probe (independent FMA chains in registers) for
+  /// `iterations` rounds and returns the floating-point operations it performed; `sink`
+  /// keeps the result alive. Timing it gives the core's FMA peak for "% of peak" figures.
+  package func fmaBurn(iterations: UInt64, sink: inout Float) -> UInt64 {
+    hb_fma_burn_f32(c, iterations, &sink)
+  }
+}
