@@ -64,6 +64,42 @@ public enum Kernels {
     return x.withUnsafeBufferPointer { xp in hb_nrm2_f32(n, xp.baseAddress, incx) }
   }
 
+  /// The checks of a rule step on W (k×d, leading dimension ldw) with input x (d) and
+  /// outputs y (k).
+  static func ruleShape(
+    _ what: String, _ k: Int, _ d: Int, _ ldw: Int, w: Int, x: Int, y: Int
+  ) throws(HebbianError) {
+    try matrix("\(what): W", k, d, ldw, w)
+    try need("\(what): x elements", d, x)
+    try need("\(what): y elements", k, y)
+  }
+
+  /// The base addresses of two read-only spans and a writable one, for one C call.
+  @inline(__always)
+  static func pointers<R>(
+    _ a: Span<Float>, _ b: Span<Float>, _ c: inout MutableSpan<Float>,
+    _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> R
+  ) -> R {
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress, bp.baseAddress, cp.baseAddress) }
+      }
+    }
+  }
+
+  /// The base addresses of a read-only span and two writable ones, for one C call.
+  @inline(__always)
+  static func pointers<R>(
+    _ a: Span<Float>, _ b: inout MutableSpan<Float>, _ c: inout MutableSpan<Float>,
+    _ body: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> R
+  ) -> R {
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeMutableBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress, bp.baseAddress, cp.baseAddress) }
+      }
+    }
+  }
+
   static func matrix(_ what: String, _ m: Int, _ n: Int, _ ld: Int, _ count: Int)
     throws(HebbianError)
   {
@@ -79,13 +115,7 @@ public enum Kernels {
     try matrix("gemv: A", m, n, lda, a.count)
     try need("gemv: x elements", n, x.count)
     try need("gemv: y elements", m, y.count)
-    a.withUnsafeBufferPointer { ap in
-      x.withUnsafeBufferPointer { xp in
-        y.withUnsafeMutableBufferPointer { yp in
-          hb_gemv_f32(m, n, alpha, ap.baseAddress, lda, xp.baseAddress, beta, yp.baseAddress)
-        }
-      }
-    }
+    pointers(a, x, &y) { hb_gemv_f32(m, n, alpha, $0, lda, $1, beta, $2) }
   }
 
   /// y = α Aᵀ x + β y with A m×n; x has m entries, y has n.
@@ -96,13 +126,7 @@ public enum Kernels {
     try matrix("gemv_t: A", m, n, lda, a.count)
     try need("gemv_t: x elements", m, x.count)
     try need("gemv_t: y elements", n, y.count)
-    a.withUnsafeBufferPointer { ap in
-      x.withUnsafeBufferPointer { xp in
-        y.withUnsafeMutableBufferPointer { yp in
-          hb_gemv_t_f32(m, n, alpha, ap.baseAddress, lda, xp.baseAddress, beta, yp.baseAddress)
-        }
-      }
-    }
+    pointers(a, x, &y) { hb_gemv_t_f32(m, n, alpha, $0, lda, $1, beta, $2) }
   }
 
   /// A += α x yᵀ with A m×n.
@@ -113,13 +137,7 @@ public enum Kernels {
     try matrix("ger: A", m, n, lda, a.count)
     try need("ger: x elements", m, x.count)
     try need("ger: y elements", n, y.count)
-    x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in
-        a.withUnsafeMutableBufferPointer { ap in
-          hb_ger_f32(m, n, alpha, xp.baseAddress, yp.baseAddress, ap.baseAddress, lda)
-        }
-      }
-    }
+    pointers(x, y, &a) { hb_ger_f32(m, n, alpha, $0, $1, $2, lda) }
   }
 
   /// A += α Xᵀ Y over a mini-batch: X is b×m (ldx), Y is b×n (ldy), A is m×n (lda).
@@ -130,14 +148,7 @@ public enum Kernels {
     try matrix("rank_k: X", b, m, ldx, x.count)
     try matrix("rank_k: Y", b, n, ldy, y.count)
     try matrix("rank_k: A", m, n, lda, a.count)
-    x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in
-        a.withUnsafeMutableBufferPointer { ap in
-          hb_rank_k_f32(
-            m, n, b, alpha, xp.baseAddress, ldx, yp.baseAddress, ldy, ap.baseAddress, lda)
-        }
-      }
-    }
+    pointers(x, y, &a) { hb_rank_k_f32(m, n, b, alpha, $0, ldx, $1, ldy, $2, lda) }
   }
 
   // MARK: Fused rule steps
@@ -159,16 +170,8 @@ public enum Kernels {
     components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrix("subspace: W", k, d, ldw, w.count)
-    try need("subspace: x elements", d, x.count)
-    try need("subspace: y elements", k, y.count)
-    x.withUnsafeBufferPointer { xp in
-      w.withUnsafeMutableBufferPointer { wp in
-        y.withUnsafeMutableBufferPointer { yp in
-          hb_subspace_step_f32(k, d, eta, xp.baseAddress, wp.baseAddress, ldw, yp.baseAddress)
-        }
-      }
-    }
+    try ruleShape("subspace", k, d, ldw, w: w.count, x: x.count, y: y.count)
+    pointers(x, &w, &y) { hb_subspace_step_f32(k, d, eta, $0, $1, ldw, $2) }
   }
 
   /// Sanger's GHA on W (k×d, leading dimension ldw); writes y = W x (old W).
@@ -176,16 +179,8 @@ public enum Kernels {
     components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrix("gha: W", k, d, ldw, w.count)
-    try need("gha: x elements", d, x.count)
-    try need("gha: y elements", k, y.count)
-    x.withUnsafeBufferPointer { xp in
-      w.withUnsafeMutableBufferPointer { wp in
-        y.withUnsafeMutableBufferPointer { yp in
-          hb_gha_step_f32(k, d, eta, xp.baseAddress, wp.baseAddress, ldw, yp.baseAddress)
-        }
-      }
-    }
+    try ruleShape("gha", k, d, ldw, w: w.count, x: x.count, y: y.count)
+    pointers(x, &w, &y) { hb_gha_step_f32(k, d, eta, $0, $1, ldw, $2) }
   }
 
   // MARK: Unchecked entry points for hot loops with fixed shapes

@@ -96,17 +96,8 @@ extension Kernels {
     rows k: Int, columns d: Int, eta: Float, decay lambda: Float, _ x: Span<Float>,
     _ y: Span<Float>, _ w: inout MutableSpan<Float>, ldw: Int
   ) throws(HebbianError) {
-    try matrix("hebb: W", k, d, ldw, w.count)
-    try need("hebb: x elements", d, x.count)
-    try need("hebb: y elements", k, y.count)
-    x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in
-        w.withUnsafeMutableBufferPointer { wp in
-          hb_hebb_decay_step_f32(
-            k, d, eta, lambda, xp.baseAddress, yp.baseAddress, wp.baseAddress, ldw)
-        }
-      }
-    }
+    try ruleShape("hebb", k, d, ldw, w: w.count, x: x.count, y: y.count)
+    pointers(x, y, &w) { hb_hebb_decay_step_f32(k, d, eta, lambda, $0, $1, $2, ldw) }
   }
 
   /// Instar on W (k×d, ldw): W_ij += η y_i (x_j − W_ij).
@@ -114,16 +105,8 @@ extension Kernels {
     rows k: Int, columns d: Int, eta: Float, _ x: Span<Float>, _ y: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int
   ) throws(HebbianError) {
-    try matrix("instar: W", k, d, ldw, w.count)
-    try need("instar: x elements", d, x.count)
-    try need("instar: y elements", k, y.count)
-    x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in
-        w.withUnsafeMutableBufferPointer { wp in
-          hb_instar_step_f32(k, d, eta, xp.baseAddress, yp.baseAddress, wp.baseAddress, ldw)
-        }
-      }
-    }
+    try ruleShape("instar", k, d, ldw, w: w.count, x: x.count, y: y.count)
+    pointers(x, y, &w) { hb_instar_step_f32(k, d, eta, $0, $1, $2, ldw) }
   }
 
   /// BCM on W (k×d, ldw): W_ij += η x_j y_i (y_i − θ_i).
@@ -131,19 +114,10 @@ extension Kernels {
     rows k: Int, columns d: Int, eta: Float, _ x: Span<Float>, _ y: Span<Float>,
     threshold theta: Span<Float>, _ w: inout MutableSpan<Float>, ldw: Int
   ) throws(HebbianError) {
-    try matrix("bcm: W", k, d, ldw, w.count)
-    try need("bcm: x elements", d, x.count)
-    try need("bcm: y elements", k, y.count)
+    try ruleShape("bcm", k, d, ldw, w: w.count, x: x.count, y: y.count)
     try need("bcm: theta elements", k, theta.count)
-    x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in
-        theta.withUnsafeBufferPointer { tp in
-          w.withUnsafeMutableBufferPointer { wp in
-            hb_bcm_step_f32(
-              k, d, eta, xp.baseAddress, yp.baseAddress, tp.baseAddress, wp.baseAddress, ldw)
-          }
-        }
-      }
+    theta.withUnsafeBufferPointer { tp in
+      pointers(x, y, &w) { hb_bcm_step_f32(k, d, eta, $0, $1, tp.baseAddress, $2, ldw) }
     }
   }
 
