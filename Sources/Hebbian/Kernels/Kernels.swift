@@ -82,7 +82,9 @@ public enum Kernels {
   ) -> R {
     a.withUnsafeBufferPointer { ap in
       b.withUnsafeBufferPointer { bp in
-        c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress, bp.baseAddress, cp.baseAddress) }
+        c.withUnsafeMutableBufferPointer { cp in
+          body(ap.baseAddress, bp.baseAddress, cp.baseAddress)
+        }
       }
     }
   }
@@ -95,7 +97,9 @@ public enum Kernels {
   ) -> R {
     a.withUnsafeBufferPointer { ap in
       b.withUnsafeMutableBufferPointer { bp in
-        c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress, bp.baseAddress, cp.baseAddress) }
+        c.withUnsafeMutableBufferPointer { cp in
+          body(ap.baseAddress, bp.baseAddress, cp.baseAddress)
+        }
       }
     }
   }

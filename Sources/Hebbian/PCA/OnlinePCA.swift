@@ -206,7 +206,8 @@ public struct OnlinePCA: ~Copyable {
         "OnlinePCA.update(block:): \(block.count) values is not a whole number of samples of \(d)")
     }
     guard batch >= 1, batch <= maxBatch else {
-      throw .invalidParameter("OnlinePCA.update(block:): batch must be in 1...\(maxBatch), got \(batch)")
+      throw .invalidParameter(
+        "OnlinePCA.update(block:): batch must be in 1...\(maxBatch), got \(batch)")
     }
     let n = block.count / d
     if n == 0 { return }

@@ -68,9 +68,8 @@ enum CompetingCommand {
     let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
     let d = set.dimension
     let every = Swift.max(1, c.epochs / 5)
-    let result: FeatureComparison.Result
-    do throws(HebbianError) {
-      result = try FeatureComparison.run(
+    let result = try usageErrors { () throws(HebbianError) in
+      try FeatureComparison.run(
         trainX: set.trainX, trainY: set.trainY, testX: set.testX, testY: set.testY,
         dimension: d, classes: set.classes, configuration: c,
         progress: { epoch, eps in
@@ -78,7 +77,7 @@ enum CompetingCommand {
             Console.progress(o, "competing epoch \(epoch)/\(c.epochs)  rate \(Fmt.fixed(eps, 4))")
           }
         })
-    } catch { throw .usage(error.message) }
+    }
     // A unit "carries data" when it won at least half of a fair share 1/K of the last epoch's
     // presentations; the others won only early on and were frozen out, so their rows keep
     // their start.

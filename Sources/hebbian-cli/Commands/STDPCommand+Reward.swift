@@ -21,15 +21,12 @@ extension STDPCommand {
         + "tau_c \(Fmt.fixed(c.rule.eligibilityTimeConstant, 0)) ms, tau_d "
         + "\(Fmt.fixed(c.rule.dopamineTimeConstant, 0)) ms, \(Fmt.fixed(c.seconds, 0)) s")
     Console.out("t_s,rewarded_w,others_w,rate_hz,rewards\n")
-    let result: DistalReward.Result
-    do throws(HebbianError) {
-      result = try DistalReward.run(c) { s in
+    let result = try usageErrors { () throws(HebbianError) in
+      try DistalReward.run(c) { s in
         Console.out(
           Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rewardedWeight, 4) + ","
             + Fmt.fixed(s.otherWeight, 4) + "," + Fmt.fixed(s.rate, 1) + ",\(s.rewards)\n")
       }
-    } catch {
-      throw .usage(error.message)
     }
     Console.errLine(
       "rewarded synapse: \(Fmt.fixed(result.rewardedWeight, 3)) of w_max; others: "
@@ -63,15 +60,12 @@ extension STDPCommand {
         + "at \(Fmt.fixed(c.seconds / 2, 0)) s; target \(Fmt.fixed(c.targetRate, 1)) Hz, eta \(Fmt.sci(c.eta, 2))"
     )
     Console.out("t_s,rate_hz,mean_weight\n")
-    let result: HomeostaticScaling.Result
-    do throws(HebbianError) {
-      result = try HomeostaticScaling.run(c) { s in
+    let result = try usageErrors { () throws(HebbianError) in
+      try HomeostaticScaling.run(c) { s in
         Console.out(
           Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rate, 1) + "," + Fmt.shortest(s.meanWeight)
             + "\n")
       }
-    } catch {
-      throw .usage(error.message)
     }
     let half = c.seconds / 2
     let tail = Swift.min(20, half / 2)

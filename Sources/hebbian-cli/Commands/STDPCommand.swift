@@ -125,11 +125,8 @@ enum STDPCommand {
     let range = try positive(o, "--range", 100)
     let spacing = try positive(o, "--spacing", 1)
     let dt = try positive(o, "--dt", 0.1)
-    let curve: [(dt: Double, dw: Float)]
-    do throws(HebbianError) {
-      curve = try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
-    } catch {
-      throw .usage(error.message)
+    let curve = try usageErrors { () throws(HebbianError) in
+      try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
     }
     var out = "dt_ms,dw\n"
     for p in curve { out += Fmt.shortest(Float(p.dt)) + "," + Fmt.shortest(p.dw) + "\n" }
@@ -178,16 +175,13 @@ enum STDPCommand {
         + "\(c.groups) groups x (\(c.excitatoryPerGroup) E + \(c.inhibitoryPerGroup) I) inputs, "
         + "\(Fmt.fixed(c.seconds, 0)) s")
     Console.out("t_s,rate_hz,mean_inh_weight,ei_current_corr\n")
-    let result: InhibitoryBalance.Result
-    do throws(HebbianError) {
-      result = try InhibitoryBalance.run(c) { s in
+    let result = try usageErrors { () throws(HebbianError) in
+      try InhibitoryBalance.run(c) { s in
         Console.out(
           Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + ","
             + Fmt.shortest(s.meanInhibitoryWeight)
             + "," + Fmt.fixed(s.currentCorrelation, 4) + "\n")
       }
-    } catch {
-      throw .usage(error.message)
     }
     let quarter = c.seconds / 4
     let first = result.samples[0]
@@ -240,9 +234,8 @@ enum STDPCommand {
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
         + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
     )
-    let result: CompetitiveSTDP.Result
-    do throws(HebbianError) {
-      result = try CompetitiveSTDP.run(c) { second, rate, mean in
+    let result = try usageErrors { () throws(HebbianError) in
+      try CompetitiveSTDP.run(c) { second, rate, mean in
         if (second + 1) % 10 == 0 {
           Console.progress(
             o,
@@ -250,8 +243,6 @@ enum STDPCommand {
           )
         }
       }
-    } catch {
-      throw .usage(error.message)
     }
     let bins = 20
     let h = result.histogram(bins: bins)

@@ -47,12 +47,11 @@ enum TrainPlasticCommand {
     let delay = try o.int("--delay", default: 2, min: 0)
     let testSteps = try o.int("--test-steps", default: 3, min: 1)
     let degrade = try o.double("--degrade", default: 0.5)
-    let task: PatternCompletionTask
-    do throws(HebbianError) {
-      task = try PatternCompletionTask(
+    let task = try usageErrors { () throws(HebbianError) in
+      try PatternCompletionTask(
         bits: bits, patterns: patterns, cycles: cycles, presentationSteps: present,
         delaySteps: delay, testSteps: testSteps, degradedFraction: degrade)
-    } catch { throw .usage(error.message) }
+    }
     let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
     let start = hb_sys_monotonic_ns()
     if let path = o.string("--load") {
@@ -109,10 +108,10 @@ enum TrainPlasticCommand {
   )
     throws(CLIError) -> PlasticNetwork
   {
-    do throws(HebbianError) {
-      return try PlasticNetwork(
+    return try usageErrors { () throws(HebbianError) in
+      try PlasticNetwork(
         size: task.bits, maxSteps: task.steps, rule: rule, plastic: plastic, seed: seed)
-    } catch { throw .usage(error.message) }
+    }
   }
 
   /// Trains on fresh episodes, printing the mean training loss every `every` episodes, then
