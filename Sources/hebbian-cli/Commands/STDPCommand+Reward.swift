@@ -11,9 +11,7 @@ extension STDPCommand {
     c.maxDelay = try positive(o, "--delay", 1000)
     c.minDelay = Swift.min(c.minDelay, c.maxDelay)
     c.gMax = Float(try positive(o, "--g-max", 0.5))
-    c.seconds = try positive(o, "--seconds", 1200)
-    c.dt = try positive(o, "--dt", 1)
-    c.seed = try seed(o)
+    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 1200, dt: 1)
     Console.errLine(
       "three-factor STDP (Izhikevich 2007): \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz; "
         + "input 0 is rewarded \(Fmt.fixed(c.minDelay, 0))-\(Fmt.fixed(c.maxDelay, 0)) ms after "
@@ -23,9 +21,9 @@ extension STDPCommand {
     Console.out("t_s,rewarded_w,others_w,rate_hz,rewards\n")
     let result = try usageErrors { () throws(HebbianError) in
       try DistalReward.run(c) { s in
-        Console.out(
-          Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rewardedWeight, 4) + ","
-            + Fmt.fixed(s.otherWeight, 4) + "," + Fmt.fixed(s.rate, 1) + ",\(s.rewards)\n")
+        row(
+          Fmt.fixed(s.time, 0), Fmt.fixed(s.rewardedWeight, 4), Fmt.fixed(s.otherWeight, 4),
+          Fmt.fixed(s.rate, 1), "\(s.rewards)")
       }
     }
     Console.errLine(
@@ -51,10 +49,8 @@ extension STDPCommand {
     c.inputRate = try positive(o, "--rate", 5)
     c.targetRate = try positive(o, "--target", 5)
     c.eta = try positive(o, "--eta", 0.01)
-    c.seconds = try positive(o, "--seconds", 200)
+    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     if c.seconds < 20 { throw .usage("--seconds: scaling needs at least 20 s") }
-    c.dt = try positive(o, "--dt", 0.5)
-    c.seed = try seed(o)
     Console.errLine(
       "synaptic scaling: \(c.inputs) inputs at \(Fmt.fixed(c.inputRate, 1)) Hz, x\(Fmt.fixed(c.rateChange, 1)) "
         + "at \(Fmt.fixed(c.seconds / 2, 0)) s; target \(Fmt.fixed(c.targetRate, 1)) Hz, eta \(Fmt.sci(c.eta, 2))"
@@ -62,9 +58,7 @@ extension STDPCommand {
     Console.out("t_s,rate_hz,mean_weight\n")
     let result = try usageErrors { () throws(HebbianError) in
       try HomeostaticScaling.run(c) { s in
-        Console.out(
-          Fmt.fixed(s.time, 0) + "," + Fmt.fixed(s.rate, 1) + "," + Fmt.shortest(s.meanWeight)
-            + "\n")
+        row(Fmt.fixed(s.time, 0), Fmt.fixed(s.rate, 1), Fmt.shortest(s.meanWeight))
       }
     }
     let half = c.seconds / 2

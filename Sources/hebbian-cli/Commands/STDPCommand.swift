@@ -112,6 +112,16 @@ enum STDPCommand {
     UInt64(try o.int("--seed", default: 1, min: 0))
   }
 
+  /// The options every simulated mode shares: --seconds, the step --dt (ms) and --seed.
+  static func clock(_ o: ParsedOptions, seconds: Double, dt: Double) throws(CLIError) -> (
+    seconds: Double, dt: Double, seed: UInt64
+  ) {
+    (try positive(o, "--seconds", seconds), try positive(o, "--dt", dt), try seed(o))
+  }
+
+  /// One row of a mode's time course, CSV on stdout.
+  static func row(_ fields: String...) { Console.out(fields.joined(separator: ",") + "\n") }
+
   static func writePlot(_ o: ParsedOptions, _ svg: () -> String) throws(CLIError) {
     guard let path = o.string("--plot") else { return }
     try o.outputs.write(path, Array(svg().utf8), option: "--plot")
@@ -166,9 +176,7 @@ enum STDPCommand {
     c.initialInhibitoryWeight = Float(w0)
     c.signalAmplitude = try o.double("--modulation", default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
-    c.seconds = try positive(o, "--seconds", 200)
-    c.dt = try positive(o, "--dt", 0.5)
-    c.seed = try seed(o)
+    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     Console.errLine(
       "inhibitory STDP (Vogels et al. 2011): target \(Fmt.fixed(c.targetRate, 1)) Hz, "
         + "eta \(Fmt.sci(c.eta, 2)), alpha = 2 rho0 tau = \(Fmt.fixed(2 * c.targetRate * c.tau / 1000, 3)), "
@@ -177,10 +185,9 @@ enum STDPCommand {
     Console.out("t_s,rate_hz,mean_inh_weight,ei_current_corr\n")
     let result = try usageErrors { () throws(HebbianError) in
       try InhibitoryBalance.run(c) { s in
-        Console.out(
-          Fmt.fixed(s.time, 1) + "," + Fmt.fixed(s.rate, 1) + ","
-            + Fmt.shortest(s.meanInhibitoryWeight)
-            + "," + Fmt.fixed(s.currentCorrelation, 4) + "\n")
+        row(
+          Fmt.fixed(s.time, 1), Fmt.fixed(s.rate, 1), Fmt.shortest(s.meanInhibitoryWeight),
+          Fmt.fixed(s.currentCorrelation, 4))
       }
     }
     let quarter = c.seconds / 4
@@ -227,9 +234,7 @@ enum STDPCommand {
     c.depressionRatio = Float(try positive(o, "--a-minus", 0.00525)) / c.aPlus
     c.tau = try positive(o, "--tau-plus", 20)
     c.gMax = Float(try positive(o, "--g-max", 0.015))
-    c.seconds = try positive(o, "--seconds", 200)
-    c.dt = try positive(o, "--dt", 0.5)
-    c.seed = try seed(o)
+    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
         + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
