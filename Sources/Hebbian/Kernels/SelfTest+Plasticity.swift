@@ -119,7 +119,7 @@ extension KernelSweep {
   static var plasticCases: [Case] {
     let eta: Float = 0.3
     let rules = [HB_TRACE_DECAY, HB_TRACE_OJA]
-    let maxM = plasticShapes.map(\.m).max()!
+    let maxM = plasticShapes.map { $0.m }.max()!
     let maxMN = plasticShapes.map { $0.m * $0.n }.max()!
     let current = Case(kernel: "plastic_current", tolerance: Float(maxM + 4) * eps) { h, isa, t in
       guard let (ref, k) = tables(hb_plastic_kernels_for, isa, &t) else { return }
