@@ -217,17 +217,23 @@ public enum Workloads {
         f(HB_TRACE_DECAY, k, d, 0.1, x, y, h, d)
       }
     default:
-      // gy and gH contract (factors 1 − y² and 1 − η); gx, gw, gα grow linearly and slowly.
-      let gy = uniform(d, &rng, -1, 1), gH = uniform(k * d, &rng, -1, 1)
+      // With η = 0 the trace gradient keeps its scale (no (1 − η)ⁿ decay into subnormals,
+      // which would time microcode assists) and grows by |α x dL/da| ≤ 0.01 per call; dL/da
+      // is restored from gy0 each call (d floats, beside the kernel's k·d) because the kernel
+      // overwrites it with (1 − y²)·dL/dy.
+      let gy0 = uniform(d, &rng, -1, 1), gy = UnsafeMutablePointer<Float>.allocate(capacity: d)
+      let gH = uniform(k * d, &rng, -1, 1)
       let gx = uniform(k, &rng, -1, 1), gw = uniform(k * d, &rng, -1, 1)
       let ga = uniform(k * d, &rng, -1, 1)
       let out1 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
       let f = t.plastic_backward_step!
       // About 20 flops per element: pass 1 (2) and the fused pass 2 (18).
       return Workload(
-        kernel, v, d: d, k: k, flops: 20 * k * d, buffers: [w, al, h, x, y, gy, gH, gx, gw, ga, out1]
+        kernel, v, d: d, k: k, flops: 20 * k * d,
+        buffers: [w, al, h, x, y, gy0, gy, gH, gx, gw, ga, out1]
       ) {
-        out1[0] = f(HB_TRACE_DECAY, k, d, 0.1, w, al, h, d, x, y, gy, gH, gx, gw, ga)
+        gy.update(from: gy0, count: d)
+        out1[0] = f(HB_TRACE_DECAY, k, d, 0, w, al, h, d, x, y, gy, gH, gx, gw, ga)
       }
     }
   }
@@ -257,7 +263,8 @@ public enum Workloads {
         f(k, d, 1e-7, x, y, theta, w, d)
       }
     default:
-      // Fixed spike patterns; all-to-all traces settle at 1/(1 − decay), W is clipped.
+      // Fixed spike patterns; all-to-all traces settle at 1/(1 − decay), W is clipped. Hard
+      // bounds: soft ones drive W toward w_min geometrically, into subnormals.
       let pre = uniform(d, &rng, 0, 1), post = uniform(k, &rng, 0, 1)
       for j in 0..<d { pre[j] = pre[j] < 0.3 ? 1 : 0 }
       for i in 0..<k { post[i] = post[i] < 0.5 ? 1 : 0 }
@@ -265,7 +272,7 @@ public enum Workloads {
       params.initialize(
         to: hb_stdp_params(
           decay_pre: 0.95, decay_post: 0.9, a_pre: -0.0105, c_pre: 0, a_post: 0.01, c_post: 0,
-          w_min: 0, w_max: 1, bounds: HB_STDP_SOFT, pairing: HB_STDP_ALL_TO_ALL))
+          w_min: 0, w_max: 1, bounds: HB_STDP_HARD, pairing: HB_STDP_ALL_TO_ALL))
       let f = t.stdp_trace_step!
       // Per weight: the potentiation and depression terms (4) and the soft bound (2).
       return Workload(
