@@ -263,15 +263,16 @@ public enum Workloads {
         f(k, d, 1e-7, x, y, theta, w, d)
       }
     default:
-      // Fixed spike patterns; all-to-all traces settle at 1/(1 − decay), W is clipped. Hard
-      // bounds: soft ones drive W toward w_min geometrically, into subnormals.
+      // Fixed spike patterns. No trace decay (τ = ∞): a silent neuron's trace would otherwise
+      // shrink geometrically into subnormals and time microcode assists; spiking ones grow by
+      // 1 per call. Hard bounds for the same reason (soft ones creep toward w_min).
       let pre = uniform(d, &rng, 0, 1), post = uniform(k, &rng, 0, 1)
       for j in 0..<d { pre[j] = pre[j] < 0.3 ? 1 : 0 }
       for i in 0..<k { post[i] = post[i] < 0.5 ? 1 : 0 }
       let params = UnsafeMutablePointer<hb_stdp_params>.allocate(capacity: 1)
       params.initialize(
         to: hb_stdp_params(
-          decay_pre: 0.95, decay_post: 0.9, a_pre: -0.0105, c_pre: 0, a_post: 0.01, c_post: 0,
+          decay_pre: 1, decay_post: 1, a_pre: -0.0105, c_pre: 0, a_post: 0.01, c_post: 0,
           w_min: 0, w_max: 1, bounds: HB_STDP_HARD, pairing: HB_STDP_ALL_TO_ALL))
       let f = t.stdp_trace_step!
       // Per weight: the potentiation and depression terms (4) and the soft bound (2).
