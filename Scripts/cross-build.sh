@@ -65,8 +65,11 @@ for arch in $arches; do
   embedded_lib="$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/$swift_target"
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
+  # -package-name: the library's `package` declarations need one, as SwiftPM passes for
+  # hosted builds; Lifetimes: OwnedBuffer's span properties.
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
-          -enable-experimental-feature Lifetimes -package-name swift_hebbian -wmo -O -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
+          -enable-experimental-feature Lifetimes -package-name swift_hebbian
+          -wmo -O -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \

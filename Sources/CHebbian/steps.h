@@ -14,7 +14,7 @@ HB_STEP float hb_stdp_weight_step(const hb_stdp_params *p, float sp, float b, fl
                                   float pre_spike, float v) {
   const float lo = p->w_min, hi = p->w_max;
   float dw = sp * (p->a_post * pre_trace + p->c_post) + pre_spike * b;
-  if (p->soft_bounds)
+  if (p->bounds == HB_STDP_SOFT)
     v += dw > 0.0f ? dw * (hi - v) : dw * (v - lo);
   else
     v += dw;

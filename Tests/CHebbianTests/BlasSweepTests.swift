@@ -2,33 +2,6 @@ import CHebbian
 import Hebbian
 import Testing
 
-/// Float storage for the sweeps: the base is 64-byte aligned and the kernels see it shifted
-/// by one float, so no vector load is ever aligned. A guard tail past `count` catches stores
-/// beyond the operand.
-final class SweepBuffer {
-  static let guardCount = 19
-  let raw: UnsafeMutableRawPointer
-  let p: UnsafeMutablePointer<Float>
-  let count: Int
-  var total: Int { count + Self.guardCount }
-
-  init(_ count: Int) {
-    self.count = count
-    raw = .allocate(byteCount: (count + Self.guardCount + 1) * 4, alignment: 64)
-    p = raw.bindMemory(to: Float.self, capacity: count + Self.guardCount + 1) + 1
-  }
-  deinit { raw.deallocate() }
-
-  func fill(_ g: inout SeededGenerator, scale: Float = 1) {
-    for i in 0..<total { p[i] = scale * Float(g.gaussian()) }
-  }
-  func copy() -> SweepBuffer {
-    let c = SweepBuffer(count)
-    c.p.update(from: p, count: total)
-    return c
-  }
-}
-
 /// Every BLAS variant the CPU supports against the scalar table, over lengths 1…67 (every
 /// tail of the 4- and 8-lane bodies and their unrolled loops), strides 1 and 3, pointers one
 /// float past a 64-byte boundary, matrices with lda > n, alpha/beta including 0 and negative.
@@ -51,16 +24,14 @@ final class SweepBuffer {
   static let scalars: [(alpha: Float, beta: Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
 
   static var variants: [UnsafePointer<hb_blas_kernels>] {
-    ISA.supported.filter { $0 != .scalar }.compactMap {
-      hb_blas_kernels_for(hb_isa(rawValue: UInt32($0.rawValue)))
-    }
+    variantTables(hb_blas_kernels_for, includingScalar: false).map(\.table)
   }
   static var reference: hb_blas_kernels { hb_blas_kernels_for(HB_ISA_SCALAR)!.pointee }
 
   /// Compares two whole buffers: `tol[i]` bounds |Δ| at i (0 = must be bit-equal).
   /// Returns the number of violations and records the first.
   static func compare(
-    _ what: String, _ ref: SweepBuffer, _ got: SweepBuffer, _ tol: [Float]
+    _ what: String, _ ref: Buffer, _ got: Buffer, _ tol: [Float]
   ) -> Int {
     var bad = 0
     for i in 0..<ref.total {
@@ -95,7 +66,7 @@ final class SweepBuffer {
       for n in Self.lengths {
         for incx in Self.strides {
           for incy in Self.strides {
-            let x = SweepBuffer((n - 1) * incx + 1), y = SweepBuffer((n - 1) * incy + 1)
+            let x = Buffer(count: (n - 1) * incx + 1), y = Buffer(count: (n - 1) * incy + 1)
             x.fill(&g)
             y.fill(&g)
             let r = Self.reference.dot(n, x.p, incx, y.p, incy)
@@ -124,7 +95,7 @@ final class SweepBuffer {
         for incx in Self.strides {
           for incy in Self.strides {
             for a: Float in [0.75, -1.25, 0] {
-              let x = SweepBuffer((n - 1) * incx + 1), y = SweepBuffer((n - 1) * incy + 1)
+              let x = Buffer(count: (n - 1) * incx + 1), y = Buffer(count: (n - 1) * incy + 1)
               x.fill(&g)
               y.fill(&g)
               let yr = y.copy(), yv = y.copy()
@@ -161,7 +132,7 @@ final class SweepBuffer {
           // Ordinary, huge (squares overflow float), tiny (squares underflow float) and
           // subnormal inputs: the double sum of squares keeps all of them exact.
           for scale: Float in [1, 0x1p100, 0x1p-100, 0x1p-140] {
-            let x = SweepBuffer((n - 1) * inc + 1)
+            let x = Buffer(count: (n - 1) * inc + 1)
             x.fill(&g, scale: scale)
             let r = Self.reference.nrm2(n, x.p, inc)
             let v = k.pointee.nrm2(n, x.p, inc)
@@ -181,7 +152,7 @@ final class SweepBuffer {
       }
       #expect(bad == 0)
       // The largest inputs the header promises: |x_i| = FLT_MAX/sqrt(n).
-      let x = SweepBuffer(16)
+      let x = Buffer(count: 16)
       for i in 0..<x.total { x.p[i] = Float.greatestFiniteMagnitude / 4 }
       #expect(k.pointee.nrm2(16, x.p, 1) == Float.greatestFiniteMagnitude)
     }
@@ -194,13 +165,13 @@ final class SweepBuffer {
       for m in Self.sides {
         for n in Self.sides {
           let lda = n + 3
-          let a = SweepBuffer((m - 1) * lda + n)
+          let a = Buffer(count: (m - 1) * lda + n)
           a.fill(&g)
-          let x = SweepBuffer(Swift.max(m, n))
+          let x = Buffer(count: Swift.max(m, n))
           x.fill(&g)
           for (alpha, beta) in Self.scalars {
             // y = αAx + βy: |Δ_i| ≤ (n+2)ε(|α|Σ_j|a_ij x_j| + |β y_i|)
-            let y = SweepBuffer(m)
+            let y = Buffer(count: m)
             y.fill(&g)
             let yr = y.copy(), yv = y.copy()
             Self.reference.gemv(m, n, alpha, a.p, lda, x.p, beta, yr.p)
@@ -216,7 +187,7 @@ final class SweepBuffer {
             bad += Self.compare("gemv \(k.pointee.isa) \(m)x\(n) α=\(alpha) β=\(beta)", yr, yv, tol)
 
             // y = αAᵀx + βy: |Δ_j| ≤ (m+2)ε(|α|Σ_i|x_i a_ij| + |β y_j|)
-            let z = SweepBuffer(n)
+            let z = Buffer(count: n)
             z.fill(&g)
             let zr = z.copy(), zv = z.copy()
             Self.reference.gemv_t(m, n, alpha, a.p, lda, x.p, beta, zr.p)
@@ -242,11 +213,11 @@ final class SweepBuffer {
     var g = SeededGenerator(seed: 15)
     for k in [hb_blas_kernels_for(HB_ISA_SCALAR)!] + Self.variants {
       for (m, n) in [(1, 1), (5, 7), (9, 33), (67, 17), (17, 67)] {
-        let a = SweepBuffer(m * n)
+        let a = Buffer(count: m * n)
         a.fill(&g)
-        let x = SweepBuffer(Swift.max(m, n))
+        let x = Buffer(count: Swift.max(m, n))
         x.fill(&g)
-        let y = SweepBuffer(Swift.max(m, n))
+        let y = Buffer(count: Swift.max(m, n))
         for i in 0..<y.count { y.p[i] = .nan }
         k.pointee.gemv(m, n, 1.5, a.p, n, x.p, 0, y.p)
         // A NaN read from y would survive any product with 0: every output must be finite.
@@ -265,9 +236,9 @@ final class SweepBuffer {
       for m in Self.sides {
         for n in Self.sides {
           let lda = n + 5
-          let a = SweepBuffer((m - 1) * lda + n)
+          let a = Buffer(count: (m - 1) * lda + n)
           a.fill(&g)
-          let x = SweepBuffer(m), y = SweepBuffer(n)
+          let x = Buffer(count: m), y = Buffer(count: n)
           x.fill(&g)
           y.fill(&g)
           for alpha: Float in [1, -0.5, 0] {
@@ -288,7 +259,7 @@ final class SweepBuffer {
           for b in [1, 2, 5, 17] {
             // A += αXᵀY: a length-b reduction per element, |Δ| ≤ (b+2)ε(|a_ij| + |α|Σ_t|X_ti Y_tj|)
             let ldx = m + 2, ldy = n + 1
-            let xs = SweepBuffer((b - 1) * ldx + m), ys = SweepBuffer((b - 1) * ldy + n)
+            let xs = Buffer(count: (b - 1) * ldx + m), ys = Buffer(count: (b - 1) * ldy + n)
             xs.fill(&g)
             ys.fill(&g)
             let alpha: Float = b == 2 ? 0 : (b == 5 ? 1 : -0.25)
@@ -316,7 +287,7 @@ final class SweepBuffer {
   @Test func emptyShapesMatchScalarExactly() {
     var g = SeededGenerator(seed: 17)
     for k in Self.variants {
-      let x = SweepBuffer(40), y = SweepBuffer(40), a = SweepBuffer(400)
+      let x = Buffer(count: 40), y = Buffer(count: 40), a = Buffer(count: 400)
       x.fill(&g)
       y.fill(&g)
       a.fill(&g)
@@ -326,7 +297,7 @@ final class SweepBuffer {
       var bad = 0
       // No element is touched when n, m or b is 0, and gemv with an empty sum leaves
       // beta·y (one rounded product, the same in every variant): all bit-exact.
-      let cases: [(String, (UnsafePointer<hb_blas_kernels>, SweepBuffer) -> Void)] = [
+      let cases: [(String, (UnsafePointer<hb_blas_kernels>, Buffer) -> Void)] = [
         ("axpy n=0", { $0.pointee.axpy(0, 2, x.p, 1, $1.p, 1) }),
         ("scal n=0", { $0.pointee.scal(0, 2, $1.p, 1) }),
         ("gemv m=0", { $0.pointee.gemv(0, 9, 1, a.p, 9, x.p, 0.5, $1.p) }),

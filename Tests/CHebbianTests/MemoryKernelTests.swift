@@ -6,11 +6,7 @@ import Testing
 /// Every compiled, supported variant of the memory family against the scalar reference.
 @Suite struct MemoryKernelTests {
   static var variants: [UnsafePointer<hb_memory_kernels>] {
-    var out: [UnsafePointer<hb_memory_kernels>] = []
-    for raw: UInt32 in 0..<3 {
-      if let t = hb_memory_kernels_for(hb_isa(rawValue: raw)) { out.append(t) }
-    }
-    return out
+    variantTables(hb_memory_kernels_for).map(\.table)
   }
 
   @Test func bitOverlapMatchesScalarOnEveryWordCountAndOffset() {
@@ -105,7 +101,9 @@ import Testing
     // Without the max subtraction exp(1000) overflows; with it the answer is exact-ish:
     // [e^-1, 1] / (1 + e^-1) to float rounding (1e-6 relative).
     var x: [Float] = [999, 1000]
-    let lse = x.withUnsafeMutableBufferPointer { hb_softmax_f32(2, 1, $0.baseAddress!, $0.baseAddress!) }
+    let lse = x.withUnsafeMutableBufferPointer {
+      hb_softmax_f32(2, 1, $0.baseAddress!, $0.baseAddress!)
+    }
     let e = Float(exp(-1.0))
     #expect(abs(x[1] - 1 / (1 + e)) < 1e-6)
     #expect(abs(x[0] - e / (1 + e)) < 1e-6)

@@ -4,7 +4,7 @@ import Testing
 
 /// Every vector variant of the plasticity family against the scalar reference, on k×d blocks
 /// with d = 1…67 (all tails around the 4- and 8-lane widths), a row stride ldw = d + 3 and
-/// pointers one float past a 32-byte boundary.
+/// pointers one float past a 64-byte boundary.
 ///
 /// Tolerance: each weight changes by at most three multiply-adds on values of magnitude ≤ 2;
 /// fused (one rounding) against unfused (two) differs by a few ulp of 2, i.e. < 1e-6. We allow
@@ -14,26 +14,7 @@ import Testing
   static let rows = [1, 2, 5]
 
   static var vectorTables: [UnsafePointer<hb_plasticity_kernels>] {
-    var out: [UnsafePointer<hb_plasticity_kernels>] = []
-    for raw: UInt32 in 1..<3 {
-      if let t = hb_plasticity_kernels_for(hb_isa(rawValue: raw)) { out.append(t) }
-    }
-    return out
-  }
-
-  /// A misaligned buffer: element 0 is one float past the start of the allocation.
-  final class Buffer {
-    let storage: UnsafeMutablePointer<Float>
-    let count: Int
-    init(_ values: [Float]) {
-      count = values.count
-      storage = .allocate(capacity: values.count + 1)
-      storage.initialize(repeating: 0, count: values.count + 1)
-      for i in 0..<values.count { storage[i + 1] = values[i] }
-    }
-    deinit { storage.deallocate() }
-    var p: UnsafeMutablePointer<Float> { storage + 1 }
-    var array: [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
+    variantTables(hb_plasticity_kernels_for, includingScalar: false).map(\.table)
   }
 
   static func random(_ n: Int, _ rng: inout SeededGenerator, lo: Float = -1, hi: Float = 1)
@@ -115,8 +96,8 @@ import Testing
       for mode in 0..<4 {
         var p = hb_stdp_params(
           decay_pre: 0.95, decay_post: 0.9, a_pre: -0.0105, c_pre: mode == 3 ? -0.004 : 0,
-          a_post: 0.01, c_post: 0, w_min: 0, w_max: 1, soft_bounds: Int32(mode & 1),
-          nearest: Int32(mode >> 1))
+          a_post: 0.01, c_post: 0, w_min: 0, w_max: 1, bounds: hb_stdp_bounds(UInt32(mode & 1)),
+          pairing: hb_stdp_pairing(UInt32(mode >> 1)))
         let wa = Buffer(w0), wb = Buffer(w0)
         let xa = Buffer(preTrace0), xb = Buffer(preTrace0)
         let ya = Buffer(postTrace0), yb = Buffer(postTrace0)

@@ -17,31 +17,7 @@ import Testing
   /// The variants to check: every one this CPU supports (scalar included, so the suite also
   /// runs, and checks the padding, when no vector body exists).
   static func tables() -> [(ISA, hb_rule_kernels)] {
-    var out: [(ISA, hb_rule_kernels)] = []
-    for isa in ISA.supported {
-      let t = hb_rule_kernels_for(hb_isa(rawValue: UInt32(isa.rawValue)))
-      #expect(t != nil, "supported variant \(isa.name) has no rule table")
-      if let t { out.append((isa, t.pointee)) }
-    }
-    return out
-  }
-
-  /// A float buffer starting `offset` floats past a 64-byte boundary.
-  struct Buffer: ~Copyable {
-    let base: UnsafeMutableRawPointer
-    let p: UnsafeMutablePointer<Float>
-    let count: Int
-    init(count: Int, offset: Int, fill: Float) {
-      base = UnsafeMutableRawPointer.allocate(byteCount: (count + offset) * 4 + 64, alignment: 64)
-      p = (base + offset * 4).bindMemory(to: Float.self, capacity: count)
-      self.count = count
-      p.initialize(repeating: fill, count: count)
-    }
-    deinit { base.deallocate() }
-    subscript(i: Int) -> Float {
-      get { p[i] }
-      nonmutating set { p[i] = newValue }
-    }
+    variantTables(hb_rule_kernels_for).map { ($0.isa, $0.table.pointee) }
   }
 
   @Test func ghaVariantsMatchScalarOverShapeSweep() {

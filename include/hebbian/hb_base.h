@@ -14,8 +14,8 @@ extern "C" {
 
 typedef enum hb_status {
   HB_OK = 0,
-  HB_ERR_SHAPE = 1,           /* reserved: the kernels take shapes on trust (the Swift layer
-                                 checks them), so no entry point returns this yet */
+  /* 1 is retired: the kernels take shapes on trust (the Swift layer checks them), so no
+   * entry point had a shape error to return. The values below keep their numbers. */
   HB_ERR_ISA_UNAVAILABLE = 2, /* the requested variant is not supported by this CPU/build */
   HB_ERR_ISA_UNKNOWN = 3,     /* HEBBIAN_ISA names no variant */
 } hb_status;

@@ -35,14 +35,26 @@ extern "C" {
  *   traces jump:       all-to-all: x_j += s_pre_j;  nearest: x_j = 1 where s_pre_j = 1
  * Classic STDP is a_post = A+, a_pre = -A-, c = 0; Vogels et al. (2011) inhibitory STDP is
  * a_post = a_pre = eta, c_pre = -2 eta rho0 tau. Spikes are 0/1 floats. */
+/* How a weight change meets the bounds [w_min, w_max]. */
+typedef enum hb_stdp_bounds {
+  HB_STDP_HARD = 0, /* clip W + dW */
+  HB_STDP_SOFT = 1, /* multiplicative: scale dW by the distance to the bound it moves toward */
+} hb_stdp_bounds;
+
+/* Which spike pairs a trace remembers. */
+typedef enum hb_stdp_pairing {
+  HB_STDP_ALL_TO_ALL = 0, /* trace += 1 at a spike */
+  HB_STDP_NEAREST = 1,    /* trace = 1 at a spike */
+} hb_stdp_pairing;
+
 typedef struct hb_stdp_params {
   float decay_pre;  /* exp(-dt / tau_pre) */
   float decay_post; /* exp(-dt / tau_post) */
   float a_pre, c_pre;
   float a_post, c_post;
   float w_min, w_max;
-  int soft_bounds; /* 0: hard clip, 1: multiplicative */
-  int nearest;     /* 0: all-to-all (trace += 1), 1: nearest spike (trace = 1) */
+  hb_stdp_bounds bounds;
+  hb_stdp_pairing pairing;
 } hb_stdp_params;
 
 #define HB_PLASTICITY HB_KERNEL_PROTOTYPE

@@ -5,7 +5,7 @@ import Benchmark
   import Glibc
 #endif
 
-/// Every kernel (level-1/2 family and rule steps) of every supported variant, plus the
+/// Every kernel of the kernel list (hb_kernels.inc) under every supported variant, plus the
 /// OpenBLAS per-sample compositions of the subspace and GHA updates, over
 /// d ∈ {16, 64, 256, 1024} × k ∈ {1, 8, 32}. One benchmark iteration is 1000 calls
 /// (scalingFactor .kilo), so the reported time is per call and the clock's own cost is
@@ -29,6 +29,8 @@ let benchmarks: @Sendable () -> Void = {
     maxDuration: smoke ? .milliseconds(5) : .milliseconds(250),
     maxIterations: smoke ? 5 : 10_000
   )
+  let uncovered = Workloads.uncovered
+  precondition(uncovered.isEmpty, "no workload for " + uncovered.joined(separator: ", "))
   let ds = smoke ? [16, 64] : [16, 64, 256, 1024]
   let ks = smoke ? [1, 8] : [1, 8, 32]
   for w in Workloads.all(ds: ds, ks: ks) {

@@ -5,7 +5,8 @@ import MallocInterposerSwift
   import Glibc
 #endif
 
-/// Fails (exit 1) if any kernel call or rule update allocates. Every workload of the benchmark
+/// Fails (exit 1) if any kernel call or rule update allocates, or if a kernel of the list has
+/// no workload. Every workload of the benchmark
 /// grid runs 100 times between two reads of the malloc interposer's counters; the workloads'
 /// buffers are allocated before counting starts, so any malloc seen is the kernel's (or the
 /// call path's) own.
@@ -19,6 +20,12 @@ MallocInterposerSwift.unhook()
 guard MallocInterposerSwift.getStatistics().mallocCount >= 1 else {
   print("allocation check: the malloc interposer saw no allocation; cannot check")
   exit(2)
+}
+// Every row of the kernel list must have a workload, or a new kernel would go unmeasured.
+let uncovered = Workloads.uncovered
+guard uncovered.isEmpty else {
+  print("allocation check: no workload for " + uncovered.joined(separator: ", "))
+  exit(1)
 }
 let workloads = Workloads.all(ds: [16, 64, 256, 1024], ks: [1, 8, 32])
 for w in workloads { w.run() }  // first calls: lazy dispatch, OpenBLAS thread setup
@@ -36,6 +43,8 @@ for w in workloads {
     print("ALLOCATES: \(w.name): \(stats.mallocCount) mallocs in 100 calls")
   }
 }
-print("allocation check: \(workloads.count) workloads x 100 calls")
+print(
+  "allocation check: \(workloads.count) workloads x 100 calls"
+    + " (\(Workloads.catalogue.count) kernels, \(Workloads.isas.count) variants)")
 print("\(passed) passed, \(failed) failed")
 if failed > 0 { exit(1) }

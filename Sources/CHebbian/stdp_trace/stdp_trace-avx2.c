@@ -34,7 +34,7 @@ HB_AVX2 void hb_stdp_trace_step_f32__avx2(size_t k, size_t d, const hb_stdp_para
     const __m256 vsp = _mm256_set1_ps(sp), vb = _mm256_set1_ps(b);
     float *w = W + i * ldw;
     j = 0;
-    if (p->soft_bounds) {
+    if (p->bounds == HB_STDP_SOFT) {
       for (; j + 8 <= d; j += 8) {
         __m256 dw = _mm256_mul_ps(vsp, _mm256_fmadd_ps(vap, _mm256_loadu_ps(pre_trace + j), vcp));
         dw = _mm256_fmadd_ps(_mm256_loadu_ps(pre_spikes + j), vb, dw);
@@ -55,7 +55,7 @@ HB_AVX2 void hb_stdp_trace_step_f32__avx2(size_t k, size_t d, const hb_stdp_para
     for (; j < d; j++)
       w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
-  const float near = p->nearest ? 1.0f : 0.0f;
+  const float near = p->pairing == HB_STDP_NEAREST ? 1.0f : 0.0f;
   const __m256 vnear = _mm256_set1_ps(near), one = _mm256_set1_ps(1.0f);
   j = 0;
   for (; j + 8 <= d; j += 8) {

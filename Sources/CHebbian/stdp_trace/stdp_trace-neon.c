@@ -42,7 +42,7 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
       float32x4_t dw = vmulq_f32(vsp, vfmaq_f32(vcp, vap, vld1q_f32(pre_trace + j)));
       dw = vfmaq_f32(dw, vld1q_f32(pre_spikes + j), vb);
       float32x4_t v = vld1q_f32(w + j), t;
-      if (p->soft_bounds) {
+      if (p->bounds == HB_STDP_SOFT) {
         t = vfmaq_f32(v, vminq_f32(dw, zero), vsubq_f32(v, vlo));
         t = vfmaq_f32(t, vmaxq_f32(dw, zero), vsubq_f32(vhi, v));
       } else {
@@ -53,7 +53,7 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
     for (; j < d; j++)
       w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
-  const float near = p->nearest ? 1.0f : 0.0f;
+  const float near = p->pairing == HB_STDP_NEAREST ? 1.0f : 0.0f;
   const float32x4_t vnear = vdupq_n_f32(near), one = vdupq_n_f32(1.0f);
   j = 0;
   for (; j + 4 <= d; j += 4) {

@@ -23,7 +23,7 @@ void hb_stdp_trace_step_f32__scalar(size_t k, size_t d, const hb_stdp_params *p,
     for (size_t j = 0; j < d; j++)
       w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }
-  const float near = p->nearest ? 1.0f : 0.0f;
+  const float near = p->pairing == HB_STDP_NEAREST ? 1.0f : 0.0f;
   for (size_t j = 0; j < d; j++)
     pre_trace[j] = hb_stdp_trace_jump(pre_trace[j], pre_spikes[j], near);
   for (size_t i = 0; i < k; i++)

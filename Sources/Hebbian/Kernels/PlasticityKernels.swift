@@ -78,8 +78,8 @@ public struct STDPRule: Sendable, Equatable {
     hb_stdp_params(
       decay_pre: Float(Math.exp(-dt / tauPre)), decay_post: Float(Math.exp(-dt / tauPost)),
       a_pre: preAmplitude, c_pre: preOffset, a_post: postAmplitude, c_post: postOffset,
-      w_min: wMin, w_max: wMax, soft_bounds: bounds == .soft ? 1 : 0,
-      nearest: pairing == .nearest ? 1 : 0)
+      w_min: wMin, w_max: wMax, bounds: bounds == .soft ? HB_STDP_SOFT : HB_STDP_HARD,
+      pairing: pairing == .nearest ? HB_STDP_NEAREST : HB_STDP_ALL_TO_ALL)
   }
 
   func validate() throws(HebbianError) {

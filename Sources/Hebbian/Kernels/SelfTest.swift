@@ -34,12 +34,12 @@ public struct KernelSelfTestRow: Sendable {
   }
 }
 
-/// Runs every variant of every kernel family that the running CPU supports against the
-/// scalar reference, over the sweep the unit tests use: lengths 1…67 (every tail of 4- and
-/// 8-lane bodies and their unrolled loops), strides 1 and 3, operands one float past a
-/// 64-byte boundary, matrices with a leading dimension larger than their width, alpha and
-/// beta including 0 and negative values. It allocates its scratch once per family and is
-/// meant for boards: `hebbian selftest` prints its rows.
+/// Runs every kernel of the C catalogue under every variant the running CPU supports against
+/// the scalar reference, over the sweep the unit tests use (``KernelSweep``): lengths 1…67
+/// (every tail of 4- and 8-lane bodies and their unrolled loops), strides 1 and 3, operands
+/// one float past a 64-byte boundary, matrices with a leading dimension larger than their
+/// width, alpha and beta including 0 and negative values. It is meant for boards:
+/// `hebbian selftest` prints its rows.
 ///
 /// Errors are measured relative to the condition magnitude S of each element, so one
 /// tolerance serves every size: with ε = 2⁻²³,
@@ -51,139 +51,55 @@ public struct KernelSelfTestRow: Sendable {
 ///   S = |W_ij| + |η|·Y_i·R_j, Y_i = Σ_j|W_ij x_j|, R_j = |x_j| + Σ_i Y_i|W_ij|: the error of
 ///   y (≤ (d+2)ε Y) enters the update twice, through y and through the residual r.
 ///
-/// A new family is one function `(inout KernelSelfTest.Harness) -> Void` and one line in
-/// ``KernelSelfTest/families``.
+/// A new kernel is a row of the kernel list plus one ``KernelSweep/Case``; a catalogue row
+/// without a case reports a failing row.
 public enum KernelSelfTest {
-  public typealias Family = (name: String, run: (inout Harness) -> Void)
-
-  /// Every kernel family, in the order the rows are reported.
-  public static var families: [Family] {
-    [
-      ("blas", blas),
-      ("rules", rules),
-      ("plasticity", plasticity),
-      ("memory", memory),
-    ]
-  }
-
-  /// All rows: every family, kernel and supported variant (scalar included, as a check of
-  /// the harness itself).
+  /// All rows, family by family in the order of the kernel list, then variant by variant
+  /// (scalar included, as a check of the harness itself).
   public static func run(seed: UInt64 = 0x5EED) -> [KernelSelfTestRow] {
-    var h = Harness(seed: seed)
-    for f in families {
-      h.family = f.name
-      f.run(&h)
+    var rows: [KernelSelfTestRow] = []
+    let kernels = KernelSweep.catalogue
+    var families: [String] = []
+    for k in kernels where !families.contains(k.family) { families.append(k.family) }
+    for family in families {
+      for isa in KernelSweep.variants {
+        for k in kernels where k.family == family {
+          rows.append(KernelSweep.run(k, isa, seed: seed))
+        }
+      }
     }
-    return h.rows
+    return rows
   }
+}
 
+extension KernelSweep {
   static let eps = Float.ulpOfOne
   static let lengths = 1...67
   static let strides = [1, 3]
   static let sides = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 67]
   static let scalarPairs: [(Float, Float)] = [(1, 0), (-0.75, 1.5), (0, -1)]
-
-  /// Collects rows and owns the random stream and the scratch buffers of a family.
-  public struct Harness {
-    public var rows: [KernelSelfTestRow] = []
-    public var family = ""
-    var rng: SeededGenerator
-
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
-
-    /// Runs `body` for one (kernel, variant) and appends its row.
-    mutating func row(
-      _ kernel: String, _ isa: ISA, tolerance: Float, scalarFallback: Bool = false,
-      _ body: (inout Harness, inout Tally) -> Void
-    ) {
-      var t = Tally()
-      body(&self, &t)
-      rows.append(
-        KernelSelfTestRow(
-          family: family, kernel: kernel, isa: isa, cases: t.cases, maxError: t.maxError,
-          tolerance: tolerance, scalarFallback: scalarFallback))
-    }
-
-    /// A row that failed before comparing anything (a supported variant without a table).
-    mutating func missing(_ kernel: String, _ isa: ISA) {
-      rows.append(
-        KernelSelfTestRow(
-          family: family, kernel: kernel, isa: isa, cases: 0, maxError: .infinity, tolerance: 0))
-    }
-
-    mutating func fill(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale: Float = 1) {
-      for i in 0..<count { p[i] = scale * Float(rng.gaussian()) }
-    }
-  }
-
-  /// The worst normalised error seen so far for one row.
-  public struct Tally {
-    var cases = 0
-    var maxError: Float = 0
-
-    /// |ref − got| / scale; scale 0 demands bit equality. NaN anywhere counts as infinite.
-    mutating func compare(_ ref: Float, _ got: Float, scale: Float) {
-      let e: Float
-      if scale == 0 {
-        e = ref.bitPattern == got.bitPattern ? 0 : .infinity
-      } else {
-        let d = (ref - got).magnitude / scale
-        e = d.isNaN ? .infinity : d
-      }
-      if e > maxError { maxError = e }
-    }
-
-    /// Compares `count` elements; `scale(i)` is element i's S (0: must be untouched/exact).
-    mutating func compare(
-      _ ref: UnsafePointer<Float>, _ got: UnsafePointer<Float>, _ count: Int,
-      scale: (Int) -> Float
-    ) {
-      for i in 0..<count { compare(ref[i], got[i], scale: scale(i)) }
-    }
-  }
-
-  /// Float scratch whose operands start one float past a 64-byte boundary, so no vector load
-  /// is aligned; each slot has a guard tail that a comparison covers too.
-  struct Scratch: ~Copyable {
-    let raw: UnsafeMutableRawPointer
-    let slot: Int
-    let slots: Int
-
-    init(slots: Int, floats: Int) {
-      // + 1 for the misalignment, rounded up to 16 floats so every slot starts 64-aligned
-      slot = (floats + Self.guardCount + 1 + 15) / 16 * 16
-      self.slots = slots
-      raw = .allocate(byteCount: slot * slots * 4, alignment: 64)
-      raw.initializeMemory(as: Float.self, repeating: 0, count: slot * slots)
-    }
-    deinit { raw.deallocate() }
-
-    static let guardCount = 19
-
-    func callAsFunction(_ i: Int) -> UnsafeMutablePointer<Float> {
-      raw.assumingMemoryBound(to: Float.self) + i * slot + 1
-    }
-  }
+  static let rankKBatches = [1, 2, 5, 17]
+  static let ruleKs = [1, 2, 3, 4, 5, 8]
+  static let plasticityKs = [1, 2, 5]
+  /// (m, n) of the plastic layer kernels: every n of 1…67 (the column tails) with m of 1…5,
+  /// and one tall m (the row reductions).
+  static let plasticShapes: [(m: Int, n: Int)] = lengths.map { (1 + $0 % 5, $0) } + [(67, 5)]
+  /// Patterns and the extra lengths past 1…67 of the memory family.
+  static let memoryPatterns = 5
+  static let bitLengths = [127, 128, 129, 255, 257, 64 * 40 - 1]
 
   // MARK: The level-1/2 family
 
-  static func blas(_ h: inout Harness) {
-    guard let refTable = hb_blas_kernels_for(HB_ISA_SCALAR) else { return }
-    let ref = refTable.pointee
-    let s = Scratch(slots: 8, floats: 80 * 80)
-    let g = Scratch.guardCount
+  static var blasCases: [Case] {
     let l = Float(lengths.upperBound + 2) * eps
-    for isa in ISA.supported {
-      guard let table = hb_blas_kernels_for(isa.c) else {
-        h.missing("table", isa)
-        continue
-      }
-      let k = table.pointee
-      h.row("dot", isa, tolerance: l) { h, t in
+    return [
+      Case(kernel: "dot", tolerance: l) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(2, floats: 3 * lengths.upperBound)
         for n in lengths {
           for incx in strides {
             for incy in strides {
-              let x = s(0), y = s(1)
+              let x = s[0].p, y = s[1].p
               h.fill(x, (n - 1) * incx + 1)
               h.fill(y, (n - 1) * incy + 1)
               var sum: Float = 0
@@ -193,13 +109,15 @@ public enum KernelSelfTest {
             }
           }
         }
-      }
-      h.row("axpy", isa, tolerance: 2 * eps) { h, t in
+      },
+      Case(kernel: "axpy", tolerance: 2 * eps) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(4, floats: 3 * lengths.upperBound), g = Buffer<Float>.defaultGuard
         for n in lengths {
           for incx in strides {
             for incy in strides {
               for a: Float in [0.75, -1.25, 0] {
-                let x = s(0), y = s(1), yr = s(2), yv = s(3)
+                let x = s[0].p, y = s[1].p, yr = s[2].p, yv = s[3].p
                 let ny = (n - 1) * incy + 1
                 h.fill(x, (n - 1) * incx + 1)
                 h.fill(y, ny + g)
@@ -216,12 +134,14 @@ public enum KernelSelfTest {
             }
           }
         }
-      }
-      h.row("scal", isa, tolerance: 0) { h, t in
+      },
+      Case(kernel: "scal", tolerance: 0) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(3, floats: 3 * lengths.upperBound), g = Buffer<Float>.defaultGuard
         for n in lengths {
           for inc in strides {
             for a: Float in [0.75, -1.25, 0] {
-              let x = s(0), xr = s(1), xv = s(2)
+              let x = s[0].p, xr = s[1].p, xv = s[2].p
               let nx = (n - 1) * inc + 1
               h.fill(x, nx + g)
               xr.update(from: x, count: nx + g)
@@ -233,13 +153,15 @@ public enum KernelSelfTest {
             }
           }
         }
-      }
-      h.row("nrm2", isa, tolerance: l) { h, t in
+      },
+      Case(kernel: "nrm2", tolerance: l) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(1, floats: 3 * lengths.upperBound)
         for n in lengths {
           for inc in strides {
             // ordinary, huge (squares overflow float), tiny (squares underflow), subnormal
             for scale: Float in [1, 0x1p100, 0x1p-100, 0x1p-140] {
-              let x = s(0)
+              let x = s[0].p
               h.fill(x, (n - 1) * inc + 1, scale: scale)
               let r = ref.nrm2(n, x, inc)
               t.compare(r, k.nrm2(n, x, inc), scale: r)
@@ -249,20 +171,23 @@ public enum KernelSelfTest {
         }
         // The largest inputs the header promises, |x_i| = FLT_MAX/sqrt(n): norm FLT_MAX.
         for n in [1, 4, 16, 64] {
-          let x = s(0)
+          let x = s[0].p
           for i in 0..<n { x[i] = Float.greatestFiniteMagnitude / Float(n).squareRoot() }
           let r = ref.nrm2(n, x, 1)
           t.compare(r, k.nrm2(n, x, 1), scale: r)
           t.cases += 1
         }
-      }
-      h.row("gemv", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: false, ref, k) }
-      h.row("gemv_t", isa, tolerance: l) { h, t in gemvSweep(&h, &t, s, transposed: true, ref, k) }
-      h.row("ger", isa, tolerance: 2 * eps) { h, t in
+      },
+      Case(kernel: "gemv", tolerance: l) { h, isa, t in gemvSweep(&h, isa, &t, transposed: false) },
+      Case(kernel: "gemv_t", tolerance: l) { h, isa, t in gemvSweep(&h, isa, &t, transposed: true)
+      },
+      Case(kernel: "ger", tolerance: 2 * eps) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(5, floats: 80 * 80), g = Buffer<Float>.defaultGuard
         for m in sides {
           for n in sides {
             let lda = n + 5, na = (m - 1) * lda + n
-            let a = s(0), x = s(1), y = s(2), ar = s(3), av = s(4)
+            let a = s[0].p, x = s[1].p, y = s[2].p, ar = s[3].p, av = s[4].p
             h.fill(a, na + g)
             h.fill(x, m)
             h.fill(y, n)
@@ -279,13 +204,15 @@ public enum KernelSelfTest {
             }
           }
         }
-      }
-      h.row("rank_k", isa, tolerance: Float(17 + 2) * eps) { h, t in
+      },
+      Case(kernel: "rank_k", tolerance: Float(rankKBatches.last! + 2) * eps) { h, isa, t in
+        guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+        let s = scratch(5, floats: 80 * 80), g = Buffer<Float>.defaultGuard
         for m in sides {
           for n in sides {
-            for b in [1, 2, 5, 17] {
+            for b in rankKBatches {
               let lda = n + 5, ldx = m + 2, ldy = n + 1, na = (m - 1) * lda + n
-              let a = s(0), xs = s(1), ys = s(2), ar = s(3), av = s(4)
+              let a = s[0].p, xs = s[1].p, ys = s[2].p, ar = s[3].p, av = s[4].p
               h.fill(a, na + g)
               h.fill(xs, (b - 1) * ldx + m)
               h.fill(ys, (b - 1) * ldy + n)
@@ -305,21 +232,19 @@ public enum KernelSelfTest {
             }
           }
         }
-      }
-    }
+      },
+    ]
   }
 
   /// gemv (y = αAx + βy) or gemv_t (y = αAᵀx + βy) over every pair of sides, three (α, β)
   /// pairs, and β = 0 with y full of NaN (which must never be read).
-  static func gemvSweep(
-    _ h: inout Harness, _ t: inout Tally, _ s: borrowing Scratch, transposed: Bool,
-    _ ref: hb_blas_kernels, _ k: hb_blas_kernels
-  ) {
-    let g = Scratch.guardCount
+  static func gemvSweep(_ h: inout KernelSweep, _ isa: ISA, _ t: inout Tally, transposed: Bool) {
+    guard let (ref, k) = tables(hb_blas_kernels_for, isa, &t) else { return }
+    let s = scratch(5, floats: 80 * 80), g = Buffer<Float>.defaultGuard
     for m in sides {
       for n in sides {
         let lda = n + 3
-        let a = s(0), x = s(1), y = s(2), yr = s(3), yv = s(4)
+        let a = s[0].p, x = s[1].p, y = s[2].p, yr = s[3].p, yv = s[4].p
         h.fill(a, (m - 1) * lda + n)
         h.fill(x, transposed ? m : n)
         let ny = transposed ? n : m
@@ -361,45 +286,41 @@ public enum KernelSelfTest {
 
   // MARK: The fused rule steps
 
-  static func rules(_ h: inout Harness) {
-    guard let refTable = hb_rule_kernels_for(HB_ISA_SCALAR) else { return }
-    let ref = refTable.pointee
-    let s = Scratch(slots: 8, floats: 8 * 80)
-    let g = Scratch.guardCount
-    let ks = [1, 2, 3, 4, 5, 8]
+  static var ruleCases: [Case] {
     let eta: Float = 0.05
-    for isa in ISA.supported {
-      // Vector rule bodies may not be built yet; the dispatcher then runs the scalar ones.
-      let table = hb_rule_kernels_for(isa.c)
-      let fallback = table == nil
-      let k = (table ?? refTable).pointee
-      h.row("oja_step", isa, tolerance: ruleTolerance(k: 1), scalarFallback: fallback) { h, t in
-        for d in lengths {
-          let x = s(0), w = s(1), wr = s(2), wv = s(3)
-          h.fill(x, d)
-          h.fill(w, d + g, scale: 1 / Float(d).squareRoot())
-          wr.update(from: w, count: d + g)
-          wv.update(from: w, count: d + g)
-          let yr = ref.oja_step(d, eta, x, wr)
-          let yv = k.oja_step(d, eta, x, wv)
-          var y: Float = 0
-          for j in 0..<d { y += (w[j] * x[j]).magnitude }
-          t.compare(yr, yv, scale: y)
-          t.compare(wr, wv, d + g) { j in
-            j < d ? w[j].magnitude + eta * y * (x[j].magnitude + y * w[j].magnitude) : 0
-          }
-          t.cases += 1
+    let oja = Case(kernel: "oja_step", tolerance: ruleTolerance(k: 1)) { h, isa, t in
+      guard let (ref, k) = tables(hb_rule_kernels_for, isa, &t) else { return }
+      let s = scratch(4, floats: lengths.upperBound), g = Buffer<Float>.defaultGuard
+      for d in lengths {
+        let x = s[0].p, w = s[1].p, wr = s[2].p, wv = s[3].p
+        h.fill(x, d)
+        h.fill(w, d + g, scale: 1 / Float(d).squareRoot())
+        wr.update(from: w, count: d + g)
+        wv.update(from: w, count: d + g)
+        let yr = ref.oja_step(d, eta, x, wr)
+        let yv = k.oja_step(d, eta, x, wv)
+        var y: Float = 0
+        for j in 0..<d { y += (w[j] * x[j]).magnitude }
+        t.compare(yr, yv, scale: y)
+        t.compare(wr, wv, d + g) { j in
+          j < d ? w[j].magnitude + eta * y * (x[j].magnitude + y * w[j].magnitude) : 0
         }
+        t.cases += 1
       }
-      for gha in [false, true] {
-        h.row(
-          gha ? "gha_step" : "subspace_step", isa, tolerance: ruleTolerance(k: ks.last!),
-          scalarFallback: fallback
-        ) { h, t in
-          for kk in ks {
+    }
+    return [oja]
+      + [false, true].map { gha in
+        Case(kernel: gha ? "gha_step" : "subspace_step", tolerance: ruleTolerance(k: ruleKs.last!))
+        {
+          h, isa, t in
+          guard let (ref, k) = tables(hb_rule_kernels_for, isa, &t) else { return }
+          let s = scratch(7, floats: ruleKs.last! * (lengths.upperBound + 3))
+          let g = Buffer<Float>.defaultGuard
+          for kk in ruleKs {
             for d in lengths {
               let ldw = d + 3, nw = (kk - 1) * ldw + d
-              let x = s(0), w = s(1), wr = s(2), wv = s(3), yr = s(4), yv = s(5), bigY = s(6)
+              let x = s[0].p, w = s[1].p, wr = s[2].p, wv = s[3].p, yr = s[4].p, yv = s[5].p
+              let bigY = s[6].p
               h.fill(x, d)
               h.fill(w, nw + g, scale: 1 / Float(d).squareRoot())
               wr.update(from: w, count: nw + g)
@@ -431,7 +352,6 @@ public enum KernelSelfTest {
           }
         }
       }
-    }
   }
 
   /// (2d + k + 10)ε at the largest d of the sweep (see the type's documentation).

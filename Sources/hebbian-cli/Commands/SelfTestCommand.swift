@@ -1,7 +1,8 @@
 import Hebbian
 
-/// `hebbian selftest`: every kernel variant the CPU supports against the scalar reference,
-/// over the unit tests' sweep. The first thing to run on a new board or toolchain.
+/// `hebbian selftest`: every kernel of the catalogue under every variant the CPU supports
+/// against the scalar reference, over the unit tests' sweep. The first thing to run on a new
+/// board or toolchain.
 enum SelfTestCommand {
   static let command = Command(
     name: "selftest",
@@ -31,12 +32,12 @@ enum SelfTestCommand {
   }
 
   static func header() -> String {
-    Fmt.padRight("family", 11) + Fmt.padRight("kernel", 17) + Fmt.padRight("isa", 7)
+    Fmt.padRight("family", 11) + Fmt.padRight("kernel", 22) + Fmt.padRight("isa", 7)
       + Fmt.pad("cases", 6) + Fmt.pad("max error", 11) + Fmt.pad("tolerance", 11) + "  result"
   }
 
   static func line(_ r: KernelSelfTestRow) -> String {
-    Fmt.padRight(r.family, 11) + Fmt.padRight(r.kernel, 17) + Fmt.padRight(r.isa.name, 7)
+    Fmt.padRight(r.family, 11) + Fmt.padRight(r.kernel, 22) + Fmt.padRight(r.isa.name, 7)
       + Fmt.pad("\(r.cases)", 6) + Fmt.pad(Fmt.sci(r.maxError, 2), 11)
       + Fmt.pad(Fmt.sci(r.tolerance, 2), 11) + (r.passed ? "  PASS" : "  FAIL")
       + (r.scalarFallback ? " (no \(r.isa.name) body yet: scalar fallback)" : "")

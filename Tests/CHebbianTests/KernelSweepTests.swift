@@ -1,0 +1,92 @@
+import CHebbian
+import Hebbian
+import Testing
+
+/// Float storage of the sweeps: see ``KernelSweep/Buffer``.
+typealias Buffer = KernelSweep.Buffer<Float>
+
+extension KernelSweep.Buffer where Element == Float {
+  /// `values` one float past a 64-byte boundary, followed by a zero guard tail.
+  convenience init(_ values: [Float], offset: Int = 1) {
+    self.init(count: values.count, offset: offset)
+    for i in 0..<values.count { p[i] = values[i] }
+  }
+}
+
+extension ISA {
+  var hb: hb_isa { hb_isa(rawValue: UInt32(rawValue)) }
+}
+
+/// The family table of every variant the CPU supports (scalar first unless left out), the one
+/// enumeration of variants the sweeps use. A supported variant without a table is an issue.
+func variantTables<T>(
+  _ lookup: (hb_isa) -> UnsafePointer<T>?, includingScalar: Bool = true
+) -> [(isa: ISA, table: UnsafePointer<T>)] {
+  var out: [(isa: ISA, table: UnsafePointer<T>)] = []
+  for isa in KernelSweep.variants where includingScalar || isa != .scalar {
+    let t = lookup(isa.hb)
+    #expect(t != nil, "supported variant \(isa.name) has no \(T.self)")
+    if let t { out.append((isa, t)) }
+  }
+  return out
+}
+
+/// The catalogue-driven sweep: every row of the kernel list has exactly one sweep case, and
+/// every kernel under every supported variant stays within its case's bound of the scalar
+/// reference. A new row of hb_kernels.inc fails here until it has a case.
+@Suite struct KernelSweepTests {
+  static let kernels = KernelSweep.catalogue.map(\.name)
+
+  @Test func everyCatalogueKernelHasExactlyOneSweepCase() {
+    let catalogue = KernelSweep.catalogue
+    #expect(catalogue.count == hb_kernel_count())
+    #expect(catalogue.count >= 20)
+    let cases = KernelSweep.cases.map(\.kernel)
+    for k in catalogue {
+      #expect(
+        cases.filter { $0 == k.name }.count == 1,
+        "\(k.name): \(cases.filter { $0 == k.name }.count) sweep cases")
+    }
+    for name in cases {
+      #expect(
+        catalogue.contains { $0.name == name }, "sweep case \(name) names no kernel of the list")
+    }
+    #expect(Set(catalogue.map(\.family)) == ["blas", "rule", "memory", "plastic", "plasticity"])
+  }
+
+  @Test(arguments: kernels)
+  func everySupportedVariantMatchesTheScalarReference(kernel: String) throws {
+    let k = try #require(KernelSweep.catalogue.first { $0.name == kernel })
+    #expect(!KernelSweep.variants.isEmpty && KernelSweep.variants[0] == .scalar)
+    #if arch(x86_64)
+      // The development machines are AVX2+FMA: the sweep must not silently test scalar only.
+      #expect(KernelSweep.variants.contains(.avx2))
+    #endif
+    for isa in KernelSweep.variants {
+      let row = KernelSweep.run(k, isa, seed: 0x5EED)
+      #expect(row.cases >= 67, "\(kernel) \(isa.name): \(row.cases) cases")
+      #expect(row.tolerance.isFinite && row.tolerance >= 0)
+      #expect(
+        row.maxError <= row.tolerance,
+        "\(kernel) \(isa.name): error \(row.maxError) > tolerance \(row.tolerance)")
+      // Scalar against scalar runs the same body on the same data: bit-identical.
+      if isa == .scalar { #expect(row.maxError == 0, "\(kernel): scalar vs scalar") }
+    }
+  }
+
+  @Test func buffersAreOffsetFromA64ByteBoundaryAndCopyTheirGuardTail() {
+    var g = SeededGenerator(seed: 1)
+    for offset in 0..<8 {
+      let b = Buffer(count: 5, offset: offset)
+      #expect(Int(bitPattern: b.p) % 64 == 4 * offset)
+      #expect(b.total == 5 + Buffer.defaultGuard)
+      #expect((0..<b.total).allSatisfy { b[$0] == 0 })
+      b.fill(&g)
+      let c = b.copy()
+      #expect((0..<b.total).allSatisfy { c[$0].bitPattern == b[$0].bitPattern })
+      #expect(Int(bitPattern: c.p) % 64 == 4 * offset)
+    }
+    let words = KernelSweep.Buffer<UInt64>(count: 3, fill: 7)
+    #expect(Int(bitPattern: words.p) % 64 == 8 && words.array == [7, 7, 7])
+  }
+}
