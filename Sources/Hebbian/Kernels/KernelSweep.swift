@@ -1,4 +1,4 @@
-import CHebbian
+internal import CHebbian
 
 /// The kernel sweep shared by the unit tests and ``KernelSelfTest`` (`hebbian selftest`):
 /// the kernels come from the C catalogue (one row of `hb_kernels.inc` each), the variants
