@@ -28,9 +28,9 @@ extension HopfieldMemory {
         .init("rng0", r[0]), .init("rng1", r[1]), .init("rng2", r[2]), .init("rng3", r[3]),
       ],
       arrays: [
-        .init("NW", Array(UnsafeBufferPointer(start: v, count: n * n))),
-        .init("patterns", Array(UnsafeBufferPointer(start: x, count: count * n))),
-        .init("Ntheta", Array(UnsafeBufferPointer(start: theta, count: n))),
+        .init("NW", v.toArray()),
+        .init("patterns", x.toArray(0..<count * n)),
+        .init("Ntheta", theta.toArray()),
       ])
   }
 
@@ -107,10 +107,10 @@ extension HopfieldMemory {
       throw .format("model file: " + error.message)
     }
     self.path = path
-    v.update(from: weights, count: n * n)
-    x.update(from: patterns, count: Int(count) * n)
-    theta.update(from: thresholds, count: n)
-    for p in 0..<Int(count) { Kernels.unsafePackSigns(n, x + p * n, bits + p * words) }
+    v.assign(weights)
+    x.assign(patterns)
+    theta.assign(thresholds)
+    for p in 0..<Int(count) { Kernels.unsafePackSigns(n, x.at(p * n), bits.at(p * words)) }
     self.count = Int(count)
     rng = generator
   }
