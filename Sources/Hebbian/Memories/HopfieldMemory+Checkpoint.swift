@@ -36,15 +36,10 @@ extension HopfieldMemory {
 
   /// The memory a model file describes. Errors name the field that is missing or invalid.
   public init(restoring file: ModelFile) throws(HebbianError) {
-    guard file.kind == Self.modelKind else {
-      throw .format("model file holds a '\(file.kind)' model, expected '\(Self.modelKind)'")
-    }
-    guard file.shapes.count == 2 else {
-      throw .format(
-        "model file has \(file.shapes.count) shape entries, expected 2 (dimension, capacity)")
-    }
-    let n = file.shapes[0]
-    let capacity = file.shapes[1]
+    try file.expect(kind: Self.modelKind)
+    let shapes = try file.shapes(named: Self.shapeNames)
+    let n = shapes[0]
+    let capacity = shapes[1]
     let count = try file.counter("count")
     guard count <= UInt64(capacity) else {
       throw .format("model file: counter 'count' (\(count)) exceeds the capacity \(capacity)")
