@@ -117,7 +117,9 @@ public struct CompetingUnits: ~Copyable {
     }
     // ds = gᵀ V − diag(xx) W
     ds.fill(0)
-    v.withUnsafeBufferPointer { hb_rank_k_f32(k, d, count, 1, g.base, k, $0.baseAddress, d, ds.base, d) }
+    v.withUnsafeBufferPointer {
+      hb_rank_k_f32(k, d, count, 1, g.base, k, $0.baseAddress, d, ds.base, d)
+    }
     var largest: Float = 0
     for m in 0..<k {
       let row = m * d

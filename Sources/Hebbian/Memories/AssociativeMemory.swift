@@ -92,7 +92,9 @@ func checkSizes(_ what: String, dimension: Int, capacity: Int, maxSteps: Int) th
 
 /// Writes sign(`values`) as ±1 (negative → −1, otherwise +1) into `buffer` from `offset` on.
 @inline(__always)
-func storeSigns(_ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int = 0) {
+func storeSigns(
+  _ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int = 0
+) {
   for j in 0..<values.count { buffer[offset + j] = values[j] < 0 ? -1 : 1 }
 }
 

@@ -134,7 +134,9 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
       return changed
     case .asynchronous:
       shuffleOrder(order, &rng)
-      return asynchronousSweep(s, order: order) { i in drive(i) > 0 ? 1 : -1 } flipped: { i, v in
+      return asynchronousSweep(s, order: order) { i in
+        drive(i) > 0 ? 1 : -1
+      } flipped: { i, v in
         for mu in 0..<count { m[mu] += 2 * v * x[mu * n + i] }
       }
     }

@@ -49,7 +49,9 @@ struct RateLayer: ~Copyable {
 
   /// y = W x.
   func respond(_ x: Span<Float>) {
-    x.withUnsafeBufferPointer { hb_gemv_f32(outputs, inputs, 1, w.base, inputs, $0.baseAddress, 0, y.base) }
+    x.withUnsafeBufferPointer {
+      hb_gemv_f32(outputs, inputs, 1, w.base, inputs, $0.baseAddress, 0, y.base)
+    }
   }
 
   /// Scales every row of W to unit Euclidean norm; zero rows stay zero.

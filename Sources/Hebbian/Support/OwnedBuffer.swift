@@ -103,7 +103,8 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
 
   /// Copies `n` elements of `other`, from index `source` on, to index `destination` on.
   public func copy(
-    _ n: Int, from other: borrowing OwnedBuffer<Element>, at source: Int = 0, to destination: Int = 0
+    _ n: Int, from other: borrowing OwnedBuffer<Element>, at source: Int = 0,
+    to destination: Int = 0
   ) {
     precondition(
       n >= 0 && source >= 0 && source + n <= other.count && destination >= 0
