@@ -46,12 +46,10 @@ import Testing
 
   @Test func rankSelectionFindsWinnerAndKthUnit() {
     let c: [Float] = [0.1, 3, -2, 2.5, 3, 0.7]
-    c.withUnsafeBufferPointer { p in
-      // Exact: ties go to the lower index, so the order is 1, 4, 3, 5, 0, 2.
-      #expect(CompetingUnits.ranks(p.baseAddress!, 6, 2) == (1, 4))
-      #expect(CompetingUnits.ranks(p.baseAddress!, 6, 3) == (1, 3))
-      #expect(CompetingUnits.ranks(p.baseAddress!, 6, 6) == (1, 2))
-    }
+    // Exact: ties go to the lower index, so the order is 1, 4, 3, 5, 0, 2.
+    #expect(CompetingUnits.ranks(c.span, 2) == (1, 4))
+    #expect(CompetingUnits.ranks(c.span, 3) == (1, 3))
+    #expect(CompetingUnits.ranks(c.span, 6) == (1, 2))
   }
 
   /// Krotov & Hopfield: d/dt Σ|W_μi|^p = p g I_μ (1 − Σ|W_μi|^p), so the rows that keep winning

@@ -65,11 +65,11 @@ public struct BarsDataset {
 public struct SoftmaxReadout: ~Copyable {
   public let features: Int
   public let classes: Int
-  let w: UnsafeMutablePointer<Float>  // classes × (features + 1), last column = bias
-  let mean: UnsafeMutablePointer<Float>
-  let invStd: UnsafeMutablePointer<Float>
-  let z: UnsafeMutablePointer<Float>  // standardised input + 1
-  let logits: UnsafeMutablePointer<Float>
+  let w: OwnedBuffer<Float>  // classes × (features + 1), last column = bias
+  let mean: OwnedBuffer<Float>
+  let invStd: OwnedBuffer<Float>
+  let z: OwnedBuffer<Float>  // standardised input + 1
+  let logits: OwnedBuffer<Float>
 
   public init(features: Int, classes: Int) throws(HebbianError) {
     if features < 1 || classes < 2 {
@@ -78,27 +78,14 @@ public struct SoftmaxReadout: ~Copyable {
     self.features = features
     self.classes = classes
     let cols = features + 1
-    w = .allocate(capacity: classes * cols)
-    w.initialize(repeating: 0, count: classes * cols)
-    mean = .allocate(capacity: features)
-    mean.initialize(repeating: 0, count: features)
-    invStd = .allocate(capacity: features)
-    invStd.initialize(repeating: 1, count: features)
-    z = .allocate(capacity: cols)
-    z.initialize(repeating: 0, count: cols)
-    logits = .allocate(capacity: classes)
-    logits.initialize(repeating: 0, count: classes)
+    w = OwnedBuffer(count: classes * cols)
+    mean = OwnedBuffer(count: features)
+    invStd = OwnedBuffer(count: features, repeating: 1)
+    z = OwnedBuffer(count: cols)
+    logits = OwnedBuffer(count: classes)
   }
 
-  deinit {
-    w.deallocate()
-    mean.deallocate()
-    invStd.deallocate()
-    z.deallocate()
-    logits.deallocate()
-  }
-
-  func standardise(_ x: UnsafePointer<Float>) {
+  func standardise(_ x: Span<Float>) {
     for i in 0..<features { z[i] = (x[i] - mean[i]) * invStd[i] }
     z[features] = 1
   }
@@ -130,45 +117,37 @@ public struct SoftmaxReadout: ~Copyable {
     for i in 0..<count where labels[i] < 0 || labels[i] >= classes {
       throw .invalidParameter("readout: label \(labels[i]) at row \(i) outside 0…\(classes - 1)")
     }
-    data.withUnsafeBufferPointer { dp in
-      let x = dp.baseAddress!
-      for i in 0..<f {
-        var s: Double = 0
-        var q: Double = 0
-        for r in 0..<count {
-          let v = Double(x[r * f + i])
-          s += v
-          q += v * v
-        }
-        let m = s / Double(count)
-        let variance = Swift.max(q / Double(count) - m * m, 0)
-        mean[i] = Float(m)
-        invStd[i] = variance > 1e-12 ? Float(1 / variance.squareRoot()) : 1
+    for i in 0..<f {
+      var s: Double = 0
+      var q: Double = 0
+      for r in 0..<count {
+        let v = Double(data[r * f + i])
+        s += v
+        q += v * v
       }
-      for i in 0..<count { order[i] = i }
-      for _ in 0..<epochs {
-        for a in stride(from: count - 1, to: 0, by: -1) {
-          let b = Int(rng.next() % UInt64(a + 1))
-          let t = order[a]
-          order[a] = order[b]
-          order[b] = t
+      let m = s / Double(count)
+      let variance = Swift.max(q / Double(count) - m * m, 0)
+      mean[i] = Float(m)
+      invStd[i] = variance > 1e-12 ? Float(1 / variance.squareRoot()) : 1
+    }
+    for i in 0..<count { order[i] = i }
+    for _ in 0..<epochs {
+      shuffle(&order, count: count, &rng)
+      for k in 0..<count {
+        let r = order[k]
+        standardise(data.extracting(r * f..<(r + 1) * f))
+        scores()
+        var top = logits[0]
+        for c in 1..<classes { top = Swift.max(top, logits[c]) }
+        var total: Float = 0
+        for c in 0..<classes {
+          logits[c] = Math.exp(logits[c] - top)
+          total += logits[c]
         }
-        for k in 0..<count {
-          let r = order[k]
-          standardise(x + r * f)
-          scores()
-          var top = logits[0]
-          for c in 1..<classes { top = Swift.max(top, logits[c]) }
-          var total: Float = 0
-          for c in 0..<classes {
-            logits[c] = Math.exp(logits[c] - top)
-            total += logits[c]
-          }
-          // ∂(−log softmax_y)/∂logit_c = softmax_c − [c = y]
-          for c in 0..<classes {
-            let grad = logits[c] / total - (c == labels[r] ? 1 : 0)
-            hb_axpy_f32(cols, -rate * grad, z, 1, w + c * cols, 1)
-          }
+        // ∂(−log softmax_y)/∂logit_c = softmax_c − [c = y]
+        for c in 0..<classes {
+          let grad = logits[c] / total - (c == labels[r] ? 1 : 0)
+          hb_axpy_f32(cols, -rate * grad, z.base, 1, w.at(c * cols), 1)
         }
       }
     }
@@ -179,7 +158,7 @@ public struct SoftmaxReadout: ~Copyable {
     if x.count < features {
       throw .dimensionMismatch(what: "readout input", expected: features, got: x.count)
     }
-    x.withUnsafeBufferPointer { standardise($0.baseAddress!) }
+    standardise(x)
     scores()
     var best = 0
     for c in 1..<classes where logits[c] > logits[best] { best = c }

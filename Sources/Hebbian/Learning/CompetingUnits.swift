@@ -25,15 +25,15 @@ public struct CompetingUnits: ~Copyable {
   public let delta: Float
   public let batchSize: Int
 
-  let w: UnsafeMutablePointer<Float>  // K × d
-  let wp: UnsafeMutablePointer<Float>  // sign(W)|W|^(p−1), K × d
-  let currents: UnsafeMutablePointer<Float>  // B × K
-  let g: UnsafeMutablePointer<Float>  // B × K
-  let ds: UnsafeMutablePointer<Float>  // K × d
-  let xx: UnsafeMutablePointer<Float>  // K
+  let w: OwnedBuffer<Float>  // K × d
+  let wp: OwnedBuffer<Float>  // sign(W)|W|^(p−1), K × d
+  let currents: OwnedBuffer<Float>  // B × K
+  let g: OwnedBuffer<Float>  // B × K
+  let ds: OwnedBuffer<Float>  // K × d
+  let xx: OwnedBuffer<Float>  // K
   /// How many times each unit has been the winner since the start of the current epoch of
   /// ``train(data:count:epochs:initialRate:order:batchScratch:rng:progress:)`` (or since init).
-  let wins: UnsafeMutablePointer<Int>
+  let wins: OwnedBuffer<Int>
 
   public init(
     inputs: Int, hidden: Int, p: Float = 3, rank: Int = 2, delta: Float = 0.4,
@@ -54,34 +54,23 @@ public struct CompetingUnits: ~Copyable {
     self.delta = delta
     self.batchSize = batchSize
     let kd = hidden * inputs
-    w = .allocate(capacity: kd)
-    wp = .allocate(capacity: kd)
-    ds = .allocate(capacity: kd)
-    currents = .allocate(capacity: batchSize * hidden)
-    g = .allocate(capacity: batchSize * hidden)
-    xx = .allocate(capacity: hidden)
-    wins = .allocate(capacity: hidden)
-    wins.initialize(repeating: 0, count: hidden)
+    w = OwnedBuffer(count: kd)
+    wp = OwnedBuffer(count: kd)
+    ds = OwnedBuffer(count: kd)
+    currents = OwnedBuffer(count: batchSize * hidden)
+    g = OwnedBuffer(count: batchSize * hidden)
+    xx = OwnedBuffer(count: hidden)
+    wins = OwnedBuffer(count: hidden, repeating: 0)
     // The authors start from 𝒩(0, 1) synapses.
     var rng = SeededGenerator(seed: seed)
     for i in 0..<kd { w[i] = Float(rng.gaussian()) }
-  }
-
-  deinit {
-    w.deallocate()
-    wp.deallocate()
-    ds.deallocate()
-    currents.deallocate()
-    g.deallocate()
-    xx.deallocate()
-    wins.deallocate()
   }
 
   /// sign(W)|W|^(p−1), the metric the currents are measured in.
   func refreshMetric() {
     let kd = hidden * inputs
     if p == 2 {
-      wp.update(from: w, count: kd)
+      wp.assign(w)
     } else if p == 3 {
       for i in 0..<kd { wp[i] = w[i] * Swift.abs(w[i]) }
     } else {
@@ -103,18 +92,19 @@ public struct CompetingUnits: ~Copyable {
     if batch.count < count * inputs {
       throw .dimensionMismatch(what: "batch values", expected: count * inputs, got: batch.count)
     }
-    batch.withUnsafeBufferPointer { v in step(v.baseAddress!, count, eps) }
+    step(batch, count, eps)
   }
 
-  mutating func step(_ v: UnsafePointer<Float>, _ count: Int, _ eps: Float) {
+  mutating func step(_ v: Span<Float>, _ count: Int, _ eps: Float) {
     let k = hidden
     let d = inputs
     refreshMetric()
-    g.update(repeating: 0, count: count * k)
+    g.fill(0, 0..<count * k)
     for b in 0..<count {
-      let cur = currents + b * k
-      hb_gemv_f32(k, d, 1, wp, d, v + b * d, 0, cur)
-      let (top, kth) = Self.ranks(cur, k, rank)
+      v.extracting(b * d..<(b + 1) * d).withUnsafeBufferPointer { vb in
+        hb_gemv_f32(k, d, 1, wp.base, d, vb.baseAddress, 0, currents.at(b * k))
+      }
+      let (top, kth) = Self.ranks(currents.span.extracting(b * k..<(b + 1) * k), rank)
       g[b * k + top] = 1
       g[b * k + kth] = -delta
       wins[top] += 1
@@ -126,8 +116,10 @@ public struct CompetingUnits: ~Copyable {
       xx[m] = s
     }
     // ds = gᵀ V − diag(xx) W
-    ds.update(repeating: 0, count: k * d)
-    hb_rank_k_f32(k, d, count, 1, g, k, v, d, ds, d)
+    ds.fill(0)
+    v.withUnsafeBufferPointer {
+      hb_rank_k_f32(k, d, count, 1, g.base, k, $0.baseAddress, d, ds.base, d)
+    }
     var largest: Float = 0
     for m in 0..<k {
       let row = m * d
@@ -140,11 +132,12 @@ public struct CompetingUnits: ~Copyable {
     }
     // The authors divide by max|ds| (floored at 1e-30) so ε is the largest step any synapse takes.
     let scale = eps / Swift.max(largest, 1e-30)
-    hb_axpy_f32(k * d, scale, ds, 1, w, 1)
+    hb_axpy_f32(k * d, scale, ds.base, 1, w.base, 1)
   }
 
   /// Indices of the strongest and the k-th strongest entries (ties: lower index first).
-  static func ranks(_ c: UnsafePointer<Float>, _ n: Int, _ k: Int) -> (Int, Int) {
+  static func ranks(_ c: Span<Float>, _ k: Int) -> (Int, Int) {
+    let n = c.count
     // Partial selection: k is small (2 in the paper), so k passes over n beat a sort.
     var top = 0
     for i in 1..<n where c[i] > c[top] { top = i }
@@ -183,14 +176,9 @@ public struct CompetingUnits: ~Copyable {
     }
     for i in 0..<count { order[i] = i }
     for epoch in 0..<epochs {
-      wins.update(repeating: 0, count: hidden)
+      wins.fill(0)
       let eps = initialRate * (1 - Float(epoch) / Float(epochs))
-      for a in stride(from: count - 1, to: 0, by: -1) {
-        let b = Int(rng.next() % UInt64(a + 1))
-        let t = order[a]
-        order[a] = order[b]
-        order[b] = t
-      }
+      shuffle(&order, count: count, &rng)
       var start = 0
       while start < count {
         let n = Swift.min(batchSize, count - start)
@@ -217,7 +205,7 @@ public struct CompetingUnits: ~Copyable {
     }
     v.withUnsafeBufferPointer { vp in
       h.withUnsafeMutableBufferPointer { hp in
-        hb_gemv_f32(hidden, inputs, 1, w, inputs, vp.baseAddress, 0, hp.baseAddress)
+        hb_gemv_f32(hidden, inputs, 1, w.base, inputs, vp.baseAddress, 0, hp.baseAddress)
         for m in 0..<hidden {
           let r = Swift.max(hp[m], 0)
           var x: Float = 1
@@ -254,8 +242,8 @@ public struct CompetingUnits: ~Copyable {
   }
 
   /// How often each unit has been the winner in the last epoch (or since init).
-  public var winCounts: [Int] { Array(UnsafeBufferPointer(start: wins, count: hidden)) }
+  public var winCounts: [Int] { wins.toArray() }
 
   /// A copy of W, K × d row-major.
-  public var weights: [Float] { Array(UnsafeBufferPointer(start: w, count: hidden * inputs)) }
+  public var weights: [Float] { w.toArray() }
 }

@@ -119,9 +119,9 @@ public enum FeatureComparison {
     }
     var order = Array(0..<count)
     var rng = SeededGenerator(seed: seed)
-    for a in stride(from: count - 1, to: 0, by: -1) {
-      order.swapAt(a, Int(rng.next() % UInt64(a + 1)))
-    }
+    var span = order.mutableSpan
+    shuffle(&span, count: count, &rng)
+    _ = consume span
     let nTest = Swift.min(count - 1, Swift.max(1, Int((Double(count) * testFraction).rounded())))
     return (Array(order[nTest...]), Array(order[..<nTest]))
   }

@@ -36,22 +36,23 @@ public struct PlasticNetwork: ~Copyable {
   /// The plasticity rate η (one per network, as in the paper).
   public private(set) var eta: Float
 
-  let w: UnsafeMutablePointer<Float>
-  let alpha: UnsafeMutablePointer<Float>
-  let gw: UnsafeMutablePointer<Float>
-  let galpha: UnsafeMutablePointer<Float>
+  let w: OwnedBuffer<Float>
+  let alpha: OwnedBuffer<Float>
+  let gw: OwnedBuffer<Float>
+  let galpha: OwnedBuffer<Float>
   var geta: Float = 0
   // Adam first and second moments.
-  let mw: UnsafeMutablePointer<Float>, vw: UnsafeMutablePointer<Float>
-  let malpha: UnsafeMutablePointer<Float>, valpha: UnsafeMutablePointer<Float>
+  let mw: OwnedBuffer<Float>, vw: OwnedBuffer<Float>
+  let malpha: OwnedBuffer<Float>, valpha: OwnedBuffer<Float>
   var meta: Float = 0, veta: Float = 0
   var adamSteps = 0
   // BPTT replay: states x(0…T) ((T+1)×N) and traces Hebb(0…T−1) (T×N²).
-  let xs: UnsafeMutablePointer<Float>
-  let hs: UnsafeMutablePointer<Float>
-  let gH: UnsafeMutablePointer<Float>
-  let gy: UnsafeMutablePointer<Float>
-  let gx: UnsafeMutablePointer<Float>
+  let xs: OwnedBuffer<Float>
+  let hs: OwnedBuffer<Float>
+  let gH: OwnedBuffer<Float>
+  // The adjoint of the state, in and out of each backward step (they swap every step).
+  let gy: OwnedBuffer<Float>
+  let gx: OwnedBuffer<Float>
   var lastSteps = 0
 
   /// `w` and `α` start as 𝒩(0, initScale²), η at `eta`. The baseline (`plastic: false`)
@@ -71,46 +72,25 @@ public struct PlasticNetwork: ~Copyable {
     self.isPlastic = plastic
     self.eta = eta
     let nn = size * size
-    func zeros(_ n: Int) -> UnsafeMutablePointer<Float> {
-      let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
-      p.initialize(repeating: 0, count: n)
-      return p
-    }
-    w = zeros(nn)
-    alpha = zeros(nn)
-    gw = zeros(nn)
-    galpha = zeros(nn)
-    mw = zeros(nn)
-    vw = zeros(nn)
-    malpha = zeros(nn)
-    valpha = zeros(nn)
-    xs = zeros((maxSteps + 1) * size)
-    hs = zeros(maxSteps * nn)
-    gH = zeros(nn)
-    gy = zeros(size)
-    gx = zeros(size)
+    w = OwnedBuffer(count: nn)
+    alpha = OwnedBuffer(count: nn)
+    gw = OwnedBuffer(count: nn)
+    galpha = OwnedBuffer(count: nn)
+    mw = OwnedBuffer(count: nn)
+    vw = OwnedBuffer(count: nn)
+    malpha = OwnedBuffer(count: nn)
+    valpha = OwnedBuffer(count: nn)
+    xs = OwnedBuffer(count: (maxSteps + 1) * size)
+    hs = OwnedBuffer(count: maxSteps * nn)
+    gH = OwnedBuffer(count: nn)
+    gy = OwnedBuffer(count: size)
+    gx = OwnedBuffer(count: size)
     var rng = SeededGenerator(seed: seed)
     for i in 0..<nn { w[i] = initScale * Float(rng.gaussian()) }
     for i in 0..<nn {
       let a = initScale * Float(rng.gaussian())
       if plastic { alpha[i] = a }
     }
-  }
-
-  deinit {
-    w.deallocate()
-    alpha.deallocate()
-    gw.deallocate()
-    galpha.deallocate()
-    mw.deallocate()
-    vw.deallocate()
-    malpha.deallocate()
-    valpha.deallocate()
-    xs.deallocate()
-    hs.deallocate()
-    gH.deallocate()
-    gy.deallocate()
-    gx.deallocate()
   }
 
   /// Sets the parameters (row-major N×N `w` and `α`). For a baseline network `α` must be 0.
@@ -140,24 +120,26 @@ public struct PlasticNetwork: ~Copyable {
   }
 
   /// Copies of the parameters, row-major N×N.
-  public var weights: [Float] { Array(UnsafeBufferPointer(start: w, count: size * size)) }
-  public var plasticityCoefficients: [Float] {
-    Array(UnsafeBufferPointer(start: alpha, count: size * size))
-  }
+  public var weights: [Float] { w.toArray() }
+  public var plasticityCoefficients: [Float] { alpha.toArray() }
   /// Gradients of the last ``lossAndGradient(inputs:steps:target:)``.
-  public var gradientW: [Float] { Array(UnsafeBufferPointer(start: gw, count: size * size)) }
-  public var gradientAlpha: [Float] {
-    Array(UnsafeBufferPointer(start: galpha, count: size * size))
-  }
+  public var gradientW: [Float] { gw.toArray() }
+  public var gradientAlpha: [Float] { galpha.toArray() }
   public var gradientEta: Float { geta }
 
-  func check(_ inputs: borrowing Span<Float>, _ steps: Int) throws(HebbianError) {
+  /// Checks an episode and runs it forward; `what` names the span that must hold N values
+  /// (the output or the target).
+  mutating func run(_ inputs: Span<Float>, _ steps: Int, _ what: String, room: Int)
+    throws(HebbianError)
+  {
     if steps < 1 || steps > maxSteps {
       throw .invalidParameter("episode of \(steps) steps; this network holds 1…\(maxSteps)")
     }
     if inputs.count < steps * size {
       throw .dimensionMismatch(what: "episode inputs", expected: steps * size, got: inputs.count)
     }
+    if room < size { throw .dimensionMismatch(what: what, expected: size, got: room) }
+    forward(inputs, steps)
   }
 
   /// Runs an episode from x(0) = 0, Hebb(0) = 0 on `inputs` (steps × N, row t = u(t+1)) and
@@ -165,35 +147,25 @@ public struct PlasticNetwork: ~Copyable {
   public mutating func run(inputs: Span<Float>, steps: Int, output: inout MutableSpan<Float>)
     throws(HebbianError)
   {
-    try check(inputs, steps)
-    if output.count < size {
-      throw .dimensionMismatch(what: "output", expected: size, got: output.count)
-    }
-    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
-    let last = xs + steps * size
-    output.withUnsafeMutableBufferPointer { o in
-      for j in 0..<size { o[j] = last[j] }
-    }
+    try run(inputs, steps, "output", room: output.count)
+    for j in 0..<size { output[j] = xs[steps * size + j] }
   }
 
   /// Forward pass keeping every state and trace for the backward pass.
-  mutating func forward(_ u: UnsafePointer<Float>, _ steps: Int) {
+  mutating func forward(_ u: Span<Float>, _ steps: Int) {
     let n = size
     let nn = n * n
-    xs.update(repeating: 0, count: n)
-    hs.update(repeating: 0, count: nn)
+    xs.fill(0, 0..<n)
+    hs.fill(0, 0..<nn)
     for t in 0..<steps {
-      let xPrev = xs + t * n
-      let x = xs + (t + 1) * n
-      let h = hs + t * nn
-      x.update(from: u + t * n, count: n)
-      hb_plastic_current_f32(n, n, w, alpha, h, n, xPrev, x)
-      for j in 0..<n { x[j] = Math.tanh(x[j]) }
+      let (xPrev, x, h) = (t * n, (t + 1) * n, t * nn)
+      xs.copy(u.extracting(t * n..<(t + 1) * n), to: x)
+      hb_plastic_current_f32(n, n, w.base, alpha.base, hs.at(h), n, xs.at(xPrev), xs.at(x))
+      for j in x..<x + n { xs[j] = Math.tanh(xs[j]) }
       // The trace after the last step never reaches the loss.
       if t + 1 < steps {
-        let hNext = h + nn
-        hNext.update(from: h, count: nn)
-        hb_hebb_trace_step_f32(rule.c, n, n, eta, xPrev, x, hNext, n)
+        hs.copy(nn, from: hs, at: h, to: h + nn)
+        hb_hebb_trace_step_f32(rule.c, n, n, eta, xs.at(xPrev), xs.at(x), hs.at(h + nn), n)
       }
     }
     lastSteps = steps
@@ -203,15 +175,11 @@ public struct PlasticNetwork: ~Copyable {
   public mutating func loss(inputs: Span<Float>, steps: Int, target: Span<Float>)
     throws(HebbianError) -> Float
   {
-    try check(inputs, steps)
-    if target.count < size {
-      throw .dimensionMismatch(what: "target", expected: size, got: target.count)
-    }
-    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
-    let last = xs + steps * size
+    try run(inputs, steps, "target", room: target.count)
     var l: Float = 0
-    target.withUnsafeBufferPointer { tp in
-      for j in 0..<size { l += (last[j] - tp[j]) * (last[j] - tp[j]) }
+    for j in 0..<size {
+      let e = xs[steps * size + j] - target[j]
+      l += e * e
     }
     return l / Float(size)
   }
@@ -222,42 +190,36 @@ public struct PlasticNetwork: ~Copyable {
   public mutating func lossAndGradient(inputs: Span<Float>, steps: Int, target: Span<Float>)
     throws(HebbianError) -> Float
   {
-    try check(inputs, steps)
-    if target.count < size {
-      throw .dimensionMismatch(what: "target", expected: size, got: target.count)
-    }
-    inputs.withUnsafeBufferPointer { u in forward(u.baseAddress!, steps) }
-    return target.withUnsafeBufferPointer { tp in backward(tp.baseAddress!, steps) }
+    try run(inputs, steps, "target", room: target.count)
+    return backward(target, steps)
   }
 
-  mutating func backward(_ target: UnsafePointer<Float>, _ steps: Int) -> Float {
+  mutating func backward(_ target: Span<Float>, _ steps: Int) -> Float {
     let n = size
     let nn = n * n
-    let last = xs + steps * n
     var loss: Float = 0
     let scale = 1 / Float(n)
     for j in 0..<n {
-      let e = last[j] - target[j]
+      let e = xs[steps * n + j] - target[j]
       loss += e * e
       gy[j] = 2 * e * scale
     }
-    gw.update(repeating: 0, count: nn)
-    galpha.update(repeating: 0, count: nn)
-    gH.update(repeating: 0, count: nn)
+    gw.fill(0)
+    galpha.fill(0)
+    gH.fill(0)
     var ge: Float = 0
-    var gIn = gy
-    var gOut = gx
     for t in stride(from: steps - 1, through: 0, by: -1) {
+      // The adjoint comes in through gy on the last step and alternates with gx after that.
+      let (gIn, gOut) = (steps - 1 - t) % 2 == 0 ? (gy.base, gx.base) : (gx.base, gy.base)
       gOut.update(repeating: 0, count: n)
       ge += hb_plastic_backward_step_f32(
-        rule.c, n, n, eta, w, alpha, hs + t * nn, n, xs + t * n, xs + (t + 1) * n,
-        gIn, gH, gOut, gw, galpha)
-      swap(&gIn, &gOut)
+        rule.c, n, n, eta, w.base, alpha.base, hs.at(t * nn), n, xs.at(t * n),
+        xs.at((t + 1) * n), gIn, gH.base, gOut, gw.base, galpha.base)
     }
     if isPlastic {
       geta = ge
     } else {
-      galpha.update(repeating: 0, count: nn)
+      galpha.fill(0)
       geta = 0
     }
     return loss * scale
@@ -281,8 +243,8 @@ public struct PlasticNetwork: ~Copyable {
     let lr = learningRate * c2.squareRoot() / c1
     let eps: Float = 1e-8
     @inline(__always) func update(
-      _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-      _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>
+      _ p: borrowing OwnedBuffer<Float>, _ g: borrowing OwnedBuffer<Float>,
+      _ m: borrowing OwnedBuffer<Float>, _ v: borrowing OwnedBuffer<Float>
     ) {
       for i in 0..<nn {
         let gi = g[i] * clip

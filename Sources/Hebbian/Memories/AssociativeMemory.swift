@@ -74,16 +74,75 @@ func checkRoom(_ what: String, _ expected: Int, _ got: Int) throws(HebbianError)
   if got < expected { throw .dimensionMismatch(what: what, expected: expected, got: got) }
 }
 
+/// The capacity check of `store`, after the pattern's own checks.
+@inline(__always)
+func checkCapacity(_ what: String, _ count: Int, _ capacity: Int) throws(HebbianError) {
+  if count == capacity {
+    throw .invalidParameter("\(what): capacity of \(capacity) patterns reached")
+  }
+}
+
+/// The common parameter checks of a memory's initialiser, in the order every memory reports them.
+func checkSizes(_ what: String, dimension: Int, capacity: Int, maxSteps: Int) throws(HebbianError) {
+  if dimension < 1 || capacity < 1 {
+    throw .invalidParameter("\(what): dimension and capacity must be >= 1")
+  }
+  if maxSteps < 1 { throw .invalidParameter("\(what): maxSteps must be >= 1") }
+}
+
+/// Writes sign(`values`) as ±1 (negative → −1, otherwise +1) into `buffer` from `offset` on.
+@inline(__always)
+func storeSigns(
+  _ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int = 0
+) {
+  for j in 0..<values.count { buffer[offset + j] = values[j] < 0 ? -1 : 1 }
+}
+
+/// Copies `values` into `buffer` from `offset` on, refusing a NaN or an infinity.
+func storeFinite(_ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int)
+  throws(HebbianError)
+{
+  for j in 0..<values.count {
+    if !values[j].isFinite { throw .nonFinite(index: j) }
+    buffer[offset + j] = values[j]
+  }
+}
+
+/// Runs `sweep` (which returns how many neurons changed) until a sweep changes nothing or
+/// `maxSteps` sweeps have changed something.
+@inline(__always)
+func iterate(maxSteps: Int, _ sweep: () -> Int) -> RecallResult {
+  var steps = 0
+  while steps < maxSteps {
+    if sweep() == 0 { return RecallResult(steps: steps, converged: true) }
+    steps += 1
+  }
+  return RecallResult(steps: steps, converged: false)
+}
+
+/// One asynchronous sweep of a ±1 state in the order `order` (shuffled by the caller): neuron i
+/// takes `next(i)`, and `flipped(i, v)` runs before s_i changes to v. Returns the flips.
+@inline(__always)
+func asynchronousSweep(
+  _ s: borrowing OwnedBuffer<Float>, order: borrowing OwnedBuffer<Int>, next: (Int) -> Float,
+  flipped: (Int, Float) -> Void = { _, _ in }
+) -> Int {
+  var changed = 0
+  for k in 0..<order.count {
+    let i = order[k]
+    let v = next(i)
+    if v != s[i] {
+      flipped(i, v)
+      s[i] = v
+      changed += 1
+    }
+  }
+  return changed
+}
+
 /// Fisher–Yates shuffle of 0..<n into `order`, from a seeded generator (no allocation).
 @inline(__always)
-func shuffleOrder(_ order: UnsafeMutablePointer<Int>, _ n: Int, _ rng: inout SeededGenerator) {
-  for i in 0..<n { order[i] = i }
-  var i = n - 1
-  while i > 0 {
-    let j = Int(rng.next() % UInt64(i + 1))
-    let t = order[i]
-    order[i] = order[j]
-    order[j] = t
-    i -= 1
-  }
+func shuffleOrder(_ order: borrowing OwnedBuffer<Int>, _ rng: inout SeededGenerator) {
+  for i in 0..<order.count { order[i] = i }
+  order.withMutableSpan { shuffle(&$0, count: order.count, &rng) }
 }

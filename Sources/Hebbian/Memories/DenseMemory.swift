@@ -23,11 +23,11 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
   public var maxSteps: Int
   public private(set) var count = 0
 
-  let x: UnsafeMutablePointer<Float>
-  let m: UnsafeMutablePointer<Float>
-  let s: UnsafeMutablePointer<Float>
-  let next: UnsafeMutablePointer<Float>
-  let order: UnsafeMutablePointer<Int>
+  let x: OwnedBuffer<Float>
+  let m: OwnedBuffer<Float>
+  let s: OwnedBuffer<Float>
+  let next: OwnedBuffer<Float>
+  let order: OwnedBuffer<Int>
   var rng: SeededGenerator
 
   /// Largest degree n of F(x) = xⁿ: overlaps reach N, and N^64 overflows Double already for
@@ -38,10 +38,7 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     dimension: Int, capacity: Int, interaction: Interaction = .polynomial(degree: 3),
     update: UpdateOrder = .asynchronous, maxSteps: Int = 100, seed: UInt64 = 0
   ) throws(HebbianError) {
-    if dimension < 1 || capacity < 1 {
-      throw .invalidParameter("DenseMemory: dimension and capacity must be >= 1")
-    }
-    if maxSteps < 1 { throw .invalidParameter("DenseMemory: maxSteps must be >= 1") }
+    try checkSizes("DenseMemory", dimension: dimension, capacity: capacity, maxSteps: maxSteps)
     try MemoryBudget.check(
       "DenseMemory", "dimension \(dimension) with capacity \(capacity)",
       [[capacity, dimension], [capacity], [6, dimension]])
@@ -57,31 +54,19 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     self.interaction = interaction
     self.update = update
     self.maxSteps = maxSteps
-    x = .allocate(capacity: capacity * dimension)
-    x.initialize(repeating: 0, count: capacity * dimension)
-    m = .allocate(capacity: capacity)
-    m.initialize(repeating: 0, count: capacity)
-    s = .allocate(capacity: dimension)
-    s.initialize(repeating: 0, count: dimension)
-    next = .allocate(capacity: dimension)
-    next.initialize(repeating: 0, count: dimension)
-    order = .allocate(capacity: dimension)
-    order.initialize(repeating: 0, count: dimension)
+    x = OwnedBuffer(count: capacity * dimension)
+    m = OwnedBuffer(count: capacity)
+    s = OwnedBuffer(count: dimension)
+    next = OwnedBuffer(count: dimension)
+    order = OwnedBuffer(count: dimension, repeating: 0)
     rng = SeededGenerator(seed: seed)
-  }
-
-  deinit {
-    x.deallocate(); m.deallocate(); s.deallocate(); next.deallocate(); order.deallocate()
   }
 
   /// Stores one pattern; entries are taken by sign.
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("DenseMemory pattern", dimension, pattern.count)
-    if count == capacity {
-      throw .invalidParameter("DenseMemory: capacity of \(capacity) patterns reached")
-    }
-    let row = x + count * dimension
-    for j in 0..<dimension { row[j] = pattern[j] < 0 ? -1 : 1 }
+    try checkCapacity("DenseMemory", count, capacity)
+    storeSigns(pattern, into: x, at: count * dimension)
     count += 1
   }
 
@@ -128,39 +113,33 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     try checkShape("DenseMemory cue", dimension, cue.count)
     try checkRoom("DenseMemory state", dimension, state.count)
     let n = dimension
-    for i in 0..<n { s[i] = cue[i] < 0 ? -1 : 1 }
-    var steps = 0
-    var converged = false
-    while steps < maxSteps {
-      Kernels.unsafeGemv(rows: count, columns: n, x, lda: n, s, m)
-      var changed = 0
-      switch update {
-      case .synchronous:
-        for i in 0..<n { next[i] = drive(i) > 0 ? 1 : -1 }
-        for i in 0..<n where next[i] != s[i] {
-          s[i] = next[i]
-          changed += 1
-        }
-      case .asynchronous:
-        shuffleOrder(order, n, &rng)
-        for k in 0..<n {
-          let i = order[k]
-          let v: Float = drive(i) > 0 ? 1 : -1
-          if v != s[i] {
-            for mu in 0..<count { m[mu] += 2 * v * x[mu * n + i] }
-            s[i] = v
-            changed += 1
-          }
-        }
-      }
-      if changed == 0 {
-        converged = true
-        break
-      }
-      steps += 1
-    }
+    storeSigns(cue, into: s)
+    let result = iterate(maxSteps: maxSteps) { sweep() }
     for i in 0..<n { state[i] = s[i] }
-    return RecallResult(steps: steps, converged: converged)
+    return result
+  }
+
+  /// One update of every neuron from fresh overlaps; returns how many flipped.
+  mutating func sweep() -> Int {
+    let n = dimension
+    Kernels.unsafeGemv(rows: count, columns: n, x.base, lda: n, s.base, m.base)
+    switch update {
+    case .synchronous:
+      var changed = 0
+      for i in 0..<n { next[i] = drive(i) > 0 ? 1 : -1 }
+      for i in 0..<n where next[i] != s[i] {
+        s[i] = next[i]
+        changed += 1
+      }
+      return changed
+    case .asynchronous:
+      shuffleOrder(order, &rng)
+      return asynchronousSweep(s, order: order) { i in
+        drive(i) > 0 ? 1 : -1
+      } flipped: { i, v in
+        for mu in 0..<count { m[mu] += 2 * v * x[mu * n + i] }
+      }
+    }
   }
 
   /// E(s) = −Σ_μ F(ξ^μ·s) (Double: F = exp overflows only beyond N ≈ 700).

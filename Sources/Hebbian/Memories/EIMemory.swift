@@ -88,16 +88,16 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   public private(set) var count = 0
   public var dimension: Int { excitatory }
 
-  let wEE: UnsafeMutablePointer<Float>
-  let wIE: UnsafeMutablePointer<Float>
-  let wIE0: UnsafeMutablePointer<Float>
-  let wEI: UnsafeMutablePointer<Float>
-  let wII: UnsafeMutablePointer<Float>
-  let rI: UnsafeMutablePointer<Float>
-  let drive: UnsafeMutablePointer<Float>
-  let h: UnsafeMutablePointer<Float>
-  let r: UnsafeMutablePointer<Float>
-  let centred: UnsafeMutablePointer<Float>
+  let wEE: OwnedBuffer<Float>
+  let wIE: OwnedBuffer<Float>
+  let wIE0: OwnedBuffer<Float>
+  let wEI: OwnedBuffer<Float>
+  let wII: OwnedBuffer<Float>
+  let rI: OwnedBuffer<Float>
+  let drive: OwnedBuffer<Float>
+  let h: OwnedBuffer<Float>
+  let r: OwnedBuffer<Float>
+  let centred: OwnedBuffer<Float>
 
   /// `inhibitory` may be 0: the excitatory-only baseline (fixed threshold θ₀, no inhibition).
   public init(
@@ -129,33 +129,20 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     self.coefficients = coefficients
     self.maxSteps = maxSteps
     let ne = excitatory, ni = max(inhibitory, 1)
-    wEE = .allocate(capacity: ne * ne)
-    wEE.initialize(repeating: 0, count: ne * ne)
-    wIE = .allocate(capacity: ni * ne)
-    wIE0 = .allocate(capacity: ni * ne)
-    wEI = .allocate(capacity: ne * ni)
-    wEI.initialize(repeating: 0, count: ne * ni)
-    wII = .allocate(capacity: ni * ni)
-    wII.initialize(repeating: 0, count: ni * ni)
-    rI = .allocate(capacity: ni)
-    rI.initialize(repeating: 0, count: ni)
-    drive = .allocate(capacity: ni)
-    drive.initialize(repeating: 0, count: ni)
-    h = .allocate(capacity: ne)
-    h.initialize(repeating: 0, count: ne)
-    r = .allocate(capacity: ne)
-    r.initialize(repeating: 0, count: ne)
-    centred = .allocate(capacity: ne)
-    centred.initialize(repeating: 0, count: ne)
+    wEE = OwnedBuffer(count: ne * ne)
+    wIE = OwnedBuffer(count: ni * ne)
+    wIE0 = OwnedBuffer(count: ni * ne)
+    wEI = OwnedBuffer(count: ne * ni)
+    wII = OwnedBuffer(count: ni * ni)
+    rI = OwnedBuffer(count: ni)
+    drive = OwnedBuffer(count: ni)
+    h = OwnedBuffer(count: ne)
+    r = OwnedBuffer(count: ne)
+    centred = OwnedBuffer(count: ne)
     var rng = SeededGenerator(seed: seed)
     for k in 0..<(ni * ne) { wIE0[k] = Float(rng.uniform() * 2 / Double(ne)) }
-    wIE.initialize(from: wIE0, count: ni * ne)
+    wIE.assign(wIE0)
     resetInhibition()
-  }
-
-  deinit {
-    wEE.deallocate(); wIE.deallocate(); wIE0.deallocate(); wEI.deallocate(); wII.deallocate()
-    rI.deallocate(); drive.deallocate(); h.deallocate(); r.deallocate(); centred.deallocate()
   }
 
   /// W_EI back to its fixed part γ/N_I (zero without inhibitory neurons).
@@ -163,26 +150,25 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     let ni = inhibitory
     if ni == 0 { return }
     let g = max(coefficients.inhibitoryGain, 0) / Float(ni)
-    wEI.update(repeating: g, count: excitatory * ni)
+    wEI.fill(g)
   }
 
   /// r_I = [W_IE x − W_II r_I]₊, the lateral I→I term evaluated once from the feed-forward
   /// response.
-  func inhibitoryResponse(_ x: UnsafePointer<Float>) {
+  func inhibitoryResponse(_ x: borrowing OwnedBuffer<Float>) {
     let ne = excitatory, ni = inhibitory
     if ni == 0 { return }
-    Kernels.unsafeGemv(rows: ni, columns: ne, wIE, lda: ne, x, drive)
+    Kernels.unsafeGemv(rows: ni, columns: ne, wIE.base, lda: ne, x.base, drive.base)
     for k in 0..<ni { rI[k] = max(drive[k], 0) }
-    Kernels.unsafeGemv(rows: ni, columns: ni, alpha: -1, wII, lda: ni, rI, beta: 1, drive)
+    Kernels.unsafeGemv(
+      rows: ni, columns: ni, alpha: -1, wII.base, lda: ni, rI.base, beta: 1, drive.base)
     for k in 0..<ni { rI[k] = max(drive[k], 0) }
   }
 
   /// Stores one 0/1 pattern (entries > 1/2 count as active).
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("EIMemory pattern", excitatory, pattern.count)
-    if count == capacity {
-      throw .invalidParameter("EIMemory: capacity of \(capacity) patterns reached")
-    }
+    try checkCapacity("EIMemory", count, capacity)
     let ne = excitatory, ni = inhibitory
     let f = Float(coefficients.codingLevel)
     for i in 0..<ne {
@@ -192,36 +178,38 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     inhibitoryResponse(r)
     let c = coefficients
     Kernels.unsafeGer(
-      rows: ne, columns: ne, alpha: c.excitatoryToExcitatory / Float(ne), r, r, wEE, lda: ne)
+      rows: ne, columns: ne, alpha: c.excitatoryToExcitatory / Float(ne), r.base, r.base,
+      wEE.base, lda: ne)
     for i in 0..<ne { wEE[i * ne + i] = 0 }
-    project(wEE, ne * ne)
+    project(wEE)
     if ni > 0 {
       Kernels.unsafeGer(
-        rows: ni, columns: ne, alpha: c.excitatoryToInhibitory / Float(ne), rI, centred, wIE,
-        lda: ne)
+        rows: ni, columns: ne, alpha: c.excitatoryToInhibitory / Float(ne), rI.base,
+        centred.base, wIE.base, lda: ne)
       Kernels.unsafeGer(
-        rows: ne, columns: ni, alpha: c.inhibitoryToExcitatory / Float(ni), r, rI, wEI, lda: ni)
+        rows: ne, columns: ni, alpha: c.inhibitoryToExcitatory / Float(ni), r.base, rI.base,
+        wEI.base, lda: ni)
       Kernels.unsafeGer(
-        rows: ni, columns: ni, alpha: c.inhibitoryToInhibitory / Float(ni), rI, rI, wII, lda: ni)
+        rows: ni, columns: ni, alpha: c.inhibitoryToInhibitory / Float(ni), rI.base, rI.base,
+        wII.base, lda: ni)
       for k in 0..<ni { wII[k * ni + k] = 0 }
-      project(wIE, ni * ne)
-      project(wEI, ne * ni)
-      project(wII, ni * ni)
+      project(wIE)
+      project(wEI)
+      project(wII)
     }
     count += 1
   }
 
   /// Dale's law as a projection: a weight may shrink to zero but never change sign.
   @inline(__always)
-  func project(_ w: UnsafeMutablePointer<Float>, _ n: Int) {
-    for k in 0..<n where w[k] < 0 { w[k] = 0 }
+  func project(_ w: borrowing OwnedBuffer<Float>) {
+    for k in 0..<w.count where w[k] < 0 { w[k] = 0 }
   }
 
   public mutating func removeAll() {
-    let ne = excitatory, ni = max(inhibitory, 1)
-    wEE.update(repeating: 0, count: ne * ne)
-    wIE.update(from: wIE0, count: ni * ne)
-    wII.update(repeating: 0, count: ni * ni)
+    wEE.fill(0)
+    wIE.assign(wIE0)
+    wII.fill(0)
     resetInhibition()
     count = 0
   }
@@ -235,13 +223,12 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     let ne = excitatory, ni = inhibitory
     for i in 0..<ne { r[i] = cue[i] > 0.5 ? 1 : 0 }
     let theta = coefficients.threshold
-    var steps = 0
-    var converged = false
-    while steps < maxSteps {
-      Kernels.unsafeGemv(rows: ne, columns: ne, wEE, lda: ne, r, h)
+    let result = iterate(maxSteps: maxSteps) {
+      Kernels.unsafeGemv(rows: ne, columns: ne, wEE.base, lda: ne, r.base, h.base)
       if ni > 0 {
         inhibitoryResponse(r)
-        Kernels.unsafeGemv(rows: ne, columns: ni, alpha: -1, wEI, lda: ni, rI, beta: 1, h)
+        Kernels.unsafeGemv(
+          rows: ne, columns: ni, alpha: -1, wEI.base, lda: ni, rI.base, beta: 1, h.base)
       }
       var changed = 0
       for i in 0..<ne {
@@ -249,15 +236,11 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
         if v != r[i] { changed += 1 }
         h[i] = v
       }
-      if changed == 0 {
-        converged = true
-        break
-      }
-      r.update(from: h, count: ne)
-      steps += 1
+      if changed != 0 { r.assign(h) }
+      return changed
     }
     for i in 0..<ne { state[i] = r[i] }
-    return RecallResult(steps: steps, converged: converged)
+    return result
   }
 
   /// What ``search(excitatory:inhibitory:loads:evaluations:trials:probes:start:seed:)``

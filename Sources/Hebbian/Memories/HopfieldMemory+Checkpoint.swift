@@ -28,23 +28,18 @@ extension HopfieldMemory {
         .init("rng0", r[0]), .init("rng1", r[1]), .init("rng2", r[2]), .init("rng3", r[3]),
       ],
       arrays: [
-        .init("NW", Array(UnsafeBufferPointer(start: v, count: n * n))),
-        .init("patterns", Array(UnsafeBufferPointer(start: x, count: count * n))),
-        .init("Ntheta", Array(UnsafeBufferPointer(start: theta, count: n))),
+        .init("NW", v.toArray()),
+        .init("patterns", x.toArray(0..<count * n)),
+        .init("Ntheta", theta.toArray()),
       ])
   }
 
   /// The memory a model file describes. Errors name the field that is missing or invalid.
   public init(restoring file: ModelFile) throws(HebbianError) {
-    guard file.kind == Self.modelKind else {
-      throw .format("model file holds a '\(file.kind)' model, expected '\(Self.modelKind)'")
-    }
-    guard file.shapes.count == 2 else {
-      throw .format(
-        "model file has \(file.shapes.count) shape entries, expected 2 (dimension, capacity)")
-    }
-    let n = file.shapes[0]
-    let capacity = file.shapes[1]
+    try file.expect(kind: Self.modelKind)
+    let shapes = try file.shapes(named: Self.shapeNames)
+    let n = shapes[0]
+    let capacity = shapes[1]
     let count = try file.counter("count")
     guard count <= UInt64(capacity) else {
       throw .format("model file: counter 'count' (\(count)) exceeds the capacity \(capacity)")
@@ -107,10 +102,10 @@ extension HopfieldMemory {
       throw .format("model file: " + error.message)
     }
     self.path = path
-    v.update(from: weights, count: n * n)
-    x.update(from: patterns, count: Int(count) * n)
-    theta.update(from: thresholds, count: n)
-    for p in 0..<Int(count) { Kernels.unsafePackSigns(n, x + p * n, bits + p * words) }
+    v.assign(weights)
+    x.assign(patterns)
+    theta.assign(thresholds)
+    for p in 0..<Int(count) { Kernels.unsafePackSigns(n, x.at(p * n), bits.at(p * words)) }
     self.count = Int(count)
     rng = generator
   }

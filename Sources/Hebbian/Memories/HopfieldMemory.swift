@@ -38,15 +38,15 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   public internal(set) var count = 0
 
   let words: Int
-  let v: UnsafeMutablePointer<Float>  // N·W, N×N
-  let x: UnsafeMutablePointer<Float>  // stored patterns, capacity×N (±1)
-  let bits: UnsafeMutablePointer<UInt64>  // packed patterns, capacity×words
-  let sbits: UnsafeMutablePointer<UInt64>
-  let m: UnsafeMutablePointer<Float>
-  let h: UnsafeMutablePointer<Float>
-  let s: UnsafeMutablePointer<Float>
-  let theta: UnsafeMutablePointer<Float>  // N·θ
-  let order: UnsafeMutablePointer<Int>
+  let v: OwnedBuffer<Float>  // N·W, N×N
+  let x: OwnedBuffer<Float>  // stored patterns, capacity×N (±1)
+  let bits: OwnedBuffer<UInt64>  // packed patterns, capacity×words
+  let sbits: OwnedBuffer<UInt64>
+  let m: OwnedBuffer<Float>
+  let h: OwnedBuffer<Float>
+  let s: OwnedBuffer<Float>
+  let theta: OwnedBuffer<Float>  // N·θ
+  let order: OwnedBuffer<Int>
   var rng: SeededGenerator
 
   public init(
@@ -68,30 +68,16 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     self.update = update
     self.maxSteps = maxSteps
     words = (dimension + 63) / 64
-    v = .allocate(capacity: dimension * dimension)
-    v.initialize(repeating: 0, count: dimension * dimension)
-    x = .allocate(capacity: capacity * dimension)
-    x.initialize(repeating: 0, count: capacity * dimension)
-    bits = .allocate(capacity: capacity * words)
-    bits.initialize(repeating: 0, count: capacity * words)
-    sbits = .allocate(capacity: words)
-    sbits.initialize(repeating: 0, count: words)
-    m = .allocate(capacity: capacity)
-    m.initialize(repeating: 0, count: capacity)
-    h = .allocate(capacity: dimension)
-    h.initialize(repeating: 0, count: dimension)
-    s = .allocate(capacity: dimension)
-    s.initialize(repeating: 0, count: dimension)
-    theta = .allocate(capacity: dimension)
-    theta.initialize(repeating: 0, count: dimension)
-    order = .allocate(capacity: dimension)
-    order.initialize(repeating: 0, count: dimension)
+    v = OwnedBuffer(count: dimension * dimension)
+    x = OwnedBuffer(count: capacity * dimension)
+    bits = OwnedBuffer(count: capacity * words, repeating: 0)
+    sbits = OwnedBuffer(count: words, repeating: 0)
+    m = OwnedBuffer(count: capacity)
+    h = OwnedBuffer(count: dimension)
+    s = OwnedBuffer(count: dimension)
+    theta = OwnedBuffer(count: dimension)
+    order = OwnedBuffer(count: dimension, repeating: 0)
     rng = SeededGenerator(seed: seed)
-  }
-
-  deinit {
-    v.deallocate(); x.deallocate(); bits.deallocate(); sbits.deallocate(); m.deallocate()
-    h.deallocate(); s.deallocate(); theta.deallocate(); order.deallocate()
   }
 
   /// True when recall evaluates the field by bit-packed overlaps.
@@ -130,33 +116,31 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("HopfieldMemory pattern", dimension, pattern.count)
     for j in 0..<dimension where pattern[j].isNaN { throw .nonFinite(index: j) }
-    if count == capacity {
-      throw .invalidParameter("HopfieldMemory: capacity of \(capacity) patterns reached")
-    }
+    try checkCapacity("HopfieldMemory", count, capacity)
     let n = dimension
-    let row = x + count * n
-    for j in 0..<n { row[j] = pattern[j] < 0 ? -1 : 1 }
-    Kernels.unsafePackSigns(n, row, bits + count * words)
+    storeSigns(pattern, into: x, at: count * n)
+    let row = x.at(count * n)
+    Kernels.unsafePackSigns(n, row, bits.at(count * words))
     switch rule {
     case .hebbian:
-      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v.base, lda: n)
     case .storkey:
       // In units of N·W, with u = (N W) ξ, the rule reads
       // ΔV = ξξᵀ − (1/N)(ξ uᵀ + u ξᵀ) + (2/N) V: excluding k = i, j from h_ij gives back
       // W_ij ξ_j ξ_j = W_ij twice (ξ² = 1, W symmetric, zero diagonal).
-      Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, row, h)
+      Kernels.unsafeGemv(rows: n, columns: n, v.base, lda: n, row, h.base)
       let inv = 1 / Float(n)
       for k in 0..<(n * n) { v[k] *= 1 + 2 * inv }
-      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v, lda: n)
-      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, row, h, v, lda: n)
-      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, h, row, v, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: 1, row, row, v.base, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, row, h.base, v.base, lda: n)
+      Kernels.unsafeGer(rows: n, columns: n, alpha: -inv, h.base, row, v.base, lda: n)
     }
     for i in 0..<n { v[i * n + i] = 0 }
     count += 1
   }
 
   public mutating func removeAll() {
-    v.update(repeating: 0, count: dimension * dimension)
+    v.fill(0)
     count = 0
   }
 
@@ -166,33 +150,26 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   {
     try checkShape("HopfieldMemory cue", dimension, cue.count)
     try checkRoom("HopfieldMemory state", dimension, state.count)
-    let n = dimension
-    for i in 0..<n { s[i] = cue[i] < 0 ? -1 : 1 }
-    let overlaps = usesOverlaps
-    var steps = 0
-    var converged = false
-    while steps < maxSteps {
-      let changed: Int
-      switch update {
-      case .synchronous: changed = overlaps ? syncOverlapSweep() : syncWeightSweep()
-      case .asynchronous: changed = overlaps ? asyncOverlapSweep() : asyncWeightSweep()
+    storeSigns(cue, into: s)
+    let (overlaps, synchronous) = (usesOverlaps, update == .synchronous)
+    let result = iterate(maxSteps: maxSteps) {
+      switch (synchronous, overlaps) {
+      case (true, true): syncOverlapSweep()
+      case (true, false): syncWeightSweep()
+      case (false, true): asyncOverlapSweep()
+      case (false, false): asyncWeightSweep()
       }
-      if changed == 0 {
-        converged = true
-        break
-      }
-      steps += 1
     }
-    for i in 0..<n { state[i] = s[i] }
-    return RecallResult(steps: steps, converged: converged)
+    for i in 0..<dimension { state[i] = s[i] }
+    return result
   }
 
   /// E(s) = −½ sᵀ W s + θᵀ s for a state given by sign.
   public func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
     try checkShape("HopfieldMemory state", dimension, state.count)
     let n = dimension
-    for i in 0..<n { s[i] = state[i] < 0 ? -1 : 1 }
-    Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, s, h)
+    storeSigns(state, into: s)
+    Kernels.unsafeGemv(rows: n, columns: n, v.base, lda: n, s.base, h.base)
     var e: Float = 0
     for i in 0..<n { e += s[i] * (-0.5 * h[i] + theta[i]) }
     return e / Float(n)
@@ -205,15 +182,15 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
 
   mutating func syncWeightSweep() -> Int {
     let n = dimension
-    Kernels.unsafeGemv(rows: n, columns: n, v, lda: n, s, h)
+    Kernels.unsafeGemv(rows: n, columns: n, v.base, lda: n, s.base, h.base)
     return commitSync()
   }
 
   mutating func syncOverlapSweep() -> Int {
     let n = dimension
-    Kernels.unsafePackSigns(n, s, sbits)
-    Kernels.unsafeBitOverlap(patterns: count, bits: n, bits, ldxi: words, sbits, m)
-    Kernels.unsafeGemvTransposed(rows: count, columns: n, x, lda: n, m, h)
+    Kernels.unsafePackSigns(n, s.base, sbits.base)
+    Kernels.unsafeBitOverlap(patterns: count, bits: n, bits.base, ldxi: words, sbits.base, m.base)
+    Kernels.unsafeGemvTransposed(rows: count, columns: n, x.base, lda: n, m.base, h.base)
     // The zero diagonal: (N W)_ii would be P, so subtract P s_i from Σ_μ ξ^μ_i m_μ.
     let p = Float(count)
     for i in 0..<n { h[i] -= p * s[i] }
@@ -234,39 +211,26 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
 
   mutating func asyncWeightSweep() -> Int {
     let n = dimension
-    shuffleOrder(order, n, &rng)
-    var changed = 0
-    for k in 0..<n {
-      let i = order[k]
-      let next = decide(i, Kernels.unsafeDot(n, v + i * n, s))
-      if next != s[i] {
-        s[i] = next
-        changed += 1
-      }
+    shuffleOrder(order, &rng)
+    return asynchronousSweep(s, order: order) { i in
+      decide(i, Kernels.unsafeDot(n, v.at(i * n), s.base))
     }
-    return changed
   }
 
   mutating func asyncOverlapSweep() -> Int {
     let n = dimension
     let p = count
-    Kernels.unsafePackSigns(n, s, sbits)
-    Kernels.unsafeBitOverlap(patterns: p, bits: n, bits, ldxi: words, sbits, m)
-    shuffleOrder(order, n, &rng)
-    var changed = 0
-    for k in 0..<n {
-      let i = order[k]
+    Kernels.unsafePackSigns(n, s.base, sbits.base)
+    Kernels.unsafeBitOverlap(patterns: p, bits: n, bits.base, ldxi: words, sbits.base, m.base)
+    shuffleOrder(order, &rng)
+    return asynchronousSweep(s, order: order) { i in
       var field: Float = 0
       for mu in 0..<p { field += x[mu * n + i] * m[mu] }
       field -= Float(p) * s[i]
-      let next = decide(i, field)
-      if next != s[i] {
-        // s_i moves by 2·next, so every overlap moves by 2·next·ξ^μ_i.
-        for mu in 0..<p { m[mu] += 2 * next * x[mu * n + i] }
-        s[i] = next
-        changed += 1
-      }
+      return decide(i, field)
+    } flipped: { i, next in
+      // s_i moves by 2·next, so every overlap moves by 2·next·ξ^μ_i.
+      for mu in 0..<p { m[mu] += 2 * next * x[mu * n + i] }
     }
-    return changed
   }
 }

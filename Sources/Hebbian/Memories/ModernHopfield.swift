@@ -14,19 +14,16 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
   public var tolerance: Float
   public private(set) var count = 0
 
-  let x: UnsafeMutablePointer<Float>  // patterns as rows: capacity×N (X transposed)
-  let p: UnsafeMutablePointer<Float>
-  let a: UnsafeMutablePointer<Float>
-  let b: UnsafeMutablePointer<Float>
+  let x: OwnedBuffer<Float>  // patterns as rows: capacity×N (X transposed)
+  let p: OwnedBuffer<Float>
+  let a: OwnedBuffer<Float>
+  let b: OwnedBuffer<Float>
 
   public init(
     dimension: Int, capacity: Int, beta: Float = 8, maxSteps: Int = 100,
     tolerance: Float = 1e-6
   ) throws(HebbianError) {
-    if dimension < 1 || capacity < 1 {
-      throw .invalidParameter("ModernHopfield: dimension and capacity must be >= 1")
-    }
-    if maxSteps < 1 { throw .invalidParameter("ModernHopfield: maxSteps must be >= 1") }
+    try checkSizes("ModernHopfield", dimension: dimension, capacity: capacity, maxSteps: maxSteps)
     if !(beta > 0) || !beta.isFinite {
       throw .invalidParameter("ModernHopfield: beta must be finite and > 0, got \(beta)")
     }
@@ -38,27 +35,16 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
     self.beta = beta
     self.maxSteps = maxSteps
     self.tolerance = tolerance
-    x = .allocate(capacity: capacity * dimension)
-    x.initialize(repeating: 0, count: capacity * dimension)
-    p = .allocate(capacity: capacity)
-    p.initialize(repeating: 0, count: capacity)
-    a = .allocate(capacity: dimension)
-    a.initialize(repeating: 0, count: dimension)
-    b = .allocate(capacity: dimension)
-    b.initialize(repeating: 0, count: dimension)
+    x = OwnedBuffer(count: capacity * dimension)
+    p = OwnedBuffer(count: capacity)
+    a = OwnedBuffer(count: dimension)
+    b = OwnedBuffer(count: dimension)
   }
-
-  deinit { x.deallocate(); p.deallocate(); a.deallocate(); b.deallocate() }
 
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("ModernHopfield pattern", dimension, pattern.count)
-    if count == capacity {
-      throw .invalidParameter("ModernHopfield: capacity of \(capacity) patterns reached")
-    }
-    for j in 0..<dimension {
-      if !pattern[j].isFinite { throw .nonFinite(index: j) }
-      x[count * dimension + j] = pattern[j]
-    }
+    try checkCapacity("ModernHopfield", count, capacity)
+    try storeFinite(pattern, into: x, at: count * dimension)
     count += 1
   }
 
@@ -66,12 +52,23 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
 
   /// One update ξ' = X softmax(β Xᵀ ξ) from `from` into `to`; returns log Σ exp(β Xᵀξ).
   @inline(__always)
-  func update(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>) -> Float {
+  func update(_ from: borrowing OwnedBuffer<Float>, _ to: borrowing OwnedBuffer<Float>) -> Float {
     let n = dimension
-    Kernels.unsafeGemv(rows: count, columns: n, x, lda: n, from, p)
-    let lse = Kernels.unsafeSoftmax(count, beta: beta, p, p)
-    Kernels.unsafeGemvTransposed(rows: count, columns: n, x, lda: n, p, to)
+    Kernels.unsafeGemv(rows: count, columns: n, x.base, lda: n, from.base, p.base)
+    let lse = Kernels.unsafeSoftmax(count, beta: beta, p.base, p.base)
+    Kernels.unsafeGemvTransposed(rows: count, columns: n, x.base, lda: n, p.base, to.base)
     return lse
+  }
+
+  /// One update from `from` into `to`; true once max_i |Δξ_i| ≤ tolerance · (1 + max_i |ξ_i|).
+  func settles(_ from: borrowing OwnedBuffer<Float>, _ to: borrowing OwnedBuffer<Float>) -> Bool {
+    _ = update(from, to)
+    var delta: Float = 0, size: Float = 0
+    for i in 0..<dimension {
+      delta = max(delta, abs(to[i] - from[i]))
+      size = max(size, abs(to[i]))
+    }
+    return delta <= tolerance * (1 + size)
   }
 
   /// Iterates the update from `cue` until it stops moving (or `maxSteps` updates).
@@ -82,25 +79,16 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
     try checkRoom("ModernHopfield state", dimension, state.count)
     if count == 0 { throw .invalidParameter("ModernHopfield: no stored patterns") }
     let n = dimension
-    for i in 0..<n { a[i] = cue[i] }
-    var cur = a, nxt = b
+    a.copy(cue)
+    // The state alternates between a (even steps) and b (odd steps).
     var steps = 0
     var converged = false
     while steps < maxSteps {
-      _ = update(cur, nxt)
+      converged = steps % 2 == 0 ? settles(a, b) : settles(b, a)
       steps += 1
-      var delta: Float = 0, size: Float = 0
-      for i in 0..<n {
-        delta = max(delta, abs(nxt[i] - cur[i]))
-        size = max(size, abs(nxt[i]))
-      }
-      swap(&cur, &nxt)
-      if delta <= tolerance * (1 + size) {
-        converged = true
-        break
-      }
+      if converged { break }
     }
-    for i in 0..<n { state[i] = cur[i] }
+    for i in 0..<n { state[i] = steps % 2 == 0 ? a[i] : b[i] }
     return RecallResult(steps: steps, converged: converged)
   }
 
@@ -123,7 +111,7 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
       a[i] = state[i]
       half += 0.5 * state[i] * state[i]
     }
-    Kernels.unsafeGemv(rows: count, columns: dimension, x, lda: dimension, a, p)
-    return -Kernels.unsafeSoftmax(count, beta: beta, p, p) / beta + half
+    Kernels.unsafeGemv(rows: count, columns: dimension, x.base, lda: dimension, a.base, p.base)
+    return -Kernels.unsafeSoftmax(count, beta: beta, p.base, p.base) / beta + half
   }
 }

@@ -59,20 +59,20 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   public var maxSteps: Int
   public private(set) var count = 0
 
-  let w: UnsafeMutablePointer<Float>
-  let f: UnsafeMutablePointer<Float>  // patterns, rows
-  let df: UnsafeMutablePointer<Float>  // D f, rows
-  let e: UnsafeMutablePointer<Float>  // residuals f − W D f, rows
-  let y: UnsafeMutablePointer<Float>
-  let t: UnsafeMutablePointer<Float>
-  let u: UnsafeMutablePointer<Float>
-  let k1: UnsafeMutablePointer<Float>
-  let k2: UnsafeMutablePointer<Float>
-  let k3: UnsafeMutablePointer<Float>
-  let k4: UnsafeMutablePointer<Float>
-  let gram: UnsafeMutablePointer<Double>
-  let v1: UnsafeMutablePointer<Double>
-  let v2: UnsafeMutablePointer<Double>
+  let w: OwnedBuffer<Float>
+  let f: OwnedBuffer<Float>  // patterns, rows
+  let df: OwnedBuffer<Float>  // D f, rows
+  let e: OwnedBuffer<Float>  // residuals f − W D f, rows
+  let y: OwnedBuffer<Float>
+  let t: OwnedBuffer<Float>
+  let u: OwnedBuffer<Float>
+  let k1: OwnedBuffer<Float>
+  let k2: OwnedBuffer<Float>
+  let k3: OwnedBuffer<Float>
+  let k4: OwnedBuffer<Float>
+  let gram: OwnedBuffer<Double>
+  let v1: OwnedBuffer<Double>
+  let v2: OwnedBuffer<Double>
 
   public init(
     excitatory: Int, inhibitory: Int, capacity: Int, activation: Activation = .linear,
@@ -110,29 +110,20 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     self.dt = dt
     self.maxSteps = maxSteps
     let n = excitatory + inhibitory
-    func make(_ c: Int) -> UnsafeMutablePointer<Float> {
-      let p = UnsafeMutablePointer<Float>.allocate(capacity: c)
-      p.initialize(repeating: 0, count: c)
-      return p
-    }
-    w = make(n * n)
-    f = make(capacity * n)
-    df = make(capacity * n)
-    e = make(capacity * n)
-    y = make(n); t = make(n); u = make(n)
-    k1 = make(n); k2 = make(n); k3 = make(n); k4 = make(n)
-    gram = .allocate(capacity: capacity * capacity)
-    gram.initialize(repeating: 0, count: capacity * capacity)
-    v1 = .allocate(capacity: capacity)
-    v1.initialize(repeating: 0, count: capacity)
-    v2 = .allocate(capacity: capacity)
-    v2.initialize(repeating: 0, count: capacity)
-  }
-
-  deinit {
-    w.deallocate(); f.deallocate(); df.deallocate(); e.deallocate(); y.deallocate()
-    t.deallocate(); u.deallocate(); k1.deallocate(); k2.deallocate(); k3.deallocate()
-    k4.deallocate(); gram.deallocate(); v1.deallocate(); v2.deallocate()
+    w = OwnedBuffer(count: n * n)
+    f = OwnedBuffer(count: capacity * n)
+    df = OwnedBuffer(count: capacity * n)
+    e = OwnedBuffer(count: capacity * n)
+    y = OwnedBuffer(count: n)
+    t = OwnedBuffer(count: n)
+    u = OwnedBuffer(count: n)
+    k1 = OwnedBuffer(count: n)
+    k2 = OwnedBuffer(count: n)
+    k3 = OwnedBuffer(count: n)
+    k4 = OwnedBuffer(count: n)
+    gram = OwnedBuffer(count: capacity * capacity, repeating: 0)
+    v1 = OwnedBuffer(count: capacity, repeating: 0)
+    v2 = OwnedBuffer(count: capacity, repeating: 0)
   }
 
   @inline(__always) func sign(_ i: Int) -> Float { i < excitatory ? 1 : -1 }
@@ -146,33 +137,32 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   /// Appends the pattern and runs up to `iterations` gradient steps on all stored patterns.
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("NormativeMemory pattern", dimension, pattern.count)
-    if count == capacity {
-      throw .invalidParameter("NormativeMemory: capacity of \(capacity) patterns reached")
-    }
+    try checkCapacity("NormativeMemory", count, capacity)
     let n = dimension
-    for j in 0..<n {
-      if !pattern[j].isFinite { throw .nonFinite(index: j) }
-      f[count * n + j] = pattern[j]
-      df[count * n + j] = sign(j) * pattern[j]
-    }
+    try storeFinite(pattern, into: f, at: count * n)
+    for j in 0..<n { df[count * n + j] = sign(j) * pattern[j] }
     count += 1
     _ = learn(iterations: iterations)
   }
 
   public mutating func removeAll() {
-    w.update(repeating: 0, count: dimension * dimension)
+    w.fill(0)
     count = 0
   }
 
-  /// E = ½ Σ_μ ‖W D f^μ − f^μ‖², leaving the residuals in `e`.
-  func residuals() -> Float {
+  /// E = ½ Σ_μ ‖W D f^μ − f^μ‖², leaving the residuals f^μ − W D f^μ in `e`, or with
+  /// `extended` the extended rule's postsynaptic terms f^μ + W D f^μ.
+  func residuals(extended: Bool = false) -> Float {
     let n = dimension
     var energy: Float = 0
     for mu in 0..<count {
-      let r = e + mu * n
-      r.update(from: f + mu * n, count: n)
-      Kernels.unsafeGemv(rows: n, columns: n, alpha: -1, w, lda: n, df + mu * n, beta: 1, r)
-      energy += 0.5 * Kernels.unsafeDot(n, r, r)
+      let row = mu * n
+      e.copy(n, from: f, at: row, to: row)
+      Kernels.unsafeGemv(
+        rows: n, columns: n, alpha: -1, w.base, lda: n, df.at(row), beta: 1, e.at(row))
+      energy += 0.5 * Kernels.unsafeDot(n, e.at(row), e.at(row))
+      // f − W D f → f + W D f = 2f − (f − W D f).
+      if extended { for j in row..<row + n { e[j] = 2 * f[j] - e[j] } }
     }
     return energy
   }
@@ -185,7 +175,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     let n = dimension, p = count
     for a in 0..<p {
       for b in 0...a {
-        let g = Double(Kernels.unsafeDot(n, f + a * n, f + b * n))
+        let g = Double(Kernels.unsafeDot(n, f.at(a * n), f.at(b * n)))
         gram[a * p + b] = g
         gram[b * p + a] = g
       }
@@ -213,21 +203,6 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     return lambda
   }
 
-  /// r^μ = f^μ + W D f^μ (the extended rule's postsynaptic term) into `e`; returns E.
-  func extendedTerms() -> Float {
-    let n = dimension
-    var energy: Float = 0
-    for mu in 0..<count {
-      let r = e + mu * n
-      r.update(from: f + mu * n, count: n)
-      Kernels.unsafeGemv(rows: n, columns: n, alpha: -1, w, lda: n, df + mu * n, beta: 1, r)
-      energy += 0.5 * Kernels.unsafeDot(n, r, r)
-      // f − W D f → f + W D f = 2f − (f − W D f).
-      for j in 0..<n { r[j] = 2 * f[mu * n + j] - r[j] }
-    }
-    return energy
-  }
-
   /// Full-batch learning at most `iterations` steps, no allocation. The exact gradient
   /// ΔW = η Σ_μ (f^μ − W D f^μ)(D f^μ)ᵀ stops once E ≤ `tolerance`; the extended rule
   /// ΔW = η Σ_μ (f^μ + W D f^μ)(D f^μ)ᵀ runs every step unless E overflows past 1e30 (it
@@ -238,15 +213,16 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     if count == 0 { return 0 }
     let eta = learningRate ?? Float(1 / max(largestCurvature(), 1e-12))
     let exact = rule == .exactGradient
-    var energy = exact ? residuals() : extendedTerms()
+    var energy = residuals(extended: !exact)
     var k = 0
     while k < iterations && (exact ? energy > tolerance : energy.isFinite && energy < 1e30) {
       Kernels.unsafeRankK(
-        rows: n, columns: n, batch: count, alpha: eta, e, ldx: n, df, ldy: n, w, lda: n)
+        rows: n, columns: n, batch: count, alpha: eta, e.base, ldx: n, df.base, ldy: n, w.base,
+        lda: n)
       if dale {
         for q in 0..<(n * n) where w[q] < 0 { w[q] = 0 }
       }
-      energy = exact ? residuals() : extendedTerms()
+      energy = residuals(extended: !exact)
       k += 1
     }
     return energy
@@ -254,10 +230,10 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   /// dy/dt = (φ(W D y) − y)/τ into `out`.
   @inline(__always)
-  func derivative(_ state: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+  func derivative(_ state: borrowing OwnedBuffer<Float>, _ out: borrowing OwnedBuffer<Float>) {
     let n = dimension
     for j in 0..<n { u[j] = sign(j) * state[j] }
-    Kernels.unsafeGemv(rows: n, columns: n, w, lda: n, u, out)
+    Kernels.unsafeGemv(rows: n, columns: n, w.base, lda: n, u.base, out.base)
     let inv = 1 / tau
     switch activation {
     case .linear:
@@ -275,7 +251,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     try checkShape("NormativeMemory cue", dimension, cue.count)
     try checkRoom("NormativeMemory state", dimension, state.count)
     let n = dimension
-    for i in 0..<n { y[i] = cue[i] }
+    y.copy(cue)
     var steps = 0
     var converged = false
     let h = dt

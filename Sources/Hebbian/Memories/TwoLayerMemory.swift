@@ -40,13 +40,13 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   public var tolerance: Float
   public private(set) var count = 0
 
-  let x: UnsafeMutablePointer<Float>  // ξ, capacity×N
-  let v: UnsafeMutablePointer<Float>
-  let g: UnsafeMutablePointer<Float>
-  let dv: UnsafeMutablePointer<Float>
-  let h: UnsafeMutablePointer<Float>
-  let f: UnsafeMutablePointer<Float>
-  let dh: UnsafeMutablePointer<Float>
+  let x: OwnedBuffer<Float>  // ξ, capacity×N
+  let v: OwnedBuffer<Float>
+  let g: OwnedBuffer<Float>
+  let dv: OwnedBuffer<Float>
+  let h: OwnedBuffer<Float>
+  let f: OwnedBuffer<Float>
+  let dh: OwnedBuffer<Float>
 
   public init(
     dimension: Int, capacity: Int, feature: FeatureLagrangian = .quadratic,
@@ -74,30 +74,19 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     self.dt = dt
     self.maxSteps = maxSteps
     self.tolerance = tolerance
-    func make(_ c: Int) -> UnsafeMutablePointer<Float> {
-      let p = UnsafeMutablePointer<Float>.allocate(capacity: c)
-      p.initialize(repeating: 0, count: c)
-      return p
-    }
-    x = make(capacity * dimension)
-    v = make(dimension); g = make(dimension); dv = make(dimension)
-    h = make(capacity); f = make(capacity); dh = make(capacity)
-  }
-
-  deinit {
-    x.deallocate(); v.deallocate(); g.deallocate(); dv.deallocate(); h.deallocate()
-    f.deallocate(); dh.deallocate()
+    x = OwnedBuffer(count: capacity * dimension)
+    v = OwnedBuffer(count: dimension)
+    g = OwnedBuffer(count: dimension)
+    dv = OwnedBuffer(count: dimension)
+    h = OwnedBuffer(count: capacity)
+    f = OwnedBuffer(count: capacity)
+    dh = OwnedBuffer(count: capacity)
   }
 
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
     try checkShape("TwoLayerMemory pattern", dimension, pattern.count)
-    if count == capacity {
-      throw .invalidParameter("TwoLayerMemory: capacity of \(capacity) patterns reached")
-    }
-    for j in 0..<dimension {
-      if !pattern[j].isFinite { throw .nonFinite(index: j) }
-      x[count * dimension + j] = pattern[j]
-    }
+    try checkCapacity("TwoLayerMemory", count, capacity)
+    try storeFinite(pattern, into: x, at: count * dimension)
     count += 1
   }
 
@@ -106,7 +95,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   /// g = ∂L_v/∂v.
   func featureActivity() {
     switch feature {
-    case .quadratic: g.update(from: v, count: dimension)
+    case .quadratic: g.assign(v)
     case .logCosh(let a): for i in 0..<dimension { g[i] = Math.tanh(a * v[i]) }
     }
   }
@@ -116,7 +105,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   func memoryActivity() -> Float {
     switch memory {
     case .logSumExp(let beta):
-      return Kernels.unsafeSoftmax(count, beta: beta, h, f) / beta
+      return Kernels.unsafeSoftmax(count, beta: beta, h.base, f.base) / beta
     case .power(let n):
       var lh: Float = 0
       for mu in 0..<count {
@@ -139,9 +128,9 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     try checkRoom("TwoLayerMemory state", dimension, state.count)
     if count == 0 { throw .invalidParameter("TwoLayerMemory: no stored patterns") }
     let n = dimension, p = count
-    for i in 0..<n { v[i] = cue[i] }
+    v.copy(cue)
     featureActivity()
-    Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, h)
+    Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, h.base)
     // Exponential Euler: y ← y + (1 − e^(−dt/τ))(drive − y).
     let af = 1 - Math.exp(-dt / tauFeature)
     let ah = 1 - Math.exp(-dt / tauMemory)
@@ -149,8 +138,8 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     var converged = false
     while steps < maxSteps {
       memoryActivity()
-      Kernels.unsafeGemvTransposed(rows: p, columns: n, x, lda: n, f, dv)
-      Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, dh)
+      Kernels.unsafeGemvTransposed(rows: p, columns: n, x.base, lda: n, f.base, dv.base)
+      Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, dh.base)
       var moveV: Float = 0, sizeV: Float = 0, moveH: Float = 0, sizeH: Float = 0
       for i in 0..<n {
         let d = af * (dv[i] - v[i])
@@ -193,7 +182,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     let lh = memoryActivity()
     for mu in 0..<p { e += h[mu] * f[mu] }
     e -= lh
-    Kernels.unsafeGemv(rows: p, columns: n, x, lda: n, g, dh)
+    Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, dh.base)
     for mu in 0..<p { e -= f[mu] * dh[mu] }
     return e
   }

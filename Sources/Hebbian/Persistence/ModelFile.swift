@@ -24,32 +24,19 @@ public struct ModelFile: Equatable {
   public var counters: [Counter]
   public var arrays: [FloatArray]
 
-  public struct Parameter: Equatable {
+  /// One named field of a section: a hyper-parameter, a counter or a payload array.
+  public struct Entry<Value: Equatable>: Equatable {
     public var name: String
-    public var value: Double
-    public init(_ name: String, _ value: Double) {
+    public var value: Value
+    public init(_ name: String, _ value: Value) {
       self.name = name
       self.value = value
     }
   }
 
-  public struct Counter: Equatable {
-    public var name: String
-    public var value: UInt64
-    public init(_ name: String, _ value: UInt64) {
-      self.name = name
-      self.value = value
-    }
-  }
-
-  public struct FloatArray: Equatable {
-    public var name: String
-    public var values: [Float]
-    public init(_ name: String, _ values: [Float]) {
-      self.name = name
-      self.values = values
-    }
-  }
+  public typealias Parameter = Entry<Double>
+  public typealias Counter = Entry<UInt64>
+  public typealias FloatArray = Entry<[Float]>
 
   public init(
     kind: String, shapes: [Int], parameters: [Parameter] = [], counters: [Counter] = [],
@@ -65,35 +52,52 @@ public struct ModelFile: Equatable {
   // MARK: Lookup with errors that name what is missing
 
   public func parameter(_ name: String) throws(HebbianError) -> Double {
-    guard let p = parameters.first(where: { $0.name == name }) else {
-      throw .format("model file: missing parameter '\(name)'")
-    }
-    return p.value
+    try Self.find(name, "parameter", in: parameters)
   }
 
   public func counter(_ name: String) throws(HebbianError) -> UInt64 {
-    guard let c = counters.first(where: { $0.name == name }) else {
-      throw .format("model file: missing counter '\(name)'")
-    }
-    return c.value
+    try Self.find(name, "counter", in: counters)
   }
 
   /// The named array, checked to hold exactly `count` values.
   public func array(_ name: String, count: Int) throws(HebbianError) -> [Float] {
-    guard let a = arrays.first(where: { $0.name == name }) else {
-      throw .format("model file: missing array '\(name)'")
+    let values = try Self.find(name, "array", in: arrays)
+    guard values.count == count else {
+      throw .format("model file: array '\(name)' has \(values.count) values, expected \(count)")
     }
-    guard a.values.count == count else {
-      throw .format("model file: array '\(name)' has \(a.values.count) values, expected \(count)")
+    return values
+  }
+
+  private static func find<V>(_ name: String, _ section: String, in entries: [Entry<V>])
+    throws(HebbianError) -> V
+  {
+    guard let e = entries.first(where: { $0.name == name }) else {
+      throw .format("model file: missing \(section) '\(name)'")
     }
-    return a.values
+    return e.value
+  }
+
+  /// Throws unless the file holds a `kind` model.
+  public func expect(kind: String) throws(HebbianError) {
+    guard self.kind == kind else {
+      throw .format("model file holds a '\(self.kind)' model, expected '\(kind)'")
+    }
+  }
+
+  /// The shapes, checked to be as many as `names` (which the error lists).
+  public func shapes(named names: [String]) throws(HebbianError) -> [Int] {
+    guard shapes.count == names.count else {
+      var list = ""
+      for (i, n) in names.enumerated() { list += (i == 0 ? "" : ", ") + n }
+      throw .format(
+        "model file has \(shapes.count) shape entries, expected \(names.count) (\(list))")
+    }
+    return shapes
   }
 
   /// Throws unless the file is of `kind` with exactly these shapes (the command line's).
   public func expect(kind: String, shapes: [Int], shapeNames: [String]) throws(HebbianError) {
-    guard self.kind == kind else {
-      throw .format("model file holds a '\(self.kind)' model, expected '\(kind)'")
-    }
+    try expect(kind: kind)
     guard self.shapes.count == shapes.count else {
       throw .format("model file has \(self.shapes.count) shape entries, expected \(shapes.count)")
     }
@@ -115,24 +119,24 @@ public struct ModelFile: Equatable {
     putString(&out, kind)
     put32(&out, UInt32(shapes.count))
     for s in shapes { put64(&out, UInt64(bitPattern: Int64(s))) }
-    put32(&out, UInt32(parameters.count))
-    for p in parameters {
-      putString(&out, p.name)
-      put64(&out, p.value.bitPattern)
-    }
-    put32(&out, UInt32(counters.count))
-    for c in counters {
-      putString(&out, c.name)
-      put64(&out, c.value)
-    }
-    put32(&out, UInt32(arrays.count))
-    for a in arrays {
-      putString(&out, a.name)
-      put64(&out, UInt64(a.values.count))
-      for v in a.values { put32(&out, v.bitPattern) }
+    putEntries(&out, parameters) { put64(&$0, $1.bitPattern) }
+    putEntries(&out, counters) { put64(&$0, $1) }
+    putEntries(&out, arrays) { out, values in
+      put64(&out, UInt64(values.count))
+      for v in values { put32(&out, v.bitPattern) }
     }
     put32(&out, CRC32.checksum(out))
     return out
+  }
+
+  private func putEntries<V>(
+    _ out: inout [UInt8], _ entries: [Entry<V>], _ value: (inout [UInt8], V) -> Void
+  ) {
+    put32(&out, UInt32(entries.count))
+    for e in entries {
+      putString(&out, e.name)
+      value(&out, e.value)
+    }
   }
 
   private func put32(_ out: inout [UInt8], _ v: UInt32) {
@@ -189,31 +193,13 @@ public struct ModelFile: Equatable {
       guard v >= 0 && v <= Int64(Int32.max) else { throw .format("model file: invalid shape \(v)") }
       shapes.append(Int(v))
     }
-    let nParams = try r.count("parameter count", elementBytes: 10)
-    parameters = []
-    for _ in 0..<nParams {
-      let name = try r.string("parameter name")
-      if parameters.contains(where: { $0.name == name }) {
-        throw .format("model file: parameter '\(name)' appears twice")
-      }
-      parameters.append(Parameter(name, Double(bitPattern: try r.u64("parameter \(name)"))))
+    parameters = try r.entries("parameter") { (r, name) throws(HebbianError) in
+      Double(bitPattern: try r.u64("parameter \(name)"))
     }
-    let nCounters = try r.count("counter count", elementBytes: 10)
-    counters = []
-    for _ in 0..<nCounters {
-      let name = try r.string("counter name")
-      if counters.contains(where: { $0.name == name }) {
-        throw .format("model file: counter '\(name)' appears twice")
-      }
-      counters.append(Counter(name, try r.u64("counter \(name)")))
+    counters = try r.entries("counter") { (r, name) throws(HebbianError) in
+      try r.u64("counter \(name)")
     }
-    let nArrays = try r.count("array count", elementBytes: 10)
-    arrays = []
-    for _ in 0..<nArrays {
-      let name = try r.string("array name")
-      if arrays.contains(where: { $0.name == name }) {
-        throw .format("model file: array '\(name)' appears twice")
-      }
+    arrays = try r.entries("array") { (r, name) throws(HebbianError) in
       let n = try r.u64("array \(name) length")
       guard n <= UInt64((r.end - r.offset) / 4) else {
         throw .format(
@@ -222,7 +208,7 @@ public struct ModelFile: Equatable {
       }
       var values = [Float](repeating: 0, count: Int(n))
       for i in 0..<Int(n) { values[i] = Float(bitPattern: try r.u32("array \(name)")) }
-      arrays.append(FloatArray(name, values))
+      return values
     }
     guard r.offset == r.end else {
       throw .format("model file: \(r.end - r.offset) unexpected bytes before the checksum")
@@ -270,6 +256,22 @@ public struct ModelFile: Equatable {
       return String(decoding: bytes[start..<(start + n)], as: UTF8.self)
     }
 
+    /// A section: a count, then that many uniquely named values read by `value`.
+    mutating func entries<V>(
+      _ section: String, _ value: (inout Reader, String) throws(HebbianError) -> V
+    ) throws(HebbianError) -> [Entry<V>] {
+      let n = try count("\(section) count", elementBytes: 10)
+      var list: [Entry<V>] = []
+      for _ in 0..<n {
+        let name = try string("\(section) name")
+        if list.contains(where: { $0.name == name }) {
+          throw .format("model file: \(section) '\(name)' appears twice")
+        }
+        list.append(Entry(name, try value(&self, name)))
+      }
+      return list
+    }
+
     /// An element count, checked against the bytes left so a corrupted count fails cleanly.
     mutating func count(_ what: String, elementBytes: Int) throws(HebbianError) -> Int {
       let n = Int(try u32(what))
@@ -288,4 +290,12 @@ private func hex(_ v: UInt32) -> String {
   var s = "0x"
   for i in (0..<8).reversed() { s.append(digits[Int((v >> (4 * UInt32(i))) & 0xF)]) }
   return s
+}
+
+extension ModelFile.Entry where Value == [Float] {
+  /// The payload of an array entry.
+  public var values: [Float] {
+    get { value }
+    set { value = newValue }
+  }
 }

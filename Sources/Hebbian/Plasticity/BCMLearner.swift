@@ -16,9 +16,8 @@ public struct BCMLearner: ~Copyable {
   /// τ_θ in samples.
   public var thresholdTimeConstant: Float
   public private(set) var samples = 0
-  let w: Matrix
-  let y: UnsafeMutablePointer<Float>
-  let theta: UnsafeMutablePointer<Float>
+  let layer: RateLayer
+  let theta: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, thresholdTimeConstant: Float = 10,
@@ -33,32 +32,26 @@ public struct BCMLearner: ~Copyable {
     self.outputs = outputs
     self.learningRate = learningRate
     self.thresholdTimeConstant = thresholdTimeConstant
-    w = Matrix(rows: outputs, columns: inputs)
+    let w = Matrix(rows: outputs, columns: inputs)
     // Small positive weights: the unit starts unselective, answering every pattern a little.
     var rng = SeededGenerator(seed: seed)
-    for i in 0..<w.count { w.base[i] = Float(0.1 + 0.1 * rng.uniform()) }
-    y = .allocate(capacity: outputs)
-    y.initialize(repeating: 0, count: outputs)
-    theta = .allocate(capacity: outputs)
-    theta.initialize(repeating: initialThreshold, count: outputs)
-  }
-
-  deinit {
-    y.deallocate()
-    theta.deallocate()
+    for i in 0..<w.count { w.elements[i] = Float(0.1 + 0.1 * rng.uniform()) }
+    layer = RateLayer(weights: w)
+    theta = OwnedBuffer(count: outputs, repeating: initialThreshold)
   }
 
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "bcm: sample")
-    let (k, d, eta, w, y, theta) = (outputs, inputs, learningRate, w.base, y, theta)
+    let (k, d) = (outputs, inputs)
     let rate = 1 / thresholdTimeConstant
+    layer.respond(x)
+    for i in 0..<k {
+      let yi = max(layer.y[i], 0)
+      layer.y[i] = yi
+      theta[i] += rate * (yi * yi - theta[i])
+    }
     x.withUnsafeBufferPointer { xp in
-      hb_gemv_f32(k, d, 1, w, d, xp.baseAddress, 0, y)
-      for i in 0..<k {
-        y[i] = max(y[i], 0)
-        theta[i] += rate * (y[i] * y[i] - theta[i])
-      }
-      hb_bcm_step_f32(k, d, eta, xp.baseAddress, y, theta, w, d)
+      hb_bcm_step_f32(k, d, learningRate, xp.baseAddress, layer.y.base, theta.base, layer.w.base, d)
     }
     samples += 1
   }
@@ -69,7 +62,7 @@ public struct BCMLearner: ~Copyable {
       throw .dimensionMismatch(what: "bcm: sample", expected: inputs, got: x.count)
     }
     precondition(i >= 0 && i < outputs, "unit index")
-    let row = w.base + i * inputs
+    let row = layer.w.elements.at(i * inputs)
     let v = x.withUnsafeBufferPointer { xp in hb_dot_f32(inputs, row, 1, xp.baseAddress, 1) }
     return max(v, 0)
   }
@@ -79,10 +72,7 @@ public struct BCMLearner: ~Copyable {
     precondition(i >= 0 && i < outputs, "unit index")
     return theta[i]
   }
-  public func output(_ i: Int) -> Float {
-    precondition(i >= 0 && i < outputs, "output index")
-    return y[i]
-  }
-  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
-  public func row(_ i: Int) -> [Float] { w.row(i) }
+  public func output(_ i: Int) -> Float { layer.output(i) }
+  public func weight(row i: Int, column j: Int) -> Float { layer.w[i, j] }
+  public func row(_ i: Int) -> [Float] { layer.w.row(i) }
 }

@@ -15,12 +15,11 @@ public struct CovarianceLearner: ~Copyable {
   public var meanRate: Float
   public var normalizesRows: Bool
   public private(set) var samples = 0
-  let w: Matrix
-  let y: UnsafeMutablePointer<Float>
-  let xMean: UnsafeMutablePointer<Float>
-  let yMean: UnsafeMutablePointer<Float>
-  let xc: UnsafeMutablePointer<Float>
-  let yc: UnsafeMutablePointer<Float>
+  let layer: RateLayer
+  let xMean: OwnedBuffer<Float>
+  let yMean: OwnedBuffer<Float>
+  let xc: OwnedBuffer<Float>
+  let yc: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, meanRate: Float = 0.01,
@@ -29,55 +28,41 @@ public struct CovarianceLearner: ~Copyable {
     try RateRule.shape(inputs: inputs, outputs: outputs)
     try RateRule.rate(learningRate)
     if !(meanRate > 0 && meanRate <= 1) { throw .invalidParameter("mean rate must be in (0, 1]") }
-    if !(decay >= 0 && decay < 1) { throw .invalidParameter("decay must be in [0, 1)") }
+    try RateRule.decay(decay)
     self.inputs = inputs
     self.outputs = outputs
     self.learningRate = learningRate
     self.meanRate = meanRate
     self.decay = decay
     self.normalizesRows = normalizesRows
-    w = Matrix(rows: outputs, columns: inputs)
-    RateRule.randomize(w, seed: seed)
-    if normalizesRows { RateRule.normalizeRows(w.base, rows: outputs, columns: inputs) }
-    y = .allocate(capacity: outputs)
-    yMean = .allocate(capacity: outputs)
-    yc = .allocate(capacity: outputs)
-    xMean = .allocate(capacity: inputs)
-    xc = .allocate(capacity: inputs)
-    for p in [y, yMean, yc] { p.initialize(repeating: 0, count: outputs) }
-    for p in [xMean, xc] { p.initialize(repeating: 0, count: inputs) }
-  }
-
-  deinit {
-    for p in [y, yMean, yc, xMean, xc] { p.deallocate() }
+    layer = RateLayer(inputs: inputs, outputs: outputs, seed: seed, normalized: normalizesRows)
+    yMean = OwnedBuffer(count: outputs)
+    yc = OwnedBuffer(count: outputs)
+    xMean = OwnedBuffer(count: inputs)
+    xc = OwnedBuffer(count: inputs)
   }
 
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "covariance: sample")
-    let (k, d, w) = (outputs, inputs, w.base)
+    let (k, d) = (outputs, inputs)
     // The first sample seeds the means, so the rule starts without a transient.
     let beta: Float = samples == 0 ? 1 : meanRate
-    x.withUnsafeBufferPointer { xp in
-      hb_gemv_f32(k, d, 1, w, d, xp.baseAddress, 0, y)
-      for j in 0..<d {
-        xMean[j] += beta * (xp[j] - xMean[j])
-        xc[j] = xp[j] - xMean[j]
-      }
+    layer.respond(x)
+    for j in 0..<d {
+      xMean[j] += beta * (x[j] - xMean[j])
+      xc[j] = x[j] - xMean[j]
     }
     for i in 0..<k {
-      yMean[i] += beta * (y[i] - yMean[i])
-      yc[i] = y[i] - yMean[i]
+      yMean[i] += beta * (layer.y[i] - yMean[i])
+      yc[i] = layer.y[i] - yMean[i]
     }
-    hb_hebb_decay_step_f32(k, d, learningRate, decay, xc, yc, w, d)
-    if normalizesRows { RateRule.normalizeRows(w, rows: k, columns: d) }
+    hb_hebb_decay_step_f32(k, d, learningRate, decay, xc.base, yc.base, layer.w.base, d)
+    if normalizesRows { layer.normalizeRows() }
     samples += 1
   }
 
-  public func output(_ i: Int) -> Float {
-    precondition(i >= 0 && i < outputs, "output index")
-    return y[i]
-  }
-  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
-  public func row(_ i: Int) -> [Float] { w.row(i) }
-  public func rowNorm(_ i: Int) -> Float { w.rowNorm(i) }
+  public func output(_ i: Int) -> Float { layer.output(i) }
+  public func weight(row i: Int, column j: Int) -> Float { layer.w[i, j] }
+  public func row(_ i: Int) -> [Float] { layer.w.row(i) }
+  public func rowNorm(_ i: Int) -> Float { layer.rowNorm(i) }
 }

@@ -15,8 +15,7 @@ public struct HebbianLearner: ~Copyable {
   public var decay: Float
   public var normalizesRows: Bool
   public private(set) var samples = 0
-  let w: Matrix
-  let y: UnsafeMutablePointer<Float>
+  let layer: RateLayer
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, decay: Float = 0,
@@ -24,40 +23,31 @@ public struct HebbianLearner: ~Copyable {
   ) throws(HebbianError) {
     try RateRule.shape(inputs: inputs, outputs: outputs)
     try RateRule.rate(learningRate)
-    if !(decay >= 0 && decay < 1) { throw .invalidParameter("decay must be in [0, 1)") }
+    try RateRule.decay(decay)
     self.inputs = inputs
     self.outputs = outputs
     self.learningRate = learningRate
     self.decay = decay
     self.normalizesRows = normalizesRows
-    w = Matrix(rows: outputs, columns: inputs)
-    RateRule.randomize(w, seed: seed)
-    if normalizesRows { RateRule.normalizeRows(w.base, rows: outputs, columns: inputs) }
-    y = .allocate(capacity: outputs)
-    y.initialize(repeating: 0, count: outputs)
+    layer = RateLayer(inputs: inputs, outputs: outputs, seed: seed, normalized: normalizesRows)
   }
-
-  deinit { y.deallocate() }
 
   /// One sample: y = W x (kept in ``output(_:)``), then the fused decay-and-grow step.
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "hebb: sample")
-    let (k, d, eta, lambda, w, y) = (outputs, inputs, learningRate, decay, w.base, y)
+    let (k, d, w, y) = (outputs, inputs, layer.w.base, layer.y.base)
+    layer.respond(x)
     x.withUnsafeBufferPointer { xp in
-      hb_gemv_f32(k, d, 1, w, d, xp.baseAddress, 0, y)
-      hb_hebb_decay_step_f32(k, d, eta, lambda, xp.baseAddress, y, w, d)
+      hb_hebb_decay_step_f32(k, d, learningRate, decay, xp.baseAddress, y, w, d)
     }
-    if normalizesRows { RateRule.normalizeRows(w, rows: k, columns: d) }
+    if normalizesRows { layer.normalizeRows() }
     samples += 1
   }
 
   /// y_i of the last update.
-  public func output(_ i: Int) -> Float {
-    precondition(i >= 0 && i < outputs, "output index")
-    return y[i]
-  }
+  public func output(_ i: Int) -> Float { layer.output(i) }
 
-  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
-  public func row(_ i: Int) -> [Float] { w.row(i) }
-  public func rowNorm(_ i: Int) -> Float { w.rowNorm(i) }
+  public func weight(row i: Int, column j: Int) -> Float { layer.w[i, j] }
+  public func row(_ i: Int) -> [Float] { layer.w.row(i) }
+  public func rowNorm(_ i: Int) -> Float { layer.rowNorm(i) }
 }

@@ -11,8 +11,7 @@ public struct InstarLearner: ~Copyable {
   public let outputs: Int
   public var learningRate: Float
   public private(set) var samples = 0
-  let w: Matrix
-  let y: UnsafeMutablePointer<Float>
+  let layer: RateLayer
 
   public init(inputs: Int, outputs: Int = 1, learningRate: Float, seed: UInt64 = 1)
     throws(HebbianError)
@@ -23,21 +22,21 @@ public struct InstarLearner: ~Copyable {
     self.inputs = inputs
     self.outputs = outputs
     self.learningRate = learningRate
-    w = Matrix(rows: outputs, columns: inputs)
-    RateRule.randomize(w, seed: seed, scale: 0.1)
-    y = .allocate(capacity: outputs)
-    y.initialize(repeating: 0, count: outputs)
+    layer = RateLayer(inputs: inputs, outputs: outputs, seed: seed, scale: 0.1)
   }
-
-  deinit { y.deallocate() }
 
   /// One sample with postsynaptic activities y (k entries, in [0, 1] for η y ≤ 1) chosen by
   /// the caller: a gate, a tuning curve, a teacher.
   public mutating func update(_ x: Span<Float>, activity: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "instar: sample")
     try RateRule.sample(activity, count: outputs, what: "instar: activity")
-    for i in 0..<outputs { y[i] = activity[i] }
-    let (k, d, eta, w, y) = (outputs, inputs, learningRate, w.base, y)
+    layer.y.copy(activity)
+    step(x)
+  }
+
+  /// One instar step with the activities already in y.
+  mutating func step(_ x: Span<Float>) {
+    let (k, d, eta, w, y) = (outputs, inputs, learningRate, layer.w.base, layer.y.base)
     x.withUnsafeBufferPointer { xp in hb_instar_step_f32(k, d, eta, xp.baseAddress, y, w, d) }
     samples += 1
   }
@@ -52,18 +51,16 @@ public struct InstarLearner: ~Copyable {
     for i in 0..<outputs {
       var dist: Float = 0
       for j in 0..<inputs {
-        let e = x[j] - w.base[i * inputs + j]
+        let e = x[j] - layer.w[i, j]
         dist += e * e
       }
       if dist < bestDistance { (best, bestDistance) = (i, dist) }
     }
-    for i in 0..<outputs { y[i] = i == best ? 1 : 0 }
-    let (k, d, eta, w, y) = (outputs, inputs, learningRate, w.base, y)
-    x.withUnsafeBufferPointer { xp in hb_instar_step_f32(k, d, eta, xp.baseAddress, y, w, d) }
-    samples += 1
+    for i in 0..<outputs { layer.y[i] = i == best ? 1 : 0 }
+    step(x)
     return best
   }
 
-  public func weight(row i: Int, column j: Int) -> Float { w[i, j] }
-  public func row(_ i: Int) -> [Float] { w.row(i) }
+  public func weight(row i: Int, column j: Int) -> Float { layer.w[i, j] }
+  public func row(_ i: Int) -> [Float] { layer.w.row(i) }
 }

@@ -63,17 +63,17 @@ public struct LIFPopulation: ~Copyable {
   public let parameters: LIFParameters
   public let dt: Double
   public private(set) var time: Double = 0
-  let v: UnsafeMutablePointer<Double>
-  let gE: UnsafeMutablePointer<Double>
-  let gI: UnsafeMutablePointer<Double>
-  let refractory: UnsafeMutablePointer<Double>
+  let v: OwnedBuffer<Double>
+  let gE: OwnedBuffer<Double>
+  let gI: OwnedBuffer<Double>
+  let refractory: OwnedBuffer<Double>
   /// 0/1 per neuron for the last step: the postsynaptic spikes of a plasticity kernel.
-  let spikes: UnsafeMutablePointer<Float>
-  let spikeCounts: UnsafeMutablePointer<Int>
+  let spikes: OwnedBuffer<Float>
+  let spikeCounts: OwnedBuffer<Int>
   let decayE: Double, decayI: Double, meanE: Double, meanI: Double
   // Currents of the last step, ḡ (E − V) in mV (i.e. × g_L), for E/I balance diagnostics.
-  let currentE: UnsafeMutablePointer<Double>
-  let currentI: UnsafeMutablePointer<Double>
+  let currentE: OwnedBuffer<Double>
+  let currentI: OwnedBuffer<Double>
 
   public init(count: Int, parameters: LIFParameters = .song2000, dt: Double = 0.1)
     throws(HebbianError)
@@ -87,33 +87,14 @@ public struct LIFPopulation: ~Copyable {
     decayI = Math.exp(-dt / parameters.inhibitoryTimeConstant)
     meanE = parameters.excitatoryTimeConstant * (1 - decayE) / dt
     meanI = parameters.inhibitoryTimeConstant * (1 - decayI) / dt
-    v = .allocate(capacity: count)
-    v.initialize(repeating: parameters.restPotential, count: count)
-    gE = .allocate(capacity: count)
-    gE.initialize(repeating: 0, count: count)
-    gI = .allocate(capacity: count)
-    gI.initialize(repeating: 0, count: count)
-    refractory = .allocate(capacity: count)
-    refractory.initialize(repeating: 0, count: count)
-    spikes = .allocate(capacity: count)
-    spikes.initialize(repeating: 0, count: count)
-    spikeCounts = .allocate(capacity: count)
-    spikeCounts.initialize(repeating: 0, count: count)
-    currentE = .allocate(capacity: count)
-    currentE.initialize(repeating: 0, count: count)
-    currentI = .allocate(capacity: count)
-    currentI.initialize(repeating: 0, count: count)
-  }
-
-  deinit {
-    v.deallocate()
-    gE.deallocate()
-    gI.deallocate()
-    refractory.deallocate()
-    spikes.deallocate()
-    spikeCounts.deallocate()
-    currentE.deallocate()
-    currentI.deallocate()
+    v = OwnedBuffer(count: count, repeating: parameters.restPotential)
+    gE = OwnedBuffer(count: count, repeating: 0)
+    gI = OwnedBuffer(count: count, repeating: 0)
+    refractory = OwnedBuffer(count: count, repeating: 0)
+    spikes = OwnedBuffer(count: count)
+    spikeCounts = OwnedBuffer(count: count, repeating: 0)
+    currentE = OwnedBuffer(count: count, repeating: 0)
+    currentI = OwnedBuffer(count: count, repeating: 0)
   }
 
   /// Adds a conductance jump (units of g_L) to neuron i's excitatory synapses.
@@ -164,7 +145,7 @@ public struct LIFPopulation: ~Copyable {
   public func potential(_ i: Int) -> Double { v[i] }
   /// Spikes of neuron i since the last ``resetSpikeCounts()``.
   public func spikeCount(_ i: Int) -> Int { spikeCounts[i] }
-  public func resetSpikeCounts() { spikeCounts.update(repeating: 0, count: count) }
+  public func resetSpikeCounts() { spikeCounts.fill(0) }
   /// Excitatory synaptic current of the last step, ḡ_E (E_E − V), in mV (× g_L); positive.
   public func excitatoryCurrent(_ i: Int) -> Double { currentE[i] }
   /// Inhibitory synaptic current of the last step, ḡ_I (V − E_I), in mV (× g_L); positive

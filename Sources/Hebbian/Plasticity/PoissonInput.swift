@@ -9,9 +9,9 @@ public struct PoissonInput: ~Copyable {
   public let count: Int
   public let dt: Double
   /// 0/1 per input for the current step: the presynaptic spikes of a plasticity kernel.
-  let spikes: UnsafeMutablePointer<Float>
+  let spikes: OwnedBuffer<Float>
   /// Indices of the inputs that spiked this step (first `fired` entries), for sparse delivery.
-  let indices: UnsafeMutablePointer<Int>
+  let indices: OwnedBuffer<Int>
   public private(set) var fired = 0
   var rng: SeededGenerator
 
@@ -20,16 +20,9 @@ public struct PoissonInput: ~Copyable {
     if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
     self.count = count
     self.dt = dt
-    spikes = .allocate(capacity: count)
-    spikes.initialize(repeating: 0, count: count)
-    indices = .allocate(capacity: count)
-    indices.initialize(repeating: 0, count: count)
+    spikes = OwnedBuffer(count: count)
+    indices = OwnedBuffer(count: count, repeating: 0)
     rng = SeededGenerator(seed: seed)
-  }
-
-  deinit {
-    spikes.deallocate()
-    indices.deallocate()
   }
 
   /// Clears the spikes of the previous step (O(spikes)).

@@ -11,33 +11,66 @@ enum RateRule {
     if !(eta > 0 && eta.isFinite) { throw .invalidParameter("\(name) must be finite and > 0") }
   }
 
+  static func decay(_ lambda: Float) throws(HebbianError) {
+    if !(lambda >= 0 && lambda < 1) { throw .invalidParameter("decay must be in [0, 1)") }
+  }
+
   /// The sample must have `count` finite entries; checked before any state moves.
   static func sample(_ x: Span<Float>, count: Int, what: String) throws(HebbianError) {
     if x.count != count { throw .dimensionMismatch(what: what, expected: count, got: x.count) }
     for i in 0..<x.count where !x[i].isFinite { throw .nonFinite(index: i) }
   }
+}
 
-  /// Gaussian entries of variance 1/d: rows start with norm ≈ 1 in random directions.
-  static func randomize(_ w: borrowing Matrix, seed: UInt64, scale: Double = 1) {
-    var rng = SeededGenerator(seed: seed)
-    let s = scale / Double(w.columns).squareRoot()
-    for i in 0..<w.count { w.base[i] = Float(rng.gaussian() * s) }
+/// The weights W (k×d) and the last outputs y (k) of a rate learner, with the read access
+/// every rate learner offers.
+struct RateLayer: ~Copyable {
+  let w: Matrix
+  let y: OwnedBuffer<Float>
+
+  init(weights: consuming Matrix) {
+    y = OwnedBuffer(count: weights.rows)
+    w = weights
   }
 
-  /// Scales every row of W (k×d, contiguous) to unit Euclidean norm; zero rows stay zero.
-  static func normalizeRows(_ w: UnsafeMutablePointer<Float>, rows k: Int, columns d: Int) {
-    for i in 0..<k {
-      let row = w + i * d
+  /// Gaussian entries of variance scale²/d: rows start with norm ≈ scale in random directions
+  /// (exactly 1 when `normalized`).
+  init(inputs: Int, outputs: Int, seed: UInt64, scale: Double = 1, normalized: Bool = false) {
+    let w = Matrix(rows: outputs, columns: inputs)
+    var rng = SeededGenerator(seed: seed)
+    let s = scale / Double(inputs).squareRoot()
+    for i in 0..<w.count { w.elements[i] = Float(rng.gaussian() * s) }
+    self.init(weights: w)
+    if normalized { normalizeRows() }
+  }
+
+  var inputs: Int { w.columns }
+  var outputs: Int { w.rows }
+
+  /// y = W x.
+  func respond(_ x: Span<Float>) {
+    x.withUnsafeBufferPointer {
+      hb_gemv_f32(outputs, inputs, 1, w.base, inputs, $0.baseAddress, 0, y.base)
+    }
+  }
+
+  /// Scales every row of W to unit Euclidean norm; zero rows stay zero.
+  func normalizeRows() {
+    let d = inputs
+    for i in 0..<outputs {
+      let row = w.elements.at(i * d)
       let n = hb_nrm2_f32(d, row, 1)
       if n > 0 { hb_scal_f32(d, 1 / n, row, 1) }
     }
   }
-}
 
-/// Read access shared by the rate learners: copies for inspection, never used on hot paths.
-extension Matrix {
+  func output(_ i: Int) -> Float {
+    precondition(i >= 0 && i < outputs, "output index")
+    return y[i]
+  }
+
   func rowNorm(_ i: Int) -> Float {
-    precondition(i >= 0 && i < rows, "row index")
-    return hb_nrm2_f32(columns, base + i * columns, 1)
+    precondition(i >= 0 && i < outputs, "row index")
+    return hb_nrm2_f32(inputs, w.elements.at(i * inputs), 1)
   }
 }

@@ -60,8 +60,7 @@ public struct RewardModulatedSTDP: ~Copyable {
   public private(set) var dopamine: Float = 0
   let w: Matrix
   let eligibility: Matrix
-  let preTrace: UnsafeMutablePointer<Float>
-  let postTrace: UnsafeMutablePointer<Float>
+  let traces: STDPTraces
   var tagParams: hb_stdp_params
   let decayC: Float
   let decayD: Float
@@ -88,15 +87,7 @@ public struct RewardModulatedSTDP: ~Copyable {
       rows: rows, columns: columns,
       repeating: min(max(initialWeight, parameters.wMin), parameters.wMax))
     eligibility = Matrix(rows: rows, columns: columns, repeating: 0)
-    preTrace = .allocate(capacity: columns)
-    preTrace.initialize(repeating: 0, count: columns)
-    postTrace = .allocate(capacity: rows)
-    postTrace.initialize(repeating: 0, count: rows)
-  }
-
-  deinit {
-    preTrace.deallocate()
-    postTrace.deallocate()
+    traces = STDPTraces(post: rows, pre: columns)
   }
 
   /// Adds a phasic dopamine pulse (e.g. 0.5 in Izhikevich's units) at the current step.
@@ -104,39 +95,27 @@ public struct RewardModulatedSTDP: ~Copyable {
 
   /// One dt with spikes given as 0/1 spans (d pre, k post).
   public mutating func step(preSpikes: Span<Float>, postSpikes: Span<Float>) throws(HebbianError) {
-    if preSpikes.count != columns {
-      throw .dimensionMismatch(
-        what: "reward stdp: pre spikes", expected: columns, got: preSpikes.count)
-    }
-    if postSpikes.count != rows {
-      throw .dimensionMismatch(
-        what: "reward stdp: post spikes", expected: rows, got: postSpikes.count)
-    }
-    preSpikes.withUnsafeBufferPointer { sp in
-      postSpikes.withUnsafeBufferPointer { tp in
-        advance(sp.baseAddress!, tp.baseAddress!)
-      }
-    }
+    try traces.check(preSpikes, postSpikes, "reward stdp")
+    advance(preSpikes, postSpikes)
   }
 
   /// One dt driven by a Poisson input population (pre) and a LIF population (post).
   public mutating func step(pre: borrowing PoissonInput, post: borrowing LIFPopulation) {
-    precondition(pre.count == columns && post.count == rows, "reward stdp: population sizes")
-    advance(pre.spikes, post.spikes)
+    traces.check(pre, post, "reward stdp")
+    advance(pre.spikes.span, post.spikes.span)
   }
 
-  mutating func advance(_ pre: UnsafePointer<Float>, _ post: UnsafePointer<Float>) {
+  mutating func advance(_ pre: Span<Float>, _ post: Span<Float>) {
     let n = rows * columns
     // c ← c e^(−dt/τ_c), then the pairings of this step tag their synapses.
     hb_scal_f32(n, decayC, eligibility.base, 1)
-    hb_stdp_trace_step_f32(
-      rows, columns, &tagParams, pre, preTrace, post, postTrace, eligibility.base, columns)
+    traces.step(&tagParams, pre, post, eligibility)
     // w += η (d + d₀) c dt (dt in seconds), clipped to the bounds.
     let gain = parameters.learningRate * (dopamine + parameters.tonicDopamine) * Float(dt / 1000)
     if gain != 0 {
       hb_axpy_f32(n, gain, eligibility.base, 1, w.base, 1)
       let (lo, hi) = (parameters.wMin, parameters.wMax)
-      for i in 0..<n { w.base[i] = Swift.min(Swift.max(w.base[i], lo), hi) }
+      for i in 0..<n { w.elements[i] = Swift.min(Swift.max(w.elements[i], lo), hi) }
     }
     dopamine *= decayD
   }
@@ -146,10 +125,7 @@ public struct RewardModulatedSTDP: ~Copyable {
   public func row(_ i: Int) -> [Float] { w.row(i) }
   /// Delivers this step's presynaptic spikes as excitatory conductance jumps g_i += w_ij.
   public func deliver(_ pre: borrowing PoissonInput, to post: borrowing LIFPopulation) {
-    precondition(pre.count == columns && post.count == rows, "reward stdp: population sizes")
-    for s in 0..<pre.fired {
-      let j = pre.indices[s]
-      for i in 0..<rows { post.addExcitatory(w.base[i * columns + j], to: i) }
-    }
+    traces.check(pre, post, "reward stdp")
+    post.receive(pre, through: w, inhibitory: false)
   }
 }

@@ -9,8 +9,7 @@ public struct STDPSynapses: ~Copyable {
   public let rule: STDPRule
   public let dt: Double
   let w: Matrix
-  let preTrace: UnsafeMutablePointer<Float>
-  let postTrace: UnsafeMutablePointer<Float>
+  let traces: STDPTraces
   var params: hb_stdp_params
 
   /// Weights start at `initialWeight` (clamped to the rule's bounds).
@@ -27,15 +26,7 @@ public struct STDPSynapses: ~Copyable {
     params = rule.params(dt: dt)
     w = Matrix(
       rows: rows, columns: columns, repeating: min(max(initialWeight, rule.wMin), rule.wMax))
-    preTrace = .allocate(capacity: columns)
-    preTrace.initialize(repeating: 0, count: columns)
-    postTrace = .allocate(capacity: rows)
-    postTrace.initialize(repeating: 0, count: rows)
-  }
-
-  deinit {
-    preTrace.deallocate()
-    postTrace.deallocate()
+    traces = STDPTraces(post: rows, pre: columns)
   }
 
   /// Weights drawn uniformly from [lo, hi] (clamped to the bounds).
@@ -43,31 +34,20 @@ public struct STDPSynapses: ~Copyable {
     var rng = SeededGenerator(seed: seed)
     for i in 0..<w.count {
       let v = lo + (hi - lo) * Float(rng.uniform())
-      w.base[i] = min(max(v, rule.wMin), rule.wMax)
+      w.elements[i] = min(max(v, rule.wMin), rule.wMax)
     }
   }
 
   /// One dt with spikes given as 0/1 spans (d pre, k post).
   public mutating func step(preSpikes: Span<Float>, postSpikes: Span<Float>) throws(HebbianError) {
-    if preSpikes.count != columns {
-      throw .dimensionMismatch(what: "stdp: pre spikes", expected: columns, got: preSpikes.count)
-    }
-    if postSpikes.count != rows {
-      throw .dimensionMismatch(what: "stdp: post spikes", expected: rows, got: postSpikes.count)
-    }
-    let (k, d, x, y, w) = (rows, columns, preTrace, postTrace, w.base)
-    preSpikes.withUnsafeBufferPointer { sp in
-      postSpikes.withUnsafeBufferPointer { tp in
-        hb_stdp_trace_step_f32(k, d, &params, sp.baseAddress, x, tp.baseAddress, y, w, d)
-      }
-    }
+    try traces.check(preSpikes, postSpikes, "stdp")
+    traces.step(&params, preSpikes, postSpikes, w)
   }
 
   /// One dt driven by a Poisson input population (pre) and a LIF population (post).
   public mutating func step(pre: borrowing PoissonInput, post: borrowing LIFPopulation) {
-    precondition(pre.count == columns && post.count == rows, "stdp: population sizes")
-    hb_stdp_trace_step_f32(
-      rows, columns, &params, pre.spikes, preTrace, post.spikes, postTrace, w.base, columns)
+    traces.check(pre, post, "stdp")
+    traces.step(&params, pre.spikes.span, post.spikes.span, w)
   }
 
   /// Delivers this step's presynaptic spikes as excitatory (or inhibitory) conductance jumps
@@ -75,14 +55,8 @@ public struct STDPSynapses: ~Copyable {
   public func deliver(
     _ pre: borrowing PoissonInput, to post: borrowing LIFPopulation, inhibitory: Bool = false
   ) {
-    precondition(pre.count == columns && post.count == rows, "stdp: population sizes")
-    for s in 0..<pre.fired {
-      let j = pre.indices[s]
-      for i in 0..<rows {
-        let g = w.base[i * columns + j]
-        if inhibitory { post.addInhibitory(g, to: i) } else { post.addExcitatory(g, to: i) }
-      }
-    }
+    traces.check(pre, post, "stdp")
+    post.receive(pre, through: w, inhibitory: inhibitory)
   }
 
   public func weight(post i: Int, pre j: Int) -> Float { w[i, j] }
@@ -90,9 +64,67 @@ public struct STDPSynapses: ~Copyable {
   /// Mean weight of the block.
   public var meanWeight: Float {
     var s: Double = 0
-    for i in 0..<w.count { s += Double(w.base[i]) }
+    for i in 0..<w.count { s += Double(w.elements[i]) }
     return Float(s / Double(w.count))
   }
-  public func preTrace(_ j: Int) -> Float { preTrace[j] }
-  public func postTrace(_ i: Int) -> Float { postTrace[i] }
+  public func preTrace(_ j: Int) -> Float { traces.pre[j] }
+  public func postTrace(_ i: Int) -> Float { traces.post[i] }
+}
+
+/// The pre (d) and post (k) traces of a k×d block of trace-STDP synapses: the state that
+/// ``STDPSynapses`` and the eligibility tags of ``RewardModulatedSTDP`` share.
+struct STDPTraces: ~Copyable {
+  let pre: OwnedBuffer<Float>
+  let post: OwnedBuffer<Float>
+
+  init(post rows: Int, pre columns: Int) {
+    pre = OwnedBuffer(count: columns)
+    post = OwnedBuffer(count: rows)
+  }
+
+  func check(_ preSpikes: Span<Float>, _ postSpikes: Span<Float>, _ what: String)
+    throws(HebbianError)
+  {
+    if preSpikes.count != pre.count {
+      throw .dimensionMismatch(
+        what: "\(what): pre spikes", expected: pre.count, got: preSpikes.count)
+    }
+    if postSpikes.count != post.count {
+      throw .dimensionMismatch(
+        what: "\(what): post spikes", expected: post.count, got: postSpikes.count)
+    }
+  }
+
+  func check(_ pre: borrowing PoissonInput, _ post: borrowing LIFPopulation, _ what: String) {
+    precondition(
+      pre.count == self.pre.count && post.count == self.post.count, "\(what): population sizes")
+  }
+
+  /// One dt of the fused trace kernel on `w` with 0/1 spikes (d pre, k post).
+  func step(
+    _ params: inout hb_stdp_params, _ preSpikes: Span<Float>, _ postSpikes: Span<Float>,
+    _ w: borrowing Matrix
+  ) {
+    let (k, d) = (post.count, pre.count)
+    preSpikes.withUnsafeBufferPointer { sp in
+      postSpikes.withUnsafeBufferPointer { tp in
+        hb_stdp_trace_step_f32(
+          k, d, &params, sp.baseAddress, pre.base, tp.baseAddress, post.base, w.base, d)
+      }
+    }
+  }
+}
+
+extension LIFPopulation {
+  /// The conductance jumps g_i += w_ij of this step's presynaptic spikes, visiting only the
+  /// inputs that fired.
+  func receive(_ pre: borrowing PoissonInput, through w: borrowing Matrix, inhibitory: Bool) {
+    for s in 0..<pre.fired {
+      let j = pre.spikeIndex(s)
+      for i in 0..<w.rows {
+        let g = w[i, j]
+        if inhibitory { addInhibitory(g, to: i) } else { addExcitatory(g, to: i) }
+      }
+    }
+  }
 }

@@ -20,8 +20,8 @@ public struct SynapticScaling: ~Copyable {
   public let dt: Double
   /// Upper bound of every weight after scaling.
   public var wMax: Float
-  let estimates: UnsafeMutablePointer<Double>
-  let factors: UnsafeMutablePointer<Float>
+  let estimates: OwnedBuffer<Double>
+  let factors: OwnedBuffer<Float>
   let keep: Double
 
   public init(
@@ -43,15 +43,8 @@ public struct SynapticScaling: ~Copyable {
     self.wMax = wMax
     keep = Math.exp(-dt / rateTimeConstant)
     // The estimate starts at the target, so scaling waits for evidence before it acts.
-    estimates = .allocate(capacity: neurons)
-    estimates.initialize(repeating: targetRate, count: neurons)
-    factors = .allocate(capacity: neurons)
-    factors.initialize(repeating: 1, count: neurons)
-  }
-
-  deinit {
-    estimates.deallocate()
-    factors.deallocate()
+    estimates = OwnedBuffer(count: neurons, repeating: targetRate)
+    factors = OwnedBuffer(count: neurons, repeating: 1)
   }
 
   /// One dt: updates each neuron's rate estimate from its 0/1 spike of this step.
@@ -59,16 +52,16 @@ public struct SynapticScaling: ~Copyable {
     if spikes.count != neurons {
       throw .dimensionMismatch(what: "scaling: spikes", expected: neurons, got: spikes.count)
     }
-    spikes.withUnsafeBufferPointer { observe($0.baseAddress!) }
+    advance(spikes)
   }
 
   /// One dt: the spikes of a LIF population's last step.
   public mutating func observe(_ post: borrowing LIFPopulation) {
     precondition(post.count == neurons, "scaling: population size")
-    observe(post.spikes)
+    advance(post.spikes.span)
   }
 
-  mutating func observe(_ s: UnsafePointer<Float>) {
+  mutating func advance(_ s: Span<Float>) {
     // A spike adds 1/τ_r (in Hz) to the estimate: r̂ is the exponentially weighted rate.
     let jump = 1000 / rateTimeConstant
     let step = rate * dt / 1000
@@ -85,21 +78,20 @@ public struct SynapticScaling: ~Copyable {
       throw .dimensionMismatch(
         what: "scaling: weights", expected: neurons * columns, got: weights.count)
     }
-    weights.withUnsafeMutableBufferPointer { scale($0.baseAddress!, columns) }
+    scale(&weights, columns, hi: wMax)
   }
 
   /// Scales the rows of a block of STDP synapses (post i ↔ neuron i), within its bounds.
   public func scale(_ synapses: borrowing STDPSynapses) {
     precondition(synapses.rows == neurons, "scaling: synapse rows")
-    scale(synapses.w.base, synapses.columns, hi: Swift.min(wMax, synapses.rule.wMax))
+    let top = Swift.min(wMax, synapses.rule.wMax)
+    synapses.w.elements.withMutableSpan { scale(&$0, synapses.columns, hi: top) }
   }
 
-  func scale(_ w: UnsafeMutablePointer<Float>, _ columns: Int, hi: Float? = nil) {
-    let top = hi ?? wMax
+  func scale(_ w: inout MutableSpan<Float>, _ columns: Int, hi top: Float) {
     for i in 0..<neurons where factors[i] != 1 {
       let f = factors[i]
-      let row = w + i * columns
-      for j in 0..<columns { row[j] = Swift.min(Swift.max(row[j] * f, 0), top) }
+      for j in i * columns..<(i + 1) * columns { w[j] = Swift.min(Swift.max(w[j] * f, 0), top) }
     }
   }
 
@@ -175,7 +167,8 @@ public enum HomeostaticScaling {
         for s in 0..<input.fired { neuron.addExcitatory(weights[input.spikeIndex(s)], to: 0) }
         neuron.step()
         scaling.observe(neuron)
-        weights.withUnsafeMutableBufferPointer { scaling.scale($0.baseAddress!, c.inputs) }
+        var ws = weights.mutableSpan
+        scaling.scale(&ws, c.inputs, hi: scaling.wMax)
       }
       var mean: Float = 0
       for w in weights { mean += w }

@@ -14,3 +14,13 @@ public enum Math {
   @inline(__always) public static func tanh(_ x: Float) -> Float { hb_tanhf(x) }
   @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { hb_powf(x, y) }
 }
+
+/// Fisher–Yates shuffle of the first `n` entries of `order` in place, from a seeded generator:
+/// the one order every seeded pass in the library draws (no allocation).
+func shuffle(_ order: inout MutableSpan<Int>, count n: Int, _ rng: inout SeededGenerator) {
+  var a = n - 1
+  while a > 0 {
+    order.swapAt(a, Int(rng.next() % UInt64(a + 1)))
+    a -= 1
+  }
+}

@@ -73,6 +73,16 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
     }
   }
 
+  /// Lends the elements as a `MutableSpan` to `body`. Nonmutating for the reason the
+  /// subscript's setter is: the buffer is a handle, so an owner that is only borrowed (a learner
+  /// passed to a scaling or delivery step) can still have its weights rewritten in place.
+  public func withMutableSpan<R, E: Error>(_ body: (inout MutableSpan<Element>) throws(E) -> R)
+    throws(E) -> R
+  {
+    var s = unsafe MutableSpan(_unsafeStart: base, count: count)
+    return try body(&s)
+  }
+
   /// A copy of the elements.
   public func toArray() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
@@ -84,6 +94,36 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
 
   /// Sets every element to `value`.
   public func fill(_ value: Element) { base.update(repeating: value, count: count) }
+
+  /// Sets elements `range` to `value`.
+  public func fill(_ value: Element, _ range: Range<Int>) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "OwnedBuffer range")
+    (base + range.lowerBound).update(repeating: value, count: range.count)
+  }
+
+  /// Copies `n` elements of `other`, from index `source` on, to index `destination` on.
+  public func copy(
+    _ n: Int, from other: borrowing OwnedBuffer<Element>, at source: Int = 0,
+    to destination: Int = 0
+  ) {
+    precondition(
+      n >= 0 && source >= 0 && source + n <= other.count && destination >= 0
+        && destination + n <= count, "OwnedBuffer.copy range")
+    (base + destination).update(from: other.base + source, count: n)
+  }
+
+  /// Copies `values` to index `destination` on.
+  public func copy(_ values: Span<Element>, to destination: Int = 0) {
+    precondition(destination >= 0 && destination + values.count <= count, "OwnedBuffer.copy range")
+    for i in 0..<values.count { base[destination + i] = values[i] }
+  }
+
+  /// Exchanges elements `i` and `j`.
+  public func swapAt(_ i: Int, _ j: Int) {
+    let t = self[i]
+    self[i] = self[j]
+    self[j] = t
+  }
 
   /// Overwrites the first `values.count` elements.
   public func assign(_ values: [Element]) {
