@@ -29,14 +29,14 @@ public enum LearningRate: Sendable, Equatable {
   /// (t0/t)^(2c·g), g the relative eigengap below the k-th component, and the best c is about
   /// 1/g; a larger c buys faster convergence with a step noise (and, on a finite data set
   /// cycled in passes, an order bias) growing like c². The learner does not know g (it
-  /// needs λ_{k+1}, which no output sees), so each constant is the minimax choice over a grid
-  /// (c ∈ 1…32, t0 ∈ 10…10 000) on scikit-learn's digits, breast-cancer and wine, 20 passes
-  /// in stream order, three initial seeds each, against a plain Oja/subspace/GHA loop given
-  /// the best of 15 schedules (`Scripts/pca-reference.py`, README table); iris, the seeded
-  /// test spectra and the IMU stream were held out. Oja's single rate has no per-row
-  /// normaliser to lean on and stays a compromise between well-separated data (c ≈ 2 best)
-  /// and small gaps (c ≈ 16). CCIPCA's rate is its amnesic average (1+l)/t; the schedule
-  /// only lends it the floor.
+  /// needs λ_{k+1}, which no output sees), so each pair (c, t0) is the one with the smallest
+  /// worst ratio over a grid (c 1…32, t0 10…10 000) on scikit-learn's digits, breast-cancer
+  /// and wine, 20 passes in stream order, against a plain Oja/subspace/GHA loop given the
+  /// best of 15 schedules (`Scripts/pca-reference.py`, README table), the shortlist re-run
+  /// from three initial weights; iris, the seeded test spectra and the IMU stream were held
+  /// out. It is not within 2× everywhere: Oja's one row has nothing to lean on between
+  /// well-separated data (c ≈ 2 best) and small gaps (c ≈ 16). CCIPCA's rate is its amnesic
+  /// average (1+l)/t; the schedule only lends it the floor.
   public static func standard(for rule: OnlinePCA.Rule) -> LearningRate {
     tracking(floor: 0, for: rule)
   }
