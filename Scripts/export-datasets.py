@@ -4,7 +4,7 @@
     pip install scikit-learn
     python3 Scripts/export-datasets.py OUT_DIR
 
-For each of digits (8x8 images, pixels scaled to [0, 1]), breast-cancer and wine (each
+For each of digits (8x8 images, pixels scaled to [0, 1]), breast-cancer, wine and iris (each
 feature standardised to zero mean and unit variance) it writes, in the data set's own order:
 
     NAME.csv           features only: the input of `hebbian pca`
@@ -22,7 +22,8 @@ from sklearn import datasets
 def load():
     digits = datasets.load_digits()
     yield "digits", digits.data / 16.0, digits.target
-    for name, loader in (("breast-cancer", datasets.load_breast_cancer), ("wine", datasets.load_wine)):
+    for name, loader in (("breast-cancer", datasets.load_breast_cancer), ("wine", datasets.load_wine),
+                         ("iris", datasets.load_iris)):
         d = loader()
         x = d.data.astype(np.float64)
         x = (x - x.mean(axis=0)) / x.std(axis=0)

@@ -9,7 +9,9 @@ For each data set and number of components k it computes the true top-k eigenvec
 the covariance (numpy.linalg.eigh), then the subspace error ||UU' - VV'||^2_F / ||VV'||^2_F
 reached after 20 passes in stream order with a running mean subtracted (as `--center`):
 
-  * by `hebbian pca` with every rule's default schedule (no --eta, --t0, --schedule);
+  * by `hebbian pca` with every rule's default schedule (no --eta, --t0, --schedule), and
+    with --seeds N also from N - 1 further initial weights (--seed 1 ... N-1), to show how
+    much of a result is the luck of the start;
   * by a plain numpy loop of the same Hebbian rule (Oja, Oja's subspace rule, Sanger's GHA),
     with eta_t = c / (lambda_1 (t0 + t)), t the samples seen, given the best of a grid of
     15 schedules c in {1, 4, 16, 64, 256}, t0 in {10, 100, 1000} (GRID_C=... overrides c). The loop is told lambda_1 (the top
@@ -18,7 +20,9 @@ reached after 20 passes in stream order with a running mean subtracted (as `--ce
     no plain loop of their own here: they are compared with the better of the subspace and
     GHA loops, which aim at the same subspace.
 
-Prints a Markdown table: rule, k, default error, loop error (best schedule), ratio.
+Prints a Markdown table: rule, k, default error, loop error (best schedule), ratio, and with
+--seeds the largest ratio over the seeds. iris is held out: it was not used to choose the
+defaults (see LearningRate.standard(for:)).
 """
 import argparse
 import os
@@ -32,7 +36,7 @@ import numpy as np
 GRID_C = tuple(float(v) for v in os.environ.get("GRID_C", "1,4,16,64,256").split(","))
 GRID_T0 = (10.0, 100.0, 1000.0)
 PASSES = 20
-SETS = (("digits", (1, 4, 8)), ("breast-cancer", (1, 4, 8)), ("wine", (1, 2, 4)))
+SETS = (("digits", (1, 4, 8)), ("breast-cancer", (1, 4, 8)), ("wine", (1, 2, 4)), ("iris", (1, 2)))
 
 
 def load_csv(path):
@@ -92,9 +96,11 @@ def best_loop(x, k, rules, lam1, v):
     return best
 
 
-def hebbian_error(binary, csv, rule, k, reference):
+def hebbian_error(binary, csv, rule, k, reference, seed=None):
     cmd = [binary, "pca", "--input", csv, "--rule", rule, "--components", str(k), "--center",
            "--passes", str(PASSES), "--reference", reference, "--quiet"]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         return float("nan")
@@ -107,15 +113,19 @@ def main():
     ap.add_argument("data_dir")
     ap.add_argument("--hebbian", default=".build/release/hebbian")
     ap.add_argument("--sets", default=",".join(s for s, _ in SETS))
+    ap.add_argument("--seeds", type=int, default=1)
     a = ap.parse_args()
-    print(f"| data | rule | k | default | numpy loop (best of {len(GRID_C) * len(GRID_T0)}) | schedule | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    extra = " worst of {} seeds |".format(a.seeds) if a.seeds > 1 else ""
+    print(f"| data | rule | k | default | numpy loop (best of {len(GRID_C) * len(GRID_T0)}) | schedule | ratio |" + extra)
+    print("|---|---|---|---|---|---|---|" + ("---|" if extra else ""))
     wanted = a.sets.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         for name, ks in SETS:
             if name not in wanted:
                 continue
             csv = os.path.join(a.data_dir, name + ".csv")
+            if not os.path.exists(csv):
+                sys.exit(f"{csv}: missing; run Scripts/export-datasets.py {a.data_dir}")
             x = load_csv(csv)
             for k in ks:
                 vals, v = top_eigenvectors(x, k)
@@ -131,8 +141,12 @@ def main():
                     ref_err, schedule = loops[key]
                     err = hebbian_error(a.hebbian, csv, rule, k, ref)
                     ratio = err / ref_err if ref_err > 0 else float("inf")
+                    worst = ""
+                    if a.seeds > 1:
+                        others = [hebbian_error(a.hebbian, csv, rule, k, ref, s) for s in range(1, a.seeds)]
+                        worst = f" {max([err] + others) / ref_err:.2f} |"
                     print(f"| {name} | {rule} | {k} | {err:.2e} | {ref_err:.2e} | {schedule} | "
-                          f"{ratio:.2f} |", flush=True)
+                          f"{ratio:.2f} |" + worst, flush=True)
 
 
 if __name__ == "__main__":

@@ -45,28 +45,34 @@ extension OnlinePCA {
       // Y = X Wᵀ, one row per sample.
       Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, row, yb + s * k)
     }
-    if sumPower > 0 {
-      // One step with the per-sample rate applied to the sum of the b steps; the clip keeps
-      // η Σ‖x_s‖² ≤ 1 so a batch cannot overshoot either.
-      let eta = Swift.min(alpha / outputScale(), 1 / sumPower)
-      w0.update(from: w, count: k * d)
-      // W += η Yᵀ X
-      Kernels.unsafeRankK(
-        rows: k, columns: d, batch: b, alpha: eta, yb, ldx: k, xb, ldy: d, w, lda: d)
-      // G = Yᵀ Y;  W −= η LT?(G) W₀
-      g.update(repeating: 0, count: k * k)
-      Kernels.unsafeRankK(
-        rows: k, columns: k, batch: b, alpha: 1, yb, ldx: k, yb, ldy: k, g, lda: k)
-      for i in 0..<k {
-        let last = rule == .gha ? i + 1 : k
-        for j in 0..<last { Kernels.unsafeAxpy(d, -eta * g[i * k + j], w0 + j * d, w + i * d) }
-      }
-    }
+    // Row rates from the powers before this batch, as a single step would use them.
+    let u = self.u.base
+    rowRates(alpha, 1 / sumPower, into: u)
+    let power = self.power.base
     for s in 0..<b {
       let beta = Swift.max(
         1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), 1e-3, learningRate.floor)
       for i in 0..<k { power[i] += beta * (yb[s * k + i] * yb[s * k + i] - power[i]) }
     }
     y.base.update(from: yb + (b - 1) * k, count: k)
+    if sumPower > 0 {
+      // One step with the per-sample rates applied to the sum of the b steps; the clip keeps
+      // η_i Σ‖x_s‖² ≤ 1 so a batch cannot overshoot either.
+      w0.update(from: w, count: k * d)
+      // G = Yᵀ Y;  then Y's column i scaled by η_i, so W += diag(η) Yᵀ X in one rank-b update.
+      g.update(repeating: 0, count: k * k)
+      Kernels.unsafeRankK(
+        rows: k, columns: k, batch: b, alpha: 1, yb, ldx: k, yb, ldy: k, g, lda: k)
+      for s in 0..<b { for i in 0..<k { yb[s * k + i] *= u[i] } }
+      Kernels.unsafeRankK(
+        rows: k, columns: d, batch: b, alpha: 1, yb, ldx: k, xb, ldy: d, w, lda: d)
+      // W −= diag(η) LT?(G) W₀
+      for i in 0..<k {
+        let last = rule == .gha ? i + 1 : k
+        for j in 0..<last {
+          Kernels.unsafeAxpy(d, -u[i] * g[i * k + j], w0 + j * d, w + i * d)
+        }
+      }
+    }
   }
 }

@@ -21,9 +21,9 @@ enum PCACommand {
         "--id-column", "N", "CSV column (e.g. a timestamp) copied verbatim to each --project row"),
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
       .value("--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)"),
-      .value("--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default 8)"),
+      .value("--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default per rule)"),
       .value("--schedule", "S", "inverse|constant (default inverse)"),
-      .value("--t0", "X", "offset t0 of the inverse schedule (default 10 x eta)"),
+      .value("--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)"),
       .value("--floor", "X", "lowest rate, to track a drifting stream (default 0)"),
       .flag("--center", "subtract a running mean"),
       .value("--passes", "N", "passes over the input (files only; default 1)"),
@@ -114,7 +114,7 @@ enum PCACommand {
       }
     }
     let centering = o.has("--center") || saved?.centering == true
-    let rate = try learningRate(o, saved: saved?.rate)
+    let rate = try learningRate(o, rule: rule, saved: saved?.rate)
     if let sv = saved {
       let what = sv.option + " " + sv.path
       if rule != sv.rule {
@@ -441,9 +441,10 @@ enum PCACommand {
   }
 
   /// The schedule the options describe; with none of them given, `saved` (the schedule of a
-  /// model being resumed or continued) or the default.
-  static func learningRate(_ o: ParsedOptions, saved: LearningRate? = nil) throws(CLIError)
-    -> LearningRate
+  /// model being resumed or continued) or the rule's default. An --eta without --t0 gets
+  /// t0 = 10 × eta (α starts at 0.1).
+  static func learningRate(_ o: ParsedOptions, rule: OnlinePCA.Rule, saved: LearningRate? = nil)
+    throws(CLIError) -> LearningRate
   {
     let scheduleOptions = ["--schedule", "--eta", "--t0", "--floor"]
     if let s = saved, !scheduleOptions.contains(where: { o.string($0) != nil }) { return s }
@@ -459,9 +460,11 @@ enum PCACommand {
       }
       rate = .constant(Float(a))
     } else {
-      let c = try o.double("--eta", default: 8)
+      var (c0, t00): (Float, Float) = (8, 80)
+      if case .inverse(let sc, let off, _) = LearningRate.standard(for: rule) { (c0, t00) = (sc, off) }
+      let c = try o.double("--eta", default: Double(c0))
       if !(c > 0 && c <= 1e6) { throw .usage("--eta: must be in (0, 1e6], got \(c)") }
-      let t0 = try o.double("--t0", default: 10 * c)
+      let t0 = try o.double("--t0", default: o.string("--eta") == nil ? Double(t00) : 10 * c)
       if !(t0 >= 0 && t0 <= 1e12) { throw .usage("--t0: must be in [0, 1e12], got \(t0)") }
       rate = .inverse(scale: Float(c), offset: Float(t0), floor: Float(floor))
     }
