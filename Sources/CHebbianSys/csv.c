@@ -384,6 +384,18 @@ int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst) {
   return -1;
 }
 
+size_t hb_f32_rows_unfit(const float *rows, size_t n, size_t d, double lo, double hi) {
+  for (size_t i = 0; i < n; i++) {
+    const float *x = rows + i * d;
+    /* float * float is exact in double, so fused or not, each sum is the same. NaN and
+     * infinity make s NaN or infinite, which the range refuses. */
+    double s = 0;
+    for (size_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
+    if (s != 0 && !(s >= lo && s <= hi)) return i;
+  }
+  return n;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Scanner: a 64-bit mask of the delimiters, newlines and NUL bytes in 64 bytes.             */
 
@@ -474,6 +486,186 @@ mask_at(const uint8_t *buf, size_t len, size_t base, uint8_t delimiter, mask_fn 
 
 static inline int is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
 
+#ifdef HB_CSV_SWAR_DIGITS
+/* 0x80 in each byte of v that is not an ASCII digit: v ^ '0' is below 10 exactly for digits. */
+static inline uint64_t non_digits(uint64_t v) {
+  const uint64_t t = v ^ UINT64_C(0x3030303030303030);
+  return (((t & UINT64_C(0x7F7F7F7F7F7F7F7F)) + UINT64_C(0x7676767676767676)) | t) &
+         UINT64_C(0x8080808080808080);
+}
+
+/* The value of the first n (0..8) digits of v. The bytes after them may borrow from one
+ * another in the subtraction, but only upwards, and they are shifted out. */
+static inline uint64_t leading_digits_value(uint64_t v, int n) {
+  const uint64_t mask = UINT64_C(0x000000FF000000FF);
+  v -= UINT64_C(0x3030303030303030);
+  int drop = 4 * (8 - n); /* two shifts: n = 0 would shift by 64 */
+  v = (v << drop) << drop;
+  v = v * 10 + (v >> 8);
+  v = ((v & mask) * UINT64_C(0x000F424000000064) +
+       ((v >> 16) & mask) * UINT64_C(0x0000271000000001)) >> 32;
+  return v;
+}
+
+static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                      100000000};
+/* Exact in double: 5^22 < 2^53. */
+static const double pow10_f64[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The common spellings of a field, parsed where it starts without knowing where it ends:
+ * [+-]d{0,7}[.d{0,15}][(e|E)[+-]d{1,3}], at most 19 digits. Returns the first byte after the
+ * number, or NULL for anything else (the caller then takes the careful path, which has the
+ * complete grammar). Reads at most FAST_NUMBER_READ bytes from p. */
+enum { FAST_NUMBER_READ = 32 };
+static inline __attribute__((always_inline)) const uint8_t *fast_number(const uint8_t *p,
+                                                                       float *out) {
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  uint64_t v, w, stops;
+  int n, digits, fraction = 0;
+#ifdef ONE_DIGIT
+  if (is_digit(p[0]) && p[1] == '.') {
+    w = p[0] - '0';
+    digits = 1;
+    p += 1;
+  } else
+#endif
+  {
+  memcpy(&v, p, 8);
+  stops = non_digits(v);
+  if (stops == 0) return NULL; /* 8 or more integer digits */
+  n = __builtin_ctzll(stops) >> 3;
+  w = leading_digits_value(v, n);
+  digits = n;
+  p += n;
+  }
+  if (*p == '.') {
+    p++;
+    memcpy(&v, p, 8);
+    stops = non_digits(v);
+    if (stops == 0) {
+      w = w * 100000000u + leading_digits_value(v, 8);
+      p += 8;
+      fraction = 8;
+      memcpy(&v, p, 8);
+      stops = non_digits(v);
+      if (stops == 0) return NULL;
+    }
+    n = __builtin_ctzll(stops) >> 3;
+    w = w * pow10_u64[n] + leading_digits_value(v, n);
+    p += n;
+    fraction += n;
+    digits += fraction;
+  }
+  /* Leading zeros count: 19 digits always fit 64 bits. */
+  if (digits == 0 || digits > 19) return NULL;
+  int32_t q = -fraction;
+  if ((*p | 0x20) == 'e') {
+    p++;
+    const int exp_negative = *p == '-';
+    p += (*p == '-') | (*p == '+');
+    if (!is_digit(*p)) return NULL;
+    int32_t e = *p++ - '0';
+    if (is_digit(*p)) {
+      e = 10 * e + (*p++ - '0');
+      if (is_digit(*p)) {
+        e = 10 * e + (*p++ - '0');
+        if (is_digit(*p)) return NULL;
+      }
+    }
+    q += exp_negative ? -e : e;
+  }
+  uint32_t bits;
+  if (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22) {
+    /* Clinger in double: both operands exact, so d is w * 10^q rounded once. Rounding it
+     * again to float goes wrong only when d lands exactly halfway between two floats (the 29
+     * bits float drops are 1000...0); Eisel–Lemire decides those. The result is zero or a
+     * normal float here (>= 1e-22). */
+    double d = (double)w;
+    d = q < 0 ? d / pow10_f64[-q] : d * pow10_f64[q];
+    uint64_t dbits;
+    memcpy(&dbits, &d, sizeof dbits);
+    if (__builtin_expect((dbits & UINT64_C(0x1FFFFFFF)) == UINT64_C(0x10000000), 0)) {
+      bits = eisel_lemire_f32(q, w);
+    } else {
+      float f = (float)d;
+      memcpy(&bits, &f, sizeof bits);
+    }
+  } else {
+    if (q > 38) return NULL; /* out of range: the careful path reports it */
+    bits = w == 0 || q < -64 ? 0 : eisel_lemire_f32(q, w);
+  }
+  if (bits >= F32_INF_BITS) return NULL;
+  bits |= (uint32_t)negative << 31;
+  memcpy(out, &bits, sizeof bits);
+  return p;
+}
+
+/* A field's content is at most this long on the fast path; then the terminator, blanks. */
+enum { FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
+
+/* One line in the common form: `fields` fields, each a number in fast_number's form or a
+ * non-feature field, blanks around fields, "\n" or "\r\n" at the end. Writes the row and the
+ * id span and returns the first byte of the next line, or NULL when the line is anything
+ * else (comments, blank lines, errors, a line cut by the end of the buffer, long fields):
+ * the careful path takes it then, from the start. */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, float *row,
+          const uint8_t *buf, int64_t *id_span) {
+  const uint8_t delimiter = layout->delimiter;
+  /* Blanks are spaces and tabs, except the delimiter. */
+  const uint8_t tab = delimiter == '\t' ? ' ' : '\t';
+  const int32_t fields = layout->fields;
+  const int32_t *slot = layout->slot;
+  const uint8_t *room = end - FAST_FIELD_ROOM;
+  for (int32_t f = 0; f < fields; f++) {
+    if (p >= room) return NULL;
+    if (f == 0 && (*p == '#' || *p == '\n' || *p == '\r')) return NULL;
+    const int32_t k = slot[f];
+    if (k >= 0) {
+      const uint8_t *after = fast_number(p, row + k);
+      if (__builtin_expect(after == NULL, 0)) {
+        /* Blanks before the number? */
+        if (*p != ' ' && *p != tab) return NULL;
+        while (p < end && (*p == ' ' || *p == tab)) p++;
+        if (p >= room || (f == 0 && *p == '#')) return NULL;
+        after = fast_number(p, row + k);
+        if (after == NULL) return NULL;
+      }
+      p = after;
+    } else {
+      while (p < end && (*p == ' ' || *p == tab)) p++;
+      if (p >= room || (f == 0 && *p == '#')) return NULL;
+      const uint8_t *s = p;
+      while (p < end && *p != delimiter && *p != '\n' && *p != '\r' && *p != 0) p++;
+      if (p == end || *p == 0) return NULL;
+      const uint8_t *e = p;
+      while (e > s && (e[-1] == ' ' || e[-1] == tab)) e--;
+      if (k == -2 && id_span != NULL) {
+        id_span[0] = (int64_t)(s - buf);
+        id_span[1] = (int64_t)(e - s);
+      }
+    }
+    /* p < end - 2 here: fast_number reads at most FAST_NUMBER_READ bytes. */
+    if (__builtin_expect(*p == ' ' || *p == tab, 0)) {
+      while (p < end && (*p == ' ' || *p == tab)) p++;
+      if (end - p < 2) return NULL;
+    }
+    if (f + 1 < fields) {
+      if (*p != delimiter) return NULL;
+      p++;
+    } else {
+      p += *p == '\r';
+      if (*p != '\n') return NULL;
+      p++;
+    }
+  }
+  return p;
+}
+#endif
+
 static inline __attribute__((always_inline)) void
 parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
            size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
@@ -481,12 +673,13 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
   const uint8_t delimiter = layout->delimiter;
   const int32_t fields = layout->fields, dimension = layout->dimension;
   const int32_t *slot = layout->slot;
+  const int want_ids = id_span != NULL;
   size_t line = 0; /* start of the current line */
   size_t nrows = 0;
   int64_t lines = 0;
   int32_t status = HB_CSV_MORE;
   size_t base = 0;
-  uint64_t pending = len > 0 ? mask_at(buf, len, 0, delimiter, mask) : 0;
+  uint64_t pending = 0;
 
 /* The next delimiter, newline or NUL at or after the scan position; len when there is none. */
 #define NEXT_SPECIAL(at)                                                                       \
@@ -509,6 +702,18 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
       break;
     }
     float *row = rows + nrows * (size_t)dimension;
+#ifdef HB_CSV_SWAR_DIGITS
+    const uint8_t *next =
+        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL);
+    if (next != NULL) {
+      row_line[nrows++] = ++lines;
+      line = (size_t)(next - buf);
+      continue;
+    }
+#endif
+    /* The careful path, one line: the scanner starts again at its first byte. */
+    base = line;
+    pending = mask_at(buf, len, line, delimiter, mask);
     size_t start = line, next_line;
     int32_t field = 0;
     int skip = 0;
@@ -554,7 +759,7 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
           status = HB_CSV_SLOW;
           goto done;
         }
-      } else if (k == -2 && id_span != NULL) {
+      } else if (k == -2 && want_ids) {
         id_span[2 * nrows] = (int64_t)s;
         id_span[2 * nrows + 1] = (int64_t)(e - s);
       }
