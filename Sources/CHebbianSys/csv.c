@@ -514,33 +514,78 @@ static const double pow10_f64[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* w * 10^q (w < 10^19) as float32 bits, sign excluded; F32_INF_BITS beyond the range. */
+static inline __attribute__((always_inline)) uint32_t decimal_to_f32(uint64_t w, int32_t q) {
+  if (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22) {
+    /* Clinger in double: both operands exact, so d is w * 10^q rounded once. Rounding it
+     * again to float goes wrong only when d lands exactly halfway between two floats (the 29
+     * bits float drops are 1000...0); Eisel–Lemire decides those. The result is zero or a
+     * normal float here (>= 1e-22). */
+    double d = (double)w;
+    d = q < 0 ? d / pow10_f64[-q] : d * pow10_f64[q];
+    uint64_t dbits;
+    memcpy(&dbits, &d, sizeof dbits);
+    if (__builtin_expect((dbits & UINT64_C(0x1FFFFFFF)) == UINT64_C(0x10000000), 0)) {
+      return eisel_lemire_f32(q, w);
+    }
+    float f = (float)d;
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+  }
+  if (q > 38) return F32_INF_BITS;
+  return w == 0 || q < -64 ? 0 : eisel_lemire_f32(q, w);
+}
+
+/* The exponent of the fast path, "e" or "E" at p: [+-]d{1,3}, added to *q. Returns the byte
+ * after it, or NULL. */
+static inline const uint8_t *fast_exponent(const uint8_t *p, int32_t *q) {
+  p++;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  if (!is_digit(*p)) return NULL;
+  int32_t e = *p++ - '0';
+  if (is_digit(*p)) {
+    e = 10 * e + (*p++ - '0');
+    if (is_digit(*p)) {
+      e = 10 * e + (*p++ - '0');
+      if (is_digit(*p)) return NULL;
+    }
+  }
+  *q += negative ? -e : e;
+  return p;
+}
+
+/* The sign, then the float32 bits of the number, with the byte after it. */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_finish(const uint8_t *p, int negative, uint64_t w, int32_t q, float *out) {
+  if ((*p | 0x20) == 'e') {
+    p = fast_exponent(p, &q);
+    if (p == NULL) return NULL;
+  }
+  uint32_t bits = decimal_to_f32(w, q);
+  if (bits >= F32_INF_BITS) return NULL; /* out of range: the careful path reports it */
+  bits |= (uint32_t)negative << 31;
+  memcpy(out, &bits, sizeof bits);
+  return p;
+}
+
 /* The common spellings of a field, parsed where it starts without knowing where it ends:
  * [+-]d{0,7}[.d{0,15}][(e|E)[+-]d{1,3}], at most 19 digits. Returns the first byte after the
  * number, or NULL for anything else (the caller then takes the careful path, which has the
  * complete grammar). Reads at most FAST_NUMBER_READ bytes from p. */
-enum { FAST_NUMBER_READ = 32 };
-static inline __attribute__((always_inline)) const uint8_t *fast_number(const uint8_t *p,
-                                                                       float *out) {
+static inline __attribute__((always_inline)) const uint8_t *fast_number_swar(const uint8_t *p,
+                                                                            float *out) {
   const int negative = *p == '-';
   p += (*p == '-') | (*p == '+');
-  uint64_t v, w, stops;
-  int n, digits, fraction = 0;
-#ifdef ONE_DIGIT
-  if (is_digit(p[0]) && p[1] == '.') {
-    w = p[0] - '0';
-    digits = 1;
-    p += 1;
-  } else
-#endif
-  {
+  uint64_t v;
   memcpy(&v, p, 8);
-  stops = non_digits(v);
+  uint64_t stops = non_digits(v);
   if (stops == 0) return NULL; /* 8 or more integer digits */
-  n = __builtin_ctzll(stops) >> 3;
-  w = leading_digits_value(v, n);
-  digits = n;
+  int n = __builtin_ctzll(stops) >> 3;
+  uint64_t w = leading_digits_value(v, n);
+  int digits = n, fraction = 0;
   p += n;
-  }
   if (*p == '.') {
     p++;
     memcpy(&v, p, 8);
@@ -561,50 +606,81 @@ static inline __attribute__((always_inline)) const uint8_t *fast_number(const ui
   }
   /* Leading zeros count: 19 digits always fit 64 bits. */
   if (digits == 0 || digits > 19) return NULL;
-  int32_t q = -fraction;
-  if ((*p | 0x20) == 'e') {
-    p++;
-    const int exp_negative = *p == '-';
-    p += (*p == '-') | (*p == '+');
-    if (!is_digit(*p)) return NULL;
-    int32_t e = *p++ - '0';
-    if (is_digit(*p)) {
-      e = 10 * e + (*p++ - '0');
-      if (is_digit(*p)) {
-        e = 10 * e + (*p++ - '0');
-        if (is_digit(*p)) return NULL;
-      }
-    }
-    q += exp_negative ? -e : e;
-  }
-  uint32_t bits;
-  if (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22) {
-    /* Clinger in double: both operands exact, so d is w * 10^q rounded once. Rounding it
-     * again to float goes wrong only when d lands exactly halfway between two floats (the 29
-     * bits float drops are 1000...0); Eisel–Lemire decides those. The result is zero or a
-     * normal float here (>= 1e-22). */
-    double d = (double)w;
-    d = q < 0 ? d / pow10_f64[-q] : d * pow10_f64[q];
-    uint64_t dbits;
-    memcpy(&dbits, &d, sizeof dbits);
-    if (__builtin_expect((dbits & UINT64_C(0x1FFFFFFF)) == UINT64_C(0x10000000), 0)) {
-      bits = eisel_lemire_f32(q, w);
-    } else {
-      float f = (float)d;
-      memcpy(&bits, &f, sizeof bits);
-    }
-  } else {
-    if (q > 38) return NULL; /* out of range: the careful path reports it */
-    bits = w == 0 || q < -64 ? 0 : eisel_lemire_f32(q, w);
-  }
-  if (bits >= F32_INF_BITS) return NULL;
-  bits |= (uint32_t)negative << 31;
-  memcpy(out, &bits, sizeof bits);
-  return p;
+  return fast_finish(p, negative, w, -fraction, out);
 }
 
-/* A field's content is at most this long on the fast path; then the terminator, blanks. */
-enum { FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
+#else
+/* No fast path without little-endian words: every line takes the careful path. */
+static inline const uint8_t *fast_number_swar(const uint8_t *p, float *out) {
+  (void)p;
+  (void)out;
+  return NULL;
+}
+#endif
+
+#if defined(HB_CSV_X86) && defined(HB_CSV_SWAR_DIGITS)
+/* pshufb indices: remove_dot[n] drops byte n (the decimal point after n integer digits);
+ * right_align[n] moves the first n bytes to the end, zeros before them. */
+static const uint8_t remove_dot[17][16] = {
+#define R(n)                                                                                   \
+  {(0 < n ? 0 : 1), (1 < n ? 1 : 2), (2 < n ? 2 : 3), (3 < n ? 3 : 4), (4 < n ? 4 : 5),        \
+   (5 < n ? 5 : 6), (6 < n ? 6 : 7), (7 < n ? 7 : 8), (8 < n ? 8 : 9), (9 < n ? 9 : 10),       \
+   (10 < n ? 10 : 11), (11 < n ? 11 : 12), (12 < n ? 12 : 13), (13 < n ? 13 : 14),             \
+   (14 < n ? 14 : 15), (15 < n ? 15 : 0x80)}
+    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
+    R(14), R(15), R(16)
+#undef R
+};
+static const uint8_t right_align[17][16] = {
+#define A(j, n) (j >= 16 - n ? j - (16 - n) : 0x80)
+#define R(n)                                                                                   \
+  {A(0, n), A(1, n), A(2, n), A(3, n), A(4, n), A(5, n), A(6, n), A(7, n), A(8, n), A(9, n),   \
+   A(10, n), A(11, n), A(12, n), A(13, n), A(14, n), A(15, n)}
+    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
+    R(14), R(15), R(16)
+#undef R
+#undef A
+};
+
+/* fast_number_swar with 16 bytes at a time: the digits before and after the point found in
+ * one compare, joined by two shuffles, valued by multiply-adds. Up to 15 digits here; longer
+ * numbers go the SWAR way. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) const uint8_t *
+fast_number_avx2(const uint8_t *p, float *out) {
+  const uint8_t *const start = p;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  const __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+  const uint32_t stops = ~(uint32_t)_mm_movemask_epi8(digit); /* bit 16 and up set */
+  const int whole = __builtin_ctz(stops);
+  int fraction = 0, used = whole;
+  __m128i joined = t;
+  if (p[whole] == '.') {
+    fraction = __builtin_ctz(stops >> (whole + 1));
+    used = whole + 1 + fraction;
+    joined = _mm_shuffle_epi8(t, _mm_loadu_si128((const __m128i *)(const void *)remove_dot[whole]));
+  }
+  const int digits = whole + fraction;
+  if (used >= 16 || digits == 0) return fast_number_swar(start, out);
+  const __m128i aligned =
+      _mm_shuffle_epi8(joined, _mm_loadu_si128((const __m128i *)(const void *)right_align[digits]));
+  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
+                                                                 1, 10, 1, 10, 1, 10, 1));
+  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  const __m128i packed = _mm_packus_epi32(quads, quads);
+  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
+  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
+                     (uint32_t)_mm_extract_epi32(eights, 1);
+  return fast_finish(p + used, negative, w, -fraction, out);
+}
+#endif
+
+typedef const uint8_t *(*number_fn)(const uint8_t *, float *);
+
+/* The bytes a fast number parser reads, and the room a field needs on the fast path. */
+enum { FAST_NUMBER_READ = 32, FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
 
 /* One line in the common form: `fields` fields, each a number in fast_number's form or a
  * non-feature field, blanks around fields, "\n" or "\r\n" at the end. Writes the row and the
@@ -613,16 +689,16 @@ enum { FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
  * the careful path takes it then, from the start. */
 static inline __attribute__((always_inline)) const uint8_t *
 fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, float *row,
-          const uint8_t *buf, int64_t *id_span) {
+          const uint8_t *buf, int64_t *id_span, number_fn fast_number) {
   const uint8_t delimiter = layout->delimiter;
   /* Blanks are spaces and tabs, except the delimiter. */
   const uint8_t tab = delimiter == '\t' ? ' ' : '\t';
   const int32_t fields = layout->fields;
   const int32_t *slot = layout->slot;
   const uint8_t *room = end - FAST_FIELD_ROOM;
+  if (*p == '#' || *p == '\n' || *p == '\r') return NULL; /* comment or blank line */
   for (int32_t f = 0; f < fields; f++) {
     if (p >= room) return NULL;
-    if (f == 0 && (*p == '#' || *p == '\n' || *p == '\r')) return NULL;
     const int32_t k = slot[f];
     if (k >= 0) {
       const uint8_t *after = fast_number(p, row + k);
@@ -648,28 +724,24 @@ fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, flo
         id_span[1] = (int64_t)(e - s);
       }
     }
-    /* p < end - 2 here: fast_number reads at most FAST_NUMBER_READ bytes. */
-    if (__builtin_expect(*p == ' ' || *p == tab, 0)) {
-      while (p < end && (*p == ' ' || *p == tab)) p++;
-      if (end - p < 2) return NULL;
-    }
-    if (f + 1 < fields) {
-      if (*p != delimiter) return NULL;
+    const uint8_t term = f + 1 < fields ? delimiter : '\n';
+    if (__builtin_expect(p < end && *p == term, 1)) {
       p++;
-    } else {
-      p += *p == '\r';
-      if (*p != '\n') return NULL;
-      p++;
+      continue;
     }
+    /* Blanks after the field, "\r\n" */
+    while (p < end && (*p == ' ' || *p == tab)) p++;
+    if (term == '\n' && p < end && *p == '\r') p++;
+    if (p == end || *p != term) return NULL;
+    p++;
   }
   return p;
 }
-#endif
 
 static inline __attribute__((always_inline)) void
 parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
            size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
-           mask_fn mask) {
+           mask_fn mask, number_fn number) {
   const uint8_t delimiter = layout->delimiter;
   const int32_t fields = layout->fields, dimension = layout->dimension;
   const int32_t *slot = layout->slot;
@@ -702,15 +774,14 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
       break;
     }
     float *row = rows + nrows * (size_t)dimension;
-#ifdef HB_CSV_SWAR_DIGITS
     const uint8_t *next =
-        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL);
+        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL,
+                  number);
     if (next != NULL) {
       row_line[nrows++] = ++lines;
       line = (size_t)(next - buf);
       continue;
     }
-#endif
     /* The careful path, one line: the scanner starts again at its first byte. */
     base = line;
     pending = mask_at(buf, len, line, delimiter, mask);
@@ -790,26 +861,30 @@ done:
 
 static void parse_rows_swar(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_swar);
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_swar, fast_number_swar);
 }
 
 #ifdef HB_CSV_X86
 static void parse_rows_sse2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_sse2);
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_sse2, fast_number_swar);
 }
 
 __attribute__((target("avx2"))) static void
 parse_rows_avx2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r, size_t m,
                 int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2);
+  #ifdef HB_CSV_SWAR_DIGITS
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_avx2);
+#else
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_swar);
+#endif
 }
 #endif
 
 #ifdef HB_CSV_NEON
 static void parse_rows_neon(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon);
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_swar);
 }
 #endif
 
