@@ -618,8 +618,8 @@ static inline const uint8_t *fast_number_swar(const uint8_t *p, float *out) {
 }
 #endif
 
-#if defined(HB_CSV_X86) && defined(HB_CSV_SWAR_DIGITS)
-/* pshufb indices: remove_dot[n] drops byte n (the decimal point after n integer digits);
+#if (defined(HB_CSV_X86) || defined(HB_CSV_NEON)) && defined(HB_CSV_SWAR_DIGITS)
+/* Byte shuffle indices (pshufb, tbl; 0x80 gives a zero): remove_dot[n] drops byte n (the decimal point after n integer digits);
  * right_align[n] moves the first n bytes to the end, zeros before them. */
 static const uint8_t remove_dot[17][16] = {
 #define R(n)                                                                                   \
@@ -642,6 +642,9 @@ static const uint8_t right_align[17][16] = {
 #undef A
 };
 
+#endif
+
+#if defined(HB_CSV_X86) && defined(HB_CSV_SWAR_DIGITS)
 /* fast_number_swar with 16 bytes at a time: the digits before and after the point found in
  * one compare, joined by two shuffles, valued by multiply-adds. Up to 15 digits here; longer
  * numbers go the SWAR way. */
@@ -673,6 +676,43 @@ fast_number_avx2(const uint8_t *p, float *out) {
   const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
   const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
                      (uint32_t)_mm_extract_epi32(eights, 1);
+  return fast_finish(p + used, negative, w, -fraction, out);
+}
+#endif
+
+#if defined(HB_CSV_NEON) && defined(HB_CSV_SWAR_DIGITS)
+/* fast_number_avx2 in NEON: a nibble per byte stands in for movemask, tbl for pshufb, and
+ * multiplies with pairwise widening adds for the multiply-adds. */
+static inline __attribute__((always_inline)) const uint8_t *fast_number_neon(const uint8_t *p,
+                                                                            float *out) {
+  const uint8_t *const start = p;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  const uint8x16_t t = vsubq_u8(vld1q_u8(p), vdupq_n_u8('0'));
+  const uint8x16_t digit = vcleq_u8(t, vdupq_n_u8(9));
+  const uint64_t stops =
+      ~vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(digit), 4)), 0);
+  const int whole = stops == 0 ? 16 : __builtin_ctzll(stops) >> 2;
+  int fraction = 0, used = whole;
+  uint8x16_t joined = t;
+  if (whole < 15 && p[whole] == '.') {
+    const uint64_t rest = stops >> (4 * (whole + 1));
+    fraction = rest == 0 ? 15 - whole : __builtin_ctzll(rest) >> 2;
+    used = whole + 1 + fraction;
+    joined = vqtbl1q_u8(t, vld1q_u8(remove_dot[whole]));
+  } else if (whole >= 15) {
+    used = 16;
+  }
+  const int digits = whole + fraction;
+  if (used >= 16 || digits == 0) return fast_number_swar(start, out);
+  const uint8x16_t aligned = vqtbl1q_u8(joined, vld1q_u8(right_align[digits]));
+  static const uint8_t tens[16] = {10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1};
+  static const uint16_t hundreds[8] = {100, 1, 100, 1, 100, 1, 100, 1};
+  static const uint32_t ten_thousands[4] = {10000, 1, 10000, 1};
+  const uint16x8_t pairs = vpaddlq_u8(vmulq_u8(aligned, vld1q_u8(tens)));
+  const uint32x4_t quads = vpaddlq_u16(vmulq_u16(pairs, vld1q_u16(hundreds)));
+  const uint64x2_t eights = vpaddlq_u32(vmulq_u32(quads, vld1q_u32(ten_thousands)));
+  const uint64_t w = vgetq_lane_u64(eights, 0) * 100000000u + vgetq_lane_u64(eights, 1);
   return fast_finish(p + used, negative, w, -fraction, out);
 }
 #endif
@@ -884,7 +924,11 @@ parse_rows_avx2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, flo
 #ifdef HB_CSV_NEON
 static void parse_rows_neon(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
+  #ifdef HB_CSV_SWAR_DIGITS
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_neon);
+#else
   parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_swar);
+#endif
 }
 #endif
 
