@@ -57,7 +57,8 @@ typedef struct {
  * with nothing else in it and no NUL byte; any other line stops the parse with HB_CSV_SLOW.
  * For each row, row_line[i] is the 1-based index of its line among the lines taken, and
  * (when id_span is not NULL and the layout has an id field) id_span[2i], id_span[2i+1] are
- * the offset in buf and the length of its trimmed id field. */
+ * the offset in buf and the length of its trimmed id field. Reads only buf[0..<len], and
+ * gives the same rows whichever path (fast, careful) or scanner takes a line. */
 void hb_csv_parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof,
                        float *rows, size_t max_rows, int64_t *row_line, int64_t *id_span,
                        hb_csv_result *result);
