@@ -196,7 +196,13 @@ struct SampleReader: ~Copyable {
     if got > 0 {
       samples += Int64(got)
       line = line(of: got - 1)
-      if format == .csv && options.idColumn != nil { id = self.id(of: got - 1) }
+      let last = 2 * (blockBase + got - 1)
+      if format == .csv && options.idColumn != nil && idSpans[last] >= 0 {
+        // In place: `id` keeps its storage from sample to sample.
+        let at = Int(idSpans[last])
+        id.removeAll(keepingCapacity: true)
+        id.append(contentsOf: buffer[at..<(at + Int(idSpans[last + 1]))])
+      }
     } else if samples == 0 && !allowEmpty {
       if skipped > 0 {
         throw .data("\(displayName): no finite samples (\(skipped) skipped for NaN or infinity)")
