@@ -4,18 +4,21 @@
 #
 #   bash Scripts/csv-bench.sh [rows] [repeats]
 #
-# Prints the best of `repeats` wall times and MB/s (file bytes / time) for:
+# Every contender runs pinned to one core (taskset -c 1 when there is one), in rounds (each
+# runs once per round) so that a machine whose load drifts treats them alike. Prints the best
+# wall time and the best CPU time (user + system) of `repeats` rounds, and MB/s (file bytes /
+# wall time) for:
 #   hebbian pca            end to end: read + parse + learn (--center, 3 components) + exit
 #   hebbian pca (f32)      the same stream as raw float32: learning without CSV parsing
-#   pandas.read_csv        C engine (one thread)
+#   pandas.read_csv        C engine
 #   pandas (pyarrow)       engine="pyarrow"
-#   pyarrow.csv            one thread, and all threads
-#   numpy.loadtxt          (skipped above 200k rows unless NUMPY_ROWS=all: it is slow)
+#   pyarrow.csv            use_threads=False
+#   numpy.loadtxt          (100k rows scaled, unless NUMPY_ROWS=all: it is slow)
 # Needs python3 with pandas, pyarrow and numpy (pip install pandas pyarrow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-repeats=${2:-3}
+repeats=${2:-5}
 
 swift build -c release --product hebbian >/dev/null
 bin="$(swift build -c release --show-bin-path)/hebbian"
@@ -23,62 +26,95 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$bin" demo --samples "$rows" --save-stream "$dir/imu.csv" >/dev/null 2>&1
 "$bin" demo --samples "$rows" --save-stream "$dir/imu.f32" >/dev/null 2>&1
+pin=()
+if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 1); fi
 
-python3 - "$bin" "$dir" "$rows" "$repeats" <<'EOF'
-import os, subprocess, sys, time
+"${pin[@]}" python3 - "$bin" "$dir" "$rows" "$repeats" <<'EOF_PY'
+import os, platform, subprocess, sys, time
 bin, dir, rows, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 csv, f32 = os.path.join(dir, "imu.csv"), os.path.join(dir, "imu.f32")
 size = os.path.getsize(csv)
 
-def best(fn):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+def machine():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
-def hebbian(path, *extra):
+def hebbian(path):
+    """Wall and CPU seconds of one run (the child's rusage)."""
+    argv = [bin, "pca", "--input", path, "--dim", "6", "--components", "3", "--center", "--quiet"]
+    t = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, use = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        sys.exit(f"hebbian failed: {status}")
+    return wall, use.ru_utime + use.ru_stime
+
+def inprocess(fn):
     def run():
-        subprocess.run([bin, "pca", "--input", path, "--dim", "6", "--components", "3",
-                        "--center", "--quiet", *extra], check=True, stdout=subprocess.DEVNULL)
+        t, c = time.perf_counter(), time.process_time()
+        fn()
+        return time.perf_counter() - t, time.process_time() - c
     return run
 
-results = []
-def row(name, seconds, note=""):
-    results.append((name, seconds, note))
-    print(f"{name:28s} {seconds:8.3f} s {size / seconds / 1e6:9.0f} MB/s  {note}", flush=True)
-
-print(f"file: {rows} rows, {size / 1e6:.1f} MB; best of {repeats}; {os.cpu_count()} CPUs")
-row("hebbian pca (csv)", best(hebbian(csv)), "end to end, one core, parse + learn")
-learn = best(hebbian(f32))
-row("hebbian pca (f32)", learn, "the same stream as float32: learning alone")
+contenders = [
+    ("hebbian pca (csv)", lambda: hebbian(csv), "end to end: parse + learn"),
+    ("hebbian pca (f32)", lambda: hebbian(f32), "the same stream as float32: learning alone"),
+]
 try:
     import pandas as pd, pyarrow, pyarrow.csv as pacsv, numpy as np
+    one = pacsv.ReadOptions(use_threads=False)
+    contenders += [
+        ("pandas.read_csv", inprocess(lambda: pd.read_csv(csv)), f"pandas {pd.__version__}, C engine"),
+        ("pandas.read_csv pyarrow", inprocess(lambda: pd.read_csv(csv, engine="pyarrow")),
+         "engine=pyarrow"),
+        ("pyarrow.csv", inprocess(lambda: pacsv.read_csv(csv, read_options=one)),
+         f"pyarrow {pyarrow.__version__}, use_threads=False"),
+    ]
+    scale = 1.0
+    head = csv
+    if rows > 200000 and os.environ.get("NUMPY_ROWS") != "all":
+        n = 100000
+        head = os.path.join(dir, "head.csv")
+        with open(csv) as f, open(head, "w") as g:
+            for i, line in enumerate(f):
+                if i > n: break
+                g.write(line)
+        scale = rows / n
+    def loadtxt():
+        np.loadtxt(head, delimiter=",", skiprows=1, dtype=np.float32)
+    run = inprocess(loadtxt)
+    contenders.append(("numpy.loadtxt", lambda: tuple(scale * v for v in run()),
+                       f"numpy {np.__version__}" + (f", {n} rows scaled to {rows}" if scale != 1 else "")))
 except ImportError as e:
-    sys.exit(f"skipping the Python readers: {e} (pip install pandas pyarrow)")
-row("pandas.read_csv", best(lambda: pd.read_csv(csv)), f"pandas {pd.__version__}, C engine")
-row("pandas.read_csv pyarrow", best(lambda: pd.read_csv(csv, engine="pyarrow")),
-    "engine=pyarrow")
-one = pacsv.ReadOptions(use_threads=False)
-row("pyarrow.csv 1 thread", best(lambda: pacsv.read_csv(csv, read_options=one)),
-    f"pyarrow {pyarrow.__version__}")
-row("pyarrow.csv threads", best(lambda: pacsv.read_csv(csv)), "all cores")
-if rows <= 200000 or os.environ.get("NUMPY_ROWS") == "all":
-    row("numpy.loadtxt", best(lambda: np.loadtxt(csv, delimiter=",", skiprows=1, dtype=np.float32)),
-        f"numpy {np.__version__}")
-else:
-    n = 100000
-    with open(csv) as f, open(os.path.join(dir, "head.csv"), "w") as g:
-        for i, line in enumerate(f):
-            if i > n: break
-            g.write(line)
-    t = best(lambda: np.loadtxt(os.path.join(dir, "head.csv"), delimiter=",", skiprows=1,
-                                dtype=np.float32))
-    row("numpy.loadtxt", t * rows / n, f"numpy {np.__version__}, {n} rows scaled to {rows}")
-pandas = results[2][1]
-e2e = results[0][1]
-print(f"\nhebbian pca end to end: {e2e:.3f} s vs pandas.read_csv parse alone: {pandas:.3f} s "
-      f"({'faster' if e2e < pandas else 'slower'}); CSV parsing in hebbian ≈ {max(e2e - learn, 1e-9):.3f} s "
-      f"≈ {size / max(e2e - learn, 1e-9) / 1e6:.0f} MB/s")
-EOF
+    print(f"skipping the Python readers: {e} (pip install pandas pyarrow)")
+
+best = {name: (float("inf"), float("inf")) for name, _, _ in contenders}
+for _ in range(repeats):
+    for name, fn, _ in contenders:
+        wall, cpu = fn()
+        b = best[name]
+        best[name] = (min(b[0], wall), min(b[1], cpu))
+
+print(f"file: {rows} rows, {size / 1e6:.1f} MB; best of {repeats} rounds; {machine()}, "
+      f"{os.cpu_count()} CPUs, pinned to one: {'yes' if len(os.sched_getaffinity(0)) == 1 else 'no'}; "
+      f"load average {os.getloadavg()[0]:.1f}")
+print(f"{'':26s} {'wall':>8s} {'cpu':>8s} {'MB/s':>7s}")
+for name, _, note in contenders:
+    wall, cpu = best[name]
+    print(f"{name:26s} {wall:7.3f}s {cpu:7.3f}s {size / wall / 1e6:7.0f}  {note}")
+if "pandas.read_csv" in best:
+    e2e, learn, pandas = best["hebbian pca (csv)"], best["hebbian pca (f32)"], best["pandas.read_csv"]
+    for i, what in enumerate(["wall", "cpu"]):
+        print(f"\n{what}: hebbian pca end to end {e2e[i]:.3f} s vs pandas.read_csv parse alone "
+              f"{pandas[i]:.3f} s: {pandas[i] / e2e[i]:.2f}x ({'faster' if e2e[i] < pandas[i] else 'slower'}); "
+              f"CSV reading in hebbian ≈ {max(e2e[i] - learn[i], 1e-9):.3f} s "
+              f"≈ {size / max(e2e[i] - learn[i], 1e-9) / 1e6:.0f} MB/s", end="")
+    print()
+EOF_PY

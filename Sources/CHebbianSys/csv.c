@@ -1,6 +1,8 @@
-/* The sample reader's hot path: decimal → float32 (Eisel–Lemire, with an exact slow path) and
- * a CSV row parser whose scanner finds delimiters, newlines and NUL bytes 64 bytes at a time.
- * See hb_csv.h. */
+/* The sample reader's hot path: decimal → float32 (Clinger and Eisel–Lemire, with an exact
+ * slow path) and a CSV row parser in two tiers. The fast path parses each field where it
+ * starts, 16 bytes at a time (SSE4/AVX2 instructions, NEON) or 8 (SWAR), and takes a line only
+ * in its common form; the careful path takes every other line, with a scanner that finds
+ * delimiters, newlines and NUL bytes 64 bytes at a time. See hb_csv.h. */
 #include "hb_csv.h"
 
 #include <float.h>
@@ -384,6 +386,18 @@ int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst) {
   return -1;
 }
 
+size_t hb_f32_rows_unfit(const float *rows, size_t n, size_t d, double lo, double hi) {
+  for (size_t i = 0; i < n; i++) {
+    const float *x = rows + i * d;
+    /* float * float is exact in double, so fused or not, each sum is the same. NaN and
+     * infinity make s NaN or infinite, which the range refuses. */
+    double s = 0;
+    for (size_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
+    if (s != 0 && !(s >= lo && s <= hi)) return i;
+  }
+  return n;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Scanner: a 64-bit mask of the delimiters, newlines and NUL bytes in 64 bytes.             */
 
@@ -474,19 +488,312 @@ mask_at(const uint8_t *buf, size_t len, size_t base, uint8_t delimiter, mask_fn 
 
 static inline int is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
 
+#ifdef HB_CSV_SWAR_DIGITS
+/* 0x80 in each byte of v that is not an ASCII digit: v ^ '0' is below 10 exactly for digits. */
+static inline uint64_t non_digits(uint64_t v) {
+  const uint64_t t = v ^ UINT64_C(0x3030303030303030);
+  return (((t & UINT64_C(0x7F7F7F7F7F7F7F7F)) + UINT64_C(0x7676767676767676)) | t) &
+         UINT64_C(0x8080808080808080);
+}
+
+/* The value of the first n (0..8) digits of v. The bytes after them may borrow from one
+ * another in the subtraction, but only upwards, and they are shifted out. */
+static inline uint64_t leading_digits_value(uint64_t v, int n) {
+  const uint64_t mask = UINT64_C(0x000000FF000000FF);
+  v -= UINT64_C(0x3030303030303030);
+  int drop = 4 * (8 - n); /* two shifts: n = 0 would shift by 64 */
+  v = (v << drop) << drop;
+  v = v * 10 + (v >> 8);
+  v = ((v & mask) * UINT64_C(0x000F424000000064) +
+       ((v >> 16) & mask) * UINT64_C(0x0000271000000001)) >> 32;
+  return v;
+}
+
+static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                      100000000};
+/* Exact in double: 5^22 < 2^53. */
+static const double pow10_f64[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* w * 10^q (w < 10^19) as float32 bits, sign excluded; F32_INF_BITS beyond the range. */
+static inline __attribute__((always_inline)) uint32_t decimal_to_f32(uint64_t w, int32_t q) {
+  if (w <= (UINT64_C(1) << 53) && q >= -22 && q <= 22) {
+    /* Clinger in double: both operands exact, so d is w * 10^q rounded once. Rounding it
+     * again to float goes wrong only when d lands exactly halfway between two floats (the 29
+     * bits float drops are 1000...0); Eisel–Lemire decides those. The result is zero or a
+     * normal float here (>= 1e-22). */
+    double d = (double)w;
+    d = q < 0 ? d / pow10_f64[-q] : d * pow10_f64[q];
+    uint64_t dbits;
+    memcpy(&dbits, &d, sizeof dbits);
+    if (__builtin_expect((dbits & UINT64_C(0x1FFFFFFF)) == UINT64_C(0x10000000), 0)) {
+      return eisel_lemire_f32(q, w);
+    }
+    float f = (float)d;
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+  }
+  if (q > 38) return F32_INF_BITS;
+  return w == 0 || q < -64 ? 0 : eisel_lemire_f32(q, w);
+}
+
+/* The exponent of the fast path, "e" or "E" at p: [+-]d{1,3}, added to *q. Returns the byte
+ * after it, or NULL. */
+static inline const uint8_t *fast_exponent(const uint8_t *p, int32_t *q) {
+  p++;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  if (!is_digit(*p)) return NULL;
+  int32_t e = *p++ - '0';
+  if (is_digit(*p)) {
+    e = 10 * e + (*p++ - '0');
+    if (is_digit(*p)) {
+      e = 10 * e + (*p++ - '0');
+      if (is_digit(*p)) return NULL;
+    }
+  }
+  *q += negative ? -e : e;
+  return p;
+}
+
+/* The sign, then the float32 bits of the number, with the byte after it. */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_finish(const uint8_t *p, int negative, uint64_t w, int32_t q, float *out) {
+  if ((*p | 0x20) == 'e') {
+    p = fast_exponent(p, &q);
+    if (p == NULL) return NULL;
+  }
+  uint32_t bits = decimal_to_f32(w, q);
+  if (bits >= F32_INF_BITS) return NULL; /* out of range: the careful path reports it */
+  bits |= (uint32_t)negative << 31;
+  memcpy(out, &bits, sizeof bits);
+  return p;
+}
+
+/* The common spellings of a field, parsed where it starts without knowing where it ends:
+ * [+-]d{0,7}[.d{0,15}][(e|E)[+-]d{1,3}], at most 19 digits. Returns the first byte after the
+ * number, or NULL for anything else (the caller then takes the careful path, which has the
+ * complete grammar). Reads at most FAST_NUMBER_READ bytes from p. */
+static inline __attribute__((always_inline)) const uint8_t *fast_number_swar(const uint8_t *p,
+                                                                            float *out) {
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  uint64_t v;
+  memcpy(&v, p, 8);
+  uint64_t stops = non_digits(v);
+  if (stops == 0) return NULL; /* 8 or more integer digits */
+  int n = __builtin_ctzll(stops) >> 3;
+  uint64_t w = leading_digits_value(v, n);
+  int digits = n, fraction = 0;
+  p += n;
+  if (*p == '.') {
+    p++;
+    memcpy(&v, p, 8);
+    stops = non_digits(v);
+    if (stops == 0) {
+      w = w * 100000000u + leading_digits_value(v, 8);
+      p += 8;
+      fraction = 8;
+      memcpy(&v, p, 8);
+      stops = non_digits(v);
+      if (stops == 0) return NULL;
+    }
+    n = __builtin_ctzll(stops) >> 3;
+    w = w * pow10_u64[n] + leading_digits_value(v, n);
+    p += n;
+    fraction += n;
+    digits += fraction;
+  }
+  /* Leading zeros count: 19 digits always fit 64 bits. */
+  if (digits == 0 || digits > 19) return NULL;
+  return fast_finish(p, negative, w, -fraction, out);
+}
+
+#else
+/* No fast path without little-endian words: every line takes the careful path. */
+static inline const uint8_t *fast_number_swar(const uint8_t *p, float *out) {
+  (void)p;
+  (void)out;
+  return NULL;
+}
+#endif
+
+#if (defined(HB_CSV_X86) || defined(HB_CSV_NEON)) && defined(HB_CSV_SWAR_DIGITS)
+/* Byte shuffle indices (pshufb, tbl; 0x80 gives a zero): remove_dot[n] drops byte n (the decimal point after n integer digits);
+ * right_align[n] moves the first n bytes to the end, zeros before them. */
+static const uint8_t remove_dot[17][16] = {
+#define R(n)                                                                                   \
+  {(0 < n ? 0 : 1), (1 < n ? 1 : 2), (2 < n ? 2 : 3), (3 < n ? 3 : 4), (4 < n ? 4 : 5),        \
+   (5 < n ? 5 : 6), (6 < n ? 6 : 7), (7 < n ? 7 : 8), (8 < n ? 8 : 9), (9 < n ? 9 : 10),       \
+   (10 < n ? 10 : 11), (11 < n ? 11 : 12), (12 < n ? 12 : 13), (13 < n ? 13 : 14),             \
+   (14 < n ? 14 : 15), (15 < n ? 15 : 0x80)}
+    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
+    R(14), R(15), R(16)
+#undef R
+};
+static const uint8_t right_align[17][16] = {
+#define A(j, n) (j >= 16 - n ? j - (16 - n) : 0x80)
+#define R(n)                                                                                   \
+  {A(0, n), A(1, n), A(2, n), A(3, n), A(4, n), A(5, n), A(6, n), A(7, n), A(8, n), A(9, n),   \
+   A(10, n), A(11, n), A(12, n), A(13, n), A(14, n), A(15, n)}
+    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
+    R(14), R(15), R(16)
+#undef R
+#undef A
+};
+
+#endif
+
+#if defined(HB_CSV_X86) && defined(HB_CSV_SWAR_DIGITS)
+/* fast_number_swar with 16 bytes at a time: the digits before and after the point found in
+ * one compare, joined by two shuffles, valued by multiply-adds. Up to 15 digits here; longer
+ * numbers go the SWAR way. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) const uint8_t *
+fast_number_avx2(const uint8_t *p, float *out) {
+  const uint8_t *const start = p;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  const __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+  const uint32_t stops = ~(uint32_t)_mm_movemask_epi8(digit); /* bit 16 and up set */
+  const int whole = __builtin_ctz(stops);
+  int fraction = 0, used = whole;
+  __m128i joined = t;
+  if (p[whole] == '.') {
+    fraction = __builtin_ctz(stops >> (whole + 1));
+    used = whole + 1 + fraction;
+    joined = _mm_shuffle_epi8(t, _mm_loadu_si128((const __m128i *)(const void *)remove_dot[whole]));
+  }
+  const int digits = whole + fraction;
+  if (used >= 16 || digits == 0) return fast_number_swar(start, out);
+  const __m128i aligned =
+      _mm_shuffle_epi8(joined, _mm_loadu_si128((const __m128i *)(const void *)right_align[digits]));
+  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
+                                                                 1, 10, 1, 10, 1, 10, 1));
+  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  const __m128i packed = _mm_packus_epi32(quads, quads);
+  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
+  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
+                     (uint32_t)_mm_extract_epi32(eights, 1);
+  return fast_finish(p + used, negative, w, -fraction, out);
+}
+#endif
+
+#if defined(HB_CSV_NEON) && defined(HB_CSV_SWAR_DIGITS)
+/* fast_number_avx2 in NEON: a nibble per byte stands in for movemask, tbl for pshufb, and
+ * multiplies with pairwise widening adds for the multiply-adds. */
+static inline __attribute__((always_inline)) const uint8_t *fast_number_neon(const uint8_t *p,
+                                                                            float *out) {
+  const uint8_t *const start = p;
+  const int negative = *p == '-';
+  p += (*p == '-') | (*p == '+');
+  const uint8x16_t t = vsubq_u8(vld1q_u8(p), vdupq_n_u8('0'));
+  const uint8x16_t digit = vcleq_u8(t, vdupq_n_u8(9));
+  const uint64_t stops =
+      ~vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(digit), 4)), 0);
+  const int whole = stops == 0 ? 16 : __builtin_ctzll(stops) >> 2;
+  int fraction = 0, used = whole;
+  uint8x16_t joined = t;
+  if (whole < 15 && p[whole] == '.') {
+    const uint64_t rest = stops >> (4 * (whole + 1));
+    fraction = rest == 0 ? 15 - whole : __builtin_ctzll(rest) >> 2;
+    used = whole + 1 + fraction;
+    joined = vqtbl1q_u8(t, vld1q_u8(remove_dot[whole]));
+  } else if (whole >= 15) {
+    used = 16;
+  }
+  const int digits = whole + fraction;
+  if (used >= 16 || digits == 0) return fast_number_swar(start, out);
+  const uint8x16_t aligned = vqtbl1q_u8(joined, vld1q_u8(right_align[digits]));
+  static const uint8_t tens[16] = {10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1};
+  static const uint16_t hundreds[8] = {100, 1, 100, 1, 100, 1, 100, 1};
+  static const uint32_t ten_thousands[4] = {10000, 1, 10000, 1};
+  const uint16x8_t pairs = vpaddlq_u8(vmulq_u8(aligned, vld1q_u8(tens)));
+  const uint32x4_t quads = vpaddlq_u16(vmulq_u16(pairs, vld1q_u16(hundreds)));
+  const uint64x2_t eights = vpaddlq_u32(vmulq_u32(quads, vld1q_u32(ten_thousands)));
+  const uint64_t w = vgetq_lane_u64(eights, 0) * 100000000u + vgetq_lane_u64(eights, 1);
+  return fast_finish(p + used, negative, w, -fraction, out);
+}
+#endif
+
+typedef const uint8_t *(*number_fn)(const uint8_t *, float *);
+
+/* The bytes a fast number parser reads, and the room a field needs on the fast path. */
+enum { FAST_NUMBER_READ = 32, FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
+
+/* One line in the common form: `fields` fields, each a number in fast_number's form or a
+ * non-feature field, blanks around fields, "\n" or "\r\n" at the end. Writes the row and the
+ * id span and returns the first byte of the next line, or NULL when the line is anything
+ * else (comments, blank lines, errors, a line cut by the end of the buffer, long fields):
+ * the careful path takes it then, from the start. */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, float *row,
+          const uint8_t *buf, int64_t *id_span, number_fn fast_number) {
+  const uint8_t delimiter = layout->delimiter;
+  /* Blanks are spaces and tabs, except the delimiter. */
+  const uint8_t tab = delimiter == '\t' ? ' ' : '\t';
+  const int32_t fields = layout->fields;
+  const int32_t *slot = layout->slot;
+  const uint8_t *room = end - FAST_FIELD_ROOM;
+  if (*p == '#' || *p == '\n' || *p == '\r') return NULL; /* comment or blank line */
+  for (int32_t f = 0; f < fields; f++) {
+    if (p >= room) return NULL;
+    const int32_t k = slot[f];
+    if (k >= 0) {
+      const uint8_t *after = fast_number(p, row + k);
+      if (__builtin_expect(after == NULL, 0)) {
+        /* Blanks before the number? */
+        if (*p != ' ' && *p != tab) return NULL;
+        while (p < end && (*p == ' ' || *p == tab)) p++;
+        if (p >= room || (f == 0 && *p == '#')) return NULL;
+        after = fast_number(p, row + k);
+        if (after == NULL) return NULL;
+      }
+      p = after;
+    } else {
+      while (p < end && (*p == ' ' || *p == tab)) p++;
+      if (p >= room || (f == 0 && *p == '#')) return NULL;
+      const uint8_t *s = p;
+      while (p < end && *p != delimiter && *p != '\n' && *p != '\r' && *p != 0) p++;
+      if (p == end || *p == 0) return NULL;
+      const uint8_t *e = p;
+      while (e > s && (e[-1] == ' ' || e[-1] == tab)) e--;
+      if (k == -2 && id_span != NULL) {
+        id_span[0] = (int64_t)(s - buf);
+        id_span[1] = (int64_t)(e - s);
+      }
+    }
+    const uint8_t term = f + 1 < fields ? delimiter : '\n';
+    if (__builtin_expect(p < end && *p == term, 1)) {
+      p++;
+      continue;
+    }
+    /* Blanks after the field, "\r\n" */
+    while (p < end && (*p == ' ' || *p == tab)) p++;
+    if (term == '\n' && p < end && *p == '\r') p++;
+    if (p == end || *p != term) return NULL;
+    p++;
+  }
+  return p;
+}
+
 static inline __attribute__((always_inline)) void
 parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
            size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
-           mask_fn mask) {
+           mask_fn mask, number_fn number) {
   const uint8_t delimiter = layout->delimiter;
   const int32_t fields = layout->fields, dimension = layout->dimension;
   const int32_t *slot = layout->slot;
+  const int want_ids = id_span != NULL;
   size_t line = 0; /* start of the current line */
   size_t nrows = 0;
   int64_t lines = 0;
   int32_t status = HB_CSV_MORE;
   size_t base = 0;
-  uint64_t pending = len > 0 ? mask_at(buf, len, 0, delimiter, mask) : 0;
+  uint64_t pending = 0;
 
 /* The next delimiter, newline or NUL at or after the scan position; len when there is none. */
 #define NEXT_SPECIAL(at)                                                                       \
@@ -509,6 +816,17 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
       break;
     }
     float *row = rows + nrows * (size_t)dimension;
+    const uint8_t *next =
+        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL,
+                  number);
+    if (next != NULL) {
+      row_line[nrows++] = ++lines;
+      line = (size_t)(next - buf);
+      continue;
+    }
+    /* The careful path, one line: the scanner starts again at its first byte. */
+    base = line;
+    pending = mask_at(buf, len, line, delimiter, mask);
     size_t start = line, next_line;
     int32_t field = 0;
     int skip = 0;
@@ -554,7 +872,7 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
           status = HB_CSV_SLOW;
           goto done;
         }
-      } else if (k == -2 && id_span != NULL) {
+      } else if (k == -2 && want_ids) {
         id_span[2 * nrows] = (int64_t)s;
         id_span[2 * nrows + 1] = (int64_t)(e - s);
       }
@@ -585,26 +903,34 @@ done:
 
 static void parse_rows_swar(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_swar);
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_swar, fast_number_swar);
 }
 
 #ifdef HB_CSV_X86
 static void parse_rows_sse2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_sse2);
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_sse2, fast_number_swar);
 }
 
 __attribute__((target("avx2"))) static void
 parse_rows_avx2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r, size_t m,
                 int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2);
+  #ifdef HB_CSV_SWAR_DIGITS
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_avx2);
+#else
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_swar);
+#endif
 }
 #endif
 
 #ifdef HB_CSV_NEON
 static void parse_rows_neon(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
                             size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon);
+  #ifdef HB_CSV_SWAR_DIGITS
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_neon);
+#else
+  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_swar);
+#endif
 }
 #endif
 

@@ -253,22 +253,41 @@ import Testing
     }
   }
 
-  /// Reads a file with the fast path and with the careful path only.
+  /// Reads a file with the fast path, with the careful path only, and in blocks of random
+  /// sizes (the fast path straight into the caller's buffer).
   func readBoth(_ path: String, dim: Int?, csv: SampleReader.CSVOptions, chunk: Int) -> [String] {
     var results: [String] = []
-    for careful in [false, true] {
+    var rng = SeededGenerator(seed: UInt64(chunk))
+    for mode in ["fast", "careful", "blocks"] {
       var log = ""
       do throws(CLIError) {
         var r = try SampleReader(
           path: path, format: .csv, dimension: dim, chunkBytes: chunk, csv: csv)
-        r.carefulOnly = careful
+        r.carefulOnly = mode == "careful"
         r.skipNonFinite = chunk % 2 == 1
         let d = try r.prime()
-        var x = [Float](repeating: 0, count: d)
-        while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
-          try r.next(into: b.baseAddress!)
-        }) {
-          log += "\(r.line) \(String(decoding: r.id, as: UTF8.self)) \(x.map(\.bitPattern))\n"
+        if mode == "blocks" {
+          var x = [Float](repeating: 0, count: d * 300)
+          while true {
+            let capacity = 1 + Int(rng.next() % 300)
+            let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
+              try r.next(into: b.baseAddress!, max: capacity)
+            }
+            if got == 0 { break }
+            #expect(got <= capacity)
+            for i in 0..<got {
+              let row = x[(i * d)..<(i * d + d)].map(\.bitPattern)
+              log += "\(r.line(of: i)) \(String(decoding: r.id(of: i), as: UTF8.self)) \(row)\n"
+            }
+            #expect(r.line == r.line(of: got - 1) && r.id == r.id(of: got - 1))
+          }
+        } else {
+          var x = [Float](repeating: 0, count: d)
+          while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+            try r.next(into: b.baseAddress!)
+          }) {
+            log += "\(r.line) \(String(decoding: r.id, as: UTF8.self)) \(x.map(\.bitPattern))\n"
+          }
         }
         log += "end: \(r.records) records, \(r.skipped) skipped"
       } catch {
@@ -295,7 +314,173 @@ import Testing
       let both = readBoth(
         path, dim: trial % 5 == 0 ? d + (trial % 2 == 0 ? 0 : 1) : nil, csv: csv, chunk: chunk)
       #expect(both[0] == both[1], "trial \(trial)")
+      #expect(both[0] == both[2], "trial \(trial): blocks")
       #expect(both[0].contains("end:") || both[0].contains("error:"))
+    }
+  }
+
+  /// Scanners this machine has.
+  func scanners() -> [String] {
+    var isas = ["swar"]
+    for isa in ["sse2", "avx2", "neon"] {
+      var r = hb_csv_result()
+      var l = hb_csv_layout()
+      if hb_csv_parse_rows_isa(isa, &l, nil, 0, 1, nil, 0, nil, nil, &r) == 0 { isas.append(isa) }
+    }
+    return isas
+  }
+
+  func format(_ f: String, _ args: CVarArg...) -> String {
+    var buf = [CChar](repeating: 0, count: 512)
+    let n = withVaList(args) { vsnprintf(&buf, buf.count, f, $0) }
+    precondition(n > 0 && n < buf.count)
+    return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// A number as streams spell it, or as the rounding cases need it.
+  func spelling(_ rng: inout SeededGenerator) -> String {
+    var f: Float
+    repeat { f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())) } while !f.isFinite
+    let d = Double(f)
+    switch rng.next() % 9 {
+    case 0: return format("%.9g", d)
+    case 1: return format("%.8g", d)
+    case 2: return format("%.6e", d)
+    case 3: return format("%+.9E", d)
+    case 4:  // the IMU shape: fixed notation, a few integer digits
+      let v = Double(Int64(rng.next() % 2_000_000_001)) * 1e-8 - 10
+      return format("%.*f", Int32(rng.next() % 10), v)
+    case 5:  // halfway between two floats: exact when short, else to 17 digits
+      let g = f.nextUp.isFinite ? f.nextUp : f
+      let mid = (d + Double(g)) / 2
+      let exact = format("%.40g", mid)
+      let digits = exact.prefix { $0 != "e" }.filter(\.isNumber).count
+      if digits <= 19 { return exact }
+      let near = [mid, mid.nextUp, mid.nextDown][Int(rng.next() % 3)]
+      return format("%.17g", near)
+    case 6:  // digit strings of 1 to 22 digits, the point anywhere, an exponent or not
+      let n = 1 + Int(rng.next() % 22)
+      let dot = Int(rng.next() % UInt64(n + 2)) - 1
+      var t = rng.next() % 2 == 0 ? "" : (rng.next() % 2 == 0 ? "-" : "+")
+      for i in 0..<n {
+        if i == dot { t += "." }
+        let digit = i == 0 && rng.next() % 4 != 0 ? 1 + rng.next() % 9 : rng.next() % 10
+        t += String(digit)
+      }
+      if dot == n { t += "." }
+      if rng.next() % 3 == 0 {
+        t += (rng.next() % 2 == 0 ? "e" : "E") + String(Int(rng.next() % 100) - 50)
+      }
+      return t
+    case 7:  // integers from 2^24 to 5 * 2^24: float ties among them
+      let v = (1 << 24) + rng.next() % (1 << 26)
+      return rng.next() % 2 == 0 ? "\(v)" : "\(v).0"
+    default:
+      let v = Double(Int64(bitPattern: rng.next())) * Double(sign: .plus, exponent: Int(rng.next() % 200) - 100, significand: 1)
+      return format("%.*g", Int32(1 + rng.next() % 17), v)
+    }
+  }
+
+  /// Numbers four to a line through the row parser (fast path, and the careful path for the
+  /// spellings it leaves), with every scanner, against strtof. A line is refused only for a
+  /// number beyond the float range.
+  @Test func rowNumbersMatchStrtof() {
+    var rng = SeededGenerator(seed: 7)
+    let fields = 4
+    var numbers: [String] = []
+    for _ in 0..<(fields * 10_000) { numbers.append(spelling(&rng)) }
+    var text: [UInt8] = []
+    for (i, t) in numbers.enumerated() {
+      text += Array(t.utf8)
+      text.append(i % fields == fields - 1 ? 10 : 44)
+    }
+    let want = numbers.map { t in
+      t.withCString { p -> Float in strtof(p, nil) }
+    }
+    let slot: [Int32] = [0, 1, 2, 3]
+    for isa in scanners() {
+      var mismatches: [String] = []
+      var refused = 0
+      var pos = 0
+      var line = 0
+      var rows = [Float](repeating: 0, count: 512 * fields)
+      var lines = [Int64](repeating: 0, count: 512)
+      while line < numbers.count / fields {
+        var r = hb_csv_result()
+        _ = slot.withUnsafeBufferPointer { s in
+          var layout = hb_csv_layout(
+            delimiter: 44, fields: Int32(fields), slot: s.baseAddress, dimension: Int32(fields))
+          return text.withUnsafeBufferPointer { b in
+            hb_csv_parse_rows_isa(
+              isa, &layout, b.baseAddress! + pos, b.count - pos, 1, &rows, 512, &lines, nil, &r)
+          }
+        }
+        for i in 0..<(Int(r.rows) * fields) where rows[i].bitPattern != want[line * fields + i].bitPattern {
+          mismatches.append("\(numbers[line * fields + i]): got \(rows[i]), strtof \(want[line * fields + i])")
+        }
+        line += Int(r.rows)
+        pos += Int(r.consumed)
+        if r.status == Int32(HB_CSV_SLOW) {
+          let values = want[(line * fields)..<(line * fields + fields)]
+          if !values.contains(where: \.isInfinite) {
+            mismatches.append("refused: \(numbers[(line * fields)..<(line * fields + fields)])")
+          }
+          refused += 1
+          while text[pos] != 10 { pos += 1 }
+          pos += 1
+          line += 1
+        } else if r.rows == 0 {
+          break
+        }
+      }
+      #expect(line == numbers.count / fields, "\(isa)")
+      #expect(refused > 100 && refused < 2000, "\(isa): \(refused) lines refused")
+      #expect(mismatches.isEmpty, "\(isa): \(mismatches.prefix(10))")
+    }
+  }
+
+  /// hb_f32_rows_unfit flags exactly the samples OnlinePCA.checkSample refuses.
+  @Test func rowCheckAgreesWithCheckSample() {
+    var rng = SeededGenerator(seed: 8)
+    let palette: [Float] = [
+      0, -0, 1, -2.5, 1e-15, 1.0000001e-15, 9.999999e-16, 1e15, 1.0000001e15, 9.999999e14,
+      .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-20, 3e14,
+    ]
+    for d in 1...9 {
+      let n = 3000
+      var rows = [Float](repeating: 0, count: n * d)
+      for i in 0..<(n * d) {
+        rows[i] =
+          rng.next() % 3 == 0
+          ? palette[Int(rng.next() % UInt64(palette.count))]
+          : Float(Int(rng.next() % 2001) - 1000) * 1e-3
+      }
+      if d == 1 { rows[0] = 0 }  // an all-zero sample is accepted
+      var refused: [Int] = []
+      for i in 0..<n {
+        do throws(HebbianError) {
+          try rows.withUnsafeBufferPointer { (b) throws(HebbianError) in
+            try OnlinePCA.checkSample(b.baseAddress! + i * d, count: d)
+          }
+        } catch {
+          refused.append(i)
+        }
+      }
+      var flagged: [Int] = []
+      var from = 0
+      while from < n {
+        let unfit = rows.withUnsafeBufferPointer { b in
+          from
+            + hb_f32_rows_unfit(
+              b.baseAddress! + from * d, n - from, d, OnlinePCA.squaredNormRange.lowerBound,
+              OnlinePCA.squaredNormRange.upperBound)
+        }
+        if unfit == n { break }
+        flagged.append(unfit)
+        from = unfit + 1
+      }
+      #expect(refused.count > n / 50, "d \(d)")
+      #expect(flagged == refused, "d \(d)")
     }
   }
 }

@@ -24,6 +24,11 @@ int hb_csv_parse_f32(const char *text, size_t len, float *out);
  * of the first NaN or infinity, or -1 when all are finite. */
 int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
 
+/* The index of the first of n rows of d floats that holds a NaN or infinity or whose sum of
+ * squares, added in double in order, is neither 0 nor within [lo, hi]; n when every row is
+ * fine. The same test as OnlinePCA.checkSample, without a call per sample. */
+size_t hb_f32_rows_unfit(const float *rows, size_t n, size_t d, double lo, double hi);
+
 /* How the fields of a CSV line map to a sample. */
 typedef struct {
   uint8_t delimiter;    /* ',', ';' or '\t' */
@@ -52,7 +57,8 @@ typedef struct {
  * with nothing else in it and no NUL byte; any other line stops the parse with HB_CSV_SLOW.
  * For each row, row_line[i] is the 1-based index of its line among the lines taken, and
  * (when id_span is not NULL and the layout has an id field) id_span[2i], id_span[2i+1] are
- * the offset in buf and the length of its trimmed id field. */
+ * the offset in buf and the length of its trimmed id field. Reads only buf[0..<len], and
+ * gives the same rows whichever path (fast, careful) or scanner takes a line. */
 void hb_csv_parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof,
                        float *rows, size_t max_rows, int64_t *row_line, int64_t *id_span,
                        hb_csv_result *result);

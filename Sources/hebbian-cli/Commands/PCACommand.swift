@@ -286,23 +286,37 @@ enum PCACommand {
           Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
         var filled = 0
         while filled < want {
-          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
-            try reader.next(into: b.baseAddress! + filled * d)
+          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
+            try reader.next(into: b.baseAddress! + filled * d, max: want - filled)
           }
-          if !got {
+          if got == 0 {
             ended = true
             break
           }
-          // The library's input contract, checked here with the sample's place in the file.
-          do throws(HebbianError) {
-            try OnlinePCA.checkSample(x.span.extracting((filled * d)..<((filled + 1) * d)))
-          } catch {
-            var m = "\(reader.displayName):\(reader.line): \(error.message)"
-            if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
-            throw .data(m)
+          // The library's input contract, checked here with the sample's place in the file:
+          // all samples at once in C, then the library's own check (and message) on any
+          // sample C flags.
+          var from = 0
+          while from < got {
+            let unfit = x.withUnsafeBufferPointer { b in
+              from
+                + hb_f32_rows_unfit(
+                  b.baseAddress! + (filled + from) * d, got - from, d,
+                  OnlinePCA.squaredNormRange.lowerBound, OnlinePCA.squaredNormRange.upperBound)
+            }
+            if unfit == got { break }
+            do throws(HebbianError) {
+              let at = (filled + unfit) * d
+              try OnlinePCA.checkSample(x.span.extracting(at..<(at + d)))
+            } catch {
+              var m = "\(reader.displayName):\(reader.line(of: unfit)): \(error.message)"
+              if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+              throw .data(m)
+            }
+            from = unfit + 1
           }
-          if !ids.isEmpty { ids[filled] = reader.id }
-          filled += 1
+          if !ids.isEmpty { for s in 0..<got { ids[filled + s] = reader.id(of: s) } }
+          filled += got
         }
         if filled == 0 { break }
         let t0 = hb_sys_monotonic_ns()

@@ -132,7 +132,11 @@ struct SampleReader: ~Copyable {
   private var idSpans: [Int64] = []
   private var blockCount = 0
   private var blockIndex = 0
+  // Where the rows of the last next(into:max:) call start in blockLines and idSpans.
+  private var blockBase = 0
   private static let blockRows = 256
+  // Fewer rows are parsed into `block` and copied: one C call per row would cost more.
+  private static let directRows = 32
   private static let maxLine = 1 << 20
   /// The largest sample: a quarter of the longest line, so an f32 sample fits the buffer.
   static let maxDimension = maxLine / 4
@@ -178,9 +182,27 @@ struct SampleReader: ~Copyable {
   /// Reads the next sample into `x` (``dimension`` values). Returns false at the end of the
   /// stream; throws on malformed input, and on an input that holds no sample at all.
   mutating func next(into x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool {
-    let got = format == .csv ? try nextCSV(x) : try nextF32(x)
-    if got {
-      samples += 1
+    try next(into: x, max: 1) == 1
+  }
+
+  /// Reads up to `capacity` samples into `x` (row-major, ``dimension`` values each): those
+  /// the input holds already, at least one unless the stream has ended (then 0). Throws like
+  /// ``next(into:)``. ``line(of:)`` and ``id(of:)`` tell where each came from.
+  mutating func next(into x: UnsafeMutablePointer<Float>, max capacity: Int) throws(CLIError)
+    -> Int
+  {
+    precondition(capacity >= 1)
+    let got = format == .csv ? try nextCSV(x, capacity) : try nextF32(x, capacity)
+    if got > 0 {
+      samples += Int64(got)
+      line = line(of: got - 1)
+      let last = 2 * (blockBase + got - 1)
+      if format == .csv && options.idColumn != nil && idSpans[last] >= 0 {
+        // In place: `id` keeps its storage from sample to sample.
+        let at = Int(idSpans[last])
+        id.removeAll(keepingCapacity: true)
+        id.append(contentsOf: buffer[at..<(at + Int(idSpans[last + 1]))])
+      }
     } else if samples == 0 && !allowEmpty {
       if skipped > 0 {
         throw .data("\(displayName): no finite samples (\(skipped) skipped for NaN or infinity)")
@@ -188,6 +210,19 @@ struct SampleReader: ~Copyable {
       throw .data("\(displayName):\(Swift.max(lineNumber, 1)):1: empty input: no samples")
     }
     return got
+  }
+
+  /// The line (CSV) or sample number (f32) of sample `i` of the last
+  /// ``next(into:max:)`` call.
+  func line(of i: Int) -> Int64 { blockLines[blockBase + i] }
+
+  /// The id field of sample `i` of the last ``next(into:max:)`` call (empty without an id
+  /// column).
+  func id(of i: Int) -> [UInt8] {
+    guard options.idColumn != nil else { return [] }
+    let at = Int(idSpans[2 * (blockBase + i)])
+    if at < 0 { return id }
+    return Array(buffer[at..<(at + Int(idSpans[2 * (blockBase + i) + 1]))])
   }
 
   /// Consumes records until ``records`` reaches `n`: the part of a pass a checkpoint has
@@ -240,9 +275,37 @@ struct SampleReader: ~Copyable {
     return end - start
   }
 
-  private mutating func nextF32(_ x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool {
+  private mutating func nextF32(_ x: UnsafeMutablePointer<Float>, _ capacity: Int)
+    throws(CLIError) -> Int
+  {
+    blockBase = 0
+    if blockLines.count < capacity {
+      blockLines = [Int64](repeating: 0, count: Swift.max(capacity, Self.blockRows))
+    }
+    let bytes = dimension * 4
+    let have = try fill(bytes)
+    let whole = Swift.min(capacity, have / bytes)
+    if whole > 1 {
+      // The records in the buffer, checked at once; a block with a NaN or infinity is cut
+      // before it, and that record goes the one-by-one way.
+      let at = start
+      let count = whole * dimension
+      let bad = buffer.withUnsafeBufferPointer { b in
+        Int(hb_f32_copy_finite(b.baseAddress! + at, count, x))
+      }
+      let good = bad < 0 ? whole : bad / dimension
+      if good > 0 {
+        for i in 0..<good { blockLines[i] = records + Int64(i) + 1 }
+        lineNumber = records + Int64(good)
+        start += good * bytes
+        return good
+      }
+    }
     while true {
-      if let got = try nextF32Record(x) { return got }
+      if let got = try nextF32Record(x) {
+        blockLines[0] = lineNumber
+        return got ? 1 : 0
+      }
     }
   }
 
@@ -288,23 +351,33 @@ struct SampleReader: ~Copyable {
     return dimension
   }
 
-  private mutating func nextCSV(_ x: UnsafeMutablePointer<Float>) throws(CLIError) -> Bool {
+  private mutating func nextCSV(_ x: UnsafeMutablePointer<Float>, _ capacity: Int)
+    throws(CLIError) -> Int
+  {
+    if blockIndex == blockCount && fields > 0 && !carefulOnly && capacity >= Self.directRows {
+      // Whole well-formed lines straight into x.
+      while true {
+        let got = try fastRows(into: x, rows: capacity)
+        if got > 0 {
+          blockBase = 0
+          return got
+        }
+        if got == 0 || atEOF { break }
+        _ = try fill(end - start + 1)
+      }
+    }
     if blockIndex == blockCount {
-      if try !refill() { return false }
+      if try !refill() { return 0 }
     }
     let d = dimension
-    let i = blockIndex
+    let n = Swift.min(capacity, blockCount - blockIndex)
+    let from = blockIndex * d
     block.withUnsafeBufferPointer { b in
-      x.update(from: b.baseAddress! + i * d, count: d)
+      x.update(from: b.baseAddress! + from, count: n * d)
     }
-    line = blockLines[i]
-    if options.idColumn != nil && idSpans[2 * i] >= 0 {
-      let at = Int(idSpans[2 * i])
-      id.removeAll(keepingCapacity: true)
-      id.append(contentsOf: buffer[at..<(at + Int(idSpans[2 * i + 1]))])
-    }
-    blockIndex += 1
-    return true
+    blockBase = blockIndex
+    blockIndex += n
+    return n
   }
 
   /// Parses the next samples into `block`: whole well-formed lines in C, any other line here.
@@ -315,7 +388,15 @@ struct SampleReader: ~Copyable {
     if !checkedStart { try checkStart() }
     while true {
       if fields > 0 && !carefulOnly {
-        let got = try fastRows()
+        let rows = Self.blockRows
+        if block.count < rows * dimension { block = [Float](repeating: 0, count: rows * dimension) }
+        // Moved out while C writes into it: fastRows mutates self.
+        var storage: [Float] = []
+        swap(&storage, &block)
+        defer { swap(&storage, &block) }
+        let got = try storage.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
+          try fastRows(into: b.baseAddress!, rows: rows)
+        }
         if got > 0 {
           blockCount = got
           return true
@@ -338,10 +419,10 @@ struct SampleReader: ~Copyable {
 
   /// Runs the C row parser on the unread bytes. Returns the rows parsed (> 0), 0 when the
   /// next line needs the careful path, -1 when no whole line is left.
-  private mutating func fastRows() throws(CLIError) -> Int {
+  private mutating func fastRows(into out: UnsafeMutablePointer<Float>, rows: Int)
+    throws(CLIError) -> Int
+  {
     let d = dimension
-    let rows = Self.blockRows
-    if block.count < rows * d { block = [Float](repeating: 0, count: rows * d) }
     if blockLines.count < rows { blockLines = [Int64](repeating: 0, count: rows) }
     if idSpans.count < 2 * rows { idSpans = [Int64](repeating: -1, count: 2 * rows) }
     var result = hb_csv_result()
@@ -354,13 +435,11 @@ struct SampleReader: ~Copyable {
         delimiter: delimiter, fields: Int32(fields), slot: s.baseAddress,
         dimension: Int32(d))
       buffer.withUnsafeBufferPointer { b in
-        block.withUnsafeMutableBufferPointer { out in
-          blockLines.withUnsafeMutableBufferPointer { lines in
-            idSpans.withUnsafeMutableBufferPointer { ids in
-              hb_csv_parse_rows(
-                &layout, b.baseAddress! + from, n, eof, out.baseAddress!, rows,
-                lines.baseAddress!, wantIDs ? ids.baseAddress! : nil, &result)
-            }
+        blockLines.withUnsafeMutableBufferPointer { lines in
+          idSpans.withUnsafeMutableBufferPointer { ids in
+            hb_csv_parse_rows(
+              &layout, b.baseAddress! + from, n, eof, out, rows, lines.baseAddress!,
+              wantIDs ? ids.baseAddress! : nil, &result)
           }
         }
       }
