@@ -459,9 +459,7 @@ import Testing
       var refused: [Int] = []
       for i in 0..<n {
         do throws(HebbianError) {
-          try rows.withUnsafeBufferPointer { (b) throws(HebbianError) in
-            try OnlinePCA.checkSample(b.baseAddress! + i * d, count: d)
-          }
+          try OnlinePCA.checkSample(rows.span.extracting((i * d)..<((i + 1) * d)))
         } catch {
           refused.append(i)
         }

@@ -21,7 +21,8 @@ enum PCACommand {
         "--id-column", "N", "CSV column (e.g. a timestamp) copied verbatim to each --project row"),
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
       .value("--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)"),
-      .value("--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default per rule)"),
+      .value(
+        "--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default per rule)"),
       .value("--schedule", "S", "inverse|constant (default inverse)"),
       .value("--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)"),
       .value("--floor", "X", "lowest rate, to track a drifting stream (default 0)"),
@@ -115,29 +116,7 @@ enum PCACommand {
     }
     let centering = o.has("--center") || saved?.centering == true
     let rate = try learningRate(o, rule: rule, saved: saved?.rate)
-    if let sv = saved {
-      let what = sv.option + " " + sv.path
-      if rule != sv.rule {
-        throw .usage("--rule \(rule.name): \(what) holds a \(sv.rule.name) model; leave --rule out")
-      }
-      if k != sv.components {
-        throw .usage(
-          "--components \(k): \(what) has \(sv.components) components; leave --components out")
-      }
-      if o.has("--center") && !sv.centering {
-        throw .usage("--center: \(what) was learned without centring")
-      }
-      if sv.option == "--resume" {
-        if batch != sv.batch {
-          throw .usage("--batch \(batch): \(what) was taken with --batch \(sv.batch)")
-        }
-        if rate != sv.rate {
-          throw .usage(
-            "--eta/--schedule/--t0/--floor: \(what) was taken with another schedule; leave them out"
-          )
-        }
-      }
-    }
+    if let sv = saved { try sv.checkAgrees(o, rule: rule, components: k, batch: batch, rate: rate) }
 
     let dimOption = try o.int("--dim")
     if let sv = saved, let given = dimOption, given != sv.dimension {
@@ -180,28 +159,8 @@ enum PCACommand {
     var skippedBefore: Int64 = 0
     var passes = passesGiven ?? 1
     if let sv = saved {
-      do throws(HebbianError) {
-        try pca.restore(sv.learner.state)
-      } catch {
-        throw .data("\(sv.path): \(error.message)")
-      }
-      if sv.option == "--resume" {
-        position = sv.position
-        skippedBefore = sv.skipped
-        passes = passesGiven ?? sv.passes ?? passes
-        try sv.checkSameStream(source)
-        if position.pass >= passes {
-          throw .data(
-            "\(sv.path): the checkpoint is at the end of its input (\(sv.learner.samplesSeen) samples, "
-              + "\(position.pass) pass\(position.pass == 1 ? "" : "es")): nothing left to learn; "
-              + "give more --passes, or train the model on new data with --continue \(sv.path)")
-        }
-        if input != "-" {
-          // A file: skip what the checkpoint learned from, parsing it as the first run did.
-          try reader.skip(to: position.sampleOffset, pass: position.pass)
-          skippedBefore -= reader.skipped
-        }
-      }
+      (position, skippedBefore, passes) = try sv.restore(
+        into: &pca, reader: &reader, source: source, passesGiven: passesGiven, stdin: input == "-")
     }
     var reference: [Float]? = nil
     var referenceRows = 0
@@ -386,54 +345,24 @@ enum PCACommand {
       try o.outputs.write(path, checkpointFile(pca, end, skipped), option: "--save-model")
     }
 
-    let n = pca.samplesSeen
-    var summary = ""
-    func line(_ key: String, _ value: String) { summary += Fmt.padRight(key, 22) + value + "\n" }
-    line("rule", rule.name + (rule.isOrdered ? " (ordered components)" : ""))
-    line("input", reader.displayName + " (\(formatName), \(d) values per sample)")
-    if let s = stopped {
-      line("samples", "\(n) (stopped by --max-samples in pass \(s.pass + 1) of \(passes))")
-    } else {
-      line("samples", "\(n)" + (passes > 1 ? " (\(passes) passes of \(n / Int64(passes)))" : ""))
-    }
-    line("components", "\(k) x \(d)")
-    line(
-      "time",
-      Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1)
-        + " ns/sample in updates)")
-    line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
-    line("explained variance", Fmt.fixed(pca.explainedVariance, 4))
+    var summary = Summary()
+    summary.describe(
+      pca, rule: rule, input: reader.displayName + " (\(formatName), \(d) values per sample)",
+      passes: passes, stopped: stopped, seconds: seconds, learnNs: learnNs)
     if let r = reference {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
-      line(
+      summary.line(
         "subspace error", Fmt.sci(e, 2) + " (vs \(o.string("--reference")!), \(referenceRows) rows)"
       )
     }
-    let rss = hb_sys_peak_rss_kib()
-    if rss > 0 {
-      line("peak memory", "\(rss / 1024) MiB resident (independent of the stream length)")
-    }
-    if skipNonFinite { line("skipped (NaN/inf)", "\(skipped)") }
+    summary.memory()
+    if skipNonFinite { summary.line("skipped (NaN/inf)", "\(skipped)") }
     if let sv = saved {
-      line(
+      summary.line(
         sv.option == "--resume" ? "resumed from" : "continued from",
         sv.path + " (sample \(samplesAtStart))")
     }
-    if let path = o.string("--save-components") { line("components written", path) }
-    if let path = o.string("--save-model") { line("model written", path) }
-    if let path = checkpointPath { line("checkpoint written", path) }
-    if let path = o.string("--project") { line("projections written", path) }
-    if let path = o.string("--plot") {
-      var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
-      if reference != nil {
-        series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
-      }
-      let svg = SVGPlot.render(
-        title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions", xLabel: "log10(samples)",
-        yLabel: "error", series: series, logY: true)
-      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
-      line("plot written", path)
-    }
+    try summary.outputs(o, rule: rule, k: k, d: d, curve: curve, plotSubspace: reference != nil)
     // The end checkpoint is committed with the other outputs, never before them: a run killed
     // in between resumes from the last periodic checkpoint and writes the same outputs.
     if let c = checkpointPath {
@@ -442,7 +371,7 @@ enum PCACommand {
     // Committed while the checkpoint lock is still held.
     try o.outputs.commit()
     // Data on stdout keeps stdout for the data; the summary then goes to stderr.
-    if o.outputs.writesStdout { Console.err(summary) } else { Console.out(summary) }
+    if o.outputs.writesStdout { Console.err(summary.text) } else { Console.out(summary.text) }
   }
 
   static func littleEndianBytes(_ values: [Float]) -> [UInt8] {
@@ -475,7 +404,9 @@ enum PCACommand {
       rate = .constant(Float(a))
     } else {
       var (c0, t00): (Float, Float) = (8, 80)
-      if case .inverse(let sc, let off, _) = LearningRate.standard(for: rule) { (c0, t00) = (sc, off) }
+      if case .inverse(let sc, let off, _) = LearningRate.standard(for: rule) {
+        (c0, t00) = (sc, off)
+      }
       let c = try o.double("--eta", default: Double(c0))
       if !(c > 0 && c <= 1e6) { throw .usage("--eta: must be in (0, 1e6], got \(c)") }
       let t0 = try o.double("--t0", default: o.string("--eta") == nil ? Double(t00) : 10 * c)
@@ -488,91 +419,6 @@ enum PCACommand {
       throw .usage(error.message)
     }
     return rate
-  }
-
-  /// A model or checkpoint named by --resume or --continue, read and checked before any work.
-  struct Saved {
-    var option: String
-    var path: String
-    var file: ModelFile
-    var rule: OnlinePCA.Rule
-    var dimension: Int
-    var components: Int
-    var centering: Bool
-    var rate: LearningRate
-    var batch: Int
-    var state: OnlinePCA.State
-    var position: OnlinePCA.StreamPosition
-    var skipped: Int64
-    /// --passes of the run that wrote it (checkpoints since the input identity was recorded).
-    var passes: Int?
-
-    var learner: (samplesSeen: Int64, state: OnlinePCA.State) { (state.samplesSeen, state) }
-
-    /// Refuses to resume against another input than the checkpoint's: a different size, first
-    /// block, format, or NaN policy. Checkpoints written before identities were recorded are
-    /// trusted.
-    func checkSameStream(_ now: InputIdentity) throws(CLIError) {
-      func counter(_ name: String) -> UInt64? { try? file.counter(name) }
-      guard let stdin = counter("inputStdin") else { return }
-      let was = stdin == 1 ? "a stream (stdin or a pipe)" : "a file"
-      let isNow = now.stdin ? "a stream (stdin or a pipe)" : "a file"
-      if (stdin == 1) != now.stdin {
-        throw .data(
-          "\(path): the checkpoint was taken from \(was), this run reads \(isNow); --resume continues the same stream (use --continue \(path) for new data)"
-        )
-      }
-      if let f = counter("inputFormat"), f != now.formatCode {
-        throw .data(
-          "\(path): the checkpoint was taken from \(f == 1 ? "f32" : "CSV") input; --format differs"
-        )
-      }
-      if let s = counter("skipNonFinite"), (s == 1) != now.skipNonFinite {
-        throw .data(
-          "\(path): the checkpoint was taken \(s == 1 ? "with" : "without") --skip-nonfinite; give the same option"
-        )
-      }
-      if now.stdin { return }
-      if let size = counter("inputBytes"), size != now.bytes {
-        throw .data(
-          "\(path): the checkpoint was taken from a \(size)-byte input; \(now.path) has \(now.bytes) bytes (not the same input? --continue \(path) learns new data)"
-        )
-      }
-      if let head = counter("inputHead"), head != UInt64(now.head) {
-        throw .data(
-          "\(path): \(now.path) differs from the checkpoint's input in its first \(InputIdentity.headBytes) bytes (not the same input? --continue \(path) learns new data)"
-        )
-      }
-    }
-  }
-
-  static func loadSaved(_ o: ParsedOptions) throws(CLIError) -> Saved? {
-    let option: String
-    let path: String
-    if let p = o.string("--resume") {
-      option = "--resume"
-      path = p
-    } else if let p = o.string("--continue") {
-      option = "--continue"
-      path = p
-    } else {
-      return nil
-    }
-    let file = try loadModel(path)
-    do throws(HebbianError) {
-      let pca = try OnlinePCA(restoring: file)
-      let position =
-        option == "--resume" ? try OnlinePCA.streamPosition(of: file) : OnlinePCA.StreamPosition()
-      let skipped = option == "--resume" ? (try? file.counter("skipped")) ?? 0 : 0
-      let passes = (try? file.counter("passes")).map { Int(Swift.min($0, UInt64(Int32.max))) }
-      return Saved(
-        option: option, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
-        components: pca.componentCount, centering: pca.centering, rate: pca.learningRate,
-        batch: pca.maxBatch, state: pca.state, position: position,
-        skipped: Int64(Swift.min(skipped, UInt64(1) << 62)), passes: passes)
-    } catch {
-      throw .data("\(path): \(error.message)")
-    }
   }
 
   static func makeLearner(
@@ -670,58 +516,5 @@ enum PCACommand {
       }
       next = Swift.max(n + 1, n + n / 10)
     }
-  }
-}
-
-/// What a run reads, as recorded in its checkpoints so that --resume can refuse another input.
-struct InputIdentity {
-  /// The checksummed prefix of a file input.
-  static let headBytes = 1 << 16
-  var path: String
-  /// Read once (stdin, a pipe, a FIFO): no size, no head checksum.
-  var stdin: Bool
-  var bytes: UInt64 = 0
-  var head: UInt32 = 0
-  var formatCode: UInt64
-  var skipNonFinite: Bool
-
-  init(of path: String, format: SampleReader.Format, skipNonFinite: Bool) throws(CLIError) {
-    self.path = path
-    self.formatCode = format == .f32 ? 1 : 0
-    self.skipNonFinite = skipNonFinite
-    // A pipe, FIFO or device is read once, like stdin: it cannot be sized or read ahead.
-    var info = hb_sys_file_info()
-    let rc = path == "-" ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
-    self.stdin = path == "-" || rc != 0 || Int(info.kind) != Int(HB_SYS_KIND_REGULAR)
-    guard !stdin else { return }
-    let size = hb_sys_file_size(path)
-    if size < 0 { throw .data(Files.errno(Int(size), path)) }
-    bytes = UInt64(size)
-    var file = try InputFile(path: path)
-    var chunk = [UInt8](repeating: 0, count: Self.headBytes)
-    var crc = CRC32()
-    var total = 0
-    while total < Self.headBytes {
-      let n = try file.read(into: &chunk)
-      if n == 0 { break }
-      let take = Swift.min(n, Self.headBytes - total)
-      chunk.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
-      total += take
-    }
-    head = crc.checksum
-  }
-
-  static func stdinIsRegular() -> Bool {
-    var info = hb_sys_file_info()
-    return hb_sys_fstat(0, &info) == 0 && Int(info.kind) == Int(HB_SYS_KIND_REGULAR)
-  }
-
-  func counters(batch: Int, passes: Int) -> [ModelFile.Counter] {
-    [
-      .init("inputStdin", stdin ? 1 : 0), .init("inputBytes", bytes),
-      .init("inputHead", UInt64(head)), .init("inputFormat", formatCode),
-      .init("skipNonFinite", skipNonFinite ? 1 : 0), .init("batch", UInt64(batch)),
-      .init("passes", UInt64(passes)),
-    ]
   }
 }
