@@ -8,7 +8,6 @@
 
 #if HB_BUILD_AVX2
 #include "simd-avx2.h"
-#include "rules-small.h"
 
 /* y[0..R) = W[0..R) x for R rows, with R*U = 8 independent accumulators: two FMA ports of
  * latency 4 need 8 chains in flight. Each x vector is loaded once for R rows, so the loop
@@ -106,49 +105,6 @@ HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
     default: panel(7, __VA_ARGS__, j_, tail_); break;                                        \
     }                                                                                        \
   } while (0)
-
-/* The small-d bodies (d = D <= 16, a constant): a row is two vectors, lanes past D zero,
- * loaded and stored with the exact-width moves of hb_avx2_load_short. */
-HB_AVX2_INLINE void hb_avx2_row_load(size_t D, const float *p, __m256 *v0, __m256 *v1) {
-  *v0 = D >= 8 ? _mm256_loadu_ps(p) : hb_avx2_load_short(p, D);
-  *v1 = D > 8 ? hb_avx2_load_short(p + 8, D - 8) : _mm256_setzero_ps();
-}
-
-HB_AVX2_INLINE void hb_avx2_row_store(size_t D, float *p, __m256 v0, __m256 v1) {
-  if (D >= 8)
-    _mm256_storeu_ps(p, v0);
-  else
-    hb_avx2_store_short(p, D, v0);
-  if (D > 8) hb_avx2_store_short(p + 8, D - 8, v1);
-}
-
-/* The lane products of one row of hb_avx2_rows_dot at d = D <= 16, bit for bit: its
- * accumulators start at +0 and an FMA onto a non-negative-zero value never yields -0, so the
- * zero accumulators it adds change nothing and are left out. Only U = 2 at D = 16 runs the
- * unrolled loop, whose two accumulators are added; every other case is one FMA chain. */
-HB_AVX2_INLINE __m256 hb_avx2_dot_small(size_t D, size_t U, __m256 x0, __m256 x1,
-                                        const float *w) {
-  __m256 w0, w1, z = _mm256_setzero_ps();
-  hb_avx2_row_load(D, w, &w0, &w1);
-  if (U == 2 && D == 16) return _mm256_add_ps(_mm256_fmadd_ps(w0, x0, z), _mm256_fmadd_ps(w1, x1, z));
-  __m256 a = _mm256_fmadd_ps(w0, x0, z);
-  return D > 8 ? _mm256_fmadd_ps(w1, x1, a) : a;
-}
-
-/* hb_avx2_wx at d = D <= 16, bit for bit: the same row groups, so the same reductions. */
-HB_AVX2_INLINE void hb_avx2_wx_small(size_t D, size_t k, __m256 x0, __m256 x1, const float *W,
-                                     size_t ldw, float *y) {
-  size_t i = 0, four = 0;
-  if (!hb_avx2_rows_alias(ldw)) {
-    for (; i + 8 <= k; i += 8) {
-      __m256 acc[8];
-      for (size_t r = 0; r < 8; r++) acc[r] = hb_avx2_dot_small(D, 1, x0, x1, W + (i + r) * ldw);
-      _mm256_storeu_ps(y + i, hb_avx2_hsum8(acc));
-    }
-    four = k - i >= 4 ? i + 4 : i;
-  }
-  for (; i < k; i++) y[i] = hb_avx2_hsum(hb_avx2_dot_small(D, i < four ? 2 : 4, x0, x1, W + i * ldw));
-}
 
 #endif
 #endif

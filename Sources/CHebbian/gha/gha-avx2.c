@@ -1,4 +1,4 @@
-#include "../rules-avx2.h"
+#include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
 
@@ -58,23 +58,6 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, floa
   }
 }
 
-/* d = D <= 16: the sweep of gha_panel with the residual in two registers, bit for bit (the
- * same operations on every lane), and no masked move on W (see hb_avx2_load_short). */
-HB_AVX2_INLINE void gha_small(size_t D, size_t k, float eta, const float *x, float *W,
-                              size_t ldw, float *y) {
-  __m256 r0, r1;
-  hb_avx2_row_load(D, x, &r0, &r1);
-  hb_avx2_wx_small(D, k, r0, r1, W, ldw, y);
-  for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw;
-    __m256 w0, w1, yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
-    hb_avx2_row_load(D, w, &w0, &w1);
-    r0 = _mm256_fnmadd_ps(yi, w0, r0);
-    r1 = _mm256_fnmadd_ps(yi, w1, r1);
-    hb_avx2_row_store(D, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
-  }
-}
-
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop: 2kd for y, 4kd for the sweep.
  * W traffic: read twice (pass 1 for y, the sweep), written once. Two reads are the minimum:
  * every row's update needs every y_j, j <= i, hence all of the row's dot product. */
@@ -82,7 +65,11 @@ HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x
                                    size_t ldw, float *y) {
   if (k == 0) return;
   if (d >= 1 && d <= HB_SMALL_D_MAX) {
-#define GHA_AT(D) gha_small(D, k, eta, x, W, ldw, y)
+    const bool alias = hb_avx2_rows_alias(ldw);
+    __m256 x0, x1;
+#define GHA_AT(D)                                                                            \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
     HB_SMALL_D_SWITCH(d, GHA_AT)
 #undef GHA_AT
     return;

@@ -1,27 +1,6 @@
-#include "../rules-avx2.h"
+#include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
-
-/* d = D <= 16, bit for bit with the loops below: the full vectors in one chain (a0), the
- * tail in its own accumulator (a1) added before the sum (the zero accumulators are left out:
- * adding +0 to a sum of FMAs onto +0 changes nothing). No masked move on w (see
- * hb_avx2_load_short). */
-HB_AVX2_INLINE float oja_small(size_t D, float eta, const float *x, float *w) {
-  __m256 x0, x1, w0, w1, z = _mm256_setzero_ps(), s;
-  hb_avx2_row_load(D, x, &x0, &x1);
-  hb_avx2_row_load(D, w, &w0, &w1);
-  if (D <= 8)
-    s = _mm256_fmadd_ps(w0, x0, z);
-  else if (D == 16)
-    s = _mm256_fmadd_ps(w1, x1, _mm256_fmadd_ps(w0, x0, z));
-  else
-    s = _mm256_add_ps(_mm256_fmadd_ps(w0, x0, z), _mm256_fmadd_ps(w1, x1, z));
-  float y = hb_avx2_hsum(s);
-  __m256 yv = _mm256_set1_ps(y), ev = _mm256_set1_ps(eta * y);
-  hb_avx2_row_store(D, w, _mm256_fmadd_ps(ev, _mm256_fnmadd_ps(yv, w0, x0), w0),
-                    _mm256_fmadd_ps(ev, _mm256_fnmadd_ps(yv, w1, x1), w1));
-  return y;
-}
 
 /* y = w.x;  w += eta y (x - y w).   6d flop (2d dot, 4d update). w is read twice and written
  * once: y needs all of w before any element moves. The dot keeps 4 accumulators (one row
@@ -29,7 +8,10 @@ HB_AVX2_INLINE float oja_small(size_t D, float eta, const float *x, float *w) {
 HB_AVX2 float hb_oja_step_f32__avx2(size_t d, float eta, const float *x, float *w) {
   if (d >= 1 && d <= HB_SMALL_D_MAX) {
     float y;
-#define OJA_AT(D) y = oja_small(D, eta, x, w)
+    __m256 x0, x1;
+#define OJA_AT(D)                                                                            \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  y = hb_avx2_oja_small(D, false, eta, x0, x1, w)
     HB_SMALL_D_SWITCH(d, OJA_AT)
 #undef OJA_AT
     return y;

@@ -1,4 +1,4 @@
-#include "../rules-avx2.h"
+#include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
 
@@ -60,27 +60,6 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x,
   }
 }
 
-/* d = D <= 16: subspace_panel with the residual in two registers, bit for bit, and no
- * masked move on W (see hb_avx2_load_short). */
-HB_AVX2_INLINE void subspace_small(size_t D, size_t k, float eta, const float *x, float *W,
-                                   size_t ldw, float *y) {
-  __m256 r0, r1;
-  hb_avx2_row_load(D, x, &r0, &r1);
-  hb_avx2_wx_small(D, k, r0, r1, W, ldw, y);
-  for (size_t i = 0; i < k; i++) {
-    __m256 w0, w1, yi = _mm256_set1_ps(y[i]);
-    hb_avx2_row_load(D, W + i * ldw, &w0, &w1);
-    r0 = _mm256_fnmadd_ps(yi, w0, r0);
-    r1 = _mm256_fnmadd_ps(yi, w1, r1);
-  }
-  for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw;
-    __m256 w0, w1, ei = _mm256_set1_ps(eta * y[i]);
-    hb_avx2_row_load(D, w, &w0, &w1);
-    hb_avx2_row_store(D, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
-  }
-}
-
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop: 2kd for y, 2kd for r, 2kd for the update.
  * W traffic from L2/memory: read twice (pass 1, residual), written once; the third read
  * (the update) hits the panel in L1. r needs every row before any row may move, so unlike
@@ -89,7 +68,11 @@ HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const flo
                                         float *W, size_t ldw, float *y) {
   if (k == 0) return;
   if (d >= 1 && d <= HB_SMALL_D_MAX) {
-#define SUBSPACE_AT(D) subspace_small(D, k, eta, x, W, ldw, y)
+    const bool alias = hb_avx2_rows_alias(ldw);
+    __m256 x0, x1;
+#define SUBSPACE_AT(D)                                                                       \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
     HB_SMALL_D_SWITCH(d, SUBSPACE_AT)
 #undef SUBSPACE_AT
     return;
