@@ -64,6 +64,7 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, floa
 HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x, float *W,
                                    size_t ldw, float *y) {
   if (k == 0) return;
+  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
   if (d >= 1 && d <= HB_SMALL_D_MAX) {
     const bool alias = hb_avx2_rows_alias(ldw);
     __m256 x0, x1;

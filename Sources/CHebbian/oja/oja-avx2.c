@@ -6,6 +6,7 @@
  * once: y needs all of w before any element moves. The dot keeps 4 accumulators (one row
  * cannot fill 8 chains without a long unroll; at d < 256 the call overhead dominates). */
 HB_AVX2 float hb_oja_step_f32__avx2(size_t d, float eta, const float *x, float *w) {
+  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
   if (d >= 1 && d <= HB_SMALL_D_MAX) {
     float y;
     __m256 x0, x1;
