@@ -9,6 +9,7 @@
 
 #if HB_BUILD_NEON
 #include "simd-neon.h"
+#include "rules-small.h"
 
 /* Residual vectors kept in registers per column panel: AArch64 has 32 Q registers, ARMv7 16
  * (which also hold the loaded W values and the broadcasts). */
@@ -40,7 +41,7 @@ HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *
     float32x4_t s = acc[r * U];
     for (size_t u = 1; u < U; u++) s = vaddq_f32(s, acc[r * U + u]);
     float t = hb_neon_hsum(s);
-    for (size_t c = j; c < d; c++) t += W[r * ldw + c] * x[c];
+    for (size_t c = 0; c < d % 4; c++) t += W[r * ldw + j + c] * x[j + c];
     y[r] = t;
   }
 }

@@ -41,4 +41,44 @@ HB_AVX2_INLINE __m256 hb_avx2_hsum8(const __m256 *a) {
   return _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
 }
 
+/* Lanes [0, r) of p, 1 <= r <= 8, by plain loads of exactly those floats (4 + 2 + 1), the
+ * other lanes zero: the values of _mm256_maskload_ps with the tail mask of r. A masked store
+ * forwards to no later load, so a row stored masked by one step and loaded by the next waits
+ * for the store to retire; stores and loads of the same widths forward. r is a constant in
+ * every caller (the small-d bodies), so the switches fold away. */
+HB_AVX2_INLINE __m128 hb_sse_load_short(const float *p, size_t r) {
+  switch (r) {
+  case 1: return _mm_load_ss(p);
+  case 2: return _mm_castpd_ps(_mm_load_sd((const double *)p));
+  case 3: return _mm_movelh_ps(_mm_castpd_ps(_mm_load_sd((const double *)p)), _mm_load_ss(p + 2));
+  default: return _mm_loadu_ps(p);
+  }
+}
+
+HB_AVX2_INLINE void hb_sse_store_short(float *p, size_t r, __m128 v) {
+  switch (r) {
+  case 1: _mm_store_ss(p, v); break;
+  case 2: _mm_store_sd((double *)p, _mm_castps_pd(v)); break;
+  case 3:
+    _mm_store_sd((double *)p, _mm_castps_pd(v));
+    _mm_store_ss(p + 2, _mm_movehl_ps(v, v));
+    break;
+  default: _mm_storeu_ps(p, v); break;
+  }
+}
+
+HB_AVX2_INLINE __m256 hb_avx2_load_short(const float *p, size_t r) {
+  if (r <= 4) return _mm256_set_m128(_mm_setzero_ps(), hb_sse_load_short(p, r));
+  return _mm256_set_m128(hb_sse_load_short(p + 4, r - 4), _mm_loadu_ps(p));
+}
+
+HB_AVX2_INLINE void hb_avx2_store_short(float *p, size_t r, __m256 v) {
+  if (r <= 4) {
+    hb_sse_store_short(p, r, _mm256_castps256_ps128(v));
+    return;
+  }
+  _mm_storeu_ps(p, _mm256_castps256_ps128(v));
+  hb_sse_store_short(p + 4, r - 4, _mm256_extractf128_ps(v, 1));
+}
+
 #endif

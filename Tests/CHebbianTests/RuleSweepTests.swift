@@ -5,7 +5,8 @@ import Testing
 /// Every supported variant of the fused rule steps against the scalar reference over the
 /// shapes that exercise the vector bodies' blocking: k around the 8-row groups of pass 1, d
 /// over 1…67 (every tail length around the 8- and 4-lane widths and the 64-column panels)
-/// plus a few larger sizes, padded rows (ldw > d) and pointers off the vector alignment.
+/// plus a few larger sizes, padded rows (ldw > d) and pointers off the vector alignment; at
+/// d ≤ 16 (the small-d bodies) every k ≤ 16 at every alignment.
 @Suite struct RuleSweepTests {
   static let ks = [1, 2, 3, 4, 5, 7, 8, 9, 16]
   static let largeDs = [128, 255, 256, 257, 1000]
@@ -21,19 +22,46 @@ import Testing
   }
 
   @Test func ghaVariantsMatchScalarOverShapeSweep() {
-    sweep(.gha)
+    sweep(.gha, shapes: Self.sweepShapes())
   }
 
   @Test func subspaceVariantsMatchScalarOverShapeSweep() {
-    sweep(.subspace)
+    sweep(.subspace, shapes: Self.sweepShapes())
+  }
+
+  /// The small-d bodies (d ≤ 16, one instance per d): every k up to 16 (the 8-, 4-, 2- and
+  /// 1-row groups of pass 1), every misalignment of W and x, rows packed (ldw = d), padded,
+  /// and a multiple of 4 KiB (the two-row grouping).
+  static func smallShapes() -> [(k: Int, d: Int, ldw: Int, off: Int)] {
+    var shapes: [(k: Int, d: Int, ldw: Int, off: Int)] = []
+    for d in 1...16 {
+      for k in 1...16 {
+        for off in 0..<8 {
+          let ldw = off == 7 ? 1024 : d + off % 3
+          shapes.append((k, d, ldw, off))
+        }
+      }
+    }
+    return shapes
+  }
+
+  @Test func ghaSmallDimensionsMatchScalarAtEveryAlignment() {
+    sweep(.gha, shapes: Self.smallShapes())
+  }
+
+  @Test func subspaceSmallDimensionsMatchScalarAtEveryAlignment() {
+    sweep(.subspace, shapes: Self.smallShapes())
   }
 
   @Test func ojaVariantsMatchScalarOverShapeSweep() {
     var rng = SeededGenerator(seed: 0x0A1A)
     let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
     for (isa, table) in Self.tables() {
-      for d in Array(1...67) + Self.largeDs {
-        let off = d % 8
+      // d ≤ 16 (the small-d bodies) at every misalignment of w, the rest at one.
+      var shapes: [(d: Int, off: Int)] = []
+      for d in 1...16 { for off in 0..<8 { shapes.append((d, off)) } }
+      for d in Array(17...67) + Self.largeDs { shapes.append((d, d % 8)) }
+      for (d, off) in shapes {
         let x = Buffer(count: d, offset: (off + 3) % 8, fill: 0)
         let w0 = Buffer(count: d + 1, offset: off, fill: Self.sentinel)
         for j in 0..<d {
@@ -62,21 +90,23 @@ import Testing
     }
   }
 
-  func sweep(_ rule: Rule) {
-    var rng = SeededGenerator(seed: rule == .gha ? 0x6A : 0x5B)
-    let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
-    let tables = Self.tables()
-    // Padding of 0…3 columns (ldw == d one time in four), plus rows of a multiple of 4 KiB,
-    // which take the two-row pass 1 and the row-by-row sweeps.
+  /// Padding of 0…3 columns (ldw == d one time in four), plus rows of a multiple of 4 KiB,
+  /// which take the two-row pass 1 and the row-by-row sweeps; 0…7 floats of misalignment.
+  static func sweepShapes() -> [(k: Int, d: Int, ldw: Int, off: Int)] {
     var shapes: [(k: Int, d: Int, ldw: Int)] = []
     for k in Self.ks { for d in 1...67 { shapes.append((k, d, d + (k + d) % 4)) } }
     for d in Self.largeDs { shapes.append((16, d, d + d % 4)) }
     shapes += [(5, 1000, 1024), (16, 1024, 1024), (3, 67, 2048), (2, 515, 1024), (9, 1030, 2048)]
     // More than one residual chunk of the row-by-row sweeps (4096 columns), with a tail.
     shapes += [(3, 4100, 8192), (2, 8195, 9216)]
-    for (k, d, ldw) in shapes {
-      // 0…7 floats of misalignment.
-      let off = (3 * k + d) % 8
+    return shapes.map { ($0.k, $0.d, $0.ldw, (3 * $0.k + $0.d) % 8) }
+  }
+
+  func sweep(_ rule: Rule, shapes: [(k: Int, d: Int, ldw: Int, off: Int)]) {
+    var rng = SeededGenerator(seed: rule == .gha ? 0x6A : 0x5B)
+    let scalar = hb_rule_kernels_for(HB_ISA_SCALAR)!.pointee
+    let tables = Self.tables()
+    for (k, d, ldw, off) in shapes {
       let n = (k - 1) * ldw + d
       let x = Buffer(count: d, offset: (off + 1) % 8, fill: 0)
       let w0 = Buffer(count: k * ldw, offset: 0, fill: Self.sentinel)

@@ -18,5 +18,6 @@
 #include "hb_memory.h"
 #include "hb_plastic.h"    /* the differentiable plastic layer (Miconi et al. 2018) */
 #include "hb_plasticity.h" /* local plasticity rules: Hebb with decay, instar, BCM, STDP */
+#include "hb_pca.h"        /* the per-sample learning loop of online PCA (Oja, subspace, GHA) */
 
 #endif

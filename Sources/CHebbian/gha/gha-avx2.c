@@ -1,4 +1,4 @@
-#include "../rules-avx2.h"
+#include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
 
@@ -64,6 +64,17 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, floa
 HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x, float *W,
                                    size_t ldw, float *y) {
   if (k == 0) return;
+  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
+  if (d >= 1 && d <= HB_SMALL_D_MAX) {
+    const bool alias = hb_avx2_rows_alias(ldw);
+    __m256 x0, x1;
+#define GHA_AT(D)                                                                            \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
+    HB_SMALL_D_SWITCH(d, GHA_AT)
+#undef GHA_AT
+    return;
+  }
   hb_avx2_wx(k, d, x, W, ldw, y);
   if (hb_avx2_rows_alias(ldw)) {
     gha_rows(k, d, eta, x, W, ldw, y);

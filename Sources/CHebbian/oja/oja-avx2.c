@@ -1,4 +1,4 @@
-#include "../rules-avx2.h"
+#include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
 
@@ -6,6 +6,17 @@
  * once: y needs all of w before any element moves. The dot keeps 4 accumulators (one row
  * cannot fill 8 chains without a long unroll; at d < 256 the call overhead dominates). */
 HB_AVX2 float hb_oja_step_f32__avx2(size_t d, float eta, const float *x, float *w) {
+  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
+  if (d >= 1 && d <= HB_SMALL_D_MAX) {
+    float y;
+    __m256 x0, x1;
+#define OJA_AT(D)                                                                            \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  y = hb_avx2_oja_small(D, false, eta, x0, x1, w)
+    HB_SMALL_D_SWITCH(d, OJA_AT)
+#undef OJA_AT
+    return y;
+  }
   __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   size_t j = 0;
   for (; j + 32 <= d; j += 32) {

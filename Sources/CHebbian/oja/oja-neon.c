@@ -3,7 +3,7 @@
 #if HB_BUILD_NEON
 
 /* y = w.x;  w += eta y (x - y w).   6d flop; w read twice (dot, update), written once. */
-float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
+HB_NEON_INLINE float oja_body(size_t d, float eta, const float *x, float *w) {
   float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
   size_t j = 0;
   for (; j + 16 <= d; j += 16) {
@@ -21,8 +21,21 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
     float32x4_t wv = vld1q_f32(w + j);
     vst1q_f32(w + j, vfmaq_f32(wv, ev, vfmsq_f32(vld1q_f32(x + j), yv, wv)));
   }
-  for (; j < d; j++) w[j] += ey * (x[j] - y * w[j]);
+  for (size_t c = d & ~(size_t)3; c < d; c++) w[c] += ey * (x[c] - y * w[c]);
   return y;
+}
+
+/* At d <= 16 the body is instantiated with d a constant (rules-small.h): the loops unroll,
+ * the row stays in registers between the dot and the update. */
+float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
+  if (d >= 1 && d <= HB_SMALL_D_MAX) {
+    float y;
+#define OJA_AT(D) y = oja_body(D, eta, x, w)
+    HB_SMALL_D_SWITCH(d, OJA_AT)
+#undef OJA_AT
+    return y;
+  }
+  return oja_body(d, eta, x, w);
 }
 
 #endif

@@ -20,6 +20,9 @@ enum BenchCommand {
       .value(
         "--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
       .value("--peak-gflops", "P", "FP32 FMA peak of one core (default: measured by an FMA loop)"),
+      .value(
+        "--block", "N",
+        "samples per call of the fused PCA driver timed after the table (default 64; 0: skip)"),
       .flag(
         "--roofline",
         "W >= 2x the last-level cache (d 16384, k from the cache size): gha on the best isa,"
@@ -80,6 +83,7 @@ enum BenchCommand {
       }
       isas = [isa]
     }
+    let block = try o.int("--block", default: roofline ? 0 : 64, min: 0)
     let given = try o.double("--peak-gflops")
     if let given, !(given > 0) { throw .usage("--peak-gflops: expected a positive number") }
     // The probe runs before and after the timed kernels and the best counts: a peak is what
@@ -183,6 +187,78 @@ enum BenchCommand {
     if roofline {
       printRoofline(best, copyNs: copyNs.min()!, copyBytes: copyBytes, d: d, k: k, llc: llc)
     }
+    if block > 0 {
+      for rule in rules {
+        let kernel = results.first { $0.rule == rule && $0.isa == ISA.active }?.ns
+        benchBlockDriver(
+          rule, d: d, k: k, block: block, w0: w0, xs: xs, seconds: seconds, kernelNs: kernel)
+      }
+    }
+  }
+
+  /// The fused per-sample PCA loop (hb_pca_hebbian_block_f32, what OnlinePCA's updates run):
+  /// centring, power and rate arithmetic and the rule's step on the active variant, `block`
+  /// samples per call, over the same sample pool. Its ns/sample against the kernel's
+  /// ns/update is the per-sample cost of everything around the step.
+  static func benchBlockDriver(
+    _ rule: Rule, d: Int, k kAll: Int, block: Int, w0: UnsafePointer<Float>,
+    xs: UnsafePointer<Float>, seconds: Double, kernelNs: Double?
+  ) {
+    let k = rule == .oja ? 1 : kAll
+    let floats = k * d + 2 * d + 2 * k
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+    defer { buffer.deallocate() }
+    buffer.initialize(repeating: 0, count: floats)
+    buffer.update(from: w0, count: k * d)
+    var s = hb_pca_state()
+    s.rule = rule == .oja ? HB_PCA_OJA : (rule == .subspace ? HB_PCA_SUBSPACE : HB_PCA_GHA)
+    s.k = k
+    s.d = d
+    s.W = buffer
+    s.ldw = d
+    s.mean = buffer + k * d
+    s.xc = buffer + k * d + d
+    s.power = buffer + k * d + 2 * d
+    s.y = buffer + k * d + 2 * d + k
+    s.centering = true
+    s.rate_scale = 8
+    s.rate_offset = 80
+    // Blocks cycle through the pool; a block longer than the pool repeats it.
+    var samples = 0
+    func run(_ calls: Int) {
+      for _ in 0..<calls {
+        var left = block
+        while left > 0 {
+          let start = samples % pool
+          let n = min(left, pool - start)
+          hb_pca_hebbian_block_f32(&s, n, xs + start * d, d, nil)
+          samples += n
+          left -= n
+        }
+      }
+    }
+    let t0 = hb_sys_monotonic_ns()
+    var calls = 0
+    repeat {
+      run(1)
+      calls += 1
+    } while hb_sys_monotonic_ns() - t0 < UInt64(min(0.02, seconds / 10) * 1e9)
+    let perCall = Double(hb_sys_monotonic_ns() - t0) / Double(calls)
+    let batch = max(1, Int(50_000 / max(perCall, 1)))
+    let budget = UInt64(seconds / Double(repetitions) * 1e9)
+    var ns: [Double] = []
+    for _ in 0..<repetitions {
+      let start = samples
+      let t1 = hb_sys_monotonic_ns()
+      repeat { run(batch) } while hb_sys_monotonic_ns() - t1 < budget
+      ns.append(Double(hb_sys_monotonic_ns() - t1) / Double(samples - start))
+    }
+    let m = median(ns)
+    var line =
+      "block \(rule.name): \(Fmt.fixed(m, 1)) ns/sample, hb_pca_hebbian_block_f32 on "
+      + "\(ISA.active.name), \(block) samples per call, centring, 8/(80+t) schedule"
+    if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update)" }
+    Console.outLine(line)
   }
 
   /// The highest cache level the OS reports, and its size (32 MiB when none is reported).

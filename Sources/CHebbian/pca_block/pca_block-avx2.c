@@ -1,0 +1,69 @@
+/* The PCA driver's loop at d <= 16 on AVX2: the IMU regime, where one step is a few dozen
+ * cycles and moving the state through memory costs as much again. W lives for the whole block
+ * in a 32-byte aligned scratch padded with zeros to whole vectors (whole-vector moves forward
+ * from one sample's store to the next sample's load; the masked moves of the general kernels
+ * do not), the running mean and the centred sample in registers. Bit for bit the general loop
+ * of pca_block.c on the AVX2 variant: the centring in plain multiplies and adds lane by lane,
+ * |xc|^2 in hb_dot_f32__avx2's order, the steps in their small-d bodies' (rules-small-avx2.h),
+ * the scalar arithmetic shared (pca_block.h). */
+#include "pca_block.h"
+#include "../rules-small-avx2.h"
+
+#if HB_BUILD_AVX2
+
+HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *s, size_t n, const float *X, size_t ldx,
+                                float *Y) {
+  const size_t k = s->k, ldl = D > 8 ? 16 : 8;
+  const bool alias = hb_avx2_rows_alias(s->ldw);
+  float wl[HB_SMALL_D_MAX * 16] __attribute__((aligned(32)));
+  float y[HB_SMALL_D_MAX] __attribute__((aligned(32)));
+  __m256 m0 = _mm256_setzero_ps(), m1 = m0, x0 = m0, x1 = m0, w0, w1;
+  for (size_t i = 0; i < k; i++) {
+    hb_avx2_row_load(D, false, s->W + i * s->ldw, &w0, &w1);
+    hb_avx2_row_store(D, true, wl + i * ldl, w0, w1);
+  }
+  if (s->centering) hb_avx2_row_load(D, false, s->mean, &m0, &m1);
+  for (size_t r = 0; r < n; r++) {
+    hb_avx2_row_load(D, false, X + r * ldx, &x0, &x1);
+    const int64_t t = ++s->samples_seen;
+    const float inv_t = 1.0f / (float)t;
+    if (s->centering) {
+      const __m256 b = _mm256_set1_ps(hb_pca_centring_weight(s, inv_t));
+      m0 = _mm256_add_ps(m0, _mm256_mul_ps(b, _mm256_sub_ps(x0, m0)));
+      m1 = _mm256_add_ps(m1, _mm256_mul_ps(b, _mm256_sub_ps(x1, m1)));
+      x0 = _mm256_sub_ps(x0, m0);
+      x1 = _mm256_sub_ps(x1, m1);
+    }
+    float beta;
+    const float eta = hb_pca_rates(s, t, inv_t, hb_avx2_dot_short(D, x0, x1, x0, x1), &beta);
+    if (eta < 0) {
+      for (size_t i = 0; i < k; i++) y[i] = 0.0f;
+    } else {
+      switch (s->rule) {
+      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, eta, x0, x1, wl); break;
+      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, eta, x0, x1, wl, ldl, y); break;
+      default: hb_avx2_gha_small(D, true, alias, k, eta, x0, x1, wl, ldl, y); break;
+      }
+    }
+    hb_pca_outputs(s, beta, y, Y, r);
+  }
+  if (n == 0) return;
+  for (size_t i = 0; i < k; i++) {
+    hb_avx2_row_load(D, true, wl + i * ldl, &w0, &w1);
+    hb_avx2_row_store(D, false, s->W + i * s->ldw, w0, w1);
+  }
+  for (size_t i = 0; i < k; i++) s->y[i] = y[i];
+  if (s->centering) {
+    hb_avx2_row_store(D, false, s->mean, m0, m1);
+    hb_avx2_row_store(D, false, s->xc, x0, x1);
+  }
+}
+
+HB_AVX2 void hb_pca_hebbian_block_f32__avx2(hb_pca_state *s, size_t n, const float *X,
+                                            size_t ldx, float *Y) {
+#define BLOCK_AT(D) block_small(D, s, n, X, ldx, Y)
+  HB_SMALL_D_SWITCH(s->d, BLOCK_AT)
+#undef BLOCK_AT
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* The per-sample loop of online PCA (include/hebbian/hb_pca.h): centring, input power, rate,
+ * the rule's step kernel of the active variant, output power, sample after sample. */
+#include "pca_block.h"
+
+void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y) {
+  const hb_isa isa = hb_isa_active();
+  const size_t k = s->k, d = s->d;
+#if HB_BUILD_AVX2
+  if (isa == HB_ISA_AVX2 && d >= 1 && d <= HB_SMALL_D_MAX && k <= HB_SMALL_D_MAX) {
+    hb_pca_hebbian_block_f32__avx2(s, n, X, ldx, Y);
+    return;
+  }
+#endif
+  const hb_rule_kernels *rk = hb_rule_kernels_for(isa);
+  const hb_blas_kernels *bk = hb_blas_kernels_for(isa);
+  if (rk == NULL || bk == NULL) {
+    rk = hb_rule_kernels_for(HB_ISA_SCALAR);
+    bk = hb_blas_kernels_for(HB_ISA_SCALAR);
+  }
+  float *y = s->y;
+  for (size_t r = 0; r < n; r++) {
+    const float *x = X + r * ldx;
+    const int64_t t = ++s->samples_seen;
+    const float inv_t = 1.0f / (float)t;
+    if (s->centering) {
+      const float b = hb_pca_centring_weight(s, inv_t);
+      for (size_t j = 0; j < d; j++) {
+        s->mean[j] += b * (x[j] - s->mean[j]);
+        s->xc[j] = x[j] - s->mean[j];
+      }
+      x = s->xc;
+    }
+    float beta;
+    const float eta = hb_pca_rates(s, t, inv_t, bk->dot(d, x, 1, x, 1), &beta);
+    if (eta < 0) {
+      for (size_t i = 0; i < k; i++) y[i] = 0.0f;
+    } else {
+      switch (s->rule) {
+      case HB_PCA_OJA: y[0] = rk->oja_step(d, eta, x, s->W); break;
+      case HB_PCA_SUBSPACE: rk->subspace_step(k, d, eta, x, s->W, s->ldw, y); break;
+      default: rk->gha_step(k, d, eta, x, s->W, s->ldw, y); break;
+      }
+    }
+    hb_pca_outputs(s, beta, y, Y, r);
+  }
+}

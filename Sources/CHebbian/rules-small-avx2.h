@@ -1,0 +1,140 @@
+/* The small-d AVX2 bodies (d = D <= 16, a constant after rules-small.h's switch) of the
+ * oja/subspace/gha steps, shared by their kernels (oja/subspace/gha-avx2.c) and the fused
+ * PCA driver (pca_block/pca_block-avx2.c). A row is two vectors with the lanes past D zero.
+ *
+ * Every body gives bit for bit the result of the general AVX2 body at the same d: the same
+ * FMAs on every lane and the same reductions (the row groups of hb_avx2_wx). What differs is
+ * the memory traffic. A masked store forwards to no later load, so a row stored masked by one
+ * step and loaded by the next waits for the store to retire (d = 6: 88 ns per GHA step
+ * against 50 ns at d = 8); rows in the caller's memory therefore move with exact-width plain
+ * loads and stores (hb_avx2_load_short), and rows in the driver's padded scratch with whole
+ * vectors. */
+#ifndef HEBBIAN_RULES_SMALL_AVX2_H
+#define HEBBIAN_RULES_SMALL_AVX2_H
+
+#include "rules-avx2.h"
+#include "rules-small.h"
+
+#if HB_BUILD_AVX2
+
+/* Where a row lives: the caller's memory (exactly D floats), or a 32-byte aligned scratch
+ * whose lanes past D hold zeros (padded). */
+HB_AVX2_INLINE void hb_avx2_row_load(size_t D, bool padded, const float *p, __m256 *v0,
+                                     __m256 *v1) {
+  if (padded) {
+    *v0 = _mm256_load_ps(p);
+    *v1 = D > 8 ? _mm256_load_ps(p + 8) : _mm256_setzero_ps();
+    return;
+  }
+  *v0 = D >= 8 ? _mm256_loadu_ps(p) : hb_avx2_load_short(p, D);
+  *v1 = D > 8 ? hb_avx2_load_short(p + 8, D - 8) : _mm256_setzero_ps();
+}
+
+HB_AVX2_INLINE void hb_avx2_row_store(size_t D, bool padded, float *p, __m256 v0, __m256 v1) {
+  if (padded) {
+    _mm256_store_ps(p, v0);
+    if (D > 8) _mm256_store_ps(p + 8, v1);
+    return;
+  }
+  if (D >= 8)
+    _mm256_storeu_ps(p, v0);
+  else
+    hb_avx2_store_short(p, D, v0);
+  if (D > 8) hb_avx2_store_short(p + 8, D - 8, v1);
+}
+
+/* sum_j a_j b_j in the order of hb_dot_f32__avx2 and of the dot in hb_oja_step_f32__avx2:
+ * whole vectors in one FMA chain, the tail in an accumulator of its own added before the
+ * horizontal sum. Both also add two zero accumulators, left out here: their accumulators
+ * start at +0, an FMA onto a value that is not -0 never yields -0, so adding +0 changes no
+ * bit. */
+HB_AVX2_INLINE float hb_avx2_dot_short(size_t D, __m256 a0, __m256 a1, __m256 b0, __m256 b1) {
+  __m256 z = _mm256_setzero_ps(), s;
+  if (D <= 8)
+    s = _mm256_fmadd_ps(a0, b0, z);
+  else if (D == 16)
+    s = _mm256_fmadd_ps(a1, b1, _mm256_fmadd_ps(a0, b0, z));
+  else
+    s = _mm256_add_ps(_mm256_fmadd_ps(a0, b0, z), _mm256_fmadd_ps(a1, b1, z));
+  return hb_avx2_hsum(s);
+}
+
+/* One row of hb_avx2_rows_dot(R, U) at d = D, before its horizontal sum: one FMA chain,
+ * except U = 2 at D = 16, which runs the unrolled loop and adds its two accumulators (the
+ * zero accumulators are left out, as in hb_avx2_dot_short). */
+HB_AVX2_INLINE __m256 hb_avx2_row_dot_small(size_t D, bool padded, size_t U, __m256 x0,
+                                            __m256 x1, const float *w) {
+  __m256 w0, w1, z = _mm256_setzero_ps();
+  hb_avx2_row_load(D, padded, w, &w0, &w1);
+  if (U == 2 && D == 16) return _mm256_add_ps(_mm256_fmadd_ps(w0, x0, z), _mm256_fmadd_ps(w1, x1, z));
+  __m256 a = _mm256_fmadd_ps(w0, x0, z);
+  return D > 8 ? _mm256_fmadd_ps(w1, x1, a) : a;
+}
+
+/* y = W x as hb_avx2_wx groups the rows: eight at a time (hsum8), then four, two and one,
+ * or pairs and one when the rows alias (hb_avx2_rows_alias of the caller's ldw). */
+HB_AVX2_INLINE void hb_avx2_wx_small(size_t D, bool padded, bool alias, size_t k, __m256 x0,
+                                     __m256 x1, const float *W, size_t ldw, float *y) {
+  size_t i = 0, four = 0;
+  if (!alias) {
+    for (; i + 8 <= k; i += 8) {
+      __m256 acc[8];
+      for (size_t r = 0; r < 8; r++)
+        acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + (i + r) * ldw);
+      _mm256_storeu_ps(y + i, hb_avx2_hsum8(acc));
+    }
+    four = k - i >= 4 ? i + 4 : i;
+  }
+  for (; i < k; i++)
+    y[i] = hb_avx2_hsum(hb_avx2_row_dot_small(D, padded, i < four ? 2 : 4, x0, x1, W + i * ldw));
+}
+
+/* Oja:  y = w.x;  w += eta y (x - y w). */
+HB_AVX2_INLINE float hb_avx2_oja_small(size_t D, bool padded, float eta, __m256 x0, __m256 x1,
+                                       float *w) {
+  __m256 w0, w1;
+  hb_avx2_row_load(D, padded, w, &w0, &w1);
+  float y = hb_avx2_dot_short(D, w0, w1, x0, x1);
+  __m256 yv = _mm256_set1_ps(y), ev = _mm256_set1_ps(eta * y);
+  hb_avx2_row_store(D, padded, w, _mm256_fmadd_ps(ev, _mm256_fnmadd_ps(yv, w0, x0), w0),
+                    _mm256_fmadd_ps(ev, _mm256_fnmadd_ps(yv, w1, x1), w1));
+  return y;
+}
+
+/* Subspace:  r = x - sum_i y_i W_i (old W), then W_i += (eta y_i) r. */
+HB_AVX2_INLINE void hb_avx2_subspace_small(size_t D, bool padded, bool alias, size_t k,
+                                           float eta, __m256 x0, __m256 x1, float *W,
+                                           size_t ldw, float *y) {
+  hb_avx2_wx_small(D, padded, alias, k, x0, x1, W, ldw, y);
+  __m256 r0 = x0, r1 = x1;
+  for (size_t i = 0; i < k; i++) {
+    __m256 w0, w1, yi = _mm256_set1_ps(y[i]);
+    hb_avx2_row_load(D, padded, W + i * ldw, &w0, &w1);
+    r0 = _mm256_fnmadd_ps(yi, w0, r0);
+    r1 = _mm256_fnmadd_ps(yi, w1, r1);
+  }
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw;
+    __m256 w0, w1, ei = _mm256_set1_ps(eta * y[i]);
+    hb_avx2_row_load(D, padded, w, &w0, &w1);
+    hb_avx2_row_store(D, padded, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
+  }
+}
+
+/* GHA: r = x, then row by row  r -= y_i W_i ;  W_i += (eta y_i) r  (old W_i). */
+HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, float eta,
+                                      __m256 x0, __m256 x1, float *W, size_t ldw, float *y) {
+  hb_avx2_wx_small(D, padded, alias, k, x0, x1, W, ldw, y);
+  __m256 r0 = x0, r1 = x1;
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw;
+    __m256 w0, w1, yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
+    hb_avx2_row_load(D, padded, w, &w0, &w1);
+    r0 = _mm256_fnmadd_ps(yi, w0, r0);
+    r1 = _mm256_fnmadd_ps(yi, w1, r1);
+    hb_avx2_row_store(D, padded, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
+  }
+}
+
+#endif
+#endif
