@@ -103,7 +103,7 @@ HB_AVX2_INLINE float hb_avx2_oja_small(size_t D, bool padded, float eta, __m256 
 
 /* Subspace:  r = x - sum_i y_i W_i (old W), then W_i += (eta y_i) r. */
 HB_AVX2_INLINE void hb_avx2_subspace_small(size_t D, bool padded, bool alias, size_t k,
-                                           float eta, __m256 x0, __m256 x1, float *W,
+                                           const float *eta, __m256 x0, __m256 x1, float *W,
                                            size_t ldw, float *y) {
   hb_avx2_wx_small(D, padded, alias, k, x0, x1, W, ldw, y);
   __m256 r0 = x0, r1 = x1;
@@ -115,20 +115,20 @@ HB_AVX2_INLINE void hb_avx2_subspace_small(size_t D, bool padded, bool alias, si
   }
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
-    __m256 w0, w1, ei = _mm256_set1_ps(eta * y[i]);
+    __m256 w0, w1, ei = _mm256_set1_ps(eta[i] * y[i]);
     hb_avx2_row_load(D, padded, w, &w0, &w1);
     hb_avx2_row_store(D, padded, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
   }
 }
 
 /* GHA: r = x, then row by row  r -= y_i W_i ;  W_i += (eta y_i) r  (old W_i). */
-HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, float eta,
+HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, const float *eta,
                                       __m256 x0, __m256 x1, float *W, size_t ldw, float *y) {
   hb_avx2_wx_small(D, padded, alias, k, x0, x1, W, ldw, y);
   __m256 r0 = x0, r1 = x1;
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
-    __m256 w0, w1, yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
+    __m256 w0, w1, yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
     hb_avx2_row_load(D, padded, w, &w0, &w1);
     r0 = _mm256_fnmadd_ps(yi, w0, r0);
     r1 = _mm256_fnmadd_ps(yi, w1, r1);

@@ -118,10 +118,11 @@ import Testing
       let ws = Buffer(count: k * ldw, offset: off, fill: 0)
       let ys = Buffer(count: k + 1, offset: off, fill: Self.sentinel)
       for i in 0..<n { ws[i] = w0[i] }
+      let rates = [Float](repeating: eta, count: k)
       if rule == .gha {
-        scalar.gha_step(k, d, eta, x.p, ws.p, ldw, ys.p)
+        scalar.gha_step(k, d, rates, x.p, ws.p, ldw, ys.p)
       } else {
-        scalar.subspace_step(k, d, eta, x.p, ws.p, ldw, ys.p)
+        scalar.subspace_step(k, d, rates, x.p, ws.p, ldw, ys.p)
       }
       var yRef: [Double] = []
       for i in 0..<k { yRef.append(Double(ys[i])) }
@@ -134,9 +135,9 @@ import Testing
         let yv = Buffer(count: k + 1, offset: voff, fill: Self.sentinel)
         for i in 0..<(k * ldw) { wv[i] = w0[i] }
         if rule == .gha {
-          table.gha_step(k, d, eta, x.p, wv.p, ldw, yv.p)
+          table.gha_step(k, d, rates, x.p, wv.p, ldw, yv.p)
         } else {
-          table.subspace_step(k, d, eta, x.p, wv.p, ldw, yv.p)
+          table.subspace_step(k, d, rates, x.p, wv.p, ldw, yv.p)
         }
         let tag = "\(rule) \(isa.name) k=\(k) d=\(d) ldw=\(ldw)"
         var worstY = 0.0, worstW = 0.0, padding = 0
@@ -195,10 +196,11 @@ import Testing
       let w = Buffer(count: k * ldw, offset: 3, fill: 0)
       let yo = Buffer(count: k, offset: 5, fill: 0)
       for i in 0..<(k * ldw) { w[i] = w0[i] }
+      let rates = [Float](repeating: eta, count: k)
       if lowerTriangular {
-        table.gha_step(k, d, eta, x.p, w.p, ldw, yo.p)
+        table.gha_step(k, d, rates, x.p, w.p, ldw, yo.p)
       } else {
-        table.subspace_step(k, d, eta, x.p, w.p, ldw, yo.p)
+        table.subspace_step(k, d, rates, x.p, w.p, ldw, yo.p)
       }
       var worstY = 0.0, worstW = 0.0
       for i in 0..<k {
@@ -285,7 +287,8 @@ struct StepBound {
     let x: [Float] = [0.5, 0.25, 0, 0]
     var ws = w.mutableSpan
     var ys = y.mutableSpan
-    try Kernels.ghaStep(components: 2, dimension: 4, eta: 0.1, x.span, &ws, ldw: 4, &ys)
+    let rates: [Float] = [0.1, 0.1]
+    try Kernels.ghaStep(components: 2, dimension: 4, eta: rates.span, x.span, &ws, ldw: 4, &ys)
     _ = consume ws
     _ = consume ys
     // Tolerance 0: y is exact, and η·y_0·r_1 = 0.1f / 8 is the Float nearest 0.0125 because

@@ -8,8 +8,8 @@
  *   centring:   b = max(1/t, floor);  mean += b (x - mean);  xc = x - mean   (else xc = x)
  *   p = xc.xc (hb_dot_f32);   beta = max(1/t, 1e-3, floor);   input_power += beta (p - input_power)
  *   alpha = rate (constant) or max(scale / (offset + (t - 1)), floor)   (inverse schedule)
- *   p < 1e-30 (a zero or tiny sample): y = 0, W unchanged; otherwise
- *     s = max(min_i power_i, input_power / d);   eta = min(s > 0 ? alpha / s : 1/p, 1/p)
+ *   p < 1e-30 (a zero or tiny sample): y = 0, W unchanged; otherwise, a rate per row
+ *     s_i = max(power_i, input_power / d);   eta_i = min(s_i > 0 ? alpha / s_i : 1/p, 1/p)
  *     y = the rule's step (hb_oja_step_f32 / hb_subspace_step_f32 / hb_gha_step_f32)
  *   power_i += beta (y_i^2 - power_i)
  * max/min pick as Swift's do (max(a, b) = b >= a ? b : a, min(a, b) = b < a ? b : a), so the
@@ -39,6 +39,7 @@ typedef struct hb_pca_state {
   float *power;          /* k: running <y_i^2> */
   float *y;              /* k: the outputs of the last sample (written) */
   float *xc;             /* d: scratch for the centred sample (only when centering) */
+  float *eta;            /* k: scratch for the rows' rates */
   float input_power;     /* running <|x - mean|^2> (read and written) */
   int64_t samples_seen;  /* samples learned so far (read and written) */
   bool centering;

@@ -7,7 +7,7 @@
  * so each W element is loaded once and stored once. The nb (+1) residual vectors stay in
  * registers across all k rows; nb = 8 gives 8 independent r chains per row, which hides the
  * 4-cycle FMA latency on the r dependence from one row to the next. */
-HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
                               size_t ldw, const float *y, size_t j, size_t tail) {
   __m256 r[9];
   __m256i m = hb_avx2_tail_mask(tail);
@@ -15,7 +15,7 @@ HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, fl
   if (tail) r[nb] = _mm256_maskload_ps(x + j + 8 * nb, m);
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw + j;
-    __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
+    __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       __m256 wv = _mm256_loadu_ps(w + 8 * v);
       r[v] = _mm256_fnmadd_ps(yi, wv, r[v]);
@@ -32,7 +32,7 @@ HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, fl
 /* The 4 KiB-row path: the same cumulative residual, one row at a time over a chunk of at
  * most HB_AVX2_ROW_CHUNK columns kept on the stack (the residual is stored and reloaded per
  * row; W is still loaded and stored once). */
-HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, float *W,
+HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *x, float *W,
                              size_t ldw, const float *y) {
   float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
   for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
@@ -41,7 +41,7 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, floa
     for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
     for (size_t i = 0; i < k; i++) {
       float *w = W + i * ldw + c0;
-      __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta * y[i]);
+      __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
       for (size_t j = 0; j < nv; j += 8) {
         __m256 wv = _mm256_loadu_ps(w + j);
         __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_load_ps(r + j));
@@ -61,7 +61,7 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, float eta, const float *x, floa
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop: 2kd for y, 4kd for the sweep.
  * W traffic: read twice (pass 1 for y, the sweep), written once. Two reads are the minimum:
  * every row's update needs every y_j, j <= i, hence all of the row's dot product. */
-HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, float eta, const float *x, float *W,
+HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x, float *W,
                                    size_t ldw, float *y) {
   if (k == 0) return;
   /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */

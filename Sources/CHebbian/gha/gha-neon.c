@@ -5,13 +5,13 @@
 /* Columns [j, j + 4 nb): r = x, then for each row  r -= y_i W_i ;  W_i += (eta y_i) r
  * (cumulative GHA residual from the old W_i): one load and one store per W element, the nb
  * residual vectors held in registers across the k rows. */
-HB_NEON_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+HB_NEON_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
                               size_t ldw, const float *y, size_t j) {
   float32x4_t r[HB_NEON_PANEL];
   for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw + j;
-    float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta * y[i]);
+    float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       float32x4_t wv = vld1q_f32(w + 4 * v);
       r[v] = vfmsq_f32(r[v], yi, wv);
@@ -22,7 +22,7 @@ HB_NEON_INLINE void gha_panel(size_t nb, size_t k, float eta, const float *x, fl
 
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop (2kd for y, 4kd for the sweep).
  * W read twice (y, sweep), written once; the last d mod 4 columns go column-wise in scalar. */
-HB_NEON_INLINE void gha_body(size_t k, size_t d, float eta, const float *x, float *W,
+HB_NEON_INLINE void gha_body(size_t k, size_t d, const float *eta, const float *x, float *W,
                              size_t ldw, float *y) {
   hb_neon_wx(k, d, x, W, ldw, y);
   HB_NEON_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
@@ -31,14 +31,14 @@ HB_NEON_INLINE void gha_body(size_t k, size_t d, float eta, const float *x, floa
     for (size_t i = 0; i < k; i++) {
       float *w = &W[i * ldw + c];
       r -= y[i] * *w;
-      *w += eta * y[i] * r;
+      *w += eta[i] * y[i] * r;
     }
   }
 }
 
 /* At d <= 16 the body is instantiated with d a constant (rules-small.h): no panel ladder,
  * the residual of a row in at most four registers, the tail columns unrolled. */
-void hb_gha_step_f32__neon(size_t k, size_t d, float eta, const float *x, float *W, size_t ldw,
+void hb_gha_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W, size_t ldw,
                            float *y) {
   if (k == 0) return;
   if (d >= 1 && d <= HB_SMALL_D_MAX) {

@@ -3,7 +3,7 @@
 /* y = W x;  row i:  W_i += eta y_i (x - sum_{j<=i} y_j W_j)   (old W on the right).
  * The residual is cumulative down the rows, so one column sweep subtracts row i's old value
  * and then updates it: W is read twice (y, sweep) and written once. */
-void hb_gha_step_f32__scalar(size_t k, size_t d, float eta, const float *x, float *W,
+void hb_gha_step_f32__scalar(size_t k, size_t d, const float *eta, const float *x, float *W,
                              size_t ldw, float *y) {
   for (size_t i = 0; i < k; i++) {
     float s = 0.0f;
@@ -15,7 +15,7 @@ void hb_gha_step_f32__scalar(size_t k, size_t d, float eta, const float *x, floa
     for (size_t i = 0; i < k; i++) {
       float *w = &W[i * ldw + j];
       r -= y[i] * *w;
-      *w += eta * y[i] * r;
+      *w += eta[i] * y[i] * r;
     }
   }
 }

@@ -35,14 +35,14 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *s, size_t n, const float
       x1 = _mm256_sub_ps(x1, m1);
     }
     float beta;
-    const float eta = hb_pca_rates(s, t, inv_t, hb_avx2_dot_short(D, x0, x1, x0, x1), &beta);
-    if (eta < 0) {
+    const bool step = hb_pca_rates(s, t, inv_t, hb_avx2_dot_short(D, x0, x1, x0, x1), &beta);
+    if (!step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
     } else {
       switch (s->rule) {
-      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, eta, x0, x1, wl); break;
-      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, eta, x0, x1, wl, ldl, y); break;
-      default: hb_avx2_gha_small(D, true, alias, k, eta, x0, x1, wl, ldl, y); break;
+      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, s->eta[0], x0, x1, wl); break;
+      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, s->eta, x0, x1, wl, ldl, y); break;
+      default: hb_avx2_gha_small(D, true, alias, k, s->eta, x0, x1, wl, ldl, y); break;
       }
     }
     hb_pca_outputs(s, beta, y, Y, r);

@@ -31,14 +31,14 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
       x = s->xc;
     }
     float beta;
-    const float eta = hb_pca_rates(s, t, inv_t, bk->dot(d, x, 1, x, 1), &beta);
-    if (eta < 0) {
+    const bool step = hb_pca_rates(s, t, inv_t, bk->dot(d, x, 1, x, 1), &beta);
+    if (!step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
     } else {
       switch (s->rule) {
-      case HB_PCA_OJA: y[0] = rk->oja_step(d, eta, x, s->W); break;
-      case HB_PCA_SUBSPACE: rk->subspace_step(k, d, eta, x, s->W, s->ldw, y); break;
-      default: rk->gha_step(k, d, eta, x, s->W, s->ldw, y); break;
+      case HB_PCA_OJA: y[0] = rk->oja_step(d, s->eta[0], x, s->W); break;
+      case HB_PCA_SUBSPACE: rk->subspace_step(k, d, s->eta, x, s->W, s->ldw, y); break;
+      default: rk->gha_step(k, d, s->eta, x, s->W, s->ldw, y); break;
       }
     }
     hb_pca_outputs(s, beta, y, Y, r);

@@ -22,21 +22,23 @@ static inline float hb_pca_centring_weight(const hb_pca_state *s, float inv_t) {
 }
 
 /* After p = |xc|^2 of sample t: updates the input power, sets the running-mean weight *beta
- * and returns the step's rate, or -1 when the sample is learned as the zero sample (p below
- * 1e-30, where 1/p would overflow). */
-static inline float hb_pca_rates(hb_pca_state *s, int64_t t, float inv_t, float p, float *beta) {
+ * and the rows' rates s->eta, and returns false when the sample is learned as the zero sample
+ * (p below 1e-30, where 1/p would overflow). */
+static inline bool hb_pca_rates(hb_pca_state *s, int64_t t, float inv_t, float p, float *beta) {
   *beta = hb_swift_max(hb_swift_max(inv_t, 1e-3f), s->rate_floor);
   s->input_power += *beta * (p - s->input_power);
   const float alpha = s->rate_constant
                           ? s->rate_scale
                           : hb_swift_max(s->rate_scale / (s->rate_offset + (float)(t - 1)),
                                          s->rate_floor);
-  if (!(p >= (float)1e-30)) return -1.0f; /* Float(1e-30 as Double), as in Swift */
-  /* The smallest running <y_i^2>, never below the input power per dimension. */
-  float scale = FLT_MAX;
-  for (size_t i = 0; i < s->k; i++) scale = hb_swift_min(scale, s->power[i]);
-  scale = hb_swift_max(scale, s->input_power / (float)s->d);
-  return hb_swift_min(scale > 0 ? alpha / scale : 1 / p, 1 / p);
+  if (!(p >= (float)1e-30)) return false; /* Float(1e-30 as Double), as in Swift */
+  /* Each row against its own running <y_i^2>, never below the input power per dimension. */
+  const float clip = 1 / p, floor_power = s->input_power / (float)s->d;
+  for (size_t i = 0; i < s->k; i++) {
+    const float si = hb_swift_max(s->power[i], floor_power);
+    s->eta[i] = hb_swift_min(si > 0 ? alpha / si : clip, clip);
+  }
+  return true;
 }
 
 /* power_i += beta (y_i^2 - power_i), and the outputs to Y's row r when Y is given. */

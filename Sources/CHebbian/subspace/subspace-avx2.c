@@ -6,7 +6,7 @@
  * of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is at most
  * k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
  * independent FMA chains that keep both ports busy in the first loop. */
-HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
                                    size_t ldw, const float *y, size_t j, size_t tail) {
   __m256 r[9];
   __m256i m = hb_avx2_tail_mask(tail);
@@ -20,7 +20,7 @@ HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *
   }
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw + j;
-    __m256 ei = _mm256_set1_ps(eta * y[i]);
+    __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++)
       _mm256_storeu_ps(w + 8 * v, _mm256_fmadd_ps(ei, r[v], _mm256_loadu_ps(w + 8 * v)));
     if (tail)
@@ -32,7 +32,7 @@ HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *
  * accumulated row by row (contiguous streams, no set conflicts), then W_i += (eta y_i) r row
  * by row. W is read three times (y, residual, update: the chunk of k rows does not stay in
  * L1 at these sizes) and written once. */
-HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x, float *W,
+HB_AVX2 static void subspace_rows(size_t k, size_t d, const float *eta, const float *x, float *W,
                                   size_t ldw, const float *y) {
   float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
   for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
@@ -50,7 +50,7 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x,
     }
     for (size_t i = 0; i < k; i++) {
       float *w = W + i * ldw + c0;
-      __m256 ei = _mm256_set1_ps(eta * y[i]);
+      __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
       for (size_t j = 0; j < nv; j += 8)
         _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, _mm256_load_ps(r + j), _mm256_loadu_ps(w + j)));
       if (nv < n)
@@ -64,7 +64,7 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, float eta, const float *x,
  * W traffic from L2/memory: read twice (pass 1, residual), written once; the third read
  * (the update) hits the panel in L1. r needs every row before any row may move, so unlike
  * GHA the residual and the update cannot share one load. */
-HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, float eta, const float *x,
+HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x,
                                         float *W, size_t ldw, float *y) {
   if (k == 0) return;
   /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */

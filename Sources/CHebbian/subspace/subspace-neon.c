@@ -4,7 +4,7 @@
 
 /* Columns [j, j + 4 nb): r = x - sum_i y_i W_i over all rows (old W), then W_i += (eta y_i) r;
  * the k x 4nb panel stays in L1 between the two loops. */
-HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *x, float *W,
+HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
                                    size_t ldw, const float *y, size_t j) {
   float32x4_t r[HB_NEON_PANEL];
   for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
@@ -15,27 +15,27 @@ HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, float eta, const float *
   }
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw + j;
-    float32x4_t ei = vdupq_n_f32(eta * y[i]);
+    float32x4_t ei = vdupq_n_f32(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) vst1q_f32(w + 4 * v, vfmaq_f32(vld1q_f32(w + 4 * v), ei, r[v]));
   }
 }
 
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop. W read twice from L2/memory (y, residual)
  * plus once from L1 (update), written once; the last d mod 4 columns go column-wise. */
-HB_NEON_INLINE void subspace_body(size_t k, size_t d, float eta, const float *x, float *W,
+HB_NEON_INLINE void subspace_body(size_t k, size_t d, const float *eta, const float *x, float *W,
                                   size_t ldw, float *y) {
   hb_neon_wx(k, d, x, W, ldw, y);
   HB_NEON_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
   for (size_t c = d & ~(size_t)3; c < d; c++) {
     float r = x[c];
     for (size_t i = 0; i < k; i++) r -= y[i] * W[i * ldw + c];
-    for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta * y[i] * r;
+    for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta[i] * y[i] * r;
   }
 }
 
 /* At d <= 16 the body is instantiated with d a constant (rules-small.h): no panel ladder,
  * the residual in at most four registers, the tail columns unrolled. */
-void hb_subspace_step_f32__neon(size_t k, size_t d, float eta, const float *x, float *W,
+void hb_subspace_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W,
                                 size_t ldw, float *y) {
   if (k == 0) return;
   if (d >= 1 && d <= HB_SMALL_D_MAX) {

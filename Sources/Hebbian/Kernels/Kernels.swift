@@ -169,22 +169,30 @@ public enum Kernels {
     }
   }
 
-  /// Oja's subspace rule on W (k×d, leading dimension ldw); writes y = W x (old W).
+  /// Oja's subspace rule on W (k×d, leading dimension ldw), row i at rate eta[i]; writes
+  /// y = W x (old W).
   public static func subspaceStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
+    components k: Int, dimension d: Int, eta: Span<Float>, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
     try ruleShape("subspace", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    pointers(x, &w, &y) { hb_subspace_step_f32(k, d, eta, $0, $1, ldw, $2) }
+    try need("subspace: rates", k, eta.count)
+    eta.withUnsafeBufferPointer { e in
+      pointers(x, &w, &y) { hb_subspace_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
+    }
   }
 
-  /// Sanger's GHA on W (k×d, leading dimension ldw); writes y = W x (old W).
+  /// Sanger's GHA on W (k×d, leading dimension ldw), row i at rate eta[i]; writes y = W x
+  /// (old W).
   public static func ghaStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: Span<Float>,
+    components k: Int, dimension d: Int, eta: Span<Float>, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
     try ruleShape("gha", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    pointers(x, &w, &y) { hb_gha_step_f32(k, d, eta, $0, $1, ldw, $2) }
+    try need("gha: rates", k, eta.count)
+    eta.withUnsafeBufferPointer { e in
+      pointers(x, &w, &y) { hb_gha_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
+    }
   }
 
   // MARK: Unchecked entry points for hot loops with fixed shapes
@@ -230,13 +238,13 @@ public enum Kernels {
 
   @inline(__always)
   static func unsafeSubspaceStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    components k: Int, dimension d: Int, eta: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) { hb_subspace_step_f32(k, d, eta, x, w, ldw, y) }
 
   @inline(__always)
   static func unsafeGhaStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    components k: Int, dimension d: Int, eta: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) { hb_gha_step_f32(k, d, eta, x, w, ldw, y) }
 }

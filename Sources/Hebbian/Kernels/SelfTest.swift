@@ -327,12 +327,13 @@ extension KernelSweep {
               wv.update(from: w, count: nw + g)
               h.fill(yr, kk + g)
               yv.update(from: yr, count: kk + g)
+              let rates = [Float](repeating: eta, count: kk)
               if gha {
-                ref.gha_step(kk, d, eta, x, wr, ldw, yr)
-                k.gha_step(kk, d, eta, x, wv, ldw, yv)
+                ref.gha_step(kk, d, rates, x, wr, ldw, yr)
+                k.gha_step(kk, d, rates, x, wv, ldw, yv)
               } else {
-                ref.subspace_step(kk, d, eta, x, wr, ldw, yr)
-                k.subspace_step(kk, d, eta, x, wv, ldw, yv)
+                ref.subspace_step(kk, d, rates, x, wr, ldw, yr)
+                k.subspace_step(kk, d, rates, x, wv, ldw, yv)
               }
               for i in 0..<kk {
                 var sum: Float = 0

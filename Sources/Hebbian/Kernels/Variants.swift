@@ -22,19 +22,21 @@ package struct RuleStepKernels {
     table.oja_step(d, eta, x, w)
   }
 
-  /// Oja's subspace step on W (k×d, leading dimension ldw), y (k) = W x before the step.
+  /// Oja's subspace step on W (k×d, leading dimension ldw) with row rates eta (k), y (k) =
+  /// W x before the step.
   @inline(__always)
   package func subspaceStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    components k: Int, dimension d: Int, eta: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) {
     table.subspace_step(k, d, eta, x, w, ldw, y)
   }
 
-  /// Sanger's GHA step on W (k×d, leading dimension ldw), y (k) = W x before the step.
+  /// Sanger's GHA step on W (k×d, leading dimension ldw) with row rates eta (k), y (k) = W x
+  /// before the step.
   @inline(__always)
   package func ghaStep(
-    components k: Int, dimension d: Int, eta: Float, _ x: UnsafePointer<Float>,
+    components k: Int, dimension d: Int, eta: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
     _ w: UnsafeMutablePointer<Float>, ldw: Int, _ y: UnsafeMutablePointer<Float>
   ) {
     table.gha_step(k, d, eta, x, w, ldw, y)

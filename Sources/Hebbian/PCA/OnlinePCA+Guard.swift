@@ -91,6 +91,10 @@ extension OnlinePCA {
     let b = Swift.max(batch, 1)
     let d = dimension
     func learn(_ pca: inout OnlinePCA, guarded: Bool) throws(HebbianError) {
+      if b == 1 && !guarded && pca.rule.isHebbian {
+        pca.unsafeUpdate(block: x, count: n)
+        return
+      }
       var s = 0
       while s < n {
         let c = Swift.min(b, n - s)

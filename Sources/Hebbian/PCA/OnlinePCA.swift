@@ -375,25 +375,11 @@ public struct OnlinePCA: ~Copyable {
     }
     let (w, y, u) = (self.w.base, self.y.base, self.u.base)
     rowRates(alpha, 1 / p, into: u)
-    if rule == .oja {
-      y[0] = Kernels.unsafeOjaStep(dimension: d, eta: u[0], x, w)
-      return
-    }
-    // The fused subspace/GHA kernels take one rate; with a rate per row the step is
-    // y = W x, the residual r (old W) in the batch scratch, then W_i += η_i y_i r_i.
-    Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, x, y)
-    for i in 0..<k { u[i] *= y[i] }
-    let r = xb.base
-    r.update(from: x, count: d)
-    if rule == .subspace {
-      Kernels.unsafeGemvTransposed(rows: k, columns: d, alpha: -1, w, lda: d, y, beta: 1, r)
-      Kernels.unsafeGer(rows: k, columns: d, alpha: 1, u, r, w, lda: d)
-    } else {
-      // GHA: r_i = x − Σ_{j≤i} y_j W_j, taken from row i's old value just before it moves.
-      for i in 0..<k {
-        Kernels.unsafeAxpy(d, -y[i], w + i * d, r)
-        Kernels.unsafeAxpy(d, u[i], r, w + i * d)
-      }
+    switch rule {
+    case .oja: y[0] = Kernels.unsafeOjaStep(dimension: d, eta: u[0], x, w)
+    case .subspace:
+      Kernels.unsafeSubspaceStep(components: k, dimension: d, eta: u, x, w, ldw: d, y)
+    default: Kernels.unsafeGhaStep(components: k, dimension: d, eta: u, x, w, ldw: d, y)
     }
   }
 

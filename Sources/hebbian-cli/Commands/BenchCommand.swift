@@ -1,4 +1,3 @@
-import CHebbian
 import CHebbianSys
 import Hebbian
 
@@ -99,6 +98,9 @@ enum BenchCommand {
     let w0 = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
     let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
     let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    let rates = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    rates.initialize(repeating: eta, count: k)
+    defer { rates.deallocate() }
     defer {
       w0.deallocate()
       xs.deallocate()
@@ -135,12 +137,13 @@ enum BenchCommand {
     for rule in rules {
       var runners: [Runner] = []
       for (v, isa) in isas.enumerated() {
-        guard let table = hb_rule_kernels_for(hb_isa(rawValue: UInt32(isa.rawValue))) else {
+        guard let table = RuleStepKernels(isa: isa) else {
           throw .data("no rule kernels for \(isa.name)")
         }
         let w = ws + v * wCount
         w.update(from: w0, count: wCount)
-        var runner = Runner(rule: rule, t: table.pointee, d: d, k: k, w: w, xs: xs, y: y)
+        var runner = Runner(rule: rule, t: table, d: d, k: k, w: w, xs: xs, y: y,
+          rates: rates)
         runner.warmUp(seconds: min(0.02, seconds / 10))
         runners.append(runner)
       }
@@ -190,39 +193,25 @@ enum BenchCommand {
     if block > 0 {
       for rule in rules {
         let kernel = results.first { $0.rule == rule && $0.isa == ISA.active }?.ns
-        benchBlockDriver(
-          rule, d: d, k: k, block: block, w0: w0, xs: xs, seconds: seconds, kernelNs: kernel)
+        try benchBlockDriver(
+          rule, d: d, k: k, block: block, xs: xs, seconds: seconds, kernelNs: kernel)
       }
     }
   }
 
-  /// The fused per-sample PCA loop (hb_pca_hebbian_block_f32, what OnlinePCA's updates run):
-  /// centring, power and rate arithmetic and the rule's step on the active variant, `block`
-  /// samples per call, over the same sample pool. Its ns/sample against the kernel's
+  /// OnlinePCA's block update (`update(block:)` without its checks and guard: the C driver
+  /// with centring, power and rate arithmetic and the rule's step on the active variant),
+  /// `block` samples per call over the same sample pool. Its ns/sample against the kernel's
   /// ns/update is the per-sample cost of everything around the step.
   static func benchBlockDriver(
-    _ rule: Rule, d: Int, k kAll: Int, block: Int, w0: UnsafePointer<Float>,
-    xs: UnsafePointer<Float>, seconds: Double, kernelNs: Double?
-  ) {
+    _ rule: Rule, d: Int, k kAll: Int, block: Int, xs: UnsafePointer<Float>, seconds: Double,
+    kernelNs: Double?
+  ) throws(CLIError) {
     let k = rule == .oja ? 1 : kAll
-    let floats = k * d + 2 * d + 2 * k
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-    defer { buffer.deallocate() }
-    buffer.initialize(repeating: 0, count: floats)
-    buffer.update(from: w0, count: k * d)
-    var s = hb_pca_state()
-    s.rule = rule == .oja ? HB_PCA_OJA : (rule == .subspace ? HB_PCA_SUBSPACE : HB_PCA_GHA)
-    s.k = k
-    s.d = d
-    s.W = buffer
-    s.ldw = d
-    s.mean = buffer + k * d
-    s.xc = buffer + k * d + d
-    s.power = buffer + k * d + 2 * d
-    s.y = buffer + k * d + 2 * d + k
-    s.centering = true
-    s.rate_scale = 8
-    s.rate_offset = 80
+    let pcaRule: OnlinePCA.Rule = rule == .oja ? .oja : (rule == .subspace ? .subspace : .gha)
+    var pca = try usageErrors { () throws(HebbianError) in
+      try OnlinePCA(dimension: d, components: k, rule: pcaRule, centering: true)
+    }
     // Blocks cycle through the pool; a block longer than the pool repeats it.
     var samples = 0
     func run(_ calls: Int) {
@@ -231,7 +220,7 @@ enum BenchCommand {
         while left > 0 {
           let start = samples % pool
           let n = min(left, pool - start)
-          hb_pca_hebbian_block_f32(&s, n, xs + start * d, d, nil)
+          pca.unsafeUpdate(block: xs + start * d, count: n)
           samples += n
           left -= n
         }
@@ -255,13 +244,12 @@ enum BenchCommand {
     }
     let m = median(ns)
     var line =
-      "block \(rule.name): \(Fmt.fixed(m, 1)) ns/sample, hb_pca_hebbian_block_f32 on "
-      + "\(ISA.active.name), \(block) samples per call, centring, 8/(80+t) schedule"
+      "block \(rule.name): \(Fmt.fixed(m, 1)) ns/sample, OnlinePCA block update on "
+      + "\(ISA.active.name), \(block) samples per call, centring, the rule's default schedule"
     if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update)" }
     Console.outLine(line)
   }
 
-  /// The highest cache level the OS reports, and its size (32 MiB when none is reported).
   static func lastLevelCache() -> (level: Int, bytes: Int) {
     for level in [3, 2, 1] {
       let bytes = Int(hb_sys_cache_bytes(Int32(level)))
@@ -319,11 +307,13 @@ enum BenchCommand {
   /// the clock is read about every 50 µs, not per update.
   struct Runner {
     var rule: Rule
-    var t: hb_rule_kernels
+    var t: RuleStepKernels
     var d: Int, k: Int
     var w: UnsafeMutablePointer<Float>
     var xs: UnsafeMutablePointer<Float>
     var y: UnsafeMutablePointer<Float>
+    /// The rows' rates: all `eta`, the textbook single-rate step.
+    var rates: UnsafePointer<Float>
     var sample = 0
     var batch = 1
 
@@ -331,17 +321,17 @@ enum BenchCommand {
       switch rule {
       case .oja:
         for _ in 0..<n {
-          y[0] = t.oja_step(d, eta, xs + sample * d, w)
+          y[0] = t.ojaStep(dimension: d, eta: eta, xs + sample * d, w)
           sample = sample + 1 == pool ? 0 : sample + 1
         }
       case .subspace:
         for _ in 0..<n {
-          t.subspace_step(k, d, eta, xs + sample * d, w, d, y)
+          t.subspaceStep(components: k, dimension: d, eta: rates, xs + sample * d, w, ldw: d, y)
           sample = sample + 1 == pool ? 0 : sample + 1
         }
       case .gha:
         for _ in 0..<n {
-          t.gha_step(k, d, eta, xs + sample * d, w, d, y)
+          t.ghaStep(components: k, dimension: d, eta: rates, xs + sample * d, w, ldw: d, y)
           sample = sample + 1 == pool ? 0 : sample + 1
         }
       }
@@ -376,7 +366,6 @@ enum BenchCommand {
   /// GFLOP/s of the FMA probe: the best of five runs of about seconds/5 each (the best, not
   /// the median: a peak is what the core can do when nothing else interferes).
   static func calibratePeak(_ isa: ISA, seconds: Double) -> Double {
-    let c = hb_isa(rawValue: UInt32(isa.rawValue))
     var sink: Float = 0
     var iterations: UInt64 = 1000
     let target = UInt64(seconds / 5 * 1e9)
@@ -384,7 +373,7 @@ enum BenchCommand {
     var runs = 0
     while runs < 5 {
       let t0 = hb_sys_monotonic_ns()
-      let flops = hb_fma_burn_f32(c, iterations, &sink)
+      let flops = isa.fmaBurn(iterations: iterations, sink: &sink)
       let dt = hb_sys_monotonic_ns() - t0
       if dt < target / 2 && iterations < (1 << 40) {
         iterations *= 2
