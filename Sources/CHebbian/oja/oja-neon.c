@@ -1,6 +1,13 @@
 #include "../rules-neon.h"
+#include "../simd-vec.h"
 
 #if HB_BUILD_NEON
+
+/* w + ey (x - y w), both steps fused. */
+HB_NEON_INLINE float32x4_t oja_update(float32x4_t w, float32x4_t x, float32x4_t yv,
+                                      float32x4_t ev) {
+  return vfmaq_f32(w, ev, vfmsq_f32(x, yv, w));
+}
 
 /* y = w.x;  w += eta y (x - y w).   6d flop; w read twice (dot, update), written once. */
 float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
@@ -17,11 +24,7 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
   for (size_t c = j; c < d; c++) y += w[c] * x[c];
   float ey = eta * y;
   float32x4_t yv = vdupq_n_f32(y), ev = vdupq_n_f32(ey);
-  for (j = 0; j + 4 <= d; j += 4) {
-    float32x4_t wv = vld1q_f32(w + j);
-    vst1q_f32(w + j, vfmaq_f32(wv, ev, vfmsq_f32(vld1q_f32(x + j), yv, wv)));
-  }
-  for (; j < d; j++) w[j] += ey * (x[j] - y * w[j]);
+  HB_VF_ROW_UPDATE(d, w, x, oja_update, yv, ev);
   return y;
 }
 
