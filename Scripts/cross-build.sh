@@ -69,7 +69,8 @@ for arch in $arches; do
   # No unwind tables: nothing unwinds through C (perf walks the frame pointers, a debugger
   # reads -g's .debug_frame in the unstripped binary); they were 1.6 KB of board-pca, enough
   # to push its data segment across a 16 KiB boundary.
-  cflags=(-std=c11 -O3 -fPIC -fno-omit-frame-pointer -g -fno-asynchronous-unwind-tables
+  cflags=(-std=c11 -O3 -fPIC -fno-omit-frame-pointer -g
+          -fno-asynchronous-unwind-tables -fno-unwind-tables
           -ffunction-sections -fdata-sections "${c_arch_flags[@]}" -Iinclude)
   if [ $print_cc = 1 ]; then echo "$cc ${cflags[*]}"; continue; fi
   # String comparison in Embedded Swift needs the Unicode normalisation tables.
