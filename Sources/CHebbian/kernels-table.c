@@ -72,26 +72,44 @@ HB_FAMILY_FOR(memory)
 HB_FAMILY_FOR(plastic)
 HB_FAMILY_FOR(plasticity)
 
-/* NULL until chosen. Racing first calls store the same pointer, so acquire/release on one
- * atomic is enough. */
-static _Atomic(const hb_variant *) active;
+/* -1 until chosen; racing first calls store the same value. */
+static _Atomic int chosen_isa = -1;
 
-static const hb_variant *active_variant(void) {
-  const hb_variant *v = atomic_load_explicit(&active, memory_order_acquire);
-  if (v == NULL) {
-    v = variant_for(hb_isa_active());
-    if (v == NULL) v = &variant_scalar;
-    atomic_store_explicit(&active, v, memory_order_release);
+static inline hb_isa chosen(void) {
+  int isa = atomic_load_explicit(&chosen_isa, memory_order_relaxed);
+  if (isa < 0) {
+    isa = (int)hb_isa_active();
+    atomic_store_explicit(&chosen_isa, isa, memory_order_relaxed);
   }
-  return v;
+  return (hb_isa)isa;
 }
 
-/* The dispatched entry points. HB_RETURN_<ret> drops the `return` of a void kernel (C11
- * forbids returning a void expression); a new return type needs one line here. */
+/* HB_BODY_<isa>(op, flag): the body an entry point calls on that ISA. */
+#if HB_BUILD_AVX2
+#define HB_BODY_AVX2(op, flag) HB_PICK(flag, hb_##op##_f32__avx2, hb_##op##_f32__scalar)
+#else
+#define HB_BODY_AVX2(op, flag) hb_##op##_f32__scalar
+#endif
+#if HB_BUILD_NEON
+#define HB_BODY_NEON(op, flag) HB_PICK(flag, hb_##op##_f32__neon, hb_##op##_f32__scalar)
+#else
+#define HB_BODY_NEON(op, flag) hb_##op##_f32__scalar
+#endif
+
+/* The dispatched entry points. Each one names only its own bodies, not the tables: with
+ * -ffunction-sections a program keeps the bodies of the kernels it calls, where one table of
+ * every kernel kept them all through --gc-sections (the tables stay for hb_*_kernels_for and
+ * the catalogue). HB_RETURN_<ret> drops the `return` of a void kernel (C11 forbids returning
+ * a void expression); a new return type needs one line here. */
 #define HB_RETURN_void
 #define HB_RETURN_float return
 #define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
-  ret hb_##op##_f32 params { HB_RETURN_##ret active_variant()->family.op args; }
+  ret hb_##op##_f32 params {                                                                 \
+    const hb_isa isa = chosen();                                                             \
+    HB_RETURN_##ret(isa == HB_ISA_AVX2   ? HB_BODY_AVX2(op, avx2)                            \
+                    : isa == HB_ISA_NEON ? HB_BODY_NEON(op, neon)                            \
+                                         : hb_##op##_f32__scalar) args;                      \
+  }
 #include "hebbian/hb_kernels.inc"
 
 /* The catalogue behind hb_kernel_count / hb_kernel_at. */

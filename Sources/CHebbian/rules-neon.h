@@ -37,8 +37,13 @@ HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *
     float32x4_t xv = vld1q_f32(x + j);
     for (size_t r = 0; r < R; r++) acc[r * U] = vfmaq_f32(acc[r * U], vld1q_f32(W + r * ldw + j), xv);
   }
+  /* Unrolled like the loops above: a rolled loop indexes acc[] at run time, which puts
+   * all eight accumulators on the stack and stores them in every iteration of the main
+   * loop. */
+#pragma GCC unroll 8
   for (size_t r = 0; r < R; r++) {
     float32x4_t s = acc[r * U];
+#pragma GCC unroll 8
     for (size_t u = 1; u < U; u++) s = vaddq_f32(s, acc[r * U + u]);
     float t = hb_neon_hsum(s);
     for (size_t c = 0; c < d % 4; c++) t += W[r * ldw + j + c] * x[j + c];

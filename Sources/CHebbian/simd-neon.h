@@ -32,18 +32,21 @@ HB_NEON_INLINE float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4
 #endif
 }
 
-/* The first r < 4 lanes of a tail through a buffer (NEON has no masked load or store):
- * the other lanes load as 0, and only r floats are written back. */
+/* The first r < 4 lanes of a tail, one lane at a time (NEON has no masked load or store):
+ * the other lanes load as 0, and only r floats are written back. Lane by lane rather than
+ * through a buffer, which gcc turns into calls to memcpy. */
 HB_NEON_INLINE float32x4_t hb_neon_load_part(const float *p, size_t r) {
-  float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  for (size_t i = 0; i < r; i++) t[i] = p[i];
-  return vld1q_f32(t);
+  float32x4_t v = vdupq_n_f32(0.0f);
+  if (r > 0) v = vld1q_lane_f32(p, v, 0);
+  if (r > 1) v = vld1q_lane_f32(p + 1, v, 1);
+  if (r > 2) v = vld1q_lane_f32(p + 2, v, 2);
+  return v;
 }
 
 HB_NEON_INLINE void hb_neon_store_part(float *p, size_t r, float32x4_t v) {
-  float t[4];
-  vst1q_f32(t, v);
-  for (size_t i = 0; i < r; i++) p[i] = t[i];
+  if (r > 0) vst1q_lane_f32(p, v, 0);
+  if (r > 1) vst1q_lane_f32(p + 1, v, 1);
+  if (r > 2) vst1q_lane_f32(p + 2, v, 2);
 }
 
 #endif

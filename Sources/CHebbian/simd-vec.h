@@ -11,6 +11,7 @@
  *                    the first r < HB_VL lanes of a tail: AVX2 masks them (vmaskmov touches no
  *                    other memory); NEON has no masked loads, so it goes through a zeroed
  *                    buffer. Lanes past r load as 0 and are not stored.
+ *   HB_VF_ROW_UPDATE  w[j] = f(w[j], x[j], ...) along one row (below)
  * Write intrinsics by hand where a fused step needs more than this (gha, gemv_t, ...). */
 #ifndef HEBBIAN_SIMD_VEC_H
 #define HEBBIAN_SIMD_VEC_H
@@ -67,6 +68,48 @@ typedef size_t hb_vmask;
 
 #else
 #define HB_VEC 0
+#endif
+
+#if HB_VEC
+/* Vectors per iteration of HB_VF_ROW_UPDATE: as many as the register file holds twice over
+ * (AVX2 and ARMv7 have 16 vector registers, AArch64 32). */
+#if HB_BUILD_NEON && defined(__aarch64__)
+#define HB_VF_ROW_VECS 8
+#else
+#define HB_VF_ROW_VECS 4
+#endif
+
+/* w[j] = f(w[j], x[j], ...) for j < n, the streaming update of one row. HB_VF_ROW_VECS
+ * vectors per iteration with every load before the first store: an in-order core
+ * (Cortex-A53) has all the loads in flight while the first FMA waits, and no load waits
+ * behind a store to w that might alias it. One vector per iteration was one load -> FMA ->
+ * store chain after another, 7x the pipe bound on an A53. Then single vectors and one
+ * partial tail. f is applied lane by lane, so the result does not depend on the unrolling. */
+#define HB_VF_ROW_UPDATE(n, w, x, f, ...)                                                    \
+  do {                                                                                       \
+    float *const w_ = (w);                                                                   \
+    const float *const x_ = (x);                                                             \
+    const size_t n_ = (n);                                                                   \
+    size_t j_ = 0;                                                                           \
+    for (; j_ + HB_VF_ROW_VECS * HB_VL <= n_; j_ += HB_VF_ROW_VECS * HB_VL) {                \
+      hb_vf wv_[HB_VF_ROW_VECS], xv_[HB_VF_ROW_VECS];                                        \
+      _Pragma("GCC unroll 8") for (size_t u_ = 0; u_ < HB_VF_ROW_VECS; u_++)                 \
+        wv_[u_] = HB_VF_LOAD(w_ + j_ + u_ * HB_VL);                                          \
+      _Pragma("GCC unroll 8") for (size_t u_ = 0; u_ < HB_VF_ROW_VECS; u_++)                 \
+        xv_[u_] = HB_VF_LOAD(x_ + j_ + u_ * HB_VL);                                          \
+      _Pragma("GCC unroll 8") for (size_t u_ = 0; u_ < HB_VF_ROW_VECS; u_++)                 \
+        wv_[u_] = f(wv_[u_], xv_[u_], __VA_ARGS__);                                          \
+      _Pragma("GCC unroll 8") for (size_t u_ = 0; u_ < HB_VF_ROW_VECS; u_++)                 \
+        HB_VF_STORE(w_ + j_ + u_ * HB_VL, wv_[u_]);                                          \
+    }                                                                                        \
+    for (; j_ + HB_VL <= n_; j_ += HB_VL)                                                    \
+      HB_VF_STORE(w_ + j_, f(HB_VF_LOAD(w_ + j_), HB_VF_LOAD(x_ + j_), __VA_ARGS__));        \
+    if (j_ < n_) {                                                                           \
+      const hb_vmask m_ = HB_VF_MASK(n_ - j_);                                               \
+      HB_VF_STORE_PART(w_ + j_, m_,                                                          \
+                       f(HB_VF_LOAD_PART(w_ + j_, m_), HB_VF_LOAD_PART(x_ + j_, m_), __VA_ARGS__)); \
+    }                                                                                        \
+  } while (0)
 #endif
 
 #endif

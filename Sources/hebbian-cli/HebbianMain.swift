@@ -21,15 +21,15 @@ enum HebbianMain {
   /// it in-process.
   static func run(_ argv: [String]) -> Int32 {
     var args = argv.dropFirst()
-    if let first = args.first, first == "--version" || first == "-V" {
+    if let first = args.first, first.isBytes("--version") || first.isBytes("-V") {
       Console.outLine("hebbian \(hebbianVersion)")
       return 0
     }
     // `hebbian help CMD [MODE]` is `hebbian CMD [MODE] --help`.
-    if args.first == "help", args.count >= 2 {
+    if args.first?.isBytes("help") == true, args.count >= 2 {
       args = args.dropFirst() + ["--help"]
     }
-    guard let name = args.first, name != "--help", name != "-h", name != "help" else {
+    guard let name = args.first, !["--help", "-h", "help"].containsBytes(name) else {
       var s = usage + "\n"
       for c in Command.all { s += "  " + Fmt.padRight(c.name, 16) + c.summary + "\n" }
       if args.first == nil {
@@ -39,15 +39,15 @@ enum HebbianMain {
       Console.out(s)
       return 0
     }
-    guard let command = Command.all.first(where: { $0.name == name }) else {
+    guard let command = Command.all.first(where: { $0.name.isBytes(name) }) else {
       Console.errLine("hebbian: error: unknown command '\(name)' (see hebbian --help)")
       return 2
     }
     let rest = args.dropFirst()
-    if rest.contains("--help") || rest.contains("-h") {
+    if rest.containsBytes("--help") || rest.containsBytes("-h") {
       // `hebbian stdp balance --help`: that mode's options only.
       if let mode = rest.first, let allowed = command.modes[mode] {
-        let specs = command.options.filter { allowed.contains($0.name) }
+        let specs = command.options.filter { allowed.containsBytes($0.name) }
         Console.out(
           OptionParser.help(command: name + " " + mode, summary: command.summary, specs: specs))
         return 0
@@ -89,13 +89,13 @@ enum HebbianMain {
   /// refused output costs nothing and touches nothing.
   static func declareFiles(_ o: ParsedOptions, _ specs: [OptionSpec]) throws(CLIError) {
     for spec in specs where spec.role == .input {
-      for v in o.values where v.name == spec.name { o.outputs.input(spec.name, v.value) }
+      for v in o.values where v.name.isBytes(spec.name) { o.outputs.input(spec.name, v.value) }
     }
     for spec in specs {
       guard case .output(let allowed) = spec.role, let path = o.string(spec.name) else { continue }
       // The table's value name states the format (FILE.svg, OUT.f32): the path must agree.
-      if spec.valueName.hasSuffix(".svg") { try OutputFormat.requireSVG(path, option: spec.name) }
-      if spec.valueName.hasSuffix(".f32") { try OutputFormat.requireF32(path, option: spec.name) }
+      if spec.valueName.hasByteSuffix(".svg") { try OutputFormat.requireSVG(path, option: spec.name) }
+      if spec.valueName.hasByteSuffix(".f32") { try OutputFormat.requireF32(path, option: spec.name) }
       try o.outputs.output(spec.name, path, mayBe: allowed)
     }
   }

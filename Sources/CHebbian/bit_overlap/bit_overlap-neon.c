@@ -14,13 +14,26 @@ void hb_bit_overlap_f32__neon(size_t p, size_t n, const uint64_t *xi, size_t ldx
     uint64_t diff = 0;
     size_t w = 0;
     while (w + 2 <= words) {
-      uint16x8_t acc = vdupq_n_u16(0);
-      for (int block = 0; block < 2048 && w + 2 <= words; block++, w += 2) {
-        uint8x16_t x = veorq_u8(vld1q_u8((const uint8_t *)(row + w)),
-                                vld1q_u8((const uint8_t *)(s + w)));
-        acc = vpadalq_u8(acc, vcntq_u8(x));
+      /* Four accumulators: one vpadal chain left each add waiting on the one before. Each
+       * accumulator takes at most 2048 blocks between flushes. */
+      uint16x8_t acc0 = vdupq_n_u16(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+      int block = 0;
+      for (; block < 2048 && w + 8 <= words; block++, w += 8) {
+        acc0 = vpadalq_u8(acc0, vcntq_u8(veorq_u8(vld1q_u8((const uint8_t *)(row + w)),
+                                                  vld1q_u8((const uint8_t *)(s + w)))));
+        acc1 = vpadalq_u8(acc1, vcntq_u8(veorq_u8(vld1q_u8((const uint8_t *)(row + w + 2)),
+                                                  vld1q_u8((const uint8_t *)(s + w + 2)))));
+        acc2 = vpadalq_u8(acc2, vcntq_u8(veorq_u8(vld1q_u8((const uint8_t *)(row + w + 4)),
+                                                  vld1q_u8((const uint8_t *)(s + w + 4)))));
+        acc3 = vpadalq_u8(acc3, vcntq_u8(veorq_u8(vld1q_u8((const uint8_t *)(row + w + 6)),
+                                                  vld1q_u8((const uint8_t *)(s + w + 6)))));
       }
-      uint64x2_t wide = vpaddlq_u32(vpaddlq_u16(acc));
+      for (; block < 2048 && w + 2 <= words; block++, w += 2)
+        acc0 = vpadalq_u8(acc0, vcntq_u8(veorq_u8(vld1q_u8((const uint8_t *)(row + w)),
+                                                  vld1q_u8((const uint8_t *)(s + w)))));
+      uint32x4_t sum = vaddq_u32(vaddq_u32(vpaddlq_u16(acc0), vpaddlq_u16(acc1)),
+                                 vaddq_u32(vpaddlq_u16(acc2), vpaddlq_u16(acc3)));
+      uint64x2_t wide = vpaddlq_u32(sum);
       diff += vgetq_lane_u64(wide, 0) + vgetq_lane_u64(wide, 1);
     }
     if (w < words) {

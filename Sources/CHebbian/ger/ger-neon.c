@@ -15,12 +15,17 @@ void hb_ger_f32__neon(size_t m, size_t n, float alpha, const float *x, const flo
     const float32x4_t x0 = vdupq_n_f32(c0), x1 = vdupq_n_f32(c1);
     const float32x4_t x2 = vdupq_n_f32(c2), x3 = vdupq_n_f32(c3);
     size_t j = 0;
+    /* All four rows loaded before the first store: rows may alias y, so a store would
+     * otherwise order every later load after it, and an in-order core (Cortex-A53) would
+     * wait out each load -> FMA -> store chain in turn. */
     for (; j + 4 <= n; j += 4) {
-      float32x4_t yv = vld1q_f32(y + j);
-      vst1q_f32(a0 + j, vfmaq_f32(vld1q_f32(a0 + j), x0, yv));
-      vst1q_f32(a1 + j, vfmaq_f32(vld1q_f32(a1 + j), x1, yv));
-      vst1q_f32(a2 + j, vfmaq_f32(vld1q_f32(a2 + j), x2, yv));
-      vst1q_f32(a3 + j, vfmaq_f32(vld1q_f32(a3 + j), x3, yv));
+      const float32x4_t yv = vld1q_f32(y + j);
+      const float32x4_t v0 = vld1q_f32(a0 + j), v1 = vld1q_f32(a1 + j);
+      const float32x4_t v2 = vld1q_f32(a2 + j), v3 = vld1q_f32(a3 + j);
+      vst1q_f32(a0 + j, vfmaq_f32(v0, x0, yv));
+      vst1q_f32(a1 + j, vfmaq_f32(v1, x1, yv));
+      vst1q_f32(a2 + j, vfmaq_f32(v2, x2, yv));
+      vst1q_f32(a3 + j, vfmaq_f32(v3, x3, yv));
     }
     for (; j < n; j++) {
       a0[j] += c0 * y[j];

@@ -22,8 +22,9 @@ HB_NEON_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float
 
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop (2kd for y, 4kd for the sweep).
  * W read twice (y, sweep), written once; the last d mod 4 columns go column-wise in scalar. */
-HB_NEON_INLINE void gha_body(size_t k, size_t d, const float *eta, const float *x, float *W,
-                             size_t ldw, float *y) {
+void hb_gha_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W, size_t ldw,
+                           float *y) {
+  if (k == 0) return;
   hb_neon_wx(k, d, x, W, ldw, y);
   HB_NEON_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
   for (size_t c = d & ~(size_t)3; c < d; c++) {
@@ -34,20 +35,6 @@ HB_NEON_INLINE void gha_body(size_t k, size_t d, const float *eta, const float *
       *w += eta[i] * y[i] * r;
     }
   }
-}
-
-/* At d <= 16 the body is instantiated with d a constant (rules-small.h): no panel ladder,
- * the residual of a row in at most four registers, the tail columns unrolled. */
-void hb_gha_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W, size_t ldw,
-                           float *y) {
-  if (k == 0) return;
-  if (d >= 1 && d <= HB_SMALL_D_MAX) {
-#define GHA_AT(D) gha_body(k, D, eta, x, W, ldw, y)
-    HB_SMALL_D_SWITCH(d, GHA_AT)
-#undef GHA_AT
-    return;
-  }
-  gha_body(k, d, eta, x, W, ldw, y);
 }
 
 #endif

@@ -13,14 +13,7 @@ HB_VEC_FN void HB_VEC_NAME(hb_hebb_decay_step_f32)(size_t k, size_t d, float eta
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
     const hb_vf vey = HB_VF_SET1(eta * y[i]);
-    size_t j = 0;
-    for (; j + HB_VL <= d; j += HB_VL)
-      HB_VF_STORE(w + j, hebb_decay(HB_VF_LOAD(w + j), HB_VF_LOAD(x + j), vkeep, vey));
-    if (j < d) {
-      hb_vmask m = HB_VF_MASK(d - j);
-      hb_vf r = hebb_decay(HB_VF_LOAD_PART(w + j, m), HB_VF_LOAD_PART(x + j, m), vkeep, vey);
-      HB_VF_STORE_PART(w + j, m, r);
-    }
+    HB_VF_ROW_UPDATE(d, w, x, hebb_decay, vkeep, vey);
   }
 }
 #endif

@@ -15,28 +15,14 @@ HB_VEC_FN void HB_VEC_NAME(hb_hebb_trace_step_f32)(hb_trace_rule rule, size_t m,
                                                    float eta, const float *x, const float *y,
                                                    float *H, size_t ld) {
   const hb_vf veta = HB_VF_SET1(eta), keep = HB_VF_SET1(1.0f - eta);
-  const size_t nv = n - n % HB_VL;
-  const hb_vmask tail = HB_VF_MASK(n - nv);
   for (size_t i = 0; i < m; i++) {
     float *h = H + i * ld;
     if (rule == HB_TRACE_OJA) {
       const hb_vf vx = HB_VF_SET1(x[i]);
-      for (size_t j = 0; j < nv; j += HB_VL)
-        HB_VF_STORE(h + j, trace_oja(HB_VF_LOAD(h + j), HB_VF_LOAD(y + j), vx, veta));
-      if (nv < n) {
-        hb_vf r =
-            trace_oja(HB_VF_LOAD_PART(h + nv, tail), HB_VF_LOAD_PART(y + nv, tail), vx, veta);
-        HB_VF_STORE_PART(h + nv, tail, r);
-      }
+      HB_VF_ROW_UPDATE(n, h, y, trace_oja, vx, veta);
     } else {
       const hb_vf vex = HB_VF_SET1(eta * x[i]);
-      for (size_t j = 0; j < nv; j += HB_VL)
-        HB_VF_STORE(h + j, trace_decay(HB_VF_LOAD(h + j), HB_VF_LOAD(y + j), vex, keep));
-      if (nv < n) {
-        hb_vf r =
-            trace_decay(HB_VF_LOAD_PART(h + nv, tail), HB_VF_LOAD_PART(y + nv, tail), vex, keep);
-        HB_VF_STORE_PART(h + nv, tail, r);
-      }
+      HB_VF_ROW_UPDATE(n, h, y, trace_decay, vex, keep);
     }
   }
 }

@@ -9,13 +9,7 @@ HB_VEC_FN void HB_VEC_NAME(hb_instar_step_f32)(size_t k, size_t d, float eta, co
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
     const hb_vf vey = HB_VF_SET1(eta * y[i]);
-    size_t j = 0;
-    for (; j + HB_VL <= d; j += HB_VL)
-      HB_VF_STORE(w + j, instar(HB_VF_LOAD(w + j), HB_VF_LOAD(x + j), vey));
-    if (j < d) {
-      hb_vmask m = HB_VF_MASK(d - j);
-      HB_VF_STORE_PART(w + j, m, instar(HB_VF_LOAD_PART(w + j, m), HB_VF_LOAD_PART(x + j, m), vey));
-    }
+    HB_VF_ROW_UPDATE(d, w, x, instar, vey);
   }
 }
 #endif

@@ -1,9 +1,16 @@
 #include "../rules-neon.h"
+#include "../simd-vec.h"
 
 #if HB_BUILD_NEON
 
+/* w + ey (x - y w), both steps fused. */
+HB_NEON_INLINE float32x4_t oja_update(float32x4_t w, float32x4_t x, float32x4_t yv,
+                                      float32x4_t ev) {
+  return vfmaq_f32(w, ev, vfmsq_f32(x, yv, w));
+}
+
 /* y = w.x;  w += eta y (x - y w).   6d flop; w read twice (dot, update), written once. */
-HB_NEON_INLINE float oja_body(size_t d, float eta, const float *x, float *w) {
+float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
   float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
   size_t j = 0;
   for (; j + 16 <= d; j += 16) {
@@ -17,25 +24,8 @@ HB_NEON_INLINE float oja_body(size_t d, float eta, const float *x, float *w) {
   for (size_t c = j; c < d; c++) y += w[c] * x[c];
   float ey = eta * y;
   float32x4_t yv = vdupq_n_f32(y), ev = vdupq_n_f32(ey);
-  for (j = 0; j + 4 <= d; j += 4) {
-    float32x4_t wv = vld1q_f32(w + j);
-    vst1q_f32(w + j, vfmaq_f32(wv, ev, vfmsq_f32(vld1q_f32(x + j), yv, wv)));
-  }
-  for (size_t c = d & ~(size_t)3; c < d; c++) w[c] += ey * (x[c] - y * w[c]);
+  HB_VF_ROW_UPDATE(d, w, x, oja_update, yv, ev);
   return y;
-}
-
-/* At d <= 16 the body is instantiated with d a constant (rules-small.h): the loops unroll,
- * the row stays in registers between the dot and the update. */
-float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
-  if (d >= 1 && d <= HB_SMALL_D_MAX) {
-    float y;
-#define OJA_AT(D) y = oja_body(D, eta, x, w)
-    HB_SMALL_D_SWITCH(d, OJA_AT)
-#undef OJA_AT
-    return y;
-  }
-  return oja_body(d, eta, x, w);
 }
 
 #endif

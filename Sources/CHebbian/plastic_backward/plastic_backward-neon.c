@@ -20,6 +20,17 @@ float hb_plastic_backward_step_f32__neon(hb_trace_rule rule, size_t m, size_t n,
     float32x4_t vex = vdupq_n_f32(exi);
     size_t j = 0;
     if (oja) {
+      /* Two vectors per iteration, loads first: one was a single load -> FMA -> store chain. */
+      for (; j + 8 <= n; j += 8) {
+        const float32x4_t h0 = vld1q_f32(hi + j), h1 = vld1q_f32(hi + j + 4);
+        const float32x4_t y0 = vld1q_f32(y + j), y1 = vld1q_f32(y + j + 4);
+        const float32x4_t g0 = vld1q_f32(gy + j), g1 = vld1q_f32(gy + j + 4);
+        const float32x4_t G0 = vld1q_f32(gh + j), G1 = vld1q_f32(gh + j + 4);
+        const float32x4_t c0 = vfmsq_f32(vex, vmulq_f32(two_eta, h0), y0);
+        const float32x4_t c1 = vfmsq_f32(vex, vmulq_f32(two_eta, h1), y1);
+        vst1q_f32(gy + j, vfmaq_f32(g0, G0, c0));
+        vst1q_f32(gy + j + 4, vfmaq_f32(g1, G1, c1));
+      }
       for (; j + 4 <= n; j += 4) {
         float32x4_t coef = vfmsq_f32(vex, vmulq_f32(two_eta, vld1q_f32(hi + j)), vld1q_f32(y + j));
         vst1q_f32(gy + j, vfmaq_f32(vld1q_f32(gy + j), vld1q_f32(gh + j), coef));

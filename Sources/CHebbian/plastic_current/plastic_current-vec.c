@@ -16,7 +16,18 @@ HB_VEC_FN void HB_VEC_NAME(hb_plastic_current_f32)(size_t m, size_t n, const flo
     const float *wi = w + i * ld, *ai = alpha + i * ld, *hi = H + i * ld;
     if (x[i] == 0.0f) continue;
     const hb_vf vx = HB_VF_SET1(x[i]);
-    for (size_t j = 0; j < nv; j += HB_VL)
+    size_t j = 0;
+    /* Two vectors per iteration, loads first (see HB_VF_ROW_UPDATE). */
+    for (; j + 2 * HB_VL <= nv; j += 2 * HB_VL) {
+      const hb_vf a0 = HB_VF_LOAD(a + j), a1 = HB_VF_LOAD(a + j + HB_VL);
+      const hb_vf w0 = HB_VF_LOAD(wi + j), w1 = HB_VF_LOAD(wi + j + HB_VL);
+      const hb_vf l0 = HB_VF_LOAD(ai + j), l1 = HB_VF_LOAD(ai + j + HB_VL);
+      const hb_vf h0 = HB_VF_LOAD(hi + j), h1 = HB_VF_LOAD(hi + j + HB_VL);
+      const hb_vf r0 = current(a0, w0, l0, h0, vx), r1 = current(a1, w1, l1, h1, vx);
+      HB_VF_STORE(a + j, r0);
+      HB_VF_STORE(a + j + HB_VL, r1);
+    }
+    for (; j < nv; j += HB_VL)
       HB_VF_STORE(a + j, current(HB_VF_LOAD(a + j), HB_VF_LOAD(wi + j), HB_VF_LOAD(ai + j),
                                  HB_VF_LOAD(hi + j), vx));
     if (nv < n) {

@@ -3,6 +3,30 @@
 #if HB_BUILD_NEON
 #include "../simd-neon.h"
 
+/* The whole vectors of one row of W; soft is a constant at each call, so the bound test is
+ * out of the loop (p->bounds, read through a pointer that W might alias, was reloaded
+ * and tested for every vector). Returns the first column it left. */
+HB_NEON_INLINE size_t stdp_row(size_t d, bool soft, float32x4_t vsp, float32x4_t vb,
+                               float32x4_t vap, float32x4_t vcp, const float *pre_trace,
+                               const float *pre_spikes, float *w, float32x4_t vlo,
+                               float32x4_t vhi) {
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  size_t j = 0;
+  for (; j + 4 <= d; j += 4) {
+    float32x4_t dw = vmulq_f32(vsp, vfmaq_f32(vcp, vap, vld1q_f32(pre_trace + j)));
+    dw = vfmaq_f32(dw, vld1q_f32(pre_spikes + j), vb);
+    float32x4_t v = vld1q_f32(w + j), t;
+    if (soft) {
+      t = vfmaq_f32(v, vminq_f32(dw, zero), vsubq_f32(v, vlo));
+      t = vfmaq_f32(t, vmaxq_f32(dw, zero), vsubq_f32(vhi, v));
+    } else {
+      t = vaddq_f32(v, dw);
+    }
+    vst1q_f32(w + j, vminq_f32(vmaxq_f32(t, vlo), vhi));
+  }
+  return j;
+}
+
 /* One dt of pair-based STDP on a k x d block; the same algebra as the scalar reference:
  *   dW_ij = s_i (a_post x_j + c_post) + s_j (a_pre y_i + c_pre), bounded; traces decay and jump. */
 void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
@@ -29,7 +53,7 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
   const float lo = p->w_min, hi = p->w_max;
   const float32x4_t vlo = vdupq_n_f32(lo), vhi = vdupq_n_f32(hi);
   const float32x4_t vap = vdupq_n_f32(p->a_post), vcp = vdupq_n_f32(p->c_post);
-  const float32x4_t zero = vdupq_n_f32(0.0f);
+  const bool soft = p->bounds == HB_STDP_SOFT;
   for (size_t i = 0; i < k; i++) {
     post_trace[i] *= p->decay_post;
     const float sp = post_spikes[i];
@@ -37,19 +61,8 @@ void hb_stdp_trace_step_f32__neon(size_t k, size_t d, const hb_stdp_params *p,
     const float b = p->a_pre * post_trace[i] + p->c_pre;
     const float32x4_t vsp = vdupq_n_f32(sp), vb = vdupq_n_f32(b);
     float *w = W + i * ldw;
-    j = 0;
-    for (; j + 4 <= d; j += 4) {
-      float32x4_t dw = vmulq_f32(vsp, vfmaq_f32(vcp, vap, vld1q_f32(pre_trace + j)));
-      dw = vfmaq_f32(dw, vld1q_f32(pre_spikes + j), vb);
-      float32x4_t v = vld1q_f32(w + j), t;
-      if (p->bounds == HB_STDP_SOFT) {
-        t = vfmaq_f32(v, vminq_f32(dw, zero), vsubq_f32(v, vlo));
-        t = vfmaq_f32(t, vmaxq_f32(dw, zero), vsubq_f32(vhi, v));
-      } else {
-        t = vaddq_f32(v, dw);
-      }
-      vst1q_f32(w + j, vminq_f32(vmaxq_f32(t, vlo), vhi));
-    }
+    j = soft ? stdp_row(d, true, vsp, vb, vap, vcp, pre_trace, pre_spikes, w, vlo, vhi)
+             : stdp_row(d, false, vsp, vb, vap, vcp, pre_trace, pre_spikes, w, vlo, vhi);
     for (; j < d; j++)
       w[j] = hb_stdp_weight_step(p, sp, b, pre_trace[j], pre_spikes[j], w[j]);
   }

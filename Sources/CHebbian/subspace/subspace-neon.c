@@ -22,8 +22,9 @@ HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const 
 
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop. W read twice from L2/memory (y, residual)
  * plus once from L1 (update), written once; the last d mod 4 columns go column-wise. */
-HB_NEON_INLINE void subspace_body(size_t k, size_t d, const float *eta, const float *x, float *W,
-                                  size_t ldw, float *y) {
+void hb_subspace_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W,
+                                size_t ldw, float *y) {
+  if (k == 0) return;
   hb_neon_wx(k, d, x, W, ldw, y);
   HB_NEON_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
   for (size_t c = d & ~(size_t)3; c < d; c++) {
@@ -31,20 +32,6 @@ HB_NEON_INLINE void subspace_body(size_t k, size_t d, const float *eta, const fl
     for (size_t i = 0; i < k; i++) r -= y[i] * W[i * ldw + c];
     for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta[i] * y[i] * r;
   }
-}
-
-/* At d <= 16 the body is instantiated with d a constant (rules-small.h): no panel ladder,
- * the residual in at most four registers, the tail columns unrolled. */
-void hb_subspace_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W,
-                                size_t ldw, float *y) {
-  if (k == 0) return;
-  if (d >= 1 && d <= HB_SMALL_D_MAX) {
-#define SUBSPACE_AT(D) subspace_body(k, D, eta, x, W, ldw, y)
-    HB_SMALL_D_SWITCH(d, SUBSPACE_AT)
-#undef SUBSPACE_AT
-    return;
-  }
-  subspace_body(k, d, eta, x, W, ldw, y);
 }
 
 #endif

@@ -43,7 +43,8 @@ public struct OnlinePCA: ~Copyable {
     }
 
     public init?(name: String) {
-      for r in Rule.allCases where r.name == name {
+      // Bytes, not String ==: canonical equivalence would link the Unicode tables.
+      for r in Rule.allCases where r.name.utf8.elementsEqual(name.utf8) {
         self = r
         return
       }

@@ -10,6 +10,21 @@ struct CLIError: Error {
   static func data(_ message: String) -> CLIError { CLIError(message: message, status: 1) }
 }
 
+/// Option names, command names and keywords are compared as UTF-8 bytes. They are ASCII, and
+/// String's `==`, `hasPrefix` and `contains` compare by canonical equivalence, which links the
+/// Unicode normalisation tables (about 50 KB) into a board build.
+extension String {
+  func isBytes(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+  func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+  func hasByteSuffix(_ suffix: String) -> Bool {
+    utf8.count >= suffix.utf8.count && utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+  }
+}
+
+extension Sequence where Element == String {
+  func containsBytes(_ s: String) -> Bool { contains { $0.isBytes(s) } }
+}
+
 /// One option a subcommand accepts. The table of specs is the whole grammar: `--name value`,
 /// `--name=value` or a bare `--flag`.
 struct OptionSpec: Sendable {
@@ -59,12 +74,14 @@ struct ParsedOptions {
   var flags: [String] = []
   var positionals: [String] = []
 
-  func has(_ flag: String) -> Bool { flags.contains(flag) || values.contains { $0.name == flag } }
+  func has(_ flag: String) -> Bool {
+    flags.containsBytes(flag) || values.contains { $0.name.isBytes(flag) }
+  }
 
   /// The last value given for the option (later occurrences override earlier ones).
   func string(_ name: String) -> String? {
     var result: String? = nil
-    for v in values where v.name == name { result = v.value }
+    for v in values where v.name.isBytes(name) { result = v.value }
     return result
   }
 
@@ -90,7 +107,8 @@ struct ParsedOptions {
   func int64(_ name: String) throws(CLIError) -> Int64? {
     guard let s = string(name) else { return nil }
     guard let v = Int64(s) else {
-      let digits = s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } || (s.hasPrefix("-") && s.count > 1)
+      let digits =
+        s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } || (s.hasBytePrefix("-") && s.utf8.count > 1)
       if digits && !s.isEmpty {
         throw .usage("\(name): \(s) is out of range (at most \(Int64.max))")
       }
@@ -142,7 +160,7 @@ struct ParsedOptions {
     -> String
   {
     let v = string(name) ?? value
-    guard allowed.contains(v) else {
+    guard allowed.containsBytes(v) else {
       var list = ""
       for (i, a) in allowed.enumerated() { list += (i == 0 ? "" : "|") + a }
       throw .usage("\(name): expected \(list), got '\(v)'")
@@ -162,7 +180,7 @@ enum OptionParser {
     while i < args.endIndex {
       let arg = args[i]
       i += 1
-      if arg == "--" {
+      if arg.isBytes("--") {
         // The conventional end of options: what follows is positional, even "--x".
         if let first = args[i...].first, !allowPositionals {
           throw .usage("unexpected argument '\(first)'")
@@ -170,7 +188,7 @@ enum OptionParser {
         result.positionals.append(contentsOf: args[i...])
         break
       }
-      guard arg.hasPrefix("--") else {
+      guard arg.hasBytePrefix("--") else {
         // A lone "-" is the conventional name for stdin and counts as a positional.
         guard allowPositionals else { throw .usage("unexpected argument '\(arg)'") }
         result.positionals.append(arg)
@@ -182,7 +200,7 @@ enum OptionParser {
         name = String(arg[..<eq])
         inline = String(arg[arg.index(after: eq)...])
       }
-      guard let spec = specs.first(where: { $0.name == name }) else {
+      guard let spec = specs.first(where: { $0.name.isBytes(name) }) else {
         throw .usage("unknown option '\(name)' (see --help)")
       }
       switch spec.kind {
