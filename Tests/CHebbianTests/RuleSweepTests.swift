@@ -297,3 +297,38 @@ struct StepBound {
     #expect(w == [1, 0.0125, 0, 0, 0, 1, 0, 0])
   }
 }
+
+/// A rate per row: row i of a step at rates eta must be, bit for bit, row i of the step with
+/// every rate equal to eta_i, on every variant (the residual of both rules depends on the old
+/// W and y only, never on the rates).
+@Suite struct RowRateTests {
+  @Test(arguments: [false, true])
+  func eachRowStepsAtItsOwnRate(gha: Bool) {
+    var rng = SeededGenerator(seed: gha ? 0x71 : 0x72)
+    for (isa, table) in RuleSweepTests.tables() {
+      for (k, d) in [(1, 5), (3, 6), (4, 16), (5, 37), (9, 64)] {
+        let x = (0..<d).map { _ in Float(rng.gaussian()) }
+        let w0 = (0..<(k * d)).map { _ in Float(rng.gaussian() / Double(d).squareRoot()) }
+        let rates = (0..<k).map { Float(0.01) * Float($0 + 1) }
+        func step(_ eta: [Float]) -> [Float] {
+          var w = w0
+          var y = [Float](repeating: 0, count: k)
+          if gha {
+            table.gha_step(k, d, eta, x, &w, d, &y)
+          } else {
+            table.subspace_step(k, d, eta, x, &w, d, &y)
+          }
+          return w
+        }
+        let mixed = step(rates)
+        for i in 0..<k {
+          let uniform = step([Float](repeating: rates[i], count: k))
+          let row = (i * d)..<((i + 1) * d)
+          #expect(
+            mixed[row].map(\.bitPattern) == uniform[row].map(\.bitPattern),
+            "\(gha ? "gha" : "subspace") \(isa.name) k=\(k) d=\(d) row \(i)")
+        }
+      }
+    }
+  }
+}

@@ -93,6 +93,7 @@ import Testing
     var power = start.outputPower
     var y = [Float](repeating: 0, count: k)
     var xc = [Float](repeating: 0, count: d)
+    var rates = [Float](repeating: 0, count: k)
     var got = [Float](repeating: 0, count: count * k)
     let (constant, scale, offset): (Bool, Float, Float)
     switch rate {
@@ -116,21 +117,24 @@ import Testing
         power.withUnsafeMutableBufferPointer { pp in
           y.withUnsafeMutableBufferPointer { yp in
             xc.withUnsafeMutableBufferPointer { cp in
-              x.withUnsafeBufferPointer { xp in
-                got.withUnsafeMutableBufferPointer { gp in
-                  state.W = wp.baseAddress
-                  state.mean = mp.baseAddress
-                  state.power = pp.baseAddress
-                  state.y = yp.baseAddress
-                  state.xc = cp.baseAddress
-                  var done = 0
-                  var b = 0
-                  while done < count {
-                    let n = min(Self.blocks[b % Self.blocks.count], count - done)
-                    hb_pca_hebbian_block_f32(
-                      &state, n, xp.baseAddress! + done * d, d, gp.baseAddress! + done * k)
-                    done += n
-                    b += 1
+              rates.withUnsafeMutableBufferPointer { ep in
+                state.eta = ep.baseAddress
+                x.withUnsafeBufferPointer { xp in
+                  got.withUnsafeMutableBufferPointer { gp in
+                    state.W = wp.baseAddress
+                    state.mean = mp.baseAddress
+                    state.power = pp.baseAddress
+                    state.y = yp.baseAddress
+                    state.xc = cp.baseAddress
+                    var done = 0
+                    var b = 0
+                    while done < count {
+                      let n = min(Self.blocks[b % Self.blocks.count], count - done)
+                      hb_pca_hebbian_block_f32(
+                        &state, n, xp.baseAddress! + done * d, d, gp.baseAddress! + done * k)
+                      done += n
+                      b += 1
+                    }
                   }
                 }
               }
