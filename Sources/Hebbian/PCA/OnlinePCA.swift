@@ -260,9 +260,16 @@ public struct OnlinePCA: ~Copyable {
   static func checkSamples(_ x: UnsafePointer<Float>, count n: Int, dimension d: Int, what: String)
     throws(HebbianError)
   {
+    let (low, high) = (squaredNormRange.lowerBound, squaredNormRange.upperBound)
     for s in 0..<n {
+      // The common case in one branch-free pass: a NaN or infinity makes the sum NaN, which
+      // fails both comparisons; only a refused sample takes the path that names the reason.
+      let row = x + s * d
+      var sum = 0.0
+      for j in 0..<d { sum += Double(row[j]) * Double(row[j]) }
+      if sum == 0 || (sum >= low && sum <= high) { continue }
       do throws(HebbianError) {
-        try checkSample(x + s * d, count: d)
+        try checkSample(row, count: d)
       } catch {
         if case .nonFinite(let j) = error { throw .nonFinite(index: s * d + j) }
         throw .invalidParameter("sample \(s + 1) of the \(what): " + error.message)
