@@ -73,6 +73,13 @@ public enum Workloads {
     catalogue.map(\.kernel).filter { workload($0, .scalar, d: 16, k: 2) == nil }
   }
 
+  /// The rows' rates of the subspace and GHA steps: all `eta`, the single-rate step.
+  static func rowRates(_ k: Int) -> UnsafeMutablePointer<Float> {
+    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(k, 1))
+    p.initialize(repeating: eta, count: max(k, 1))
+    return p
+  }
+
   static func buffer(_ n: Int, _ rng: inout SeededGenerator, scale: Double = 1)
     -> UnsafeMutablePointer<Float>
   {
@@ -187,9 +194,10 @@ public enum Workloads {
     }
     let x = sample(d, &rng), w = buffer(k * d, &rng, scale: 1 / Double(d).squareRoot())
     let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    let rates = rowRates(k)
     let step = kernel == "gha" ? t.gha_step! : t.subspace_step!
-    return Workload(kernel, v, d: d, k: k, flops: 6 * k * d, buffers: [x, w, y]) {
-      step(k, d, eta, x, w, d, y)
+    return Workload(kernel, v, d: d, k: k, flops: 6 * k * d, buffers: [x, w, y, rates]) {
+      step(k, d, rates, x, w, d, y)
     }
   }
 
@@ -414,10 +422,11 @@ public enum Workloads {
     for rule in ["gha", "subspace"] {
       let x = sample(d, &rng), w = buffer(k * d, &rng, scale: 1 / Double(d).squareRoot())
       let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+      let rates = rowRates(k)
       let step = rule == "gha" ? t.gha_step! : t.subspace_step!
       out.append(
-        Workload(rule, ISA.best.name, d: d, k: k, flops: 6 * k * d, buffers: [x, w, y]) {
-          step(k, d, eta, x, w, d, y)
+        Workload(rule, ISA.best.name, d: d, k: k, flops: 6 * k * d, buffers: [x, w, y, rates]) {
+          step(k, d, rates, x, w, d, y)
         })
     }
     let from = buffer(k * d, &rng), to = buffer(k * d, &rng)
