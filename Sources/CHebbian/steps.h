@@ -21,6 +21,17 @@ HB_STEP float hb_stdp_weight_step(const hb_stdp_params *p, float sp, float b, fl
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* y = W x over k rows of d (ldw), each dot summed left to right: the first pass of the
+ * subspace and GHA references. */
+HB_STEP void hb_rows_dot_step(size_t k, size_t d, const float *W, size_t ldw, const float *x,
+                              float *y) {
+  for (size_t i = 0; i < k; i++) {
+    float s = 0.0f;
+    for (size_t j = 0; j < d; j++) s += W[i * ldw + j] * x[j];
+    y[i] = s;
+  }
+}
+
 /* A trace's jump at a spike s: all-to-all x += s (near = 0), nearest x += s (1 - x). */
 HB_STEP float hb_stdp_trace_jump(float trace, float spike, float near) {
   return trace + spike * (1.0f - near * trace);
