@@ -14,7 +14,10 @@ targets=${*:-$(ls Tests/Fuzz/*Fuzz.swift | sed -E 's#.*/(.*)Fuzz\.swift#\1#' | t
 
 out=.build-fuzz
 mkdir -p "$out"
-san=(-sanitize=fuzzer,address -parse-as-library -wmo -O -g -use-ld=lld)
+# Lifetimes: OwnedBuffer's span properties; -package-name: the library's package declarations,
+# used by the CLI targets too.
+san=(-sanitize=fuzzer,address -parse-as-library -wmo -O -g -use-ld=lld
+     -enable-experimental-feature Lifetimes -package-name swift_hebbian)
 cflags=(-std=c11 -O1 -g -fsanitize=address,fuzzer-no-link -Iinclude -ISources/CHebbianSys/include)
 
 objs=()

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The README's performance table, from one run on this machine: CSV reading against pandas,
+# the IMU regime (d = 6, k = 3), the DRAM roofline and the board footprint, each next to its
+# goal.
+#
+#   bash Scripts/performance.sh            # needs python3 with pandas, pyarrow and numpy
+#
+# Sizes come from out/<arch>/ (run `bash Scripts/cross-build.sh all` first; rows are left
+# out when a binary is missing) and the demo's true peak RSS from out/host/hebbian
+# (`bash Scripts/footprint.sh`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product hebbian >/dev/null
+bin="$(swift build -c release --show-bin-path)/hebbian"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
+# "met" when value <= goal (or >= for higher-is-better), else the ratio.
+verdict() { awk -v v="$1" -v g="$2" -v hi="${3:-0}" 'BEGIN {
+  if (hi) { print (v >= g ? "met" : sprintf("not met (%.2fx short)", g / v)) }
+  else    { print (v <= g ? "met" : sprintf("not met (%.2fx over)", v / g)) } }'; }
+
+bash Scripts/csv-bench.sh 1000000 3 > "$tmp/csv.txt"
+e2e=$(awk '/^hebbian pca \(csv\)/ { sub("s", "", $5); print $5 }' "$tmp/csv.txt")
+pandas=$(awk '/^pandas.read_csv  / { sub("s", "", $3); print $3 }' "$tmp/csv.txt")
+mbs=$(sed -n 's/^cpu: .*≈ \([0-9]*\) MB\/s$/\1/p' "$tmp/csv.txt")
+
+"$bin" bench --dim 6 --components 3 --rule gha > "$tmp/imu.txt"
+kernel=$(awk '$1 == "gha" && $2 == "avx2" || $1 == "gha" && $2 == "neon" { print $3 }' "$tmp/imu.txt")
+peak=$(awk '$1 == "gha" && ($2 == "avx2" || $2 == "neon") { print $5 }' "$tmp/imu.txt")
+block=$(sed -n 's/^block gha: \([0-9.]*\) ns\/sample.*/\1/p' "$tmp/imu.txt")
+"$bin" demo --samples 1000000 --save-stream "$tmp/imu.f32" >/dev/null 2>&1
+"$bin" pca --input "$tmp/imu.f32" --dim 6 --components 3 --rule gha --center > "$tmp/pca.txt"
+pca=$(sed -n 's/^time .*(\([0-9.]*\) ns\/sample in updates)$/\1/p' "$tmp/pca.txt")
+
+"$bin" bench --roofline --rule gha > "$tmp/roof.txt"
+roof=$(sed -n 's/^roofline gha .*: \([0-9]*\) % of copy bandwidth$/\1/p' "$tmp/roof.txt")
+
+echo "One run: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+echo
+row "measure" "value" "goal" "result"
+row "---" "---:" "---" "---"
+row "CSV: \`pca\` end to end on 1M IMU rows, CPU s (pandas.read_csv parse alone: $pandas s)" \
+  "$e2e" "< pandas" "$(verdict "$e2e" "$pandas")"
+row "CSV read inside \`pca\`, MB/s of CSV (CPU time)" "$mbs" "≥ 300" "$(verdict "$mbs" 300 1)"
+row "IMU: \`bench\` gha step d=6 k=3, ns/update ($peak % of peak)" "$kernel" "≥ 6 % of peak" \
+  "$(verdict "$peak" 6 1)"
+row "IMU: block update, ns/sample (x kernel)" \
+  "$block ($(awk -v a="$block" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "" ""
+row "IMU: \`pca --center\` on f32, ns/sample in updates (x kernel)" \
+  "$pca ($(awk -v a="$pca" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
+  "$(verdict "$(awk -v a="$pca" -v b="$kernel" 'BEGIN { print a / b }')" 1.5)"
+row "Roofline: gha with W ≥ 2x LLC, % of copy bandwidth" "$roof" "≥ 70" "$(verdict "$roof" 70 1)"
+for f in out/aarch64/board-pca out/aarch64/hebbian out/armv7/board-pca out/armv7/hebbian; do
+  [ -f "$f" ] || continue
+  goal=$([[ $f == */board-pca ]] && echo 102400 || echo 460800)
+  row "Footprint: stripped \`$f\`, bytes" "$(stat -c %s "$f")" "≤ $goal" \
+    "$(verdict "$(stat -c %s "$f")" "$goal")"
+done
+if [ -x out/host/hebbian ]; then
+  /usr/bin/time -f %M -o "$tmp/rss" out/host/hebbian demo >/dev/null 2>&1
+  row "Footprint: \`demo\` peak RSS, Embedded x86_64 native, KiB" "$(cat "$tmp/rss")" "≤ 3072" \
+    "$(verdict "$(cat "$tmp/rss")" 3072)"
+fi
