@@ -171,17 +171,26 @@ static void install_handlers(void) {
   }
 }
 
-static void remember(const char *temp) {
+/* The slot now holding `temp`, or -1 when all are taken (the file is then still removed on
+ * every normal exit path). */
+static int remember(const char *temp) {
   for (int i = 0; i < TEMP_SLOTS; i++) {
     int expected = 0;
     if (__atomic_compare_exchange_n(&temp_state[i], &expected, 1, 0, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE)) {
       snprintf(temp_paths[i], PATH_MAX, "%s", temp);
       __atomic_store_n(&temp_state[i], 2, __ATOMIC_RELEASE);
-      return;
+      return i;
     }
   }
-  /* All slots taken: the file is still removed on every normal exit path. */
+  return -1;
+}
+
+static void release_slot(int i) {
+  if (i < 0) return;
+  __atomic_store_n(&temp_state[i], 1, __ATOMIC_RELEASE);
+  temp_paths[i][0] = '\0';
+  __atomic_store_n(&temp_state[i], 0, __ATOMIC_RELEASE);
 }
 
 void hb_sys_forget_temp(const char *temp) {
@@ -221,12 +230,15 @@ int hb_sys_create_temp(const char *path, char *buf, size_t cap) {
     int len = snprintf(buf, cap, "%s/.%s.%016llx.tmp", dir, base,
                        (unsigned long long)random_word());
     if (len < 0 || (size_t)len >= cap) return -ENAMETOOLONG;
+    /* Remembered before it exists: a signal between the open and the bookkeeping would
+     * otherwise leave the file behind. (Should the name be taken, the slot is released at
+     * once; a 64-bit random name makes that a never-case.) */
+    int slot = remember(buf);
     int fd = open(buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      remember(buf);
-      return fd;
-    }
-    if (errno != EEXIST && errno != EINTR) return -errno;
+    if (fd >= 0) return fd;
+    int e = errno;
+    release_slot(slot);
+    if (e != EEXIST && e != EINTR) return -e;
   }
   return -EEXIST;
 }
@@ -281,7 +293,7 @@ int hb_sys_lock(const char *path) {
       /* Removed like a temporary if a signal ends the process (a SIGKILL leaves it: the
        * next run takes it over, since the kernel released the lock). */
       install_handlers();
-      remember(lock);
+      (void)remember(lock);
       remove_stale_temps(path);
       return fd;
     }
