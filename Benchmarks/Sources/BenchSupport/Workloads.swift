@@ -301,26 +301,22 @@ public enum Workloads {
     var out: [Workload] = []
     var rng = SeededGenerator(seed: UInt64(d * 131 + k))
     let n = Int32(d), m = Int32(k)
-    do {
+    // The same operands for both rules, drawn in the same order as before the rules shared
+    // this setup, so the workloads (and their numbers) are unchanged.
+    for rule in ["subspace", "gha"] {
       let x = sample(d, &rng), w = buffer(k * d, &rng, scale: 1 / Double(d).squareRoot())
       let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
       let r = UnsafeMutablePointer<Float>.allocate(capacity: d)
+      let subspace = rule == "subspace"
       out.append(
-        Workload("subspace", "openblas", d: d, k: k, flops: 6 * k * d, buffers: [x, w, y, r]) {
+        Workload(rule, "openblas", d: d, k: k, flops: 6 * k * d, buffers: [x, w, y, r]) {
           cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1, w, n, x, 1, 0, y, 1)
           cblas_scopy(n, x, 1, r, 1)
-          cblas_sgemv(CblasRowMajor, CblasTrans, m, n, -1, w, n, y, 1, 1, r, 1)
-          cblas_sger(CblasRowMajor, m, n, eta, y, 1, r, 1, w, n)
-        })
-    }
-    do {
-      let x = sample(d, &rng), w = buffer(k * d, &rng, scale: 1 / Double(d).squareRoot())
-      let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
-      let r = UnsafeMutablePointer<Float>.allocate(capacity: d)
-      out.append(
-        Workload("gha", "openblas", d: d, k: k, flops: 6 * k * d, buffers: [x, w, y, r]) {
-          cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1, w, n, x, 1, 0, y, 1)
-          cblas_scopy(n, x, 1, r, 1)
+          if subspace {
+            cblas_sgemv(CblasRowMajor, CblasTrans, m, n, -1, w, n, y, 1, 1, r, 1)
+            cblas_sger(CblasRowMajor, m, n, eta, y, 1, r, 1, w, n)
+            return
+          }
           for i in 0..<k {
             let wi = w + i * d
             cblas_saxpy(n, -y[i], wi, 1, r, 1)

@@ -91,6 +91,29 @@ package struct KernelSweep {
     return (ref.pointee, k.pointee)
   }
 
+  /// Every W of a matrix-kernel sweep: k from `ks`, d from ``lengths``, rows at leading
+  /// dimension d + 3 (the gap between rows must stay untouched, as the guard tail must);
+  /// `nw` is the number of elements W spans.
+  static func matrixShapes(
+    _ ks: [Int], _ body: (_ k: Int, _ d: Int, _ ldw: Int, _ nw: Int) -> Void
+  ) {
+    for k in ks {
+      for d in lengths {
+        let ldw = d + 3
+        body(k, d, ldw, (k - 1) * ldw + d)
+      }
+    }
+  }
+
+  /// Starts the reference's and the variant's copy of an operand equal to `source`.
+  static func twin(
+    _ source: UnsafeMutablePointer<Float>, _ ref: UnsafeMutablePointer<Float>,
+    _ variant: UnsafeMutablePointer<Float>, _ count: Int
+  ) {
+    ref.update(from: source, count: count)
+    variant.update(from: source, count: count)
+  }
+
   mutating func fill(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale: Float = 1) {
     for i in 0..<count { p[i] = scale * Float(rng.gaussian()) }
   }

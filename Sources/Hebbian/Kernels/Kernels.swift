@@ -111,15 +111,27 @@ public enum Kernels {
     try need("\(what) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
   }
 
+  /// The checks of a matrix–vector product `name` (A m×n, x of `xCount`, y of `yCount`
+  /// entries), then `kernel` on the three base addresses.
+  static func matrixVector(
+    _ name: String, _ m: Int, _ n: Int, _ a: Span<Float>, _ lda: Int, _ x: Span<Float>,
+    _ xCount: Int, _ y: inout MutableSpan<Float>, _ yCount: Int,
+    _ kernel: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+  ) throws(HebbianError) {
+    try matrix("\(name): A", m, n, lda, a.count)
+    try need("\(name): x elements", xCount, x.count)
+    try need("\(name): y elements", yCount, y.count)
+    pointers(a, x, &y, kernel)
+  }
+
   /// y = α A x + β y with A m×n (row-major, leading dimension lda).
   public static func gemv(
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
     beta: Float = 0, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrix("gemv: A", m, n, lda, a.count)
-    try need("gemv: x elements", n, x.count)
-    try need("gemv: y elements", m, y.count)
-    pointers(a, x, &y) { hb_gemv_f32(m, n, alpha, $0, lda, $1, beta, $2) }
+    try matrixVector("gemv", m, n, a, lda, x, n, &y, m) {
+      hb_gemv_f32(m, n, alpha, $0, lda, $1, beta, $2)
+    }
   }
 
   /// y = α Aᵀ x + β y with A m×n; x has m entries, y has n.
@@ -127,10 +139,9 @@ public enum Kernels {
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
     beta: Float = 0, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrix("gemv_t: A", m, n, lda, a.count)
-    try need("gemv_t: x elements", m, x.count)
-    try need("gemv_t: y elements", n, y.count)
-    pointers(a, x, &y) { hb_gemv_t_f32(m, n, alpha, $0, lda, $1, beta, $2) }
+    try matrixVector("gemv_t", m, n, a, lda, x, m, &y, n) {
+      hb_gemv_t_f32(m, n, alpha, $0, lda, $1, beta, $2)
+    }
   }
 
   /// A += α x yᵀ with A m×n.

@@ -20,41 +20,37 @@ extension KernelSweep {
         guard let (ref, k) = tables(hb_plasticity_kernels_for, isa, &t) else { return }
         let s = scratch(6, floats: ks.last! * (lengths.upperBound + 3))
         let g = Buffer<Float>.defaultGuard
-        for kk in ks {
-          for d in lengths {
-            let ldw = d + 3, nw = (kk - 1) * ldw + d
-            let x = s[0].p, y = s[1].p, theta = s[2].p, w = s[3].p, wr = s[4].p, wv = s[5].p
-            h.fill(x, d)
-            h.fill(y, kk)
-            h.fill(theta, kk)
-            h.fill(w, nw + g)
-            wr.update(from: w, count: nw + g)
-            wv.update(from: w, count: nw + g)
-            let eta: Float = 0.05, lambda: Float = 0.01
-            switch kernel {
-            case "hebb_decay_step":
-              ref.hebb_decay_step(kk, d, eta, lambda, x, y, wr, ldw)
-              k.hebb_decay_step(kk, d, eta, lambda, x, y, wv, ldw)
-            case "instar_step":
-              ref.instar_step(kk, d, eta, x, y, wr, ldw)
-              k.instar_step(kk, d, eta, x, y, wv, ldw)
-            default:
-              ref.bcm_step(kk, d, eta, x, y, theta, wr, ldw)
-              k.bcm_step(kk, d, eta, x, y, theta, wv, ldw)
-            }
-            t.compare(wr, wv, nw + g) { e in
-              let i = e / ldw, j = e % ldw
-              guard e < nw && j < d else { return 0 }
-              let gain = eta * y[i].magnitude
-              switch kernel {
-              case "hebb_decay_step": return w[e].magnitude + gain * x[j].magnitude
-              case "instar_step": return w[e].magnitude + gain * (x[j].magnitude + w[e].magnitude)
-              default:
-                return w[e].magnitude + gain * (y[i] - theta[i]).magnitude * x[j].magnitude
-              }
-            }
-            t.cases += 1
+        matrixShapes(ks) { kk, d, ldw, nw in
+          let x = s[0].p, y = s[1].p, theta = s[2].p, w = s[3].p, wr = s[4].p, wv = s[5].p
+          h.fill(x, d)
+          h.fill(y, kk)
+          h.fill(theta, kk)
+          h.fill(w, nw + g)
+          twin(w, wr, wv, nw + g)
+          let eta: Float = 0.05, lambda: Float = 0.01
+          switch kernel {
+          case "hebb_decay_step":
+            ref.hebb_decay_step(kk, d, eta, lambda, x, y, wr, ldw)
+            k.hebb_decay_step(kk, d, eta, lambda, x, y, wv, ldw)
+          case "instar_step":
+            ref.instar_step(kk, d, eta, x, y, wr, ldw)
+            k.instar_step(kk, d, eta, x, y, wv, ldw)
+          default:
+            ref.bcm_step(kk, d, eta, x, y, theta, wr, ldw)
+            k.bcm_step(kk, d, eta, x, y, theta, wv, ldw)
           }
+          t.compare(wr, wv, nw + g) { e in
+            let i = e / ldw, j = e % ldw
+            guard e < nw && j < d else { return 0 }
+            let gain = eta * y[i].magnitude
+            switch kernel {
+            case "hebb_decay_step": return w[e].magnitude + gain * x[j].magnitude
+            case "instar_step": return w[e].magnitude + gain * (x[j].magnitude + w[e].magnitude)
+            default:
+              return w[e].magnitude + gain * (y[i] - theta[i]).magnitude * x[j].magnitude
+            }
+          }
+          t.cases += 1
         }
       }
     }
@@ -68,35 +64,29 @@ extension KernelSweep {
           decay_pre: 0.95, decay_post: 0.9, a_pre: mode == 4 ? 0.01 : -0.0105,
           c_pre: mode == 4 ? -0.004 : 0, a_post: 0.01, c_post: 0, w_min: 0, w_max: 1,
           bounds: hb_stdp_bounds(UInt32(mode & 1)),
-            pairing: hb_stdp_pairing(UInt32((mode >> 1) & 1)))
-        for kk in ks {
-          for d in lengths {
-            let ldw = d + 3, nw = (kk - 1) * ldw + d
-            let pre = s[0].p, post = s[1].p, xr = s[2].p, xv = s[3].p, yr = s[4].p, yv = s[5].p
-            let w = s[6].p, wr = s[7].p, wv = s[8].p, x0 = s[9].p, y0 = s[10].p
-            for j in 0..<d { pre[j] = h.rng.uniform() < 0.3 ? 1 : 0 }
-            for i in 0..<kk { post[i] = h.rng.uniform() < 0.5 ? 1 : 0 }
-            for j in 0..<(d + g) { x0[j] = 2 * Float(h.rng.uniform()) }
-            for i in 0..<(kk + g) { y0[i] = 2 * Float(h.rng.uniform()) }
-            for e in 0..<(nw + g) { w[e] = Float(h.rng.uniform()) }
-            xr.update(from: x0, count: d + g)
-            xv.update(from: x0, count: d + g)
-            yr.update(from: y0, count: kk + g)
-            yv.update(from: y0, count: kk + g)
-            wr.update(from: w, count: nw + g)
-            wv.update(from: w, count: nw + g)
-            ref.stdp_trace_step(kk, d, &p, pre, xr, post, yr, wr, ldw)
-            k.stdp_trace_step(kk, d, &p, pre, xv, post, yv, wv, ldw)
-            t.compare(wr, wv, nw + g) { e in
-              let i = e / ldw, j = e % ldw
-              guard e < nw && j < d else { return 0 }
-              let b = p.a_pre.magnitude * y0[i] + p.c_pre.magnitude
-              return w[e].magnitude + (p.a_post.magnitude * x0[j] + p.c_post.magnitude + b)
-            }
-            t.compare(xr, xv, d + g) { j in j < d ? x0[j] + 1 : 0 }
-            t.compare(yr, yv, kk + g) { i in i < kk ? y0[i] + 1 : 0 }
-            t.cases += 1
+          pairing: hb_stdp_pairing(UInt32((mode >> 1) & 1)))
+        matrixShapes(ks) { kk, d, ldw, nw in
+          let pre = s[0].p, post = s[1].p, xr = s[2].p, xv = s[3].p, yr = s[4].p, yv = s[5].p
+          let w = s[6].p, wr = s[7].p, wv = s[8].p, x0 = s[9].p, y0 = s[10].p
+          for j in 0..<d { pre[j] = h.rng.uniform() < 0.3 ? 1 : 0 }
+          for i in 0..<kk { post[i] = h.rng.uniform() < 0.5 ? 1 : 0 }
+          for j in 0..<(d + g) { x0[j] = 2 * Float(h.rng.uniform()) }
+          for i in 0..<(kk + g) { y0[i] = 2 * Float(h.rng.uniform()) }
+          for e in 0..<(nw + g) { w[e] = Float(h.rng.uniform()) }
+          twin(x0, xr, xv, d + g)
+          twin(y0, yr, yv, kk + g)
+          twin(w, wr, wv, nw + g)
+          ref.stdp_trace_step(kk, d, &p, pre, xr, post, yr, wr, ldw)
+          k.stdp_trace_step(kk, d, &p, pre, xv, post, yv, wv, ldw)
+          t.compare(wr, wv, nw + g) { e in
+            let i = e / ldw, j = e % ldw
+            guard e < nw && j < d else { return 0 }
+            let b = p.a_pre.magnitude * y0[i] + p.c_pre.magnitude
+            return w[e].magnitude + (p.a_post.magnitude * x0[j] + p.c_post.magnitude + b)
           }
+          t.compare(xr, xv, d + g) { j in j < d ? x0[j] + 1 : 0 }
+          t.compare(yr, yv, kk + g) { i in i < kk ? y0[i] + 1 : 0 }
+          t.cases += 1
         }
       }
     }

@@ -121,8 +121,7 @@ extension KernelSweep {
                 let ny = (n - 1) * incy + 1
                 h.fill(x, (n - 1) * incx + 1)
                 h.fill(y, ny + g)
-                yr.update(from: y, count: ny + g)
-                yv.update(from: y, count: ny + g)
+                twin(y, yr, yv, ny + g)
                 ref.axpy(n, a, x, incx, yr, incy)
                 k.axpy(n, a, x, incx, yv, incy)
                 t.compare(yr, yv, ny + g) { i in
@@ -144,8 +143,7 @@ extension KernelSweep {
               let x = s[0].p, xr = s[1].p, xv = s[2].p
               let nx = (n - 1) * inc + 1
               h.fill(x, nx + g)
-              xr.update(from: x, count: nx + g)
-              xv.update(from: x, count: nx + g)
+              twin(x, xr, xv, nx + g)
               ref.scal(n, a, xr, inc)
               k.scal(n, a, xv, inc)
               t.compare(xr, xv, nx + g) { _ in 0 }
@@ -192,8 +190,7 @@ extension KernelSweep {
             h.fill(x, m)
             h.fill(y, n)
             for alpha: Float in [1, -0.5, 0] {
-              ar.update(from: a, count: na + g)
-              av.update(from: a, count: na + g)
+              twin(a, ar, av, na + g)
               ref.ger(m, n, alpha, x, y, ar, lda)
               k.ger(m, n, alpha, x, y, av, lda)
               t.compare(ar, av, na + g) { e in
@@ -217,8 +214,7 @@ extension KernelSweep {
               h.fill(xs, (b - 1) * ldx + m)
               h.fill(ys, (b - 1) * ldy + n)
               let alpha: Float = b == 2 ? 0 : (b == 5 ? 1 : -0.25)
-              ar.update(from: a, count: na + g)
-              av.update(from: a, count: na + g)
+              twin(a, ar, av, na + g)
               ref.rank_k(m, n, b, alpha, xs, ldx, ys, ldy, ar, lda)
               k.rank_k(m, n, b, alpha, xs, ldx, ys, ldy, av, lda)
               t.compare(ar, av, na + g) { e in
@@ -250,8 +246,7 @@ extension KernelSweep {
         let ny = transposed ? n : m
         for (alpha, beta) in scalarPairs {
           h.fill(y, ny + g)
-          yr.update(from: y, count: ny + g)
-          yv.update(from: y, count: ny + g)
+          twin(y, yr, yv, ny + g)
           if transposed {
             ref.gemv_t(m, n, alpha, a, lda, x, beta, yr)
             k.gemv_t(m, n, alpha, a, lda, x, beta, yv)
@@ -295,8 +290,7 @@ extension KernelSweep {
         let x = s[0].p, w = s[1].p, wr = s[2].p, wv = s[3].p
         h.fill(x, d)
         h.fill(w, d + g, scale: 1 / Float(d).squareRoot())
-        wr.update(from: w, count: d + g)
-        wv.update(from: w, count: d + g)
+        twin(w, wr, wv, d + g)
         let yr = ref.oja_step(d, eta, x, wr)
         let yv = k.oja_step(d, eta, x, wv)
         var y: Float = 0
@@ -316,40 +310,36 @@ extension KernelSweep {
           guard let (ref, k) = tables(hb_rule_kernels_for, isa, &t) else { return }
           let s = scratch(7, floats: ruleKs.last! * (lengths.upperBound + 3))
           let g = Buffer<Float>.defaultGuard
-          for kk in ruleKs {
-            for d in lengths {
-              let ldw = d + 3, nw = (kk - 1) * ldw + d
-              let x = s[0].p, w = s[1].p, wr = s[2].p, wv = s[3].p, yr = s[4].p, yv = s[5].p
-              let bigY = s[6].p
-              h.fill(x, d)
-              h.fill(w, nw + g, scale: 1 / Float(d).squareRoot())
-              wr.update(from: w, count: nw + g)
-              wv.update(from: w, count: nw + g)
-              h.fill(yr, kk + g)
-              yv.update(from: yr, count: kk + g)
-              let rates = [Float](repeating: eta, count: kk)
-              if gha {
-                ref.gha_step(kk, d, rates, x, wr, ldw, yr)
-                k.gha_step(kk, d, rates, x, wv, ldw, yv)
-              } else {
-                ref.subspace_step(kk, d, rates, x, wr, ldw, yr)
-                k.subspace_step(kk, d, rates, x, wv, ldw, yv)
-              }
-              for i in 0..<kk {
-                var sum: Float = 0
-                for j in 0..<d { sum += (w[i * ldw + j] * x[j]).magnitude }
-                bigY[i] = sum
-              }
-              t.compare(yr, yv, kk + g) { i in i < kk ? bigY[i] : 0 }
-              t.compare(wr, wv, nw + g) { e in
-                let i = e / ldw, j = e % ldw
-                guard e < nw && j < d else { return 0 }
-                var r = x[j].magnitude
-                for l in 0..<kk { r += bigY[l] * w[l * ldw + j].magnitude }
-                return w[e].magnitude + eta * bigY[i] * r
-              }
-              t.cases += 1
+          matrixShapes(ruleKs) { kk, d, ldw, nw in
+            let x = s[0].p, w = s[1].p, wr = s[2].p, wv = s[3].p, yr = s[4].p, yv = s[5].p
+            let bigY = s[6].p
+            h.fill(x, d)
+            h.fill(w, nw + g, scale: 1 / Float(d).squareRoot())
+            twin(w, wr, wv, nw + g)
+            h.fill(yr, kk + g)
+            yv.update(from: yr, count: kk + g)
+            let rates = [Float](repeating: eta, count: kk)
+            if gha {
+              ref.gha_step(kk, d, rates, x, wr, ldw, yr)
+              k.gha_step(kk, d, rates, x, wv, ldw, yv)
+            } else {
+              ref.subspace_step(kk, d, rates, x, wr, ldw, yr)
+              k.subspace_step(kk, d, rates, x, wv, ldw, yv)
             }
+            for i in 0..<kk {
+              var sum: Float = 0
+              for j in 0..<d { sum += (w[i * ldw + j] * x[j]).magnitude }
+              bigY[i] = sum
+            }
+            t.compare(yr, yv, kk + g) { i in i < kk ? bigY[i] : 0 }
+            t.compare(wr, wv, nw + g) { e in
+              let i = e / ldw, j = e % ldw
+              guard e < nw && j < d else { return 0 }
+              var r = x[j].magnitude
+              for l in 0..<kk { r += bigY[l] * w[l * ldw + j].magnitude }
+              return w[e].magnitude + eta * bigY[i] * r
+            }
+            t.cases += 1
           }
         }
       }

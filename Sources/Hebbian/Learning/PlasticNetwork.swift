@@ -36,14 +36,10 @@ public struct PlasticNetwork: ~Copyable {
   /// The plasticity rate η (one per network, as in the paper).
   public private(set) var eta: Float
 
-  let w: OwnedBuffer<Float>
-  let alpha: OwnedBuffer<Float>
-  let gw: OwnedBuffer<Float>
-  let galpha: OwnedBuffer<Float>
+  /// w and α, each with its gradient and Adam moments; η's are the scalars below.
+  let w: AdamParameter
+  let alpha: AdamParameter
   var geta: Float = 0
-  // Adam first and second moments.
-  let mw: OwnedBuffer<Float>, vw: OwnedBuffer<Float>
-  let malpha: OwnedBuffer<Float>, valpha: OwnedBuffer<Float>
   var meta: Float = 0, veta: Float = 0
   var adamSteps = 0
   // BPTT replay: states x(0…T) ((T+1)×N) and traces Hebb(0…T−1) (T×N²).
@@ -72,24 +68,18 @@ public struct PlasticNetwork: ~Copyable {
     self.isPlastic = plastic
     self.eta = eta
     let nn = size * size
-    w = OwnedBuffer(count: nn)
-    alpha = OwnedBuffer(count: nn)
-    gw = OwnedBuffer(count: nn)
-    galpha = OwnedBuffer(count: nn)
-    mw = OwnedBuffer(count: nn)
-    vw = OwnedBuffer(count: nn)
-    malpha = OwnedBuffer(count: nn)
-    valpha = OwnedBuffer(count: nn)
+    w = AdamParameter(count: nn)
+    alpha = AdamParameter(count: nn)
     xs = OwnedBuffer(count: (maxSteps + 1) * size)
     hs = OwnedBuffer(count: maxSteps * nn)
     gH = OwnedBuffer(count: nn)
     gy = OwnedBuffer(count: size)
     gx = OwnedBuffer(count: size)
     var rng = SeededGenerator(seed: seed)
-    for i in 0..<nn { w[i] = initScale * Float(rng.gaussian()) }
+    for i in 0..<nn { w.value[i] = initScale * Float(rng.gaussian()) }
     for i in 0..<nn {
       let a = initScale * Float(rng.gaussian())
-      if plastic { alpha[i] = a }
+      if plastic { alpha.value[i] = a }
     }
   }
 
@@ -113,18 +103,18 @@ public struct PlasticNetwork: ~Copyable {
     }
     if !(newEta >= 0 && newEta <= 1) { throw .invalidParameter("eta must be in [0, 1]") }
     for i in 0..<nn {
-      w[i] = newW[i]
-      alpha[i] = newAlpha[i]
+      w.value[i] = newW[i]
+      alpha.value[i] = newAlpha[i]
     }
     eta = newEta
   }
 
   /// Copies of the parameters, row-major N×N.
-  public var weights: [Float] { w.toArray() }
-  public var plasticityCoefficients: [Float] { alpha.toArray() }
+  public var weights: [Float] { w.value.toArray() }
+  public var plasticityCoefficients: [Float] { alpha.value.toArray() }
   /// Gradients of the last ``lossAndGradient(inputs:steps:target:)``.
-  public var gradientW: [Float] { gw.toArray() }
-  public var gradientAlpha: [Float] { galpha.toArray() }
+  public var gradientW: [Float] { w.gradient.toArray() }
+  public var gradientAlpha: [Float] { alpha.gradient.toArray() }
   public var gradientEta: Float { geta }
 
   /// Checks an episode and runs it forward; `what` names the span that must hold N values
@@ -160,7 +150,8 @@ public struct PlasticNetwork: ~Copyable {
     for t in 0..<steps {
       let (xPrev, x, h) = (t * n, (t + 1) * n, t * nn)
       xs.copy(u.extracting(t * n..<(t + 1) * n), to: x)
-      hb_plastic_current_f32(n, n, w.base, alpha.base, hs.at(h), n, xs.at(xPrev), xs.at(x))
+      hb_plastic_current_f32(
+        n, n, w.value.base, alpha.value.base, hs.at(h), n, xs.at(xPrev), xs.at(x))
       for j in x..<x + n { xs[j] = Math.tanh(xs[j]) }
       // The trace after the last step never reaches the loss.
       if t + 1 < steps {
@@ -204,8 +195,8 @@ public struct PlasticNetwork: ~Copyable {
       loss += e * e
       gy[j] = 2 * e * scale
     }
-    gw.fill(0)
-    galpha.fill(0)
+    w.gradient.fill(0)
+    alpha.gradient.fill(0)
     gH.fill(0)
     var ge: Float = 0
     for t in stride(from: steps - 1, through: 0, by: -1) {
@@ -213,13 +204,13 @@ public struct PlasticNetwork: ~Copyable {
       let (gIn, gOut) = (steps - 1 - t) % 2 == 0 ? (gy.base, gx.base) : (gx.base, gy.base)
       gOut.update(repeating: 0, count: n)
       ge += hb_plastic_backward_step_f32(
-        rule.c, n, n, eta, w.base, alpha.base, hs.at(t * nn), n, xs.at(t * n),
-        xs.at((t + 1) * n), gIn, gH.base, gOut, gw.base, galpha.base)
+        rule.c, n, n, eta, w.value.base, alpha.value.base, hs.at(t * nn), n, xs.at(t * n),
+        xs.at((t + 1) * n), gIn, gH.base, gOut, w.gradient.base, alpha.gradient.base)
     }
     if isPlastic {
       geta = ge
     } else {
-      galpha.fill(0)
+      alpha.gradient.fill(0)
       geta = 0
     }
     return loss * scale
@@ -232,30 +223,18 @@ public struct PlasticNetwork: ~Copyable {
   public mutating func adamStep(learningRate: Float, clipNorm: Float = 10) -> Float {
     let nn = size * size
     var sq: Float = geta * geta
-    for i in 0..<nn { sq += gw[i] * gw[i] + galpha[i] * galpha[i] }
+    for i in 0..<nn { sq += w.gradient[i] * w.gradient[i] + alpha.gradient[i] * alpha.gradient[i] }
     let norm = sq.squareRoot()
     let clip: Float = norm > clipNorm && norm > 0 ? clipNorm / norm : 1
     adamSteps += 1
-    let b1: Float = 0.9
-    let b2: Float = 0.999
+    let (b1, b2) = (AdamParameter.b1, AdamParameter.b2)
     let c1 = 1 - Math.pow(b1, Float(adamSteps))
     let c2 = 1 - Math.pow(b2, Float(adamSteps))
     let lr = learningRate * c2.squareRoot() / c1
-    let eps: Float = 1e-8
-    @inline(__always) func update(
-      _ p: borrowing OwnedBuffer<Float>, _ g: borrowing OwnedBuffer<Float>,
-      _ m: borrowing OwnedBuffer<Float>, _ v: borrowing OwnedBuffer<Float>
-    ) {
-      for i in 0..<nn {
-        let gi = g[i] * clip
-        m[i] = b1 * m[i] + (1 - b1) * gi
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi
-        p[i] -= lr * m[i] / (v[i].squareRoot() + eps)
-      }
-    }
-    update(w, gw, mw, vw)
+    let eps = AdamParameter.eps
+    w.step(clip: clip, rate: lr)
     if isPlastic {
-      update(alpha, galpha, malpha, valpha)
+      alpha.step(clip: clip, rate: lr)
       let ge = geta * clip
       meta = b1 * meta + (1 - b1) * ge
       veta = b2 * veta + (1 - b2) * ge * ge
@@ -274,5 +253,35 @@ public struct PlasticNetwork: ~Copyable {
     let loss = try lossAndGradient(inputs: inputs, steps: steps, target: target)
     adamStep(learningRate: learningRate, clipNorm: clipNorm)
     return loss
+  }
+}
+
+/// A trained parameter tensor with what Adam (Kingma & Ba 2015) keeps for it: the gradient
+/// of the current episode and the running first and second moments.
+struct AdamParameter: ~Copyable {
+  static let b1: Float = 0.9
+  static let b2: Float = 0.999
+  static let eps: Float = 1e-8
+  let value: OwnedBuffer<Float>, gradient: OwnedBuffer<Float>
+  /// Adam's running first and second moments of the gradient.
+  let m: OwnedBuffer<Float>, v: OwnedBuffer<Float>
+
+  init(count: Int) {
+    value = OwnedBuffer(count: count)
+    gradient = OwnedBuffer(count: count)
+    m = OwnedBuffer(count: count)
+    v = OwnedBuffer(count: count)
+  }
+
+  /// One Adam step on `gradient` scaled by `clip`, at the bias-corrected `rate`.
+  @inline(__always)
+  func step(clip: Float, rate: Float) {
+    let (b1, b2) = (Self.b1, Self.b2)
+    for i in 0..<value.count {
+      let gi = gradient[i] * clip
+      m[i] = b1 * m[i] + (1 - b1) * gi
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi
+      value[i] -= rate * m[i] / (v[i].squareRoot() + Self.eps)
+    }
   }
 }

@@ -16,14 +16,15 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     case exponential
   }
 
-  public let dimension: Int
-  public let capacity: Int
+  /// The stored patterns, one per row.
+  var patterns: PatternStore
+  public var dimension: Int { patterns.dimension }
+  public var capacity: Int { patterns.capacity }
   public let interaction: Interaction
   public var update: UpdateOrder
   public var maxSteps: Int
-  public private(set) var count = 0
+  public var count: Int { patterns.count }
 
-  let x: OwnedBuffer<Float>
   let m: OwnedBuffer<Float>
   let s: OwnedBuffer<Float>
   let next: OwnedBuffer<Float>
@@ -49,12 +50,10 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
       }
     case .exponential: break
     }
-    self.dimension = dimension
-    self.capacity = capacity
+    patterns = PatternStore("DenseMemory", dimension: dimension, capacity: capacity)
     self.interaction = interaction
     self.update = update
     self.maxSteps = maxSteps
-    x = OwnedBuffer(count: capacity * dimension)
     m = OwnedBuffer(count: capacity)
     s = OwnedBuffer(count: dimension)
     next = OwnedBuffer(count: dimension)
@@ -64,13 +63,10 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
 
   /// Stores one pattern; entries are taken by sign.
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
-    try checkShape("DenseMemory pattern", dimension, pattern.count)
-    try checkCapacity("DenseMemory", count, capacity)
-    storeSigns(pattern, into: x, at: count * dimension)
-    count += 1
+    try patterns.append(pattern, signs: true)
   }
 
-  public mutating func removeAll() { count = 0 }
+  public mutating func removeAll() { patterns.removeAll() }
 
   /// F(x).
   @inline(__always)
@@ -96,11 +92,13 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     var shift = 0.0
     if case .exponential = interaction {
       shift = -Double.infinity
-      for mu in 0..<count { shift = max(shift, Double(m[mu]) - Double(x[mu * n + i]) * si) }
+      for mu in 0..<count {
+        shift = max(shift, Double(m[mu]) - Double(patterns.rows[mu * n + i]) * si)
+      }
     }
     var d = 0.0
     for mu in 0..<count {
-      let xi = Double(x[mu * n + i])
+      let xi = Double(patterns.rows[mu * n + i])
       let r = Double(m[mu]) - xi * si - shift
       d += f(r + xi) - f(r - xi)
     }
@@ -122,7 +120,7 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
   /// One update of every neuron from fresh overlaps; returns how many flipped.
   mutating func sweep() -> Int {
     let n = dimension
-    Kernels.unsafeGemv(rows: count, columns: n, x.base, lda: n, s.base, m.base)
+    Kernels.unsafeGemv(rows: count, columns: n, patterns.rows.base, lda: n, s.base, m.base)
     switch update {
     case .synchronous:
       var changed = 0
@@ -137,7 +135,7 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
       return asynchronousSweep(s, order: order) { i in
         drive(i) > 0 ? 1 : -1
       } flipped: { i, v in
-        for mu in 0..<count { m[mu] += 2 * v * x[mu * n + i] }
+        for mu in 0..<count { m[mu] += 2 * v * patterns.rows[mu * n + i] }
       }
     }
   }
@@ -148,7 +146,9 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     var e = 0.0
     for mu in 0..<count {
       var o = 0.0
-      for j in 0..<dimension { o += Double(x[mu * dimension + j]) * (state[j] < 0 ? -1 : 1) }
+      for j in 0..<dimension {
+        o += Double(patterns.rows[mu * dimension + j]) * (state[j] < 0 ? -1 : 1)
+      }
       e -= f(o)
     }
     return e

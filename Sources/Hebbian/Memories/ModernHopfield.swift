@@ -5,16 +5,17 @@
 /// update lowers it, and for well-separated patterns one update already lands next to the
 /// nearest memory (error exponentially small in β times the separation).
 public struct ModernHopfield: ~Copyable, AssociativeMemory {
-  public let dimension: Int
-  public let capacity: Int
+  /// The stored patterns, one per row.
+  var patterns: PatternStore
+  public var dimension: Int { patterns.dimension }
+  public var capacity: Int { patterns.capacity }
   /// Inverse temperature: large β retrieves single patterns, small β averages them.
   public var beta: Float
   public var maxSteps: Int
   /// Converged when max_i |Δξ_i| ≤ tolerance · (1 + max_i |ξ_i|).
   public var tolerance: Float
-  public private(set) var count = 0
+  public var count: Int { patterns.count }
 
-  let x: OwnedBuffer<Float>  // patterns as rows: capacity×N (X transposed)
   let p: OwnedBuffer<Float>
   let a: OwnedBuffer<Float>
   let b: OwnedBuffer<Float>
@@ -30,33 +31,29 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
     try MemoryBudget.check(
       "ModernHopfield", "dimension \(dimension) with capacity \(capacity)",
       [[capacity, dimension], [capacity], [2, dimension]])
-    self.dimension = dimension
-    self.capacity = capacity
+    patterns = PatternStore("ModernHopfield", dimension: dimension, capacity: capacity)
     self.beta = beta
     self.maxSteps = maxSteps
     self.tolerance = tolerance
-    x = OwnedBuffer(count: capacity * dimension)
     p = OwnedBuffer(count: capacity)
     a = OwnedBuffer(count: dimension)
     b = OwnedBuffer(count: dimension)
   }
 
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
-    try checkShape("ModernHopfield pattern", dimension, pattern.count)
-    try checkCapacity("ModernHopfield", count, capacity)
-    try storeFinite(pattern, into: x, at: count * dimension)
-    count += 1
+    try patterns.append(pattern)
   }
 
-  public mutating func removeAll() { count = 0 }
+  public mutating func removeAll() { patterns.removeAll() }
 
   /// One update ξ' = X softmax(β Xᵀ ξ) from `from` into `to`; returns log Σ exp(β Xᵀξ).
   @inline(__always)
   func update(_ from: borrowing OwnedBuffer<Float>, _ to: borrowing OwnedBuffer<Float>) -> Float {
     let n = dimension
-    Kernels.unsafeGemv(rows: count, columns: n, x.base, lda: n, from.base, p.base)
+    Kernels.unsafeGemv(rows: count, columns: n, patterns.rows.base, lda: n, from.base, p.base)
     let lse = Kernels.unsafeSoftmax(count, beta: beta, p.base, p.base)
-    Kernels.unsafeGemvTransposed(rows: count, columns: n, x.base, lda: n, p.base, to.base)
+    Kernels.unsafeGemvTransposed(
+      rows: count, columns: n, patterns.rows.base, lda: n, p.base, to.base)
     return lse
   }
 
@@ -111,7 +108,8 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
       a[i] = state[i]
       half += 0.5 * state[i] * state[i]
     }
-    Kernels.unsafeGemv(rows: count, columns: dimension, x.base, lda: dimension, a.base, p.base)
+    Kernels.unsafeGemv(
+      rows: count, columns: dimension, patterns.rows.base, lda: dimension, a.base, p.base)
     return -Kernels.unsafeSoftmax(count, beta: beta, p.base, p.base) / beta + half
   }
 }

@@ -42,7 +42,9 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   public let excitatory: Int
   public let inhibitory: Int
-  public let capacity: Int
+  /// F, the stored patterns, one per row.
+  var patterns: PatternStore
+  public var capacity: Int { patterns.capacity }
   public var dimension: Int { excitatory + inhibitory }
   public var activation: Activation
   /// Keep W ≥ 0 (Dale's law with the sign in D). On by default.
@@ -57,19 +59,14 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   public var tau: Float
   public var dt: Float
   public var maxSteps: Int
-  public private(set) var count = 0
+  public var count: Int { patterns.count }
 
   let w: OwnedBuffer<Float>
-  let f: OwnedBuffer<Float>  // patterns, rows
   let df: OwnedBuffer<Float>  // D f, rows
   let e: OwnedBuffer<Float>  // residuals f − W D f, rows
-  let y: OwnedBuffer<Float>
-  let t: OwnedBuffer<Float>
-  let u: OwnedBuffer<Float>
-  let k1: OwnedBuffer<Float>
-  let k2: OwnedBuffer<Float>
-  let k3: OwnedBuffer<Float>
-  let k4: OwnedBuffer<Float>
+  let y: OwnedBuffer<Float>  // the recall state
+  let u: OwnedBuffer<Float>  // D y
+  let ode: RungeKutta4
   let gram: OwnedBuffer<Double>
   let v1: OwnedBuffer<Double>
   let v2: OwnedBuffer<Double>
@@ -100,7 +97,6 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
         ])
     self.excitatory = excitatory
     self.inhibitory = inhibitory
-    self.capacity = capacity
     self.activation = activation
     self.dale = dale
     self.rule = rule
@@ -111,16 +107,12 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     self.maxSteps = maxSteps
     let n = excitatory + inhibitory
     w = OwnedBuffer(count: n * n)
-    f = OwnedBuffer(count: capacity * n)
+    patterns = PatternStore("NormativeMemory", dimension: n, capacity: capacity)
     df = OwnedBuffer(count: capacity * n)
     e = OwnedBuffer(count: capacity * n)
     y = OwnedBuffer(count: n)
-    t = OwnedBuffer(count: n)
     u = OwnedBuffer(count: n)
-    k1 = OwnedBuffer(count: n)
-    k2 = OwnedBuffer(count: n)
-    k3 = OwnedBuffer(count: n)
-    k4 = OwnedBuffer(count: n)
+    ode = RungeKutta4(count: n)
     gram = OwnedBuffer(count: capacity * capacity, repeating: 0)
     v1 = OwnedBuffer(count: capacity, repeating: 0)
     v2 = OwnedBuffer(count: capacity, repeating: 0)
@@ -136,18 +128,14 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   /// Appends the pattern and runs up to `iterations` gradient steps on all stored patterns.
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
-    try checkShape("NormativeMemory pattern", dimension, pattern.count)
-    try checkCapacity("NormativeMemory", count, capacity)
-    let n = dimension
-    try storeFinite(pattern, into: f, at: count * n)
-    for j in 0..<n { df[count * n + j] = sign(j) * pattern[j] }
-    count += 1
+    let row = try patterns.append(pattern)
+    for j in 0..<dimension { df[row + j] = sign(j) * pattern[j] }
     _ = learn(iterations: iterations)
   }
 
   public mutating func removeAll() {
     w.fill(0)
-    count = 0
+    patterns.removeAll()
   }
 
   /// E = ½ Σ_μ ‖W D f^μ − f^μ‖², leaving the residuals f^μ − W D f^μ in `e`, or with
@@ -157,12 +145,12 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     var energy: Float = 0
     for mu in 0..<count {
       let row = mu * n
-      e.copy(n, from: f, at: row, to: row)
+      e.copy(n, from: patterns.rows, at: row, to: row)
       Kernels.unsafeGemv(
         rows: n, columns: n, alpha: -1, w.base, lda: n, df.at(row), beta: 1, e.at(row))
       energy += 0.5 * Kernels.unsafeDot(n, e.at(row), e.at(row))
       // f − W D f → f + W D f = 2f − (f − W D f).
-      if extended { for j in row..<row + n { e[j] = 2 * f[j] - e[j] } }
+      if extended { for j in row..<row + n { e[j] = 2 * patterns.rows[j] - e[j] } }
     }
     return energy
   }
@@ -175,7 +163,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     let n = dimension, p = count
     for a in 0..<p {
       for b in 0...a {
-        let g = Double(Kernels.unsafeDot(n, f.at(a * n), f.at(b * n)))
+        let g = Double(Kernels.unsafeDot(n, patterns.rows.at(a * n), patterns.rows.at(b * n)))
         gram[a * p + b] = g
         gram[b * p + a] = g
       }
@@ -250,29 +238,17 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   {
     try checkShape("NormativeMemory cue", dimension, cue.count)
     try checkRoom("NormativeMemory state", dimension, state.count)
-    let n = dimension
     y.copy(cue)
     var steps = 0
     var converged = false
-    let h = dt
     while steps < maxSteps {
-      derivative(y, k1)
-      var speed: Float = 0
-      for i in 0..<n { speed = max(speed, abs(k1[i])) }
-      if speed <= 1e-5 {
+      if ode.step(y, by: dt, settledBelow: 1e-5, { derivative($0, $1) }) {
         converged = true
         break
       }
-      for i in 0..<n { t[i] = y[i] + 0.5 * h * k1[i] }
-      derivative(t, k2)
-      for i in 0..<n { t[i] = y[i] + 0.5 * h * k2[i] }
-      derivative(t, k3)
-      for i in 0..<n { t[i] = y[i] + h * k3[i] }
-      derivative(t, k4)
-      for i in 0..<n { y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) }
       steps += 1
     }
-    for i in 0..<n { state[i] = y[i] }
+    for i in 0..<dimension { state[i] = y[i] }
     return RecallResult(steps: steps, converged: converged)
   }
 }

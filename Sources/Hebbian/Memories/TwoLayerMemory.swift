@@ -29,8 +29,10 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     case power(degree: Int)
   }
 
-  public let dimension: Int
-  public let capacity: Int
+  /// The stored patterns, one per row.
+  var patterns: PatternStore
+  public var dimension: Int { patterns.dimension }
+  public var capacity: Int { patterns.capacity }
   public var feature: FeatureLagrangian
   public var memory: MemoryLagrangian
   public var tauFeature: Float
@@ -38,15 +40,10 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   public var dt: Float
   public var maxSteps: Int
   public var tolerance: Float
-  public private(set) var count = 0
+  public var count: Int { patterns.count }
 
-  let x: OwnedBuffer<Float>  // ξ, capacity×N
-  let v: OwnedBuffer<Float>
-  let g: OwnedBuffer<Float>
-  let dv: OwnedBuffer<Float>
-  let h: OwnedBuffer<Float>
-  let f: OwnedBuffer<Float>
-  let dh: OwnedBuffer<Float>
+  /// The feature neurons (v, g, X f) and the memory neurons (h, f, X g).
+  let v: NeuronLayer, h: NeuronLayer
 
   public init(
     dimension: Int, capacity: Int, feature: FeatureLagrangian = .quadratic,
@@ -65,8 +62,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     try MemoryBudget.check(
       "TwoLayerMemory", "dimension \(dimension) with capacity \(capacity)",
       [[capacity, dimension], [3, dimension], [3, capacity]])
-    self.dimension = dimension
-    self.capacity = capacity
+    patterns = PatternStore("TwoLayerMemory", dimension: dimension, capacity: capacity)
     self.feature = feature
     self.memory = memory
     self.tauFeature = tauFeature
@@ -74,29 +70,21 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     self.dt = dt
     self.maxSteps = maxSteps
     self.tolerance = tolerance
-    x = OwnedBuffer(count: capacity * dimension)
-    v = OwnedBuffer(count: dimension)
-    g = OwnedBuffer(count: dimension)
-    dv = OwnedBuffer(count: dimension)
-    h = OwnedBuffer(count: capacity)
-    f = OwnedBuffer(count: capacity)
-    dh = OwnedBuffer(count: capacity)
+    v = NeuronLayer(count: dimension)
+    h = NeuronLayer(count: capacity)
   }
 
   public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
-    try checkShape("TwoLayerMemory pattern", dimension, pattern.count)
-    try checkCapacity("TwoLayerMemory", count, capacity)
-    try storeFinite(pattern, into: x, at: count * dimension)
-    count += 1
+    try patterns.append(pattern)
   }
 
-  public mutating func removeAll() { count = 0 }
+  public mutating func removeAll() { patterns.removeAll() }
 
   /// g = ∂L_v/∂v.
   func featureActivity() {
     switch feature {
-    case .quadratic: g.assign(v)
-    case .logCosh(let a): for i in 0..<dimension { g[i] = Math.tanh(a * v[i]) }
+    case .quadratic: v.activity.assign(v.state)
+    case .logCosh(let a): for i in 0..<dimension { v.activity[i] = Math.tanh(a * v.state[i]) }
     }
   }
 
@@ -105,14 +93,14 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   func memoryActivity() -> Float {
     switch memory {
     case .logSumExp(let beta):
-      return Kernels.unsafeSoftmax(count, beta: beta, h.base, f.base) / beta
+      return Kernels.unsafeSoftmax(count, beta: beta, h.state.base, h.activity.base) / beta
     case .power(let n):
       var lh: Float = 0
       for mu in 0..<count {
-        let p = max(h[mu], 0)
+        let p = max(h.state[mu], 0)
         var q: Float = 1
         for _ in 0..<(n - 1) { q *= p }
-        f[mu] = q
+        h.activity[mu] = q
         lh += q * p / Float(n)
       }
       return lh
@@ -128,9 +116,10 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     try checkRoom("TwoLayerMemory state", dimension, state.count)
     if count == 0 { throw .invalidParameter("TwoLayerMemory: no stored patterns") }
     let n = dimension, p = count
-    v.copy(cue)
+    v.state.copy(cue)
     featureActivity()
-    Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, h.base)
+    Kernels.unsafeGemv(
+      rows: p, columns: n, patterns.rows.base, lda: n, v.activity.base, h.state.base)
     // Exponential Euler: y ← y + (1 − e^(−dt/τ))(drive − y).
     let af = 1 - Math.exp(-dt / tauFeature)
     let ah = 1 - Math.exp(-dt / tauMemory)
@@ -138,29 +127,20 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     var converged = false
     while steps < maxSteps {
       memoryActivity()
-      Kernels.unsafeGemvTransposed(rows: p, columns: n, x.base, lda: n, f.base, dv.base)
-      Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, dh.base)
-      var moveV: Float = 0, sizeV: Float = 0, moveH: Float = 0, sizeH: Float = 0
-      for i in 0..<n {
-        let d = af * (dv[i] - v[i])
-        v[i] += d
-        moveV = max(moveV, abs(d))
-        sizeV = max(sizeV, abs(v[i]))
-      }
-      for mu in 0..<p {
-        let d = ah * (dh[mu] - h[mu])
-        h[mu] += d
-        moveH = max(moveH, abs(d))
-        sizeH = max(sizeH, abs(h[mu]))
-      }
+      Kernels.unsafeGemvTransposed(
+        rows: p, columns: n, patterns.rows.base, lda: n, h.activity.base, v.drive.base)
+      Kernels.unsafeGemv(
+        rows: p, columns: n, patterns.rows.base, lda: n, v.activity.base, h.drive.base)
+      let vRests = v.relax(af, count: n, tolerance: tolerance)
+      let hRests = h.relax(ah, count: p, tolerance: tolerance)
       featureActivity()
       steps += 1
-      if moveV <= tolerance * (1 + sizeV) && moveH <= tolerance * (1 + sizeH) {
+      if vRests && hRests {
         converged = true
         break
       }
     }
-    for i in 0..<n { state[i] = g[i] }
+    for i in 0..<n { state[i] = v.activity[i] }
     return RecallResult(steps: steps, converged: converged)
   }
 
@@ -171,19 +151,48 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     var e: Float = 0
     switch feature {
     case .quadratic:
-      for i in 0..<n { e += 0.5 * v[i] * v[i] }
+      for i in 0..<n { e += 0.5 * v.state[i] * v.state[i] }
     case .logCosh(let a):
       for i in 0..<n {
         // log cosh(z) = |z| + log(1 + e^(−2|z|)) − log 2, without overflow.
-        let z = abs(a * v[i])
-        e += v[i] * g[i] - (z + Math.log(1 + Math.exp(-2 * z)) - 0.6931472) / a
+        let z = abs(a * v.state[i])
+        e += v.state[i] * v.activity[i] - (z + Math.log(1 + Math.exp(-2 * z)) - 0.6931472) / a
       }
     }
     let lh = memoryActivity()
-    for mu in 0..<p { e += h[mu] * f[mu] }
+    for mu in 0..<p { e += h.state[mu] * h.activity[mu] }
     e -= lh
-    Kernels.unsafeGemv(rows: p, columns: n, x.base, lda: n, g.base, dh.base)
-    for mu in 0..<p { e -= f[mu] * dh[mu] }
+    Kernels.unsafeGemv(
+      rows: p, columns: n, patterns.rows.base, lda: n, v.activity.base, h.drive.base)
+    for mu in 0..<p { e -= h.activity[mu] * h.drive[mu] }
     return e
+  }
+}
+
+/// One layer of the two-layer memory: the neurons' state (v or h), their activity (g or f)
+/// and the drive of their leak equation (X f or X g).
+struct NeuronLayer: ~Copyable {
+  let state: OwnedBuffer<Float>
+  let activity: OwnedBuffer<Float>
+  let drive: OwnedBuffer<Float>
+
+  init(count: Int) {
+    state = OwnedBuffer(count: count)
+    activity = OwnedBuffer(count: count)
+    drive = OwnedBuffer(count: count)
+  }
+
+  /// One exponential-Euler step y ← y + a (drive − y) of the first `count` neurons. True
+  /// when no neuron moved more than `tolerance` · (1 + max|y|): the layer is at rest.
+  @inline(__always)
+  func relax(_ a: Float, count: Int, tolerance: Float) -> Bool {
+    var move: Float = 0, size: Float = 0
+    for i in 0..<count {
+      let d = a * (drive[i] - state[i])
+      state[i] += d
+      move = max(move, abs(d))
+      size = max(size, abs(state[i]))
+    }
+    return move <= tolerance * (1 + size)
   }
 }

@@ -10,8 +10,9 @@ internal import CHebbian
 /// y = n and the others with 0 (θ = ⟨y²⟩ = n²/n = n). The threshold must track faster than the
 /// weights move (τ_θ η ≪ 1/⟨x²⟩), or the rule oscillates.
 public struct BCMLearner: ~Copyable {
-  public let inputs: Int
-  public let outputs: Int
+  /// d and k: W is k×d.
+  public var inputs: Int { layer.inputs }
+  public var outputs: Int { layer.outputs }
   public var learningRate: Float
   /// τ_θ in samples.
   public var thresholdTimeConstant: Float
@@ -28,8 +29,6 @@ public struct BCMLearner: ~Copyable {
     if !(thresholdTimeConstant >= 1 && thresholdTimeConstant.isFinite) {
       throw .invalidParameter("threshold time constant must be >= 1 sample")
     }
-    self.inputs = inputs
-    self.outputs = outputs
     self.learningRate = learningRate
     self.thresholdTimeConstant = thresholdTimeConstant
     let w = Matrix(rows: outputs, columns: inputs)

@@ -7,8 +7,9 @@ internal import CHebbian
 /// inputs are not centred), the covariance rule follows Cov(x): LTP for correlated
 /// fluctuations, LTD for anti-correlated ones. It is the Hebb kernel applied to centred vectors.
 public struct CovarianceLearner: ~Copyable {
-  public let inputs: Int
-  public let outputs: Int
+  /// d and k: W is k×d.
+  public var inputs: Int { layer.inputs }
+  public var outputs: Int { layer.outputs }
   public var learningRate: Float
   public var decay: Float
   /// Rate β of the running means (1/β samples of memory).
@@ -29,8 +30,6 @@ public struct CovarianceLearner: ~Copyable {
     try RateRule.rate(learningRate)
     if !(meanRate > 0 && meanRate <= 1) { throw .invalidParameter("mean rate must be in (0, 1]") }
     try RateRule.decay(decay)
-    self.inputs = inputs
-    self.outputs = outputs
     self.learningRate = learningRate
     self.meanRate = meanRate
     self.decay = decay

@@ -9,8 +9,9 @@ internal import CHebbian
 /// stays bounded once λ ≥ η λ₁. Row normalisation keeps ‖w‖ = 1 exactly (the limit Oja's rule
 /// approximates) and converges to ±e₁ for any λ.
 public struct HebbianLearner: ~Copyable {
-  public let inputs: Int
-  public let outputs: Int
+  /// d and k: W is k×d.
+  public var inputs: Int { layer.inputs }
+  public var outputs: Int { layer.outputs }
   public var learningRate: Float
   public var decay: Float
   public var normalizesRows: Bool
@@ -24,8 +25,6 @@ public struct HebbianLearner: ~Copyable {
     try RateRule.shape(inputs: inputs, outputs: outputs)
     try RateRule.rate(learningRate)
     try RateRule.decay(decay)
-    self.inputs = inputs
-    self.outputs = outputs
     self.learningRate = learningRate
     self.decay = decay
     self.normalizesRows = normalizesRows

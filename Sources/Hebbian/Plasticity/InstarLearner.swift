@@ -7,8 +7,9 @@ internal import CHebbian
 /// fixed point is E[y_i x] / E[y_i], the mean of the inputs that activate the unit. With
 /// winner-take-all activity (``updateWinnerTakeAll(_:)``) this is competitive learning.
 public struct InstarLearner: ~Copyable {
-  public let inputs: Int
-  public let outputs: Int
+  /// d and k: W is k×d.
+  public var inputs: Int { layer.inputs }
+  public var outputs: Int { layer.outputs }
   public var learningRate: Float
   public private(set) var samples = 0
   let layer: RateLayer
@@ -19,8 +20,6 @@ public struct InstarLearner: ~Copyable {
     try RateRule.shape(inputs: inputs, outputs: outputs)
     try RateRule.rate(learningRate)
     if learningRate > 1 { throw .invalidParameter("instar learning rate must be <= 1") }
-    self.inputs = inputs
-    self.outputs = outputs
     self.learningRate = learningRate
     layer = RateLayer(inputs: inputs, outputs: outputs, seed: seed, scale: 0.1)
   }
