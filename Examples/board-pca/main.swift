@@ -5,7 +5,8 @@
 //   board-pca [D [K]]     D inputs (default 6), K components (default 3), gha rule, centred
 //
 // Each input record is D little-endian float32 values; after learning from it the program
-// writes its K coordinates in the current subspace. A partial record at the end is ignored.
+// writes its K coordinates in the current subspace. A partial record at the end is ignored;
+// a sample the library refuses (NaN, infinity, absurd magnitude) stops it with exit status 2.
 import CHebbianSys
 import Hebbian
 
@@ -42,24 +43,42 @@ struct BoardPCA {
     }
     let record = 4 * d
     let capacity = 256 * record
-    let input = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-    let output = UnsafeMutablePointer<Float>.allocate(capacity: 256 * k)
+    // Samples arrive as raw bytes into the float storage itself: no conversion, no copy.
+    var input = [Float](repeating: 0, count: 256 * d)
+    var output = [Float](repeating: 0, count: 256 * k)
+    var y = OwnedBuffer<Float>(count: k)
     var filled = 0
+    var learned = 0
     while true {
-      let n = hb_sys_read(0, input + filled, capacity - filled)
+      let n = input.withUnsafeMutableBytes {
+        hb_sys_read(0, $0.baseAddress! + filled, capacity - filled)
+      }
       if n < 0 { fail("cannot read stdin") }
       if n == 0 { break }
       filled += Int(n)
       let records = filled / record
       for r in 0..<records {
-        // Records start at multiples of 4d bytes from a 16-byte aligned buffer.
-        let x = (input + r * record).assumingMemoryBound(to: Float.self)
-        pca.unsafeUpdate(x)
-        pca.unsafeProject(x, into: output + r * k)
+        // The checked API: a NaN, an infinity or an absurd magnitude stops the program with
+        // the library's message instead of reaching the learner.
+        let x = input.span.extracting(r * d..<(r + 1) * d)
+        var ys = y.mutableSpan
+        do throws(HebbianError) {
+          try pca.update(x)
+          try pca.project(x, into: &ys)
+        } catch {
+          fail("sample \(learned + r + 1): " + error.message)
+        }
+        for i in 0..<k { output[r * k + i] = y[i] }
       }
-      if hb_sys_write_all(1, output, records * k * 4) != 0 { fail("cannot write stdout") }
+      let written = output.withUnsafeBytes { hb_sys_write_all(1, $0.baseAddress, records * k * 4) }
+      if written != 0 { fail("cannot write stdout") }
+      learned += records
       let rest = filled - records * record
-      if rest > 0 { input.copyMemory(from: input + records * record, byteCount: rest) }
+      if rest > 0 {
+        input.withUnsafeMutableBytes {
+          $0.baseAddress!.copyMemory(from: $0.baseAddress! + records * record, byteCount: rest)
+        }
+      }
       filled = rest
     }
   }
