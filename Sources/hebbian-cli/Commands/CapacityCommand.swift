@@ -11,7 +11,7 @@ enum CapacityCommand {
     name: "capacity",
     summary: "Sweep the load P/N of associative memories; print alpha_c and the retrieval curve.",
     options: [
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .value("--model", "M", "hopfield | storkey | dense | ei | e-only; repeat or comma-separate"),
       .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
       .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),

@@ -9,12 +9,8 @@ enum PCACommand {
     name: "pca",
     summary:
       "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
-    options: [
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
-      .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
-      .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
-      .value(
-        "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)"),
+    options: OptionSpec.samples + [
+      .delimiter,
       .value(
         "--columns", "LIST", "CSV columns to learn from, 1-based: 2-7 or 2,4,6-8 (default all)"),
       .value(
@@ -27,7 +23,7 @@ enum PCACommand {
       .value("--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)"),
       .value("--floor", "X", "lowest rate, to track a drifting stream (default 0)"),
       .flag("--center", "subtract a running mean"),
-      .value("--passes", "N", "passes over the input (files only; default 1)"),
+      .passes,
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
       .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows").output(),
@@ -36,7 +32,7 @@ enum PCACommand {
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error")
         .input(),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples").output(),
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .flag(
         "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
       .value(

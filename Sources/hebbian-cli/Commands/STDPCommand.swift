@@ -9,7 +9,7 @@ enum STDPCommand {
       + "inhibitory STDP), competitive (Song 2000 weight distribution), reward (Izhikevich 2007 "
       + "three-factor STDP), scaling (homeostatic synaptic scaling).",
     options: [
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
       .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
       .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
