@@ -159,6 +159,28 @@ enum STDPCommand {
     Console.errLine("plot: \(path)")
   }
 
+  /// The time-course modes (balance, reward, scaling) share the x axis: t in seconds.
+  static func plotTimeCourse(
+    _ o: ParsedOptions, title: String, yLabel: String, _ series: () -> [SVGPlot.Series]
+  ) throws(CLIError) {
+    try writePlot(o) {
+      SVGPlot.render(title: title, xLabel: "t (s)", yLabel: yLabel, series: series())
+    }
+  }
+
+  /// The output rate of a homeostatic mode against the target rate it is pulled to.
+  static func plotRate(
+    _ o: ParsedOptions, title: String, target: Double, seconds: Double,
+    _ rate: () -> [(x: Double, y: Double)]
+  ) throws(CLIError) {
+    try plotTimeCourse(o, title: title, yLabel: "output rate (Hz)") {
+      [
+        .init(name: "rate", points: rate()),
+        .init(name: "target", points: [(0, target), (seconds, target)]),
+      ]
+    }
+  }
+
   // MARK: window
 
   static func window(_ o: ParsedOptions) throws(CLIError) {
@@ -245,14 +267,9 @@ enum STDPCommand {
       "E/I current correlation: before \(Fmt.fixed(first.currentCorrelation, 3)) after "
         + "\(Fmt.fixed(last.correlation, 3)) (first \(Fmt.fixed(c.window, 0)) s vs last \(Fmt.fixed(quarter, 0)) s, "
         + "currents low-pass filtered with tau = \(Fmt.fixed(c.currentFilter, 0)) ms)")
-    try writePlot(o) {
-      SVGPlot.render(
-        title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",
-        series: [
-          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
-          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
-        ])
-    }
+    try plotRate(
+      o, title: "Inhibitory STDP (Vogels et al. 2011)", target: c.targetRate, seconds: c.seconds
+    ) { result.samples.map { ($0.time, $0.rate) } }
   }
 
   // MARK: competitive (Song, Miller & Abbott 2000)
