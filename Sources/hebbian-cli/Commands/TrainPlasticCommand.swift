@@ -114,6 +114,18 @@ enum TrainPlasticCommand {
     }
   }
 
+  /// Draws one episode into `inputs` and `target`. The spans end with the call, which leaves
+  /// the arrays free to be read again.
+  static func draw(
+    _ task: PatternCompletionTask, _ inputs: inout [Float], _ target: inout [Float],
+    _ scratch: inout [Float], _ rng: inout SeededGenerator
+  ) throws(HebbianError) {
+    var us = inputs.mutableSpan
+    var ts = target.mutableSpan
+    var ss = scratch.mutableSpan
+    try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
+  }
+
   /// Trains on fresh episodes, printing the mean training loss every `every` episodes, then
   /// returns the mean loss on `evalEpisodes` held-out episodes (a different seed stream).
   static func train(
@@ -128,13 +140,7 @@ enum TrainPlasticCommand {
     var sum: Float = 0
     do throws(HebbianError) {
       for e in stride(from: 1, through: episodes, by: 1) {
-        var us = inputs.mutableSpan
-        var ts = target.mutableSpan
-        var ss = scratch.mutableSpan
-        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
-        _ = consume us
-        _ = consume ts
-        _ = consume ss
+        try draw(task, &inputs, &target, &scratch, &rng)
         sum += try net.train(
           inputs: inputs.span, steps: task.steps, target: target.span, learningRate: lr,
           clipNorm: clip)
@@ -153,13 +159,7 @@ enum TrainPlasticCommand {
       var wrong = 0
       var output = [Float](repeating: 0, count: task.bits)
       for _ in 0..<evalEpisodes {
-        var us = inputs.mutableSpan
-        var ts = target.mutableSpan
-        var ss = scratch.mutableSpan
-        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &evalRNG)
-        _ = consume us
-        _ = consume ts
-        _ = consume ss
+        try draw(task, &inputs, &target, &scratch, &evalRNG)
         var os = output.mutableSpan
         try net.run(inputs: inputs.span, steps: task.steps, output: &os)
         _ = consume os
