@@ -58,14 +58,13 @@ enum ApplyCommand {
     name: "apply",
     summary: "Score samples with a saved PCA model: y = C (x - mean), optionally the residual.",
     options: [
-      .value("--model", "M", "a model from pca --save-model (or a pca checkpoint)").input(),
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
+      .savedModel,
+      .samplesFile,
       .value("--output", "OUT|-", "scores: .f32 raw, .csv/.txt (or -) CSV").output(),
-      .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
+      .samplesFormat,
       .value("--dim", "D", "values per sample (default: the model's)"),
       .flag("--residual", "append |(x - mean) - C^T y|^2: a novelty score for anomaly detection"),
-      .value(
-        "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)"),
+      .delimiter,
       .value("--columns", "LIST", "1-based feature columns, e.g. 2-7 or 2,4,6-8 (default: all)"),
       .value("--id-column", "N", "copy column N verbatim as the first field of each output row"),
       .flag("--quiet", "no summary on stderr"),
@@ -133,7 +132,7 @@ enum ExportCommand {
     name: "export",
     summary: "Write a saved PCA model as JSON: rule, dimension, components, mean, variances.",
     options: [
-      .value("--model", "M", "a model from pca --save-model (or a pca checkpoint)").input(),
+      .savedModel,
       .value("--output", "OUT.json|-", "the JSON file (- for stdout)").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }

@@ -11,7 +11,7 @@ enum BenchCommand {
     name: "bench",
     summary: "Time the fused rule steps per instruction set: ns/update, GFLOP/s, % of FMA peak.",
     options: [
-      .value("--rule", "R", "oja|subspace|gha (default: all three)"),
+      .value("--rule", "R", ruleNames.joined(separator: "|") + " (default: all three)"),
       .value("--dim", "D", "input dimension d (default 256)"),
       .value("--components", "K", "neurons k of subspace and gha (default 16)"),
       .value(
@@ -55,6 +55,8 @@ enum BenchCommand {
     }
   }
 
+  static let ruleNames = Rule.allCases.map(\.name)
+
   static let repetitions = 5
   static let eta: Float = 1e-3
   /// Samples cycled through: enough that W does not collapse onto one direction.
@@ -64,7 +66,7 @@ enum BenchCommand {
     let roofline = o.has("--roofline")
     let llc = lastLevelCache()
     let ruleName = try o.choice(
-      "--rule", ["all", "oja", "subspace", "gha"], default: roofline ? "gha" : "all")
+      "--rule", ["all"] + ruleNames, default: roofline ? "gha" : "all")
     let d = try o.int("--dim", default: roofline ? 16384 : 256, min: 1)
     // The roofline shape: the fewest rows (a multiple of 8) that make W at least twice the
     // last-level cache, so that no level of cache can hold it between two updates.

@@ -11,18 +11,12 @@ enum CapacityCommand {
     name: "capacity",
     summary: "Sweep the load P/N of associative memories; print alpha_c and the retrieval curve.",
     options: [
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .value("--model", "M", "hopfield | storkey | dense | ei | e-only; repeat or comma-separate"),
       .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
       .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),
-      .value(
-        "--to", "B",
-        "largest load P/N (default per model: hopfield 0.24, storkey 0.6, dense 10, ei 0.9, e-only 0.3)"
-      ),
-      .value(
-        "--step", "S",
-        "load increment (default per model: hopfield 0.01, storkey 0.02, dense 0.5, ei 0.05, e-only 0.02)"
-      ),
+      .value("--to", "B", "largest load P/N (\(perModel { $0.to }))"),
+      .value("--step", "S", "load increment (\(perModel { $0.step }))"),
       .value("--trials", "T", "random pattern sequences per model (default 3)"),
       .value("--probes", "K", "stored patterns probed per load and sequence (default 20)"),
       .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)"),
@@ -73,6 +67,16 @@ enum CapacityCommand {
     case "ei": return Grid(from: 0.05, to: 0.9, step: 0.05)
     default: return Grid(from: 0.02, to: 0.3, step: 0.02)
     }
+  }
+
+  /// One end of the default grids as the help states it, taken from ``defaultGrid(_:)`` so
+  /// that the help cannot disagree with what runs.
+  static func perModel(_ value: (Grid) -> Double) -> String {
+    var s = "default per model: "
+    for (i, name) in models.enumerated() {
+      s += (i == 0 ? "" : ", ") + name + " " + Fmt.shortest(Float(value(defaultGrid(name))))
+    }
+    return s
   }
 
   static func counts(_ g: Grid, _ n: Int) -> [Int] {

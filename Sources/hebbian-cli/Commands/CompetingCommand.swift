@@ -11,7 +11,7 @@ enum CompetingCommand {
       "Learn competing-hidden-unit features (bars images or a labelled CSV); readout accuracy "
       + "on raw inputs, random and learned features.",
     options: [
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars")
         .input(),
       .value(

@@ -9,21 +9,18 @@ enum LearnCommand {
     name: "learn",
     summary: "Stream samples through a rate rule (Hebb, covariance, instar, BCM); report and "
       + "save the weights.",
-    options: [
-      .value("--rule", "R", "hebb|covariance|instar|bcm (required)"),
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
-      .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
-      .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
-      .value("--outputs", "K", "units (default 1)"),
-      .value("--eta", "X", "learning rate (default 0.001; instar 0.05)"),
-      .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)"),
-      .flag("--normalize", "hebb: scale every row to unit norm after each step"),
-      .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)"),
-      .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)"),
-      .value("--passes", "N", "passes over the input (files only; default 1)"),
-      .value("--seed", "S", "seed of the initial weights (default 1)"),
-      .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
-    ],
+    options: [.value("--rule", "R", "hebb|covariance|instar|bcm (required)")] + OptionSpec.samples
+      + [
+        .value("--outputs", "K", "units (default 1)"),
+        .value("--eta", "X", "learning rate (default 0.001; instar 0.05)"),
+        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)"),
+        .flag("--normalize", "hebb: scale every row to unit norm after each step"),
+        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)"),
+        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)"),
+        .passes,
+        .value("--seed", "S", "seed of the initial weights (default 1)"),
+        .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
+      ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 

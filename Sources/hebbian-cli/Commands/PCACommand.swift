@@ -9,12 +9,8 @@ enum PCACommand {
     name: "pca",
     summary:
       "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
-    options: [
-      .value("--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)").input(),
-      .value("--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)"),
-      .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
-      .value(
-        "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)"),
+    options: OptionSpec.samples + [
+      .delimiter,
       .value(
         "--columns", "LIST", "CSV columns to learn from, 1-based: 2-7 or 2,4,6-8 (default all)"),
       .value(
@@ -27,7 +23,7 @@ enum PCACommand {
       .value("--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)"),
       .value("--floor", "X", "lowest rate, to track a drifting stream (default 0)"),
       .flag("--center", "subtract a running mean"),
-      .value("--passes", "N", "passes over the input (files only; default 1)"),
+      .passes,
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
       .value("--save-components", "OUT.f32", "write K x D float32, unit orthogonal rows").output(),
@@ -36,7 +32,7 @@ enum PCACommand {
       .value("--reference", "R.f32", "a known basis (rows x D float32): report subspace error")
         .input(),
       .value("--plot", "FILE.svg", "draw orthonormality (and subspace) error vs samples").output(),
-      .flag("--quiet", "no progress lines on stderr"),
+      .quiet,
       .flag(
         "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing"),
       .value(
@@ -162,19 +158,10 @@ enum PCACommand {
       (position, skippedBefore, passes) = try sv.restore(
         into: &pca, reader: &reader, source: source, passesGiven: passesGiven, stdin: input == "-")
     }
-    var reference: [Float]? = nil
-    var referenceRows = 0
-    if let path = o.string("--reference") {
-      let r = try readF32(path, columns: d)
-      // A basis of a subspace of R^d has at most d rows: more means another width.
-      if r.count / d > d {
-        throw .usage(
-          "--reference \(path): \(r.count) values make \(r.count / d) rows of \(d), but a basis has at most \(d) rows (written for another dimension?)"
-        )
-      }
-      reference = r
-      referenceRows = r.count / d
+    let reference = try o.string("--reference").map { (path) throws(CLIError) in
+      try readReference(path, d: d)
     }
+    let referenceRows = (reference?.count ?? 0) / d
     // Held for the whole run: a second process writing the same checkpoint is refused.
     let checkpointTarget = try checkpointPath.map { (c) throws(CLIError) in
       try o.outputs.target(c, option: "--checkpoint")
@@ -243,65 +230,16 @@ enum PCACommand {
         let dueBatches = (due + Int64(batch) - 1) / Int64(batch)
         let want = Int(
           Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
-        var filled = 0
-        while filled < want {
-          let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
-            try reader.next(into: b.baseAddress! + filled * d, max: want - filled)
-          }
-          if got == 0 {
-            ended = true
-            break
-          }
-          // The library's input contract, checked here with the sample's place in the file:
-          // all samples at once in C, then the library's own check (and message) on any
-          // sample C flags.
-          var from = 0
-          while from < got {
-            let unfit = x.withUnsafeBufferPointer { b in
-              from
-                + hb_f32_rows_unfit(
-                  b.baseAddress! + (filled + from) * d, got - from, d,
-                  OnlinePCA.squaredNormRange.lowerBound, OnlinePCA.squaredNormRange.upperBound)
-            }
-            if unfit == got { break }
-            do throws(HebbianError) {
-              let at = (filled + unfit) * d
-              try OnlinePCA.checkSample(x.span.extracting(at..<(at + d)))
-            } catch {
-              var m = "\(reader.displayName):\(reader.line(of: unfit)): \(error.message)"
-              if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
-              throw .data(m)
-            }
-            from = unfit + 1
-          }
-          if !ids.isEmpty { for s in 0..<got { ids[filled + s] = reader.id(of: s) } }
-          filled += got
-        }
+        let filled: Int
+        (filled, ended) = try readBlock(
+          &reader, into: &x, ids: &ids, want: want, d: d, checkpointPath: checkpointPath)
         if filled == 0 { break }
-        let t0 = hb_sys_monotonic_ns()
-        do throws(HebbianError) {
-          try pca.update(block: x.span.extracting(0..<(filled * d)), batch: batch)
-        } catch {
-          var m =
-            error.message + "; the update was refused: try a smaller --eta (now "
-            + Fmt.shortest(etaValue(rate)) + ") or rescale the input"
-          if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
-          throw .data(m)
-        }
-        learnNs &+= hb_sys_monotonic_ns() &- t0
+        learnNs &+= try learn(
+          &pca, x, count: filled, d: d, batch: batch, rate: rate, checkpointPath: checkpointPath)
         if projecting {
-          // Each sample projected by the model that has just learned it.
-          for s in 0..<filled {
-            do throws(HebbianError) {
-              var out = y.mutableSpan
-              try pca.project(x.span.extracting((s * d)..<((s + 1) * d)), into: &out)
-            } catch {
-              throw .data(error.message)
-            }
-            try writeRow(
-              &projection!, y, raw: rawProjection, id: ids.isEmpty ? nil : ids[s],
-              delimiter: reader.delimiter)
-          }
+          try project(
+            pca, x, count: filled, d: d, y: &y, ids: ids, into: &projection!, raw: rawProjection,
+            delimiter: reader.delimiter)
         }
         let here = OnlinePCA.StreamPosition(
           pass: pass, sampleOffset: recordBase + reader.records)
@@ -312,14 +250,8 @@ enum PCACommand {
         }
         if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
         if !quiet {
-          let now = hb_sys_monotonic_ns()
-          if now &- lastReport >= 1_000_000_000 {
-            lastReport = now
-            let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
-            Console.errLine(
-              "pca: \(pca.samplesSeen) samples, \(Fmt.rate(rate, "samples/s")), "
-                + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
-          }
+          reportProgress(
+            pca, samplesAtStart: samplesAtStart, started: started, lastReport: &lastReport)
         }
         if pca.samplesSeen >= maxSamples && !(ended && pass + 1 == passes) {
           // Stopped early: the end checkpoint records where, so --resume continues here.
@@ -372,6 +304,108 @@ enum PCACommand {
     try o.outputs.commit()
     // Data on stdout keeps stdout for the data; the summary then goes to stderr.
     if o.outputs.writesStdout { Console.err(summary.text) } else { Console.out(summary.text) }
+  }
+
+  /// Reads up to `want` samples into `x` (and their ids, when `ids` keeps them), each checked
+  /// against the library's input contract so that a refusal names the sample's place in the
+  /// file. Returns how many samples it read and whether the input ended.
+  static func readBlock(
+    _ reader: inout SampleReader, into x: inout [Float], ids: inout [[UInt8]], want: Int, d: Int,
+    checkpointPath: String?
+  ) throws(CLIError) -> (filled: Int, ended: Bool) {
+    var filled = 0
+    while filled < want {
+      let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
+        try reader.next(into: b.baseAddress! + filled * d, max: want - filled)
+      }
+      if got == 0 { return (filled, true) }
+      // All samples at once in C, then the library's own check (and message) on any sample
+      // C flags.
+      var from = 0
+      while from < got {
+        let unfit = x.withUnsafeBufferPointer { b in
+          from
+            + hb_f32_rows_unfit(
+              b.baseAddress! + (filled + from) * d, got - from, d,
+              OnlinePCA.squaredNormRange.lowerBound, OnlinePCA.squaredNormRange.upperBound)
+        }
+        if unfit == got { break }
+        do throws(HebbianError) {
+          let at = (filled + unfit) * d
+          try OnlinePCA.checkSample(x.span.extracting(at..<(at + d)))
+        } catch {
+          var m = "\(reader.displayName):\(reader.line(of: unfit)): \(error.message)"
+          if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+          throw .data(m)
+        }
+        from = unfit + 1
+      }
+      if !ids.isEmpty { for s in 0..<got { ids[filled + s] = reader.id(of: s) } }
+      filled += got
+    }
+    return (filled, false)
+  }
+
+  /// Learns the first `count` samples of `x` in batches of `batch`; returns the nanoseconds
+  /// the update took, the time the summary reports per sample.
+  static func learn(
+    _ pca: inout OnlinePCA, _ x: [Float], count: Int, d: Int, batch: Int, rate: LearningRate,
+    checkpointPath: String?
+  ) throws(CLIError) -> UInt64 {
+    let t0 = hb_sys_monotonic_ns()
+    do throws(HebbianError) {
+      try pca.update(block: x.span.extracting(0..<(count * d)), batch: batch)
+    } catch {
+      var m =
+        error.message + "; the update was refused: try a smaller --eta (now "
+        + Fmt.shortest(etaValue(rate)) + ") or rescale the input"
+      if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
+      throw .data(m)
+    }
+    return hb_sys_monotonic_ns() &- t0
+  }
+
+  /// Writes the --project rows of the first `count` samples of `x`: each sample projected by
+  /// the model that has just learned it, as a live consumer would have seen it.
+  static func project(
+    _ pca: borrowing OnlinePCA, _ x: [Float], count: Int, d: Int, y: inout [Float],
+    ids: [[UInt8]], into projection: inout OutputFile, raw: Bool, delimiter: UInt8
+  ) throws(CLIError) {
+    for s in 0..<count {
+      do throws(HebbianError) {
+        var out = y.mutableSpan
+        try pca.project(x.span.extracting((s * d)..<((s + 1) * d)), into: &out)
+      } catch {
+        throw .data(error.message)
+      }
+      try writeRow(
+        &projection, y, raw: raw, id: ids.isEmpty ? nil : ids[s], delimiter: delimiter)
+    }
+  }
+
+  /// A progress line on stderr, at most one a second however small the blocks are.
+  static func reportProgress(
+    _ pca: borrowing OnlinePCA, samplesAtStart: Int64, started: UInt64, lastReport: inout UInt64
+  ) {
+    let now = hb_sys_monotonic_ns()
+    guard now &- lastReport >= 1_000_000_000 else { return }
+    lastReport = now
+    let rate = Double(pca.samplesSeen - samplesAtStart) / (Double(now &- started) * 1e-9)
+    Console.errLine(
+      "pca: \(pca.samplesSeen) samples, \(Fmt.rate(rate, "samples/s")), "
+        + "orthonormality error \(Fmt.sci(pca.orthonormalityError(), 2))")
+  }
+
+  /// The --reference basis. A basis of a subspace of R^d has at most d rows: more means the
+  /// file was written for another width.
+  static func readReference(_ path: String, d: Int) throws(CLIError) -> [Float] {
+    let r = try readF32(path, columns: d)
+    if r.count / d > d {
+      throw .usage(
+        "--reference \(path): \(r.count) values make \(r.count / d) rows of \(d), but a basis has at most \(d) rows (written for another dimension?)"
+      )
+    }
+    return r
   }
 
   static func littleEndianBytes(_ values: [Float]) -> [UInt8] {

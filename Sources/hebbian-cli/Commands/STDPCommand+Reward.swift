@@ -30,15 +30,13 @@ extension STDPCommand {
       "rewarded synapse: \(Fmt.fixed(result.rewardedWeight, 3)) of w_max; others: "
         + "\(Fmt.fixed(result.otherWeight, 3)) of w_max (mean; \(Fmt.fixed(100 * result.othersAboveHalf, 1)) % "
         + "above half the rewarded one), \(result.rewards) rewards")
-    try writePlot(o) {
-      SVGPlot.render(
-        title: "Three-factor STDP (Izhikevich 2007)", xLabel: "t (s)", yLabel: "w / w_max",
-        series: [
-          .init(
-            name: "rewarded", points: result.samples.map { ($0.time, Double($0.rewardedWeight)) }),
-          .init(
-            name: "others (mean)", points: result.samples.map { ($0.time, Double($0.otherWeight)) }),
-        ])
+    try plotTimeCourse(o, title: "Three-factor STDP (Izhikevich 2007)", yLabel: "w / w_max") {
+      [
+        .init(
+          name: "rewarded", points: result.samples.map { ($0.time, Double($0.rewardedWeight)) }),
+        .init(
+          name: "others (mean)", points: result.samples.map { ($0.time, Double($0.otherWeight)) }),
+      ]
     }
   }
 
@@ -68,13 +66,8 @@ extension STDPCommand {
         + "first 2 s after: \(Fmt.fixed(result.rate(from: half, to: half + 2), 2)) Hz; "
         + "last \(Fmt.fixed(tail, 0)) s: \(Fmt.fixed(result.rate(from: c.seconds - tail, to: c.seconds), 2)) Hz "
         + "(target \(Fmt.fixed(c.targetRate, 2)))")
-    try writePlot(o) {
-      SVGPlot.render(
-        title: "Homeostatic synaptic scaling", xLabel: "t (s)", yLabel: "output rate (Hz)",
-        series: [
-          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
-          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
-        ])
-    }
+    try plotRate(
+      o, title: "Homeostatic synaptic scaling", target: c.targetRate, seconds: c.seconds
+    ) { result.samples.map { ($0.time, $0.rate) } }
   }
 }

@@ -8,48 +8,92 @@ enum STDPCommand {
     summary: "Spike-timing plasticity: window (the Δw(Δt) curve), balance (Vogels 2011 "
       + "inhibitory STDP), competitive (Song 2000 weight distribution), reward (Izhikevich 2007 "
       + "three-factor STDP), scaling (homeostatic synaptic scaling).",
-    options: [
-      .flag("--quiet", "no progress lines on stderr"),
-      .value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"),
+    options: options.map(\.spec),
+    allowPositionals: true,
+    modes: modeOptions,
+    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
+  )
+
+  static let modes = ["window", "balance", "competitive", "reward", "scaling"]
+
+  /// Every option beside the modes that read it, so that the per-mode help and the check of a
+  /// command line come from one list. --quiet is read by none in particular: it is accepted
+  /// everywhere and kept out of the per-mode help.
+  static let options: [(spec: OptionSpec, modes: [String])] = [
+    (.quiet, []),
+    (.value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"), ["window", "competitive"]),
+    (
       .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
+      ["window", "competitive"]
+    ),
+    (
       .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
-      .value("--tau-minus", "MS", "LTD time constant in ms (default 20)"),
+      ["window", "balance", "competitive"]
+    ),
+    (.value("--tau-minus", "MS", "LTD time constant in ms (default 20)"), ["window"]),
+    (
       .value(
         "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
+      ["window"]
+    ),
+    (
       .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
-      .value("--range", "MS", "window: largest |dt| in ms (default 100)"),
-      .value("--spacing", "MS", "window: dt spacing in ms (default 1)"),
+      ["window"]
+    ),
+    (.value("--range", "MS", "window: largest |dt| in ms (default 100)"), ["window"]),
+    (.value("--spacing", "MS", "window: dt spacing in ms (default 1)"), ["window"]),
+    (
       .value(
         "--rate", "HZ",
         "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
           + "reward, scaling: input rate (default 5)"),
+      ["balance", "competitive", "reward", "scaling"]
+    ),
+    (
       .value(
         "--eta", "X",
         "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
           + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)"),
+      ["balance", "reward", "scaling"]
+    ),
+    (
       .value(
         "--inhibition", "G",
         "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"),
+      ["balance"]
+    ),
+    (
       .value(
         "--modulation", "X",
         "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"),
+      ["balance"]
+    ),
+    (
       .value(
         "--inputs", "N",
         "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"),
-      .value("--delay", "MS", "reward: largest reward delay in ms (default 1000)"),
-      .value("--target", "HZ", "scaling: target rate in Hz (default 5)"),
+      ["competitive", "reward"]
+    ),
+    (.value("--delay", "MS", "reward: largest reward delay in ms (default 1000)"), ["reward"]),
+    (.value("--target", "HZ", "scaling: target rate in Hz (default 5)"), ["scaling"]),
+    (
       .value(
         "--g-max", "G",
         "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)"),
-      .value("--seconds", "S", "simulated time in s (default 200)"),
-      .value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"),
-      .value("--seed", "N", "random seed (default 1)"),
-      .value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(),
-    ],
-    allowPositionals: true,
-    modes: modeOptions.mapValues { $0 + ["--seconds", "--dt", "--seed", "--plot"] },
-    run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
-  )
+      ["competitive", "reward"]
+    ),
+    // Every mode lists --seconds, window too, where run() refuses it with its own message.
+    (.value("--seconds", "S", "simulated time in s (default 200)"), modes),
+    (.value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"), modes),
+    (.value("--seed", "N", "random seed (default 1)"), modes),
+    (.value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(), modes),
+  ]
+
+  /// The options each mode reads.
+  static let modeOptions: [String: [String]] = Dictionary(
+    uniqueKeysWithValues: modes.map { mode in
+      (mode, options.filter { $0.modes.contains(mode) }.map(\.spec.name))
+    })
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     guard o.positionals.count == 1 else {
@@ -59,8 +103,7 @@ enum STDPCommand {
     guard let allowed = modeOptions[mode] else {
       throw .usage("unknown mode '\(mode)' (window, balance, competitive, reward, scaling)")
     }
-    let shared = ["--seconds", "--dt", "--seed", "--plot"]
-    for (name, _) in o.values where !allowed.contains(name) && !shared.contains(name) {
+    for (name, _) in o.values where !allowed.contains(name) {
       throw .usage("\(name) does not apply to stdp \(mode)")
     }
     if mode == "window" && o.has("--seconds") {
@@ -74,18 +117,6 @@ enum STDPCommand {
     default: try scaling(o)
     }
   }
-
-  /// The options each mode reads besides --seconds, --dt, --seed and --plot.
-  static let modeOptions: [String: [String]] = [
-    "window": [
-      "--a-plus", "--a-minus", "--tau-plus", "--tau-minus", "--pairing", "--bounds", "--range",
-      "--spacing",
-    ],
-    "balance": ["--rate", "--eta", "--tau-plus", "--inhibition", "--modulation"],
-    "competitive": ["--a-plus", "--a-minus", "--tau-plus", "--inputs", "--rate", "--g-max"],
-    "reward": ["--inputs", "--rate", "--eta", "--delay", "--g-max"],
-    "scaling": ["--rate", "--target", "--eta"],
-  ]
 
   static func positive(_ o: ParsedOptions, _ name: String, _ value: Double) throws(CLIError)
     -> Double
@@ -126,6 +157,28 @@ enum STDPCommand {
     guard let path = o.string("--plot") else { return }
     try o.outputs.write(path, Array(svg().utf8), option: "--plot")
     Console.errLine("plot: \(path)")
+  }
+
+  /// The time-course modes (balance, reward, scaling) share the x axis: t in seconds.
+  static func plotTimeCourse(
+    _ o: ParsedOptions, title: String, yLabel: String, _ series: () -> [SVGPlot.Series]
+  ) throws(CLIError) {
+    try writePlot(o) {
+      SVGPlot.render(title: title, xLabel: "t (s)", yLabel: yLabel, series: series())
+    }
+  }
+
+  /// The output rate of a homeostatic mode against the target rate it is pulled to.
+  static func plotRate(
+    _ o: ParsedOptions, title: String, target: Double, seconds: Double,
+    _ rate: () -> [(x: Double, y: Double)]
+  ) throws(CLIError) {
+    try plotTimeCourse(o, title: title, yLabel: "output rate (Hz)") {
+      [
+        .init(name: "rate", points: rate()),
+        .init(name: "target", points: [(0, target), (seconds, target)]),
+      ]
+    }
   }
 
   // MARK: window
@@ -214,14 +267,9 @@ enum STDPCommand {
       "E/I current correlation: before \(Fmt.fixed(first.currentCorrelation, 3)) after "
         + "\(Fmt.fixed(last.correlation, 3)) (first \(Fmt.fixed(c.window, 0)) s vs last \(Fmt.fixed(quarter, 0)) s, "
         + "currents low-pass filtered with tau = \(Fmt.fixed(c.currentFilter, 0)) ms)")
-    try writePlot(o) {
-      SVGPlot.render(
-        title: "Inhibitory STDP (Vogels et al. 2011)", xLabel: "t (s)", yLabel: "output rate (Hz)",
-        series: [
-          .init(name: "rate", points: result.samples.map { ($0.time, $0.rate) }),
-          .init(name: "target", points: [(0, c.targetRate), (c.seconds, c.targetRate)]),
-        ])
-    }
+    try plotRate(
+      o, title: "Inhibitory STDP (Vogels et al. 2011)", target: c.targetRate, seconds: c.seconds
+    ) { result.samples.map { ($0.time, $0.rate) } }
   }
 
   // MARK: competitive (Song, Miller & Abbott 2000)

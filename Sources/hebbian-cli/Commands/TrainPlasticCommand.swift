@@ -71,36 +71,38 @@ enum TrainPlasticCommand {
       )
       let r = try train(
         &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed, quiet: o.has("--quiet"))
-      Console.outLine(
-        "loaded    held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors \(Fmt.fixed(100 * r.bitErrors, 2))%  eta \(Fmt.fixed(loaded.eta, 4))"
-      )
+      report("loaded", r, loaded)
       return
     }
     if episodes < 1 { throw .usage("--episodes: must be >= 1 when training") }
     Console.outLine(
       "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode, rule \(ruleName), \(episodes) episodes"
     )
-    var plastic = try make(task, rule, plastic: true, seed: seed)
-    let plasticLoss = try train(
-      &plastic, "plastic", task, episodes, lr, clip, every, evalEpisodes, seed,
-      quiet: o.has("--quiet"))
-    Console.outLine(
-      "plastic   held-out loss per bit \(Fmt.fixed(plasticLoss.loss, 4))  bit errors \(Fmt.fixed(100 * plasticLoss.bitErrors, 2))%  eta \(Fmt.fixed(plastic.eta, 4))"
-    )
-    if !o.has("--no-baseline") {
-      var base = try make(task, rule, plastic: false, seed: seed)
-      let baseLoss = try train(
-        &base, "baseline", task, episodes, lr, clip, every, evalEpisodes, seed,
-        quiet: o.has("--quiet"))
-      Console.outLine(
-        "baseline  held-out loss per bit \(Fmt.fixed(baseLoss.loss, 4))  bit errors \(Fmt.fixed(100 * baseLoss.bitErrors, 2))%  (non-plastic, same training)"
-      )
+    // The baseline learns the same episodes as the plastic network: only plasticity differs.
+    func trained(_ label: String, plastic: Bool) throws(CLIError) -> PlasticNetwork {
+      var net = try make(task, rule, plastic: plastic, seed: seed)
+      let r = try train(
+        &net, label, task, episodes, lr, clip, every, evalEpisodes, seed, quiet: o.has("--quiet"))
+      report(label, r, net)
+      return net
     }
+    let plastic = try trained("plastic", plastic: true)
+    if !o.has("--no-baseline") { _ = try trained("baseline", plastic: false) }
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
     if let path = o.string("--save") {
       try o.outputs.write(path, PlasticModelFile.encode(plastic), option: "--save")
       Console.outLine("saved \(path)")
     }
+  }
+
+  /// The held-out result of one network, in columns shared by every label.
+  static func report(
+    _ label: String, _ r: (loss: Float, bitErrors: Float), _ net: borrowing PlasticNetwork
+  ) {
+    Console.outLine(
+      Fmt.padRight(label, 10) + "held-out loss per bit \(Fmt.fixed(r.loss, 4))  bit errors "
+        + "\(Fmt.fixed(100 * r.bitErrors, 2))%  "
+        + (net.isPlastic ? "eta \(Fmt.fixed(net.eta, 4))" : "(non-plastic, same training)"))
   }
 
   static func make(
@@ -112,6 +114,18 @@ enum TrainPlasticCommand {
       try PlasticNetwork(
         size: task.bits, maxSteps: task.steps, rule: rule, plastic: plastic, seed: seed)
     }
+  }
+
+  /// Draws one episode into `inputs` and `target`. The spans end with the call, which leaves
+  /// the arrays free to be read again.
+  static func draw(
+    _ task: PatternCompletionTask, _ inputs: inout [Float], _ target: inout [Float],
+    _ scratch: inout [Float], _ rng: inout SeededGenerator
+  ) throws(HebbianError) {
+    var us = inputs.mutableSpan
+    var ts = target.mutableSpan
+    var ss = scratch.mutableSpan
+    try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
   }
 
   /// Trains on fresh episodes, printing the mean training loss every `every` episodes, then
@@ -128,13 +142,7 @@ enum TrainPlasticCommand {
     var sum: Float = 0
     do throws(HebbianError) {
       for e in stride(from: 1, through: episodes, by: 1) {
-        var us = inputs.mutableSpan
-        var ts = target.mutableSpan
-        var ss = scratch.mutableSpan
-        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &rng)
-        _ = consume us
-        _ = consume ts
-        _ = consume ss
+        try draw(task, &inputs, &target, &scratch, &rng)
         sum += try net.train(
           inputs: inputs.span, steps: task.steps, target: target.span, learningRate: lr,
           clipNorm: clip)
@@ -153,13 +161,7 @@ enum TrainPlasticCommand {
       var wrong = 0
       var output = [Float](repeating: 0, count: task.bits)
       for _ in 0..<evalEpisodes {
-        var us = inputs.mutableSpan
-        var ts = target.mutableSpan
-        var ss = scratch.mutableSpan
-        try task.episode(inputs: &us, target: &ts, scratch: &ss, rng: &evalRNG)
-        _ = consume us
-        _ = consume ts
-        _ = consume ss
+        try draw(task, &inputs, &target, &scratch, &evalRNG)
         var os = output.mutableSpan
         try net.run(inputs: inputs.span, steps: task.steps, output: &os)
         _ = consume os

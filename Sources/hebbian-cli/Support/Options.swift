@@ -65,6 +65,29 @@ struct OptionSpec: Sendable {
   }
 }
 
+/// Options that several commands accept with the same meaning, defined once so that their
+/// help and file roles cannot drift apart between commands.
+extension OptionSpec {
+  static let quiet = OptionSpec.flag("--quiet", "no progress lines on stderr")
+  static let samplesFile = OptionSpec.value(
+    "--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"
+  ).input()
+  static let samplesFormat = OptionSpec.value(
+    "--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)")
+  /// A stream of samples: the file, its format and its width, in the order the help lists them.
+  static let samples: [OptionSpec] = [
+    samplesFile, samplesFormat,
+    .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
+  ]
+  static let delimiter = OptionSpec.value(
+    "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)")
+  static let passes = OptionSpec.value(
+    "--passes", "N", "passes over the input (files only; default 1)")
+  static let savedModel = OptionSpec.value(
+    "--model", "M", "a model from pca --save-model (or a pca checkpoint)"
+  ).input()
+}
+
 /// The parsed command line of one subcommand, with typed accessors whose errors name the
 /// option.
 struct ParsedOptions {
