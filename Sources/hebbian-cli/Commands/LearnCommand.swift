@@ -25,9 +25,11 @@ enum LearnCommand {
   )
 
   /// Options that only some rules read.
-  static let ruleOptions: [String: [String]] = [
-    "--decay": ["hebb", "covariance"], "--normalize": ["hebb"], "--mean-rate": ["covariance"],
-    "--threshold-tau": ["bcm"],
+  /// In table order, so that of several options that do not apply the same one is named on
+  /// every run.
+  static let ruleOptions: [(option: String, rules: [String])] = [
+    ("--decay", ["hebb", "covariance"]), ("--normalize", ["hebb"]),
+    ("--mean-rate", ["covariance"]), ("--threshold-tau", ["bcm"]),
   ]
 
   /// The second-moment diagnostics are d×d: beyond this the eigenvector is left out.
