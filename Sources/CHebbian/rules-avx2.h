@@ -8,6 +8,7 @@
 
 #if HB_BUILD_AVX2
 #include "simd-avx2.h"
+#include "rules-small.h"
 
 /* y[0..R) = W[0..R) x for R rows, with R*U = 8 independent accumulators: two FMA ports of
  * latency 4 need 8 chains in flight. Each x vector is loaded once for R rows, so the loop
@@ -53,22 +54,13 @@ HB_AVX2_INLINE void hb_avx2_rows_dot(size_t R, size_t U, size_t d, const float *
  * 1.4x faster than eight rows at d = 1024, k = 32. */
 HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
                                float *y) {
-  size_t i = 0;
   if (ldw % 1024 == 0) {
+    size_t i = 0;
     for (; i + 2 <= k; i += 2) hb_avx2_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
     if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
     return;
   }
-  for (; i + 8 <= k; i += 8) hb_avx2_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
-  if (i + 4 <= k) {
-    hb_avx2_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
-    i += 4;
-  }
-  if (i + 2 <= k) {
-    hb_avx2_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
-    i += 2;
-  }
-  if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+  HB_WX_ROW_GROUPS(hb_avx2_rows_dot, k, d, x, W, ldw, y);
 }
 
 /* Rows that are a multiple of 4 KiB (ldw % 1024 == 0) put every row's column j in the same

@@ -54,17 +54,7 @@ HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *
 /* Pass 1 of the k-neuron rules: y = W x (2kd flop, W read once). */
 HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
                                float *y) {
-  size_t i = 0;
-  for (; i + 8 <= k; i += 8) hb_neon_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
-  if (i + 4 <= k) {
-    hb_neon_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
-    i += 4;
-  }
-  if (i + 2 <= k) {
-    hb_neon_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
-    i += 2;
-  }
-  if (i < k) hb_neon_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+  HB_WX_ROW_GROUPS(hb_neon_rows_dot, k, d, x, W, ldw, y);
 }
 
 /* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
