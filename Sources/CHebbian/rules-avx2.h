@@ -77,6 +77,29 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
 
 HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
 
+/* The row path's driver: x copied chunk by chunk into an aligned residual on the stack, then
+ * chunk(k, n, nv, m, eta, r, W + c0, ldw, y) sweeps the chunk's n columns (nv whole vectors,
+ * then the masked tail m) row by row. */
+#define HB_AVX2_ROW_CHUNKS(chunk, k, d, eta, x, W, ldw, y)                                   \
+  do {                                                                                       \
+    float r_[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));                                \
+    for (size_t c0_ = 0; c0_ < (d); c0_ += HB_AVX2_ROW_CHUNK) {                              \
+      const size_t n_ = (d) - c0_ < HB_AVX2_ROW_CHUNK ? (d) - c0_ : HB_AVX2_ROW_CHUNK;       \
+      const size_t nv_ = n_ & ~(size_t)7;                                                    \
+      for (size_t j_ = 0; j_ < n_; j_++) r_[j_] = (x)[c0_ + j_];                             \
+      chunk(k, n_, nv_, hb_avx2_tail_mask(n_ - nv_), eta, r_, (W) + c0_, ldw, y);            \
+    }                                                                                        \
+  } while (0)
+
+/* A column panel's residual, r = x over its nb whole vectors and masked tail; returns the
+ * tail's mask. */
+HB_AVX2_INLINE __m256i hb_avx2_panel_residual(size_t nb, size_t tail, const float *x, __m256 *r) {
+  const __m256i m = hb_avx2_tail_mask(tail);
+  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + 8 * v);
+  if (tail) r[nb] = _mm256_maskload_ps(x + 8 * nb, m);
+  return m;
+}
+
 /* The column sweep of a k-neuron rule, written once for every rule: panels of 8 vectors
  * (64 columns), then one panel of the remaining whole vectors plus the masked tail. Each call
  * names its vector count as a constant, so after inlining the panel's residual lives in
