@@ -57,6 +57,11 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
   HB_WX_ROW_GROUPS(hb_neon_rows_dot, k, d, x, W, ldw, y);
 }
 
+/* A column panel's residual, r = x over its nb vectors. */
+HB_NEON_INLINE void hb_neon_panel_residual(size_t nb, const float *x, float32x4_t *r) {
+  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + 4 * v);
+}
+
 /* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
  * vectors, then one panel of the remaining whole vectors (a constant count in each call, so
  * the residual stays in registers). panel(nv, ARGS..., j) sweeps columns [j, j + 4 nv); the
@@ -82,6 +87,16 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
     case 2: panel(2, __VA_ARGS__, j_); break;                                                \
     HB_NEON_PANEL_REST(panel, j_, __VA_ARGS__)                                               \
     }                                                                                        \
+  } while (0)
+
+/* The step of a k-neuron rule: pass 1 (y = W x), the column panels, then
+ * column(k, c, eta, x, W, ldw, y) for each of the last d mod 4 columns. */
+#define HB_NEON_K_RULE_STEP(panel, column, k, d, eta, x, W, ldw, y)                          \
+  do {                                                                                       \
+    if ((k) == 0) break;                                                                     \
+    hb_neon_wx(k, d, x, W, ldw, y);                                                          \
+    HB_NEON_SWEEP_PANELS(panel, d, k, eta, x, W, ldw, y);                                    \
+    for (size_t c_ = (d) & ~(size_t)3; c_ < (d); c_++) column(k, c_, eta, x, W, ldw, y);     \
   } while (0)
 
 #endif

@@ -7,7 +7,7 @@
 HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
                                    size_t ldw, const float *y, size_t j) {
   float32x4_t r[HB_NEON_PANEL];
-  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
+  hb_neon_panel_residual(nb, x + j, r);
   for (size_t i = 0; i < k; i++) {
     const float *w = W + i * ldw + j;
     float32x4_t yi = vdupq_n_f32(y[i]);
@@ -20,18 +20,19 @@ HB_NEON_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const 
   }
 }
 
+/* One of the last d mod 4 columns, in scalar: NEON has no masked loads. */
+HB_NEON_INLINE void subspace_column(size_t k, size_t c, const float *eta, const float *x,
+                                    float *W, size_t ldw, const float *y) {
+  float r = x[c];
+  for (size_t i = 0; i < k; i++) r -= y[i] * W[i * ldw + c];
+  for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta[i] * y[i] * r;
+}
+
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop. W read twice from L2/memory (y, residual)
  * plus once from L1 (update), written once; the last d mod 4 columns go column-wise. */
 void hb_subspace_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W,
                                 size_t ldw, float *y) {
-  if (k == 0) return;
-  hb_neon_wx(k, d, x, W, ldw, y);
-  HB_NEON_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
-  for (size_t c = d & ~(size_t)3; c < d; c++) {
-    float r = x[c];
-    for (size_t i = 0; i < k; i++) r -= y[i] * W[i * ldw + c];
-    for (size_t i = 0; i < k; i++) W[i * ldw + c] += eta[i] * y[i] * r;
-  }
+  HB_NEON_K_RULE_STEP(subspace_panel, subspace_column, k, d, eta, x, W, ldw, y);
 }
 
 #endif
