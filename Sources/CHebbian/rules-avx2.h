@@ -91,15 +91,6 @@ HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
     }                                                                                        \
   } while (0)
 
-/* A column panel's residual, r = x over its nb whole vectors and masked tail; returns the
- * tail's mask. */
-HB_AVX2_INLINE __m256i hb_avx2_panel_residual(size_t nb, size_t tail, const float *x, __m256 *r) {
-  const __m256i m = hb_avx2_tail_mask(tail);
-  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + 8 * v);
-  if (tail) r[nb] = _mm256_maskload_ps(x + 8 * nb, m);
-  return m;
-}
-
 /* The column sweep of a k-neuron rule, written once for every rule: panels of 8 vectors
  * (64 columns), then one panel of the remaining whole vectors plus the masked tail. Each call
  * names its vector count as a constant, so after inlining the panel's residual lives in
@@ -119,6 +110,23 @@ HB_AVX2_INLINE __m256i hb_avx2_panel_residual(size_t nb, size_t tail, const floa
     case 6: panel(6, __VA_ARGS__, j_, tail_); break;                                         \
     default: panel(7, __VA_ARGS__, j_, tail_); break;                                        \
     }                                                                                        \
+  } while (0)
+
+/* Every rule's panel starts from r = x over its columns: loaded here, so that
+ * panel(nb, tail, m, r, k, eta, W + j, ldw, y) gets the nb + (tail != 0) residual vectors and
+ * the tail's mask. HB_AVX2_SWEEP_PANELS(HB_AVX2_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y)
+ * sweeps a rule. */
+HB_AVX2_INLINE __m256i hb_avx2_panel_residual(size_t nb, size_t tail, const float *x, __m256 *r) {
+  const __m256i m = hb_avx2_tail_mask(tail);
+  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + 8 * v);
+  if (tail) r[nb] = _mm256_maskload_ps(x + 8 * nb, m);
+  return m;
+}
+#define HB_AVX2_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j, tail)                       \
+  do {                                                                                       \
+    __m256 r_[9];                                                                            \
+    const __m256i m_ = hb_avx2_panel_residual(nb, tail, (x) + (j), r_);                      \
+    panel(nb, tail, m_, r_, k, eta, (W) + (j), ldw, y);                                      \
   } while (0)
 
 #endif

@@ -57,11 +57,6 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
   HB_WX_ROW_GROUPS(hb_neon_rows_dot, k, d, x, W, ldw, y);
 }
 
-/* A column panel's residual, r = x over its nb vectors. */
-HB_NEON_INLINE void hb_neon_panel_residual(size_t nb, const float *x, float32x4_t *r) {
-  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + 4 * v);
-}
-
 /* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
  * vectors, then one panel of the remaining whole vectors (a constant count in each call, so
  * the residual stays in registers). panel(nv, ARGS..., j) sweeps columns [j, j + 4 nv); the
@@ -89,13 +84,25 @@ HB_NEON_INLINE void hb_neon_panel_residual(size_t nb, const float *x, float32x4_
     }                                                                                        \
   } while (0)
 
+/* Every rule's panel starts from r = x over its columns: loaded here, so that
+ * panel(nb, r, k, eta, W + j, ldw, y) gets the nb residual vectors. */
+HB_NEON_INLINE void hb_neon_panel_residual(size_t nb, const float *x, float32x4_t *r) {
+  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + 4 * v);
+}
+#define HB_NEON_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j)                             \
+  do {                                                                                       \
+    float32x4_t r_[HB_NEON_PANEL];                                                           \
+    hb_neon_panel_residual(nb, (x) + (j), r_);                                               \
+    panel(nb, r_, k, eta, (W) + (j), ldw, y);                                                \
+  } while (0)
+
 /* The step of a k-neuron rule: pass 1 (y = W x), the column panels, then
  * column(k, c, eta, x, W, ldw, y) for each of the last d mod 4 columns. */
 #define HB_NEON_K_RULE_STEP(panel, column, k, d, eta, x, W, ldw, y)                          \
   do {                                                                                       \
     if ((k) == 0) break;                                                                     \
     hb_neon_wx(k, d, x, W, ldw, y);                                                          \
-    HB_NEON_SWEEP_PANELS(panel, d, k, eta, x, W, ldw, y);                                    \
+    HB_NEON_SWEEP_PANELS(HB_NEON_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y);              \
     for (size_t c_ = (d) & ~(size_t)3; c_ < (d); c_++) column(k, c_, eta, x, W, ldw, y);     \
   } while (0)
 

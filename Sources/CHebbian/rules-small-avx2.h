@@ -168,7 +168,7 @@ HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d
     if (hb_avx2_rows_alias(ldw))                                                             \
       rows(k, d, eta, x, W, ldw, y);                                                         \
     else                                                                                     \
-      HB_AVX2_SWEEP_PANELS(panel, d, k, eta, x, W, ldw, y);                                  \
+      HB_AVX2_SWEEP_PANELS(HB_AVX2_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y);            \
   } while (0)
 
 #endif

@@ -2,17 +2,16 @@
 
 #if HB_BUILD_AVX2
 
-/* Columns [j, j + 8 nb + tail) of the sweep, for every row: r = x, then row i does
+/* Columns [j, j + 8 nb + tail) of the sweep (W from column j), for every row: r = x, then
+ * row i does
  *   r -= y_i W_i ;  W_i += (eta y_i) r      (r is the cumulative GHA residual, old W_i)
  * so each W element is loaded once and stored once. The nb (+1) residual vectors stay in
  * registers across all k rows; nb = 8 gives 8 independent r chains per row, which hides the
  * 4-cycle FMA latency on the r dependence from one row to the next. */
-HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                              size_t ldw, const float *y, size_t j, size_t tail) {
-  __m256 r[9];
-  const __m256i m = hb_avx2_panel_residual(nb, tail, x + j, r);
+HB_AVX2_INLINE void gha_panel(size_t nb, size_t tail, __m256i m, __m256 *r, size_t k,
+                              const float *eta, float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       __m256 wv = _mm256_loadu_ps(w + 8 * v);

@@ -2,15 +2,13 @@
 
 #if HB_BUILD_NEON
 
-/* Columns [j, j + 4 nb): r = x, then for each row  r -= y_i W_i ;  W_i += (eta y_i) r
- * (cumulative GHA residual from the old W_i): one load and one store per W element, the nb
- * residual vectors held in registers across the k rows. */
-HB_NEON_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                              size_t ldw, const float *y, size_t j) {
-  float32x4_t r[HB_NEON_PANEL];
-  hb_neon_panel_residual(nb, x + j, r);
+/* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
+ * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
+ * the nb residual vectors held in registers across the k rows. */
+HB_NEON_INLINE void gha_panel(size_t nb, float32x4_t *r, size_t k, const float *eta, float *W,
+                              size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       float32x4_t wv = vld1q_f32(w + 4 * v);

@@ -2,22 +2,20 @@
 
 #if HB_BUILD_AVX2
 
-/* Columns [j, j + 8 nb + tail): first r = x - sum_i y_i W_i over all k rows (the residual
- * of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is at most
- * k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
+/* Columns [j, j + 8 nb + tail) (W from column j): first r = x - sum_i y_i W_i over all k rows
+ * (the residual of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is
+ * at most k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
  * independent FMA chains that keep both ports busy in the first loop. */
-HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                                   size_t ldw, const float *y, size_t j, size_t tail) {
-  __m256 r[9];
-  const __m256i m = hb_avx2_panel_residual(nb, tail, x + j, r);
+HB_AVX2_INLINE void subspace_panel(size_t nb, size_t tail, __m256i m, __m256 *r, size_t k,
+                                   const float *eta, float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    const float *w = W + i * ldw + j;
+    const float *w = W + i * ldw;
     __m256 yi = _mm256_set1_ps(y[i]);
     for (size_t v = 0; v < nb; v++) r[v] = _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + 8 * v), r[v]);
     if (tail) r[nb] = _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + 8 * nb, m), r[nb]);
   }
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++)
       _mm256_storeu_ps(w + 8 * v, _mm256_fmadd_ps(ei, r[v], _mm256_loadu_ps(w + 8 * v)));
