@@ -3,8 +3,9 @@
 #if HB_BUILD_NEON
 
 /* y = alpha A^T x + beta y with A row-major: y_j = beta y_j + sum_i (alpha x_i) A_ij.
- * A panel of 16 columns of y (gemv_t-vec.h) stays in four registers while all m rows stream past (y is
- * read and written once); rows go in pairs into two accumulator sets, eight FMA chains.
+ * A panel of 16 columns of y (gemv_t-vec.h) stays in four registers while all m rows
+ * stream past (y is read and written once); rows go in pairs into two accumulator sets,
+ * eight FMA chains.
  * Columns past the last multiple of 4 are summed in scalar. beta == 0 never reads y. */
 
 /* One 4-column panel, two rows per step. */

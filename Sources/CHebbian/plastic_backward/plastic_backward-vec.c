@@ -34,13 +34,16 @@ HB_VEC_FN float HB_VEC_NAME(hb_plastic_backward_step_f32)(
     if (oja) {
       for (; j + GY_VECS * HB_VL <= n; j += GY_VECS * HB_VL) {
         hb_vf h[GY_VECS], yv[GY_VECS], g[GY_VECS], G[GY_VECS];
-        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) h[u] = HB_VF_LOAD(hi + j + u * HB_VL);
-        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) yv[u] = HB_VF_LOAD(y + j + u * HB_VL);
-        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) g[u] = HB_VF_LOAD(gy + j + u * HB_VL);
-        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) G[u] = HB_VF_LOAD(gh + j + u * HB_VL);
+        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) {
+          h[u] = HB_VF_LOAD(hi + j + u * HB_VL);
+          yv[u] = HB_VF_LOAD(y + j + u * HB_VL);
+          g[u] = HB_VF_LOAD(gy + j + u * HB_VL);
+          G[u] = HB_VF_LOAD(gh + j + u * HB_VL);
+        }
         _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++)
           g[u] = gy_oja(g[u], G[u], h[u], yv[u], vex, two_eta);
-        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++) HB_VF_STORE(gy + j + u * HB_VL, g[u]);
+        _Pragma("GCC unroll 2") for (size_t u = 0; u < GY_VECS; u++)
+          HB_VF_STORE(gy + j + u * HB_VL, g[u]);
       }
       for (; j + HB_VL <= n; j += HB_VL)
         HB_VF_STORE(gy + j, gy_oja(HB_VF_LOAD(gy + j), HB_VF_LOAD(gh + j), HB_VF_LOAD(hi + j),
