@@ -85,16 +85,18 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
   } while (0)
 
 /* Every rule's panel starts from r = x over its columns: loaded here, so that
- * panel(nb, r, k, eta, W + j, ldw, y) gets the nb residual vectors. */
-HB_NEON_INLINE void hb_neon_panel_residual(size_t nb, const float *x, float32x4_t *r) {
-  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + 4 * v);
+ * panel(nb, r, k, eta, W + j, ldw, y) gets the nb residual vectors. By value: a panel that
+ * updated the caller's array through a pointer kept some of it in memory (gcc, nb = 3..7). */
+typedef struct {
+  float32x4_t v[HB_NEON_PANEL];
+} hb_neon_residual;
+HB_NEON_INLINE hb_neon_residual hb_neon_panel_residual(size_t nb, const float *x) {
+  hb_neon_residual r;
+  for (size_t v = 0; v < nb; v++) r.v[v] = vld1q_f32(x + 4 * v);
+  return r;
 }
 #define HB_NEON_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j)                             \
-  do {                                                                                       \
-    float32x4_t r_[HB_NEON_PANEL];                                                           \
-    hb_neon_panel_residual(nb, (x) + (j), r_);                                               \
-    panel(nb, r_, k, eta, (W) + (j), ldw, y);                                                \
-  } while (0)
+  panel(nb, hb_neon_panel_residual(nb, (x) + (j)), k, eta, (W) + (j), ldw, y)
 
 /* The step of a k-neuron rule: pass 1 (y = W x), the column panels, then
  * column(k, c, eta, x, W, ldw, y) for each of the last d mod 4 columns. */

@@ -4,17 +4,18 @@
 
 /* Columns [j, j + 4 nb) (W from column j): r = x - sum_i y_i W_i over all rows (old W), then
  * W_i += (eta y_i) r; the k x 4nb panel stays in L1 between the two loops. */
-HB_NEON_INLINE void subspace_panel(size_t nb, float32x4_t *r, size_t k, const float *eta,
+HB_NEON_INLINE void subspace_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                    float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
     const float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]);
-    for (size_t v = 0; v < nb; v++) r[v] = vfmsq_f32(r[v], yi, vld1q_f32(w + 4 * v));
+    for (size_t v = 0; v < nb; v++) r.v[v] = vfmsq_f32(r.v[v], yi, vld1q_f32(w + 4 * v));
   }
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
     float32x4_t ei = vdupq_n_f32(eta[i] * y[i]);
-    for (size_t v = 0; v < nb; v++) vst1q_f32(w + 4 * v, vfmaq_f32(vld1q_f32(w + 4 * v), ei, r[v]));
+    for (size_t v = 0; v < nb; v++)
+      vst1q_f32(w + 4 * v, vfmaq_f32(vld1q_f32(w + 4 * v), ei, r.v[v]));
   }
 }
 
