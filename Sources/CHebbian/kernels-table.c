@@ -29,20 +29,32 @@ static const hb_variant variant_scalar = {
 #include "hebbian/hb_kernels.inc"
 };
 
+/* HB_BODY_<isa>(op, flag): the body an entry point calls on that ISA. */
 #if HB_BUILD_AVX2
-static const hb_variant variant_avx2 = {
-  HB_VARIANT_ISA(HB_ISA_AVX2),
-#define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
-  .family.op = HB_PICK(avx2, hb_##op##_f32__avx2, hb_##op##_f32__scalar),
-#include "hebbian/hb_kernels.inc"
-};
+#define HB_BODY_AVX2(op, flag) HB_PICK(flag, hb_##op##_f32__avx2, hb_##op##_f32__scalar)
+#else
+#define HB_BODY_AVX2(op, flag) hb_##op##_f32__scalar
+#endif
+#if HB_BUILD_NEON
+#define HB_BODY_NEON(op, flag) HB_PICK(flag, hb_##op##_f32__neon, hb_##op##_f32__scalar)
+#else
+#define HB_BODY_NEON(op, flag) hb_##op##_f32__scalar
 #endif
 
-#if HB_BUILD_NEON
-static const hb_variant variant_neon = {
-  HB_VARIANT_ISA(HB_ISA_NEON),
+/* The table of this build's vector ISA (AVX2 on x86-64, NEON on ARM: never both). */
+#if HB_BUILD_AVX2
+#define HB_VECTOR_ISA HB_ISA_AVX2
+#define HB_VECTOR_BODY(op, avx2, neon) HB_BODY_AVX2(op, avx2)
+#elif HB_BUILD_NEON
+#define HB_VECTOR_ISA HB_ISA_NEON
+#define HB_VECTOR_BODY(op, avx2, neon) HB_BODY_NEON(op, neon)
+#endif
+
+#ifdef HB_VECTOR_ISA
+static const hb_variant variant_vector = {
+  HB_VARIANT_ISA(HB_VECTOR_ISA),
 #define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
-  .family.op = HB_PICK(neon, hb_##op##_f32__neon, hb_##op##_f32__scalar),
+  .family.op = HB_VECTOR_BODY(op, avx2, neon),
 #include "hebbian/hb_kernels.inc"
 };
 #endif
@@ -51,11 +63,8 @@ static const hb_variant *variant_for(hb_isa isa) {
   if (!hb_isa_supported(isa)) return NULL;
   switch (isa) {
   case HB_ISA_SCALAR: return &variant_scalar;
-#if HB_BUILD_AVX2
-  case HB_ISA_AVX2: return &variant_avx2;
-#endif
-#if HB_BUILD_NEON
-  case HB_ISA_NEON: return &variant_neon;
+#ifdef HB_VECTOR_ISA
+  case HB_VECTOR_ISA: return &variant_vector;
 #endif
   default: return NULL;
   }
@@ -83,18 +92,6 @@ static inline hb_isa chosen(void) {
   }
   return (hb_isa)isa;
 }
-
-/* HB_BODY_<isa>(op, flag): the body an entry point calls on that ISA. */
-#if HB_BUILD_AVX2
-#define HB_BODY_AVX2(op, flag) HB_PICK(flag, hb_##op##_f32__avx2, hb_##op##_f32__scalar)
-#else
-#define HB_BODY_AVX2(op, flag) hb_##op##_f32__scalar
-#endif
-#if HB_BUILD_NEON
-#define HB_BODY_NEON(op, flag) HB_PICK(flag, hb_##op##_f32__neon, hb_##op##_f32__scalar)
-#else
-#define HB_BODY_NEON(op, flag) hb_##op##_f32__scalar
-#endif
 
 /* The dispatched entry points. Each one names only its own bodies, not the tables: with
  * -ffunction-sections a program keeps the bodies of the kernels it calls, where one table of

@@ -8,6 +8,7 @@
 
 #if HB_BUILD_AVX2
 #include "simd-avx2.h"
+#include "rules-small.h"
 
 /* y[0..R) = W[0..R) x for R rows, with R*U = 8 independent accumulators: two FMA ports of
  * latency 4 need 8 chains in flight. Each x vector is loaded once for R rows, so the loop
@@ -53,22 +54,13 @@ HB_AVX2_INLINE void hb_avx2_rows_dot(size_t R, size_t U, size_t d, const float *
  * 1.4x faster than eight rows at d = 1024, k = 32. */
 HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
                                float *y) {
-  size_t i = 0;
   if (ldw % 1024 == 0) {
+    size_t i = 0;
     for (; i + 2 <= k; i += 2) hb_avx2_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
     if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
     return;
   }
-  for (; i + 8 <= k; i += 8) hb_avx2_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
-  if (i + 4 <= k) {
-    hb_avx2_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
-    i += 4;
-  }
-  if (i + 2 <= k) {
-    hb_avx2_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
-    i += 2;
-  }
-  if (i < k) hb_avx2_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+  HB_WX_ROW_GROUPS(hb_avx2_rows_dot, k, d, x, W, ldw, y);
 }
 
 /* Rows that are a multiple of 4 KiB (ldw % 1024 == 0) put every row's column j in the same
@@ -84,6 +76,20 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
 #define HB_AVX2_ROW_CHUNK 4096
 
 HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
+
+/* The row path's driver: x copied chunk by chunk into an aligned residual on the stack, then
+ * chunk(k, n, nv, m, eta, r, W + c0, ldw, y) sweeps the chunk's n columns (nv whole vectors,
+ * then the masked tail m) row by row. */
+#define HB_AVX2_ROW_CHUNKS(chunk, k, d, eta, x, W, ldw, y)                                   \
+  do {                                                                                       \
+    float r_[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));                                \
+    for (size_t c0_ = 0; c0_ < (d); c0_ += HB_AVX2_ROW_CHUNK) {                              \
+      const size_t n_ = (d) - c0_ < HB_AVX2_ROW_CHUNK ? (d) - c0_ : HB_AVX2_ROW_CHUNK;       \
+      const size_t nv_ = n_ & ~(size_t)7;                                                    \
+      for (size_t j_ = 0; j_ < n_; j_++) r_[j_] = (x)[c0_ + j_];                             \
+      chunk(k, n_, nv_, hb_avx2_tail_mask(n_ - nv_), eta, r_, (W) + c0_, ldw, y);            \
+    }                                                                                        \
+  } while (0)
 
 /* The column sweep of a k-neuron rule, written once for every rule: panels of 8 vectors
  * (64 columns), then one panel of the remaining whole vectors plus the masked tail. Each call
@@ -104,6 +110,23 @@ HB_AVX2_INLINE bool hb_avx2_rows_alias(size_t ldw) { return ldw % 1024 == 0; }
     case 6: panel(6, __VA_ARGS__, j_, tail_); break;                                         \
     default: panel(7, __VA_ARGS__, j_, tail_); break;                                        \
     }                                                                                        \
+  } while (0)
+
+/* Every rule's panel starts from r = x over its columns: loaded here, so that
+ * panel(nb, tail, m, r, k, eta, W + j, ldw, y) gets the nb + (tail != 0) residual vectors and
+ * the tail's mask. HB_AVX2_SWEEP_PANELS(HB_AVX2_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y)
+ * sweeps a rule. */
+HB_AVX2_INLINE __m256i hb_avx2_panel_residual(size_t nb, size_t tail, const float *x, __m256 *r) {
+  const __m256i m = hb_avx2_tail_mask(tail);
+  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + 8 * v);
+  if (tail) r[nb] = _mm256_maskload_ps(x + 8 * nb, m);
+  return m;
+}
+#define HB_AVX2_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j, tail)                       \
+  do {                                                                                       \
+    __m256 r_[9];                                                                            \
+    const __m256i m_ = hb_avx2_panel_residual(nb, tail, (x) + (j), r_);                      \
+    panel(nb, tail, m_, r_, k, eta, (W) + (j), ldw, y);                                      \
   } while (0)
 
 #endif

@@ -54,17 +54,7 @@ HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *
 /* Pass 1 of the k-neuron rules: y = W x (2kd flop, W read once). */
 HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *W, size_t ldw,
                                float *y) {
-  size_t i = 0;
-  for (; i + 8 <= k; i += 8) hb_neon_rows_dot(8, 1, d, x, W + i * ldw, ldw, y + i);
-  if (i + 4 <= k) {
-    hb_neon_rows_dot(4, 2, d, x, W + i * ldw, ldw, y + i);
-    i += 4;
-  }
-  if (i + 2 <= k) {
-    hb_neon_rows_dot(2, 4, d, x, W + i * ldw, ldw, y + i);
-    i += 2;
-  }
-  if (i < k) hb_neon_rows_dot(1, 8, d, x, W + i * ldw, ldw, y + i);
+  HB_WX_ROW_GROUPS(hb_neon_rows_dot, k, d, x, W, ldw, y);
 }
 
 /* The column sweep of a k-neuron rule, written once for every rule: panels of HB_NEON_PANEL
@@ -92,6 +82,30 @@ HB_NEON_INLINE void hb_neon_wx(size_t k, size_t d, const float *x, const float *
     case 2: panel(2, __VA_ARGS__, j_); break;                                                \
     HB_NEON_PANEL_REST(panel, j_, __VA_ARGS__)                                               \
     }                                                                                        \
+  } while (0)
+
+/* Every rule's panel starts from r = x over its columns: loaded here, so that
+ * panel(nb, r, k, eta, W + j, ldw, y) gets the nb residual vectors. By value: a panel that
+ * updated the caller's array through a pointer kept some of it in memory (gcc, nb = 3..7). */
+typedef struct {
+  float32x4_t v[HB_NEON_PANEL];
+} hb_neon_residual;
+HB_NEON_INLINE hb_neon_residual hb_neon_panel_residual(size_t nb, const float *x) {
+  hb_neon_residual r;
+  for (size_t v = 0; v < nb; v++) r.v[v] = vld1q_f32(x + 4 * v);
+  return r;
+}
+#define HB_NEON_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j)                             \
+  panel(nb, hb_neon_panel_residual(nb, (x) + (j)), k, eta, (W) + (j), ldw, y)
+
+/* The step of a k-neuron rule: pass 1 (y = W x), the column panels, then
+ * column(k, c, eta, x, W, ldw, y) for each of the last d mod 4 columns. */
+#define HB_NEON_K_RULE_STEP(panel, column, k, d, eta, x, W, ldw, y)                          \
+  do {                                                                                       \
+    if ((k) == 0) break;                                                                     \
+    hb_neon_wx(k, d, x, W, ldw, y);                                                          \
+    HB_NEON_SWEEP_PANELS(HB_NEON_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y);              \
+    for (size_t c_ = (d) & ~(size_t)3; c_ < (d); c_++) column(k, c_, eta, x, W, ldw, y);     \
   } while (0)
 
 #endif

@@ -136,5 +136,40 @@ HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t 
   }
 }
 
+/* The k-neuron rules with a small-d body; a constant in every call. */
+typedef enum { HB_AVX2_SUBSPACE, HB_AVX2_GHA } hb_avx2_k_rule;
+
+/* The small-d entry of a k-neuron step, 1 <= d <= HB_SMALL_D_MAX: rows in the caller's
+ * memory, one instance per d. */
+HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d, const float *eta,
+                                         const float *x, float *W, size_t ldw, float *y) {
+  const bool alias = hb_avx2_rows_alias(ldw);
+  __m256 x0, x1;
+#define HB_AVX2_K_RULE_AT(D)                                                                 \
+  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
+  if (rule == HB_AVX2_GHA)                                                                   \
+    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y);                           \
+  else                                                                                       \
+    hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
+  HB_SMALL_D_SWITCH(d, HB_AVX2_K_RULE_AT)
+#undef HB_AVX2_K_RULE_AT
+}
+
+/* The step of a k-neuron rule: the small-d body at d <= 16; otherwise pass 1 (y = W x), then
+ * rows(k, d, eta, x, W, ldw, y) when the rows alias 4 KiB, else the column panels. */
+#define HB_AVX2_K_RULE_STEP(rule, rows, panel, k, d, eta, x, W, ldw, y)                      \
+  do {                                                                                       \
+    if ((k) == 0) break;                                                                     \
+    if ((d) >= 1 && (d) <= HB_SMALL_D_MAX) {                                                 \
+      hb_avx2_k_rule_small(rule, k, d, eta, x, W, ldw, y);                                   \
+      break;                                                                                 \
+    }                                                                                        \
+    hb_avx2_wx(k, d, x, W, ldw, y);                                                          \
+    if (hb_avx2_rows_alias(ldw))                                                             \
+      rows(k, d, eta, x, W, ldw, y);                                                         \
+    else                                                                                     \
+      HB_AVX2_SWEEP_PANELS(HB_AVX2_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y);            \
+  } while (0)
+
 #endif
 #endif

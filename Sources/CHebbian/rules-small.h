@@ -1,10 +1,29 @@
-/* Shared by the AVX2 and NEON rule steps: the small-d entry. At d <= 16 (one or two AVX2
+/* Shared by the AVX2 and NEON rule steps: the row groups of pass 1, and the small-d entry.
+ * At d <= 16 (one or two AVX2
  * vectors, at most four NEON ones per row: the IMU regime) a step is a few dozen cycles of
  * dependent arithmetic, and the panel ladder, the loop tests and the tail masks computed at
  * run time cost as much again. Each body is instantiated once per d in 1..16 with d a
  * compile-time constant, so every loop and switch over d folds away. */
 #ifndef HEBBIAN_RULES_SMALL_H
 #define HEBBIAN_RULES_SMALL_H
+
+/* Pass 1, y = W x, in groups of R rows with R*U = 8 independent accumulators: eight rows at a
+ * time, then four, two and one. rows_dot(R, U, d, x, W, ldw, y) is the ISA's body for R rows,
+ * R and U constants in every call. */
+#define HB_WX_ROW_GROUPS(rows_dot, k, d, x, W, ldw, y)                                      \
+  do {                                                                                       \
+    size_t i_ = 0;                                                                           \
+    for (; i_ + 8 <= (k); i_ += 8) rows_dot(8, 1, d, x, (W) + i_ * (ldw), ldw, (y) + i_);    \
+    if (i_ + 4 <= (k)) {                                                                     \
+      rows_dot(4, 2, d, x, (W) + i_ * (ldw), ldw, (y) + i_);                                 \
+      i_ += 4;                                                                               \
+    }                                                                                        \
+    if (i_ + 2 <= (k)) {                                                                     \
+      rows_dot(2, 4, d, x, (W) + i_ * (ldw), ldw, (y) + i_);                                 \
+      i_ += 2;                                                                               \
+    }                                                                                        \
+    if (i_ < (k)) rows_dot(1, 8, d, x, (W) + i_ * (ldw), ldw, (y) + i_);                     \
+  } while (0)
 
 #define HB_SMALL_D_MAX 16
 

@@ -26,6 +26,30 @@ HB_AVX2_INLINE float hb_avx2_hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+/* The largest and the smallest lane, in lane order: a later lane wins only when strictly
+ * larger (smaller). */
+HB_AVX2_INLINE float hb_avx2_hmax(__m256 v) {
+  float lanes[8];
+  _mm256_storeu_ps(lanes, v);
+  float m = lanes[0];
+  for (int l = 1; l < 8; l++) m = lanes[l] > m ? lanes[l] : m;
+  return m;
+}
+
+HB_AVX2_INLINE float hb_avx2_hmin(__m256 v) {
+  float lanes[8];
+  _mm256_storeu_ps(lanes, v);
+  float m = lanes[0];
+  for (int l = 1; l < 8; l++) m = lanes[l] < m ? lanes[l] : m;
+  return m;
+}
+
+/* 2^k for integral k in [-126, 127], through the exponent field. */
+HB_AVX2_INLINE __m256 hb_avx2_pow2i(__m256 k) {
+  return _mm256_castsi256_ps(
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(k), _mm256_set1_epi32(127)), 23));
+}
+
 /* The four horizontal sums {sum a, sum b, sum c, sum d} in one vector. */
 HB_AVX2_INLINE __m128 hb_avx2_hsum4(__m256 a, __m256 b, __m256 c, __m256 d) {
   __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));

@@ -18,6 +18,30 @@ HB_NEON_INLINE float hb_neon_hsum(float32x4_t v) {
 #endif
 }
 
+/* The largest and the smallest lane, by pairwise max (min). */
+HB_NEON_INLINE float hb_neon_hmax(float32x4_t v) {
+  float32x2_t h = vpmax_f32(vget_low_f32(v), vget_high_f32(v));
+  return vget_lane_f32(vpmax_f32(h, h), 0);
+}
+
+HB_NEON_INLINE float hb_neon_hmin(float32x4_t v) {
+  float32x2_t l = vpmin_f32(vget_low_f32(v), vget_high_f32(v));
+  return vget_lane_f32(vpmin_f32(l, l), 0);
+}
+
+/* floor(t) for |t| < 2^31: armv7 has no vrndm, so truncation, corrected by one where it
+ * rounded up. */
+HB_NEON_INLINE float32x4_t hb_neon_floor(float32x4_t t) {
+  float32x4_t k = vcvtq_f32_s32(vcvtq_s32_f32(t));
+  return vsubq_f32(k, vreinterpretq_f32_u32(vandq_u32(vcgtq_f32(k, t),
+                                                      vreinterpretq_u32_f32(vdupq_n_f32(1.0f)))));
+}
+
+/* 2^k for integral k in [-126, 127], through the exponent field. */
+HB_NEON_INLINE float32x4_t hb_neon_pow2i(float32x4_t k) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(k), vdupq_n_s32(127)), 23));
+}
+
 /* {sum a, sum b, sum c, sum d} */
 HB_NEON_INLINE float32x4_t hb_neon_hsum4(float32x4_t a, float32x4_t b, float32x4_t c,
                                          float32x4_t d) {

@@ -6,7 +6,10 @@
  *   hb_vf            one vector of HB_VL floats (8 AVX2, 4 NEON)
  *   HB_VF_LOAD/STORE unaligned; HB_VF_SET1, HB_VF_ZERO, HB_VF_ADD/SUB/MUL
  *   HB_VF_FMA(c,a,b) c + a b, fused (one rounding); HB_VF_FNMA(c,a,b) c - a b, fused
+ *   HB_VF_MAX/MIN(a,b) lane by lane; HB_VF_HMAX/HMIN(v) the largest/smallest lane
  *   HB_VF_SUM(v)     the horizontal sum (simd-<isa>.h)
+ *   HB_VF_FLOOR(v)   floor; HB_VF_POW2I(k) 2^k for integral k in [-126, 127]
+ *   hb_vcmp, HB_VF_LT(a,b) a lane mask of a < b; HB_VF_CLEAR(v,m) v with the lanes of m zeroed
  *   hb_vmask, HB_VF_MASK(r), HB_VF_LOAD_PART, HB_VF_STORE_PART
  *                    the first r < HB_VL lanes of a tail: AVX2 masks them (vmaskmov touches no
  *                    other memory); NEON has no masked loads, so it goes through a zeroed
@@ -37,7 +40,16 @@ typedef __m256i hb_vmask;
 #define HB_VF_MUL(a, b) _mm256_mul_ps(a, b)
 #define HB_VF_FMA(c, a, b) _mm256_fmadd_ps(a, b, c)
 #define HB_VF_FNMA(c, a, b) _mm256_fnmadd_ps(a, b, c)
+#define HB_VF_MAX(a, b) _mm256_max_ps(a, b)
+#define HB_VF_MIN(a, b) _mm256_min_ps(a, b)
+#define HB_VF_HMAX(v) hb_avx2_hmax(v)
+#define HB_VF_HMIN(v) hb_avx2_hmin(v)
 #define HB_VF_SUM(v) hb_avx2_hsum(v)
+#define HB_VF_FLOOR(v) _mm256_floor_ps(v)
+#define HB_VF_POW2I(k) hb_avx2_pow2i(k)
+typedef __m256 hb_vcmp;
+#define HB_VF_LT(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
+#define HB_VF_CLEAR(v, m) _mm256_andnot_ps(m, v)
 #define HB_VF_MASK(r) hb_avx2_tail_mask(r)
 #define HB_VF_LOAD_PART(p, m) _mm256_maskload_ps(p, m)
 #define HB_VF_STORE_PART(p, m, v) _mm256_maskstore_ps(p, m, v)
@@ -61,7 +73,16 @@ typedef size_t hb_vmask;
 #define HB_VF_MUL(a, b) vmulq_f32(a, b)
 #define HB_VF_FMA(c, a, b) vfmaq_f32(c, a, b)
 #define HB_VF_FNMA(c, a, b) vfmsq_f32(c, a, b)
+#define HB_VF_MAX(a, b) vmaxq_f32(a, b)
+#define HB_VF_MIN(a, b) vminq_f32(a, b)
+#define HB_VF_HMAX(v) hb_neon_hmax(v)
+#define HB_VF_HMIN(v) hb_neon_hmin(v)
 #define HB_VF_SUM(v) hb_neon_hsum(v)
+#define HB_VF_FLOOR(v) hb_neon_floor(v)
+#define HB_VF_POW2I(k) hb_neon_pow2i(k)
+typedef uint32x4_t hb_vcmp;
+#define HB_VF_LT(a, b) vcltq_f32(a, b)
+#define HB_VF_CLEAR(v, m) vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(v), m))
 #define HB_VF_MASK(r) ((size_t)(r))
 #define HB_VF_LOAD_PART(p, r) hb_neon_load_part(p, r)
 #define HB_VF_STORE_PART(p, r, v) hb_neon_store_part(p, r, v)

@@ -901,37 +901,28 @@ done:
   result->status = status;
 }
 
-static void parse_rows_swar(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
-                            size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_swar, fast_number_swar);
-}
+/* The digit parser a vector ISA's rows use: its own unless HB_CSV_SWAR_DIGITS is off. */
+#ifdef HB_CSV_SWAR_DIGITS
+#define HB_CSV_DIGITS(isa) fast_number_##isa
+#else
+#define HB_CSV_DIGITS(isa) fast_number_swar
+#endif
 
+/* One rows parser per ISA, so that each inlines its own mask and number parser into
+ * parse_rows (and compiles it with the ISA's target attribute). */
+#define HB_CSV_ROWS(name, attrs, mask, number)                                               \
+  attrs static void name(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof,        \
+                         float *r, size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) { \
+    parse_rows(l, b, n, eof, r, m, rl, id, res, mask, number);                               \
+  }
+
+HB_CSV_ROWS(parse_rows_swar, , mask_swar, fast_number_swar)
 #ifdef HB_CSV_X86
-static void parse_rows_sse2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
-                            size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_sse2, fast_number_swar);
-}
-
-__attribute__((target("avx2"))) static void
-parse_rows_avx2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r, size_t m,
-                int64_t *rl, int64_t *id, hb_csv_result *res) {
-  #ifdef HB_CSV_SWAR_DIGITS
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_avx2);
-#else
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_avx2, fast_number_swar);
+HB_CSV_ROWS(parse_rows_sse2, , mask_sse2, fast_number_swar)
+HB_CSV_ROWS(parse_rows_avx2, __attribute__((target("avx2"))), mask_avx2, HB_CSV_DIGITS(avx2))
 #endif
-}
-#endif
-
 #ifdef HB_CSV_NEON
-static void parse_rows_neon(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
-                            size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {
-  #ifdef HB_CSV_SWAR_DIGITS
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_neon);
-#else
-  parse_rows(l, b, n, eof, r, m, rl, id, res, mask_neon, fast_number_swar);
-#endif
-}
+HB_CSV_ROWS(parse_rows_neon, , mask_neon, HB_CSV_DIGITS(neon))
 #endif
 
 typedef void (*rows_fn)(const hb_csv_layout *, const uint8_t *, size_t, int, float *, size_t,

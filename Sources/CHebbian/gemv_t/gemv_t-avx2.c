@@ -1,13 +1,12 @@
-#include "../internal.h"
+#include "gemv_t-vec.h"
 
 #if HB_BUILD_AVX2
-#include "../simd-avx2.h"
 
 /* y = alpha A^T x + beta y with A row-major: y_j = beta y_j + sum_i (alpha x_i) A_ij.
  * A panel of 64 columns of y stays in eight registers while all m rows stream past, so y is
  * read and written once instead of once per row, and eight independent FMA chains cover the
  * 4-cycle latency. The last columns go through a 32-column panel with rows in pairs (again
- * eight chains) and a masked one. beta == 0 never reads y. */
+ * eight chains; gemv_t-vec.h) and a masked one. beta == 0 never reads y. */
 HB_AVX2 static inline void panel(size_t m, size_t w, float alpha, const float *A, size_t lda,
                                  const float *x, float beta, float *y) {
   /* w <= 32 columns: v full vectors, then a masked tail of r lanes */
@@ -45,51 +44,6 @@ HB_AVX2 static inline void panel(size_t m, size_t w, float alpha, const float *A
   }
 }
 
-/* The full 32-column panel with plain loads (the common case). */
-HB_AVX2 static inline void panel32(size_t m, float alpha, const float *A, size_t lda,
-                                   const float *x, float beta, float *y) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-  __m256 t0 = _mm256_setzero_ps(), t1 = _mm256_setzero_ps();
-  __m256 t2 = _mm256_setzero_ps(), t3 = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 2 <= m; i += 2) {
-    const float *a0 = A + i * lda, *a1 = a0 + lda;
-    __m256 x0 = _mm256_set1_ps(alpha * x[i]), x1 = _mm256_set1_ps(alpha * x[i + 1]);
-    s0 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0), s0);
-    s1 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 8), s1);
-    s2 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 16), s2);
-    s3 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 24), s3);
-    t0 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(a1), t0);
-    t1 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(a1 + 8), t1);
-    t2 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(a1 + 16), t2);
-    t3 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(a1 + 24), t3);
-  }
-  if (i < m) {
-    const float *a0 = A + i * lda;
-    __m256 x0 = _mm256_set1_ps(alpha * x[i]);
-    s0 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0), s0);
-    s1 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 8), s1);
-    s2 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 16), s2);
-    s3 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(a0 + 24), s3);
-  }
-  s0 = _mm256_add_ps(s0, t0);
-  s1 = _mm256_add_ps(s1, t1);
-  s2 = _mm256_add_ps(s2, t2);
-  s3 = _mm256_add_ps(s3, t3);
-  if (beta != 0.0f) {
-    const __m256 vb = _mm256_set1_ps(beta);
-    s0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(y), s0);
-    s1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(y + 8), s1);
-    s2 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(y + 16), s2);
-    s3 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(y + 24), s3);
-  }
-  _mm256_storeu_ps(y, s0);
-  _mm256_storeu_ps(y + 8, s1);
-  _mm256_storeu_ps(y + 16, s2);
-  _mm256_storeu_ps(y + 24, s3);
-}
-
 /* 64 columns: one row per step, a full 256-byte slice of A each. */
 HB_AVX2 static inline void panel64(size_t m, float alpha, const float *A, size_t lda,
                                    const float *x, float beta, float *y) {
@@ -111,7 +65,7 @@ HB_AVX2 void hb_gemv_t_f32__avx2(size_t m, size_t n, float alpha, const float *A
                                  const float *x, float beta, float *y) {
   size_t j = 0;
   for (; j + 64 <= n; j += 64) panel64(m, alpha, A + j, lda, x, beta, y + j);
-  for (; j + 32 <= n; j += 32) panel32(m, alpha, A + j, lda, x, beta, y + j);
+  for (; j + 32 <= n; j += 32) hb_gemv_t_panel4v(m, alpha, A + j, lda, x, beta, y + j);
   if (j < n) panel(m, n - j, alpha, A + j, lda, x, beta, y + j);
 }
 #endif

@@ -2,19 +2,16 @@
 
 #if HB_BUILD_AVX2
 
-/* Columns [j, j + 8 nb + tail) of the sweep, for every row: r = x, then row i does
+/* Columns [j, j + 8 nb + tail) of the sweep (W from column j), for every row: r = x, then
+ * row i does
  *   r -= y_i W_i ;  W_i += (eta y_i) r      (r is the cumulative GHA residual, old W_i)
  * so each W element is loaded once and stored once. The nb (+1) residual vectors stay in
  * registers across all k rows; nb = 8 gives 8 independent r chains per row, which hides the
  * 4-cycle FMA latency on the r dependence from one row to the next. */
-HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                              size_t ldw, const float *y, size_t j, size_t tail) {
-  __m256 r[9];
-  __m256i m = hb_avx2_tail_mask(tail);
-  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + j + 8 * v);
-  if (tail) r[nb] = _mm256_maskload_ps(x + j + 8 * nb, m);
+HB_AVX2_INLINE void gha_panel(size_t nb, size_t tail, __m256i m, __m256 *r, size_t k,
+                              const float *eta, float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       __m256 wv = _mm256_loadu_ps(w + 8 * v);
@@ -32,30 +29,29 @@ HB_AVX2_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float
 /* The 4 KiB-row path: the same cumulative residual, one row at a time over a chunk of at
  * most HB_AVX2_ROW_CHUNK columns kept on the stack (the residual is stored and reloaded per
  * row; W is still loaded and stored once). */
-HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *x, float *W,
-                             size_t ldw, const float *y) {
-  float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
-  for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
-    size_t n = d - c0 < HB_AVX2_ROW_CHUNK ? d - c0 : HB_AVX2_ROW_CHUNK, nv = n & ~(size_t)7;
-    __m256i m = hb_avx2_tail_mask(n - nv);
-    for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
-    for (size_t i = 0; i < k; i++) {
-      float *w = W + i * ldw + c0;
-      __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
-      for (size_t j = 0; j < nv; j += 8) {
-        __m256 wv = _mm256_loadu_ps(w + j);
-        __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_load_ps(r + j));
-        _mm256_store_ps(r + j, rv);
-        _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, rv, wv));
-      }
-      if (nv < n) {
-        __m256 wv = _mm256_maskload_ps(w + nv, m);
-        __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_maskload_ps(r + nv, m));
-        _mm256_maskstore_ps(r + nv, m, rv);
-        _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, rv, wv));
-      }
+HB_AVX2_INLINE void gha_chunk(size_t k, size_t n, size_t nv, __m256i m, const float *eta,
+                              float *r, float *W, size_t ldw, const float *y) {
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw;
+    __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
+    for (size_t j = 0; j < nv; j += 8) {
+      __m256 wv = _mm256_loadu_ps(w + j);
+      __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_load_ps(r + j));
+      _mm256_store_ps(r + j, rv);
+      _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, rv, wv));
+    }
+    if (nv < n) {
+      __m256 wv = _mm256_maskload_ps(w + nv, m);
+      __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_maskload_ps(r + nv, m));
+      _mm256_maskstore_ps(r + nv, m, rv);
+      _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, rv, wv));
     }
   }
+}
+
+HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *x, float *W,
+                             size_t ldw, const float *y) {
+  HB_AVX2_ROW_CHUNKS(gha_chunk, k, d, eta, x, W, ldw, y);
 }
 
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop: 2kd for y, 4kd for the sweep.
@@ -63,24 +59,7 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *
  * every row's update needs every y_j, j <= i, hence all of the row's dot product. */
 HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x, float *W,
                                    size_t ldw, float *y) {
-  if (k == 0) return;
-  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
-  if (d >= 1 && d <= HB_SMALL_D_MAX) {
-    const bool alias = hb_avx2_rows_alias(ldw);
-    __m256 x0, x1;
-#define GHA_AT(D)                                                                            \
-  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
-  hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
-    HB_SMALL_D_SWITCH(d, GHA_AT)
-#undef GHA_AT
-    return;
-  }
-  hb_avx2_wx(k, d, x, W, ldw, y);
-  if (hb_avx2_rows_alias(ldw)) {
-    gha_rows(k, d, eta, x, W, ldw, y);
-    return;
-  }
-  HB_AVX2_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_STEP(HB_AVX2_GHA, gha_rows, gha_panel, k, d, eta, x, W, ldw, y);
 }
 
 #endif

@@ -2,21 +2,30 @@
 
 #if HB_BUILD_NEON
 
-/* Columns [j, j + 4 nb): r = x, then for each row  r -= y_i W_i ;  W_i += (eta y_i) r
- * (cumulative GHA residual from the old W_i): one load and one store per W element, the nb
- * residual vectors held in registers across the k rows. */
-HB_NEON_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                              size_t ldw, const float *y, size_t j) {
-  float32x4_t r[HB_NEON_PANEL];
-  for (size_t v = 0; v < nb; v++) r[v] = vld1q_f32(x + j + 4 * v);
+/* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
+ * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
+ * the nb residual vectors held in registers across the k rows. */
+HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                              float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
       float32x4_t wv = vld1q_f32(w + 4 * v);
-      r[v] = vfmsq_f32(r[v], yi, wv);
-      vst1q_f32(w + 4 * v, vfmaq_f32(wv, ei, r[v]));
+      r.v[v] = vfmsq_f32(r.v[v], yi, wv);
+      vst1q_f32(w + 4 * v, vfmaq_f32(wv, ei, r.v[v]));
     }
+  }
+}
+
+/* One of the last d mod 4 columns, in scalar: NEON has no masked loads. */
+HB_NEON_INLINE void gha_column(size_t k, size_t c, const float *eta, const float *x, float *W,
+                               size_t ldw, const float *y) {
+  float r = x[c];
+  for (size_t i = 0; i < k; i++) {
+    float *w = &W[i * ldw + c];
+    r -= y[i] * *w;
+    *w += eta[i] * y[i] * r;
   }
 }
 
@@ -24,17 +33,7 @@ HB_NEON_INLINE void gha_panel(size_t nb, size_t k, const float *eta, const float
  * W read twice (y, sweep), written once; the last d mod 4 columns go column-wise in scalar. */
 void hb_gha_step_f32__neon(size_t k, size_t d, const float *eta, const float *x, float *W, size_t ldw,
                            float *y) {
-  if (k == 0) return;
-  hb_neon_wx(k, d, x, W, ldw, y);
-  HB_NEON_SWEEP_PANELS(gha_panel, d, k, eta, x, W, ldw, y);
-  for (size_t c = d & ~(size_t)3; c < d; c++) {
-    float r = x[c];
-    for (size_t i = 0; i < k; i++) {
-      float *w = &W[i * ldw + c];
-      r -= y[i] * *w;
-      *w += eta[i] * y[i] * r;
-    }
-  }
+  HB_NEON_K_RULE_STEP(gha_panel, gha_column, k, d, eta, x, W, ldw, y);
 }
 
 #endif

@@ -2,24 +2,20 @@
 
 #if HB_BUILD_AVX2
 
-/* Columns [j, j + 8 nb + tail): first r = x - sum_i y_i W_i over all k rows (the residual
- * of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is at most
- * k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
+/* Columns [j, j + 8 nb + tail) (W from column j): first r = x - sum_i y_i W_i over all k rows
+ * (the residual of the whole subspace, old W), then W_i += (eta y_i) r. The k x (8 nb) panel is
+ * at most k * 256 bytes, so the second loop finds it in L1. The nb residual vectors are the 8
  * independent FMA chains that keep both ports busy in the first loop. */
-HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const float *x, float *W,
-                                   size_t ldw, const float *y, size_t j, size_t tail) {
-  __m256 r[9];
-  __m256i m = hb_avx2_tail_mask(tail);
-  for (size_t v = 0; v < nb; v++) r[v] = _mm256_loadu_ps(x + j + 8 * v);
-  if (tail) r[nb] = _mm256_maskload_ps(x + j + 8 * nb, m);
+HB_AVX2_INLINE void subspace_panel(size_t nb, size_t tail, __m256i m, __m256 *r, size_t k,
+                                   const float *eta, float *W, size_t ldw, const float *y) {
   for (size_t i = 0; i < k; i++) {
-    const float *w = W + i * ldw + j;
+    const float *w = W + i * ldw;
     __m256 yi = _mm256_set1_ps(y[i]);
     for (size_t v = 0; v < nb; v++) r[v] = _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + 8 * v), r[v]);
     if (tail) r[nb] = _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + 8 * nb, m), r[nb]);
   }
   for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw + j;
+    float *w = W + i * ldw;
     __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++)
       _mm256_storeu_ps(w + 8 * v, _mm256_fmadd_ps(ei, r[v], _mm256_loadu_ps(w + 8 * v)));
@@ -32,32 +28,31 @@ HB_AVX2_INLINE void subspace_panel(size_t nb, size_t k, const float *eta, const 
  * accumulated row by row (contiguous streams, no set conflicts), then W_i += (eta y_i) r row
  * by row. W is read three times (y, residual, update: the chunk of k rows does not stay in
  * L1 at these sizes) and written once. */
+HB_AVX2_INLINE void subspace_chunk(size_t k, size_t n, size_t nv, __m256i m, const float *eta,
+                                   float *r, float *W, size_t ldw, const float *y) {
+  for (size_t i = 0; i < k; i++) {
+    const float *w = W + i * ldw;
+    __m256 yi = _mm256_set1_ps(y[i]);
+    for (size_t j = 0; j < nv; j += 8)
+      _mm256_store_ps(r + j, _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + j), _mm256_load_ps(r + j)));
+    if (nv < n)
+      _mm256_maskstore_ps(r + nv, m, _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + nv, m),
+                                                      _mm256_maskload_ps(r + nv, m)));
+  }
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw;
+    __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
+    for (size_t j = 0; j < nv; j += 8)
+      _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, _mm256_load_ps(r + j), _mm256_loadu_ps(w + j)));
+    if (nv < n)
+      _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, _mm256_maskload_ps(r + nv, m),
+                                                     _mm256_maskload_ps(w + nv, m)));
+  }
+}
+
 HB_AVX2 static void subspace_rows(size_t k, size_t d, const float *eta, const float *x, float *W,
                                   size_t ldw, const float *y) {
-  float r[HB_AVX2_ROW_CHUNK] __attribute__((aligned(32)));
-  for (size_t c0 = 0; c0 < d; c0 += HB_AVX2_ROW_CHUNK) {
-    size_t n = d - c0 < HB_AVX2_ROW_CHUNK ? d - c0 : HB_AVX2_ROW_CHUNK, nv = n & ~(size_t)7;
-    __m256i m = hb_avx2_tail_mask(n - nv);
-    for (size_t j = 0; j < n; j++) r[j] = x[c0 + j];
-    for (size_t i = 0; i < k; i++) {
-      const float *w = W + i * ldw + c0;
-      __m256 yi = _mm256_set1_ps(y[i]);
-      for (size_t j = 0; j < nv; j += 8)
-        _mm256_store_ps(r + j, _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + j), _mm256_load_ps(r + j)));
-      if (nv < n)
-        _mm256_maskstore_ps(r + nv, m, _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + nv, m),
-                                                        _mm256_maskload_ps(r + nv, m)));
-    }
-    for (size_t i = 0; i < k; i++) {
-      float *w = W + i * ldw + c0;
-      __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
-      for (size_t j = 0; j < nv; j += 8)
-        _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, _mm256_load_ps(r + j), _mm256_loadu_ps(w + j)));
-      if (nv < n)
-        _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, _mm256_maskload_ps(r + nv, m),
-                                                       _mm256_maskload_ps(w + nv, m)));
-    }
-  }
+  HB_AVX2_ROW_CHUNKS(subspace_chunk, k, d, eta, x, W, ldw, y);
 }
 
 /* y = W x;  W += eta y (x - W^T y)^T.   6kd flop: 2kd for y, 2kd for r, 2kd for the update.
@@ -66,24 +61,7 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, const float *eta, const fl
  * GHA the residual and the update cannot share one load. */
 HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x,
                                         float *W, size_t ldw, float *y) {
-  if (k == 0) return;
-  /* d <= 16: the small-d body (rules-small-avx2.h), one instance per d. */
-  if (d >= 1 && d <= HB_SMALL_D_MAX) {
-    const bool alias = hb_avx2_rows_alias(ldw);
-    __m256 x0, x1;
-#define SUBSPACE_AT(D)                                                                       \
-  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
-  hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
-    HB_SMALL_D_SWITCH(d, SUBSPACE_AT)
-#undef SUBSPACE_AT
-    return;
-  }
-  hb_avx2_wx(k, d, x, W, ldw, y);
-  if (hb_avx2_rows_alias(ldw)) {
-    subspace_rows(k, d, eta, x, W, ldw, y);
-    return;
-  }
-  HB_AVX2_SWEEP_PANELS(subspace_panel, d, k, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_STEP(HB_AVX2_SUBSPACE, subspace_rows, subspace_panel, k, d, eta, x, W, ldw, y);
 }
 
 #endif
