@@ -55,7 +55,7 @@ enum BenchCommand {
     }
   }
 
-  static let ruleNames = Rule.allCases.map(\.name)
+  static let ruleNames = Rule.allCases.map { $0.name }
 
   static let repetitions = 5
   static let eta: Float = 1e-3

@@ -8,7 +8,7 @@ enum STDPCommand {
     summary: "Spike-timing plasticity: window (the Δw(Δt) curve), balance (Vogels 2011 "
       + "inhibitory STDP), competitive (Song 2000 weight distribution), reward (Izhikevich 2007 "
       + "three-factor STDP), scaling (homeostatic synaptic scaling).",
-    options: options.map(\.spec),
+    options: options.map { $0.spec },
     allowPositionals: true,
     modes: modeOptions,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -92,7 +92,7 @@ enum STDPCommand {
   /// The options each mode reads.
   static let modeOptions: [String: [String]] = Dictionary(
     uniqueKeysWithValues: modes.map { mode in
-      (mode, options.filter { $0.modes.contains(mode) }.map(\.spec.name))
+      (mode, options.filter { $0.modes.contains(mode) }.map { $0.spec.name })
     })
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
