@@ -6,7 +6,8 @@
 //
 // Each input record is D little-endian float32 values; after learning from it the program
 // writes its K coordinates in the current subspace. A partial record at the end is ignored;
-// a sample the library refuses (NaN, infinity, absurd magnitude) stops it with exit status 2.
+// a sample the library refuses (NaN, infinity, absurd magnitude) stops it with exit status 2,
+// after the coordinates of every sample before it are written.
 import CHebbianSys
 import Hebbian
 
@@ -57,21 +58,26 @@ struct BoardPCA {
       if n == 0 { break }
       filled += Int(n)
       let records = filled / record
-      for r in 0..<records {
-        // The checked API: a NaN, an infinity or an absurd magnitude stops the program with
-        // the library's message instead of reaching the learner.
-        let x = input.span.extracting(r * d..<(r + 1) * d)
+      // The checked API: a NaN, an infinity or an absurd magnitude stops the program with the
+      // library's message instead of reaching the learner, after the coordinates of every
+      // sample before it are out.
+      var refused: String? = nil
+      var done = 0
+      while done < records && refused == nil {
+        let x = input.span.extracting(done * d..<(done + 1) * d)
         var ys = y.mutableSpan
         do throws(HebbianError) {
           try pca.update(x)
           try pca.project(x, into: &ys)
+          for i in 0..<k { output[done * k + i] = y[i] }
+          done += 1
         } catch {
-          fail("sample \(learned + r + 1): " + error.message)
+          refused = "sample \(learned + done + 1): " + error.message
         }
-        for i in 0..<k { output[r * k + i] = y[i] }
       }
-      let written = output.withUnsafeBytes { hb_sys_write_all(1, $0.baseAddress, records * k * 4) }
+      let written = output.withUnsafeBytes { hb_sys_write_all(1, $0.baseAddress, done * k * 4) }
       if written != 0 { fail("cannot write stdout") }
+      if let refused { fail(refused) }
       learned += records
       let rest = filled - records * record
       if rest > 0 {
