@@ -24,9 +24,8 @@ enum LearnCommand {
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
-  /// Options that only some rules read.
-  /// In table order, so that of several options that do not apply the same one is named on
-  /// every run.
+  /// Options that only some rules read, in table order: of several options that do not apply,
+  /// the first is named, the same on every run.
   static let ruleOptions: [(option: String, rules: [String])] = [
     ("--decay", ["hebb", "covariance"]), ("--normalize", ["hebb"]),
     ("--mean-rate", ["covariance"]), ("--threshold-tau", ["bcm"]),
