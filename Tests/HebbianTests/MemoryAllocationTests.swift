@@ -79,7 +79,8 @@ import Testing
     for (name, count) in counts { #expect(count == 0, "\(name): \(count) allocations") }
     #expect(counts.count == 18)
 
-    // Storing (learning) must not allocate either for the E/I and normative rules.
+    // Storing (learning) must not allocate either: the E/I and normative rules, and a memory
+    // that keeps its patterns (the pattern checks build no message unless they throw).
     var rng2 = SeededGenerator(seed: 41)
     var more = [Float](repeating: 0, count: n)
     for j in 0..<n { more[j] = rng2.uniform() < 0.5 ? 1 : 0 }
@@ -88,9 +89,12 @@ import Testing
     var learner = try NormativeMemory(
       excitatory: 48, inhibitory: 16, capacity: 2, rule: .extendedHebbian, iterations: 0)
     try learner.store(bipolar[0..<n].span)
+    var keeper = try ModernHopfield(dimension: n, capacity: 2)
     try more.withUnsafeBufferPointer { (m) throws(HebbianError) in
       hb_alloc_counter_start()
       try eiStore.store(Span(_unsafeElements: m))
+      try learner.store(Span(_unsafeElements: m))
+      try keeper.store(Span(_unsafeElements: m))
       learner.learn(iterations: 3)
       learner.rule = .exactGradient
       learner.learn(iterations: 3)

@@ -109,4 +109,30 @@ import Testing
     let count = counted { for _ in 0..<200 { oneRound() } }
     #expect(count == 0)
   }
+
+  /// The checked kernel entry points build their messages only when a check throws: a call
+  /// with good shapes allocates nothing (gemv's and gemv_t's checks are shared and name the
+  /// kernel through a closure).
+  @Test func checkedKernelsNeverAllocate() throws {
+    let k = 3, d = 40
+    var rng = SeededGenerator(seed: 12)
+    let a = (0..<(k * d)).map { _ in Float(rng.gaussian()) }
+    let x = (0..<d).map { _ in Float(rng.gaussian()) / 10 }
+    let rates = [Float](repeating: 1e-3, count: k)
+    var w = a
+    var y = [Float](repeating: 0, count: k)
+    var v = [Float](repeating: 0, count: d)
+    func oneRound() throws {
+      var ys = y.mutableSpan
+      var vs = v.mutableSpan
+      var ws = w.mutableSpan
+      try Kernels.gemv(rows: k, columns: d, a.span, lda: d, x.span, &ys)
+      try Kernels.gemvTransposed(rows: k, columns: d, a.span, lda: d, rates.span, &vs)
+      _ = try Kernels.dot(d, x.span, a.span)
+      try Kernels.ghaStep(components: k, dimension: d, eta: rates.span, x.span, &ws, ldw: d, &ys)
+    }
+    try oneRound()
+    let count = try counted { for _ in 0..<200 { try oneRound() } }
+    #expect(count == 0)
+  }
 }

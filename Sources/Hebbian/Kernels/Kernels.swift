@@ -4,9 +4,12 @@ internal import CHebbian
 /// against the buffers and throw ``HebbianError/dimensionMismatch(what:expected:got:)``;
 /// the `unsafe`-prefixed variants skip the checks for hot loops whose shapes are fixed.
 public enum Kernels {
+  /// `what` is built only when the check throws, so a checked call allocates nothing.
   @inline(__always)
-  static func need(_ what: String, _ expected: Int, _ got: Int) throws(HebbianError) {
-    if got < expected { throw .dimensionMismatch(what: what, expected: expected, got: got) }
+  static func need(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
+    throws(HebbianError)
+  {
+    if got < expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
   }
 
   @inline(__always)
@@ -104,11 +107,11 @@ public enum Kernels {
     }
   }
 
-  static func matrix(_ what: String, _ m: Int, _ n: Int, _ ld: Int, _ count: Int)
-    throws(HebbianError)
-  {
-    if ld < n { throw .invalidParameter("\(what): leading dimension \(ld) < columns \(n)") }
-    try need("\(what) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
+  static func matrix(
+    _ what: @autoclosure () -> String, _ m: Int, _ n: Int, _ ld: Int, _ count: Int
+  ) throws(HebbianError) {
+    if ld < n { throw .invalidParameter("\(what()): leading dimension \(ld) < columns \(n)") }
+    try need("\(what()) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
   }
 
   /// The checks of a matrix–vector product `name` (A m×n, x of `xCount`, y of `yCount`
