@@ -1,9 +1,10 @@
 /* The per-variant tables, the dispatched entry points and the kernel catalogue, all generated
  * from the kernel list (include/hebbian/hb_kernels.inc). As in BLIS, an ISA's table starts
  * from the scalar reference and takes the ISA's own body wherever the list says it has one. */
-#include "internal.h"
+#include "contract.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 
 /* The five family tables of one variant: one lazily chosen pointer serves every family. */
 typedef struct hb_variant {
@@ -130,4 +131,65 @@ const void *hb_kernel_variant(size_t i, hb_isa isa) {
 #include "hebbian/hb_kernels.inc"
   };
   return entries[i];
+}
+
+/* The contracts (contract.h): each kernel's sweep and workload, reached by catalogue index.
+ * The thunks hand a contract its kernel's typed bodies: the scalar reference and the variant. */
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
+  static void sweep_##op(hb_sweep *h, const hb_variant *v) {                                 \
+    hb_##op##_f32__sweep(h, variant_scalar.family.op, v->family.op);                         \
+  }                                                                                          \
+  static void workload_##op(hb_workload *w, const hb_variant *v, size_t k, size_t d) {       \
+    w->body = (void (*)(void))v->family.op;                                                  \
+    hb_##op##_f32__workload(w, k, d);                                                        \
+  }
+#include "hebbian/hb_kernels.inc"
+
+static void (*const sweeps[])(hb_sweep *, const hb_variant *) = {
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args) sweep_##op,
+#include "hebbian/hb_kernels.inc"
+};
+
+static void (*const workloads[])(hb_workload *, const hb_variant *, size_t, size_t) = {
+#define HB_KERNEL(family, ret, op, avx2, neon, params, args) workload_##op,
+#include "hebbian/hb_kernels.inc"
+};
+
+bool hb_kernel_sweep(size_t i, hb_isa isa, uint64_t seed, hb_sweep_result *out) {
+  const hb_variant *v = variant_for(isa);
+  if (v == NULL || i >= hb_kernel_count()) return false;
+  /* On the heap: the state outlives a longjmp out of the sweep (a local changed after setjmp
+   * would not), and a jmp_buf plus the buffer list stay off a board's small stack. */
+  hb_sweep *h = calloc(1, sizeof *h);
+  if (h == NULL) {
+    *out = (hb_sweep_result){.cases = 0, .max_error = INFINITY, .tolerance = 0};
+    return true;
+  }
+  /* Each kernel draws from its own stream, so a row is reproducible on its own. */
+  hb_rng_seed(&h->rng, seed + 0x9E3779B9ull * (uint64_t)(i + 1));
+  if (setjmp(h->out_of_memory) == 0) {
+    sweeps[i](h, v);
+  } else {
+    h->max_error = INFINITY;
+  }
+  hb_sweep_release(h);
+  *out = (hb_sweep_result){.cases = h->cases, .max_error = h->max_error, .tolerance = h->tolerance};
+  free(h);
+  return true;
+}
+
+hb_workload *hb_kernel_workload(size_t i, hb_isa isa, size_t k, size_t d) {
+  const hb_variant *v = variant_for(isa);
+  if (v == NULL || i >= hb_kernel_count()) return NULL;
+  hb_workload *w = calloc(1, sizeof *w);
+  if (w == NULL) return NULL;
+  w->k = k;
+  w->d = d;
+  w->uses_k = true;
+  workloads[i](w, v, k, d);
+  if (w->failed || w->run == NULL) {
+    hb_workload_free(w);
+    return NULL;
+  }
+  return w;
 }

@@ -19,5 +19,6 @@
 #include "hb_plastic.h"    /* the differentiable plastic layer (Miconi et al. 2018) */
 #include "hb_plasticity.h" /* local plasticity rules: Hebb with decay, instar, BCM, STDP */
 #include "hb_pca.h"        /* the per-sample learning loop of online PCA (Oja, subspace, GHA) */
+#include "hb_contract.h"   /* each kernel's sweep and benchmark workload, by catalogue index */
 
 #endif

@@ -64,6 +64,18 @@ package struct KernelSweep {
 
   /// One kernel under one variant against the scalar reference: the self-test row.
   package static func run(_ kernel: Kernel, _ isa: ISA, seed: UInt64) -> KernelSelfTestRow {
+    var r = hb_sweep_result()
+    if hb_kernel_sweep(kernel.index, isa.c, seed, &r), r.tolerance >= 0 {
+      return KernelSelfTestRow(
+        family: kernel.family, kernel: kernel.name, isa: isa, cases: r.cases,
+        maxError: r.max_error, tolerance: r.tolerance,
+        scalarFallback: fallsBackToScalar(kernel, isa))
+    }
+    return runSwift(kernel, isa, seed: seed)
+  }
+
+  /// TRANSITIONAL: the Swift case, until every contract is written in C.
+  package static func runSwift(_ kernel: Kernel, _ isa: ISA, seed: UInt64) -> KernelSelfTestRow {
     var t = Tally()
     var tolerance: Float = 0
     if let c = sweepCase(kernel.name) {
