@@ -111,7 +111,9 @@ void *hb_workload_bytes(hb_workload *w, size_t bytes) {
 }
 
 float *hb_workload_floats(hb_workload *w, size_t n) {
-  return hb_workload_bytes(w, n * sizeof(float));
+  float *p = hb_workload_bytes(w, n * sizeof(float));
+  if (p != NULL) w->op_floats[w->ops - 1] = n;
+  return p;
 }
 
 float *hb_workload_normal(hb_workload *w, hb_rng *r, size_t n, double scale) {
@@ -120,6 +122,11 @@ float *hb_workload_normal(hb_workload *w, hb_rng *r, size_t n, double scale) {
     for (size_t i = 0; i < n; i++) p[i] = (float)(hb_rng_gaussian(r) * scale);
   }
   return p;
+}
+
+void hb_workload_vectors(hb_workload *w, hb_rng *r, size_t count) {
+  for (size_t i = 0; i < count; i++) hb_workload_normal(w, r, w->d, 1);
+  w->uses_k = false;
 }
 
 float *hb_workload_uniform(hb_workload *w, hb_rng *r, size_t n, float lo, float hi) {

@@ -1,15 +1,18 @@
 /* What a kernel's contract (<op>/<op>-contract.c) is written with. A contract defines
  *
  *   void hb_<op>_f32__sweep(hb_sweep *h, hb_<op>_fn ref, hb_<op>_fn k);
- *   void hb_<op>_f32__workload(hb_workload *w, size_t k, size_t d);
+ *   void hb_<op>_f32__workload(hb_workload *w, hb_rng *r);
  *
  * The sweep calls the scalar reference `ref` and a variant `k` on the same operands over the
  * kernel's shape table, feeds every output element with its condition magnitude S to
  * hb_compare, counts each call in h->cases and sets h->tolerance. Operands come from
  * hb_sweep_floats and friends: one element past a 64-byte boundary (so a vector load at an
  * operand's start is not aligned) with HB_GUARD elements past the operand that a kernel must
- * never write, freed when the sweep ends. The workload allocates its operands with
- * hb_workload_floats, points w->body at the variant and sets w->run, w->flops and w->uses_k.
+ * never write, freed when the sweep ends (a sweep that draws fresh operands for every shape
+ * frees them with hb_sweep_release before the next). The workload finds the variant in
+ * w->body and the shape in w->k and w->d, draws its operands from r (seeded from the shape,
+ * so every variant times the same data) with hb_workload_floats and friends, and sets
+ * w->run, w->flops and, for a kernel of one length d, w->uses_k = false.
  * The catalogue (kernels-table.c) reaches both through the list, so a row without a contract
  * does not link.
  *
@@ -89,20 +92,19 @@ float *hb_workload_floats(hb_workload *w, size_t n);
 void *hb_workload_bytes(hb_workload *w, size_t bytes);
 /* n standard normal values times scale, drawn in double and rounded (the benchmarks' data). */
 float *hb_workload_normal(hb_workload *w, hb_rng *r, size_t n, double scale);
+/* `count` operands of d standard normal values each: a vector kernel's, which sets uses_k
+ * false (its cost does not depend on k). */
+void hb_workload_vectors(hb_workload *w, hb_rng *r, size_t count);
 /* n values uniform in [lo, hi). */
 float *hb_workload_uniform(hb_workload *w, hb_rng *r, size_t n, float lo, float hi);
 /* A unit-norm sample: η|x|² ≪ 1 keeps the rules stable over any number of repetitions. */
 float *hb_workload_sample(hb_workload *w, hb_rng *r, size_t d);
-/* The generator every workload of shape k × d draws from. */
-static inline void hb_workload_rng(hb_rng *r, size_t k, size_t d) {
-  hb_rng_seed(r, (uint64_t)(d * 131 + k));
-}
 
 /* The function-pointer type of each kernel, hb_<op>_fn, and the contract prototypes. */
 #define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
   typedef ret(*hb_##op##_fn) params;                                                         \
   void hb_##op##_f32__sweep(hb_sweep *h, hb_##op##_fn ref, hb_##op##_fn k);                  \
-  void hb_##op##_f32__workload(hb_workload *w, size_t k, size_t d);
+  void hb_##op##_f32__workload(hb_workload *w, hb_rng *r);
 #include "hebbian/hb_kernels.inc"
 
 #endif

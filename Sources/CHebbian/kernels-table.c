@@ -139,9 +139,9 @@ const void *hb_kernel_variant(size_t i, hb_isa isa) {
   static void sweep_##op(hb_sweep *h, const hb_variant *v) {                                 \
     hb_##op##_f32__sweep(h, variant_scalar.family.op, v->family.op);                         \
   }                                                                                          \
-  static void workload_##op(hb_workload *w, const hb_variant *v, size_t k, size_t d) {       \
+  static void workload_##op(hb_workload *w, hb_rng *r, const hb_variant *v) {               \
     w->body = (void (*)(void))v->family.op;                                                  \
-    hb_##op##_f32__workload(w, k, d);                                                        \
+    hb_##op##_f32__workload(w, r);                                                           \
   }
 #include "hebbian/hb_kernels.inc"
 
@@ -150,7 +150,7 @@ static void (*const sweeps[])(hb_sweep *, const hb_variant *) = {
 #include "hebbian/hb_kernels.inc"
 };
 
-static void (*const workloads[])(hb_workload *, const hb_variant *, size_t, size_t) = {
+static void (*const workloads[])(hb_workload *, hb_rng *, const hb_variant *) = {
 #define HB_KERNEL(family, ret, op, avx2, neon, params, args) workload_##op,
 #include "hebbian/hb_kernels.inc"
 };
@@ -186,7 +186,10 @@ hb_workload *hb_kernel_workload(size_t i, hb_isa isa, size_t k, size_t d) {
   w->k = k;
   w->d = d;
   w->uses_k = true;
-  workloads[i](w, v, k, d);
+  /* Seeded from the shape only: every variant of a kernel times the same operands. */
+  hb_rng r;
+  hb_rng_seed(&r, (uint64_t)(d * 131 + k));
+  workloads[i](w, &r, v);
   if (w->failed || w->run == NULL) {
     hb_workload_free(w);
     return NULL;

@@ -30,16 +30,14 @@ import Testing
     #endif
   }
 
-  @Test func tallyTreatsNaNAndTouchedGuardsAsInfiniteError() {
-    var t = KernelSweep.Tally()
-    t.compare(1, 1 + 2 * Float.ulpOfOne, scale: 1)
-    #expect(t.maxError == 2 * Float.ulpOfOne)  // |Δ|/S exactly, no slack
-    t.compare(0, 0, scale: 0)
-    #expect(t.maxError == 2 * Float.ulpOfOne)
-    t.compare(1, .nan, scale: 1)
-    #expect(t.maxError == .infinity)
-    var u = KernelSweep.Tally()
-    u.compare(0, -0.0, scale: 0)  // an untouched element must keep its bits
-    #expect(u.maxError == .infinity)
+  @Test func sweepErrorTreatsNaNAndTouchedGuardsAsInfinite() {
+    #expect(KernelSweep.error(1, 1 + 2 * Float.ulpOfOne, scale: 1) == 2 * Float.ulpOfOne)
+    #expect(KernelSweep.error(3, 3 + 6 * Float.ulpOfOne, scale: 3) == 2 * Float.ulpOfOne)
+    #expect(KernelSweep.error(0, 0, scale: 0) == 0)
+    #expect(KernelSweep.error(1, .nan, scale: 1) == .infinity)
+    #expect(KernelSweep.error(.nan, .nan, scale: 1) == .infinity)
+    // An untouched element must keep its bits: -0 for 0 is a write.
+    #expect(KernelSweep.error(0, -0.0, scale: 0) == .infinity)
+    #expect(KernelSweep.error(.infinity, .infinity, scale: 0) == 0)
   }
 }

@@ -39,6 +39,7 @@ struct hb_workload {
   /* Filled by the contract: the body run calls, its operands and small state. */
   void (*body)(void);
   void *op[16];
+  size_t op_floats[16]; /* the float count of op[i] when it holds floats, else 0 */
   size_t ops;
   float scalar[4];
   bool failed;

@@ -26,12 +26,8 @@ static void run(hb_workload *w) {
   w->scalar[0] = ((hb_dot_fn)w->body)(w->d, w->op[0], 1, w->op[1], 1);
 }
 
-void hb_dot_f32__workload(hb_workload *w, size_t k, size_t d) {
-  hb_rng r;
-  hb_workload_rng(&r, k, d);
-  hb_workload_normal(w, &r, d, 1);
-  hb_workload_normal(w, &r, d, 1);
+void hb_dot_f32__workload(hb_workload *w, hb_rng *r) {
+  hb_workload_vectors(w, r, 2);
   w->run = run;
-  w->uses_k = false;
-  w->flops = 2 * d;
+  w->flops = 2 * w->d;
 }

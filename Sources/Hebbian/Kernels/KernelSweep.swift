@@ -2,10 +2,11 @@ internal import CHebbian
 
 /// The kernel sweep shared by the unit tests and ``KernelSelfTest`` (`hebbian selftest`):
 /// the kernels come from the C catalogue (one row of `hb_kernels.inc` each), the variants
-/// from ``ISA/supported``, and each kernel has one ``Case`` that runs the scalar reference
-/// and a variant over the kernel's shape table and feeds every output element, with its
-/// condition magnitude S, to a ``Tally``. A catalogue row without a case fails the tests
-/// (and its self-test row), so a new kernel cannot go unchecked.
+/// from ``ISA/supported``, and each kernel's sweep is its contract, written in C beside its
+/// bodies (`Sources/CHebbian/<op>/<op>-contract.c`): it runs the scalar reference and a
+/// variant over the kernel's shape table and compares every output element against the
+/// element's condition magnitude S. The list reaches every contract, so a row without one
+/// does not link.
 package struct KernelSweep {
   /// One row of the C catalogue.
   package struct Kernel: Sendable {
@@ -40,99 +41,21 @@ package struct KernelSweep {
       && hb_kernel_variant(kernel.index, isa.c) == hb_kernel_variant(kernel.index, HB_ISA_SCALAR)
   }
 
-  /// How one kernel is checked: `run` compares the scalar reference with one variant over
-  /// the kernel's shape table, and every `Tally` error must stay within `tolerance`.
-  package struct Case {
-    package var kernel: String
-    package var tolerance: Float
-    var run: (inout KernelSweep, ISA, inout Tally) -> Void
-  }
-
-  /// Every case, one per kernel of the catalogue (the tests check the two lists match).
-  package static var cases: [Case] {
-    blasCases + ruleCases + memoryCases + plasticCases + plasticityCases
-  }
-
-  package static func sweepCase(_ name: String) -> Case? { cases.first { $0.kernel == name } }
-
-  package var rng: SeededGenerator
-
-  /// Each kernel draws from its own stream, so a row is reproducible on its own.
-  package init(seed: UInt64, kernel: Kernel) {
-    rng = SeededGenerator(seed: seed &+ 0x9E37_79B9 &* UInt64(kernel.index + 1))
-  }
-
-  /// One kernel under one variant against the scalar reference: the self-test row.
+  /// One kernel under one variant against the scalar reference: the self-test row. A
+  /// variant this build or CPU lacks reports no cases (a failing row).
   package static func run(_ kernel: Kernel, _ isa: ISA, seed: UInt64) -> KernelSelfTestRow {
-    var r = hb_sweep_result()
-    if hb_kernel_sweep(kernel.index, isa.c, seed, &r), r.tolerance >= 0 {
-      return KernelSelfTestRow(
-        family: kernel.family, kernel: kernel.name, isa: isa, cases: r.cases,
-        maxError: r.max_error, tolerance: r.tolerance,
-        scalarFallback: fallsBackToScalar(kernel, isa))
-    }
-    return runSwift(kernel, isa, seed: seed)
-  }
-
-  /// TRANSITIONAL: the Swift case, until every contract is written in C.
-  package static func runSwift(_ kernel: Kernel, _ isa: ISA, seed: UInt64) -> KernelSelfTestRow {
-    var t = Tally()
-    var tolerance: Float = 0
-    if let c = sweepCase(kernel.name) {
-      var sweep = KernelSweep(seed: seed, kernel: kernel)
-      tolerance = c.tolerance
-      c.run(&sweep, isa, &t)
-    } else {
-      t.cases = 0  // no case: the row fails
-      t.maxError = .infinity
-    }
+    var r = hb_sweep_result(cases: 0, max_error: .infinity, tolerance: 0)
+    _ = hb_kernel_sweep(kernel.index, isa.c, seed, &r)
     return KernelSelfTestRow(
-      family: kernel.family, kernel: kernel.name, isa: isa, cases: t.cases, maxError: t.maxError,
-      tolerance: tolerance, scalarFallback: fallsBackToScalar(kernel, isa))
+      family: kernel.family, kernel: kernel.name, isa: isa, cases: r.cases,
+      maxError: r.max_error, tolerance: r.tolerance,
+      scalarFallback: fallsBackToScalar(kernel, isa))
   }
 
-  /// The scalar table and the table of `isa`, or nil (and an infinite error) when `isa` has
-  /// none: a supported variant must have every table.
-  static func tables<T>(
-    _ lookup: (hb_isa) -> UnsafePointer<T>?, _ isa: ISA, _ t: inout Tally
-  ) -> (ref: T, k: T)? {
-    guard let ref = lookup(HB_ISA_SCALAR), let k = lookup(isa.c) else {
-      t.maxError = .infinity
-      return nil
-    }
-    return (ref.pointee, k.pointee)
-  }
-
-  /// Every W of a matrix-kernel sweep: k from `ks`, d from ``lengths``, rows at leading
-  /// dimension d + 3 (the gap between rows must stay untouched, as the guard tail must);
-  /// `nw` is the number of elements W spans.
-  static func matrixShapes(
-    _ ks: [Int], _ body: (_ k: Int, _ d: Int, _ ldw: Int, _ nw: Int) -> Void
-  ) {
-    for k in ks {
-      for d in lengths {
-        let ldw = d + 3
-        body(k, d, ldw, (k - 1) * ldw + d)
-      }
-    }
-  }
-
-  /// Starts the reference's and the variant's copy of an operand equal to `source`.
-  static func twin(
-    _ source: UnsafeMutablePointer<Float>, _ ref: UnsafeMutablePointer<Float>,
-    _ variant: UnsafeMutablePointer<Float>, _ count: Int
-  ) {
-    ref.update(from: source, count: count)
-    variant.update(from: source, count: count)
-  }
-
-  mutating func fill(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale: Float = 1) {
-    for i in 0..<count { p[i] = scale * Float(rng.gaussian()) }
-  }
-
-  /// Buffers a case allocates once and reuses for every shape.
-  static func scratch(_ slots: Int, floats: Int) -> [Buffer<Float>] {
-    (0..<slots).map { _ in Buffer(count: floats) }
+  /// The error one comparison of a sweep contributes: |ref − got| / scale, infinite for NaN;
+  /// scale 0 demands the same bits (an element a kernel must not touch, or an exact result).
+  package static func error(_ ref: Float, _ got: Float, scale: Float) -> Float {
+    hb_sweep_error(ref, got, scale)
   }
 
   /// Owned storage for one operand: `offset` elements past a 64-byte boundary (so a vector
@@ -175,34 +98,6 @@ package struct KernelSweep {
 
     /// The first `count` elements.
     package var array: [Element] { Array(UnsafeBufferPointer(start: p, count: count)) }
-  }
-
-  /// The worst normalised error seen for one row.
-  package struct Tally {
-    package var cases = 0
-    package var maxError: Float = 0
-
-    package init() {}
-
-    /// |ref − got| / scale; scale 0 demands bit equality. NaN anywhere counts as infinite.
-    package mutating func compare(_ ref: Float, _ got: Float, scale: Float) {
-      let e: Float
-      if scale == 0 {
-        e = ref.bitPattern == got.bitPattern ? 0 : .infinity
-      } else {
-        let d = (ref - got).magnitude / scale
-        e = d.isNaN ? .infinity : d
-      }
-      if e > maxError { maxError = e }
-    }
-
-    /// Compares `count` elements; `scale(i)` is element i's S (0: must be untouched/exact).
-    package mutating func compare(
-      _ ref: UnsafePointer<Float>, _ got: UnsafePointer<Float>, _ count: Int,
-      scale: (Int) -> Float
-    ) {
-      for i in 0..<count { compare(ref[i], got[i], scale: scale(i)) }
-    }
   }
 }
 
