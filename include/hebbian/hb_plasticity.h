@@ -11,30 +11,8 @@
 extern "C" {
 #endif
 
-/* The dispatched kernels are the HB_PLASTICITY rows of hb_kernels.inc:
- *
- * void hb_hebb_decay_step_f32(k, d, eta, lambda, x, y, W, ldw)
- * Plain Hebb with weight decay:  W_ij <- (1 - lambda) W_ij + eta y_i x_j.
- * lambda = 0 is the unbounded plain rule.
- *
- * void hb_instar_step_f32(k, d, eta, x, y, W, ldw)
- * Instar (heterosynaptic) rule:  W_ij += eta y_i (x_j - W_ij). An active unit pulls its row
- * toward the input; silent inputs of an active unit are depressed.
- *
- * void hb_bcm_step_f32(k, d, eta, x, y, theta, W, ldw)
- * BCM:  W_ij += eta x_j y_i (y_i - theta_i). LTP when y_i exceeds its threshold, LTD below.
- * The sliding threshold theta (k entries) is owned and updated by the caller.
- *
- * void hb_stdp_trace_step_f32(k, d, p, pre_spikes, pre_trace, post_spikes, post_trace, W, ldw)
- * Pair-based spike-timing plasticity with exponential traces, one time step dt.
- *   traces decay:      x_j *= decay_pre,  y_i *= decay_post
- *   weight change:     dW_ij = s_post_i (a_post x_j + c_post) + s_pre_j (a_pre y_i + c_pre)
- *                      (traces before this step's spikes, so a pair at equal times does nothing)
- *   bounds:            hard: W <- clamp(W + dW, w_min, w_max)
- *                      soft: W += [dW]+ (w_max - W) + [dW]- (W - w_min)   (multiplicative)
- *   traces jump:       all-to-all: x_j += s_pre_j;  nearest: x_j = 1 where s_pre_j = 1
- * Classic STDP is a_post = A+, a_pre = -A-, c = 0; Vogels et al. (2011) inhibitory STDP is
- * a_post = a_pre = eta, c_pre = -2 eta rho0 tau. Spikes are 0/1 floats. */
+/* The dispatched kernels are the HB_PLASTICITY rows of hb_kernels.inc, each documented at
+ * its row; hb_stdp_trace_step_f32 takes the parameters below. */
 /* How a weight change meets the bounds [w_min, w_max]. */
 typedef enum hb_stdp_bounds {
   HB_STDP_HARD = 0, /* clip W + dW */
