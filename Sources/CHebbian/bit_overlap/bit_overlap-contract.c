@@ -46,6 +46,13 @@ void hb_bit_overlap_f32__workload(hb_workload *w, hb_rng *r) {
   if (xi == NULL || st == NULL) return;
   for (size_t i = 0; i < k * words; i++) xi[i] = hb_rng_next(r);
   for (size_t i = 0; i < words; i++) st[i] = hb_rng_next(r);
+  if (words > 0) {
+    /* The packed layout's bits past d are zero (hb_pack_signs_u64), so each overlap is one
+     * of d ±1 entries. */
+    const uint64_t pad = d % 64 == 0 ? ~(uint64_t)0 : ((uint64_t)1 << (d % 64)) - 1;
+    for (size_t mu = 0; mu < k; mu++) xi[mu * words + words - 1] &= pad;
+    st[words - 1] &= pad;
+  }
   hb_workload_floats(w, k);
   w->run = run;
   /* Counted as the float overlap it stands for: one multiply-add per bit. */
