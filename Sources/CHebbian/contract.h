@@ -83,9 +83,9 @@ static inline void hb_compare(hb_sweep *h, float ref, float got, float scale) {
 
 /* The shared shape tables. */
 #define HB_LENGTHS_MAX 67 /* lengths 1…67: every tail of 4- and 8-lane bodies and their unrolls */
-extern const size_t hb_strides[2];            /* 1, 3 */
-extern const size_t hb_sides[17];             /* 1…67, around every panel width */
 #define HB_SIDES_COUNT 17
+extern const size_t hb_strides[2];              /* 1, 3 */
+extern const size_t hb_sides[HB_SIDES_COUNT];   /* 1…67, around every panel width */
 
 /* Workloads: n floats the workload owns (freed with it); NULL and w->failed on failure. */
 float *hb_workload_floats(hb_workload *w, size_t n);

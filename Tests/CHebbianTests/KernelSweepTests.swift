@@ -2,10 +2,10 @@ import CHebbian
 import Hebbian
 import Testing
 
-/// Float storage of the sweeps: see ``KernelSweep/Buffer``.
-typealias Buffer = KernelSweep.Buffer<Float>
+/// Float storage of the sweeps: see ``SweepBuffer``.
+typealias Buffer = SweepBuffer<Float>
 
-extension KernelSweep.Buffer where Element == Float {
+extension SweepBuffer where Element == Float {
   /// `values` one float past a 64-byte boundary, followed by a zero guard tail.
   convenience init(_ values: [Float], offset: Int = 1) {
     self.init(count: values.count, offset: offset)
@@ -85,7 +85,7 @@ func variantTables<T>(
       #expect((0..<b.total).allSatisfy { c[$0].bitPattern == b[$0].bitPattern })
       #expect(Int(bitPattern: c.p) % 64 == 4 * offset)
     }
-    let words = KernelSweep.Buffer<UInt64>(count: 3, fill: 7)
+    let words = SweepBuffer<UInt64>(count: 3, fill: 7)
     #expect(Int(bitPattern: words.p) % 64 == 8 && words.array == [7, 7, 7])
   }
 }

@@ -49,4 +49,21 @@ import Testing
       hb_workload_free(w)
     }
   }
+
+  /// The bit_overlap workload stores d ±1 entries per pattern: its bits past d are zero, as
+  /// the packed layout says, so every overlap is an integer in [−d, d] of d's parity. (With
+  /// random padding, 48 stray bits per word at d = 16, overlaps fall below −d.)
+  @Test func bitOverlapWorkloadPacksDEntriesPerPattern() throws {
+    let k = try #require(KernelSweep.catalogue.first { $0.name == "bit_overlap" })
+    for d in [16, 100, 128] {
+      let w = try #require(hb_kernel_workload(k.index, HB_ISA_SCALAR, 8, d))
+      defer { hb_workload_free(w) }
+      w.pointee.run(w)
+      let m = try #require(w.pointee.op.2).assumingMemoryBound(to: Float.self)
+      for mu in 0..<8 {
+        #expect(m[mu].magnitude <= Float(d), "d=\(d) pattern \(mu): overlap \(m[mu])")
+        #expect((d - Int(m[mu])) % 2 == 0, "d=\(d) pattern \(mu): overlap \(m[mu])")
+      }
+    }
+  }
 }
