@@ -64,9 +64,13 @@ extension AssociativeMemory where Self: ~Copyable {
   }
 }
 
+/// `what` is built only when the check throws: a check of a good call allocates nothing, even
+/// with an interpolated name.
 @inline(__always)
-func checkShape(_ what: String, _ expected: Int, _ got: Int) throws(HebbianError) {
-  if got != expected { throw .dimensionMismatch(what: what, expected: expected, got: got) }
+func checkShape(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
+  throws(HebbianError)
+{
+  if got != expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
 }
 
 @inline(__always)

@@ -23,10 +23,7 @@ struct PatternStore: ~Copyable {
   /// `signs` as ±1. Returns the row's first index. Refuses a wrong length or a full store.
   @discardableResult
   mutating func append(_ pattern: Span<Float>, signs: Bool = false) throws(HebbianError) -> Int {
-    // The message is built only when thrown: a stored pattern allocates nothing.
-    if pattern.count != dimension {
-      throw .dimensionMismatch(what: "\(memory) pattern", expected: dimension, got: pattern.count)
-    }
+    try checkShape("\(memory) pattern", dimension, pattern.count)
     try checkCapacity(memory, count, capacity)
     let row = count * dimension
     if signs {
