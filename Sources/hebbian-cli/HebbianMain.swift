@@ -70,6 +70,8 @@ enum HebbianMain {
       }
       let options = try OptionParser.parse(
         rest, specs: command.options, allowPositionals: command.allowPositionals)
+      // Outputs are locked as they are declared, and stay locked until every one is in place.
+      defer { options.outputs.release() }
       try declareFiles(options, command.options)
       do throws(CLIError) {
         try command.run(options)

@@ -73,11 +73,20 @@ enum {
 };
 
 typedef struct {
-  int32_t kind; /* HB_SYS_KIND_* */
+  int32_t kind;  /* HB_SYS_KIND_* */
+  uint32_t mode; /* permission bits, 07777 */
   uint64_t device;
   uint64_t inode;
   int64_t size;
+  int64_t mtime_ns; /* modification time, nanoseconds since the epoch */
+  uint64_t links;   /* hard links */
+  uint32_t uid;
+  uint32_t gid;
 } hb_sys_file_info;
+
+/* Returned (negated) by hb_sys_resolve_output for a symlink the protected_symlinks rule
+ * refuses; outside the errno range. */
+enum { HB_SYS_REFUSED_LINK = 100000 };
 
 /* stat(2) (following symlinks) of a path, or fstat(2) of a descriptor. A missing path gives
  * 0 with kind MISSING; other failures give -errno. */
@@ -86,20 +95,39 @@ int hb_sys_fstat(int fd, hb_sys_file_info *out);
 /* Opens /dev/null onto descriptors 0, 1 and 2 where they are closed, so that no file the
  * process opens later lands on a standard descriptor. Returns 0 or -errno. */
 int hb_sys_ensure_std_fds(void);
-/* Where writing to `path` lands: symlinks of the last component followed (at most 40), and
- * the directory made absolute with realpath(3). The result may not exist yet. Returns its
- * length, or -errno (ENOENT: the directory does not exist). */
+/* Where writing to `path` lands, as an absolute path with every symlink followed (at most 40
+ * in all). A symlink that the kernel's protected_symlinks rule would refuse (see
+ * hb_sys_link_refused) is not followed, whatever the sysctl says: the result is
+ * -HB_SYS_REFUSED_LINK and buf holds the link's path. The result may not exist yet. Returns
+ * its length, or -errno (ENOENT: a directory on the way does not exist). */
 int hb_sys_resolve_output(const char *path, char *buf, size_t cap);
+/* fs.protected_symlinks: a symlink in a sticky world-writable directory is followed only by
+ * its owner or when the directory's owner also owns it. 1 when `caller` may not follow it. */
+int hb_sys_link_refused(uint32_t dir_mode, uint32_t dir_uid, uint32_t link_uid, uint32_t caller);
 /* 0 when the directory holding `path` exists and this process may create files in it. */
 int hb_sys_parent_writable(const char *path);
-/* Creates a new file beside `path` with an unpredictable name (O_CREAT | O_EXCL |
- * O_NOFOLLOW, mode 0666 & ~umask), writes its name into buf and registers it for removal on
- * SIGINT, SIGTERM, SIGHUP and SIGPIPE. Returns the descriptor or -errno. */
-int hb_sys_create_temp(const char *path, char *buf, size_t cap);
-/* Forgets a registered temporary (after renaming or removing it). */
-void hb_sys_forget_temp(const char *temp);
-/* An exclusive advisory lock (flock) on `path`.lock, which is created if needed. Returns the
- * lock's descriptor, -EWOULDBLOCK when another process holds it, or -errno. */
+
+/* Temporaries: the new content of a regular file is written to a temporary in the target's
+ * directory, opened by hb_sys_temp_open, and put in place by hb_sys_temp_commit. The
+ * temporary is anonymous (O_TMPFILE: nothing to leave behind, whatever ends the process) where
+ * the file system supports it, or else a file named ".<base>.<16 hex>.tmp" (O_CREAT | O_EXCL
+ * | O_NOFOLLOW) that SIGINT, SIGTERM, SIGHUP and SIGPIPE remove, and that the next run
+ * holding the target's lock sweeps (SIGKILL). HEBBIAN_NO_TMPFILE=1 forces named ones.
+ * hb_sys_temp_open returns the descriptor (mode 0600 until committed) and writes the name
+ * into buf ("" when anonymous), or -errno. */
+int hb_sys_temp_open(const char *path, char *buf, size_t cap);
+/* Puts the temporary in place of `path`, consuming fd: it takes the mode (and, where
+ * permitted, the owner) of the file it replaces, or 0666 & ~umask for a new file; fsync;
+ * link (anonymous) and rename over `path`; fsync of the directory. `written` receives the
+ * new file's identity. On failure the temporary is removed and -errno returned. */
+int hb_sys_temp_commit(int fd, const char *name, const char *path, hb_sys_file_info *written);
+/* Closes fd and removes the temporary: the target keeps its old content. */
+void hb_sys_temp_discard(int fd, const char *name);
+/* An exclusive advisory lock (flock) on `path`.lock, which is created if needed, held by the
+ * run writing `path`. The holder also removes the stale named temporaries of `path` (no live
+ * run can own one: it would hold the lock). Returns the lock's descriptor, -EWOULDBLOCK when
+ * another process holds it, -EEXIST when `path`.lock is a non-empty file (not a lock this
+ * tool made), or -errno. */
 int hb_sys_lock(const char *path);
 /* Releases a lock from hb_sys_lock and removes its file. */
 void hb_sys_unlock(const char *path, int fd);

@@ -162,13 +162,6 @@ enum PCACommand {
       try readReference(path, d: d)
     }
     let referenceRows = (reference?.count ?? 0) / d
-    // Held for the whole run: a second process writing the same checkpoint is refused.
-    let checkpointTarget = try checkpointPath.map { (c) throws(CLIError) in
-      try o.outputs.target(c, option: "--checkpoint")
-    }
-    let lock = try checkpointTarget.map { (t) throws(CLIError) in try Files.lock(t) } ?? nil
-    defer { if let t = checkpointTarget { Files.unlock(t, lock) } }
-
     var projection: OutputFile? = nil
     if let path = o.string("--project") {
       projection = try OutputFile(
@@ -244,7 +237,7 @@ enum PCACommand {
         let here = OnlinePCA.StreamPosition(
           pass: pass, sampleOffset: recordBase + reader.records)
         if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
-          try Files.writeAtomically(
+          try o.outputs.writeNow(
             c, checkpointFile(pca, here, skippedBefore + reader.skipped), option: "--checkpoint")
           nextCheckpoint = (pca.samplesSeen / every + 1) * every
         }
@@ -300,7 +293,7 @@ enum PCACommand {
     if let c = checkpointPath {
       try o.outputs.write(c, checkpointFile(pca, end, skipped), option: "--checkpoint")
     }
-    // Committed while the checkpoint lock is still held.
+    // Committed while every output's lock is still held.
     try o.outputs.commit()
     // Data on stdout keeps stdout for the data; the summary then goes to stderr.
     if o.outputs.writesStdout { Console.err(summary.text) } else { Console.out(summary.text) }

@@ -24,18 +24,19 @@ enum Files {
   }
 
   /// Writes `bytes` so that `path` holds either its old content or all of the new one, even
-  /// across a power cut, committed now (checkpoints): an exclusive temporary beside the
-  /// target, fsync, rename, fsync of the directory. Devices and FIFOs are written into.
+  /// across a power cut, committed now: the output discipline of a command run (lock, a
+  /// temporary in the target's directory, fsync, rename, fsync of the directory) for a file
+  /// written outside one (test fixtures). Devices and FIFOs are written into.
   static func writeAtomically(_ path: String, _ bytes: [UInt8], option: String? = nil)
     throws(CLIError)
   {
-    var out = try OutputFile(target: try OutputTarget.resolve(path, option: option), session: nil)
-    try out.write(bytes)
-    try out.close()
+    let session = OutputSession()
+    defer { session.release() }
+    try session.write(path, bytes, option: option)
+    try session.commit()
   }
 
-  /// A whole file written now (test fixtures, files outside a command run); the same safe
-  /// path as ``writeAtomically(_:_:option:)``.
+  /// A whole file written now; the same safe path as ``writeAtomically(_:_:option:)``.
   static func write(_ path: String, _ bytes: [UInt8]) throws(CLIError) {
     try writeAtomically(path, bytes)
   }
@@ -45,24 +46,6 @@ enum Files {
     guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
     if slash == path.utf8.startIndex { return "/" }
     return String(path[..<slash])
-  }
-
-  /// An exclusive lock beside `target` (`C.lock`) held while a run writes a checkpoint, so a
-  /// second process cannot interleave its checkpoints with this one's.
-  static func lock(_ target: OutputTarget) throws(CLIError) -> Int32? {
-    guard target.kind == .replace else { return nil }
-    let fd = hb_sys_lock(target.path)
-    if fd == -11 {
-      throw .data(
-        "\(target.label): another process is writing this checkpoint (\(target.userPath).lock is locked)"
-      )
-    }
-    if fd < 0 { throw .data(errno(Int(fd), target.label + ".lock")) }
-    return fd
-  }
-
-  static func unlock(_ target: OutputTarget, _ fd: Int32?) {
-    if let fd { hb_sys_unlock(target.path, fd) }
   }
 }
 
@@ -97,24 +80,24 @@ struct InputFile: ~Copyable {
 }
 
 /// A buffered output: stdout, a device or FIFO written directly, or a regular file written
-/// to an exclusive temporary beside its target. ``close()`` stages the temporary in the run's
-/// ``OutputSession`` (renamed when the run commits) or, without a session, renames it at once.
-/// Until then, and if the command fails first, the target keeps its old content. On a pipe,
-/// FIFO, terminal or device every write is flushed at once, so a live consumer sees each row
-/// as it is produced.
+/// to a temporary in its target's directory. ``close()`` stages the temporary in the run's
+/// ``OutputSession``, which puts it in place when the run commits. Until then, and if the
+/// command fails first, the target keeps its old content. On a pipe, FIFO, terminal or device
+/// every write is flushed at once, so a live consumer sees each row as it is produced.
 struct OutputFile: ~Copyable {
   let fd: Int32
   let target: OutputTarget
   /// Each write reaches the descriptor at once.
   let live: Bool
+  /// The temporary's name ("" when it has none: O_TMPFILE).
   private let temp: String?
-  private let session: OutputSession?
+  private let session: OutputSession
   private var buffer: [UInt8] = []
   private var closed = false
 
   var path: String { target.userPath }
 
-  init(target: OutputTarget, session: OutputSession?) throws(CLIError) {
+  init(target: OutputTarget, session: OutputSession) throws(CLIError) {
     self.target = target
     self.session = session
     switch target.kind {
@@ -131,19 +114,13 @@ struct OutputFile: ~Copyable {
       live = true
     case .replace:
       var name = [CChar](repeating: 0, count: 4200)
-      let r = hb_sys_create_temp(target.path, &name, name.count)
+      let r = hb_sys_temp_open(target.path, &name, name.count)
       if r < 0 { throw .data(Files.errno(Int(r), target.label)) }
       fd = r
       temp = String(cString: name)
       live = false
     }
     buffer.reserveCapacity(1 << 16)
-  }
-
-  /// An output the command line did not declare, checked now, renamed over its target by
-  /// ``close()``.
-  init(path: String) throws(CLIError) {
-    try self.init(target: try OutputTarget.resolve(path, option: nil), session: nil)
   }
 
   mutating func write(_ bytes: [UInt8]) throws(CLIError) {
@@ -169,42 +146,28 @@ struct OutputFile: ~Copyable {
     if rc != 0 { throw .data(Files.errno(Int(rc), target.label)) }
   }
 
+  /// Flushes; a temporary then waits in the session for the run's commit.
   mutating func close() throws(CLIError) {
     if closed { return }
     try flush()
     closed = true
-    guard target.kind != .stdout else { return }
-    var rc: Int32 = 0
-    if temp != nil { rc = hb_sys_fsync(fd) }
-    let closeRC = hb_sys_close(fd)
-    if rc == 0 { rc = closeRC }
-    guard let t = temp else {
+    switch target.kind {
+    case .stdout: return
+    case .direct:
+      let rc = hb_sys_close(fd)
       if rc != 0 { throw .data(Files.errno(Int(rc), target.label)) }
-      return
+    case .replace:
+      session.stage(fd: fd, temp: temp ?? "", target: target)
     }
-    if rc == 0 {
-      if let s = session {
-        s.stage(temp: t, target: target)
-        return
-      }
-      rc = hb_sys_rename(t, target.path)
-    }
-    if rc != 0 {
-      _ = hb_sys_unlink(t)
-      hb_sys_forget_temp(t)
-      throw .data(Files.errno(Int(rc), target.label))
-    }
-    hb_sys_forget_temp(t)
-    _ = hb_sys_fsync_parent_dir(target.path)
   }
 
   deinit {
     if !closed {
-      if target.kind != .stdout { _ = hb_sys_close(fd) }
       // Abandoned (the command failed): the target keeps its old content.
-      if let t = temp {
-        _ = hb_sys_unlink(t)
-        hb_sys_forget_temp(t)
+      switch target.kind {
+      case .stdout: break
+      case .direct: _ = hb_sys_close(fd)
+      case .replace: hb_sys_temp_discard(fd, temp ?? "")
       }
     }
   }
