@@ -19,12 +19,7 @@ import Testing
     return (dir, dir + "/in.f32", bytes)
   }
 
-  func entries(_ dir: String) -> [String] {
-    // Without the spawn helpers' .stdin/.stdout/.stderr.
-    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
-      ![".stdin", ".stdout", ".stderr"].contains($0)
-    }.sorted()
-  }
+  func entries(_ dir: String) -> [String] { directoryEntries(dir) }
 
   /// An output naming the input (directly, through another spelling, or through a symlink) is
   /// refused before anything is read, and the input is untouched.
@@ -157,30 +152,24 @@ import Testing
     #expect(r2.stderr == "hebbian pca: error: --plot \(dir): is a directory\n")
   }
 
-  /// SIGTERM and SIGINT remove the run's temporaries (and its checkpoint lock); the earlier
-  /// output stays as it was.
-  @Test func signalsLeaveNoTemporaries() throws {
+  /// SIGTERM and SIGINT remove the run's temporaries and its locks, whether the temporaries
+  /// are anonymous (O_TMPFILE) or named (HEBBIAN_NO_TMPFILE=1, as on a file system without
+  /// it); the earlier output stays as it was.
+  @Test(arguments: [false, true]) func signalsLeaveNoTemporaries(named: Bool) throws {
     for sig in [SIGTERM, SIGINT] {
       let (dir, _, _) = try fixture()
       writeText(dir + "/p.csv", "earlier\n")
-      #expect(mkfifo(dir + "/feed", 0o644) == 0)
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: hebbianExecutable())
-      p.arguments = [
-        "pca", "--input", dir + "/feed", "--format", "f32", "--dim", "5", "--quiet", "--project",
-        dir + "/p.csv", "--checkpoint", dir + "/c.hbm",
-      ]
-      try p.run()
-      // Keep the FIFO open without data: the run has opened its outputs and waits.
-      let writer = open(dir + "/feed", O_WRONLY)
-      #expect(writer >= 0)
-      var waited = 0
-      while entries(dir).count < 5 && waited < 5000 {
-        usleep(1000)
-        waited += 1
-      }
-      #expect(entries(dir).contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") })
+      let (p, writer) = try startOnFIFO(
+        [
+          "pca", "--input", dir + "/feed", "--format", "f32", "--dim", "5", "--quiet",
+          "--project", dir + "/p.csv", "--checkpoint", dir + "/c.hbm",
+        ], in: dir, named: named)
+      // The run has locked its outputs (and, with named temporaries, opened one) and waits.
+      let namedTemp = { (e: [String]) in e.contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") } }
+      waitFor(dir) { e in e.contains("c.hbm.lock") && e.contains("p.csv.lock") && (!named || namedTemp(e)) }
+      #expect(entries(dir).contains("p.csv.lock"))
       #expect(entries(dir).contains("c.hbm.lock"))
+      #expect(namedTemp(entries(dir)) == named)
       kill(p.processIdentifier, sig)
       p.waitUntilExit()
       close(writer)
@@ -302,6 +291,47 @@ import Testing
     // Same samples in the same order through the same arithmetic: the same components.
     #expect(fileBytes(dir + "/cont.f32") == fileBytes(dir + "/whole.f32"))
   }
+}
+
+/// Starts the binary on a FIFO `dir/feed` and opens the FIFO's writing end, so the run has
+/// declared (and locked) its outputs and read its saved model, and waits for samples. `named`
+/// forces named temporaries; `stderr` collects the run's messages.
+func startOnFIFO(
+  _ args: [String], in dir: String, named: Bool = false, stderr: String? = nil
+) throws -> (Process, Int32) {
+  #expect(mkfifo(dir + "/feed", 0o644) == 0)
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: hebbianExecutable())
+  p.arguments = args
+  if named {
+    var env = ProcessInfo.processInfo.environment
+    env["HEBBIAN_NO_TMPFILE"] = "1"
+    p.environment = env
+  }
+  if let log = stderr {
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    p.standardError = FileHandle(forWritingAtPath: log)
+  }
+  try p.run()
+  let writer = open(dir + "/feed", O_WRONLY)
+  #expect(writer >= 0)
+  return (p, writer)
+}
+
+/// Waits (at most 10 s) until the entries of `dir` satisfy `done`.
+func waitFor(_ dir: String, _ done: ([String]) -> Bool) {
+  var waited = 0
+  while !done(directoryEntries(dir)) && waited < 10_000 {
+    usleep(1000)
+    waited += 1
+  }
+}
+
+/// The entries of `dir`, without the spawn helpers' .stdin/.stdout/.stderr.
+func directoryEntries(_ dir: String) -> [String] {
+  ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
+    ![".stdin", ".stdout", ".stderr"].contains($0)
+  }.sorted()
 }
 
 /// Runs the binary with stdin read from a file (so the child sees that file on descriptor 0).
