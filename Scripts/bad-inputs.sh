@@ -46,6 +46,14 @@ forge("samples", 1 << 63, "m63.hbm")
 forge("maxBatch", 0x80000000, "mbatch.hbm")
 EOF
 
+# A model with a second name (hard link), a symlink planted by another user in a sticky
+# world-writable folder (owned by nobody where this runs as root), a lock-named file that is
+# someone's.
+cp m.hbm h.hbm && ln h.hbm h2.hbm
+mkdir -m 1777 sticky && ln -s ../victim.json sticky/out.json
+chown -h 65534 sticky/out.json 2>/dev/null || true
+echo mine > q.csv.lock
+
 # Every fixture, its bytes: no refused run may change one (inputs, the model, the checkpoints).
 snapshot() { sha256sum ./*.f32 ./*.csv ./*.hbm 2>/dev/null; stat -c '%F' /dev/null; }
 before=$(snapshot)
@@ -78,6 +86,10 @@ run recall --model dense --dim 4 --degree 100000000 --patterns p1.f32 --cues p1.
 run recall --model modern --dim 4 --beta 1e300 --patterns p1.f32 --cues p1.f32 --output r.f32
 run recall --dim 4 --patterns p1.f32 --cues half.f32 --output r.f32
 run recall --dim 4 --patterns p1.f32 --cues p1.f32 --output p1.f32
+run pca --input s.f32 --dim 6 --continue h.hbm --save-model h.hbm --quiet
+run export --model m.hbm --output sticky/out.json
+run pca --input s.f32 --dim 6 --project q.csv --quiet
+rm q.csv.lock
 
 # Refused runs leave every file as it was, /dev/null a device, and no temporary behind.
 after=$(snapshot)
