@@ -165,8 +165,12 @@ import Testing
           "--project", dir + "/p.csv", "--checkpoint", dir + "/c.hbm",
         ], in: dir, named: named)
       // The run has locked its outputs (and, with named temporaries, opened one) and waits.
-      let namedTemp = { (e: [String]) in e.contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") } }
-      waitFor(dir) { e in e.contains("c.hbm.lock") && e.contains("p.csv.lock") && (!named || namedTemp(e)) }
+      let namedTemp = { (e: [String]) in
+        e.contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") }
+      }
+      waitFor(dir) { e in
+        e.contains("c.hbm.lock") && e.contains("p.csv.lock") && (!named || namedTemp(e))
+      }
       #expect(entries(dir).contains("p.csv.lock"))
       #expect(entries(dir).contains("c.hbm.lock"))
       #expect(namedTemp(entries(dir)) == named)

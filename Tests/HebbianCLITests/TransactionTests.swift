@@ -120,11 +120,14 @@ import Testing
       pca + ["--input", dir + "/feed", "--checkpoint", ckpt, "--checkpoint-every", "50"], in: dir)
     waitFor(dir) { $0.contains("c.hbm.lock") }
     let r = try spawnHebbian(
-      ["pca", "--format", "f32", "--quiet", "--input", input, "--continue", ckpt, "--save-model",
-       ckpt], in: dir)
+      [
+        "pca", "--format", "f32", "--quiet", "--input", input, "--continue", ckpt, "--save-model",
+        ckpt,
+      ], in: dir)
     #expect(r.status == 1)
     #expect(
-      r.stderr == "hebbian pca: error: --save-model \(ckpt): \(lockedMessage("--save-model", ckpt))\n")
+      r.stderr
+        == "hebbian pca: error: --save-model \(ckpt): \(lockedMessage("--save-model", ckpt))\n")
     let resume = try spawnHebbian(
       pca + ["--input", input, "--resume", ckpt, "--checkpoint", ckpt], in: dir)
     #expect(resume.status == 1)
@@ -139,8 +142,10 @@ import Testing
     #expect(holder.terminationStatus == 0)
     #expect(try samplesSeen(ckpt) == 100)
     let after = try spawnHebbian(
-      ["pca", "--format", "f32", "--quiet", "--input", input, "--continue", ckpt, "--save-model",
-       ckpt], in: dir)
+      [
+        "pca", "--format", "f32", "--quiet", "--input", input, "--continue", ckpt, "--save-model",
+        ckpt,
+      ], in: dir)
     #expect(after.status == 0, "\(after.stderr)")
     #expect(try samplesSeen(ckpt) == 700)
     #expect(directoryEntries(dir) == ["c.hbm", "feed", "in.f32"])
@@ -213,7 +218,9 @@ import Testing
         == 0)
     let status = text("/proc/self/status")
     let umaskLine = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
-    let mask = UInt32(umaskLine.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "", radix: 8) ?? 0o022
+    let mask =
+      UInt32(umaskLine.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "", radix: 8)
+      ?? 0o022
     #expect(mode(dir + "/new.hbm").mode == 0o666 & ~mask)
   }
 
@@ -226,8 +233,10 @@ import Testing
     try Files.write(input, bytes)
     let model = dir + "/m.hbm"
     #expect(
-      try spawnHebbian(pca + ["--input", input, "--save-model", model, "--project", dir + "/p.csv"], in: dir)
-        .status == 0)
+      try spawnHebbian(
+        pca + ["--input", input, "--save-model", model, "--project", dir + "/p.csv"], in: dir
+      )
+      .status == 0)
     #expect(link(model, dir + "/backup.hbm") == 0)
     #expect(link(dir + "/p.csv", dir + "/p-copy.csv") == 0)
     let m = fileBytes(model)
@@ -236,8 +245,10 @@ import Testing
       "hebbian pca: error: \(label): the file has 2 hard links; replacing it would detach them and writing in place would not be atomic (remove the other links, or write to another path)\n"
     }
     let r = try spawnHebbian(
-      ["pca", "--format", "f32", "--quiet", "--input", input, "--continue", model, "--save-model",
-       model], in: dir)
+      [
+        "pca", "--format", "f32", "--quiet", "--input", input, "--continue", model, "--save-model",
+        model,
+      ], in: dir)
     #expect(r.status == 1)
     #expect(r.stderr == message("--save-model \(model)"))
     let r2 = try spawnHebbian(pca + ["--input", input, "--project", dir + "/p.csv"], in: dir)
@@ -353,7 +364,9 @@ import Testing
     let (p, writer) = try startOnFIFO(
       pca + ["--input", dir + "/feed"] + outputs, in: dir, named: named)
     _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, 4 * 5 * 120) }
-    let namedTemp = { (e: [String]) in e.contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") } }
+    let namedTemp = { (e: [String]) in
+      e.contains { $0.hasPrefix(".p.csv.") && $0.hasSuffix(".tmp") }
+    }
     waitFor(dir) { e in e.contains("c.hbm") && (!named || namedTemp(e)) }
     kill(p.processIdentifier, SIGKILL)
     p.waitUntilExit()

@@ -169,7 +169,8 @@ final class OutputSession {
       }
     }
     if t.kind != .stdout {
-      for o in outputs where o.path.isBytes(t.path) || (t.identity != nil && o.identity == t.identity) {
+      for o in outputs
+      where o.path.isBytes(t.path) || (t.identity != nil && o.identity == t.identity) {
         throw .usage("\(t.label): is also written by \(o.label)")
       }
     }
