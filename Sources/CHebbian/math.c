@@ -7,6 +7,7 @@ double hb_tanh(double x) { return tanh(x); }
 double hb_sin(double x) { return sin(x); }
 double hb_cos(double x) { return cos(x); }
 double hb_pow(double x, double y) { return pow(x, y); }
+double hb_lgamma(double x) { return lgamma(x); }
 float hb_expf(float x) { return expf(x); }
 float hb_logf(float x) { return logf(x); }
 float hb_tanhf(float x) { return tanhf(x); }

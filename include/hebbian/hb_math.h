@@ -13,6 +13,8 @@ double hb_tanh(double x);
 double hb_sin(double x);
 double hb_cos(double x);
 double hb_pow(double x, double y);
+/* log|Γ(x)|: the monitor's F and χ² control limits. */
+double hb_lgamma(double x);
 float hb_expf(float x);
 float hb_logf(float x);
 float hb_tanhf(float x);

@@ -9,6 +9,8 @@ public enum Math {
   @inline(__always) public static func sin(_ x: Double) -> Double { hb_sin(x) }
   @inline(__always) public static func cos(_ x: Double) -> Double { hb_cos(x) }
   @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { hb_pow(x, y) }
+  /// log|Γ(x)|.
+  @inline(__always) public static func logGamma(_ x: Double) -> Double { hb_lgamma(x) }
   @inline(__always) public static func exp(_ x: Float) -> Float { hb_expf(x) }
   @inline(__always) public static func log(_ x: Float) -> Float { hb_logf(x) }
   @inline(__always) public static func tanh(_ x: Float) -> Float { hb_tanhf(x) }
