@@ -19,6 +19,7 @@ struct Command: Sendable {
     PCACommand.command,
     ApplyCommand.command,
     ExportCommand.command,
+    MonitorCommand.command,
     DemoCommand.command,
     TrainPlasticCommand.command,
     CompetingCommand.command,

@@ -15,7 +15,8 @@ enum SVGPlot {
   ]
 
   static func render(
-    title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false
+    title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false,
+    shaded: [(Double, Double)] = []
   ) -> String {
     let width = 720.0, height = 440.0
     let left = 78.0, right = 170.0, top = 40.0, bottom = 56.0
@@ -78,6 +79,14 @@ enum SVGPlot {
       "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
     svg += escape(yLabel) + (logY ? " (log)" : "") + "</text>\n"
 
+    // Spans of x shaded behind the curves (a monitor's alarms).
+    for (a, b) in shaded where a.isFinite && b.isFinite && b > a {
+      let x0 = Swift.max(px(a), left)
+      let x1 = Swift.min(px(b), left + plotW)
+      guard x1 > x0 else { continue }
+      svg += "<rect x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(x1 - x0))\" height=\"\(n(plotH))\" "
+      svg += "fill=\"#d62728\" fill-opacity=\"0.15\"/>\n"
+    }
     for (i, s) in series.enumerated() {
       let color = palette[i % palette.count]
       var path = ""
