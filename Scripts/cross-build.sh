@@ -5,7 +5,8 @@
 #   bash Scripts/cross-build.sh [aarch64|armv7|all|host] [--objects-only|--no-footprint|--print-cc]
 #
 # Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), libchebbian.a,
-# the object files, and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
+# the object files, board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
+# lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
 # smallest useful program; linked without the Unicode data tables, so the link fails if any
 # of its code needs them). `host` builds the same Embedded Swift binary for this x86_64 Linux
 # machine (the toolchain's embedded x86_64-unknown-linux-gnu target): the footprint a board
@@ -90,6 +91,8 @@ for arch in $arches; do
     -c $(swift_sources Sources/hebbian-cli) -o "$out/obj/HebbianCLI.o"
   swiftc "${common[@]}" -module-name BoardPCA \
     -c Examples/board-pca/main.swift -o "$out/obj/BoardPCA.o"
+  swiftc "${common[@]}" -module-name BoardMonitor \
+    -c Examples/board-monitor/main.swift -o "$out/obj/BoardMonitor.o"
   if [ $objects_only = 1 ] && ! command -v "$cc" >/dev/null; then
     # Without the cross gcc, check the C kernels with clang's own ARM backend.
     case $arch in
@@ -126,6 +129,11 @@ for arch in $arches; do
     "$out/obj/BoardPCA.o" "$out/obj/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
   "$strip" -o "$out/board-pca" "$out/board-pca.debug"
   echo "$arch: $out/board-pca  stripped size $(stat -c %s "$out/board-pca") bytes"
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/board-monitor.map" \
+    -o "$out/board-monitor.debug" "$out/obj/BoardMonitor.o" "$out/obj/Hebbian.o" \
+    "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
+  "$strip" -o "$out/board-monitor" "$out/board-monitor.debug"
+  echo "$arch: $out/board-monitor  stripped size $(stat -c %s "$out/board-monitor") bytes"
   size=$(stat -c %s "$out/hebbian")
   echo "$arch: $out/hebbian  stripped size $size bytes (dynamic, glibc)"
 done

@@ -10,8 +10,10 @@ passes over them allowed) and flags every later row; as in SKAB's `core/utils.py
 are counted over all test rows of all runs together. The benchmark's data is GPL-3.0 and is
 read from the checkout given, never copied.
 
---tune picks the settings on valve1 and valve2 only (the best F1 with FAR at most 26 %),
-then reports them on every folder; `other` takes no part in the choice.
+--tune picks settings on valve1 and valve2 only, the best F1 under two caps on their FAR:
+26 % (the offline T2+Q's rate) and 22 % (a margin for runs the choice has not seen), then
+reports both on every folder; `other` takes no part in the choice. The default is the pick
+under the 22 % cap.
 """
 import csv
 import glob
@@ -19,8 +21,9 @@ import os
 import subprocess
 import sys
 
-# The settings the README reports: chosen with --tune on valve1 and valve2.
-DEFAULT = ["--lags", "5", "--components", "24", "--false-alarm", "1e-6", "--passes", "20"]
+# The settings the README reports: --tune's pick on valve1 and valve2 under the 22 % cap.
+DEFAULT = ["--lags", "5", "--components", "24", "--false-alarm", "1e-6", "--passes", "20",
+           "--window", "5", "--alarm", "3"]
 TRAIN = 400
 LEADERBOARD = [  # SKAB README, outlier detection: F1, FAR %, MAR %
     ("Conv-AE", 0.78, 13.55, 28.02), ("MSET", 0.78, 39.73, 14.13),
@@ -80,7 +83,7 @@ def table(hebbian, root, options):
 
 
 def tune(hebbian, root):
-    best = None
+    best = {26: None, 22: None}
     for lags in ["3", "5"]:
         for k in ["12", "16", "20", "24"]:
             if int(k) >= 8 * int(lags):
@@ -92,9 +95,10 @@ def tune(hebbian, root):
                     f1, far, mar = score(hebbian, root, ["valve1", "valve2"], options)
                     print(f"tune: {' '.join(options)}: F1 {f1:.3f} FAR {far:.1f} MAR {mar:.1f}",
                           flush=True)
-                    if far <= 26 and (best is None or f1 > best[0]):
-                        best = (f1, options)
-    return best[1]
+                    for cap in best:
+                        if far <= cap and (best[cap] is None or f1 > best[cap][0]):
+                            best[cap] = (f1, options)
+    return [best[cap][1] for cap in sorted(best, reverse=True)]
 
 
 def main():
@@ -108,8 +112,12 @@ def main():
     hebbian, root = args[0], args[1]
     if not runs(root, "valve1"):
         sys.exit(f"skab: no runs under {root}/data/valve1 (give the path of a SKAB checkout)")
-    options = tune(hebbian, root) if "--tune" in args else (extra or DEFAULT)
-    table(hebbian, root, options)
+    if "--tune" in args:
+        for cap, options in zip([26, 22], tune(hebbian, root)):
+            print(f"best on valve1 + valve2 with FAR <= {cap} %:")
+            table(hebbian, root, options)
+    else:
+        table(hebbian, root, extra or DEFAULT)
 
 
 if __name__ == "__main__":
