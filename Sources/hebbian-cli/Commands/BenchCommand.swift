@@ -23,6 +23,9 @@ enum BenchCommand {
         "--block", "N",
         "samples per call of the fused PCA driver timed after the table (default 64; 0: skip)"),
       .flag(
+        "--monitor",
+        "NoveltyMonitor per detected sample beside the bare OnlinePCA update (default d 8, k 3)"),
+      .flag(
         "--roofline",
         "W >= 2x the last-level cache (d 16384, k from the cache size): gha on the best isa,"
           + " GB/s vs a memcpy of W's size (default 3 s)"),
@@ -63,6 +66,7 @@ enum BenchCommand {
   static let pool = 64
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
+    if o.has("--monitor") { return try benchMonitor(o) }
     let roofline = o.has("--roofline")
     let llc = lastLevelCache()
     let ruleName = try o.choice(
