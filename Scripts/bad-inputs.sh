@@ -78,6 +78,16 @@ run pca --input s.f32 --dim 6 --components 3 --resume m31.hbm --quiet
 run pca --input s.f32 --dim 6 --components 3 --resume m63.hbm --quiet
 run pca --input s.f32 --dim 6 --components 3 --resume mbatch.hbm --quiet
 run pca --input s.f32 --dim 7
+run monitor --input s.f32 --dim 6
+run monitor --input s.f32 --dim 6 --learn 1000 --components 6
+run monitor --input s.f32 --dim 6 --learn 1000 --window 3 --alarm 4
+run monitor --input s.f32 --dim 6 --learn 1000 --false-alarm 1e-30
+run monitor --input s.f32 --dim 6 --learn 1000 --passes 2000000000
+run monitor --input s.f32 --dim 6 --learn 9223372036854775807
+run monitor --input s.f32 --dim 6 --learn 5000
+run monitor --input s.f32 --dim 6 --learn 1000 --lags 100000
+run monitor --input s.f32 --dim 6 --model m.hbm
+run monitor --input s.f32 --dim 6 --resume m.hbm
 run recall --dim 2305843009213693952 --patterns p1.f32 --cues p1.f32 --output r.f32
 run recall --dim 536870912 --patterns p1.f32 --cues p1.f32 --output r.f32
 run recall --dim 30000 --patterns big.f32 --cues big.f32 --output r.f32

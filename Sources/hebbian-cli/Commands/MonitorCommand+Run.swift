@@ -15,6 +15,8 @@ struct MonitorRun: ~Copyable {
   var recordBase: Int64 = 0
   var trace = MonitorTrace()
   var episodes = 0
+  /// Passes over the learned samples (their learn calls count each pass).
+  var passes = 1
   var nextCheckpoint: Int64 = 0
   var x: [Float]
   var line: [UInt8] = []
@@ -43,6 +45,7 @@ struct MonitorRun: ~Copyable {
     _ monitor: inout NoveltyMonitor, _ reader: inout SampleReader, learn: Int64,
     calibrate: Int64?, passes: Int
   ) throws(CLIError) {
+    self.passes = passes
     let holding = calibrate == nil || passes > 1
     var held: [Float] = []
     if holding { held.reserveCapacity(Int(learn) * channels) }
@@ -245,7 +248,8 @@ struct MonitorRun: ~Copyable {
     var s = "monitor: \(reader.displayName), \(o.channels) channels"
     s += o.lags > 1 ? " x \(o.lags) lags" : ""
     s += ", \(o.components) components (\(o.rule.name))\n"
-    s += "  learned \(m.learned), calibrated \(m.calibrated) (n = \(m.calibrationCount)), detected \(m.detected)"
+    s += "  learned \(m.learned / Int64(passes))" + (passes > 1 ? " x \(passes) passes" : "")
+    s += ", calibrated \(m.calibrated) (n = \(m.calibrationCount)), detected \(m.detected)"
     s += reader.skipped > 0 ? ", skipped (NaN/inf) \(reader.skipped)\n" : "\n"
     s += "  limits (\(o.limits.name), false-alarm \(Fmt.statistic(o.falseAlarmRate))): T2 "
     s += Fmt.statistic(m.t2Limit) + ", Q " + Fmt.statistic(m.qLimit) + "\n"
