@@ -209,12 +209,12 @@ struct Plan {
           "--components \(options.components): must be below dim x lags = \(dim) (Q needs a residual)")
       }
       let held = calibrate == nil || passes > 1 ? learn : 0
-      // The learned samples, held for more passes or the calibration pass.
-      if let bytes = MemoryBudget.bytesNeeded([[Int(clamping: held), d]]),
-        bytes > Int64(MemoryBudget.bytes)
-      {
+      // The learned samples, held for more passes or the calibration pass: in 64 bits, so a
+      // 32-bit board refuses exactly what the host refuses.
+      let (heldBytes, heldOverflow) = held.multipliedReportingOverflow(by: 4 * Int64(d))
+      if heldOverflow || heldBytes > Int64(MemoryBudget.bytes) {
         throw .usage(
-          "--learn \(learn): holding \(held) samples of \(d) values needs \(bytes >> 20) MiB, above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1")
+          "--learn \(learn): holding \(held) samples of \(d) values needs \(heldOverflow ? "more than 2^63 bytes" : "\(heldBytes >> 20) MiB"), above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1")
       }
       // Multiply-adds: each pass learns k×D per sample; calibration and detection score k×D.
       let perSample = Int64(options.components) * dim
