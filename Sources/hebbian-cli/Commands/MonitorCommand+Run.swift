@@ -10,6 +10,8 @@ struct MonitorRun: ~Copyable {
   var out: OutputFile
   var idColumn: Bool
   var checkpointPath: String?
+  /// The run's outputs: periodic checkpoints are committed through it, under its locks.
+  let session: OutputSession
   var identity: InputIdentity? = nil
   /// Records of the input before this run's reader (a resumed run's skipped prefix).
   var recordBase: Int64 = 0
@@ -32,6 +34,7 @@ struct MonitorRun: ~Copyable {
     self.checkpointEvery = checkpointEvery
     idColumn = o.has("--id-column")
     checkpointPath = o.string("--checkpoint")
+    session = o.outputs
     x = [Float](repeating: 0, count: channels)
     line.reserveCapacity(128)
   }
@@ -217,7 +220,7 @@ struct MonitorRun: ~Copyable {
   func checkpoint(
     _ path: String, _ monitor: borrowing NoveltyMonitor, _ reader: borrowing SampleReader
   ) throws(CLIError) {
-    try Files.writeAtomically(path, checkpointBytes(monitor, reader), option: "--checkpoint")
+    try session.writeNow(path, checkpointBytes(monitor, reader), option: "--checkpoint")
   }
 
   /// A checkpoint resumes only the input it was taken from.
