@@ -52,6 +52,7 @@ let package = Package(
       name: "AllocationCheck",
       dependencies: [
         "BenchSupport",
+        .product(name: "Hebbian", package: root),
         .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
       ],
       path: "Sources/AllocationCheck"

@@ -1,4 +1,5 @@
 import BenchSupport
+import Hebbian
 import MallocInterposerSwift
 
 #if canImport(Glibc)
@@ -43,8 +44,37 @@ for w in workloads {
     print("ALLOCATES: \(w.name): \(stats.mallocCount) mallocs in 100 calls")
   }
 }
+// The novelty monitor per sample, in every phase: learn, calibrate (with the phase changes
+// that set the limits) and detect with adaptation (the basis refresh included).
+func monitorAllocations() throws -> Int {
+  let d = 8
+  var options = NoveltyMonitor.Options(channels: d, components: 3)
+  options.lags = 2
+  options.learnSamples = 2000
+  options.calibrationSamples = 1000
+  options.adaptRate = 0.01
+  options.window = 5
+  options.alarmCount = 3
+  var monitor = try NoveltyMonitor(options)
+  var rng = SeededGenerator(seed: 3)
+  let samples = (0..<(6000 * d)).map { _ in Float(rng.gaussian()) }
+  MallocInterposerSwift.reset()
+  MallocInterposerSwift.hook()
+  for s in 0..<6000 {
+    _ = try monitor.process(samples.span.extracting((s * d)..<((s + 1) * d)))
+  }
+  MallocInterposerSwift.unhook()
+  return MallocInterposerSwift.getStatistics().mallocCount
+}
+let monitorMallocs = try monitorAllocations()
+if monitorMallocs == 0 {
+  passed += 1
+} else {
+  failed += 1
+  print("ALLOCATES: NoveltyMonitor.process: \(monitorMallocs) mallocs in 6000 samples")
+}
 print(
-  "allocation check: \(workloads.count) workloads x 100 calls"
+  "allocation check: \(workloads.count) workloads x 100 calls, NoveltyMonitor x 6000 samples"
     + " (\(Workloads.catalogue.count) kernels, \(Workloads.isas.count) variants)")
 print("\(passed) passed, \(failed) failed")
 if failed > 0 { exit(1) }
