@@ -5,15 +5,17 @@
  * no state of its own and allocates nothing.
  *
  * Per sample x, with t = samples_seen + 1 (every operation in Float, none fused):
- *   centring:   b = max(1/t, floor);  mean += b (x - mean);  xc = x - mean   (else xc = x)
- *   p = xc.xc (hb_dot_f32);   beta = max(1/t, 1e-3, floor);   input_power += beta (p - input_power)
- *   alpha = rate (constant) or max(scale / (offset + (t - 1)), floor)   (inverse schedule)
- *   p < 1e-30 (a zero or tiny sample): y = 0, W unchanged; otherwise, a rate per row
- *     s_i = max(power_i, input_power / d);   eta_i = min(s_i > 0 ? alpha / s_i : 1/p, 1/p)
- *     y = the rule's step (hb_oja_step_f32 / hb_subspace_step_f32 / hb_gha_step_f32)
+ *   centring:   b = hb_pca_mean_weight(1/t, floor);  mean += b (x - mean);  xc = x - mean
+ *               (else xc = x)
+ *   p = xc.xc (hb_dot_f32);   beta = hb_pca_power_weight(1/t, floor);
+ *   input_power += beta (p - input_power);   alpha = hb_pca_rate(..., t - 1)
+ *   p < HB_PCA_NORM2_MIN (a zero or tiny sample): y = 0, W unchanged; otherwise the rows'
+ *     rates hb_pca_row_rates(alpha, clip 1/p) and y = the rule's step (hb_oja_step_f32 /
+ *     hb_subspace_step_f32 / hb_gha_step_f32)
  *   power_i += beta (y_i^2 - power_i)
- * max/min pick as Swift's do (max(a, b) = b >= a ? b : a, min(a, b) = b < a ? b : a), so the
- * result is bit for bit that of OnlinePCA.unsafeUpdate on the same variant. */
+ * max/min pick as Swift's do (max(a, b) = b >= a ? b : a, min(a, b) = b < a ? b : a).
+ * OnlinePCA learns Oja, subspace and GHA only through this driver, so this is their one
+ * definition. */
 #ifndef HEBBIAN_HB_PCA_H
 #define HEBBIAN_HB_PCA_H
 
@@ -103,7 +105,12 @@ static inline float hb_pca_power_weight(float inv_t, float floor_) {
 }
 
 /* The rows' rates eta_i = min(s_i > 0 ? alpha / s_i : clip, clip), s_i = max(power_i, P / d),
- * P the input power. */
+ * P the input power. Row i's error against a direction j outside the subspace contracts at
+ * rate eta_i (l_i - l_j), so eta_i = alpha / l_i gives every row the contraction
+ * alpha (1 - l_j / l_i) and the same step noise relative to its own variance; one rate for all
+ * rows would have to be alpha / l_k for the weakest row to converge, making the strong rows'
+ * steps l_1 / l_k times too large. The P/d bound keeps eta finite when k exceeds the number of
+ * directions carrying signal; the clip 1/|x|^2 bounds every single step (eta |x|^2 <= 1). */
 static inline void hb_pca_row_rates(size_t k, size_t d, const float *power, float input_power,
                                     float alpha, float clip, float *eta) {
   HB_PCA_NO_CONTRACT
