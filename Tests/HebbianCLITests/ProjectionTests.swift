@@ -13,7 +13,11 @@ import Testing
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")
     p.arguments = ["-c", "cd '\(dir)' && " + script]
-    p.environment = ["H": hebbianExecutable(), "PATH": "/usr/bin:/bin"]
+    // The caller's environment (HEBBIAN_ISA too: the rows are compared with this process's
+    // learner) plus the binary.
+    var env = ProcessInfo.processInfo.environment
+    env["H"] = hebbianExecutable()
+    p.environment = env
     p.standardOutput = FileHandle.nullDevice
     try p.run()
     p.waitUntilExit()
