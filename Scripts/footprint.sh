@@ -32,6 +32,11 @@ printf '  hebbian demo (200 000 x 6 rules)  %6s\n' "$(rss out/host/hebbian demo 
 printf '  board-pca < 200 000 x 6 f32       %6s\n' "$(rss out/host/board-pca <"$tmp/imu.f32")"
 n=$(out/host/board-pca <"$tmp/imu.f32" | wc -c)
 [ "$n" = $((200000 * 3 * 4)) ] || { echo "board-pca wrote $n bytes, expected 2400000" >&2; exit 1; }
+# Its rows are `pca --project`'s: each sample's outputs from the step that learned it.
+out/host/hebbian pca --input "$tmp/imu.f32" --dim 6 --components 3 --center --quiet \
+  --project "$tmp/y.f32" >/dev/null
+out/host/board-pca <"$tmp/imu.f32" | cmp -s - "$tmp/y.f32" ||
+  { echo "board-pca's rows differ from hebbian pca --project" >&2; exit 1; }
 if command -v qemu-aarch64 >/dev/null && [ -x out/aarch64/board-pca ]; then
   n=$(head -c 240000 "$tmp/imu.f32" | qemu-aarch64 -L /usr/aarch64-linux-gnu out/aarch64/board-pca | wc -c)
   [ "$n" = $((10000 * 3 * 4)) ] || { echo "aarch64 board-pca wrote $n bytes" >&2; exit 1; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kill -9 a checkpointing `hebbian pca` run again and again, resume it each time, and check
-# that the final components and model are byte-identical to one uninterrupted run, for every
-# rule. The binary is given as a command, so the same check runs the release build on the
+# that the final components, model and --project rows are byte-identical to one
+# uninterrupted run, for every rule. The binary is given as a command, so the same check runs the release build on the
 # host and the board builds under qemu-user:
 #
 #   bash Scripts/kill-resume.sh .build/release/hebbian
@@ -20,12 +20,12 @@ for rule in oja subspace gha similarity fsm ccipca; do
   args=(pca --input "$tmp/s.f32" --dim 6 --components $k --rule $rule --center --passes 2
         --checkpoint-every 2000 --quiet)
   "${bin[@]}" "${args[@]}" --checkpoint "$tmp/ref.ckpt" --save-components "$tmp/ref.f32" \
-    --save-model "$tmp/ref.hbm" >/dev/null
+    --save-model "$tmp/ref.hbm" --project "$tmp/ref.csv" >/dev/null
   # How long an uninterrupted run takes, so the kills land inside the run on any build.
   start=$(date +%s%N)
   "${bin[@]}" "${args[@]}" --checkpoint "$tmp/time.ckpt" >/dev/null
   span=$(( ($(date +%s%N) - start) / 1000 ))  # microseconds
-  rm -f "$tmp/run.ckpt" "$tmp/run.f32" "$tmp/run.hbm"
+  rm -f "$tmp/run.ckpt" "$tmp/run.f32" "$tmp/run.hbm" "$tmp/run.csv"
   done_=0
   # Outputs and the end checkpoint are committed together at the very end, the checkpoint
   # last: a run killed after that leaves an end checkpoint, and resuming it is refused with
@@ -33,7 +33,8 @@ for rule in oja subspace gha similarity fsm ccipca; do
   launch() {
     local extra=(); [ -s "$tmp/run.ckpt" ] && extra=(--resume "$tmp/run.ckpt")
     "${bin[@]}" "${args[@]}" --checkpoint "$tmp/run.ckpt" "${extra[@]}" \
-      --save-components "$tmp/run.f32" --save-model "$tmp/run.hbm" >/dev/null 2>"$tmp/err" &
+      --save-components "$tmp/run.f32" --save-model "$tmp/run.hbm" --project "$tmp/run.csv" \
+      >/dev/null 2>"$tmp/err" &
     pid=$!
   }
   finished() {  # status of an exited run: 0 done, 1 failed
@@ -62,6 +63,7 @@ for rule in oja subspace gha similarity fsm ccipca; do
   fi
   cmp -s "$tmp/ref.f32" "$tmp/run.f32" || { echo "$rule: components differ after kill/resume"; exit 1; }
   cmp -s "$tmp/ref.hbm" "$tmp/run.hbm" || { echo "$rule: model differs after kill/resume"; exit 1; }
+  cmp -s "$tmp/ref.csv" "$tmp/run.csv" || { echo "$rule: projection differs after kill/resume"; exit 1; }
   left=$(find "$tmp" -name '*.tmp' | wc -l)
   echo "$rule: byte-identical after kill -9 and resume ($kills kills in a ${span} us run; $left stray temporaries)"
 done

@@ -4,8 +4,9 @@
 //
 //   board-pca [D [K]]     D inputs (default 6), K components (default 3), gha rule, centred
 //
-// Each input record is D little-endian float32 values; after learning from it the program
-// writes its K coordinates in the current subspace. A partial record at the end is ignored;
+// Each input record is D little-endian float32 values; the program learns from it and writes
+// the K outputs its learning step computed (the rows `hebbian pca --project` writes, byte
+// for byte). A partial record at the end is ignored;
 // a sample the library refuses (NaN, infinity, absurd magnitude) stops it with exit status 2,
 // after the coordinates of every sample before it are written.
 import CHebbianSys
@@ -67,8 +68,7 @@ struct BoardPCA {
         let x = input.span.extracting(done * d..<(done + 1) * d)
         var ys = y.mutableSpan
         do throws(HebbianError) {
-          try pca.update(x)
-          try pca.project(x, into: &ys)
+          try pca.update(block: x, outputs: &ys)
           for i in 0..<k { output[done * k + i] = y[i] }
           done += 1
         } catch {

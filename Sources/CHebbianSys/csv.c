@@ -386,18 +386,6 @@ int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst) {
   return -1;
 }
 
-size_t hb_f32_rows_unfit(const float *rows, size_t n, size_t d, double lo, double hi) {
-  for (size_t i = 0; i < n; i++) {
-    const float *x = rows + i * d;
-    /* float * float is exact in double, so fused or not, each sum is the same. NaN and
-     * infinity make s NaN or infinite, which the range refuses. */
-    double s = 0;
-    for (size_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
-    if (s != 0 && !(s >= lo && s <= hi)) return i;
-  }
-  return n;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Scanner: a 64-bit mask of the delimiters, newlines and NUL bytes in 64 bytes.             */
 

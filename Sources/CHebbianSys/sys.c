@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,38 @@ int hb_sys_write_all(int fd, const void *buf, size_t n) {
     n -= (size_t)w;
   }
   return 0;
+}
+
+int hb_sys_readable(int fd) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  int r;
+  do r = poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return -errno;
+  return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+}
+
+int hb_sys_open_keeping(const char *path, int64_t keep) {
+  int fd;
+  do fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return -errno;
+  struct stat st;
+  int err = 0;
+  if (fstat(fd, &st) < 0) err = errno;
+  else if (!S_ISREG(st.st_mode)) err = EINVAL;
+  else if ((int64_t)st.st_size < keep) err = ERANGE;
+  else if (ftruncate(fd, (off_t)keep) < 0 || lseek(fd, 0, SEEK_END) < 0) err = errno;
+  if (err != 0) {
+    close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+int hb_sys_dup(int fd) {
+  int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return r < 0 ? -errno : r;
 }
 
 int hb_sys_close(int fd) { return close(fd) < 0 ? -errno : 0; }

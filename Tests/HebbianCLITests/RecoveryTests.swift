@@ -94,13 +94,15 @@ func fileBytes(_ path: String) -> [UInt8]? {
         ]
         #expect(
           HebbianMain.run(
-            common + ["--save-components", dir + "/full.f32", "--save-model", dir + "/full.hbm"])
-            == 0)
+            common + [
+              "--save-components", dir + "/full.f32", "--save-model", dir + "/full.hbm",
+              "--project", dir + "/full.csv",
+            ]) == 0)
         #expect(
           HebbianMain.run(
             common + [
               "--checkpoint", dir + "/c.hbm", "--checkpoint-every", "100", "--max-samples",
-              "\(stop)",
+              "\(stop)", "--project", dir + "/part.csv",
             ]) == 0)
         let ckpt = try ModelFile(decoding: fileBytes(dir + "/c.hbm")!)
         #expect(try ckpt.counter("samples") == UInt64(stop))
@@ -110,13 +112,16 @@ func fileBytes(_ path: String) -> [UInt8]? {
           HebbianMain.run(
             common + [
               "--resume", dir + "/c.hbm", "--save-components", dir + "/part.f32", "--save-model",
-              dir + "/part.hbm",
+              dir + "/part.hbm", "--project", dir + "/part.csv",
             ]) == 0)
         #expect(
           fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"),
           "\(rule) stop \(stop) batch \(batch)")
         #expect(
           fileBytes(dir + "/part.hbm") == fileBytes(dir + "/full.hbm"),
+          "\(rule) stop \(stop) batch \(batch)")
+        #expect(
+          fileBytes(dir + "/part.csv") == fileBytes(dir + "/full.csv"),
           "\(rule) stop \(stop) batch \(batch)")
         let model = try ModelFile(decoding: fileBytes(dir + "/full.hbm")!)
         #expect(try model.counter("samples") == 1998)  // 2 passes of 999 finite samples
@@ -375,8 +380,9 @@ func fileBytes(_ path: String) -> [UInt8]? {
     #expect(fileBytes(dir + "/w.f32") == nil)
   }
 
-  /// Kill -9 at seeded random moments, resume each time: the final components equal an
-  /// uninterrupted run byte for byte, and the checkpoint decodes after every kill.
+  /// Kill -9 at seeded random moments, resume each time: the final components and --project
+  /// rows equal an uninterrupted run's byte for byte, and the checkpoint decodes after every
+  /// kill.
   @Test func killAndResumeGivesTheUninterruptedModel() throws {
     let dir = temporaryDirectory()
     let n = 200_000
@@ -389,7 +395,9 @@ func fileBytes(_ path: String) -> [UInt8]? {
     ]
     let started = Date()
     #expect(
-      try spawnHebbian(common + ["--save-components", dir + "/full.f32"], in: dir).status == 0)
+      try spawnHebbian(
+        common + ["--save-components", dir + "/full.f32", "--project", dir + "/full-y.f32"], in: dir
+      ).status == 0)
     // Kill times are fractions of the uninterrupted run's duration T (whatever the build, ISA
     // or load): four runs of at most 0.2 T each cannot finish the stream, so every kill lands
     // mid-run, at a different place each time.
@@ -406,7 +414,7 @@ func fileBytes(_ path: String) -> [UInt8]? {
       p.arguments =
         common + [
           "--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components",
-          dir + "/part.f32",
+          dir + "/part.f32", "--project", dir + "/part-y.f32",
         ] + resume
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
@@ -429,11 +437,13 @@ func fileBytes(_ path: String) -> [UInt8]? {
     let last = try spawnHebbian(
       common + [
         "--checkpoint", ckpt, "--checkpoint-every", "4000", "--save-components", dir + "/part.f32",
-        "--resume", ckpt,
+        "--project", dir + "/part-y.f32", "--resume", ckpt,
       ],
       in: dir)
     #expect(last.status == 0, "\(last.stderr)")
     #expect(fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"))
+    #expect(fileBytes(dir + "/part-y.f32")?.count == 4 * 3 * n)
+    #expect(fileBytes(dir + "/part-y.f32") == fileBytes(dir + "/full-y.f32"))
     #expect(try ModelFile(decoding: fileBytes(ckpt)!).counter("samples") == UInt64(2 * n))
   }
 

@@ -5,15 +5,17 @@
  * no state of its own and allocates nothing.
  *
  * Per sample x, with t = samples_seen + 1 (every operation in Float, none fused):
- *   centring:   b = max(1/t, floor);  mean += b (x - mean);  xc = x - mean   (else xc = x)
- *   p = xc.xc (hb_dot_f32);   beta = max(1/t, 1e-3, floor);   input_power += beta (p - input_power)
- *   alpha = rate (constant) or max(scale / (offset + (t - 1)), floor)   (inverse schedule)
- *   p < 1e-30 (a zero or tiny sample): y = 0, W unchanged; otherwise, a rate per row
- *     s_i = max(power_i, input_power / d);   eta_i = min(s_i > 0 ? alpha / s_i : 1/p, 1/p)
- *     y = the rule's step (hb_oja_step_f32 / hb_subspace_step_f32 / hb_gha_step_f32)
+ *   centring:   b = hb_pca_mean_weight(1/t, floor);  mean += b (x - mean);  xc = x - mean
+ *               (else xc = x)
+ *   p = xc.xc (hb_dot_f32);   beta = hb_pca_power_weight(1/t, floor);
+ *   input_power += beta (p - input_power);   alpha = hb_pca_rate(..., t - 1)
+ *   p < HB_PCA_NORM2_MIN (a zero or tiny sample): y = 0, W unchanged; otherwise the rows'
+ *     rates hb_pca_row_rates(alpha, clip 1/p) and y = the rule's step (hb_oja_step_f32 /
+ *     hb_subspace_step_f32 / hb_gha_step_f32)
  *   power_i += beta (y_i^2 - power_i)
- * max/min pick as Swift's do (max(a, b) = b >= a ? b : a, min(a, b) = b < a ? b : a), so the
- * result is bit for bit that of OnlinePCA.unsafeUpdate on the same variant. */
+ * max/min pick as Swift's do (max(a, b) = b >= a ? b : a, min(a, b) = b < a ? b : a).
+ * OnlinePCA learns Oja, subspace and GHA only through this driver, so this is their one
+ * definition. */
 #ifndef HEBBIAN_HB_PCA_H
 #define HEBBIAN_HB_PCA_H
 
@@ -50,11 +52,74 @@ typedef struct hb_pca_state {
   float rate_scale, rate_offset, rate_floor;
 } hb_pca_state;
 
-/* Learns n samples, row s at X + s ldx (d finite values each, |x|^2 zero or in [1e-30, 1e30]:
- * the caller checks), one after the other. Y (n x k, row-major, may be NULL) receives each
- * sample's outputs. The step kernels are those of the active variant (hb_isa_active),
- * resolved once per call. */
+/* Learns n samples, row s at X + s ldx (each fit by hb_pca_samples_unfit: the caller
+ * checks), one after the other. Y (n x k, row-major, may be NULL) receives each sample's
+ * outputs y, those its own step computed (W before the step times the centred sample; 0 for
+ * a sample learned as zero). The step kernels are those of the active variant
+ * (hb_isa_active), resolved once per call. */
 void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y);
+
+/* The sample contract of every online PCA learner: d finite values whose squared norm, summed
+ * in double in index order, is 0 or inside [HB_PCA_NORM2_MIN, HB_PCA_NORM2_MAX]. Every
+ * quantity a rule computes scales like |x|^2 or its inverse, so this range keeps 8 orders of
+ * magnitude between the state and float32's limits, on every ISA. */
+#define HB_PCA_NORM2_MIN 1e-30
+#define HB_PCA_NORM2_MAX 1e30
+
+/* The index of the first of n rows (row s at X + s ldx, d floats) that breaks the sample
+ * contract, or n when every row keeps it. float * float is exact in double, so the decision
+ * is the same whether or not the compiler fuses the sum, on every ISA. */
+size_t hb_pca_samples_unfit(const float *X, size_t n, size_t d, size_t ldx);
+
+/* The scalar arithmetic that every rule's step shares with the driver, written once here and
+ * called by the Swift learner too. Bit-identity between the driver and the learner's other
+ * paths is the contract, so nothing here is fused into an FMA (clang contracts a * b + c
+ * within an expression by default; Swift never does). */
+#if defined(__clang__)
+#define HB_PCA_NO_CONTRACT _Pragma("clang fp contract(off)")
+#else
+#define HB_PCA_NO_CONTRACT
+#endif
+
+/* Swift.max / Swift.min for Float: the same operand wins on ties. */
+static inline float hb_pca_max(float a, float b) { return b >= a ? b : a; }
+static inline float hb_pca_min(float a, float b) { return b < a ? b : a; }
+
+/* The schedule alpha for a sample after t_before samples: rate_scale when constant, else
+ * max(rate_scale / (rate_offset + t_before), rate_floor). */
+static inline float hb_pca_rate(bool constant, float scale, float offset, float floor_,
+                                int64_t t_before) {
+  HB_PCA_NO_CONTRACT
+  return constant ? scale : hb_pca_max(scale / (offset + (float)t_before), floor_);
+}
+
+/* The weight of sample t in the running mean: max(1/t, floor). */
+static inline float hb_pca_mean_weight(float inv_t, float floor_) {
+  return hb_pca_max(inv_t, floor_);
+}
+
+/* The weight of sample t in the running powers: 1/t (the plain mean) until t reaches 1000,
+ * then an exponential window of ~1000 samples (or 1/floor, if shorter): max(1/t, 1e-3, floor). */
+static inline float hb_pca_power_weight(float inv_t, float floor_) {
+  return hb_pca_max(hb_pca_max(inv_t, 1e-3f), floor_);
+}
+
+/* The rows' rates eta_i = min(s_i > 0 ? alpha / s_i : clip, clip), s_i = max(power_i, P / d),
+ * P the input power. Row i's error against a direction j outside the subspace contracts at
+ * rate eta_i (l_i - l_j), so eta_i = alpha / l_i gives every row the contraction
+ * alpha (1 - l_j / l_i) and the same step noise relative to its own variance; one rate for all
+ * rows would have to be alpha / l_k for the weakest row to converge, making the strong rows'
+ * steps l_1 / l_k times too large. The P/d bound keeps eta finite when k exceeds the number of
+ * directions carrying signal; the clip 1/|x|^2 bounds every single step (eta |x|^2 <= 1). */
+static inline void hb_pca_row_rates(size_t k, size_t d, const float *power, float input_power,
+                                    float alpha, float clip, float *eta) {
+  HB_PCA_NO_CONTRACT
+  const float floor_power = input_power / (float)d;
+  for (size_t i = 0; i < k; i++) {
+    const float si = hb_pca_max(power[i], floor_power);
+    eta[i] = hb_pca_min(si > 0 ? alpha / si : clip, clip);
+  }
+}
 
 #ifdef __cplusplus
 }

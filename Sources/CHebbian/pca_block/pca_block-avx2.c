@@ -28,7 +28,7 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *s, size_t n, const float
     const int64_t t = ++s->samples_seen;
     const float inv_t = 1.0f / (float)t;
     if (s->centering) {
-      const __m256 b = _mm256_set1_ps(hb_pca_centring_weight(s, inv_t));
+      const __m256 b = _mm256_set1_ps(hb_pca_mean_weight(inv_t, s->rate_floor));
       m0 = _mm256_add_ps(m0, _mm256_mul_ps(b, _mm256_sub_ps(x0, m0)));
       m1 = _mm256_add_ps(m1, _mm256_mul_ps(b, _mm256_sub_ps(x1, m1)));
       x0 = _mm256_sub_ps(x0, m0);

@@ -23,7 +23,7 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
     const int64_t t = ++s->samples_seen;
     const float inv_t = 1.0f / (float)t;
     if (s->centering) {
-      const float b = hb_pca_centring_weight(s, inv_t);
+      const float b = hb_pca_mean_weight(inv_t, s->rate_floor);
       for (size_t j = 0; j < d; j++) {
         s->mean[j] += b * (x[j] - s->mean[j]);
         s->xc[j] = x[j] - s->mean[j];
@@ -43,4 +43,15 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
     }
     hb_pca_outputs(s, beta, y, Y, r);
   }
+}
+
+size_t hb_pca_samples_unfit(const float *X, size_t n, size_t d, size_t ldx) {
+  for (size_t i = 0; i < n; i++) {
+    const float *x = X + i * ldx;
+    /* NaN and infinity make s NaN or infinite, which the range refuses. */
+    double s = 0;
+    for (size_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
+    if (s != 0 && !(s >= HB_PCA_NORM2_MIN && s <= HB_PCA_NORM2_MAX)) return i;
+  }
+  return n;
 }

@@ -24,11 +24,6 @@ int hb_csv_parse_f32(const char *text, size_t len, float *out);
  * of the first NaN or infinity, or -1 when all are finite. */
 int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
 
-/* The index of the first of n rows of d floats that holds a NaN or infinity or whose sum of
- * squares, added in double in order, is neither 0 nor within [lo, hi]; n when every row is
- * fine. The same test as OnlinePCA.checkSample, without a call per sample. */
-size_t hb_f32_rows_unfit(const float *rows, size_t n, size_t d, double lo, double hi);
-
 /* How the fields of a CSV line map to a sample. */
 typedef struct {
   uint8_t delimiter;    /* ',', ';' or '\t' */

@@ -24,9 +24,16 @@ int hb_sys_open(const char *path, int mode);
 int64_t hb_sys_read(int fd, void *buf, size_t n);        /* retries EINTR */
 int hb_sys_write_all(int fd, const void *buf, size_t n); /* 0 or -errno */
 int hb_sys_close(int fd);
+int hb_sys_dup(int fd);
 int hb_sys_fsync(int fd);
 int hb_sys_rename(const char *from, const char *to);
 int hb_sys_unlink(const char *path);
+/* 1 when a read of fd would not wait (data, or the end of the stream), 0 when it would. */
+int hb_sys_readable(int fd);
+/* Opens the existing regular file at path for writing after its first `keep` bytes: fails
+ * with -ERANGE when it holds fewer, else cuts it to `keep` and returns the descriptor,
+ * positioned at the end. */
+int hb_sys_open_keeping(const char *path, int64_t keep);
 /* fsync of the directory holding path, so a rename survives power loss. */
 int hb_sys_fsync_parent_dir(const char *path);
 /* Size of a regular file, or -errno. */

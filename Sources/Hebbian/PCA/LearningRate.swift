@@ -1,3 +1,5 @@
+internal import CHebbian
+
 /// The step-size schedule of an online PCA learner.
 ///
 /// Rates are dimensionless: the learner divides them by its running estimate of the output
@@ -53,13 +55,20 @@ public enum LearningRate: Sendable, Equatable {
     }
   }
 
-  /// α at t samples seen.
+  /// α at t samples seen: `hb_pca_rate`, the schedule's one definition, which the C driver
+  /// of Oja, subspace and GHA uses too.
   @inline(__always)
   public func rate(at t: Int64) -> Float {
+    let (constant, scale, offset, floor) = parameters
+    return hb_pca_rate(constant, scale, offset, floor, t)
+  }
+
+  /// The schedule as `hb_pca_state` holds it: constant or not, scale, offset, floor (a
+  /// constant schedule's floor is its rate: the running means follow it).
+  var parameters: (constant: Bool, scale: Float, offset: Float, floor: Float) {
     switch self {
-    case .constant(let a): return a
-    case .inverse(let scale, let offset, let floor):
-      return Swift.max(scale / (offset + Float(t)), floor)
+    case .constant(let a): return (true, a, 0, a)
+    case .inverse(let scale, let offset, let floor): return (false, scale, offset, floor)
     }
   }
 

@@ -1,3 +1,5 @@
+internal import CHebbian
+
 /// Mini-batches and blocks of samples.
 extension OnlinePCA {
   /// Learns from a mini-batch of b = `batch.count / dimension` samples (row-major, b ≤
@@ -22,13 +24,16 @@ extension OnlinePCA {
     }
   }
 
-  /// ``update(batch:)`` without the checks: `x` holds `count` ≤ ``maxBatch`` rows of finite
-  /// values.
-  package mutating func unsafeUpdate(batch x: UnsafePointer<Float>, count b: Int) {
+  /// ``update(batch:)`` without the checks: `x` holds `count` ≤ ``maxBatch`` rows that keep
+  /// the sample contract. Each sample's outputs (W before the step times the centred sample)
+  /// go to row s of `outputs` when given.
+  package mutating func unsafeUpdate(
+    batch x: UnsafePointer<Float>, count b: Int, outputs: UnsafeMutablePointer<Float>? = nil
+  ) {
     let d = dimension
     let k = componentCount
-    guard rule == .oja || rule == .subspace || rule == .gha else {
-      for s in 0..<b { unsafeUpdate(x + s * d) }
+    guard rule.isHebbian else {
+      unsafeUpdate(block: x, count: b, outputs: outputs)
       return
     }
     let (w, xb, yb, w0, g) = (self.w.base, self.xb.base, self.yb.base, self.w0.base, self.g.base)
@@ -47,11 +52,12 @@ extension OnlinePCA {
     }
     // Row rates from the powers before this batch, as a single step would use them.
     let u = self.u.base
-    rowRates(alpha, 1 / sumPower, into: u)
+    hb_pca_row_rates(k, d, power.base, inputPower, alpha, 1 / sumPower, u)
+    if let out = outputs { out.update(from: yb, count: b * k) }
     let power = self.power.base
     for s in 0..<b {
-      let beta = Swift.max(
-        1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), 1e-3, learningRate.floor)
+      let beta = hb_pca_power_weight(
+        1 / Float(samplesSeen - Int64(b) + Int64(s) + 1), learningRate.floor)
       for i in 0..<k { power[i] += beta * (yb[s * k + i] * yb[s * k + i] - power[i]) }
     }
     y.base.update(from: yb + (b - 1) * k, count: k)

@@ -60,11 +60,11 @@ extension OnlinePCA {
   }
 
   /// ``unsafeUpdate(batch:count:)`` with the same guard as ``unsafeGuardedUpdate(_:)``.
-  package mutating func unsafeGuardedUpdate(batch x: UnsafePointer<Float>, count b: Int)
-    throws(HebbianError)
-  {
+  package mutating func unsafeGuardedUpdate(
+    batch x: UnsafePointer<Float>, count b: Int, outputs: UnsafeMutablePointer<Float>? = nil
+  ) throws(HebbianError) {
     let saved = saveBackup()
-    unsafeUpdate(batch: x, count: b)
+    unsafeUpdate(batch: x, count: b, outputs: outputs)
     try keepOrRollBack(saved)
   }
 
@@ -84,25 +84,31 @@ extension OnlinePCA {
   /// block instead of per step. Only when the check at the end of the block fails is the block
   /// replayed from the saved state with the per-step guard, which refuses exactly the offending
   /// step and keeps the state just before it: the result, and the error, are those of guarding
-  /// every step.
-  package mutating func unsafeGuardedUpdate(block x: UnsafePointer<Float>, count n: Int, batch: Int)
-    throws(HebbianError)
-  {
+  /// every step. Each sample's outputs, as its step computed them, go to row s of `outputs`
+  /// (count × ``componentCount``) when given.
+  package mutating func unsafeGuardedUpdate(
+    block x: UnsafePointer<Float>, count n: Int, batch: Int,
+    outputs: UnsafeMutablePointer<Float>? = nil
+  ) throws(HebbianError) {
     let b = Swift.max(batch, 1)
-    let d = dimension
+    let (d, k) = (dimension, componentCount)
     func learn(_ pca: inout OnlinePCA, guarded: Bool) throws(HebbianError) {
-      if b == 1 && !guarded && pca.rule.isHebbian {
-        pca.unsafeUpdate(block: x, count: n)
+      if b == 1 && !guarded {
+        pca.unsafeUpdate(block: x, count: n, outputs: outputs)
         return
       }
       var s = 0
       while s < n {
         let c = Swift.min(b, n - s)
+        let out = outputs.map { $0 + s * k }
         switch (c == 1, guarded) {
-        case (true, false): pca.unsafeUpdate(x + s * d)
-        case (false, false): pca.unsafeUpdate(batch: x + s * d, count: c)
-        case (true, true): try pca.unsafeGuardedUpdate(x + s * d)
-        case (false, true): try pca.unsafeGuardedUpdate(batch: x + s * d, count: c)
+        case (true, false): pca.unsafeUpdate(block: x + s * d, count: 1, outputs: out)
+        case (false, false): pca.unsafeUpdate(batch: x + s * d, count: c, outputs: out)
+        case (true, true):
+          try pca.unsafeGuardedUpdate(x + s * d)
+          out?.update(from: pca.y.base, count: k)
+        case (false, true):
+          try pca.unsafeGuardedUpdate(batch: x + s * d, count: c, outputs: out)
         }
         s += c
       }

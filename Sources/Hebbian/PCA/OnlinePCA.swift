@@ -1,3 +1,5 @@
+internal import CHebbian
+
 /// Online principal component / principal subspace analysis of a stream, one sample (or one
 /// mini-batch) at a time, with a fixed memory footprint.
 ///
@@ -72,9 +74,20 @@ public struct OnlinePCA: ~Copyable {
 
   /// Samples learned from so far: 64 bits on every platform, so a 1 kHz stream on a 32-bit
   /// board counts for 292 million years.
-  public internal(set) var samplesSeen: Int64 = 0
+  public internal(set) var samplesSeen: Int64 {
+    get { core.samples_seen }
+    set { core.samples_seen = newValue }
+  }
   /// Running mean of ‖x − mean‖²: the input power.
-  public internal(set) var inputPower: Float = 0
+  public internal(set) var inputPower: Float {
+    get { core.input_power }
+    set { core.input_power = newValue }
+  }
+  /// The C driver's view of the learner (`hb_pca_state`): its buffers, shape, schedule and
+  /// counters, built once in `init`. Oja, subspace and GHA learn only through it, one sample
+  /// or a block at a time, so their step exists once (`hb_pca_hebbian_block_f32`); the other
+  /// rules keep their counters here too.
+  var core: hb_pca_state
 
   // Learned state, row-major. w: W (k×d) — for CCIPCA the unnormalised v_i whose norms are the
   // eigenvalue estimates. m: similarity matching's M (zero diagonal), fast similarity
@@ -162,6 +175,9 @@ public struct OnlinePCA: ~Copyable {
     w0 = OwnedBuffer(count: k * d)
     g = OwnedBuffer(count: k * k)
     backup = OwnedBuffer(count: k * d + k * k + k + d)
+    core = Self.driverState(
+      rule: rule, k: k, d: d, rate: learningRate, centering: centering, w: w, mean: mean,
+      power: power, y: y, xc: xc, eta: u)
     OnlinePCA.randomOrthonormalRows(w, k, d, seed: seed)
     resetLateral()
   }
@@ -206,6 +222,32 @@ public struct OnlinePCA: ~Copyable {
   /// throws before anything is learned; the divergence guard then costs one copy of the state
   /// per block instead of per step, with the same result and error as guarding every step.
   public mutating func update(block: Span<Float>, batch: Int = 1) throws(HebbianError) {
+    try update(block: block, batch: batch, into: nil)
+  }
+
+  /// ``update(block:batch:)`` that also gives each sample's outputs y, as the step that
+  /// learned the sample computed them (for Oja, subspace and GHA, the weights before the
+  /// step — before the batch's step with `batch` > 1 — times the sample centred by the mean
+  /// that includes it), in row s of `outputs` (at least n × ``componentCount`` values). They
+  /// depend only on the samples before and the batch size, not on how the stream is cut into
+  /// blocks: the answer a live consumer gets for each sample.
+  public mutating func update(
+    block: Span<Float>, batch: Int = 1, outputs: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    let need = block.count / dimension * componentCount
+    guard outputs.count >= need else {
+      throw .dimensionMismatch(
+        what: "OnlinePCA.update(block:outputs:): output values", expected: need,
+        got: outputs.count)
+    }
+    try outputs.withUnsafeMutableBufferPointer { (o) throws(HebbianError) in
+      try update(block: block, batch: batch, into: o.baseAddress)
+    }
+  }
+
+  private mutating func update(
+    block: Span<Float>, batch: Int, into outputs: UnsafeMutablePointer<Float>?
+  ) throws(HebbianError) {
     let d = dimension
     guard block.count % d == 0 else {
       throw .invalidParameter(
@@ -219,7 +261,7 @@ public struct OnlinePCA: ~Copyable {
     if n == 0 { return }
     try block.withUnsafeBufferPointer { (p) throws(HebbianError) in
       try Self.checkSamples(p.baseAddress!, count: n, dimension: d, what: "block")
-      try unsafeGuardedUpdate(block: p.baseAddress!, count: n, batch: batch)
+      try unsafeGuardedUpdate(block: p.baseAddress!, count: n, batch: batch, outputs: outputs)
     }
   }
 
@@ -244,7 +286,7 @@ public struct OnlinePCA: ~Copyable {
   /// Range of ‖x‖² a non-zero sample may have. Every quantity a rule computes scales like
   /// ‖x‖² or its inverse (the step is clipped to η‖x‖² ≤ 1), so samples inside this range
   /// keep 8 orders of magnitude between the state and float32's limits, on every ISA.
-  public static let squaredNormRange: ClosedRange<Double> = 1e-30...1e30
+  public static let squaredNormRange: ClosedRange<Double> = HB_PCA_NORM2_MIN...HB_PCA_NORM2_MAX
 
   /// Throws unless `x` (one sample) is finite with ‖x‖² zero or inside ``squaredNormRange``:
   /// the contract of the checked updates, for callers that want to report a bad sample with
@@ -260,34 +302,37 @@ public struct OnlinePCA: ~Copyable {
   static func checkSamples(_ x: UnsafePointer<Float>, count n: Int, dimension d: Int, what: String)
     throws(HebbianError)
   {
-    let (low, high) = (squaredNormRange.lowerBound, squaredNormRange.upperBound)
-    for s in 0..<n {
-      // The common case in one branch-free pass: a NaN or infinity makes the sum NaN, which
-      // fails both comparisons; only a refused sample takes the path that names the reason.
-      let row = x + s * d
-      var sum = 0.0
-      for j in 0..<d { sum += Double(row[j]) * Double(row[j]) }
-      if sum == 0 || (sum >= low && sum <= high) { continue }
-      do throws(HebbianError) {
-        try checkSample(row, count: d)
-      } catch {
-        if case .nonFinite(let j) = error { throw .nonFinite(index: s * d + j) }
-        throw .invalidParameter("sample \(s + 1) of the \(what): " + error.message)
-      }
+    guard let s = firstUnfitSample(x, count: n, dimension: d) else { return }
+    do throws(HebbianError) {
+      try checkSample(x + s * d, count: d)
+    } catch {
+      if case .nonFinite(let j) = error { throw .nonFinite(index: s * d + j) }
+      throw .invalidParameter("sample \(s + 1) of the \(what): " + error.message)
     }
   }
 
+  /// The index of the first of `n` samples (rows of `d` values) that breaks the sample
+  /// contract (`hb_pca_samples_unfit`, the one definition), or nil. The learner's checked
+  /// updates call it once per sample; so does a reader that learns through the unchecked ones.
+  package static func firstUnfitSample(_ x: UnsafePointer<Float>, count n: Int, dimension d: Int)
+    -> Int?
+  {
+    let s = hb_pca_samples_unfit(x, n, d, d)
+    return s < n ? s : nil
+  }
+
+  /// Throws the reason a sample breaks the contract: its first non-finite value, or its
+  /// squared norm.
   static func checkSample(_ x: UnsafePointer<Float>, count: Int) throws(HebbianError) {
+    if hb_pca_samples_unfit(x, 1, count, count) == 1 { return }
     var s = 0.0
     for j in 0..<count {
       guard x[j].isFinite else { throw .nonFinite(index: j) }
       s += Double(x[j]) * Double(x[j])
     }
-    if s != 0 && !squaredNormRange.contains(s) {
-      throw .invalidParameter(
-        "the sample's squared norm \(shortScientific(s)) is outside [1e-30, 1e30]: rescale the input (float32 cannot hold its updates)"
-      )
-    }
+    throw .invalidParameter(
+      "the sample's squared norm \(shortScientific(s)) is outside [1e-30, 1e30]: rescale the input (float32 cannot hold its updates)"
+    )
   }
 
   static func shortScientific(_ v: Double) -> String {
@@ -305,8 +350,13 @@ public struct OnlinePCA: ~Copyable {
     return "\(tenths / 10).\(tenths % 10)e\(e)"
   }
 
-  /// ``update(_:)`` without the checks: `x` must hold ``dimension`` finite values.
+  /// ``update(_:)`` without the checks: `x` must hold ``dimension`` values that keep the
+  /// sample contract. Oja, subspace and GHA take their one step in the C driver.
   package mutating func unsafeUpdate(_ x: UnsafePointer<Float>) {
+    if rule.isHebbian {
+      hb_pca_hebbian_block_f32(&core, 1, x, dimension, nil)
+      return
+    }
     samplesSeen += 1
     let x = prepare(x, into: xc.base)
     let p = Kernels.unsafeDot(dimension, x, x)
@@ -314,10 +364,9 @@ public struct OnlinePCA: ~Copyable {
     inputPower += beta * (p - inputPower)
     let alpha = learningRate.rate(at: samplesSeen - 1)
     switch rule {
-    case .oja, .subspace, .gha: hebbianStep(x, p, alpha)
     case .similarityMatching: similarityStep(x, p, alpha, beta)
     case .fastSimilarityMatching: fastSimilarityStep(x, alpha)
-    case .ccipca: ccipcaStep(x)
+    default: ccipcaStep(x)
     }
     if rule != .similarityMatching {
       let (power, y) = (self.power.base, self.y.base)
@@ -325,12 +374,10 @@ public struct OnlinePCA: ~Copyable {
     }
   }
 
-  /// Weight of the newest sample in the running means: 1/t (the plain mean) until t reaches
-  /// 1000, then an exponential window of ~1000 samples (or 1/floor, if shorter), so power
-  /// estimates follow a stream whose scale drifts.
+  /// Weight of the newest sample in the running powers (`hb_pca_power_weight`).
   @inline(__always)
   func averagingWeight() -> Float {
-    Swift.max(1 / Float(samplesSeen), 1e-3, learningRate.floor)
+    hb_pca_power_weight(1 / Float(samplesSeen), learningRate.floor)
   }
 
   /// Centres `x` against the running mean (updated first, so the first sample centres to 0)
@@ -340,55 +387,13 @@ public struct OnlinePCA: ~Copyable {
     Float
   > {
     guard centering else { return x }
-    let beta = Swift.max(1 / Float(samplesSeen), learningRate.floor)
+    let beta = hb_pca_mean_weight(1 / Float(samplesSeen), learningRate.floor)
     let mean = self.mean.base
     for j in 0..<dimension {
       mean[j] += beta * (x[j] - mean[j])
       out[j] = x[j] - mean[j]
     }
     return UnsafePointer(out)
-  }
-
-  /// Row rates η_i = min(α / max(⟨y_i²⟩, P/d), clip) into `out` (k), for Oja, subspace and
-  /// GHA. Row i's error against a direction j outside the subspace contracts at rate
-  /// η_i (λ_i − λ_j), so η_i = α/λ_i gives every row the contraction α·(1 − λ_j/λ_i) and the
-  /// same step noise relative to its own variance. One rate for all rows must be α/λ_k for the
-  /// weakest row to converge (measuring against λ₁ starves a 3rd gait harmonic at 3 % of λ₁),
-  /// which makes the strong rows' steps λ₁/λ_k times too large: on breast cancer with k = 8
-  /// that is 28×, and GHA trailed a tuned loop 10× before. The P/d bound keeps η finite
-  /// when k exceeds the number of directions carrying signal.
-  @inline(__always)
-  func rowRates(_ alpha: Float, _ clip: Float, into out: UnsafeMutablePointer<Float>) {
-    let floorPower = inputPower / Float(dimension)
-    let power = self.power.base
-    for i in 0..<componentCount {
-      let s = Swift.max(power[i], floorPower)
-      out[i] = Swift.min(s > 0 ? alpha / s : clip, clip)
-    }
-  }
-
-  /// Oja, subspace, GHA: η_i = min(α / λ̂_i, 1/‖x‖²) (``rowRates(_:_:into:)``). The first
-  /// term makes α dimensionless (the mean-field dynamics run at rate η·λ); the clip bounds
-  /// every single step (η‖x‖² ≤ 1 keeps y (x − y w) from overshooting), so W cannot blow up
-  /// on an outlier, nor while η λ₁ > 1 early in the 1/t schedule.
-  @inline(__always)
-  mutating func hebbianStep(_ x: UnsafePointer<Float>, _ p: Float, _ alpha: Float) {
-    let k = componentCount
-    let d = dimension
-    // A sample (or centred residual) this small carries no direction float32 can step along:
-    // 1/‖x‖² would overflow. It is learned as the zero sample.
-    guard p >= Float(Self.squaredNormRange.lowerBound) else {
-      y.fill(0)
-      return
-    }
-    let (w, y, u) = (self.w.base, self.y.base, self.u.base)
-    rowRates(alpha, 1 / p, into: u)
-    switch rule {
-    case .oja: y[0] = Kernels.unsafeOjaStep(dimension: d, eta: u[0], x, w)
-    case .subspace:
-      Kernels.unsafeSubspaceStep(components: k, dimension: d, eta: u, x, w, ldw: d, y)
-    default: Kernels.unsafeGhaStep(components: k, dimension: d, eta: u, x, w, ldw: d, y)
-    }
   }
 
   /// x *= a over n elements, in plain Swift: the rules' decay factors, kept out of the

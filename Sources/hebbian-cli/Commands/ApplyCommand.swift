@@ -114,7 +114,7 @@ enum ApplyCommand {
       for i in 0..<model.components { y[i] = scores[i] }
       if let r = residual { y[width - 1] = Float(r) }
       try PCACommand.writeRow(
-        &out, y, raw: raw, id: csv.idColumn == nil ? nil : reader.id, delimiter: reader.delimiter)
+        &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id, delimiter: reader.delimiter)
       n += 1
     }
     try out.close()

@@ -60,6 +60,24 @@ extension PCACommand {
     }
   }
 
+  /// The --project output. A run resumed inside the pass that projects keeps the rows its
+  /// checkpoint committed and appends the rest, so the file ends as an uninterrupted run's;
+  /// any other run writes a new file, staged with its other outputs until its first
+  /// checkpoint commits it.
+  static func openProjection(_ o: ParsedOptions, saved: Saved?, passes: Int) throws(CLIError)
+    -> OutputFile?
+  {
+    guard let path = o.string("--project") else { return nil }
+    let target = try o.outputs.target(path, option: "--project")
+    if let sv = saved, sv.option == "--resume", target.kind == .replace,
+      sv.position.pass == passes - 1, let kept = try? sv.file.counter("projectBytes")
+    {
+      return try OutputFile(
+        target: target, keeping: Int64(Swift.min(kept, UInt64(Int64.max))), session: o.outputs)
+    }
+    return try OutputFile(target: target, session: o.outputs)
+  }
+
   static func loadSaved(_ o: ParsedOptions) throws(CLIError) -> Saved? {
     let option: String
     let path: String

@@ -162,27 +162,29 @@ enum PCACommand {
       try readReference(path, d: d)
     }
     let referenceRows = (reference?.count ?? 0) / d
-    var projection: OutputFile? = nil
-    if let path = o.string("--project") {
-      projection = try OutputFile(
-        target: try o.outputs.target(path, option: "--project"), session: o.outputs)
-    }
+    var projection = try openProjection(o, saved: saved, passes: passes)
+    let projectsToFile =
+      try o.string("--project").map { (p) throws(CLIError) in
+        try o.outputs.target(p, option: "--project").kind == .replace
+      } ?? false
     let rawProjection = isF32(o.string("--project") ?? "")
-    // A pipe or terminal delivers samples as they happen: learn (and answer) each batch as
-    // soon as it is complete instead of waiting for a block of 256.
+    // A pipe or terminal delivers samples as they happen: each block is what has arrived
+    // (whole batches), learned (and answered) at once; a block waits only for its first batch.
     // (stdin, a named FIFO or a device: anything but a regular file)
     let live = input == "-" ? !InputIdentity.stdinIsRegular() : source.stdin
 
     // Samples are read in blocks of up to 256 and learned in one timed loop, so the clock
     // is read once per block, not per sample; a block also ends where the convergence curve
     // wants its next point, where a checkpoint is due and at --max-samples. Blocks are whole
-    // batches, so a pass is cut into the same batches whether or not it was resumed.
-    let blockCap = live ? batch : batch * Swift.max(1, 256 / batch)
+    // batches, so a pass is cut into the same batches whether or not it was resumed, and
+    // however the input arrives.
+    let blockCap = batch * Swift.max(1, 256 / batch)
     var x = [Float](repeating: 0, count: d * blockCap)
+    // Each sample's outputs as its step computed them: the --project rows.
+    var y = [Float](repeating: 0, count: k * blockCap)
     // The id field of each sample of a block, for the online projection.
     var ids = [[UInt8]](
       repeating: [], count: o.string("--project") != nil && csv.idColumn != nil ? blockCap : 0)
-    var y = [Float](repeating: 0, count: k)
     var curve = Curve()
     let started = hb_sys_monotonic_ns()
     var lastReport = started
@@ -195,14 +197,22 @@ enum PCACommand {
     // Records of the current pass before this reader's first (stdin resumed mid-pass).
     var recordBase: Int64 = input == "-" ? position.sampleOffset : 0
     func checkpointFile(
-      _ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int64
+      _ pca: borrowing OnlinePCA, _ at: OnlinePCA.StreamPosition, _ skipped: Int64,
+      projected: Int64? = nil
     )
       -> [UInt8]
     {
       var file = pca.checkpoint(position: at)
       file.counters.append(.init("skipped", UInt64(Swift.max(skipped, 0))))
       file.counters.append(contentsOf: source.counters(batch: batch, passes: passes))
+      if let n = projected { file.counters.append(.init("projectBytes", UInt64(n))) }
       return file.encoded()
+    }
+    // The --project bytes a checkpoint commits (a regular file only: rows sent to a stream
+    // cannot be taken back), after making them durable in the file itself.
+    func commitProjection(_ projection: inout OutputFile?) throws(CLIError) -> Int64? {
+      guard projectsToFile else { return nil }
+      return try projection!.commitSoFar()
     }
     curve.record(pca, reference, referenceRows)
     var pass = position.pass
@@ -225,20 +235,24 @@ enum PCACommand {
           Swift.min(Int64(blockCap), Swift.max(Int64(batch), dueBatches * Int64(batch))))
         let filled: Int
         (filled, ended) = try readBlock(
-          &reader, into: &x, ids: &ids, want: want, d: d, checkpointPath: checkpointPath)
+          &reader, into: &x, ids: &ids, want: want, d: d, batch: batch, live: live,
+          checkpointPath: checkpointPath)
         if filled == 0 { break }
         learnNs &+= try learn(
-          &pca, x, count: filled, d: d, batch: batch, rate: rate, checkpointPath: checkpointPath)
+          &pca, x, count: filled, d: d, batch: batch, outputs: &y, rate: rate,
+          checkpointPath: checkpointPath)
         if projecting {
           try project(
-            pca, x, count: filled, d: d, y: &y, ids: ids, into: &projection!, raw: rawProjection,
+            y, count: filled, k: k, ids: ids, into: &projection!, raw: rawProjection,
             delimiter: reader.delimiter)
         }
         let here = OnlinePCA.StreamPosition(
           pass: pass, sampleOffset: recordBase + reader.records)
         if let c = checkpointPath, pca.samplesSeen >= nextCheckpoint {
+          let projected = try commitProjection(&projection)
           try o.outputs.writeNow(
-            c, checkpointFile(pca, here, skippedBefore + reader.skipped), option: "--checkpoint")
+            c, checkpointFile(pca, here, skippedBefore + reader.skipped, projected: projected),
+            option: "--checkpoint")
           nextCheckpoint = (pca.samplesSeen / every + 1) * every
         }
         if pca.samplesSeen >= curve.next { curve.record(pca, reference, referenceRows) }
@@ -260,8 +274,14 @@ enum PCACommand {
     curve.record(pca, reference, referenceRows, force: true)
     let seconds = Double(hb_sys_monotonic_ns() &- started) * 1e-9
 
+    // The rows a run stopped early has projected, for its --resume to keep (resume() keeps
+    // them only when the checkpoint is inside the pass that projects).
+    var projected: Int64? = nil
     // Every output is staged first; the run's session renames them together at the end.
-    if var p = projection.take() { try p.close() }
+    if var p = projection.take() {
+      if stopped != nil && projectsToFile { projected = p.length }
+      try p.close()
+    }
     if let path = o.string("--save-components") {
       let rows = pca.components(orthonormalized: true)
       try o.outputs.write(path, littleEndianBytes(rows), option: "--save-components")
@@ -291,7 +311,8 @@ enum PCACommand {
     // The end checkpoint is committed with the other outputs, never before them: a run killed
     // in between resumes from the last periodic checkpoint and writes the same outputs.
     if let c = checkpointPath {
-      try o.outputs.write(c, checkpointFile(pca, end, skipped), option: "--checkpoint")
+      try o.outputs.write(
+        c, checkpointFile(pca, end, skipped, projected: projected), option: "--checkpoint")
     }
     // Committed while every output's lock is still held.
     try o.outputs.commit()
@@ -300,38 +321,35 @@ enum PCACommand {
   }
 
   /// Reads up to `want` samples into `x` (and their ids, when `ids` keeps them), each checked
-  /// against the library's input contract so that a refusal names the sample's place in the
-  /// file. Returns how many samples it read and whether the input ended.
+  /// against the library's sample contract (once: the learner is then given them unchecked)
+  /// so that a refusal names the sample's place in the file. On a `live` input the block ends
+  /// early, at a whole number of batches, when no more samples have arrived. Returns how many
+  /// samples it read and whether the input ended.
   static func readBlock(
     _ reader: inout SampleReader, into x: inout [Float], ids: inout [[UInt8]], want: Int, d: Int,
-    checkpointPath: String?
+    batch: Int, live: Bool, checkpointPath: String?
   ) throws(CLIError) -> (filled: Int, ended: Bool) {
     var filled = 0
     while filled < want {
+      if live && filled > 0 && filled % batch == 0 {
+        if try !reader.ready() { break }
+      }
       let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Int in
         try reader.next(into: b.baseAddress! + filled * d, max: want - filled)
       }
       if got == 0 { return (filled, true) }
-      // All samples at once in C, then the library's own check (and message) on any sample
-      // C flags.
-      var from = 0
-      while from < got {
-        let unfit = x.withUnsafeBufferPointer { b in
-          from
-            + hb_f32_rows_unfit(
-              b.baseAddress! + (filled + from) * d, got - from, d,
-              OnlinePCA.squaredNormRange.lowerBound, OnlinePCA.squaredNormRange.upperBound)
-        }
-        if unfit == got { break }
+      let unfit = x.withUnsafeBufferPointer { b in
+        OnlinePCA.firstUnfitSample(b.baseAddress! + filled * d, count: got, dimension: d)
+      }
+      if let s = unfit {
         do throws(HebbianError) {
-          let at = (filled + unfit) * d
+          let at = (filled + s) * d
           try OnlinePCA.checkSample(x.span.extracting(at..<(at + d)))
         } catch {
-          var m = "\(reader.displayName):\(reader.line(of: unfit)): \(error.message)"
+          var m = "\(reader.displayName):\(reader.line(of: s)): \(error.message)"
           if let c = checkpointPath { m += "; the last checkpoint \(c) is intact" }
           throw .data(m)
         }
-        from = unfit + 1
       }
       if !ids.isEmpty { for s in 0..<got { ids[filled + s] = reader.id(of: s) } }
       filled += got
@@ -339,15 +357,21 @@ enum PCACommand {
     return (filled, false)
   }
 
-  /// Learns the first `count` samples of `x` in batches of `batch`; returns the nanoseconds
-  /// the update took, the time the summary reports per sample.
+  /// Learns the first `count` samples of `x` (checked by ``readBlock``) in batches of
+  /// `batch`, each sample's outputs into `outputs`; returns the nanoseconds the update took,
+  /// the time the summary reports per sample.
   static func learn(
-    _ pca: inout OnlinePCA, _ x: [Float], count: Int, d: Int, batch: Int, rate: LearningRate,
-    checkpointPath: String?
+    _ pca: inout OnlinePCA, _ x: [Float], count: Int, d: Int, batch: Int,
+    outputs: inout [Float], rate: LearningRate, checkpointPath: String?
   ) throws(CLIError) -> UInt64 {
     let t0 = hb_sys_monotonic_ns()
     do throws(HebbianError) {
-      try pca.update(block: x.span.extracting(0..<(count * d)), batch: batch)
+      try x.withUnsafeBufferPointer { (xb) throws(HebbianError) in
+        try outputs.withUnsafeMutableBufferPointer { (yb) throws(HebbianError) in
+          try pca.unsafeGuardedUpdate(
+            block: xb.baseAddress!, count: count, batch: batch, outputs: yb.baseAddress!)
+        }
+      }
     } catch {
       var m =
         error.message + "; the update was refused: try a smaller --eta (now "
@@ -358,21 +382,17 @@ enum PCACommand {
     return hb_sys_monotonic_ns() &- t0
   }
 
-  /// Writes the --project rows of the first `count` samples of `x`: each sample projected by
-  /// the model that has just learned it, as a live consumer would have seen it.
+  /// Writes the --project rows of `count` samples: each sample's outputs as the step that
+  /// learned it computed them (rows of `k` in `y`), the answer a live consumer gets, whatever
+  /// the blocks the input was read in.
   static func project(
-    _ pca: borrowing OnlinePCA, _ x: [Float], count: Int, d: Int, y: inout [Float],
-    ids: [[UInt8]], into projection: inout OutputFile, raw: Bool, delimiter: UInt8
+    _ y: [Float], count: Int, k: Int, ids: [[UInt8]], into projection: inout OutputFile,
+    raw: Bool, delimiter: UInt8
   ) throws(CLIError) {
     for s in 0..<count {
-      do throws(HebbianError) {
-        var out = y.mutableSpan
-        try pca.project(x.span.extracting((s * d)..<((s + 1) * d)), into: &out)
-      } catch {
-        throw .data(error.message)
-      }
       try writeRow(
-        &projection, y, raw: raw, id: ids.isEmpty ? nil : ids[s], delimiter: delimiter)
+        &projection, y[(s * k)..<((s + 1) * k)], raw: raw, id: ids.isEmpty ? nil : ids[s],
+        delimiter: delimiter)
     }
   }
 
@@ -485,7 +505,8 @@ enum PCACommand {
   /// One projected sample: raw float32, or a CSV line (the input's delimiter, `,` for f32
   /// input) that starts with the sample's id field when there is one.
   static func writeRow(
-    _ out: inout OutputFile, _ y: [Float], raw: Bool, id: [UInt8]? = nil, delimiter: UInt8 = 44
+    _ out: inout OutputFile, _ y: ArraySlice<Float>, raw: Bool, id: [UInt8]? = nil,
+    delimiter: UInt8 = 44
   ) throws(CLIError) {
     if raw {
       try y.withUnsafeBufferPointer { (b) throws(CLIError) in try out.write(floats: b) }

@@ -225,6 +225,26 @@ struct SampleReader: ~Copyable {
     return Array(buffer[at..<(at + Int(idSpans[2 * (blockBase + i) + 1]))])
   }
 
+  /// Whether ``next(into:max:)`` can return without waiting for the input: a record is
+  /// parsed ahead or whole in the buffer, the input has ended, or the descriptor has bytes
+  /// now (which one read then takes). A stream that delivers a line in pieces may still make
+  /// the next call wait for the rest of that line.
+  mutating func ready() throws(CLIError) -> Bool {
+    if atEOF || blockIndex < blockCount || recordBuffered() { return true }
+    guard hb_sys_readable(file.fd) == 1 else { return false }
+    _ = try fill(end - start + 1)
+    return atEOF || recordBuffered()
+  }
+
+  private func recordBuffered() -> Bool {
+    if format == .f32 { return end - start >= 4 * dimension }
+    return buffer.withUnsafeBufferPointer { b in
+      var i = start
+      while i < end && b[i] != 10 { i += 1 }
+      return i < end
+    }
+  }
+
   /// Consumes records until ``records`` reaches `n`: the part of a pass a checkpoint has
   /// already learned from. The records are parsed as in the original run, so skipping with
   /// the same options lands on the same record.

@@ -89,8 +89,13 @@ struct OutputFile: ~Copyable {
   let target: OutputTarget
   /// Each write reaches the descriptor at once.
   let live: Bool
+  /// Bytes of the output so far: those kept from an earlier run plus those written.
+  private(set) var length: Int64 = 0
   /// The temporary's name ("" when it has none: O_TMPFILE).
   private let temp: String?
+  /// A regular file written in its place: after ``commitSoFar()``, or kept from an earlier
+  /// run (``init(target:keeping:session:)``).
+  private var inPlace = false
   private let session: OutputSession
   private var buffer: [UInt8] = []
   private var closed = false
@@ -123,19 +128,63 @@ struct OutputFile: ~Copyable {
     buffer.reserveCapacity(1 << 16)
   }
 
+  /// Appends to the regular file `target` after its first `keep` bytes, which an earlier run
+  /// committed (``commitSoFar()``); any bytes past them are cut. Fails when the file holds
+  /// fewer.
+  init(target: OutputTarget, keeping keep: Int64, session: OutputSession) throws(CLIError) {
+    self.target = target
+    self.session = session
+    let r = hb_sys_open_keeping(target.path, keep)
+    if r == -34 /* ERANGE */ {
+      throw .data(
+        "\(target.label): holds fewer than the \(keep) bytes the checkpoint committed to it (not the file that run wrote?)"
+      )
+    }
+    if r < 0 { throw .data(Files.errno(Int(r), target.label)) }
+    fd = r
+    temp = nil
+    live = false
+    inPlace = true
+    length = keep
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  /// Makes everything written so far durable in the target itself, so that a checkpoint can
+  /// record ``length``: the first call puts the temporary in place (with the checks of the
+  /// session's commit), and later writes go on in place. A device, FIFO or stdout only
+  /// flushes. Returns ``length``.
+  mutating func commitSoFar() throws(CLIError) -> Int64 {
+    try flush()
+    guard target.kind == .replace else { return length }
+    if inPlace {
+      let rc = hb_sys_fsync(fd)
+      if rc != 0 { throw .data(Files.errno(Int(rc), target.label)) }
+      return length
+    }
+    // The commit consumes a descriptor; this one goes on writing the same file.
+    let copy = hb_sys_dup(fd)
+    if copy < 0 { throw .data(Files.errno(Int(copy), target.label)) }
+    try session.commitNow(fd: copy, temp: temp ?? "", target: target)
+    inPlace = true
+    return length
+  }
+
   mutating func write(_ bytes: [UInt8]) throws(CLIError) {
     buffer.append(contentsOf: bytes)
+    length += Int64(bytes.count)
     if live || buffer.count >= 1 << 16 { try flush() }
   }
 
   mutating func write(_ s: String) throws(CLIError) {
     buffer.append(contentsOf: s.utf8)
+    length += Int64(s.utf8.count)
     if live || buffer.count >= 1 << 16 { try flush() }
   }
 
   mutating func write(floats: UnsafeBufferPointer<Float>) throws(CLIError) {
     // f32 files are little-endian; every supported target is.
     buffer.append(contentsOf: UnsafeRawBufferPointer(floats))
+    length += Int64(floats.count * 4)
     if live || buffer.count >= 1 << 16 { try flush() }
   }
 
@@ -157,6 +206,13 @@ struct OutputFile: ~Copyable {
       let rc = hb_sys_close(fd)
       if rc != 0 { throw .data(Files.errno(Int(rc), target.label)) }
     case .replace:
+      if inPlace {
+        var rc = hb_sys_fsync(fd)
+        let closeRC = hb_sys_close(fd)
+        if rc == 0 { rc = closeRC }
+        if rc != 0 { throw .data(Files.errno(Int(rc), target.label)) }
+        return
+      }
       session.stage(fd: fd, temp: temp ?? "", target: target)
     }
   }
@@ -167,7 +223,9 @@ struct OutputFile: ~Copyable {
       switch target.kind {
       case .stdout: break
       case .direct: _ = hb_sys_close(fd)
-      case .replace: hb_sys_temp_discard(fd, temp ?? "")
+      case .replace:
+        // Rows already in place stay: a checkpoint may have recorded them.
+        if inPlace { _ = hb_sys_close(fd) } else { hb_sys_temp_discard(fd, temp ?? "") }
       }
     }
   }

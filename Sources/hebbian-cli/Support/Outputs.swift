@@ -288,6 +288,13 @@ final class OutputSession {
     try out.close()
   }
 
+  /// Puts one temporary in place now (consuming `fd`), with the same checks as ``commit()``:
+  /// an output that a checkpoint commits as it goes.
+  func commitNow(fd: Int32, temp: String, target: OutputTarget) throws(CLIError) {
+    stage(fd: fd, temp: temp, target: target)
+    try commit([staged.count - 1])
+  }
+
   /// A whole output file, committed now (a checkpoint), with the same checks as ``commit()``.
   func writeNow(_ path: String, _ bytes: [UInt8], option: String? = nil) throws(CLIError) {
     try write(path, bytes, option: option)
