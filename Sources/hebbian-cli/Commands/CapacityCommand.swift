@@ -5,15 +5,22 @@ import Hebbian
 /// fixed point, retrieved when the overlap m ≥ 0.9), the exact-recall fraction from noisy
 /// cues beside it, and optionally a finite-size table with an extrapolation to N → ∞.
 enum CapacityCommand {
-  static let models = ["hopfield", "storkey", "dense", "ei", "e-only"]
+  static let models = ["hopfield", "storkey", "dense", "ei", "e-only", "covariance", "cov-activity"]
+  static let sparseModels = ["ei", "e-only", "covariance", "cov-activity"]
 
   static let command = Command(
     name: "capacity",
     summary: "Sweep the load P/N of associative memories; print alpha_c and the retrieval curve.",
     options: [
       .quiet,
-      .value("--model", "M", "hopfield | storkey | dense | ei | e-only; repeat or comma-separate"),
+      .value(
+        "--model", "M",
+        "hopfield | storkey | dense | ei | e-only | covariance | cov-activity; repeat or comma-separate"
+      ),
       .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
+      .flag(
+        "--no-baseline",
+        "ei: do not add the signed covariance networks (covariance, cov-activity) beside it"),
       .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),
       .value("--to", "B", "largest load P/N (\(perModel { $0.to }))"),
       .value("--step", "S", "load increment (\(perModel { $0.step }))"),
@@ -22,11 +29,13 @@ enum CapacityCommand {
       .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)"),
       .value("--degree", "n", "dense: F(x) = x^n (default 3); 0 for F = exp"),
       .value(
-        "--coding-level", "f", "ei / e-only: fraction of active entries per pattern (default 0.1)"),
+        "--coding-level", "f",
+        "ei / e-only / covariance / cov-activity: fraction of active entries per pattern (default 0.1)"
+      ),
       .value("--inhibitory", "K", "ei: inhibitory neurons (default N/4)"),
       .value(
         "--search", "K",
-        "ei / e-only: coefficient sets the evolution strategy evaluates (default 30; 1 = the start only)"
+        "ei / e-only / covariance / cov-activity: coefficient sets the search evaluates (default 30; 1 = the start only)"
       ),
       .value("--sizes", "N1,N2,...", "also measure alpha_c at these N and extrapolate to N -> inf"),
       .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
@@ -49,6 +58,10 @@ enum CapacityCommand {
       let small = 1 / (2 * f * abs(Math.log(f)))
       return
         "sparse coding at f = \(Fmt.fixed(f, 3)): 1/(2 f |ln f|) = \(Fmt.fixed(small, 2)) as f -> 0; classical 0.138"
+    case "covariance":
+      return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, tuned fixed threshold"
+    case "cov-activity":
+      return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, threshold following the activity"
     default: return "no inhibition: the popularity term grows like f sqrt(N)"
     }
   }
@@ -64,7 +77,7 @@ enum CapacityCommand {
     case "hopfield": return Grid(from: 0.02, to: 0.24, step: 0.01)
     case "storkey": return Grid(from: 0.02, to: 0.6, step: 0.02)
     case "dense": return Grid(from: 0.5, to: 10, step: 0.5)
-    case "ei": return Grid(from: 0.05, to: 0.9, step: 0.05)
+    case "ei", "covariance", "cov-activity": return Grid(from: 0.05, to: 0.9, step: 0.05)
     default: return Grid(from: 0.02, to: 0.3, step: 0.02)
     }
   }
@@ -109,7 +122,17 @@ enum CapacityCommand {
     }
     if names.isEmpty { names = ["hopfield"] }
     for name in names where !models.contains(name) {
-      throw .usage("--model: expected one of hopfield|storkey|dense|ei|e-only, got '\(name)'")
+      throw .usage(
+        "--model: expected one of hopfield|storkey|dense|ei|e-only|covariance|cov-activity, got '\(name)'"
+      )
+    }
+    if o.has("--no-baseline") && !names.contains("ei") {
+      throw .usage("--no-baseline: applies only to --model ei")
+    }
+    // The E/I network's claim is only as good as its control: the signed covariance network
+    // it emulates, tuned with the same budget on the same patterns.
+    if names.contains("ei") && !o.has("--no-baseline") {
+      for b in ["covariance", "cov-activity"] where !names.contains(b) { names.append(b) }
     }
     let n = try o.requiredInt("--dim", min: 2)
     let from = try o.double("--from")
@@ -123,12 +146,13 @@ enum CapacityCommand {
     let probes = try o.int("--probes", default: 20, min: 1)
     let noise = try o.double("--noise", default: 0.1)
     if !(noise >= 0 && noise <= 0.5) { throw .usage("--noise: must be in [0, 0.5]") }
-    let sparse = names.contains("ei") || names.contains("e-only")
+    var sparse = false
+    for name in names where sparseModels.contains(name) { sparse = true }
     if o.has("--degree") && !names.contains("dense") {
       throw .usage("--degree: applies only to --model dense")
     }
     for opt in ["--coding-level", "--search"] where o.has(opt) && !sparse {
-      throw .usage("\(opt): applies only to --model ei or e-only")
+      throw .usage("\(opt): applies only to --model ei, e-only, covariance or cov-activity")
     }
     if o.has("--inhibitory") && !names.contains("ei") {
       throw .usage("--inhibitory: applies only to --model ei")
@@ -159,6 +183,7 @@ enum CapacityCommand {
         + Fmt.pad("m(fixed)", 9) + Fmt.pad("exact-recall", 13) + Fmt.pad("m(cue)", 8))
     var series: [SVGPlot.Series] = []
     var summaries: [String] = []
+    var alphas: [(name: String, alpha: Double?, points: [CapacityPoint])] = []
     for name in names {
       var grid = defaultGrid(name)
       if let from { grid.from = from }
@@ -170,11 +195,16 @@ enum CapacityCommand {
       let c = counts(grid, n)
       let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
       Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")
-      var coefficients: EIMemory.Coefficients? = nil
+      var tuned = Tuned()
       if name == "ei" || name == "e-only" {
-        coefficients = try search(name, n, grid, settings, evaluations, &summaries)
+        tuned.coefficients = try search(name, n, grid, settings, evaluations, &summaries)
+      } else if name == "covariance" || name == "cov-activity" {
+        tuned.threshold = try searchThreshold(name, n, grid, settings, evaluations, &summaries)
       }
-      let points = try sweep(name, n, c, settings, coefficients)
+      let points = try sweep(name, n, c, settings, tuned)
+      if sparseModels.contains(name) {
+        alphas.append((name, CapacitySweep.criticalLoad(points), points))
+      }
       for pt in points {
         Console.outLine(
           Fmt.padRight(label, 10) + Fmt.pad(Fmt.fixed(pt.load, 3), 7)
@@ -200,7 +230,7 @@ enum CapacityCommand {
         summaries.append(
           "\(label): finite size       N   alpha_c (R >= 0.9)   half-retrieval load (R >= 0.5)")
         for size in sizes {
-          let pts = try sweep(name, size, counts(grid, size), settings, coefficients)
+          let pts = try sweep(name, size, counts(grid, size), settings, tuned)
           let a = CapacitySweep.criticalLoad(pts)
           let h = CapacitySweep.criticalLoad(pts, level: 0.5)
           Console.progress(o, "capacity: \(label), N \(size): alpha_c \(show(a))")
@@ -222,6 +252,7 @@ enum CapacityCommand {
         }
       }
     }
+    if let line = comparison(alphas) { summaries.append(line) }
     for line in summaries { Console.outLine(line) }
     if let path = o.string("--plot") {
       let svg = SVGPlot.render(
@@ -261,9 +292,32 @@ enum CapacityCommand {
       + " (an N-dependent quantity)"
   }
 
+  /// What a search tuned: E/I coefficients or a covariance network's threshold.
+  struct Tuned {
+    var coefficients: EIMemory.Coefficients? = nil
+    var threshold: CovarianceMemory.Threshold? = nil
+  }
+
+  /// The E/I network beside its signed covariance baselines, each as α_c and as the search
+  /// score (area under the retrieved curve: less noisy than one crossing).
+  static func comparison(_ alphas: [(name: String, alpha: Double?, points: [CapacityPoint])])
+    -> String?
+  {
+    guard alphas.contains(where: { $0.name == "ei" }) else { return nil }
+    var parts: [String] = []
+    for a in alphas where a.name == "ei" || a.name == "covariance" || a.name == "cov-activity" {
+      parts.append(
+        "\(a.name) \(show(a.alpha)) (area \(Fmt.fixed(EIMemory.score(a.points), 4)))")
+    }
+    if parts.count < 2 { return nil }
+    var line = "E/I against the signed covariance baseline: alpha_c "
+    for (i, p) in parts.enumerated() { line += (i == 0 ? "" : ", ") + p }
+    return line + " (same N, f, probes, criterion and search budget)"
+  }
+
   /// One sweep of `name` at N = `n` over the pattern counts.
   static func sweep(
-    _ name: String, _ n: Int, _ c: [Int], _ s: Settings, _ coefficients: EIMemory.Coefficients?
+    _ name: String, _ n: Int, _ c: [Int], _ s: Settings, _ tuned: Tuned
   ) throws(CLIError) -> [CapacityPoint] {
     let maxP = c.last ?? 1
     do throws(HebbianError) {
@@ -280,8 +334,18 @@ enum CapacityCommand {
           interaction: s.degree == 0 ? .exponential : .polynomial(degree: s.degree), seed: s.seed)
         return try CapacitySweep.run(
           &m, patternCounts: c, trials: s.trials, probes: s.probes, noise: s.noise, seed: s.seed)
+      case "covariance", "cov-activity":
+        let t =
+          tuned.threshold
+          ?? .derived(codingLevel: s.codingLevel, activityScaled: name == "cov-activity")
+        var m = try CovarianceMemory(
+          dimension: n, capacity: maxP, codingLevel: s.codingLevel, threshold: t)
+        // The same fresh seed as the E/I network's curve: the same patterns and probes.
+        return try CapacitySweep.run(
+          &m, patternCounts: c, trials: s.trials, probes: s.probes, noise: s.noise,
+          kind: .sparse(codingLevel: s.codingLevel), seed: s.seed &+ 1000)
       default:
-        let k = coefficients ?? EIMemory.Coefficients(codingLevel: s.codingLevel)
+        let k = tuned.coefficients ?? EIMemory.Coefficients(codingLevel: s.codingLevel)
         var m = try EIMemory(
           excitatory: n, inhibitory: name == "ei" ? (s.inhibitory ?? max(1, n / 4)) : 0,
           capacity: maxP, coefficients: k, seed: s.seed)
@@ -339,6 +403,35 @@ enum CapacityCommand {
       }
     }
     summaries.append("\(name): the curve below uses the search's best point")
+    return found.best
+  }
+
+  /// The covariance network's threshold search, with the E/I search's budget and pattern
+  /// sets; prints start and best to the summary.
+  static func searchThreshold(
+    _ name: String, _ n: Int, _ grid: Grid, _ s: Settings, _ evaluations: Int,
+    _ summaries: inout [String]
+  ) throws(CLIError) -> CovarianceMemory.Threshold {
+    var loads: [Double] = []
+    for p in counts(grid, n) { loads.append(Double(p) / Double(n)) }
+    let found: CovarianceMemory.SearchResult
+    do throws(HebbianError) {
+      found = try CovarianceMemory.search(
+        dimension: n, codingLevel: s.codingLevel, activityScaled: name == "cov-activity",
+        loads: loads, evaluations: evaluations, trials: 1, probes: min(s.probes, 10),
+        seed: s.seed)
+    } catch {
+      throw .data(error.message)
+    }
+    func show(_ t: CovarianceMemory.Threshold) -> String {
+      "theta0 \(Fmt.fixed(t.fixed, 4)) kappa \(Fmt.fixed(t.activity, 3))"
+    }
+    summaries.append(
+      "\(name): search start \(show(found.start)) score \(Fmt.fixed(found.startScore, 4))"
+        + " (the midpoint between the active and silent field levels)")
+    summaries.append(
+      "\(name): search best  \(show(found.best)) score \(Fmt.fixed(found.bestScore, 4))"
+        + " after \(found.evaluations) evaluations; threshold theta0 + kappa A/N")
     return found.best
   }
 

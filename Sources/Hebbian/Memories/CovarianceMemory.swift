@@ -1,0 +1,222 @@
+/// The sparse-coding baseline of the E/I network: the covariance rule of Tsodyks &
+/// Feigel'man (1988) on N binary 0/1 neurons with *signed* weights,
+///   W = (1/N) Σ_μ (ξ^μ − f)(ξ^μ − f)ᵀ   (zero diagonal),
+/// and synchronous updates r_i ← 1 if (W r)_i > θ₀ + κ·A/N, else 0, with A = Σ_j r_j the
+/// current activity. κ = 0 is a fixed threshold; κ > 0 a threshold that follows the
+/// activity, the part the E/I network's inhibition supplies. Same patterns, probes, update
+/// order and step limit as ``EIMemory``, so the two can be compared one to one: the E/I
+/// network builds this field out of non-negative weights (its plastic I→E synapses cancel
+/// the popularity term), so this network is what it has to match.
+///
+/// On a recalled pattern the field of an active neuron is ≈ (1 − f) f(1 − f), that of a
+/// silent one ≈ −f·f(1 − f); ``Threshold/derived(codingLevel:activityScaled:)`` puts the
+/// threshold half-way between them.
+public struct CovarianceMemory: ~Copyable, AssociativeMemory {
+  /// θ = `fixed` + `activity`·A/N.
+  public struct Threshold: Sendable, Equatable {
+    public var fixed: Float
+    public var activity: Float
+
+    public init(fixed: Float = 0, activity: Float = 0) {
+      self.fixed = fixed
+      self.activity = activity
+    }
+
+    /// The midpoint f(1 − f)(1 − 2f)/2 between the two field levels: as θ₀, or (with
+    /// `activityScaled`) as κ·A/N at the pattern's activity A/N = f, κ = (1 − f)(1 − 2f)/2.
+    public static func derived(codingLevel f: Double, activityScaled: Bool) -> Threshold {
+      let mid = (1 - f) * (1 - 2 * f) / 2
+      return activityScaled
+        ? Threshold(fixed: 0, activity: Float(mid)) : Threshold(fixed: Float(f * mid))
+    }
+  }
+
+  public let dimension: Int
+  public let capacity: Int
+  public let codingLevel: Double
+  public var threshold: Threshold
+  public var maxSteps: Int
+  public private(set) var count = 0
+
+  let w: OwnedBuffer<Float>
+  let centred: OwnedBuffer<Float>
+  let h: OwnedBuffer<Float>
+  let r: OwnedBuffer<Float>
+
+  public init(
+    dimension: Int, capacity: Int, codingLevel: Double, threshold: Threshold = Threshold(),
+    maxSteps: Int = 30
+  ) throws(HebbianError) {
+    if dimension < 1 || capacity < 1 {
+      throw .invalidParameter("CovarianceMemory: need dimension >= 1, capacity >= 1")
+    }
+    if maxSteps < 1 { throw .invalidParameter("CovarianceMemory: maxSteps must be >= 1") }
+    if dimension > 1 << 24 {
+      throw .invalidParameter("CovarianceMemory: at most \(1 << 24) neurons")
+    }
+    if !(codingLevel > 0 && codingLevel < 1) {
+      throw .invalidParameter("CovarianceMemory: coding level must be in (0, 1)")
+    }
+    try MemoryBudget.check(
+      "CovarianceMemory", "dimension \(dimension)", [[dimension, dimension], [3, dimension]])
+    self.dimension = dimension
+    self.capacity = capacity
+    self.codingLevel = codingLevel
+    self.threshold = threshold
+    self.maxSteps = maxSteps
+    w = OwnedBuffer(count: dimension * dimension, repeating: 0)
+    centred = OwnedBuffer(count: dimension)
+    h = OwnedBuffer(count: dimension)
+    r = OwnedBuffer(count: dimension)
+  }
+
+  /// W_ij.
+  public func weight(_ i: Int, _ j: Int) -> Float {
+    precondition(i >= 0 && i < dimension && j >= 0 && j < dimension, "weight index")
+    return w[i * dimension + j]
+  }
+
+  /// Stores one 0/1 pattern (entries > 1/2 count as active).
+  public mutating func store(_ pattern: Span<Float>) throws(HebbianError) {
+    try checkShape("CovarianceMemory pattern", dimension, pattern.count)
+    try checkCapacity("CovarianceMemory", count, capacity)
+    let n = dimension
+    let f = Float(codingLevel)
+    for i in 0..<n { centred[i] = (pattern[i] > 0.5 ? 1 : 0) - f }
+    Kernels.unsafeGer(
+      rows: n, columns: n, alpha: 1 / Float(n), centred.base, centred.base, w.base, lda: n)
+    for i in 0..<n { w[i * n + i] = 0 }
+    count += 1
+  }
+
+  public mutating func removeAll() {
+    w.fill(0)
+    count = 0
+  }
+
+  /// Synchronous updates of the 0/1 state from the cue until a fixed point.
+  public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
+    throws(HebbianError) -> RecallResult
+  {
+    try checkShape("CovarianceMemory cue", dimension, cue.count)
+    try checkRoom("CovarianceMemory state", dimension, state.count)
+    let n = dimension
+    for i in 0..<n { r[i] = cue[i] > 0.5 ? 1 : 0 }
+    let t = threshold
+    let result = iterate(maxSteps: maxSteps) {
+      Kernels.unsafeGemv(rows: n, columns: n, w.base, lda: n, r.base, h.base)
+      var active: Float = 0
+      for i in 0..<n { active += r[i] }
+      let theta = t.fixed + t.activity * active / Float(n)
+      var changed = 0
+      for i in 0..<n {
+        let v: Float = h[i] > theta ? 1 : 0
+        if v != r[i] { changed += 1 }
+        h[i] = v
+      }
+      if changed != 0 { r.assign(h) }
+      return changed
+    }
+    for i in 0..<n { state[i] = r[i] }
+    return result
+  }
+
+  /// What ``search(dimension:codingLevel:activityScaled:loads:evaluations:trials:probes:seed:)``
+  /// found.
+  public struct SearchResult: Sendable {
+    public var start: Threshold
+    public var startScore: Double
+    public var best: Threshold
+    public var bestScore: Double
+    public var evaluations: Int
+    public var points: [CapacityPoint]
+  }
+
+  /// The threshold tuned the way ``EIMemory/search(excitatory:inhibitory:loads:evaluations:trials:probes:start:seed:)``
+  /// tunes the E/I coefficients, so that the two get the same budget: the same score (area
+  /// under the retrieved curve), the same pattern sets for the same seed, the start
+  /// (the derived midpoint), a grid of 6 points at {⅓, ⅔, …, 2} times the start along the
+  /// coordinate that matters (θ₀, or κ when `activityScaled`), then the same (1+6) evolution
+  /// strategy (σ from ½, ×1.5 after an improving generation, ×0.6 otherwise). With
+  /// `activityScaled` both κ (scale κ_d/2, box [0, 3κ_d]) and θ₀ (scale θ_d/4, box
+  /// [−θ_d, θ_d], θ_d the derived fixed threshold) move; otherwise only θ₀ (scale θ_d/2,
+  /// box [−θ_d, 3θ_d]).
+  public static func search(
+    dimension: Int, codingLevel f: Double, activityScaled: Bool, loads: [Double],
+    evaluations: Int = 25, trials: Int = 1, probes: Int = 10, seed: UInt64 = 1
+  ) throws(HebbianError) -> SearchResult {
+    var counts: [Int] = []
+    for a in loads {
+      let p = max(1, Int((a * Double(dimension)).rounded()))
+      if let last = counts.last, p <= last { continue }
+      counts.append(p)
+    }
+    if counts.isEmpty { throw .invalidParameter("CovarianceMemory.search: no loads") }
+    let start = Threshold.derived(codingLevel: f, activityScaled: activityScaled)
+    var memory = try CovarianceMemory(
+      dimension: dimension, capacity: counts[counts.count - 1], codingLevel: f,
+      threshold: start)
+    func evaluate(_ t: Threshold, _ m: inout CovarianceMemory) throws(HebbianError) -> (
+      Double, [CapacityPoint]
+    ) {
+      m.threshold = t
+      let points = try CapacitySweep.run(
+        &m, patternCounts: counts, trials: trials, probes: probes, noise: 0,
+        kind: .sparse(codingLevel: f), seed: seed &+ 17)
+      return (EIMemory.score(points), points)
+    }
+    let (s0, p0) = try evaluate(start, &memory)
+    var result = SearchResult(
+      start: start, startScore: s0, best: start, bestScore: s0, evaluations: 1, points: p0)
+    func consider(_ t: Threshold, _ m: inout CovarianceMemory) throws(HebbianError) -> Bool {
+      let (s, p) = try evaluate(t, &m)
+      result.evaluations += 1
+      if s > result.bestScore {
+        result.bestScore = s
+        result.best = t
+        result.points = p
+        return true
+      }
+      return false
+    }
+    let lambda = 6
+    for k in 1...lambda where result.evaluations < evaluations {
+      var t = start
+      let scale = Float(2 * k) / Float(lambda)
+      if activityScaled { t.activity *= scale } else { t.fixed *= scale }
+      _ = try consider(t, &memory)
+    }
+    let fixedScale = Double(Threshold.derived(codingLevel: f, activityScaled: false).fixed)
+    let kappa = Double(Threshold.derived(codingLevel: f, activityScaled: true).activity)
+    var rng = SeededGenerator(seed: seed &+ 99)
+    var sigma = 0.5
+    while result.evaluations < evaluations {
+      var improved = false
+      let parent = result.best
+      for _ in 0..<lambda where result.evaluations < evaluations {
+        var t = parent
+        if activityScaled {
+          let forced = Int(rng.next() % 2)
+          if forced == 0 || rng.next() & 1 == 0 {
+            t.activity = clip(t.activity + Float(sigma * kappa / 2 * rng.gaussian()), 0, 3 * kappa)
+          }
+          if forced == 1 || rng.next() & 1 == 0 {
+            t.fixed = clip(
+              t.fixed + Float(sigma * fixedScale / 4 * rng.gaussian()), -fixedScale, fixedScale)
+          }
+        } else {
+          t.fixed = clip(
+            t.fixed + Float(sigma * fixedScale / 2 * rng.gaussian()), -fixedScale,
+            3 * fixedScale)
+        }
+        if try consider(t, &memory) { improved = true }
+      }
+      sigma *= improved ? 1.5 : 0.6
+    }
+    return result
+  }
+
+  static func clip(_ v: Float, _ lo: Double, _ hi: Double) -> Float {
+    min(max(v, Float(lo)), Float(hi))
+  }
+}
