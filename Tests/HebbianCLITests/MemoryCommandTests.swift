@@ -164,6 +164,16 @@ import Testing
     #expect(ei.map { $0 > 0.138 } == true, "\(text)")
     #expect(text.contains("e-only: alpha_c (overlap >= 0.9): below the smallest load"), "\(text)")
     #expect(text.contains("ei: search best"))
+    // The control runs beside the E/I network unless refused: the signed covariance network,
+    // which the E/I network emulates, must also be far above the classical network here.
+    let cov = Self.alphaC(text, "cov-activity")
+    #expect(cov.map { $0 > 0.138 } == true, "\(text)")
+    #expect(text.contains("E/I against the signed covariance baseline: alpha_c ei "), "\(text)")
+    #expect(
+      HebbianMain.run([
+        "hebbian", "capacity", "--model", "hopfield", "--dim", "10", "--no-baseline",
+      ])
+        == 2)
     #expect(
       HebbianMain.run([
         "hebbian", "capacity", "--model", "hopfield", "--dim", "10", "--inhibitory", "2",
