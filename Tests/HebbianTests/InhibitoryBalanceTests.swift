@@ -56,4 +56,31 @@ import Testing
     #expect(settled >= 0.5, "settled E/I current correlation \(settled)")
     #expect(settled > first + 0.2, "E/I current correlation \(first) → \(settled)")
   }
+
+  /// The control that tells learned co-tuning from the shared group signals: with the weights
+  /// frozen on fresh inputs, uniform inhibition at the learned mean already gives correlated
+  /// currents (≈ 0.6 at seed 1: every group's signal drives both currents), so the learned
+  /// weights must beat uniform inhibition rescaled to the same output rate (0.77 against 0.61
+  /// at seed 1, 50 s), and group-shuffled learned weights, which keep every weight value but
+  /// move the tuning peak, must fall below both (0.26).
+  @Test func learnedInhibitionBeatsUniformAndShuffledAtTheSameRate() throws {
+    var c = InhibitoryBalance.Configuration()
+    c.seed = 1
+    let r = try Self.fromAbove.get()
+    let learned = try InhibitoryBalance.test(c, weights: r.inhibitoryWeights, seconds: 50)
+    var mean: Float = 0
+    for v in r.inhibitoryWeights { mean += v }
+    mean /= Float(r.inhibitoryWeights.count)
+    #expect(abs(learned.meanWeight - mean) < 1e-6)
+    let uniform = [Float](repeating: mean, count: r.inhibitoryWeights.count)
+    let u = try InhibitoryBalance.matchRate(c, weights: uniform, rate: learned.rate, seconds: 50)
+    #expect(abs(u.test.rate - learned.rate) < 0.1 * learned.rate, "\(u.test.rate) vs \(learned.rate)")
+    #expect(learned.correlation > u.test.correlation + 0.08, "\(learned) vs \(u.test)")
+    let shuffledWeights = InhibitoryBalance.groupShuffled(c, r.inhibitoryWeights)
+    #expect(shuffledWeights.sorted() == r.inhibitoryWeights.sorted())
+    #expect(InhibitoryBalance.tuningCorrelation(c, shuffledWeights) < 0)
+    let s = try InhibitoryBalance.matchRate(
+      c, weights: shuffledWeights, rate: learned.rate, seconds: 50)
+    #expect(s.test.correlation < u.test.correlation, "\(s.test) vs \(u.test)")
+  }
 }

@@ -66,6 +66,8 @@ public enum InhibitoryBalance {
     /// Excitatory weight of each group and final mean inhibitory weight of each group.
     public var excitatoryTuning: [Float]
     public var inhibitoryTuning: [Float]
+    /// Every learned inhibitory weight, input by input (group-major).
+    public var inhibitoryWeights: [Float]
     /// Correlation of the two tuning curves across groups (1 = inhibition mirrors excitation).
     public var tuningCorrelation: Double
 
@@ -110,13 +112,7 @@ public enum InhibitoryBalance {
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
     var noise = SeededGenerator(seed: c.seed &+ 13)
 
-    var tuning = [Float](repeating: 0, count: c.groups)
-    let preferred = Double(c.groups - 1) / 2
-    for g in 0..<c.groups {
-      let z = (Double(g) - preferred) / c.tuningWidth
-      tuning[g] =
-        c.excitatoryWeight * Float(c.tuningFloor + (1 - c.tuningFloor) * Math.exp(-z * z / 2))
-    }
+    let tuning = excitatoryTuning(c)
     var signal = [Double](repeating: 0, count: c.groups)
     var rates = [Double](repeating: 0, count: c.groups)
     for g in 0..<c.groups { signal[g] = noise.gaussian() }
@@ -182,8 +178,156 @@ public enum InhibitoryBalance {
       syy += y * y
       sxy += x * y
     }
+    var learned = [Float](repeating: 0, count: nI)
+    for j in 0..<nI { learned[j] = inhibition.weight(post: 0, pre: j) }
     return Result(
       samples: samples, excitatoryTuning: tuning, inhibitoryTuning: inhibitoryTuning,
+      inhibitoryWeights: learned,
       tuningCorrelation: pearson(sx, sy, sxx, syy, sxy, Double(c.groups)))
+  }
+
+  /// The excitatory weight of each group: a Gaussian around the middle group down to
+  /// `tuningFloor` of the peak.
+  static func excitatoryTuning(_ c: Configuration) -> [Float] {
+    var tuning = [Float](repeating: 0, count: c.groups)
+    let preferred = Double(c.groups - 1) / 2
+    for g in 0..<c.groups {
+      let z = (Double(g) - preferred) / c.tuningWidth
+      tuning[g] =
+        c.excitatoryWeight * Float(c.tuningFloor + (1 - c.tuningFloor) * Math.exp(-z * z / 2))
+    }
+    return tuning
+  }
+
+  /// What a frozen inhibitory weight vector does: output rate and mean per-window E/I current
+  /// correlation (same filter and windows as ``run(_:progress:)``).
+  public struct Test: Sendable {
+    public var rate: Double
+    public var correlation: Double
+    public var meanWeight: Float
+  }
+
+  /// Runs the cell for `seconds` with the inhibitory weights fixed at `weights` (one per
+  /// inhibitory input, group-major) and no plasticity. The inputs depend only on `c.seed`, so
+  /// every weight vector tested with one configuration sees the same spike trains: the
+  /// comparison between weight vectors is not blurred by input noise.
+  public static func test(_ c: Configuration, weights: [Float], seconds: Double)
+    throws(HebbianError) -> Test
+  {
+    let nE = c.groups * c.excitatoryPerGroup, nI = c.groups * c.inhibitoryPerGroup
+    if weights.count != nI {
+      throw .dimensionMismatch(what: "inhibitory weights", expected: nI, got: weights.count)
+    }
+    if !(seconds > 0 && c.window > 0) { throw .invalidParameter("seconds must be > 0") }
+    var excitatory = try PoissonInput(count: nE, dt: c.dt, seed: c.seed &+ 21)
+    var inhibitory = try PoissonInput(count: nI, dt: c.dt, seed: c.seed &+ 22)
+    var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
+    var noise = SeededGenerator(seed: c.seed &+ 23)
+    let tuning = excitatoryTuning(c)
+    var signal = [Double](repeating: 0, count: c.groups)
+    var rates = [Double](repeating: 0, count: c.groups)
+    for g in 0..<c.groups { signal[g] = noise.gaussian() }
+    let keep = Math.exp(-c.dt / c.signalTimeConstant)
+    let kick = (1 - keep * keep).squareRoot()
+    let stepsPerWindow = max(1, Int((c.window * 1000 / c.dt).rounded()))
+    let windows = max(1, Int((seconds / c.window).rounded()))
+    let filter = 1 - Math.exp(-c.dt / c.currentFilter)
+    var filteredE = 0.0, filteredI = 0.0
+    var spikes = 0, correlation = 0.0
+    var mean = 0.0
+    for v in weights { mean += Double(v) }
+    for _ in 0..<windows {
+      neuron.resetSpikeCounts()
+      var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0
+      for _ in 0..<stepsPerWindow {
+        for g in 0..<c.groups {
+          signal[g] = signal[g] * keep + kick * noise.gaussian()
+          rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
+        }
+        excitatory.beginStep()
+        inhibitory.beginStep()
+        for g in 0..<c.groups {
+          excitatory.fire(g * c.excitatoryPerGroup..<(g + 1) * c.excitatoryPerGroup, rate: rates[g])
+          inhibitory.fire(g * c.inhibitoryPerGroup..<(g + 1) * c.inhibitoryPerGroup, rate: rates[g])
+        }
+        for s in 0..<excitatory.fired {
+          neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
+        }
+        for s in 0..<inhibitory.fired {
+          neuron.addInhibitory(weights[inhibitory.spikeIndex(s)], to: 0)
+        }
+        neuron.step()
+        filteredE += filter * (neuron.excitatoryCurrent(0) - filteredE)
+        filteredI += filter * (neuron.inhibitoryCurrent(0) - filteredI)
+        sE += filteredE
+        sI += filteredI
+        sEE += filteredE * filteredE
+        sII += filteredI * filteredI
+        sEI += filteredE * filteredI
+      }
+      spikes += neuron.spikeCount(0)
+      correlation += pearson(sE, sI, sEE, sII, sEI, Double(stepsPerWindow))
+    }
+    let time = Double(windows) * c.window
+    return Test(
+      rate: Double(spikes) / time, correlation: correlation / Double(windows),
+      meanWeight: Float(mean / Double(max(weights.count, 1))))
+  }
+
+  /// The correlation across groups of the excitatory tuning and the mean inhibitory weight
+  /// per group of `weights` (0 when either is flat).
+  public static func tuningCorrelation(_ c: Configuration, _ weights: [Float]) -> Double {
+    let tuning = excitatoryTuning(c)
+    var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+    for g in 0..<c.groups {
+      var y = 0.0
+      for j in 0..<c.inhibitoryPerGroup where g * c.inhibitoryPerGroup + j < weights.count {
+        y += Double(weights[g * c.inhibitoryPerGroup + j])
+      }
+      y /= Double(c.inhibitoryPerGroup)
+      let x = Double(tuning[g])
+      sx += x
+      sy += y
+      sxx += x * x
+      syy += y * y
+      sxy += x * y
+    }
+    return pearson(sx, sy, sxx, syy, sxy, Double(c.groups))
+  }
+
+  /// The learned weights with whole groups exchanged: group g takes the weights of group
+  /// (g + groups/2) mod groups, which moves the inhibitory tuning peak opposite the
+  /// excitatory one while keeping every weight value (and so the mean and the spread).
+  public static func groupShuffled(_ c: Configuration, _ weights: [Float]) -> [Float] {
+    var out = weights
+    let k = c.inhibitoryPerGroup, shift = max(c.groups / 2, 1)
+    for g in 0..<c.groups {
+      let from = (g + shift) % c.groups
+      for j in 0..<k where from * k + j < weights.count && g * k + j < out.count {
+        out[g * k + j] = weights[from * k + j]
+      }
+    }
+    return out
+  }
+
+  /// The factor s such that `weights` × s gives the output rate `rate` (within the
+  /// resolution of a 40-step bisection on s ∈ [0, 8]), and the test at that factor. The rate
+  /// falls as inhibition grows, so the bisection keeps the bracket where it crosses.
+  public static func matchRate(
+    _ c: Configuration, weights: [Float], rate: Double, seconds: Double
+  ) throws(HebbianError) -> (scale: Double, test: Test) {
+    var lo = 0.0, hi = 8.0
+    var scaled = weights
+    func run(_ s: Double) throws(HebbianError) -> Test {
+      for j in 0..<weights.count { scaled[j] = weights[j] * Float(s) }
+      return try test(c, weights: scaled, seconds: seconds)
+    }
+    for _ in 0..<40 {
+      let mid = (lo + hi) / 2
+      if try run(mid).rate > rate { lo = mid } else { hi = mid }
+      if hi - lo < 1e-3 { break }
+    }
+    let s = (lo + hi) / 2
+    return (s, try run(s))
   }
 }

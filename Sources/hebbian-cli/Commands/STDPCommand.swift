@@ -267,9 +267,50 @@ enum STDPCommand {
       "E/I current correlation: before \(Fmt.fixed(first.currentCorrelation, 3)) after "
         + "\(Fmt.fixed(last.correlation, 3)) (first \(Fmt.fixed(c.window, 0)) s vs last \(Fmt.fixed(quarter, 0)) s, "
         + "currents low-pass filtered with tau = \(Fmt.fixed(c.currentFilter, 0)) ms)")
+    try balanceControls(c, result, seconds: quarter)
     try plotRate(
       o, title: "Inhibitory STDP (Vogels et al. 2011)", target: c.targetRate, seconds: c.seconds
     ) { result.samples.map { ($0.time, $0.rate) } }
+  }
+
+  /// The learned inhibition against the controls that could explain its co-tracking: the
+  /// same cell with the weights frozen, on fresh inputs shared by every row. Uniform
+  /// inhibition (every weight the learned mean) and group-shuffled learned inhibition (the
+  /// same weights, the tuning peak moved opposite the excitatory one), each at the learned
+  /// mean weight and rescaled to the learned output rate; no inhibition at all last.
+  static func balanceControls(
+    _ c: InhibitoryBalance.Configuration, _ result: InhibitoryBalance.Result, seconds: Double
+  ) throws(CLIError) {
+    let learned = result.inhibitoryWeights
+    var mean: Float = 0
+    for v in learned { mean += v }
+    mean /= Float(max(learned.count, 1))
+    let uniform = [Float](repeating: mean, count: learned.count)
+    let shuffled = InhibitoryBalance.groupShuffled(c, learned)
+    let none = [Float](repeating: 0, count: learned.count)
+    Console.errLine(
+      "controls, weights frozen, \(Fmt.fixed(seconds, 0)) s of fresh inputs shared by every row:")
+    Console.errLine(
+      "  inhibition                 scale  mean weight   rate Hz   E/I current corr   tuning corr")
+    try usageErrors { () throws(HebbianError) in
+      let base = try InhibitoryBalance.test(c, weights: learned, seconds: seconds)
+      func line(_ name: String, _ scale: Double, _ w: [Float], _ t: InhibitoryBalance.Test) {
+        Console.errLine(
+          "  " + Fmt.padRight(name, 25) + Fmt.pad(Fmt.fixed(scale, 3), 7)
+            + Fmt.pad(Fmt.fixed(t.meanWeight, 5), 13) + Fmt.pad(Fmt.fixed(t.rate, 2), 10)
+            + Fmt.pad(Fmt.fixed(t.correlation, 3), 19)
+            + Fmt.pad(Fmt.fixed(InhibitoryBalance.tuningCorrelation(c, w), 3), 14))
+      }
+      line("learned", 1, learned, base)
+      for (name, w) in [("uniform", uniform), ("group-shuffled", shuffled)] {
+        line(name + ", same mean", 1, w, try InhibitoryBalance.test(c, weights: w, seconds: seconds))
+        let m = try InhibitoryBalance.matchRate(c, weights: w, rate: base.rate, seconds: seconds)
+        var scaled = w
+        for j in 0..<scaled.count { scaled[j] *= Float(m.scale) }
+        line(name + ", same rate", m.scale, scaled, m.test)
+      }
+      line("none", 0, none, try InhibitoryBalance.test(c, weights: none, seconds: seconds))
+    }
   }
 
   // MARK: competitive (Song, Miller & Abbott 2000)
