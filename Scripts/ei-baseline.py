@@ -79,11 +79,23 @@ def main():
     p.add_argument("--trials", type=int, default=2)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--raw", default=None, help="append one line per run to this file")
+    p.add_argument("--from-raw", default=None,
+                   help="summarise the runs recorded in this --raw file instead of running")
     args = p.parse_args()
     levels = [float(x) for x in args.levels.split(",")]
     sizes = [int(x) for x in args.sizes.split(",")]
-    jobs = [(f, n, s) for f in levels for n in sizes for s in range(1, args.seeds + 1)]
     results = {}
+    if args.from_raw:
+        for line in open(args.from_raw):
+            m = re.match(r"f=(\S+) N=(\d+) seed=(\d+) (.*)", line)
+            r = {k: (float(a), float(b))
+                 for k, a, b in re.findall(r"(\S+):alpha=(\S+),area=(\S+)", m.group(4))}
+            results[(float(m.group(1)), int(m.group(2)), int(m.group(3)))] = r
+        levels = sorted({k[0] for k in results}, reverse=True)
+        sizes = sorted({k[1] for k in results})
+        summarise(results, levels, sizes, args)
+        return
+    jobs = [(f, n, s) for f in levels for n in sizes for s in range(1, args.seeds + 1)]
     raw = open(args.raw, "a") if args.raw else None
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(run, args.bin, f, n, s, args.search, args.trials)
@@ -96,24 +108,38 @@ def main():
             print(line, file=sys.stderr, flush=True)
             if raw:
                 print(line, file=raw, flush=True)
+    summarise(results, levels, sizes, args)
+
+
+def summarise(results, levels, sizes, args):
     print(f"# {args.seeds} seeds, search budget {args.search}, {args.trials} pattern "
           f"sequences x 20 probes per load; mean +- 95 % t-interval")
-    print(f"{'f':>5} {'N':>5} {'model':>13} {'alpha_c':>16} {'area':>16} "
-          f"{'alpha_c: ei - model (paired)':>30}")
+    print("# alpha_c: the load where fewer than 90 % are retrieved (runs whose curve starts "
+          "below 90 % at the smallest load are left out, their count shown); area: the area "
+          "under the retrieved curve (the search's score, defined for every run)")
+    print(f"{'f':>5} {'N':>5} {'model':>13} {'alpha_c':>22} {'area':>16} "
+          f"{'ei - model, alpha_c':>20} {'ei - model, area':>18}")
     for f in levels:
         for n in sizes:
-            rs = [results[(f, n, s)] for s in range(1, args.seeds + 1)]
+            rs = [results[(f, n, s)] for s in range(1, args.seeds + 1) if (f, n, s) in results]
+            if not rs:
+                continue
             for m in MODELS:
                 alphas = [r[m][0] for r in rs]
                 areas = [r[m][1] for r in rs]
                 am, ai = interval(alphas)
                 rm, ri = interval(areas)
-                diff = ""
+                ok = sum(not math.isnan(a) for a in alphas)
+                count = "" if ok == len(rs) else f" ({ok}/{len(rs)})"
+                diff = area = ""
                 if m != "ei":
                     dm, di = interval([r["ei"][0] - r[m][0] for r in rs])
                     diff = f"{dm:+.3f} +- {di:.3f}"
-                print(f"{f:>5} {n:>5} {m:>13} {am:>8.3f} +- {ai:.3f} {rm:>8.3f} +- {ri:.3f} "
-                      f"{diff:>30}")
+                    dm, di = interval([r["ei"][1] - r[m][1] for r in rs])
+                    area = f"{dm:+.3f} +- {di:.3f}"
+                cell = f"{am:.3f} +- {ai:.3f}{count}"
+                print(f"{f:>5} {n:>5} {m:>13} {cell:>22} {rm:>8.3f} +- {ri:.3f} "
+                      f"{diff:>20} {area:>18}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ public enum DistalReward {
     public var maxDelay = 1000.0
     /// Dopamine pulse per reward.
     public var pulse: Float = 0.5
+    /// The non-contingent control: when > 0, rewards (Hz) come as a Poisson process that
+    /// ignores the pairings, each after the same random delay, so the rewarded input gets
+    /// dopamine at the same rate but unrelated to its pairings. 0: rewards follow pairings.
+    public var randomRewardRate = 0.0
     public var rule = RewardModulatedSTDP.Parameters.izhikevich2007
     public var seconds = 1200.0
     public var dt = 1.0
@@ -78,6 +82,9 @@ public enum DistalReward {
     if !(c.gMax > 0 && c.rate > 0 && c.seconds > 0 && c.pairingWindow > 0) {
       throw .invalidParameter("distal reward: gMax, rate, seconds and pairing window must be > 0")
     }
+    if !(c.randomRewardRate >= 0 && c.randomRewardRate.isFinite) {
+      throw .invalidParameter("distal reward: the random reward rate must be >= 0")
+    }
     if !(c.minDelay >= 0 && c.maxDelay >= c.minDelay && reportEvery > 0) {
       throw .invalidParameter("distal reward: need 0 <= minDelay <= maxDelay")
     }
@@ -112,9 +119,14 @@ public enum DistalReward {
         neuron.addExcitatory(Float(background.fired) * c.backgroundWeight, to: 0)
       }
       neuron.step()
-      if neuron.spiked(0) && t - lastRewardedSpike <= c.pairingWindow
-        && t > lastRewardedSpike
-      {
+      let earned: Bool
+      if c.randomRewardRate > 0 {
+        earned = rng.uniform() < c.randomRewardRate * c.dt / 1000
+      } else {
+        earned = neuron.spiked(0) && t - lastRewardedSpike <= c.pairingWindow
+          && t > lastRewardedSpike
+      }
+      if earned {
         let delay = c.minDelay + (c.maxDelay - c.minDelay) * rng.uniform()
         var i = pending.count
         pending.append(t + delay)

@@ -29,6 +29,10 @@ enum CompetingCommand {
       .value("--test", "N", "bars: held-out images (default 1000)"),
       .value("--noise", "S", "bars: pixel noise standard deviation (default 0.2)"),
       .value("--readout-epochs", "E", "SGD epochs of the linear readout (default 20)"),
+      .flag(
+        "--tuned-readout",
+        "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
+      ),
       .value("--seed", "S", "seed (default 1)"),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -64,6 +68,7 @@ enum CompetingCommand {
     c.power = try o.int("--power", default: 3, min: 1)
     c.readoutEpochs = try o.int("--readout-epochs", default: 20, min: 1)
     c.seed = UInt64(try o.int("--seed", default: 1, min: 0))
+    c.tunedReadout = o.has("--tuned-readout")
     let start = hb_sys_monotonic_ns()
     let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
     let d = set.dimension
@@ -85,6 +90,10 @@ enum CompetingCommand {
       "hidden units: \(c.hidden), p = \(Fmt.fixed(p, 1)), k = \(c.rank), delta = \(Fmt.fixed(delta, 2)); "
         + "\(result.carryingUnits) carry the data, their max |p-norm - 1| = \(Fmt.sci(result.maxNormDeviation, 2))"
     )
+    if c.tunedReadout {
+      Console.outLine(
+        "readout: standardised features, rate chosen on a validation fifth of the training rows")
+    }
     Console.outLine("linear readout on            features  held-out accuracy")
     func row(_ name: String, _ size: Int, _ accuracy: Double) {
       Console.outLine(

@@ -30,6 +30,15 @@ extension STDPCommand {
       "rewarded synapse: \(Fmt.fixed(result.rewardedWeight, 3)) of w_max; others: "
         + "\(Fmt.fixed(result.otherWeight, 3)) of w_max (mean; \(Fmt.fixed(100 * result.othersAboveHalf, 1)) % "
         + "above half the rewarded one), \(result.rewards) rewards")
+    // The control: dopamine at the same mean rate, unrelated to the pairings. If the rewarded
+    // synapse grows here too, the contingency is not what selects it.
+    var control = c
+    control.randomRewardRate = Double(result.rewards) / c.seconds
+    let random = try usageErrors { () throws(HebbianError) in try DistalReward.run(control) }
+    Console.errLine(
+      "non-contingent control (rewards at the same rate, \(Fmt.fixed(control.randomRewardRate, 3)) Hz, "
+        + "unrelated to the pairings): input 0: \(Fmt.fixed(random.rewardedWeight, 3)) of w_max; others: "
+        + "\(Fmt.fixed(random.otherWeight, 3)) (mean), \(random.rewards) rewards")
     try plotTimeCourse(o, title: "Three-factor STDP (Izhikevich 2007)", yLabel: "w / w_max") {
       [
         .init(
