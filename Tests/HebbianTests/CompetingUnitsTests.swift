@@ -119,6 +119,24 @@ import Testing
     #expect(r.learned > r.random + 0.05, "learned \(r.learned) vs random \(r.random)")
   }
 
+  /// The tuned readout standardises its features, so rescaling a feature set cannot change
+  /// its accuracy, while the fixed-rate readout is at the mercy of the scale (ReLU³ features
+  /// grow like the cube of the input). Scaling every feature by 1000 must leave the tuned
+  /// accuracy unchanged up to float rounding of the standardised values.
+  @Test func tunedReadoutIgnoresTheScaleOfTheFeatures() throws {
+    let train = try BarsDataset(count: 400, seed: 10)
+    let test = try BarsDataset(count: 200, seed: 11)
+    let xs = train.rowBands.map { $0 % 2 }, ys = test.rowBands.map { $0 % 2 }
+    let a = try FeatureComparison.tunedReadoutAccuracy(
+      trainX: train.images, trainY: xs, testX: test.images, testY: ys, features: 64,
+      classes: 2, epochs: 5, seed: 1)
+    let b = try FeatureComparison.tunedReadoutAccuracy(
+      trainX: train.images.map { $0 * 1000 }, trainY: xs, testX: test.images.map { $0 * 1000 },
+      testY: ys, features: 64, classes: 2, epochs: 5, seed: 1)
+    #expect(abs(a - b) <= 0.01, "\(a) vs \(b)")
+    #expect(a > 0.9, "tuned accuracy \(a)")
+  }
+
   @Test func seededSplitPartitionsTheRows() throws {
     let (train, test) = try FeatureComparison.split(count: 100, testFraction: 0.25, seed: 3)
     #expect(test.count == 25 && train.count == 75)

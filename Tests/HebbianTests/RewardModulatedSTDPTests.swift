@@ -80,6 +80,26 @@ import Testing
     #expect(r.rewards > 100)
   }
 
+  /// The non-contingent control: dopamine at the contingent run's reward rate but at random
+  /// times. Then input 0 is one synapse among many and stays low (seed 1 at the reduced size:
+  /// well under half of w_max; over 10 seeds of the full-size CLI run it ends above half in
+  /// 1 of 10 runs against 10 of 10 with contingent reward), so the contingency selects it.
+  @Test func rewardsUnrelatedToThePairingsDoNotSingleOutInputZero() throws {
+    var c = DistalReward.Configuration()
+    c.inputs = 50
+    c.initialWeight = 0.2
+    c.seconds = 600
+    c.seed = 1
+    let contingent = try DistalReward.run(c, reportEvery: 60)
+    c.randomRewardRate = Double(contingent.rewards) / c.seconds
+    let random = try DistalReward.run(c, reportEvery: 60)
+    #expect(abs(Double(random.rewards - contingent.rewards)) < 0.2 * Double(contingent.rewards))
+    #expect(random.rewardedWeight < 0.5, "input 0 without contingency \(random.rewardedWeight)")
+    #expect(contingent.rewardedWeight > random.rewardedWeight + 0.3)
+    c.randomRewardRate = -1
+    #expect(throws: HebbianError.self) { try DistalReward.run(c) }
+  }
+
   @Test func rejectsBadParameters() {
     var p = RewardModulatedSTDP.Parameters()
     p.eligibilityTimeConstant = 0
