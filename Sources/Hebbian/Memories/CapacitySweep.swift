@@ -179,7 +179,7 @@ public enum CapacitySweep {
   /// crosses (it stopped short of the collapse, or started beyond it).
   ///
   /// The default level 0.9 is where the retrieval curves of the Hebbian network at different
-  /// N intersect (measured at N = 500 … 4000 with 10 pattern sequences each: all pass
+  /// N intersect (measured at N = 500 … 8000 with 10 pattern sequences each: all pass
   /// R = 0.88–0.92 at α = 0.14, `Scripts/hopfield-alpha.py`), so it drifts least with N; the half-retrieval load (`level: 0.5`) is the midpoint of a transition
   /// whose width shrinks like 1/√N and lies above α_c at finite N (0.165 at N = 1000).
   public static func criticalLoad(_ points: [CapacityPoint], level: Double = 0.9) -> Double? {
