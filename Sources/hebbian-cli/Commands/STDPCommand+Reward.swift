@@ -32,13 +32,18 @@ extension STDPCommand {
         + "above half the rewarded one), \(result.rewards) rewards")
     // The control: dopamine at the same mean rate, unrelated to the pairings. If the rewarded
     // synapse grows here too, the contingency is not what selects it.
-    var control = c
-    control.randomRewardRate = Double(result.rewards) / c.seconds
-    let random = try usageErrors { () throws(HebbianError) in try DistalReward.run(control) }
-    Console.errLine(
-      "non-contingent control (rewards at the same rate, \(Fmt.fixed(control.randomRewardRate, 3)) Hz, "
-        + "unrelated to the pairings): input 0: \(Fmt.fixed(random.rewardedWeight, 3)) of w_max; others: "
-        + "\(Fmt.fixed(random.otherWeight, 3)) (mean), \(random.rewards) rewards")
+    // Without a single reward there is no rate to match (a rate of 0 would mean contingent).
+    if result.rewards == 0 {
+      Console.errLine("non-contingent control: not run (no rewards to match)")
+    } else {
+      var control = c
+      control.randomRewardRate = Double(result.rewards) / c.seconds
+      let random = try usageErrors { () throws(HebbianError) in try DistalReward.run(control) }
+      Console.errLine(
+        "non-contingent control (rewards at the same rate, \(Fmt.fixed(control.randomRewardRate, 3)) Hz, "
+          + "unrelated to the pairings): input 0: \(Fmt.fixed(random.rewardedWeight, 3)) of w_max; others: "
+          + "\(Fmt.fixed(random.otherWeight, 3)) (mean), \(random.rewards) rewards")
+    }
     try plotTimeCourse(o, title: "Three-factor STDP (Izhikevich 2007)", yLabel: "w / w_max") {
       [
         .init(
