@@ -266,8 +266,11 @@ import Testing
       o.adaptRate = adapt
       o.window = 4
       o.alarmCount = 2
-      var m = try NoveltyMonitor(o)
       let x = s.samples
+      // A first monitor through every phase: the runtime's one-time metadata and globals.
+      var warm = try NoveltyMonitor(o)
+      for t in 0..<s.count { _ = try warm.process(Array(s.sample(t)).span) }
+      var m = try NoveltyMonitor(o)
       try x.withUnsafeBufferPointer { b in
         // Learn and calibrate (the phase changes set limits: also without allocating).
         hb_alloc_counter_start()
