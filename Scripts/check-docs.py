@@ -270,6 +270,9 @@ class Runner:
             rest = [l for l in body.split("\n") if not l.startswith("#include")]
             body = "\n".join(heads) + "\nint main(void) {\n" + "\n".join(rest) + "\nreturn 0;\n}\n"
         open(src, "w").write(body)
+        if body is block.body:
+            # A whole program is also the main.c that the shell blocks after it build.
+            shutil.copy(src, os.path.join(cwd, "main.c"))
         cc = ["cc", "-std=c11", "-Wall", "-Werror", "-I" + os.path.join(ROOT, "include"), src,
               self.library_objects(), "-lm", "-o", exe]
         p = subprocess.run(cc, capture_output=True, text=True)
