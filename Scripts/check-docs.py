@@ -19,7 +19,7 @@ A block with no language that follows a runnable block directly (the next line) 
 output; a `print(...)  // text` line of a Swift block quotes its own output. Quoted output is
 compared line by line: the words must match, integers exactly, other numbers within 5 %
 (kernel variants differ in the last digits); wall-clock figures (lines starting `time` or
-`peak memory`, the last column of a table headed `ns/sample`) are not compared.
+`peak memory`, the last column of a table headed `ns/sample`) are not compared; a line "..." stands for lines left out.
 
 Markers (an HTML comment on the line before the fence), rare and reported:
   <!-- check-docs: illustrative: REASON -->  never run (needs root, other machines, hours)
@@ -117,7 +117,8 @@ def match_line(want, got, skip_last_number):
 
 def compare(want, got):
     """None when every quoted line appears in the output, in order; else what is missing."""
-    wl = [l for l in want.split("\n") if l.strip()]
+    # "..." stands for lines left out of the quote.
+    wl = [l for l in want.split("\n") if l.strip() and l.strip() not in ("...", "…")]
     gl = [l for l in got.split("\n") if l.strip()]
     skip_last = False
     at = 0
