@@ -44,6 +44,15 @@ def forge(name, value, out):
 forge("samples", 1 << 31, "m31.hbm")
 forge("samples", 1 << 63, "m63.hbm")
 forge("maxBatch", 0x80000000, "mbatch.hbm")
+# The model's mean forged to 3e38: every score would be inf.
+b = bytearray(data)
+key = bytes([4, 0]) + b"mean"
+at = b.index(key) + len(key) + 8
+b[at:at + 4] = struct.pack("<f", 3e38)
+b[-4:] = struct.pack("<I", zlib.crc32(bytes(b[:-4])) & 0xFFFFFFFF)
+open("mmean.hbm", "wb").write(b)
+open("glitch.csv", "w").write("1,1,1,1,1,1\n1e20,1e20,1e20,1e20,1e20,1e20\n")
+open("labels.csv", "w").write("a,1,2\nb,2,3\n")
 EOF
 
 # A model with a second name (hard link), a symlink planted by another user in a sticky
@@ -100,6 +109,14 @@ run pca --input s.f32 --dim 6 --continue h.hbm --save-model h.hbm --quiet
 run export --model m.hbm --output sticky/out.json
 run pca --input s.f32 --dim 6 --project q.csv --quiet
 rm q.csv.lock
+run apply --model m.hbm --input glitch.csv --residual
+run apply --model mmean.hbm --input glitch.csv --residual
+run export --model mmean.hbm
+run apply --model m.hbm --input glitch.csv --id-column 4294967297
+run pca --input glitch.csv --id-column 4294967297 --project p.csv
+run competing --input labels.csv --label-column 4294967297
+run competing --input labels.csv --label-column 1
+run pca --continue m.hbm --input glitch.csv --columns 1-5
 
 # Refused runs leave every file as it was, /dev/null a device, and no temporary behind.
 after=$(snapshot)

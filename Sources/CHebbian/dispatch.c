@@ -92,3 +92,5 @@ hb_status hb_isa_env_status(void) {
   (void)hb_isa_active();
   return (hb_status)atomic_load_explicit(&env_status, memory_order_relaxed);
 }
+
+hb_status hb_isa_init(void) { return hb_isa_env_status(); }

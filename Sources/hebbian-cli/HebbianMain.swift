@@ -40,10 +40,13 @@ enum HebbianMain {
       return 0
     }
     guard let command = Command.all.first(where: { $0.name.isBytes(name) }) else {
-      Console.errLine("hebbian: error: unknown command '\(name)' (see hebbian --help)")
+      Console.errorLine("hebbian: error: unknown command '\(name)' (see hebbian --help)")
       return 2
     }
     let rest = args.dropFirst()
+    // Every command accepts --quiet: nothing on stderr but errors.
+    var specs = command.options
+    if !specs.contains(where: { $0.name.isBytes("--quiet") }) { specs.append(.quiet) }
     if rest.containsBytes("--help") || rest.containsBytes("-h") {
       // `hebbian stdp balance --help`: that mode's options only.
       if let mode = rest.first, let allowed = command.modes[mode] {
@@ -52,7 +55,7 @@ enum HebbianMain {
           OptionParser.help(command: name + " " + mode, summary: command.summary, specs: specs))
         return 0
       }
-      var text = OptionParser.help(command: name, summary: command.summary, specs: command.options)
+      var text = OptionParser.help(command: name, summary: command.summary, specs: specs)
       if !command.modes.isEmpty {
         text += "\nmodes (hebbian \(name) MODE --help for its options): "
         text += command.modes.keys.sorted().joined(separator: ", ") + "\n"
@@ -69,10 +72,12 @@ enum HebbianMain {
         }
       }
       let options = try OptionParser.parse(
-        rest, specs: command.options, allowPositionals: command.allowPositionals)
+        rest, specs: specs, allowPositionals: command.allowPositionals)
+      Console.quiet = options.has("--quiet")
+      defer { Console.quiet = false }
       // Outputs are locked as they are declared, and stay locked until every one is in place.
       defer { options.outputs.release() }
-      try declareFiles(options, command.options)
+      try declareFiles(options, specs)
       do throws(CLIError) {
         try command.run(options)
       } catch {
@@ -82,7 +87,7 @@ enum HebbianMain {
       try options.outputs.commit()
       return 0
     } catch {
-      Console.errLine("hebbian \(name): error: \(error.message)")
+      Console.errorLine("hebbian \(name): error: \(error.message)")
       return error.status
     }
   }

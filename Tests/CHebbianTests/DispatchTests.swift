@@ -15,6 +15,15 @@ import Testing
     #expect(hb_isa_parse("sse9", &out) == HB_ERR_ISA_UNKNOWN)
   }
 
+  /// hb_isa_init reports what the process's HEBBIAN_ISA did (HB_OK when unset or honoured;
+  /// CI also runs the suite under HEBBIAN_ISA=scalar). A variant the CPU lacks makes it fail:
+  /// Scripts/check-docs.sh runs the README's C program so, from C.
+  @Test func isaInitReportsTheEnvironment() {
+    #expect(hb_isa_init() == hb_isa_env_status())
+    #expect(hb_isa_init() == HB_OK)
+    #expect(hb_isa_supported(hb_isa_active()))
+  }
+
   /// Every row of the kernel list has a body under every supported variant, and a variant
   /// the list marks as having its own body does not fall back to the scalar one.
   @Test func everyListedKernelResolvesUnderEverySupportedVariant() {

@@ -44,7 +44,7 @@ import Testing
     #expect(json["samples"] as? Int == 3000)
     let c = (json["components"] as! [[Double]]).map { $0.map { Float($0) } }
     let mean = (json["mean"] as! [Double]).map { Float($0) }
-    #expect((json["variances"] as! [Double]).count == 2)
+    #expect((json["running_variances"] as! [Double]).count == 2)
     // The JSON's floats read back to the --save-components bits.
     let saved = fileBytes(dir + "/w.f32")!
     #expect(f32Bytes(c.flatMap { $0 }) == saved)
@@ -160,7 +160,8 @@ import Testing
     #expect(mode.stdout.hasPrefix("usage: hebbian stdp balance [options]"))
     #expect(mode.stdout.contains("--modulation") && !mode.stdout.contains("--pairing"))
     let info = try spawnHebbian(["info", "--help"], in: dir)
-    #expect(info.stdout.contains("  --help  show this help\n"))
+    // Every command takes --quiet (errors only on stderr).
+    #expect(info.stdout.contains("  --quiet   nothing on stderr but errors\n  --help    show this help\n"))
     // `--` ends the options.
     #expect(try spawnHebbian(["stdp", "--", "window", "--range", "20"], in: dir).status == 2)
     // Formats follow the extension or are refused.

@@ -80,11 +80,15 @@ import Testing
     while !reader.isFinished { usleep(1000) }
     #expect(received == rows.utf8.count)
     #expect(stat(dir + "/pipe", &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
-    // `-`: the components on stdout (2 x 5 float32), the summary on stderr.
-    let r4 = try spawnHebbian(common + ["--input", input, "--save-components", "-"], in: dir)
+    // `-`: the components on stdout (2 x 5 float32), the summary on stderr (none with
+    // --quiet: nothing on stderr but errors).
+    let loud = common.filter { $0 != "--quiet" }
+    let r4 = try spawnHebbian(loud + ["--input", input, "--save-components", "-"], in: dir)
     #expect(r4.status == 0)
     #expect(fileBytes(dir + "/.stdout")?.count == 2 * 5 * 4)
     #expect(r4.stderr.contains("components written    -"))
+    let quiet = try spawnHebbian(common + ["--input", input, "--save-components", "-"], in: dir)
+    #expect(quiet.status == 0 && quiet.stderr.isEmpty)
     #expect(!FileManager.default.fileExists(atPath: dir + "/-"))
     // Two outputs cannot share stdout, nor one file.
     let r5 = try spawnHebbian(

@@ -52,6 +52,14 @@ hb_isa hb_isa_active(void);
  * turn a non-OK value into a clear error instead of silently running another variant. */
 hb_status hb_isa_env_status(void);
 
+/* The start of a C program: chooses the variant and returns hb_isa_env_status(). HB_OK when
+ * HEBBIAN_ISA is unset or names a variant this build and CPU support; HB_ERR_ISA_UNKNOWN or
+ * HB_ERR_ISA_UNAVAILABLE (e.g. HEBBIAN_ISA=neon on x86-64) when it cannot be honoured. A
+ * program must stop on a non-OK status, as the hebbian command does (exit status 2): the
+ * kernels themselves never fail, and without this check they would run the best variant
+ * instead of the one requested. */
+hb_status hb_isa_init(void);
+
 /* The kernel catalogue: one entry per row of the kernel list (hb_kernels.inc), in its order,
  * so tests, benchmarks and `hebbian selftest` can iterate every dispatched kernel. */
 typedef struct hb_kernel_info {

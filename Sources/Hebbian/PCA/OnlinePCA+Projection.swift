@@ -2,8 +2,11 @@
 extension OnlinePCA {
   // MARK: Using the learned components
 
-  /// Projects one sample onto the learned components: y = F (x − mean), F the effective
-  /// filters (see ``components(orthonormalized:)``). Never allocates.
+  /// The learner's own outputs for one sample: y = F (x − mean), F the effective filters
+  /// as they stand (``components(orthonormalized:)`` without orthonormalising: W's raw rows
+  /// for Oja, subspace and GHA). These equal the deployed scores only once the filters are
+  /// orthonormal; the scores `hebbian apply` prints, and the residual, come from
+  /// ``basis`` (``PCABasis/score(_:into:)``). Never allocates.
   public func project(_ x: Span<Float>, into out: inout MutableSpan<Float>) throws(HebbianError) {
     guard x.count == dimension else {
       throw .dimensionMismatch(
@@ -112,8 +115,10 @@ extension OnlinePCA {
       dimension: dimension)
   }
 
-  /// Estimated fraction of the input variance the k outputs carry: Σ⟨y_i²⟩ / ⟨‖x‖²⟩ over the
-  /// averaging window (exact for orthonormal filters on a stationary stream).
+  /// A running estimate of the fraction of the input variance the k outputs carry:
+  /// Σ⟨y_i²⟩ / ⟨‖x − mean‖²⟩ over the averaging window. The outputs were computed by filters
+  /// that were still moving towards each sample, so it can exceed what any fixed subspace
+  /// holds; the saved basis' actual share is ``PCABasis/Statistics/explainedVariance``.
   public var explainedVariance: Double {
     guard inputPower > 0 else { return 0 }
     var s = 0.0

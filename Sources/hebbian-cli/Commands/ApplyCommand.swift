@@ -1,54 +1,37 @@
 import CHebbianSys
 import Hebbian
 
-/// A learned PCA model as the deploy commands use it: the orthonormal basis C (K×D, the rows
-/// `pca --save-components` writes), the mean μ the model centres with (zeros without
-/// centring), and what `export` reports.
+/// A learned PCA model as the deploy commands use it: the library's deployed basis (C, the
+/// rows `pca --save-components` writes, and the mean μ the model centres with, zeros without
+/// centring), and what `export` reports about it.
 struct DeployedModel {
   var rule: OnlinePCA.Rule
-  var dimension: Int
-  var components: Int
-  var basis: [Float]
-  var mean: [Float]
+  var basis: PCABasis
   var centering: Bool
-  /// Running ⟨y_i²⟩ of the learner's outputs: the variance of each score once the rows have
-  /// converged to orthonormal ones.
-  var variances: [Float]
+  /// Running ⟨y_i²⟩ of the learner's outputs, per unit filter length: estimates of the
+  /// variance along each component over the last ~1000 samples, in the components' order.
+  var varianceEstimates: [Double]
+  /// ‖FFᵀ − I‖_F of the learner's filters before orthonormalisation.
+  var orthonormality: Double
+  /// The order the rule promises, verified on the model (``OnlinePCA/isVerifiedOrdered``).
+  var ordered: Bool
   var samples: Int64
+
+  var dimension: Int { basis.dimension }
+  var components: Int { basis.componentCount }
 
   /// A model saved by `pca --save-model` or a `pca` checkpoint; errors name the file.
   static func load(_ path: String) throws(CLIError) -> DeployedModel {
     let file = try PCACommand.loadModel(path)
     do throws(HebbianError) {
       let pca = try OnlinePCA(restoring: file)
-      let s = pca.state
       return DeployedModel(
-        rule: pca.rule, dimension: pca.dimension, components: pca.componentCount,
-        basis: pca.components(orthonormalized: true), mean: s.mean, centering: pca.centering,
-        variances: s.outputPower, samples: s.samplesSeen)
+        rule: pca.rule, basis: try pca.basis, centering: pca.centering,
+        varianceEstimates: pca.varianceEstimates, orthonormality: pca.orthonormalityError(),
+        ordered: pca.isVerifiedOrdered, samples: pca.samplesSeen)
     } catch {
       throw .data("\(path): \(error.message)")
     }
-  }
-
-  /// y = C (x − μ), and the squared residual ‖(x − μ) − Cᵀy‖² when `residual` is non-nil.
-  /// Summed in Double: a score is the same on every ISA.
-  func scores(
-    _ x: UnsafePointer<Float>, _ y: inout [Float], residual: inout Double?, centred: inout [Double]
-  ) {
-    let d = dimension
-    for j in 0..<d { centred[j] = Double(x[j]) - Double(mean[j]) }
-    var norm = 0.0
-    for j in 0..<d { norm += centred[j] * centred[j] }
-    var explained = 0.0
-    for i in 0..<components {
-      var s = 0.0
-      for j in 0..<d { s += Double(basis[i * d + j]) * centred[j] }
-      y[i] = Float(s)
-      explained += s * s
-    }
-    // The rows are orthonormal: ‖r‖² = ‖x − μ‖² − ‖y‖², clamped at 0 against rounding.
-    if residual != nil { residual = Swift.max(0, norm - explained) }
   }
 }
 
@@ -60,21 +43,20 @@ enum ApplyCommand {
     options: [
       .savedModel,
       .samplesFile,
-      .value("--output", "OUT|-", "scores: .f32 raw, .csv/.txt (or -) CSV").output(),
+      .value("--output", "OUT|-", "scores: .f32 raw, .csv/.txt CSV, - stdout (default -)").output(),
       .samplesFormat,
       .value("--dim", "D", "values per sample (default: the model's)"),
       .flag("--residual", "append |(x - mean) - C^T y|^2: a novelty score for anomaly detection"),
-      .delimiter,
-      .value("--columns", "LIST", "1-based feature columns, e.g. 2-7 or 2,4,6-8 (default: all)"),
-      .value("--id-column", "N", "copy column N verbatim as the first field of each output row"),
-      .flag("--quiet", "no summary on stderr"),
-    ],
+      .flag(
+        "--skip-nonfinite",
+        "skip (and count, on stderr) samples holding NaN or infinity instead of failing"),
+    ] + OptionSpec.csvLayout + [.quiet],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     let modelPath = try o.required("--model")
-    let outputPath = try o.required("--output")
+    let outputPath = o.string("--output", default: "-")
     let input = o.string("--input", default: "-")
     let raw = try OutputFormat.rows(outputPath, option: "--output")
     let model = try DeployedModel.load(modelPath)
@@ -84,35 +66,37 @@ enum ApplyCommand {
     }
     let formatName = try o.choice(
       "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
-    let csv = try SampleReader.CSVOptions(
-      delimiter: o.string("--delimiter"), columns: o.string("--columns"),
-      idColumn: o.string("--id-column"))
+    let csv = try SampleReader.CSVOptions(o)
     if csv.idColumn != nil && raw {
       throw .usage("--id-column: the id is written to CSV output, not to .f32")
     }
     var reader = try SampleReader(
-      path: input, format: formatName == "f32" ? .f32 : .csv, dimension: d, csv: csv)
-    if input == "-" && hb_sys_isatty(0) == 1 && !o.has("--quiet") {
+      path: input, format: formatName == "f32" ? .f32 : .csv, dimension: d, csv: csv,
+      dimensionSource: "the model \(modelPath) has dimension \(d)")
+    reader.skipNonFinite = o.has("--skip-nonfinite")
+    if input.isBytes("-") && hb_sys_isatty(0) == 1 && !o.has("--quiet") {
       Console.errLine("apply: reading samples from the terminal (one per line; end with Ctrl-D)")
     }
     _ = try reader.prime()
     var out = try OutputFile(
       target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)
     var x = [Float](repeating: 0, count: d)
-    let width = model.components + (o.has("--residual") ? 1 : 0)
+    let residual = o.has("--residual")
+    let width = model.components + (residual ? 1 : 0)
     var y = [Float](repeating: 0, count: width)
-    var scores = [Float](repeating: 0, count: model.components)
-    var centred = [Double](repeating: 0, count: d)
-    var residual: Double? = o.has("--residual") ? 0 : nil
     var n: Int64 = 0
     while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
       try reader.next(into: b.baseAddress!)
     }) {
-      x.withUnsafeBufferPointer { b in
-        model.scores(b.baseAddress!, &scores, residual: &residual, centred: &centred)
+      // The library's score: the sample contract of pca (finite, ‖x‖² in range) and a
+      // finite result, or an error naming the sample's place in the input.
+      do throws(HebbianError) {
+        var out = y.mutableSpan
+        let r = try model.basis.score(x.span, into: &out)
+        if residual { out[width - 1] = r }
+      } catch {
+        throw .data("\(reader.displayName):\(reader.line): \(error.message)")
       }
-      for i in 0..<model.components { y[i] = scores[i] }
-      if let r = residual { y[width - 1] = Float(r) }
       try PCACommand.writeRow(
         &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id, delimiter: reader.delimiter)
       n += 1
@@ -121,7 +105,8 @@ enum ApplyCommand {
     if !o.has("--quiet") {
       Console.errLine(
         "apply: \(n) samples scored with \(modelPath) (\(model.rule.name), \(model.components) x \(d)\(model.centering ? ", centred" : ""))"
-          + (residual != nil ? ", residual in the last column" : ""))
+          + (residual ? ", residual in the last column" : "")
+          + (reader.skipNonFinite ? "; \(reader.skipped) skipped (NaN or infinity)" : ""))
     }
   }
 }
@@ -130,18 +115,19 @@ enum ApplyCommand {
 enum ExportCommand {
   static let command = Command(
     name: "export",
-    summary: "Write a saved PCA model as JSON: rule, dimension, components, mean, variances.",
+    summary:
+      "Write a saved PCA model as JSON: rule, dimension, components, mean, variance estimates.",
     options: [
       .savedModel,
-      .value("--output", "OUT.json|-", "the JSON file (- for stdout)").output(),
+      .value("--output", "OUT.json|-", "the JSON file, - for stdout (default -)").output(),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     let modelPath = try o.required("--model")
-    let outputPath = try o.required("--output")
-    if outputPath != "-" && !outputPath.hasSuffix(".json") {
+    let outputPath = o.string("--output", default: "-")
+    if !outputPath.isBytes("-") && !outputPath.hasByteSuffix(".json") {
       throw .usage(
         "--output \(outputPath): export writes JSON; name the file .json (or - for stdout)")
     }
@@ -156,26 +142,28 @@ enum ExportCommand {
       for (i, x) in v.enumerated() { s += (i == 0 ? "" : ", ") + Fmt.shortest(x) }
       return s + "]"
     }
+    let c = m.basis.components
     var rows = ""
     for i in 0..<m.components {
       rows +=
         (i == 0 ? "" : ",\n    ")
-        + list(m.basis[(i * m.dimension)..<((i + 1) * m.dimension)])
+        + list(c[(i * m.dimension)..<((i + 1) * m.dimension)])
     }
     return """
       {
         "format": "hebbian-pca",
-        "version": 1,
+        "version": 2,
         "rule": "\(m.rule.name)",
-        "ordered": \(m.rule.isOrdered),
+        "ordered": \(m.ordered),
+        "orthonormality_error": \(Fmt.sci(m.orthonormality, 3)),
         "dimension": \(m.dimension),
         "centering": \(m.centering),
         "samples": \(m.samples),
         "components": [
           \(rows)
         ],
-        "mean": \(list(m.mean[...])),
-        "variances": \(list(m.variances[...]))
+        "mean": \(list(m.basis.mean[...])),
+        "running_variances": \(list(m.varianceEstimates.map { Float($0) }[...]))
       }
 
       """

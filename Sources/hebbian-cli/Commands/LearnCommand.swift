@@ -10,7 +10,7 @@ enum LearnCommand {
     summary: "Stream samples through a rate rule (Hebb, covariance, instar, BCM); report and "
       + "save the weights.",
     options: [.value("--rule", "R", "hebb|covariance|instar|bcm (required)")] + OptionSpec.samples
-      + [
+      + OptionSpec.csvLayout + [
         .value("--outputs", "K", "units (default 1)"),
         .value("--eta", "X", "learning rate (default 0.001; instar 0.05)"),
         .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)"),
@@ -57,7 +57,8 @@ enum LearnCommand {
     if !(tau >= 1 && tau.isFinite) { throw .usage("--threshold-tau: must be >= 1") }
     let seed = UInt64(try o.int("--seed", default: 1, min: 0))
 
-    var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"))
+    let csv = try SampleReader.CSVOptions(o)
+    var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"), csv: csv)
     let d = try reader.prime()
     if k * d > 1 << 26 { throw .usage("--outputs x dimension: at most \(1 << 26) weights") }
     var stats = Moments(dimension: d, keep: d <= maxDiagnosticDimension)
@@ -79,7 +80,7 @@ enum LearnCommand {
         }
         pass += 1
         if pass >= passes { return false }
-        reader = try SampleReader(path: input, format: format, dimension: d)
+        reader = try SampleReader(path: input, format: format, dimension: d, csv: csv)
       }
     }
     let name = reader.displayName

@@ -29,7 +29,76 @@ extension PCACommand {
         Fmt.fixed(seconds, 3) + " s (" + Fmt.fixed(Double(learnNs) / Double(Swift.max(n, 1)), 1)
           + " ns/sample in updates)")
       line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
-      line("explained variance", Fmt.fixed(pca.explainedVariance, 4))
+    }
+
+    /// What the saved components are worth, each figure saying what it is. From a file, the
+    /// file is read once more and scored with the saved basis (the one `apply` and `export`
+    /// use): the share of its variance the basis holds, which no subspace can exceed beyond
+    /// the optimum, and each component's actual score variance. From a stream, which cannot
+    /// be re-read, the learner's running estimates, named as such. For a rule that orders its
+    /// components, the order is checked on those variances (and the rows' orthonormality),
+    /// and a warning goes to stderr when it does not hold.
+    mutating func quality(
+      _ pca: borrowing OnlinePCA, reread: (() throws(CLIError) -> SampleReader)?
+    ) throws(CLIError) {
+      let basis: PCABasis
+      do throws(HebbianError) { basis = try pca.basis } catch { throw .data(error.message) }
+      let variances: [Double]
+      if let open = reread {
+        var reader = try open()
+        var stats = PCABasis.Statistics(for: basis)
+        let d = basis.dimension
+        var x = [Float](repeating: 0, count: d)
+        var y = [Float](repeating: 0, count: basis.componentCount)
+        while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+          try reader.next(into: b.baseAddress!)
+        }) {
+          do throws(HebbianError) {
+            var out = y.mutableSpan
+            try basis.score(x.span, into: &out)
+            try stats.add(x.span, scores: out.span)
+          } catch {
+            throw .data("\(reader.displayName):\(reader.line): \(error.message)")
+          }
+        }
+        variances = stats.variances
+        line(
+          "explained variance",
+          Fmt.fixed(stats.explainedVariance, 4) + " (the saved components, measured on the input)")
+        line(
+          "component variances",
+          variances.map { Fmt.sci($0, 3) }.joined(separator: " ")
+            + " (their scores on the input)")
+      } else {
+        variances = pca.varianceEstimates
+        line(
+          "explained variance",
+          Fmt.fixed(pca.explainedVariance, 4)
+            + " (running estimate of the learner's outputs; a stream is not read twice)")
+        line(
+          "variance estimates",
+          variances.map { Fmt.sci($0, 3) }.joined(separator: " ")
+            + " (running, over the last ~1000 samples)")
+      }
+      let rule = pca.rule
+      guard rule.isOrdered && pca.componentCount > 1 else {
+        if !rule.isOrdered {
+          line("order", "none (\(rule.name) spans the subspace in no particular order)")
+        }
+        return
+      }
+      let orthonormality = pca.orthonormalityError()
+      if let i = PCABasis.firstOutOfOrder(variances) {
+        line("order", "NOT verified: component \(i) has more variance than component \(i - 1)")
+        Console.errLine(
+          "pca: warning: the \(rule.name) components are not in order of variance (component \(i): \(Fmt.sci(variances[i - 1], 3)) > component \(i - 1): \(Fmt.sci(variances[i - 2], 3))); the run has not converged on this data: learn longer (--passes), or start a new model")
+      } else if orthonormality > OnlinePCA.orderedOrthonormalityLimit {
+        line("order", "NOT verified: the rows are not orthonormal")
+        Console.errLine(
+          "pca: warning: orthonormality error \(Fmt.sci(orthonormality, 2)) is above \(Fmt.fixed(OnlinePCA.orderedOrthonormalityLimit, 2)): the \(rule.name) rows have not converged and their order is not verified; learn longer (--passes), or start a new model")
+      } else {
+        line("order", "verified (variances decrease)")
+      }
     }
 
     mutating func memory() {

@@ -9,12 +9,7 @@ enum PCACommand {
     name: "pca",
     summary:
       "Stream samples through online PCA (Oja, subspace, GHA, similarity matching, FSM, CCIPCA).",
-    options: OptionSpec.samples + [
-      .delimiter,
-      .value(
-        "--columns", "LIST", "CSV columns to learn from, 1-based: 2-7 or 2,4,6-8 (default all)"),
-      .value(
-        "--id-column", "N", "CSV column (e.g. a timestamp) copied verbatim to each --project row"),
+    options: OptionSpec.samples + OptionSpec.csvLayout + [
       .value("--components", "K", "components to learn (default 2; 1 for oja)"),
       .value("--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)"),
       .value(
@@ -78,9 +73,7 @@ enum PCACommand {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
     let every = try o.int64("--checkpoint-every", default: 100_000, min: 1)
-    let csv = try SampleReader.CSVOptions(
-      delimiter: o.string("--delimiter"), columns: o.string("--columns"),
-      idColumn: o.string("--id-column"))
+    let csv = try SampleReader.CSVOptions(o)
     if csv.idColumn != nil, let p = o.string("--project"), isF32(p) {
       throw .usage("--id-column: the id is written to CSV --project output, not to .f32")
     }
@@ -119,7 +112,8 @@ enum PCACommand {
       throw .usage("--dim \(given): \(sv.option) \(sv.path) has dimension \(sv.dimension)")
     }
     var reader = try SampleReader(
-      path: input, format: format, dimension: saved?.dimension ?? dimOption, csv: csv)
+      path: input, format: format, dimension: saved?.dimension ?? dimOption, csv: csv,
+      dimensionSource: saved.map { "\($0.option) \($0.path) has dimension \($0.dimension)" })
     reader.skipNonFinite = skipNonFinite
     if input == "-" && hb_sys_isatty(0) == 1 && !quiet {
       Console.errLine("pca: reading samples from the terminal (one per line; end with Ctrl-D)")
@@ -294,6 +288,15 @@ enum PCACommand {
     summary.describe(
       pca, rule: rule, input: reader.displayName + " (\(formatName), \(d) values per sample)",
       passes: passes, stopped: stopped, seconds: seconds, learnNs: learnNs)
+    let rereadable = !input.isBytes("-") && !source.stdin
+    try summary.quality(
+      pca,
+      reread: rereadable
+        ? { () throws(CLIError) -> SampleReader in
+          var r = try SampleReader(path: input, format: format, dimension: d, csv: csv)
+          r.skipNonFinite = skipNonFinite
+          return r
+        } : nil)
     if let r = reference {
       let e = (try? pca.subspaceError(reference: r, components: referenceRows)) ?? .nan
       summary.line(

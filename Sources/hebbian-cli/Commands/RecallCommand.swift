@@ -243,9 +243,13 @@ enum RecallCommand {
       throw .data(error.message)
     }
     for k in 0..<out.count where !out[k].isFinite {
+      // Advice names only the options this model reads (the table above).
+      let knobs = ["--beta", "--degree", "--dt", "--gain"].filter { knob in
+        applies.contains { $0.option.isBytes(knob) && $0.models.containsBytes(model) }
+      }
       throw .data(
-        "recall produced a non-finite state (cue \(k / n + 1), neuron \(k % n + 1)): the dynamics overflowed; lower --beta or --degree"
-      )
+        "recall produced a non-finite state (cue \(k / n + 1), neuron \(k % n + 1)): the dynamics overflowed"
+          + (knobs.isEmpty ? "" : "; lower " + knobs.joined(separator: " or ")))
     }
     var file = try OutputFile(
       target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)

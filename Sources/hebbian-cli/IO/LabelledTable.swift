@@ -14,42 +14,66 @@ struct LabelledTable {
   static let maxValues = 1 << 26
 
   static func read(path: String, labelColumn: String) throws(CLIError) -> LabelledTable {
-    if path == "-" { throw .usage("--input: competing needs a file (it reads the data twice)") }
-    let header = try headerFields(path)
-    var reader = try SampleReader(path: path, format: .csv, dimension: nil)
-    let columns = try reader.prime()
+    if path.isBytes("-") {
+      throw .usage("--input: competing needs a file (it reads the data twice)")
+    }
+    guard let first = try firstLine(path) else {
+      throw .data("\(path):1:1: empty input: no samples")
+    }
+    let columns = first.fields.count
     if columns < 2 { throw .data("\(path): need a label column and at least one feature") }
     var label = -1
-    if let n = Int(labelColumn) {
-      if n < 1 || n > columns {
+    if let n = Int64(labelColumn) {
+      // 64-bit, so a 32-bit board words a huge number as the host does.
+      if n < 1 || n > Int64(columns) {
         throw .usage("--label-column: \(n) is outside 1…\(columns) (the file's columns)")
       }
-      label = n - 1
-    } else if let fields = header, let i = fields.firstIndex(of: labelColumn) {
+      label = Int(n) - 1
+    } else if first.isHeader, let i = first.fields.firstIndex(where: { $0.isBytes(labelColumn) }) {
       label = i
     } else {
       throw .usage(
-        "--label-column: no column named '\(labelColumn)' in the header of \(path)"
-          + (header == nil ? " (the file has no header; give a 1-based number)" : ""))
+        "--label-column: no column named '\(ParsedOptions.excerpt(labelColumn))' in the header of \(path)"
+          + (first.isHeader ? "" : " (the file has no header; give a 1-based number)"))
     }
+    // The label is read verbatim (as an id column) and parsed here, so a text label is named
+    // as a label, not as a feature that is not a number.
+    var reader = try SampleReader(
+      path: path, format: .csv, dimension: nil, csv: SampleReader.CSVOptions(idColumn: label))
+    let d = try reader.prime()
     var t = LabelledTable()
-    t.dimension = columns - 1
-    t.labelName = header.map { $0[label] } ?? String(label + 1)
-    var row = [Float](repeating: 0, count: columns)
+    t.dimension = d
+    t.labelName = first.isHeader ? first.fields[label] : String(label + 1)
+    var row = [Float](repeating: 0, count: d)
     while try row.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
       try reader.next(into: b.baseAddress!)
     }) {
       if t.features.count + columns > maxValues {
         throw .data("\(path): more than \(maxValues) values; too large to hold in memory")
       }
-      for j in 0..<columns where j != label { t.features.append(row[j]) }
-      let v = row[label]
-      if v != v.rounded() {
-        throw .data("\(path):\(reader.line):\(label + 1): label \(v) is not a whole number")
+      t.features.append(contentsOf: row)
+      let text = String(decoding: reader.id, as: UTF8.self)
+      guard let v = parseNumber(text) else {
+        throw .data(
+          "\(path):\(reader.line):\(label + 1): label '\(ParsedOptions.excerpt(text))' is not a number: competing needs numeric class labels (0, 1, 2, ...)"
+        )
       }
-      t.labels.append(v)
+      if v != v.rounded() || Swift.abs(v) > 1e6 {
+        throw .data(
+          "\(path):\(reader.line):\(label + 1): label \(ParsedOptions.excerpt(text)) is not a whole number up to 1e6")
+      }
+      t.labels.append(Float(v))
     }
     return t
+  }
+
+  static func parseNumber(_ s: String) -> Double? {
+    var v = 0.0
+    var text = s
+    let rc = text.withUTF8 { buf in
+      buf.withMemoryRebound(to: CChar.self) { hb_sys_parse_f64($0.baseAddress, $0.count, &v) }
+    }
+    return rc == 0 && !s.isEmpty && v.isFinite ? v : nil
   }
 
   static func isNumber(_ s: Substring) -> Bool {
@@ -61,11 +85,13 @@ struct LabelledTable {
     return rc == 0 && !s.isEmpty
   }
 
-  /// The first non-comment line's fields, when none of them is a number (a header).
-  static func headerFields(_ path: String) throws(CLIError) -> [String]? {
+  /// The first non-comment line's fields, and whether it is a header (none of its fields is
+  /// a number); nil for an input without one.
+  static func firstLine(_ path: String) throws(CLIError) -> (fields: [String], isHeader: Bool)? {
     var file = try InputFile(path: path)
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     var line: [UInt8] = []
+    var found = false
     reading: while true {
       let n = try file.read(into: &chunk)
       if n == 0 { break }
@@ -76,20 +102,24 @@ struct LabelledTable {
             line.removeAll()
             continue
           }
+          found = true
           break reading
         }
         line.append(b)
         if line.count > 1 << 20 { break reading }
       }
     }
+    if !found && line.filter({ $0 != 32 && $0 != 9 && $0 != 13 }).isEmpty { return nil }
     var fields: [String] = []
-    for f in line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+    var header = true
+    let delimiter = SampleReader.detectDelimiter(line[...])
+    for f in line.split(separator: delimiter, omittingEmptySubsequences: false) {
       var s = Substring(String(decoding: f, as: UTF8.self))
       while s.first == " " || s.first == "\t" || s.first == "\"" { s = s.dropFirst() }
       while s.last == " " || s.last == "\t" || s.last == "\r" || s.last == "\"" { s = s.dropLast() }
-      if isNumber(s) { return nil }
+      if isNumber(s) { header = false }
       fields.append(String(s))
     }
-    return fields
+    return (fields, header)
   }
 }

@@ -42,23 +42,39 @@ struct SampleReader: ~Copyable {
     /// From the command line's `--delimiter`, `--columns` and `--id-column` values.
     init(delimiter: String?, columns: String?, idColumn: String?) throws(CLIError) {
       if let d = delimiter {
-        switch d {
-        case ",": self.delimiter = 44
-        case ";": self.delimiter = 59
-        case "tab", "\\t", "\t": self.delimiter = 9
-        default: throw .usage("--delimiter: expected ',', ';', 'tab' or '\\t', got '\(d)'")
+        if d.isBytes(",") {
+          self.delimiter = 44
+        } else if d.isBytes(";") {
+          self.delimiter = 59
+        } else if d.isBytes("tab") || d.isBytes("\\t") || d.isBytes("\t") {
+          self.delimiter = 9
+        } else {
+          throw .usage(
+            "--delimiter: expected ',', ';', 'tab' or '\\t', got '\(ParsedOptions.excerpt(d))'")
         }
       }
       if let c = columns { self.columns = try Self.parseColumns(c) }
       if let s = idColumn {
-        guard let n = Int(s), n >= 1 else {
-          throw .usage("--id-column: expected a column number >= 1, got '\(s)'")
+        // Parsed as 64 bits and bounded like --columns, so a 32-bit board answers a huge
+        // number with the host's words.
+        guard let n = Int64(s), n >= 1 else {
+          throw .usage("--id-column: expected a column number >= 1, got '\(ParsedOptions.excerpt(s))'")
         }
-        if let cols = self.columns, cols.contains(n - 1) {
+        guard n <= Int64(SampleReader.maxDimension) + 1 else {
+          throw .usage("--id-column: at most \(SampleReader.maxDimension + 1), got \(n)")
+        }
+        if let cols = self.columns, cols.contains(Int(n) - 1) {
           throw .usage("--id-column \(n) is also one of --columns")
         }
-        self.idColumn = n - 1
+        self.idColumn = Int(n) - 1
       }
+    }
+
+    /// From a command line's ``OptionSpec/csvLayout`` options.
+    init(_ o: ParsedOptions) throws(CLIError) {
+      try self.init(
+        delimiter: o.string("--delimiter"), columns: o.string("--columns"),
+        idColumn: o.string("--id-column"))
     }
 
     /// `2-7`, `2,4,6-8`: 1-based columns and ascending ranges, each column once; 0-based out.
@@ -146,9 +162,11 @@ struct SampleReader: ~Copyable {
   var carefulOnly = false
 
   /// `dimension: nil` (CSV only) takes it from the first line.
+  /// `dimensionSource` says where a given `dimension` came from, for the message when
+  /// `--columns` selects another number of columns (default: the `--dim` option).
   init(
     path: String, format: Format, dimension: Int?, chunkBytes: Int = 1 << 16,
-    csv: CSVOptions = CSVOptions()
+    csv: CSVOptions = CSVOptions(), dimensionSource: String? = nil
   ) throws(CLIError) {
     if format == .f32 && dimension == nil {
       throw .usage("--dim is required for f32 input")
@@ -161,7 +179,8 @@ struct SampleReader: ~Copyable {
       throw .usage("--dim: at most \(Self.maxDimension) values per sample, got \(d)")
     }
     if let cols = csv.columns, let d = dimension, d != cols.count {
-      throw .usage("--dim \(d) does not match --columns, which selects \(cols.count) columns")
+      throw .usage(
+        "--columns selects \(cols.count) columns, but \(dimensionSource ?? "--dim is \(d)")")
     }
     let opened = try InputFile(path: path)
     file = opened

@@ -3,10 +3,47 @@ import CHebbianSys
 /// Output for the CLI: stdout for results, stderr for progress and errors. Works the same in
 /// hosted and Embedded builds (no Foundation, no float `description`).
 enum Console {
+  /// `--quiet` on the command line being run: stderr then carries errors only. Set once per
+  /// command by ``HebbianMain``, before the command runs.
+  nonisolated(unsafe) static var quiet = false
+
   static func out(_ s: String) { write(1, s) }
-  static func err(_ s: String) { write(2, s) }
+  /// Progress, summaries and warnings on stderr (nothing under `--quiet`).
+  static func err(_ s: String) { if !quiet { write(2, escaped(s, keepNewlines: true)) } }
   static func outLine(_ s: String) { write(1, s + "\n") }
-  static func errLine(_ s: String) { write(2, s + "\n") }
+  /// One line of progress or a warning on stderr (nothing under `--quiet`).
+  static func errLine(_ s: String) { if !quiet { write(2, escaped(s, keepNewlines: false) + "\n") } }
+  /// An error: always printed, as one line.
+  static func errorLine(_ s: String) { write(2, escaped(s, keepNewlines: false) + "\n") }
+
+  /// `s` with its control characters spelled out (`\r`, `\0`, `\x1b`, …; tabs kept): a
+  /// message quotes file names, fields and model kinds as they are, and a CR, NUL or escape
+  /// sequence among them must not rewrite or hide the terminal's line. The one place every
+  /// line on stderr passes through.
+  static func escaped(_ s: String, keepNewlines: Bool) -> String {
+    let bytes = Array(s.utf8)
+    func isControl(_ b: UInt8) -> Bool {
+      (b < 0x20 && b != 9 && !(keepNewlines && b == 10)) || b == 0x7F
+    }
+    guard bytes.contains(where: isControl) else { return s }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + 8)
+    let hex = Array("0123456789abcdef".utf8)
+    for b in bytes {
+      if !isControl(b) {
+        out.append(b)
+        continue
+      }
+      out.append(92)  // backslash
+      switch b {
+      case 0: out.append(48)  // \0
+      case 10: out.append(110)  // \n
+      case 13: out.append(114)  // \r
+      default: out += [120, hex[Int(b >> 4)], hex[Int(b & 15)]]  // \xNN
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 
   static func write(_ fd: Int32, _ s: String) {
     var s = s

@@ -68,7 +68,7 @@ struct OptionSpec: Sendable {
 /// Options that several commands accept with the same meaning, defined once so that their
 /// help and file roles cannot drift apart between commands.
 extension OptionSpec {
-  static let quiet = OptionSpec.flag("--quiet", "no progress lines on stderr")
+  static let quiet = OptionSpec.flag("--quiet", "nothing on stderr but errors")
   static let samplesFile = OptionSpec.value(
     "--input", "P|-", "samples: CSV or f32 file, or - for stdin (default -)"
   ).input()
@@ -81,6 +81,16 @@ extension OptionSpec {
   ]
   static let delimiter = OptionSpec.value(
     "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)")
+  /// How a CSV log is read: its delimiter, its feature columns and an id column. One
+  /// definition for every command that reads samples, so `learn`, `pca` and `apply` read a
+  /// logger's file the same way.
+  static let csvLayout: [OptionSpec] = [
+    delimiter,
+    .value("--columns", "LIST", "CSV columns to read, 1-based: 2-7 or 2,4,6-8 (default all)"),
+    .value(
+      "--id-column", "N",
+      "CSV column (e.g. a timestamp) read verbatim: the first field of each output row"),
+  ]
   static let passes = OptionSpec.value(
     "--passes", "N", "passes over the input (files only; default 1)")
   static let savedModel = OptionSpec.value(
