@@ -40,7 +40,8 @@ enum HebbianMain {
       return 0
     }
     guard let command = Command.all.first(where: { $0.name.isBytes(name) }) else {
-      Console.errLine("hebbian: error: unknown command '\(name)' (see hebbian --help)")
+      Console.errLine(
+        Console.oneLine("hebbian: error: unknown command '\(name)' (see hebbian --help)"))
       return 2
     }
     let rest = args.dropFirst()
@@ -82,7 +83,7 @@ enum HebbianMain {
       try options.outputs.commit()
       return 0
     } catch {
-      Console.errLine("hebbian \(name): error: \(error.message)")
+      Console.errLine(Console.oneLine("hebbian \(name): error: \(error.message)"))
       return error.status
     }
   }

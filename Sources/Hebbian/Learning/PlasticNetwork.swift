@@ -62,6 +62,10 @@ public struct PlasticNetwork: ~Copyable {
       throw .invalidParameter("plastic network: maxSteps must be >= 1, got \(maxSteps)")
     }
     if !(eta >= 0 && eta <= 1) { throw .invalidParameter("plastic network: eta must be in [0, 1]") }
+    // Adam keeps three copies of w and of alpha; the forward pass keeps every step's trace.
+    try MemoryBudget.check(
+      "plastic network", "N = \(size), \(maxSteps) steps",
+      [[6, size, size], [maxSteps, size, size], [maxSteps, size], [3, size]])
     self.size = size
     self.maxSteps = maxSteps
     self.rule = rule
