@@ -62,7 +62,7 @@ enum TrainPlasticCommand {
           "\(option): does not apply with --load (the saved model is evaluated, not trained)")
       }
       var loaded = try PlasticModelFile.decode(
-        Files.readAll(path), path: path, maxSteps: task.steps)
+        Files.readModel(path), path: path, maxSteps: task.steps)
       if loaded.size != bits {
         throw .usage("\(path): model has N = \(loaded.size), task has --bits \(bits)")
       }

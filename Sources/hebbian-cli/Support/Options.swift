@@ -269,6 +269,8 @@ enum OptionParser {
           result.values.append((name, args[i]))
           i += 1
         }
+        // A declared range holds whether or not this run reads the option.
+        if spec.range != nil { _ = try result.double(name) }
       }
     }
     return result

@@ -5,39 +5,39 @@ import Hebbian
 /// option values in checked 64-bit arithmetic (an overflow is "over the budget"), so a 32-bit
 /// board refuses exactly the lines a 64-bit host refuses, with the same estimate.
 struct WorkBudget {
-  /// Most inner steps one run may ask for: about 2^40, minutes of work on a host, far more on
-  /// a board. Lowered by the option fuzzer so that every case it runs stays short.
+  /// Most inner steps (multiply-adds, or their equivalent) one run may ask for: 2^40 (1.1e12),
+  /// about a thousand times a default run, tens of minutes on a host. Lowered by the option fuzzer so that every case it runs stays short.
   nonisolated(unsafe) static var maxSteps: Int64 = 1 << 40
   /// Most bytes a command's own buffers may hold, on top of what the library checks itself.
   nonisolated(unsafe) static var maxBytes = Int64(MemoryBudget.bytes)
   /// A run estimated above this many steps says so on stderr before it starts.
-  static let announceSteps: Int64 = 1 << 34
+  static let announceSteps: Int64 = 1 << 33
 
   let command: String
   private(set) var steps: Int64? = 0
   private(set) var bytes: Int64? = 0
-  /// The options that decide the count, named in a refusal (the ones to lower).
+  /// The options that decide each count, named in a refusal (the ones to change).
   private var stepOptions: [String] = []
   private var byteOptions: [String] = []
 
   init(_ command: String) { self.command = command }
 
   /// Adds the product of `factors` inner steps; `options` are the ones to change.
-  mutating func work(_ factors: [Int64], _ options: String...) {
+  mutating func work(_ factors: [Int64], _ options: [String]) {
     steps = Self.add(steps, Self.product(factors))
     for o in options where !stepOptions.containsBytes(o) { stepOptions.append(o) }
   }
 
   /// ``work(_:_:)`` with a count that comes from real-valued options (a duration over a time
   /// step): anything not finite or beyond 2^62 is over the budget, never converted.
-  mutating func work(_ count: Double, times factors: [Int64] = [], _ options: String...) {
+  mutating func work(_ count: Double, times factors: [Int64] = [], _ options: [String]) {
     let n: Int64? = count.isFinite && count >= 0 && count < 0x1p62 ? Int64(count.rounded(.up)) : nil
     steps = Self.add(steps, n.flatMap { Self.product([$0] + factors) })
     for o in options where !stepOptions.containsBytes(o) { stepOptions.append(o) }
   }
 
   /// Adds buffers of `terms` (each a product of counts) of `elementBytes` each.
-  mutating func memory(_ terms: [[Int64]], elementBytes: Int64 = 4, _ options: String...) {
+  mutating func memory(_ terms: [[Int64]], elementBytes: Int64 = 4, _ options: [String]) {
     for t in terms { bytes = Self.add(bytes, Self.product([elementBytes] + t)) }
     for o in options where !byteOptions.containsBytes(o) { byteOptions.append(o) }
   }
@@ -49,7 +49,7 @@ struct WorkBudget {
     } else {
       throw .usage(
         "\(command): the buffers would need \(Self.amount(bytes, "bytes")), above the budget of "
-          + "\(Self.maxBytes >> 20) MiB; lower \(Self.list(byteOptions))")
+          + "\(Self.maxBytes >> 20) MiB; change \(Self.list(byteOptions))")
     }
     if let s = steps, s <= Self.maxSteps {
       if s > Self.announceSteps && !quiet {
@@ -58,7 +58,7 @@ struct WorkBudget {
     } else {
       throw .usage(
         "\(command): about \(Self.amount(steps, "steps")), above the budget of "
-          + "\(Self.amount(Self.maxSteps, "steps")); lower \(Self.list(stepOptions))")
+          + "\(Self.amount(Self.maxSteps, "steps")); change \(Self.list(stepOptions))")
     }
   }
 
