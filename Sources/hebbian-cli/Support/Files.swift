@@ -111,6 +111,16 @@ struct InputFile: ~Copyable {
 
   deinit { if owned { _ = hb_sys_close(fd) } }
 
+  /// The size of a regular file; nil for anything else (a pipe, a device, a missing path),
+  /// whose length is not known before it is read.
+  static func size(of path: String) -> Int64? {
+    var info = hb_sys_file_info()
+    guard hb_sys_stat(path, &info) == 0, Int(info.kind) == Int(HB_SYS_KIND_REGULAR) else {
+      return nil
+    }
+    return info.size
+  }
+
   /// Fills the front of `buffer`; returns the number of bytes read (0 at end of file).
   mutating func read(into buffer: inout [UInt8]) throws(CLIError) -> Int {
     let n = buffer.withUnsafeMutableBytes { hb_sys_read(fd, $0.baseAddress, $0.count) }
