@@ -37,17 +37,17 @@ enum RecallCommand {
         "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
       .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
         .input(),
-      .value("--dim", "N", "entries per pattern"),
+      .value("--dim", "N", "entries per pattern").within(1...16_777_216),
       .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
         .input(),
       .value("--output", "R.f32", "recalled states, K x N float32").output(),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
       .value(
         "--beta", "B",
-        "inverse temperature of the modern model and of two-layer's softmax (default 8)"),
+        "inverse temperature of the modern model and of two-layer's softmax (default 8)").within(0...10_000),
       .value(
         "--degree", "n",
-        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)"),
+        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)").within(0...64),
       .value(
         "--lagrangian", "L",
         "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"
@@ -66,7 +66,7 @@ enum RecallCommand {
       .value(
         "--inhibitory", "K",
         "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
-      ),
+      ).within(0...16_777_216),
       .value(
         "--gain", "g",
         "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"
