@@ -254,6 +254,17 @@ public struct PlasticNetwork: ~Copyable {
     inputs: Span<Float>, steps: Int, target: Span<Float>, learningRate: Float,
     clipNorm: Float = 10
   ) throws(HebbianError) -> Float {
+    // Adam moves each parameter by about the rate per step: past 1 a step leaves the range
+    // tanh answers in, and a non-finite rate or input would reach every weight.
+    if !(learningRate > 0 && learningRate <= 1 && clipNorm > 0 && clipNorm.isFinite) {
+      throw .invalidParameter("plastic network: learning rate must be in (0, 1] and clipNorm finite and > 0")
+    }
+    for i in 0..<inputs.count where !inputs[i].isFinite {
+      throw .nonFinite(index: i)
+    }
+    for i in 0..<target.count where !target[i].isFinite {
+      throw .nonFinite(index: i)
+    }
     let loss = try lossAndGradient(inputs: inputs, steps: steps, target: target)
     adamStep(learningRate: learningRate, clipNorm: clipNorm)
     return loss
