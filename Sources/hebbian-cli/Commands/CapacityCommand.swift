@@ -98,7 +98,9 @@ enum CapacityCommand {
     while true {
       let load = g.from + Double(k) * g.step
       if load > g.to + g.step * 1e-9 { break }
-      let p = max(1, Int((load * Double(n)).rounded()))
+      // grid(_:from:to:step:n:) bounds load × N by maxPatterns; the clamp keeps the
+      // conversion checked for any grid.
+      let p = max(1, Int(Swift.min((load * Double(n)).rounded(), Double(maxPatterns))))
       if counts.last.map({ p > $0 }) ?? true { counts.append(p) }
       k += 1
     }
