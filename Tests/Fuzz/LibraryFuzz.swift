@@ -84,10 +84,18 @@ func fuzzOtherTypes(_ b: inout Bytes, _ which: UInt8) {
   case 5:
     let rule = STDPRule.classic(aPlus: 0.005, aMinus: 0.00525, tauPlus: 20, tauMinus: 20)
     let range = Double(b.float()), spacing = Double(b.float()), dt = Double(b.float())
-    if let c = try? STDPWindow.curve(rule: rule, range: min(range, 50), spacing: spacing, dt: max(dt, 0.01)) {
-      requireFinite(c.map { $0.dw }, "STDPWindow.curve")
+    // Any arguments must throw or return; only the cheap ones are run (the bound allows runs
+    // of 2^31 steps, which are valid, just long): a curve of points × steps ≤ 10^6, a pairing
+    // of ≤ 10^6 steps. The rest must be refused before any step.
+    let points = range / spacing, steps = abs(range) / dt
+    if points * points * spacing / dt <= 1e6 || !(points <= Double(Int32.max)) || !(range > 0) {
+      if let c = try? STDPWindow.curve(rule: rule, range: range, spacing: spacing, dt: dt) {
+        requireFinite(c.map { $0.dw }, "STDPWindow.curve")
+      }
     }
-    _ = try? STDPWindow.pairing(rule: rule, deltaT: range, dt: dt)
+    if steps <= 1e6 || !(steps <= Double(Int32.max)) {
+      _ = try? STDPWindow.pairing(rule: rule, deltaT: range, dt: dt)
+    }
   case 6, 7, 8:
     // The continuous memories: patterns and cues of any floats.
     let p = Int(b.byte() % 4) + 1
