@@ -50,28 +50,37 @@ func fuzzOtherTypes(_ b: inout Bytes, _ which: UInt8) {
       }
     }
   case 1:
-    guard var l = try? HebbianLearner(inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6, decay: 0)
+    guard
+      var l = try? HebbianLearner(
+        inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6, decay: 0)
     else { return }
     while !b.exhausted {
       _ = try? l.update(floats(d).span)
       for i in 0..<k { requireFinite(l.row(i), "HebbianLearner") }
     }
   case 2:
-    guard var l = try? BCMLearner(inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6,
-      thresholdTimeConstant: abs(b.float()) + 1) else { return }
+    guard
+      var l = try? BCMLearner(
+        inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6,
+        thresholdTimeConstant: abs(b.float()) + 1)
+    else { return }
     while !b.exhausted {
       _ = try? l.update(floats(d).span)
       for i in 0..<k { requireFinite(l.row(i) + [l.threshold(i)], "BCMLearner") }
     }
   case 3:
-    guard var l = try? CovarianceLearner(inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6,
-      normalizesRows: b.byte() & 1 == 0) else { return }
+    guard
+      var l = try? CovarianceLearner(
+        inputs: d, outputs: k, learningRate: abs(b.float()) + 1e-6,
+        normalizesRows: b.byte() & 1 == 0)
+    else { return }
     while !b.exhausted {
       _ = try? l.update(floats(d).span)
       for i in 0..<k { requireFinite(l.row(i), "CovarianceLearner") }
     }
   case 4:
-    guard var l = try? InstarLearner(inputs: d, outputs: k, learningRate: min(abs(b.float()) + 1e-6, 1))
+    guard
+      var l = try? InstarLearner(inputs: d, outputs: k, learningRate: min(abs(b.float()) + 1e-6, 1))
     else { return }
     while !b.exhausted {
       if b.byte() & 1 == 0 {
@@ -111,16 +120,24 @@ func fuzzOtherTypes(_ b: inout Bytes, _ which: UInt8) {
         if accepted { requireFinite(state, name) }
       }
     }
-    if which % 12 == 6, var m = try? ModernHopfield(dimension: d, capacity: p, beta: abs(b.float()) + 1e-3, maxSteps: 5) {
+    if which % 12 == 6,
+      var m = try? ModernHopfield(
+        dimension: d, capacity: p, beta: abs(b.float()) + 1e-3, maxSteps: 5)
+    {
       drive(&m, "ModernHopfield")
-    } else if which % 12 == 7, var m = try? TwoLayerMemory(dimension: d, capacity: p, maxSteps: 50) {
+    } else if which % 12 == 7, var m = try? TwoLayerMemory(dimension: d, capacity: p, maxSteps: 50)
+    {
       drive(&m, "TwoLayerMemory")
-    } else if var m = try? NormativeMemory(excitatory: d, inhibitory: 1, capacity: p, iterations: 20, maxSteps: 20) {
+    } else if var m = try? NormativeMemory(
+      excitatory: d, inhibitory: 1, capacity: p, iterations: 20, maxSteps: 20)
+    {
       drive(&m, "NormativeMemory")
     }
   case 9:
     var s = [Float](repeating: 0, count: d)
-    if var m = try? DenseMemory(dimension: d, capacity: 3, interaction: .polynomial(degree: Int(b.byte() % 70)), maxSteps: 5) {
+    if var m = try? DenseMemory(
+      dimension: d, capacity: 3, interaction: .polynomial(degree: Int(b.byte() % 70)), maxSteps: 5)
+    {
       for _ in 0..<3 { _ = try? m.store(floats(d).span) }
       var ss = s.mutableSpan
       if (try? m.recall(floats(d).span, into: &ss)) != nil {
@@ -134,11 +151,13 @@ func fuzzOtherTypes(_ b: inout Bytes, _ which: UInt8) {
       _ = try? m.recall(floats(d).span, into: &ss)
     }
   case 10:
-    guard let task = try? PatternCompletionTask(
-      bits: d + 1, patterns: k, cycles: Int(b.byte()) << Int(b.byte() % 40),
-      presentationSteps: Int(b.byte()) << Int(b.byte() % 40), degradedFraction: Double(b.float()))
+    guard
+      let task = try? PatternCompletionTask(
+        bits: d + 1, patterns: k, cycles: Int(b.byte()) << Int(b.byte() % 40),
+        presentationSteps: Int(b.byte()) << Int(b.byte() % 40), degradedFraction: Double(b.float()))
     else { return }
-    guard task.steps <= 64, var net = try? PlasticNetwork(size: d + 1, maxSteps: task.steps, seed: 1)
+    guard task.steps <= 64,
+      var net = try? PlasticNetwork(size: d + 1, maxSteps: task.steps, seed: 1)
     else { return }
     var inputs = [Float](repeating: 0, count: task.steps * (d + 1))
     var target = [Float](repeating: 0, count: d + 1)

@@ -18,7 +18,8 @@ private let runnable = [
 ]
 
 private let scratch: Bool = {
-  let dir = (hb_sys_file_size("/dev/shm") >= 0 ? "/dev/shm" : "/tmp") + "/hebbian-fuzz-options-"
+  let dir =
+    (hb_sys_file_size("/dev/shm") >= 0 ? "/dev/shm" : "/tmp") + "/hebbian-fuzz-options-"
     + String(hb_sys_getpid())
   _ = dir.withCString { mkdir($0, 0o700) }
   guard dir.withCString({ chdir($0) }) == 0 else { return false }

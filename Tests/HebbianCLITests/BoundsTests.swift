@@ -54,23 +54,36 @@ import Testing
     (["competing", "--epochs", "2000000000"], 2, "--epochs: must be in"),
     (["competing", "--readout-epochs", "2000000000"], 2, "--readout-epochs: must be in"),
     (["competing", "--epochs", "1000000"], 2, "competing: about"),
-    (["capacity", "--model", "hopfield", "--dim", "100", "--from", "1e20", "--to", "1e20"], 2,
-      "--from: must be in"),
+    (
+      ["capacity", "--model", "hopfield", "--dim", "100", "--from", "1e20", "--to", "1e20"], 2,
+      "--from: must be in"
+    ),
     (["capacity", "--dim", "100", "--step", "1e-30"], 2, "--step: must be in"),
     (["capacity", "--dim", "100", "--step", "1e-6"], 2, "loads, at most 100000"),
     (["capacity", "--dim", "100", "--to", "1e300"], 2, "--to: must be in"),
-    (["capacity", "--dim", "1000000", "--from", "100", "--to", "100"], 2, "patterns, at most 16777216"),
+    (
+      ["capacity", "--dim", "1000000", "--from", "100", "--to", "100"], 2,
+      "patterns, at most 16777216"
+    ),
     (["capacity", "--dim", "100", "--trials", "2000000000"], 2, "--trials: must be in"),
-    (["capacity", "--dim", "100", "--model", "ei", "--search", "2000000000"], 2,
-      "--search: must be in"),
+    (
+      ["capacity", "--dim", "100", "--model", "ei", "--search", "2000000000"], 2,
+      "--search: must be in"
+    ),
     (["capacity", "--dim", "1000", "--trials", "100000"], 2, "capacity: about"),
-    (["train-plastic", "--bits", "50", "--cycles", "2000000000", "--present", "2000000000",
-      "--episodes", "1"], 2, "--cycles: must be in"),
+    (
+      [
+        "train-plastic", "--bits", "50", "--cycles", "2000000000", "--present", "2000000000",
+        "--episodes", "1",
+      ], 2, "--cycles: must be in"
+    ),
     (["train-plastic", "--bits", "100000000"], 2, "--bits: must be in [2, 4096]"),
     (["train-plastic", "--patterns", "100000000"], 2, "--patterns: must be in"),
     (["train-plastic", "--cycles", "100000", "--present", "100000"], 2, "--cycles: must be in"),
-    (["train-plastic", "--cycles", "10000", "--present", "10000", "--episodes", "1"], 2,
-      "above the memory budget"),
+    (
+      ["train-plastic", "--cycles", "10000", "--present", "10000", "--episodes", "1"], 2,
+      "above the memory budget"
+    ),
     (["train-plastic", "--bits", "4096"], 2, "above the budget of 512 MiB"),
     (["train-plastic", "--lr", "1e39"], 2, "--lr: must be in"),
     (["learn", "--rule", "bcm", "--threshold-tau", "1e30"], 2, "--threshold-tau: must be in"),
@@ -147,8 +160,10 @@ import Testing
       for spec in command.options where spec.kind == .value {
         // Choices, paths and lists are words; every other value is a number with a range.
         let word =
-          ["M", "R", "P.f32", "C.f32", "R.f32", "FILE", "FILE.svg", "L", "DATA.csv",
-            "all|nearest", "hard|soft", "N1,N2,..."].contains(spec.valueName)
+          [
+            "M", "R", "P.f32", "C.f32", "R.f32", "FILE", "FILE.svg", "L", "DATA.csv",
+            "all|nearest", "hard|soft", "N1,N2,...",
+          ].contains(spec.valueName)
         #expect(word || spec.range != nil, "\(command.name) \(spec.name)")
       }
     }

@@ -54,7 +54,9 @@ import Testing
     try units.features(v.span, power: 3, into: &hs)
     _ = consume hs
     #expect(Self.allFinite(h))
-    #expect(throws: HebbianError.self) { try CompetingUnits(inputs: 1 << 20, hidden: 1 << 12, seed: 1) }
+    #expect(throws: HebbianError.self) {
+      try CompetingUnits(inputs: 1 << 20, hidden: 1 << 12, seed: 1)
+    }
   }
 
   @Test func ranksNeverIndexOutOfRange() {
@@ -183,8 +185,12 @@ import Testing
   }
 
   @Test func modelHeaderIsCheckedOnItsOwn() throws {
-    #expect(throws: HebbianError.self) { try ModelFile.checkHeader([UInt8](repeating: 0, count: 12)) }
-    #expect(throws: HebbianError.self) { try ModelFile.checkHeader(ModelFile.magic + [2, 0, 0, 0]) }
+    #expect(throws: HebbianError.self) {
+      try ModelFile.checkHeader([UInt8](repeating: 0, count: 12))
+    }
+    #expect(throws: HebbianError.self) {
+      try ModelFile.checkHeader(ModelFile.magic + [2, 0, 0, 0])
+    }
     #expect(throws: HebbianError.self) { try ModelFile.checkHeader(ModelFile.magic + [1]) }
     try ModelFile.checkHeader(ModelFile.magic + [1, 0, 0, 0])
   }

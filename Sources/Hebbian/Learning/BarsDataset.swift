@@ -29,7 +29,8 @@ public struct BarsDataset {
       throw .invalidParameter(
         "bars: need count >= 1, side >= 2, positions >= 2 dividing side, noise >= 0")
     }
-    try MemoryBudget.check("bars", "\(count) images of \(side) x \(side)", [[count, side, side], [3, count, 2]])
+    try MemoryBudget.check(
+      "bars", "\(count) images of \(side) x \(side)", [[count, side, side], [3, count, 2]])
     if !noise.isFinite { throw .invalidParameter("bars: noise must be finite") }
     self.side = side
     self.positions = positions
@@ -78,7 +79,8 @@ public struct SoftmaxReadout: ~Copyable {
       throw .invalidParameter("readout: need features >= 1 and classes >= 2")
     }
     try MemoryBudget.check(
-      "readout", "\(features) features x \(classes) classes", [[classes + 1, features + 1], [3, features + 1]])
+      "readout", "\(features) features x \(classes) classes",
+      [[classes + 1, features + 1], [3, features + 1]])
     self.features = features
     self.classes = classes
     let cols = features + 1

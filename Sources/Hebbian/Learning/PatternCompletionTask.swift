@@ -31,9 +31,12 @@ public struct PatternCompletionTask: Sendable {
       )
     }
     // The episode length and its input (steps x bits) in checked 64-bit arithmetic.
-    let per = try StepCount.product([presentationSteps + delaySteps], "pattern completion: steps per pattern")
-    let shown = try StepCount.product([patterns, cycles, per], "pattern completion: steps per episode")
-    let steps = try StepCount.product([1, shown + testSteps], "pattern completion: steps per episode")
+    let per = try StepCount.product(
+      [presentationSteps + delaySteps], "pattern completion: steps per pattern")
+    let shown = try StepCount.product(
+      [patterns, cycles, per], "pattern completion: steps per episode")
+    let steps = try StepCount.product(
+      [1, shown + testSteps], "pattern completion: steps per episode")
     try MemoryBudget.check(
       "pattern completion", "\(steps) steps x \(bits) bits", [[steps, bits], [patterns, bits]])
     self.bits = bits

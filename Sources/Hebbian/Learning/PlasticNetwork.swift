@@ -257,7 +257,8 @@ public struct PlasticNetwork: ~Copyable {
     // Adam moves each parameter by about the rate per step: past 1 a step leaves the range
     // tanh answers in, and a non-finite rate or input would reach every weight.
     if !(learningRate > 0 && learningRate <= 1 && clipNorm > 0 && clipNorm.isFinite) {
-      throw .invalidParameter("plastic network: learning rate must be in (0, 1] and clipNorm finite and > 0")
+      throw .invalidParameter(
+        "plastic network: learning rate must be in (0, 1] and clipNorm finite and > 0")
     }
     for i in 0..<inputs.count where !inputs[i].isFinite {
       throw .nonFinite(index: i)

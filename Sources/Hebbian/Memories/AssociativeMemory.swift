@@ -124,7 +124,8 @@ func checkFiniteState(_ memory: String, _ state: borrowing OwnedBuffer<Float>, _
 {
   for j in 0..<n where !state[j].isFinite {
     throw .diverged(
-      "\(memory): the dynamics overflowed float32 at neuron \(j) (cue too large for the model's gain)")
+      "\(memory): the dynamics overflowed float32 at neuron \(j) (cue too large for the model's gain)"
+    )
   }
 }
 

@@ -166,7 +166,8 @@ public struct ModelFile: Equatable {
     }
     guard prefix.count >= headerBytes else {
       throw .format(
-        "model file truncated: format version needs 4 bytes at offset 8, \(prefix.count - 8) remain")
+        "model file truncated: format version needs 4 bytes at offset 8, \(prefix.count - 8) remain"
+      )
     }
     var version: UInt32 = 0
     for i in 0..<4 { version |= UInt32(prefix[8 + i]) << (8 * UInt32(i)) }

@@ -59,7 +59,8 @@ public struct BCMLearner: ~Copyable {
     }
     do throws(HebbianError) {
       for i in 0..<k where !theta[i].isFinite {
-        throw .diverged("bcm: learning diverged at sample \(samples + 1): threshold \(i + 1) overflowed")
+        throw .diverged(
+          "bcm: learning diverged at sample \(samples + 1): threshold \(i + 1) overflowed")
       }
       try layer.keepOrRestore("bcm", sample: samples + 1)
     } catch {

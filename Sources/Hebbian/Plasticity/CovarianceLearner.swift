@@ -65,7 +65,8 @@ public struct CovarianceLearner: ~Copyable {
     if normalizesRows { layer.normalizeRows() }
     do throws(HebbianError) {
       for j in 0..<d where !xMean[j].isFinite {
-        throw .diverged("covariance: learning diverged at sample \(samples + 1): the running mean overflowed")
+        throw .diverged(
+          "covariance: learning diverged at sample \(samples + 1): the running mean overflowed")
       }
       try layer.keepOrRestore("covariance", sample: samples + 1)
     } catch {

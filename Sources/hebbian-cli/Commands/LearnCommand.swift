@@ -13,10 +13,13 @@ enum LearnCommand {
       + [
         .value("--outputs", "K", "units (default 1)").within(1...100_000),
         .value("--eta", "X", "learning rate (default 0.001; instar 0.05)").within(1e-12...10),
-        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)").within(0...1),
+        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)").within(
+          0...1),
         .flag("--normalize", "hebb: scale every row to unit norm after each step"),
-        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)").within(0...1),
-        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)").within(1...1e9),
+        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)").within(
+          0...1),
+        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)")
+          .within(1...1e9),
         OptionSpec.passes.within(1...1_000_000),
         .value("--seed", "S", "seed of the initial weights (default 1)").within(0...2_147_483_647),
         .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
@@ -69,7 +72,9 @@ enum LearnCommand {
       let samples = bytes / Int64(format == .f32 ? 4 * d : 2 * d) + 1
       budget.work([Int64(passes), samples, Int64(k), Int64(d), 4], ["--passes", "--outputs"])
     }
-    budget.memory([[3, Int64(k), Int64(d)], [Int64(d <= maxDiagnosticDimension ? d : 0), Int64(d), 2]], ["--outputs"])
+    budget.memory(
+      [[3, Int64(k), Int64(d)], [Int64(d <= maxDiagnosticDimension ? d : 0), Int64(d), 2]],
+      ["--outputs"])
     try budget.check()
     var stats = Moments(dimension: d, keep: d <= maxDiagnosticDimension)
     var x = [Float](repeating: 0, count: d)
@@ -208,7 +213,8 @@ enum LearnCommand {
     case "hebb", "covariance":
       return
         "; raise --decay or lower --eta (the weights stop growing once --decay >= --eta x the input's largest eigenvalue)"
-    case "bcm": return "; lower --eta or --threshold-tau (the threshold must track faster than the weights)"
+    case "bcm":
+      return "; lower --eta or --threshold-tau (the threshold must track faster than the weights)"
     default: return "; lower --eta"
     }
   }

@@ -13,15 +13,18 @@ enum TrainPlasticCommand {
       .value("--patterns", "P", "patterns per episode (default 3)").within(1...10_000),
       .value("--cycles", "C", "presentation cycles per episode (default 2)").within(1...10_000),
       .value("--present", "S", "steps each pattern is shown (default 3)").within(1...10_000),
-      .value("--delay", "S", "zero-input steps after each presentation (default 2)").within(0...10_000),
+      .value("--delay", "S", "zero-input steps after each presentation (default 2)").within(
+        0...10_000),
       .value("--test-steps", "S", "steps the degraded cue is shown (default 3)").within(1...10_000),
       .value("--degrade", "F", "fraction of cue bits zeroed (default 0.5)").within(0...1),
       .value("--rule", "R", "trace rule: decay|oja (default decay)"),
       .value("--episodes", "E", "training episodes (default 10000)").within(0...100_000_000),
       .value("--lr", "X", "Adam learning rate (default 0.001)").within(1e-9...1),
       .value("--clip", "X", "gradient-norm clip (default 10)").within(1e-6...1e6),
-      .value("--report-every", "E", "episodes per progress line (default 1000)").within(1...100_000_000),
-      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)").within(1...10_000_000),
+      .value("--report-every", "E", "episodes per progress line (default 1000)").within(
+        1...100_000_000),
+      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)").within(
+        1...10_000_000),
       .value("--seed", "S", "seed (default 1)").within(0...2_147_483_647),
       .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
         mayReplace: ["--load"]),
@@ -63,7 +66,8 @@ enum TrainPlasticCommand {
       [networks, o.has("--load") ? 0 : Int64(episodes), s, nn, 4],
       ["--episodes", "--bits", "--cycles", "--present", "--patterns"])
     budget.work([networks, Int64(evalEpisodes), s, nn], ["--eval-episodes"])
-    budget.memory([[networks, s + 7, nn], [s, Int64(bits)]], ["--bits", "--cycles", "--present"])
+    budget.memory(
+      [[networks, s + 7, nn], [s, Int64(bits)]], ["--bits", "--cycles", "--present"])
     try budget.check(quiet: o.has("--quiet"))
     let start = hb_sys_monotonic_ns()
     if let path = o.string("--load") {
@@ -190,7 +194,8 @@ enum TrainPlasticCommand {
       }
       let count = Float(evalEpisodes) * Float(task.bits)
       if !total.isFinite {
-        throw .diverged("\(label): the held-out loss is not finite; lower --lr (now \(Fmt.sci(lr, 1)))")
+        throw .diverged(
+          "\(label): the held-out loss is not finite; lower --lr (now \(Fmt.sci(lr, 1)))")
       }
       return (total / count, Float(wrong) / count)
     } catch { throw .data(error.message) }

@@ -49,7 +49,8 @@ enum Files {
       && info.size > limit
     {
       throw .data(
-        "\(path): a model file of \(info.size) bytes, above the memory budget of \(limit >> 20) MiB")
+        "\(path): a model file of \(info.size) bytes, above the memory budget of \(limit >> 20) MiB"
+      )
     }
     chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
