@@ -1,6 +1,5 @@
 import CHebbianSys
 import Glibc
-import Hebbian
 
 // Splits the input on NUL into an argument vector and parses it against one command's option
 // table, then reads every value option as each type; any input must parse or give a
