@@ -13,25 +13,11 @@ import Testing
     NSTemporaryDirectory() + "hebbian-bounds-\(getpid())-\(name)"
   }
 
-  /// Runs the CLI with stdout and stderr sent to files; returns the status and stderr.
+  /// Runs the built binary as a child (the in-process run would share stdout with suites
+  /// that capture it); returns the status and stderr.
   static func run(_ args: [String]) -> (status: Int32, err: String) {
-    let out = temp("out"), err = temp("err")
-    FileManager.default.createFile(atPath: out, contents: nil)
-    FileManager.default.createFile(atPath: err, contents: nil)
-    let fo = open(out, O_WRONLY | O_TRUNC), fe = open(err, O_WRONLY | O_TRUNC)
-    fflush(nil)
-    let (s1, s2) = (dup(1), dup(2))
-    dup2(fo, 1)
-    dup2(fe, 2)
-    let status = HebbianMain.run(["hebbian"] + args)
-    fflush(nil)
-    dup2(s1, 1)
-    dup2(s2, 2)
-    for fd in [s1, s2, fo, fe] { close(fd) }
-    let text = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-    try? FileManager.default.removeItem(atPath: out)
-    try? FileManager.default.removeItem(atPath: err)
-    return (status, text)
+    guard let r = try? spawnHebbian(args, in: NSTemporaryDirectory()) else { return (-1, "") }
+    return (r.status, r.stderr)
   }
 
   /// Status and a piece of the error line of every reproducer.
