@@ -14,7 +14,9 @@ seconds=${1:-60}
 shift || true
 targets=${*:-$(ls Tests/Fuzz/*Fuzz.swift | sed -E 's#.*/(.*)Fuzz\.swift#\1#' | tr 'A-Z' 'a-z')}
 
-out=.build-fuzz
+# Absolute: the options target works in its own scratch folder, and libFuzzer writes the
+# corpus and artifacts by these paths.
+out=$PWD/.build-fuzz
 mkdir -p "$out"
 # Lifetimes: OwnedBuffer's span properties; -package-name: the library's package declarations,
 # used by the CLI targets too.
