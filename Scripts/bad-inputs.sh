@@ -53,7 +53,19 @@ b[-4:] = struct.pack("<I", zlib.crc32(bytes(b[:-4])) & 0xFFFFFFFF)
 open("mmean.hbm", "wb").write(b)
 open("glitch.csv", "w").write("1,1,1,1,1,1\n1e20,1e20,1e20,1e20,1e20,1e20\n")
 open("labels.csv", "w").write("a,1,2\nb,2,3\n")
+# PCA models with a valid CRC whose k*d or k*k overflow a 32-bit Int.
+def model(kind, shapes, arrays):
+    def s(x): return struct.pack("<H", len(x)) + x.encode()
+    out = b"HEBBMODL" + struct.pack("<I", 1) + s(kind) + struct.pack("<I", len(shapes))
+    out += b"".join(struct.pack("<q", v) for v in shapes) + struct.pack("<II", 0, 0)
+    out += struct.pack("<I", len(arrays))
+    for name, count in arrays: out += s(name) + struct.pack("<Q", count) + bytes(4 * count)
+    return out + struct.pack("<I", zlib.crc32(out) & 0xFFFFFFFF)
+open("k1.hbm", "wb").write(model("pca.ccipca", [1, 65536], [("W", 65536)]))
+open("k2.hbm", "wb").write(model("pca.ccipca", [2, 2**31 - 1], [("W", 9)]))
+open("k3.hbm", "wb").write(model("pca.ccipca", [65536, 65536], [("W", 9)]))
 EOF
+"${bin[@]}" demo --samples 20000 --save-stream imu.csv >/dev/null 2>&1
 
 # A model with a second name (hard link), a symlink planted by another user in a sticky
 # world-writable folder (owned by nobody where this runs as root), a lock-named file that is
@@ -117,6 +129,54 @@ run pca --input glitch.csv --id-column 4294967297 --project p.csv
 run competing --input labels.csv --label-column 4294967297
 run competing --input labels.csv --label-column 1
 run pca --continue m.hbm --input glitch.csv --columns 1-5
+run recall --dim 4 --steps 2000000 --patterns p1.f32 --cues p1.f32 --output r.f32
+
+# Every command bounded: declared ranges, a work and memory budget before any work.
+run export --model k1.hbm --output -
+run export --model k2.hbm --output -
+run export --model k3.hbm --output -
+run export --model /dev/zero --output -
+run train-plastic --bits 50 --cycles 2000000000 --present 2000000000 --episodes 1
+run train-plastic --bits 100000000
+run train-plastic --patterns 100000000
+run train-plastic --cycles 100000 --present 100000
+run train-plastic --cycles 10000 --present 10000 --episodes 1
+run train-plastic --bits 4096
+run train-plastic --lr 1e39
+run stdp window --dt 1e-30
+run stdp window --range 1e30
+run stdp window --spacing 1e-30
+run stdp window --range 1e9
+run stdp window --range 1e6 --spacing 0.001
+run stdp balance --seconds 1e30
+run stdp balance --seconds 1e12
+run stdp balance --seconds 1e7
+run stdp balance --dt 1e-12
+run stdp competitive --inputs 2000000000
+run stdp reward --inputs 2000000000
+run stdp window --seed 99999999999
+run competing --rate 1e30 --epochs 1
+run competing --hidden 2000000000
+run competing --train 2000000000
+run competing --test 2000000000
+run competing --batch 2000000000
+run competing --epochs 2000000000
+run competing --readout-epochs 2000000000
+run competing --epochs 1000000
+run capacity --model hopfield --dim 100 --from 1e20 --to 1e20
+run capacity --dim 100 --step 1e-30
+run capacity --dim 100 --step 1e-6
+run capacity --dim 100 --to 1e300
+run capacity --dim 1000000 --from 100 --to 100
+run capacity --dim 100 --trials 2000000000
+run capacity --dim 100 --search 2000000000 --model ei
+run capacity --dim 1000 --trials 100000
+run learn --rule hebb --input imu.csv --save-weights w.f32
+run learn --rule bcm --input imu.csv --threshold-tau 1e30
+run learn --rule bcm --input imu.csv --threshold-tau 1e9
+run learn --rule hebb --input imu.csv --passes 2000000000
+run learn --rule hebb --input imu.csv --passes 1000000
+run stdp window --dt "$(printf '1e-30\nsecond line')"
 
 # Refused runs leave every file as it was, /dev/null a device, and no temporary behind.
 after=$(snapshot)

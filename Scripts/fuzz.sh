@@ -4,15 +4,19 @@
 #
 #   bash Scripts/fuzz.sh [seconds-per-target] [target ...]
 #
-# Targets: modelfile (checkpoint loader), options (every command's option table), samples
-# (CSV/f32 reader), library (the checked Swift API with random shapes and float bit patterns).
+# Targets: modelfile (checkpoint loader), options (every command's option table; the
+# budgeted commands also run), samples
+# (CSV/f32 reader), library (every public type's checked API with random shapes, rates and
+# float bit patterns). A crash, a case over 20 s or over 1 GiB fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=${*:-$(ls Tests/Fuzz/*Fuzz.swift | sed -E 's#.*/(.*)Fuzz\.swift#\1#' | tr 'A-Z' 'a-z')}
 
-out=.build-fuzz
+# Absolute: the options target works in its own scratch folder, and libFuzzer writes the
+# corpus and artifacts by these paths.
+out=$PWD/.build-fuzz
 mkdir -p "$out"
 # Lifetimes: OwnedBuffer's span properties; -package-name: the library's package declarations,
 # used by the CLI targets too.
@@ -61,8 +65,11 @@ for t in $targets; do
   cp Tests/Fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
   echo "=== fuzz $t for ${seconds}s"
   # Swift's backtracer and libFuzzer's signal handler deadlock on a crash: libFuzzer reports.
-  SWIFT_BACKTRACE=enable=no "$out/fuzz-$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=1024 -print_final_stats=1 \
+  # Per case: at most 20 s and 1 GiB (the options target runs commands under a lowered work
+  # budget, so any case near either limit is a bug).
+  SWIFT_BACKTRACE=enable=no "$out/fuzz-$t" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=1024 -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$out/crash-$t-" "$corpus" 2>&1 | grep -E "^(#[0-9]+ *DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true
+  rm -rf /dev/shm/hebbian-fuzz-options-* /tmp/hebbian-fuzz-options-* 2>/dev/null || true
   # libFuzzer exits non-zero on a crash; rerun status through PIPESTATUS.
   if ls "$out"/crash-"$t"-* >/dev/null 2>&1; then
     echo "fuzz $t: crash found:"; ls "$out"/crash-"$t"-*; exit 1

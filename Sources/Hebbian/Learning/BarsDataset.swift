@@ -29,6 +29,9 @@ public struct BarsDataset {
       throw .invalidParameter(
         "bars: need count >= 1, side >= 2, positions >= 2 dividing side, noise >= 0")
     }
+    try MemoryBudget.check(
+      "bars", "\(count) images of \(side) x \(side)", [[count, side, side], [3, count, 2]])
+    if !noise.isFinite { throw .invalidParameter("bars: noise must be finite") }
     self.side = side
     self.positions = positions
     let d = side * side
@@ -75,6 +78,9 @@ public struct SoftmaxReadout: ~Copyable {
     if features < 1 || classes < 2 {
       throw .invalidParameter("readout: need features >= 1 and classes >= 2")
     }
+    try MemoryBudget.check(
+      "readout", "\(features) features x \(classes) classes",
+      [[classes + 1, features + 1], [3, features + 1]])
     self.features = features
     self.classes = classes
     let cols = features + 1
@@ -114,6 +120,10 @@ public struct SoftmaxReadout: ~Copyable {
       throw .dimensionMismatch(
         what: "labels/order", expected: count, got: Swift.min(labels.count, order.count))
     }
+    if !(rate >= 0 && rate.isFinite) {
+      throw .invalidParameter("readout: learning rate must be finite and >= 0")
+    }
+    for i in 0..<(count * f) where !data[i].isFinite { throw .nonFinite(index: i) }
     for i in 0..<count where labels[i] < 0 || labels[i] >= classes {
       throw .invalidParameter("readout: label \(labels[i]) at row \(i) outside 0…\(classes - 1)")
     }

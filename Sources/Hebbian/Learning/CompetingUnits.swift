@@ -46,7 +46,13 @@ public struct CompetingUnits: ~Copyable {
       throw .invalidParameter("competing units: rank k must be in 2…\(hidden), got \(rank)")
     }
     if !(p >= 2) { throw .invalidParameter("competing units: p must be >= 2") }
-    if !(delta >= 0) { throw .invalidParameter("competing units: delta must be >= 0") }
+    if !(p >= 2 && p <= 100) { throw .invalidParameter("competing units: p must be in [2, 100]") }
+    if !(delta >= 0 && delta.isFinite) {
+      throw .invalidParameter("competing units: delta must be finite and >= 0")
+    }
+    try MemoryBudget.check(
+      "competing units", "\(hidden) x \(inputs) weights, batches of \(batchSize)",
+      [[3, hidden, inputs], [2, batchSize, hidden], [3, hidden]])
     self.inputs = inputs
     self.hidden = hidden
     self.p = p
@@ -81,8 +87,14 @@ public struct CompetingUnits: ~Copyable {
     }
   }
 
-  /// One mini-batch update with learning rate ε. `batch` holds `count` ≤ batchSize samples of
-  /// `inputs` values each, row-major.
+  /// Largest |W_μi| an update may leave. Rows converge to unit p-norm, so no entry of a
+  /// learning layer comes near it; a step that would pass it (a huge rate) is refused.
+  public static let weightLimit: Float = 1e4
+
+  /// One mini-batch update with learning rate ε (finite, >= 0). `batch` holds `count` ≤
+  /// batchSize samples of `inputs` finite values each, row-major. A step that would overflow
+  /// the currents or move a weight past ``weightLimit`` throws ``HebbianError/diverged(_:)``
+  /// and leaves the weights as they were.
   public mutating func update(batch: Span<Float>, count: Int, learningRate eps: Float)
     throws(HebbianError)
   {
@@ -92,10 +104,14 @@ public struct CompetingUnits: ~Copyable {
     if batch.count < count * inputs {
       throw .dimensionMismatch(what: "batch values", expected: count * inputs, got: batch.count)
     }
-    step(batch, count, eps)
+    if !(eps >= 0 && eps.isFinite) {
+      throw .invalidParameter("competing units: learning rate must be finite and >= 0")
+    }
+    for i in 0..<(count * inputs) where !batch[i].isFinite { throw .nonFinite(index: i) }
+    try step(batch, count, eps)
   }
 
-  mutating func step(_ v: Span<Float>, _ count: Int, _ eps: Float) {
+  mutating func step(_ v: Span<Float>, _ count: Int, _ eps: Float) throws(HebbianError) {
     let k = hidden
     let d = inputs
     refreshMetric()
@@ -104,10 +120,14 @@ public struct CompetingUnits: ~Copyable {
       v.extracting(b * d..<(b + 1) * d).withUnsafeBufferPointer { vb in
         hb_gemv_f32(k, d, 1, wp.base, d, vb.baseAddress, 0, currents.at(b * k))
       }
+      for m in 0..<k where !currents[b * k + m].isFinite {
+        throw .diverged(
+          "competing units: the currents overflowed float32 (weights or sample too large for p = \(p))"
+        )
+      }
       let (top, kth) = Self.ranks(currents.span.extracting(b * k..<(b + 1) * k), rank)
       g[b * k + top] = 1
       g[b * k + kth] = -delta
-      wins[top] += 1
     }
     // xx_μ = Σ_b g_bμ I_bμ : the decay coefficient of row μ.
     for m in 0..<k {
@@ -132,7 +152,19 @@ public struct CompetingUnits: ~Copyable {
     }
     // The authors divide by max|ds| (floored at 1e-30) so ε is the largest step any synapse takes.
     let scale = eps / Swift.max(largest, 1e-30)
+    // Checked before W moves, so a refused step leaves it (and the win counts) unchanged.
+    for i in 0..<(k * d) {
+      let next = w[i] + scale * ds[i]
+      if !(Swift.abs(next) <= Self.weightLimit) {
+        throw .diverged(
+          "competing units: a step of this rate would move a weight past \(Int(Self.weightLimit)); lower the rate"
+        )
+      }
+    }
     hb_axpy_f32(k * d, scale, ds.base, 1, w.base, 1)
+    for b in 0..<count {
+      for m in 0..<k where g[b * k + m] == 1 { wins[m] += 1 }
+    }
   }
 
   /// Indices of the strongest and the k-th strongest entries (ties: lower index first).
@@ -143,12 +175,14 @@ public struct CompetingUnits: ~Copyable {
     for i in 1..<n where c[i] > c[top] { top = i }
     var previous = top
     var previousValue = c[top]
-    for _ in 1..<k {
+    for _ in 1..<Swift.min(k, n) {
       var best = -1
       for i in 0..<n {
         let beyond = c[i] < previousValue || (c[i] == previousValue && i > previous)
         if beyond && (best < 0 || c[i] > c[best] || (c[i] == c[best] && i < best)) { best = i }
       }
+      // Only unordered values (NaN) leave no candidate; the checked API never passes them.
+      if best < 0 { break }
       previous = best
       previousValue = c[best]
     }
@@ -203,6 +237,10 @@ public struct CompetingUnits: ~Copyable {
     if h.count < hidden {
       throw .dimensionMismatch(what: "features", expected: hidden, got: h.count)
     }
+    if power < 1 || power > 64 {
+      throw .invalidParameter("competing units: feature power must be in 1…64, got \(power)")
+    }
+    for i in 0..<inputs where !v[i].isFinite { throw .nonFinite(index: i) }
     v.withUnsafeBufferPointer { vp in
       h.withUnsafeMutableBufferPointer { hp in
         hb_gemv_f32(hidden, inputs, 1, w.base, inputs, vp.baseAddress, 0, hp.baseAddress)
@@ -213,6 +251,11 @@ public struct CompetingUnits: ~Copyable {
           hp[m] = x
         }
       }
+    }
+    for m in 0..<hidden where !h[m].isFinite {
+      throw .invalidParameter(
+        "competing units: feature \(m) overflowed float32 (power \(power)); lower the power or rescale the input"
+      )
     }
   }
 

@@ -30,6 +30,15 @@ public struct PatternCompletionTask: Sendable {
         "pattern completion: need bits >= 2, patterns, cycles, presentation and test steps >= 1, delay >= 0, degraded fraction in [0, 1), input scale > 0"
       )
     }
+    // The episode length and its input (steps x bits) in checked 64-bit arithmetic.
+    let per = try StepCount.product(
+      [presentationSteps + delaySteps], "pattern completion: steps per pattern")
+    let shown = try StepCount.product(
+      [patterns, cycles, per], "pattern completion: steps per episode")
+    let steps = try StepCount.product(
+      [1, shown + testSteps], "pattern completion: steps per episode")
+    try MemoryBudget.check(
+      "pattern completion", "\(steps) steps x \(bits) bits", [[steps, bits], [patterns, bits]])
     self.bits = bits
     self.patterns = patterns
     self.cycles = cycles

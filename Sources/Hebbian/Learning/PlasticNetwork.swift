@@ -62,6 +62,10 @@ public struct PlasticNetwork: ~Copyable {
       throw .invalidParameter("plastic network: maxSteps must be >= 1, got \(maxSteps)")
     }
     if !(eta >= 0 && eta <= 1) { throw .invalidParameter("plastic network: eta must be in [0, 1]") }
+    // Adam keeps three copies of w and of alpha; the forward pass keeps every step's trace.
+    try MemoryBudget.check(
+      "plastic network", "N = \(size), \(maxSteps) steps",
+      [[6, size, size], [maxSteps, size, size], [maxSteps, size], [3, size]])
     self.size = size
     self.maxSteps = maxSteps
     self.rule = rule
@@ -250,6 +254,18 @@ public struct PlasticNetwork: ~Copyable {
     inputs: Span<Float>, steps: Int, target: Span<Float>, learningRate: Float,
     clipNorm: Float = 10
   ) throws(HebbianError) -> Float {
+    // Adam moves each parameter by about the rate per step: past 1 a step leaves the range
+    // tanh answers in, and a non-finite rate or input would reach every weight.
+    if !(learningRate > 0 && learningRate <= 1 && clipNorm > 0 && clipNorm.isFinite) {
+      throw .invalidParameter(
+        "plastic network: learning rate must be in (0, 1] and clipNorm finite and > 0")
+    }
+    for i in 0..<inputs.count where !inputs[i].isFinite {
+      throw .nonFinite(index: i)
+    }
+    for i in 0..<target.count where !target[i].isFinite {
+      throw .nonFinite(index: i)
+    }
     let loss = try lossAndGradient(inputs: inputs, steps: steps, target: target)
     adamStep(learningRate: learningRate, clipNorm: clipNorm)
     return loss

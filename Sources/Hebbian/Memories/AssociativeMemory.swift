@@ -112,6 +112,23 @@ func storeFinite(_ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float
   }
 }
 
+/// Refuses a cue with a NaN or an infinity: continuous dynamics would carry it everywhere.
+func checkFiniteCue(_ cue: Span<Float>) throws(HebbianError) {
+  for j in 0..<cue.count where !cue[j].isFinite { throw .nonFinite(index: j) }
+}
+
+/// Refuses a recalled state that overflowed float32 (a finite cue too large for the
+/// dynamics); checked before the state is handed out.
+func checkFiniteState(_ memory: String, _ state: borrowing OwnedBuffer<Float>, _ n: Int)
+  throws(HebbianError)
+{
+  for j in 0..<n where !state[j].isFinite {
+    throw .diverged(
+      "\(memory): the dynamics overflowed float32 at neuron \(j) (cue too large for the model's gain)"
+    )
+  }
+}
+
 /// Runs `sweep` (which returns how many neurons changed) until a sweep changes nothing or
 /// `maxSteps` sweeps have changed something.
 @inline(__always)

@@ -290,7 +290,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   ) throws(HebbianError) -> SearchResult {
     var counts: [Int] = []
     for a in loads {
-      let p = max(1, Int((a * Double(excitatory)).rounded()))
+      let p = max(1, try StepCount.of(a * Double(excitatory), "EIMemory.search: load x N"))
       if let last = counts.last, p <= last { continue }
       counts.append(p)
     }

@@ -75,6 +75,7 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
     try checkShape("ModernHopfield cue", dimension, cue.count)
     try checkRoom("ModernHopfield state", dimension, state.count)
     if count == 0 { throw .invalidParameter("ModernHopfield: no stored patterns") }
+    try checkFiniteCue(cue)
     let n = dimension
     a.copy(cue)
     // The state alternates between a (even steps) and b (odd steps).
@@ -84,6 +85,11 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
       converged = steps % 2 == 0 ? settles(a, b) : settles(b, a)
       steps += 1
       if converged { break }
+    }
+    if steps % 2 == 0 {
+      try checkFiniteState("ModernHopfield", a, n)
+    } else {
+      try checkFiniteState("ModernHopfield", b, n)
     }
     for i in 0..<n { state[i] = steps % 2 == 0 ? a[i] : b[i] }
     return RecallResult(steps: steps, converged: converged)
@@ -103,6 +109,7 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
   public func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
     try checkShape("ModernHopfield state", dimension, state.count)
     if count == 0 { throw .invalidParameter("ModernHopfield: no stored patterns") }
+    try checkFiniteCue(state)
     var half: Float = 0
     for i in 0..<dimension {
       a[i] = state[i]

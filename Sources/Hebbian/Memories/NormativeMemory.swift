@@ -238,6 +238,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   {
     try checkShape("NormativeMemory cue", dimension, cue.count)
     try checkRoom("NormativeMemory state", dimension, state.count)
+    try checkFiniteCue(cue)
     y.copy(cue)
     var steps = 0
     var converged = false
@@ -248,6 +249,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
       }
       steps += 1
     }
+    try checkFiniteState("NormativeMemory", y, dimension)
     for i in 0..<dimension { state[i] = y[i] }
     return RecallResult(steps: steps, converged: converged)
   }

@@ -115,6 +115,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
     try checkShape("TwoLayerMemory cue", dimension, cue.count)
     try checkRoom("TwoLayerMemory state", dimension, state.count)
     if count == 0 { throw .invalidParameter("TwoLayerMemory: no stored patterns") }
+    try checkFiniteCue(cue)
     let n = dimension, p = count
     v.state.copy(cue)
     featureActivity()
@@ -140,6 +141,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
         break
       }
     }
+    try checkFiniteState("TwoLayerMemory", v.activity, n)
     for i in 0..<n { state[i] = v.activity[i] }
     return RecallResult(steps: steps, converged: converged)
   }

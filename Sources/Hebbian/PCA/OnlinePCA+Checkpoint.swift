@@ -69,6 +69,14 @@ extension OnlinePCA {
     }
     let d = file.shapes[0]
     let k = file.shapes[1]
+    // The shapes are products below (k·d, k·k): bounded in 64 bits first, so a 32-bit board
+    // refuses a forged shape with the host's words instead of overflowing.
+    do throws(HebbianError) {
+      try MemoryBudget.check(
+        "model file", "\(k) components x dimension \(d)", [[k, d], [k, k], [k], [d]])
+    } catch {
+      throw .format(error.message)
+    }
     func float(_ name: String) throws(HebbianError) -> Float {
       let v = try file.parameter(name)
       guard v.isFinite, Swift.abs(v) <= Double(Float.greatestFiniteMagnitude) else {

@@ -154,6 +154,29 @@ public struct ModelFile: Equatable {
 
   // MARK: Decoding
 
+  /// Bytes of the fixed header (magic and version), enough for ``checkHeader(_:)``.
+  public static let headerBytes = 12
+
+  /// Checks the first bytes of a file (at least ``headerBytes`` of it, fewer at its end): a
+  /// reader calls this before it reads the body, so a file that is not a model (a device, a
+  /// data file named by mistake) is refused after a dozen bytes, with the decoder's words.
+  public static func checkHeader(_ prefix: [UInt8]) throws(HebbianError) {
+    guard prefix.count >= magic.count, Array(prefix[0..<magic.count]) == magic else {
+      throw .format("not a hebbian model file (bad magic)")
+    }
+    guard prefix.count >= headerBytes else {
+      throw .format(
+        "model file truncated: format version needs 4 bytes at offset 8, \(prefix.count - 8) remain"
+      )
+    }
+    var version: UInt32 = 0
+    for i in 0..<4 { version |= UInt32(prefix[8 + i]) << (8 * UInt32(i)) }
+    guard version == currentVersion else {
+      throw .format(
+        "unsupported model format version \(version) (this build reads \(currentVersion))")
+    }
+  }
+
   /// Decodes and validates `bytes`. Errors say exactly what is wrong: not a model file,
   /// unknown version, truncated (and where), bad CRC, malformed field.
   public init(decoding bytes: [UInt8]) throws(HebbianError) {

@@ -19,6 +19,7 @@ public struct BCMLearner: ~Copyable {
   public private(set) var samples = 0
   let layer: RateLayer
   let theta: OwnedBuffer<Float>
+  let thetaBackup: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, thresholdTimeConstant: Float = 10,
@@ -29,6 +30,7 @@ public struct BCMLearner: ~Copyable {
     if !(thresholdTimeConstant >= 1 && thresholdTimeConstant.isFinite) {
       throw .invalidParameter("threshold time constant must be >= 1 sample")
     }
+    if !initialThreshold.isFinite { throw .invalidParameter("initial threshold must be finite") }
     self.learningRate = learningRate
     self.thresholdTimeConstant = thresholdTimeConstant
     let w = Matrix(rows: outputs, columns: inputs)
@@ -37,12 +39,15 @@ public struct BCMLearner: ~Copyable {
     for i in 0..<w.count { w.elements[i] = Float(0.1 + 0.1 * rng.uniform()) }
     layer = RateLayer(weights: w)
     theta = OwnedBuffer(count: outputs, repeating: initialThreshold)
+    thetaBackup = OwnedBuffer(count: outputs)
   }
 
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "bcm: sample")
     let (k, d) = (outputs, inputs)
     let rate = 1 / thresholdTimeConstant
+    layer.save()
+    thetaBackup.base.update(from: theta.base, count: k)
     layer.respond(x)
     for i in 0..<k {
       let yi = max(layer.y[i], 0)
@@ -51,6 +56,17 @@ public struct BCMLearner: ~Copyable {
     }
     x.withUnsafeBufferPointer { xp in
       hb_bcm_step_f32(k, d, learningRate, xp.baseAddress, layer.y.base, theta.base, layer.w.base, d)
+    }
+    do throws(HebbianError) {
+      for i in 0..<k where !theta[i].isFinite {
+        throw .diverged(
+          "bcm: learning diverged at sample \(samples + 1): threshold \(i + 1) overflowed")
+      }
+      try layer.keepOrRestore("bcm", sample: samples + 1)
+    } catch {
+      layer.restore()
+      theta.base.update(from: thetaBackup.base, count: k)
+      throw error
     }
     samples += 1
   }

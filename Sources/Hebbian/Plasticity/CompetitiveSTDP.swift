@@ -62,8 +62,9 @@ public enum CompetitiveSTDP {
     var inhibitory = try PoissonInput(
       count: max(c.inhibitoryInputs, 1), dt: c.dt, seed: c.seed &+ 3)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
-    let stepsPerSecond = Int((1000 / c.dt).rounded())
-    let seconds = Int(c.seconds.rounded(.up))
+    let stepsPerSecond = try StepCount.of(1000 / c.dt, "competitive STDP: steps per second")
+    let seconds = try StepCount.of(c.seconds, "competitive STDP: seconds", rounding: .up)
+    _ = try StepCount.product([stepsPerSecond, seconds], "competitive STDP: time steps")
     var rates: [Double] = []
     rates.reserveCapacity(seconds)
     for second in 0..<seconds {

@@ -21,6 +21,8 @@ public struct CovarianceLearner: ~Copyable {
   let yMean: OwnedBuffer<Float>
   let xc: OwnedBuffer<Float>
   let yc: OwnedBuffer<Float>
+  /// The running means before the update in progress.
+  let meanBackup: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, meanRate: Float = 0.01,
@@ -39,6 +41,7 @@ public struct CovarianceLearner: ~Copyable {
     yc = OwnedBuffer(count: outputs)
     xMean = OwnedBuffer(count: inputs)
     xc = OwnedBuffer(count: inputs)
+    meanBackup = OwnedBuffer(count: inputs + outputs)
   }
 
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
@@ -46,6 +49,9 @@ public struct CovarianceLearner: ~Copyable {
     let (k, d) = (outputs, inputs)
     // The first sample seeds the means, so the rule starts without a transient.
     let beta: Float = samples == 0 ? 1 : meanRate
+    layer.save()
+    meanBackup.base.update(from: xMean.base, count: d)
+    (meanBackup.base + d).update(from: yMean.base, count: k)
     layer.respond(x)
     for j in 0..<d {
       xMean[j] += beta * (x[j] - xMean[j])
@@ -57,6 +63,18 @@ public struct CovarianceLearner: ~Copyable {
     }
     hb_hebb_decay_step_f32(k, d, learningRate, decay, xc.base, yc.base, layer.w.base, d)
     if normalizesRows { layer.normalizeRows() }
+    do throws(HebbianError) {
+      for j in 0..<d where !xMean[j].isFinite {
+        throw .diverged(
+          "covariance: learning diverged at sample \(samples + 1): the running mean overflowed")
+      }
+      try layer.keepOrRestore("covariance", sample: samples + 1)
+    } catch {
+      layer.restore()
+      xMean.base.update(from: meanBackup.base, count: d)
+      yMean.base.update(from: meanBackup.base + d, count: k)
+      throw error
+    }
     samples += 1
   }
 

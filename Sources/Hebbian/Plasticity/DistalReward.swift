@@ -102,8 +102,9 @@ public enum DistalReward {
     var pending: [Double] = []
     pending.reserveCapacity(64)
     var lastRewardedSpike = -Double.infinity
-    let steps = Int((c.seconds * 1000 / c.dt).rounded())
-    let reportSteps = Swift.max(1, Int((reportEvery * 1000 / c.dt).rounded()))
+    let steps = try StepCount.of(c.seconds * 1000 / c.dt, "reward STDP: time steps")
+    let reportSteps = Swift.max(
+      1, try StepCount.of(reportEvery * 1000 / c.dt, "reward STDP: steps per report"))
     var samples: [Sample] = []
     var rewards = 0, windowRewards = 0
     for n in 0..<steps {

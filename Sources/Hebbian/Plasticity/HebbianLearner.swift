@@ -8,6 +8,10 @@ internal import CHebbian
 /// growth rates by −λ, so the direction still converges to the top eigenvector and the norm
 /// stays bounded once λ ≥ η λ₁. Row normalisation keeps ‖w‖ = 1 exactly (the limit Oja's rule
 /// approximates) and converges to ±e₁ for any λ.
+///
+/// An update that would leave a row longer than 10¹⁸ (or any output not finite) is refused
+/// with ``HebbianError/diverged(_:)`` and leaves the weights as they were: the unbounded
+/// growth of plain Hebb ends in an error, never in NaN.
 public struct HebbianLearner: ~Copyable {
   /// d and k: W is k×d.
   public var inputs: Int { layer.inputs }
@@ -35,11 +39,13 @@ public struct HebbianLearner: ~Copyable {
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "hebb: sample")
     let (k, d, w, y) = (outputs, inputs, layer.w.base, layer.y.base)
+    layer.save()
     layer.respond(x)
     x.withUnsafeBufferPointer { xp in
       hb_hebb_decay_step_f32(k, d, learningRate, decay, xp.baseAddress, y, w, d)
     }
     if normalizesRows { layer.normalizeRows() }
+    try layer.keepOrRestore("hebb", sample: samples + 1)
     samples += 1
   }
 

@@ -120,8 +120,10 @@ public enum InhibitoryBalance {
     let keep = Math.exp(-c.dt / c.signalTimeConstant)
     let kick = (1 - keep * keep).squareRoot()
 
-    let stepsPerWindow = max(1, Int((c.window * 1000 / c.dt).rounded()))
-    let windows = max(1, Int((c.seconds / c.window).rounded()))
+    let stepsPerWindow = max(
+      1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP: steps per window"))
+    let windows = max(1, try StepCount.of(c.seconds / c.window, "inhibitory STDP: windows"))
+    _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP: time steps")
     let filter = 1 - Math.exp(-c.dt / c.currentFilter)
     var filteredE = 0.0, filteredI = 0.0
     var samples: [Sample] = []

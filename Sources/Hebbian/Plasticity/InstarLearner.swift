@@ -29,14 +29,16 @@ public struct InstarLearner: ~Copyable {
   public mutating func update(_ x: Span<Float>, activity: Span<Float>) throws(HebbianError) {
     try RateRule.sample(x, count: inputs, what: "instar: sample")
     try RateRule.sample(activity, count: outputs, what: "instar: activity")
+    layer.save()
     layer.y.copy(activity)
-    step(x)
+    try step(x)
   }
 
-  /// One instar step with the activities already in y.
-  mutating func step(_ x: Span<Float>) {
+  /// One instar step with the activities already in y (and W saved by the caller).
+  mutating func step(_ x: Span<Float>) throws(HebbianError) {
     let (k, d, eta, w, y) = (outputs, inputs, learningRate, layer.w.base, layer.y.base)
     x.withUnsafeBufferPointer { xp in hb_instar_step_f32(k, d, eta, xp.baseAddress, y, w, d) }
+    try layer.keepOrRestore("instar", sample: samples + 1)
     samples += 1
   }
 
@@ -55,8 +57,9 @@ public struct InstarLearner: ~Copyable {
       }
       if dist < bestDistance { (best, bestDistance) = (i, dist) }
     }
+    layer.save()
     for i in 0..<outputs { layer.y[i] = i == best ? 1 : 0 }
-    step(x)
+    try step(x)
     return best
   }
 

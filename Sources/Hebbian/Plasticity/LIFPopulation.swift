@@ -79,6 +79,7 @@ public struct LIFPopulation: ~Copyable {
     throws(HebbianError)
   {
     if count < 1 { throw .invalidParameter("neuron count must be >= 1, got \(count)") }
+    try MemoryBudget.check("LIF population", "\(count) neurons", [[8, count]])
     try parameters.validate(dt: dt)
     self.count = count
     self.parameters = parameters

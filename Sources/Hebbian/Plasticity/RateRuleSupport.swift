@@ -5,6 +5,9 @@ enum RateRule {
   static func shape(inputs: Int, outputs: Int) throws(HebbianError) {
     if inputs < 1 { throw .invalidParameter("inputs must be >= 1, got \(inputs)") }
     if outputs < 1 { throw .invalidParameter("outputs must be >= 1, got \(outputs)") }
+    // W, its backup for the divergence guard, and the per-input buffers.
+    try MemoryBudget.check(
+      "rate rule", "\(outputs) x \(inputs) weights", [[2, outputs, inputs], [4, inputs]])
   }
 
   static func rate(_ eta: Float, _ name: String = "learning rate") throws(HebbianError) {
@@ -27,10 +30,55 @@ enum RateRule {
 struct RateLayer: ~Copyable {
   let w: Matrix
   let y: OwnedBuffer<Float>
+  /// W and y before the update in progress, put back when the update is refused.
+  let backup: OwnedBuffer<Float>
+
+  /// Largest weight-row norm an update may leave: with ‖w‖ ≤ 10¹⁸ and a sample of norm up to
+  /// 10¹⁸ the response w·x stays below float32's 3.4·10³⁸. Rules that converge keep their rows
+  /// many decades below it; a row that gets there is growing without bound (plain Hebb).
+  static let rowNormLimit: Float = 1e18
 
   init(weights: consuming Matrix) {
     y = OwnedBuffer(count: weights.rows)
+    backup = OwnedBuffer(count: weights.rows * (weights.columns + 1))
     w = weights
+  }
+
+  /// Copies W and y aside before an update.
+  func save() {
+    let kd = outputs * inputs
+    backup.base.update(from: w.base, count: kd)
+    (backup.base + kd).update(from: y.base, count: outputs)
+  }
+
+  /// Puts W and y back as ``save()`` found them.
+  func restore() {
+    let kd = outputs * inputs
+    w.base.update(from: backup.base, count: kd)
+    y.base.update(from: backup.base + kd, count: outputs)
+  }
+
+  /// Throws ``HebbianError/diverged(_:)`` (after ``restore()``) when an output or a weight
+  /// row is not finite or a row is longer than ``rowNormLimit``; `sample` is the update's
+  /// 1-based number, for the message.
+  func keepOrRestore(_ rule: String, sample: Int) throws(HebbianError) {
+    var bad: String? = nil
+    for i in 0..<outputs where !y[i].isFinite {
+      bad = "the output of unit \(i + 1) is not finite"
+      break
+    }
+    if bad == nil {
+      for i in 0..<outputs {
+        let n = hb_nrm2_f32(inputs, w.elements.at(i * inputs), 1)
+        if !(n <= Self.rowNormLimit) {
+          bad = "weight row \(i + 1) grew past 1e18"
+          break
+        }
+      }
+    }
+    guard let bad else { return }
+    restore()
+    throw .diverged("\(rule): learning diverged at sample \(sample): \(bad)")
   }
 
   /// Gaussian entries of variance scale²/d: rows start with norm ≈ scale in random directions

@@ -29,13 +29,18 @@ public enum STDPWindow {
       last = max(last, t)
     }
     guard first.isFinite else { return 0 }
-    func step(_ t: Double) -> Int { Int(((t - first) / dt).rounded()) + 1 }
+    var steps: [Int] = []
+    for t in preTimes + postTimes {
+      steps.append(try StepCount.of((t - first) / dt, "STDP pairing: spike times / dt") + 1)
+    }
+    let lastStep = try StepCount.of((last - first) / dt, "STDP pairing: spike times / dt") + 1
+    let preCount = preTimes.count
     let w0 = startingWeight(rule)
     var synapse = try STDPSynapses(post: 1, pre: 1, rule: rule, dt: dt, initialWeight: w0)
     var pre: [Float] = [0], post: [Float] = [0]
-    for n in 0...(step(last) + 1) {
-      pre[0] = preTimes.contains { step($0) == n } ? 1 : 0
-      post[0] = postTimes.contains { step($0) == n } ? 1 : 0
+    for n in 0...(lastStep + 1) {
+      pre[0] = steps[..<preCount].contains(n) ? 1 : 0
+      post[0] = steps[preCount...].contains(n) ? 1 : 0
       try synapse.step(preSpikes: pre.span, postSpikes: post.span)
     }
     return synapse.weight(post: 0, pre: 0) - w0
@@ -45,11 +50,12 @@ public enum STDPWindow {
   public static func curve(
     rule: STDPRule, range: Double = 100, spacing: Double = 1, dt: Double = 0.1
   ) throws(HebbianError) -> [(dt: Double, dw: Float)] {
-    if !(range > 0 && spacing > 0) {
-      throw .invalidParameter("window range and spacing must be > 0")
+    if !(range > 0 && spacing > 0 && range.isFinite && spacing.isFinite) {
+      throw .invalidParameter("window range and spacing must be finite and > 0")
     }
     var out: [(dt: Double, dw: Float)] = []
-    let n = Int((range / spacing).rounded(.down))
+    let n = try StepCount.of(range / spacing, "STDP window: range / spacing", rounding: .down)
+    try MemoryBudget.check("STDP window", "\(n) points", [[2, n, 4]])
     for m in -n...n where m != 0 {
       let t = Double(m) * spacing
       out.append((t, try pairing(rule: rule, deltaT: t, dt: dt)))

@@ -155,8 +155,9 @@ public enum HomeostaticScaling {
     var weights = [Float](repeating: c.initialWeight, count: c.inputs)
     var input = try PoissonInput(count: c.inputs, dt: c.dt, seed: c.seed &+ 31)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
-    let perSecond = Int((1000 / c.dt).rounded())
-    let seconds = Int(c.seconds.rounded())
+    let perSecond = try StepCount.of(1000 / c.dt, "scaling: steps per second")
+    let seconds = try StepCount.of(c.seconds, "scaling: seconds")
+    _ = try StepCount.product([perSecond, seconds], "scaling: time steps")
     var samples: [Sample] = []
     samples.reserveCapacity(seconds)
     for second in 0..<seconds {

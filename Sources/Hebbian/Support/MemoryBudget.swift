@@ -44,3 +44,35 @@ public enum MemoryBudget {
       "\(owner): \(shape) needs \(amount), above the memory budget of \(bytes >> 20) MiB")
   }
 }
+
+/// Counts of time steps and grid points that come from real-valued parameters (a duration over
+/// a step): converted only when finite and within 2^31 − 1, the same bound on every platform,
+/// so no Double-to-Int conversion traps and a 32-bit board refuses what a 64-bit host refuses.
+package enum StepCount {
+  package static let limit = Int(Int32.max)
+
+  /// `x` rounded as `rule` says, or `invalidParameter` naming `what`.
+  package static func of(
+    _ x: Double, _ what: String, rounding rule: FloatingPointRoundingRule = .toNearestOrEven
+  ) throws(HebbianError) -> Int {
+    let r = x.rounded(rule)
+    guard r.isFinite && r >= 0 && r <= Double(limit) else {
+      throw .invalidParameter("\(what): must be a finite count of at most \(limit) steps")
+    }
+    return Int(r)
+  }
+
+  /// The product of `factors` if it is at most 2^31 − 1 (checked in 64 bits), else
+  /// `invalidParameter` naming `what`.
+  package static func product(_ factors: [Int], _ what: String) throws(HebbianError) -> Int {
+    var p: Int64 = 1
+    for f in factors {
+      let (r, o) = p.multipliedReportingOverflow(by: Int64(f))
+      guard f >= 0, !o, r <= Int64(limit) else {
+        throw .invalidParameter("\(what): more than \(limit)")
+      }
+      p = r
+    }
+    return Int(p)
+  }
+}

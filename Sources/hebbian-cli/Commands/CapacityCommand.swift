@@ -17,28 +17,28 @@ enum CapacityCommand {
         "--model", "M",
         "hopfield | storkey | dense | ei | e-only | covariance | cov-activity; repeat or comma-separate"
       ),
-      .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)"),
+      .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)").within(2...1_000_000),
       .flag(
         "--no-baseline",
         "ei: do not add the signed covariance networks (covariance, cov-activity) beside it"),
-      .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)"),
-      .value("--to", "B", "largest load P/N (\(perModel { $0.to }))"),
-      .value("--step", "S", "load increment (\(perModel { $0.step }))"),
-      .value("--trials", "T", "random pattern sequences per model (default 3)"),
-      .value("--probes", "K", "stored patterns probed per load and sequence (default 20)"),
-      .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)"),
-      .value("--degree", "n", "dense: F(x) = x^n (default 3); 0 for F = exp"),
+      .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)").within(1e-6...1e6),
+      .value("--to", "B", "largest load P/N (\(perModel { $0.to }))").within(1e-6...1e6),
+      .value("--step", "S", "load increment (\(perModel { $0.step }))").within(1e-6...1e6),
+      .value("--trials", "T", "random pattern sequences per model (default 3)").within(1...1_000_000),
+      .value("--probes", "K", "stored patterns probed per load and sequence (default 20)").within(1...1_000_000),
+      .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)").within(0...0.5),
+      .value("--degree", "n", "dense: F(x) = x^n (default 3); 0 for F = exp").within(0...64),
       .value(
         "--coding-level", "f",
         "ei / e-only / covariance / cov-activity: fraction of active entries per pattern (default 0.1)"
-      ),
-      .value("--inhibitory", "K", "ei: inhibitory neurons (default N/4)"),
+      ).within(0...1),
+      .value("--inhibitory", "K", "ei: inhibitory neurons (default N/4)").within(1...16_777_216),
       .value(
         "--search", "K",
         "ei / e-only / covariance / cov-activity: coefficient sets the search evaluates (default 30; 1 = the start only)"
-      ),
+      ).within(1...1_000_000),
       .value("--sizes", "N1,N2,...", "also measure alpha_c at these N and extrapolate to N -> inf"),
-      .value("--seed", "S", "seed of patterns, cues and update order (default 1)"),
+      .value("--seed", "S", "seed of patterns, cues and update order (default 1)").within(0...2_147_483_647),
       .value("--plot", "FILE.svg", "draw the retrieved (m >= 0.9) and exact-recall curves")
         .output(),
     ],
@@ -98,11 +98,67 @@ enum CapacityCommand {
     while true {
       let load = g.from + Double(k) * g.step
       if load > g.to + g.step * 1e-9 { break }
-      let p = max(1, Int((load * Double(n)).rounded()))
+      // grid(_:from:to:step:n:) bounds load × N by maxPatterns; the clamp keeps the
+      // conversion checked for any grid.
+      let p = max(1, Int(Swift.min((load * Double(n)).rounded(), Double(maxPatterns))))
       if counts.last.map({ p > $0 }) ?? true { counts.append(p) }
       k += 1
     }
     return counts
+  }
+
+  /// Largest pattern count of a sweep: the memories hold P×N (or N×N) floats, and 2^24
+  /// patterns is far beyond any load the models retrieve at.
+  static let maxPatterns = 1 << 24
+  /// Most loads on one grid.
+  static let maxLoads = 100_000
+
+  /// The grid of `name` as the options change it, refused when it has too many loads or its
+  /// largest load asks for more than ``maxPatterns`` patterns at N = `n`.
+  static func grid(_ name: String, from: Double?, to: Double?, step: Double?, n: Int)
+    throws(CLIError) -> Grid
+  {
+    var grid = defaultGrid(name)
+    if let from { grid.from = from }
+    if let to { grid.to = to }
+    if let step { grid.step = step }
+    if !(grid.to >= grid.from) {
+      throw .usage("--from/--to: the load range of \(name) is empty (\(Fmt.number(grid.from)) > \(Fmt.number(grid.to)))")
+    }
+    let loads = ((grid.to - grid.from) / grid.step).rounded(.down) + 1
+    if !(loads <= Double(maxLoads)) {
+      throw .usage(
+        "--step: the grid of \(name) from \(Fmt.number(grid.from)) to \(Fmt.number(grid.to)) has \(Fmt.sci(loads, 1)) loads, at most \(maxLoads)")
+    }
+    if !(grid.to * Double(n) <= Double(maxPatterns)) {
+      throw .usage(
+        "--to: load \(Fmt.number(grid.to)) at N = \(n) asks for \(Fmt.sci(grid.to * Double(n), 1)) patterns, at most \(maxPatterns)")
+    }
+    return grid
+  }
+
+  /// The sweeps' work, counted before any: per model and size, each trial stores the patterns
+  /// one at a time (P·N² up to the largest P) and at every load recalls probes × 2 cues of
+  /// about five sweeps of N·max(N, P) each; ei / e-only add the search's evaluations.
+  static func checkBudget(
+    _ o: ParsedOptions, _ names: [String], _ n: Int, _ sizes: [Int], from: Double?, to: Double?,
+    step: Double?, _ s: Settings, _ evaluations: Int
+  ) throws(CLIError) {
+    var b = WorkBudget("capacity")
+    for name in names {
+      for size in [n] + sizes {
+        let g = try grid(name, from: from, to: to, step: step, n: size)
+        let c = counts(g, size)
+        let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
+        let searched = name != "hopfield" && name != "storkey" && name != "dense"
+        let runs = Int64(s.trials) + (searched ? Int64(evaluations) : 0)
+        b.work([runs, maxP, nn, nn], ["--trials", "--dim", "--to"])
+        b.work([runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)], ["--probes", "--step"])
+        if name == "ei" || name == "e-only" { b.work([], ["--search"]) }
+        b.memory([[maxP, nn], [nn, nn]], ["--dim", "--to"])
+      }
+    }
+    try b.check(quiet: o.has("--quiet"))
   }
 
   struct Settings {
@@ -117,11 +173,11 @@ enum CapacityCommand {
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     var names: [String] = []
-    for v in o.values where v.name == "--model" {
+    for v in o.values where v.name.isBytes("--model") {
       for part in v.value.split(separator: ",") { names.append(String(part)) }
     }
     if names.isEmpty { names = ["hopfield"] }
-    for name in names where !models.contains(name) {
+    for name in names where !models.containsBytes(name) {
       throw .usage(
         "--model: expected one of hopfield|storkey|dense|ei|e-only|covariance|cov-activity, got '\(name)'"
       )
@@ -173,11 +229,16 @@ enum CapacityCommand {
         sizes.append(v)
       }
       if sizes.count < 2 { throw .usage("--sizes: need at least two sizes to extrapolate") }
+      if sizes.count > 100 { throw .usage("--sizes: at most 100 sizes, got \(sizes.count)") }
+      for s in sizes where s > 1_000_000 {
+        throw .usage("--sizes: each size must be in [2, 1000000], got \(s)")
+      }
     }
     let settings = Settings(
       trials: trials, probes: probes, noise: noise, degree: degree, codingLevel: f,
       inhibitory: inhibitory, seed: seed)
 
+    try checkBudget(o, names, n, sizes, from: from, to: to, step: step, settings, evaluations)
     Console.outLine(
       Fmt.padRight("model", 10) + Fmt.pad("P/N", 7) + Fmt.pad("P", 6) + Fmt.pad("retrieved", 10)
         + Fmt.pad("m(fixed)", 9) + Fmt.pad("exact-recall", 13) + Fmt.pad("m(cue)", 8))
@@ -185,13 +246,7 @@ enum CapacityCommand {
     var summaries: [String] = []
     var alphas: [(name: String, alpha: Double?, points: [CapacityPoint])] = []
     for name in names {
-      var grid = defaultGrid(name)
-      if let from { grid.from = from }
-      if let to { grid.to = to }
-      if let step { grid.step = step }
-      if !(grid.to >= grid.from) {
-        throw .usage("--from/--to: the load range of \(name) is empty (\(grid.from) > \(grid.to))")
-      }
+      let grid = try grid(name, from: from, to: to, step: step, n: n)
       let c = counts(grid, n)
       let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
       Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")

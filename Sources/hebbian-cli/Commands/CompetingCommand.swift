@@ -16,24 +16,24 @@ enum CompetingCommand {
         .input(),
       .value(
         "--label-column", "L", "with --input: the label column, by header name or 1-based number"),
-      .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)"),
-      .value("--hidden", "K", "hidden units (default 32 for bars, 100 with --input)"),
-      .value("--p", "P", "p of the p-norm (default 3)"),
-      .value("--rank", "k", "rank of the unit pushed away (default 2)"),
-      .value("--delta", "D", "anti-Hebbian strength (default 0.4)"),
-      .value("--epochs", "E", "unsupervised epochs (default 40)"),
-      .value("--rate", "X", "initial learning rate, decays linearly to 0 (default 0.04)"),
-      .value("--batch", "B", "mini-batch size (default 50)"),
-      .value("--power", "n", "readout activation ReLU(current)^n (default 3)"),
-      .value("--train", "N", "bars: training images (default 2000)"),
-      .value("--test", "N", "bars: held-out images (default 1000)"),
-      .value("--noise", "S", "bars: pixel noise standard deviation (default 0.2)"),
-      .value("--readout-epochs", "E", "SGD epochs of the linear readout (default 20)"),
+      .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)").within(0...1),
+      .value("--hidden", "K", "hidden units (default 32 for bars, 100 with --input)").within(2...100_000),
+      .value("--p", "P", "p of the p-norm (default 3)").within(2...100),
+      .value("--rank", "k", "rank of the unit pushed away (default 2)").within(2...100_000),
+      .value("--delta", "D", "anti-Hebbian strength (default 0.4)").within(0...100),
+      .value("--epochs", "E", "unsupervised epochs (default 40)").within(1...1_000_000),
+      .value("--rate", "X", "initial learning rate, decays linearly to 0 (default 0.04)").within(0...1),
+      .value("--batch", "B", "mini-batch size (default 50)").within(1...100_000),
+      .value("--power", "n", "readout activation ReLU(current)^n (default 3)").within(1...64),
+      .value("--train", "N", "bars: training images (default 2000)").within(2...10_000_000),
+      .value("--test", "N", "bars: held-out images (default 1000)").within(1...10_000_000),
+      .value("--noise", "S", "bars: pixel noise standard deviation (default 0.2)").within(0...100),
+      .value("--readout-epochs", "E", "SGD epochs of the linear readout (default 20)").within(1...1_000_000),
       .flag(
         "--tuned-readout",
         "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
       ),
-      .value("--seed", "S", "seed (default 1)"),
+      .value("--seed", "S", "seed (default 1)").within(0...2_147_483_647),
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
@@ -69,9 +69,18 @@ enum CompetingCommand {
     c.readoutEpochs = try o.int("--readout-epochs", default: 20, min: 1)
     c.seed = UInt64(try o.int("--seed", default: 1, min: 0))
     c.tunedReadout = o.has("--tuned-readout")
+    if !external {
+      // The bars set is generated: its size is known before anything is drawn.
+      try checkBudget(
+        o, c, train: try o.int("--train", default: 2000, min: 2),
+        test: try o.int("--test", default: 1000, min: 1), d: 64, classes: 2)
+    }
     let start = hb_sys_monotonic_ns()
     let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
     let d = set.dimension
+    if external {
+      try checkBudget(o, c, train: set.trainY.count, test: set.testY.count, d: d, classes: set.classes)
+    }
     let every = Swift.max(1, c.epochs / 5)
     let result = try usageErrors { () throws(HebbianError) in
       try FeatureComparison.run(
@@ -104,6 +113,21 @@ enum CompetingCommand {
     row("random", c.hidden, result.random)
     row("learned", c.hidden, result.learned)
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
+  }
+
+  /// The run's work and buffers, counted before any of it: unsupervised epochs (a K×d
+  /// product per sample), the feature maps, three readouts; the data and feature copies.
+  static func checkBudget(
+    _ o: ParsedOptions, _ c: FeatureComparison.Configuration, train: Int, test: Int, d: Int,
+    classes: Int
+  ) throws(CLIError) {
+    let (n, t, k, dd) = (Int64(train), Int64(test), Int64(c.hidden), Int64(d))
+    var b = WorkBudget("competing")
+    b.work([Int64(c.epochs), n, k, dd, 3], ["--epochs", "--hidden", "--train"])
+    b.work([2, n + t, k, dd], ["--hidden", "--train", "--test"])
+    b.work([Int64(c.readoutEpochs), n, 2 * k + dd, Int64(classes)], ["--readout-epochs"])
+    b.memory([[n + t, dd], [2, n + t, k], [Int64(c.batch), dd]], ["--train", "--test", "--hidden", "--batch"])
+    try b.check(quiet: o.has("--quiet"))
   }
 
   /// A training and a held-out set, row-major.

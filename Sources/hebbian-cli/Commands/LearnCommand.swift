@@ -11,14 +11,17 @@ enum LearnCommand {
       + "save the weights.",
     options: [.value("--rule", "R", "hebb|covariance|instar|bcm (required)")] + OptionSpec.samples
       + OptionSpec.csvLayout + [
-        .value("--outputs", "K", "units (default 1)"),
-        .value("--eta", "X", "learning rate (default 0.001; instar 0.05)"),
-        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)"),
+        .value("--outputs", "K", "units (default 1)").within(1...100_000),
+        .value("--eta", "X", "learning rate (default 0.001; instar 0.05)").within(1e-12...10),
+        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)").within(
+          0...1),
         .flag("--normalize", "hebb: scale every row to unit norm after each step"),
-        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)"),
-        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)"),
-        .passes,
-        .value("--seed", "S", "seed of the initial weights (default 1)"),
+        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)").within(
+          0...1),
+        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)")
+          .within(1...1e9),
+        OptionSpec.passes.within(1...1_000_000),
+        .value("--seed", "S", "seed of the initial weights (default 1)").within(0...2_147_483_647),
         .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
       ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -60,7 +63,20 @@ enum LearnCommand {
     let csv = try SampleReader.CSVOptions(o)
     var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"), csv: csv)
     let d = try reader.prime()
-    if k * d > 1 << 26 { throw .usage("--outputs x dimension: at most \(1 << 26) weights") }
+    if Int64(k) * Int64(d) > 1 << 26 {
+      throw .usage("--outputs x dimension: at most \(1 << 26) weights")
+    }
+    // The work of a file is bounded by its size: a sample takes 4·d bytes of f32, at least
+    // 2·d of CSV (a digit and a separator per value). A stream from stdin is read once, live.
+    var budget = WorkBudget("learn")
+    if input != "-", let bytes = InputFile.size(of: input) {
+      let samples = bytes / Int64(format == .f32 ? 4 * d : 2 * d) + 1
+      budget.work([Int64(passes), samples, Int64(k), Int64(d), 4], ["--passes", "--outputs"])
+    }
+    budget.memory(
+      [[3, Int64(k), Int64(d)], [Int64(d <= maxDiagnosticDimension ? d : 0), Int64(d), 2]],
+      ["--outputs"])
+    try budget.check()
     var stats = Moments(dimension: d, keep: d <= maxDiagnosticDimension)
     var x = [Float](repeating: 0, count: d)
     var weights: [Float] = []
@@ -86,6 +102,7 @@ enum LearnCommand {
     let name = reader.displayName
     func h<T: ~Copyable>(_ body: () throws(HebbianError) -> T) throws(CLIError) -> T {
       do throws(HebbianError) { return try body() } catch {
+        if case .diverged = error { throw .data(error.message + advice(rule, o)) }
         throw .data("\(name): \(error.message)")
       }
     }
@@ -152,9 +169,14 @@ enum LearnCommand {
       }
     }
     for i in 0..<k {
-      var s: Float = 0
-      for j in 0..<d { s += weights[i * d + j] * weights[i * d + j] }
-      norms.append(s.squareRoot())
+      var s: Double = 0
+      for j in 0..<d { s += Double(weights[i * d + j]) * Double(weights[i * d + j]) }
+      norms.append(Float(s.squareRoot()))
+    }
+    // The learners refuse a diverging step; this is the last line of that contract: nothing
+    // non-finite is printed or saved with exit status 0.
+    for v in weights + norms where !v.isFinite {
+      throw .data("learn: the weights are not finite" + advice(rule, o))
     }
     var out = "rule                  \(rule)\n"
     out += "input                 \(reader.displayName) (\(formatName), \(d) values per sample)\n"
@@ -181,6 +203,21 @@ enum LearnCommand {
       out += "weights written       \(path) (\(k) x \(d) float32)\n"
     }
     Console.out(out)
+  }
+
+  /// What to change after a diverged run, by rule.
+  static func advice(_ rule: String, _ o: ParsedOptions) -> String {
+    switch rule {
+    case "hebb" where !o.has("--decay") && !o.has("--normalize"):
+      return
+        "; plain Hebb grows without bound by design: add --decay (e.g. 0.01) or --normalize, use --rule instar, or hebbian pca --rule oja"
+    case "hebb", "covariance":
+      return
+        "; raise --decay or lower --eta (the weights stop growing once --decay >= --eta x the input's largest eigenvalue)"
+    case "bcm":
+      return "; lower --eta or --threshold-tau (the threshold must track faster than the weights)"
+    default: return "; lower --eta"
+    }
   }
 
   /// Running mean and second moment (Double) of the first pass, for the eigenvector check.

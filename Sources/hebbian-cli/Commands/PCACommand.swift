@@ -494,8 +494,7 @@ enum PCACommand {
 
   /// Reads and validates a model or checkpoint file; errors name the file.
   static func loadModel(_ path: String) throws(CLIError) -> ModelFile {
-    // A PCA model is a few k×d arrays; 1 GiB is far above any that fits a board.
-    let bytes = try Files.readAll(path, limit: 1 << 30)
+    let bytes = try Files.readModel(path)
     do throws(HebbianError) {
       return try ModelFile(decoding: bytes)
     } catch {

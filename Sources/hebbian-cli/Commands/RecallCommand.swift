@@ -37,40 +37,40 @@ enum RecallCommand {
         "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
       .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
         .input(),
-      .value("--dim", "N", "entries per pattern"),
+      .value("--dim", "N", "entries per pattern").within(1...16_777_216),
       .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
         .input(),
       .value("--output", "R.f32", "recalled states, K x N float32").output(),
       .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
       .value(
         "--beta", "B",
-        "inverse temperature of the modern model and of two-layer's softmax (default 8)"),
+        "inverse temperature of the modern model and of two-layer's softmax (default 8)").within(0...10_000),
       .value(
         "--degree", "n",
-        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)"),
+        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)").within(0...64),
       .value(
         "--lagrangian", "L",
         "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"
       ),
-      .value("--tau-feature", "T", "two-layer: feature-neuron time constant (default 1)"),
-      .value("--tau-memory", "T", "two-layer: memory-neuron time constant (default 0.1)"),
-      .value("--dt", "D", "two-layer / normative: integration step (default 0.1)"),
+      .value("--tau-feature", "T", "two-layer: feature-neuron time constant (default 1)").within(1e-6...1e6),
+      .value("--tau-memory", "T", "two-layer: memory-neuron time constant (default 0.1)").within(1e-6...1e6),
+      .value("--dt", "D", "two-layer / normative: integration step (default 0.1)").within(1e-6...10),
       .flag("--rectified", "dense model: F(x) = max(x, 0)^n"),
       .flag("--sync", "update all neurons at once"),
       .flag("--async", "update one neuron at a time in seeded random order (default)"),
       .value(
         "--steps", "S",
         "step limit (sweeps, or ODE steps: twice this for normative, 50 times for two-layer; default 100)"
-      ),
-      .value("--seed", "S", "seed of the asynchronous order (default 1)"),
+      ).within(1...1_000_000),
+      .value("--seed", "S", "seed of the asynchronous order (default 1)").within(0...2_147_483_647),
       .value(
         "--inhibitory", "K",
         "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
-      ),
+      ).within(0...16_777_216),
       .value(
         "--gain", "g",
         "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"
-      ),
+      ).within(0...1000),
       .flag("--dale", "normative: keep W >= 0, the sign carried by D (Dale's law; the default)"),
       .flag("--no-dale", "normative: unconstrained W (the E/I split then has no effect)"),
       .value(
@@ -78,7 +78,7 @@ enum RecallCommand {
         "normative: gradient (exact, the default) | extended (the seed's section 8 rule)"),
       .value(
         "--iterations", "K",
-        "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)"),
+        "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)").within(0...10_000_000),
       .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)")
         .output(),
     ],
@@ -187,6 +187,17 @@ enum RecallCommand {
     let iterations = try o.int(
       "--iterations", default: learning == "extended" ? 20 : 2000, min: 0)
     if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
+    // Each cue runs up to --steps sweeps (ODE steps: 50 per step for two-layer, 2 for
+    // normative) of an N×max(N, P) product; normative first learns --iterations steps per
+    // pattern, each an N×N product.
+    let (nn, p, c) = (Int64(n), Int64(patterns.rows), Int64(cues.rows))
+    let perStep: Int64 = model == "two-layer" ? 50 : model == "normative" ? 8 : 1
+    var budget = WorkBudget("recall")
+    budget.work([c, Int64(steps), perStep, nn, Swift.max(nn, p)], ["--steps", "--cues"])
+    if model == "normative" {
+      budget.work([p, Int64(iterations), nn, nn], ["--iterations", "--patterns"])
+    }
+    try budget.check()
     var out = [Float](repeating: 0, count: cues.rows * n)
     var summary = Summary()
     var saved: [UInt8]? = nil

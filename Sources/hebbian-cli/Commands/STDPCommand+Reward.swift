@@ -12,6 +12,9 @@ extension STDPCommand {
     c.minDelay = Swift.min(c.minDelay, c.maxDelay)
     c.gMax = Float(try positive(o, "--g-max", 0.5))
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 1200, dt: 1)
+    try checkBudget(
+      o, mode: "reward", seconds: c.seconds, dt: c.dt,
+      synapses: c.inputs + c.backgroundInputs, inputsOption: "--inputs")
     Console.errLine(
       "three-factor STDP (Izhikevich 2007): \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz; "
         + "input 0 is rewarded \(Fmt.fixed(c.minDelay, 0))-\(Fmt.fixed(c.maxDelay, 0)) ms after "
@@ -63,6 +66,7 @@ extension STDPCommand {
     c.eta = try positive(o, "--eta", 0.01)
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     if c.seconds < 20 { throw .usage("--seconds: scaling needs at least 20 s") }
+    try checkBudget(o, mode: "scaling", seconds: c.seconds, dt: c.dt, synapses: c.inputs)
     Console.errLine(
       "synaptic scaling: \(c.inputs) inputs at \(Fmt.fixed(c.inputRate, 1)) Hz, x\(Fmt.fixed(c.rateChange, 1)) "
         + "at \(Fmt.fixed(c.seconds / 2, 0)) s; target \(Fmt.fixed(c.targetRate, 1)) Hz, eta \(Fmt.sci(c.eta, 2))"

@@ -21,16 +21,16 @@ enum STDPCommand {
   /// everywhere and kept out of the per-mode help.
   static let options: [(spec: OptionSpec, modes: [String])] = [
     (.quiet, []),
-    (.value("--a-plus", "A", "LTP amplitude A+ (default 0.005)"), ["window", "competitive"]),
+    (.value("--a-plus", "A", "LTP amplitude A+ (default 0.005)").within(0...1), ["window", "competitive"]),
     (
-      .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"),
+      .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)").within(0...1),
       ["window", "competitive"]
     ),
     (
-      .value("--tau-plus", "MS", "LTP time constant in ms (default 20)"),
+      .value("--tau-plus", "MS", "LTP time constant in ms (default 20)").within(1e-3...1e5),
       ["window", "balance", "competitive"]
     ),
-    (.value("--tau-minus", "MS", "LTD time constant in ms (default 20)"), ["window"]),
+    (.value("--tau-minus", "MS", "LTD time constant in ms (default 20)").within(1e-3...1e5), ["window"]),
     (
       .value(
         "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
@@ -40,52 +40,52 @@ enum STDPCommand {
       .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
       ["window"]
     ),
-    (.value("--range", "MS", "window: largest |dt| in ms (default 100)"), ["window"]),
-    (.value("--spacing", "MS", "window: dt spacing in ms (default 1)"), ["window"]),
+    (.value("--range", "MS", "window: largest |dt| in ms (default 100)").within(1e-3...1e6), ["window"]),
+    (.value("--spacing", "MS", "window: dt spacing in ms (default 1)").within(1e-3...1e6), ["window"]),
     (
       .value(
         "--rate", "HZ",
         "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
-          + "reward, scaling: input rate (default 5)"),
+          + "reward, scaling: input rate (default 5)").within(1e-3...1e3),
       ["balance", "competitive", "reward", "scaling"]
     ),
     (
       .value(
         "--eta", "X",
         "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
-          + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)"),
+          + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)").within(1e-12...10),
       ["balance", "reward", "scaling"]
     ),
     (
       .value(
         "--inhibition", "G",
-        "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"),
+        "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)").within(0...1),
       ["balance"]
     ),
     (
       .value(
         "--modulation", "X",
-        "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"),
+        "balance: s.d. of the shared group rate signal / mean rate (default 0.5)").within(0...100),
       ["balance"]
     ),
     (
       .value(
         "--inputs", "N",
-        "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"),
+        "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)").within(1...1_000_000),
       ["competitive", "reward"]
     ),
-    (.value("--delay", "MS", "reward: largest reward delay in ms (default 1000)"), ["reward"]),
-    (.value("--target", "HZ", "scaling: target rate in Hz (default 5)"), ["scaling"]),
+    (.value("--delay", "MS", "reward: largest reward delay in ms (default 1000)").within(1e-3...1e6), ["reward"]),
+    (.value("--target", "HZ", "scaling: target rate in Hz (default 5)").within(1e-3...1e3), ["scaling"]),
     (
       .value(
         "--g-max", "G",
-        "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)"),
+        "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)").within(1e-9...100),
       ["competitive", "reward"]
     ),
     // Every mode lists --seconds, window too, where run() refuses it with its own message.
-    (.value("--seconds", "S", "simulated time in s (default 200)"), modes),
-    (.value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"), modes),
-    (.value("--seed", "N", "random seed (default 1)"), modes),
+    (.value("--seconds", "S", "simulated time in s (default 200)").within(1e-3...1e7), modes),
+    (.value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)").within(1e-3...10), modes),
+    (.value("--seed", "N", "random seed (default 1)").within(0...2_147_483_647), modes),
     (.value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(), modes),
   ]
 
@@ -150,6 +150,21 @@ enum STDPCommand {
     (try positive(o, "--seconds", seconds), try positive(o, "--dt", dt), try seed(o))
   }
 
+  /// Refuses a simulation of `seconds` at steps of `dt` ms over `synapses` inputs beyond the
+  /// work budget, before anything runs.
+  static func checkBudget(
+    _ o: ParsedOptions, mode: String, seconds: Double, dt: Double, synapses: Int,
+    inputsOption: String? = nil
+  ) throws(CLIError) {
+    var budget = WorkBudget("stdp \(mode)")
+    var options = ["--seconds", "--dt"]
+    if let i = inputsOption { options.append(i) }
+    // A synapse's step (trace decay, spike delivery, weight update) costs about eight
+    // multiply-adds.
+    budget.work(seconds * 1000 / dt, times: [Int64(synapses), 8], options)
+    try budget.check(quiet: o.has("--quiet"))
+  }
+
   /// One row of a mode's time course, CSV on stdout.
   static func row(_ fields: String...) { Console.out(fields.joined(separator: ",") + "\n") }
 
@@ -188,6 +203,12 @@ enum STDPCommand {
     let range = try positive(o, "--range", 100)
     let spacing = try positive(o, "--spacing", 1)
     let dt = try positive(o, "--dt", 0.1)
+    // n points each side; the pairing at m·spacing runs m·spacing/dt steps (and two more).
+    let n = (range / spacing).rounded(.down)
+    var budget = WorkBudget("stdp window")
+    budget.work((n * (n + 1) * (spacing / dt) + 4 * n) * 8, ["--range", "--spacing", "--dt"])
+    budget.work(n, times: [32], ["--range", "--spacing"])
+    try budget.check(quiet: o.has("--quiet"))
     let curve = try usageErrors { () throws(HebbianError) in
       try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
     }
@@ -230,6 +251,9 @@ enum STDPCommand {
     c.signalAmplitude = try o.double("--modulation", default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
+    try checkBudget(
+      o, mode: "balance", seconds: c.seconds, dt: c.dt,
+      synapses: c.groups * (c.excitatoryPerGroup + c.inhibitoryPerGroup + 1))
     Console.errLine(
       "inhibitory STDP (Vogels et al. 2011): target \(Fmt.fixed(c.targetRate, 1)) Hz, "
         + "eta \(Fmt.sci(c.eta, 2)), alpha = 2 rho0 tau = \(Fmt.fixed(2 * c.targetRate * c.tau / 1000, 3)), "
@@ -324,6 +348,9 @@ enum STDPCommand {
     c.tau = try positive(o, "--tau-plus", 20)
     c.gMax = Float(try positive(o, "--g-max", 0.015))
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
+    try checkBudget(
+      o, mode: "competitive", seconds: c.seconds, dt: c.dt,
+      synapses: c.inputs + c.inhibitoryInputs, inputsOption: "--inputs")
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
         + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"

@@ -9,20 +9,23 @@ enum TrainPlasticCommand {
     summary:
       "Train a differentiable-plasticity network on binary pattern completion vs a non-plastic baseline.",
     options: [
-      .value("--bits", "N", "pattern size = number of units (default 50)"),
-      .value("--patterns", "P", "patterns per episode (default 3)"),
-      .value("--cycles", "C", "presentation cycles per episode (default 2)"),
-      .value("--present", "S", "steps each pattern is shown (default 3)"),
-      .value("--delay", "S", "zero-input steps after each presentation (default 2)"),
-      .value("--test-steps", "S", "steps the degraded cue is shown (default 3)"),
-      .value("--degrade", "F", "fraction of cue bits zeroed (default 0.5)"),
+      .value("--bits", "N", "pattern size = number of units (default 50)").within(2...4096),
+      .value("--patterns", "P", "patterns per episode (default 3)").within(1...10_000),
+      .value("--cycles", "C", "presentation cycles per episode (default 2)").within(1...10_000),
+      .value("--present", "S", "steps each pattern is shown (default 3)").within(1...10_000),
+      .value("--delay", "S", "zero-input steps after each presentation (default 2)").within(
+        0...10_000),
+      .value("--test-steps", "S", "steps the degraded cue is shown (default 3)").within(1...10_000),
+      .value("--degrade", "F", "fraction of cue bits zeroed (default 0.5)").within(0...1),
       .value("--rule", "R", "trace rule: decay|oja (default decay)"),
-      .value("--episodes", "E", "training episodes (default 10000)"),
-      .value("--lr", "X", "Adam learning rate (default 0.001)"),
-      .value("--clip", "X", "gradient-norm clip (default 10)"),
-      .value("--report-every", "E", "episodes per progress line (default 1000)"),
-      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)"),
-      .value("--seed", "S", "seed (default 1)"),
+      .value("--episodes", "E", "training episodes (default 10000)").within(0...100_000_000),
+      .value("--lr", "X", "Adam learning rate (default 0.001)").within(1e-9...1),
+      .value("--clip", "X", "gradient-norm clip (default 10)").within(1e-6...1e6),
+      .value("--report-every", "E", "episodes per progress line (default 1000)").within(
+        1...100_000_000),
+      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)").within(
+        1...10_000_000),
+      .value("--seed", "S", "seed (default 1)").within(0...2_147_483_647),
       .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
         mayReplace: ["--load"]),
       .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training")
@@ -53,6 +56,19 @@ enum TrainPlasticCommand {
         delaySteps: delay, testSteps: testSteps, degradedFraction: degrade)
     }
     let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
+    // Each training episode runs the network forward and back over its steps (about four
+    // N×N products a step), each held-out episode forward only; the plastic network and the
+    // baseline both live until the end.
+    let (s, nn) = (Int64(task.steps), Int64(bits) * Int64(bits))
+    let networks: Int64 = o.has("--load") || o.has("--no-baseline") ? 1 : 2
+    var budget = WorkBudget("train-plastic")
+    budget.work(
+      [networks, o.has("--load") ? 0 : Int64(episodes), s, nn, 4],
+      ["--episodes", "--bits", "--cycles", "--present", "--patterns"])
+    budget.work([networks, Int64(evalEpisodes), s, nn], ["--eval-episodes"])
+    budget.memory(
+      [[networks, s + 7, nn], [s, Int64(bits)]], ["--bits", "--cycles", "--present"])
+    try budget.check(quiet: o.has("--quiet"))
     let start = hb_sys_monotonic_ns()
     if let path = o.string("--load") {
       // A saved model carries its rule and weights: training options do not apply to it.
@@ -62,7 +78,7 @@ enum TrainPlasticCommand {
           "\(option): does not apply with --load (the saved model is evaluated, not trained)")
       }
       var loaded = try PlasticModelFile.decode(
-        Files.readAll(path), path: path, maxSteps: task.steps)
+        Files.readModel(path), path: path, maxSteps: task.steps)
       if loaded.size != bits {
         throw .usage("\(path): model has N = \(loaded.size), task has --bits \(bits)")
       }
@@ -146,6 +162,11 @@ enum TrainPlasticCommand {
         sum += try net.train(
           inputs: inputs.span, steps: task.steps, target: target.span, learningRate: lr,
           clipNorm: clip)
+        if !sum.isFinite {
+          throw .diverged(
+            "\(label): training diverged at episode \(e) (the loss is not finite); lower --lr (now \(Fmt.sci(lr, 1))) or --clip"
+          )
+        }
         if e % every == 0 || e == episodes {
           let n = e % every == 0 ? every : e % every
           let etaText = net.isPlastic ? "  eta \(Fmt.fixed(net.eta, 4))" : ""
@@ -171,7 +192,11 @@ enum TrainPlasticCommand {
           if (output[j] > 0) != (target[j] > 0) { wrong += 1 }
         }
       }
-      let count = Float(evalEpisodes * task.bits)
+      let count = Float(evalEpisodes) * Float(task.bits)
+      if !total.isFinite {
+        throw .diverged(
+          "\(label): the held-out loss is not finite; lower --lr (now \(Fmt.sci(lr, 1)))")
+      }
       return (total / count, Float(wrong) / count)
     } catch { throw .data(error.message) }
   }

@@ -45,6 +45,23 @@ enum Console {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// `s` on one line: control characters (a newline or an escape sequence inside a quoted
+  /// file name or option value) written as \n, \t or \xNN.
+  static func oneLine(_ s: String) -> String {
+    guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for b in s.utf8 {
+      switch b {
+      case 0x0A: out += [0x5C, 0x6E]
+      case 0x09: out += [0x5C, 0x74]
+      case 0..<0x20, 0x7F: out += [0x5C, 0x78, hex[Int(b >> 4)], hex[Int(b & 15)]]
+      default: out.append(b)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
   static func write(_ fd: Int32, _ s: String) {
     var s = s
     s.withUTF8 { buf in _ = hb_sys_write_all(fd, buf.baseAddress, buf.count) }
@@ -76,6 +93,13 @@ enum Fmt {
   /// Shortest text that reads back to the same Float (for CSV output).
   static func shortest(_ x: Float) -> String {
     withBuffer { hb_sys_format_f32(x, $0) }
+  }
+
+  /// A bound or an estimate in a message: an integer as its digits, anything else in the
+  /// shortest float32 text (the same on every target).
+  static func number(_ x: Double) -> String {
+    if x == x.rounded() && Swift.abs(x) < 1e15 { return String(Int64(x)) }
+    return shortest(Float(x))
   }
 
   /// A rate with a unit that fits it: "3.42 M samples/s", "12.5 k samples/s", "98.0 samples/s".

@@ -1,4 +1,5 @@
 import CHebbianSys
+import Hebbian
 
 /// The CLI's file layer over the libc shim. Everything that touches the file system goes
 /// through here, so the rest of the tool is platform-free.
@@ -19,6 +20,46 @@ enum Files {
       if n == 0 { break }
       bytes.append(contentsOf: chunk[0..<n])
       if bytes.count > limit { throw .data("\(path): larger than \(limit) bytes") }
+    }
+    return bytes
+  }
+
+  /// A model or checkpoint file, read in bounded steps: its header (magic, version) first, so
+  /// anything that is not a model fails after a dozen bytes; then a regular file's size is
+  /// checked against the memory budget before its body is read, and any other file (a FIFO,
+  /// a device) is read up to that budget. Sizes are Int64 on every target.
+  static func readModel(_ path: String) throws(CLIError) -> [UInt8] {
+    let limit = Int64(MemoryBudget.bytes)
+    var input = try InputFile(path: path)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: ModelFile.headerBytes)
+    while bytes.count < ModelFile.headerBytes {
+      let n = try input.read(into: &chunk)
+      if n == 0 { break }
+      bytes.append(contentsOf: chunk[0..<Swift.min(n, ModelFile.headerBytes - bytes.count)])
+      chunk = [UInt8](repeating: 0, count: ModelFile.headerBytes - bytes.count)
+    }
+    do throws(HebbianError) {
+      try ModelFile.checkHeader(bytes)
+    } catch {
+      throw .data("\(path): \(error.message)")
+    }
+    var info = hb_sys_file_info()
+    if hb_sys_fstat(input.fd, &info) == 0 && Int(info.kind) == Int(HB_SYS_KIND_REGULAR)
+      && info.size > limit
+    {
+      throw .data(
+        "\(path): a model file of \(info.size) bytes, above the memory budget of \(limit >> 20) MiB"
+      )
+    }
+    chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = try input.read(into: &chunk)
+      if n == 0 { break }
+      if Int64(bytes.count) + Int64(n) > limit {
+        throw .data("\(path): larger than the memory budget of \(limit >> 20) MiB for a model file")
+      }
+      bytes.append(contentsOf: chunk[0..<n])
     }
     return bytes
   }
@@ -70,6 +111,16 @@ struct InputFile: ~Copyable {
   }
 
   deinit { if owned { _ = hb_sys_close(fd) } }
+
+  /// The size of a regular file; nil for anything else (a pipe, a device, a missing path),
+  /// whose length is not known before it is read.
+  static func size(of path: String) -> Int64? {
+    var info = hb_sys_file_info()
+    guard hb_sys_stat(path, &info) == 0, Int(info.kind) == Int(HB_SYS_KIND_REGULAR) else {
+      return nil
+    }
+    return info.size
+  }
 
   /// Fills the front of `buffer`; returns the number of bytes read (0 at end of file).
   mutating func read(into buffer: inout [UInt8]) throws(CLIError) -> Int {

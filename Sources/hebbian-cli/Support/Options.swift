@@ -42,6 +42,16 @@ struct OptionSpec: Sendable {
   var valueName: String
   var help: String
   var role: Role = .plain
+  /// The values a numeric option accepts, the same on every target; the typed accessors of
+  /// ``ParsedOptions`` refuse anything outside it with a message naming the option.
+  var range: ClosedRange<Double>? = nil
+
+  /// This option takes a number in `range`.
+  func within(_ range: ClosedRange<Double>) -> OptionSpec {
+    var s = self
+    s.range = range
+    return s
+  }
 
   /// This option names an input file (or `-`).
   func input() -> OptionSpec {
@@ -106,6 +116,8 @@ struct ParsedOptions {
   var values: [(name: String, value: String)] = []
   var flags: [String] = []
   var positionals: [String] = []
+  /// The table the line was parsed against: the declared ranges of its options.
+  var specs: [OptionSpec] = []
 
   func has(_ flag: String) -> Bool {
     flags.containsBytes(flag) || values.contains { $0.name.isBytes(flag) }
@@ -130,6 +142,7 @@ struct ParsedOptions {
   /// host refuses, with the same words. Counts of streamed samples use ``int64(_:)``.
   func int(_ name: String) throws(CLIError) -> Int? {
     guard let v = try int64(name) else { return nil }
+    if range(of: name) != nil { return Int(v) }
     guard v <= Int64(Int32.max) && v >= -Int64(Int32.max) else {
       throw .usage("\(name): \(v) is out of range (at most \(Int32.max))")
     }
@@ -147,7 +160,21 @@ struct ParsedOptions {
       }
       throw .usage("\(name): expected an integer, got '\(Self.excerpt(s))'")
     }
+    if let r = range(of: name), !(Double(v) >= r.lowerBound && Double(v) <= r.upperBound) {
+      throw Self.outOfRange(name, r, s)
+    }
     return v
+  }
+
+  /// The declared range of an option of this line's table, if it has one.
+  func range(of name: String) -> ClosedRange<Double>? {
+    specs.first { $0.name.isBytes(name) }?.range
+  }
+
+  static func outOfRange(_ name: String, _ r: ClosedRange<Double>, _ given: String) -> CLIError {
+    .usage(
+      "\(name): must be in [\(Fmt.number(r.lowerBound)), \(Fmt.number(r.upperBound))], got '\(excerpt(given))'"
+    )
   }
 
   func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64
@@ -180,7 +207,10 @@ struct ParsedOptions {
     let ok = s.utf8.withContiguousStorageIfAvailable { buf in
       buf.withMemoryRebound(to: CChar.self) { hb_sys_parse_f64($0.baseAddress, $0.count, &v) }
     }
-    guard ok == 0 else { throw .usage("\(name): expected a number, got '\(s)'") }
+    guard ok == 0 else { throw .usage("\(name): expected a number, got '\(Self.excerpt(s))'") }
+    if let r = range(of: name), !(v >= r.lowerBound && v <= r.upperBound) {
+      throw Self.outOfRange(name, r, s)
+    }
     return v
   }
 
@@ -209,6 +239,7 @@ enum OptionParser {
     throws(CLIError) -> ParsedOptions
   {
     var result = ParsedOptions()
+    result.specs = specs
     var i = args.startIndex
     while i < args.endIndex {
       let arg = args[i]
@@ -248,6 +279,8 @@ enum OptionParser {
           result.values.append((name, args[i]))
           i += 1
         }
+        // A declared range holds whether or not this run reads the option.
+        if spec.range != nil { _ = try result.double(name) }
       }
     }
     return result
