@@ -169,8 +169,8 @@ import Testing
   }
 
   @Test func controlCharactersAreEscaped() {
-    #expect(Console.oneLine("a\nb\tc\u{1b}[0m") == "a\\nb\\tc\\x1b[0m")
-    #expect(Console.oneLine("plain") == "plain")
+    #expect(Console.escaped("a\nb\rc\u{1b}[0m", keepNewlines: false) == "a\\nb\\rc\\x1b[0m")
+    #expect(Console.escaped("plain", keepNewlines: false) == "plain")
   }
 }
 

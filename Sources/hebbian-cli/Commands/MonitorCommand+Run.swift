@@ -203,7 +203,7 @@ struct MonitorRun: ~Copyable {
     let id =
       idColumn
       ? String(decoding: reader.id, as: UTF8.self) : String(recordBase + reader.records)
-    Console.errLine("monitor: alarm \(on ? "on" : "off") at \(Fmt.escaped(id))")
+    Console.errorLine("monitor: alarm \(on ? "on" : "off") at \(id)")
   }
 
   // MARK: Checkpoints
@@ -270,23 +270,6 @@ extension Fmt {
     Swift.abs(v) <= Double(Float.greatestFiniteMagnitude) ? shortest(Float(v)) : sci(v, 6)
   }
 
-  /// Control characters of an id written as \xNN, so a message stays one line.
-  static func escaped(_ s: String) -> String {
-    var out = ""
-    for b in s.utf8 {
-      if b < 32 || b == 127 {
-        let digits: [Character] = [
-          "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f",
-        ]
-        out += "\\x"
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
-      } else {
-        out.unicodeScalars.append(Unicode.Scalar(b))
-      }
-    }
-    return out
-  }
 }
 
 /// T² and Q relative to their limits over the stream, kept in at most `capacity` buckets

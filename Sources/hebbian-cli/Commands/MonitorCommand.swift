@@ -9,10 +9,7 @@ enum MonitorCommand {
     name: "monitor",
     summary:
       "Watch a stream for novelty: learn, calibrate T2 and Q limits, then flag samples (NoveltyMonitor).",
-    options: OptionSpec.samples + [
-      .delimiter,
-      .value("--columns", "LIST", "1-based feature columns, e.g. 2-9 (default: all)"),
-      .value("--id-column", "N", "copy column N verbatim as each output row's id"),
+    options: OptionSpec.samples + OptionSpec.csvLayout + [
       .value(
         "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
       ).input(),
@@ -81,9 +78,7 @@ struct Plan {
     let formatName = try o.choice(
       "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     format = formatName == "f32" ? .f32 : .csv
-    csv = try SampleReader.CSVOptions(
-      delimiter: o.string("--delimiter"), columns: o.string("--columns"),
-      idColumn: o.string("--id-column"))
+    csv = try SampleReader.CSVOptions(o)
     dimension = try o.int("--dim")
     quiet = o.has("--quiet")
     checkpointEvery = try o.int64("--checkpoint-every", default: 100_000, min: 1)

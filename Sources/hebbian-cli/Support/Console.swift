@@ -45,22 +45,6 @@ enum Console {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// `s` on one line: control characters (a newline or an escape sequence inside a quoted
-  /// file name or option value) written as \n, \t or \xNN.
-  static func oneLine(_ s: String) -> String {
-    guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in s.utf8 {
-      switch b {
-      case 0x0A: out += [0x5C, 0x6E]
-      case 0x09: out += [0x5C, 0x74]
-      case 0..<0x20, 0x7F: out += [0x5C, 0x78, hex[Int(b >> 4)], hex[Int(b & 15)]]
-      default: out.append(b)
-      }
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
 
   static func write(_ fd: Int32, _ s: String) {
     var s = s
