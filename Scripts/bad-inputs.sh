@@ -103,6 +103,7 @@ run monitor --input s.f32 --dim 6
 run monitor --input s.f32 --dim 6 --learn 1000 --components 6
 run monitor --input s.f32 --dim 6 --learn 1000 --window 3 --alarm 4
 run monitor --input s.f32 --dim 6 --learn 1000 --false-alarm 1e-30
+run monitor --input s.f32 --dim 6 --learn 1000000 --passes 1000000
 run monitor --input s.f32 --dim 6 --learn 1000 --passes 2000000000
 run monitor --input s.f32 --dim 6 --learn 9223372036854775807
 run monitor --input s.f32 --dim 6 --learn 5000

@@ -13,20 +13,20 @@ enum MonitorCommand {
       .value(
         "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
       ).input(),
-      .value("--learn", "N", "learn from the first N samples (then calibrate and detect)"),
+      .value("--learn", "N", "learn from the first N samples (then calibrate and detect)").within(1...4e18),
       .value(
         "--calibrate", "M",
-        "calibrate on the M samples after them (default: on the learned ones again)"),
-      .value("--passes", "P", "passes over the learned samples (default 1; they are held in memory)"),
-      .value("--components", "K", "principal components kept (default 3, below dim x lags)"),
-      .value("--lags", "L", "samples stacked into one vector (time-delay embedding; default 1)"),
+        "calibrate on the M samples after them (default: on the learned ones again)").within(1...4e18),
+      .value("--passes", "P", "passes over the learned samples (default 1; they are held in memory)").within(1...1e6),
+      .value("--components", "K", "principal components kept (default 3, below dim x lags)").within(1...65535),
+      .value("--lags", "L", "samples stacked into one vector (time-delay embedding; default 1)").within(1...1024),
       .value("--rule", "R", "gha|subspace|oja|ccipca (default gha)"),
-      .value("--false-alarm", "P", "target rate of normal samples beyond a limit (default 0.001)"),
+      .value("--false-alarm", "P", "target rate of normal samples beyond a limit (default 0.001)").within(1e-12...0.5),
       .value("--limits", "theoretical|empirical", "how limits are set (default theoretical)"),
-      .value("--window", "n", "samples the alarm looks back over (default 1)"),
-      .value("--alarm", "k", "exceedances among the last n that raise the alarm (default 1)"),
+      .value("--window", "n", "samples the alarm looks back over (default 1)").within(1...65536),
+      .value("--alarm", "k", "exceedances among the last n that raise the alarm (default 1)").within(1...65536),
       .flag("--adapt", "keep learning from samples judged normal (frozen while alarmed)"),
-      .value("--forget", "R", "forgetting rate of --adapt (default 0.001)"),
+      .value("--forget", "R", "forgetting rate of --adapt (default 0.001)").within(1e-9...0.5),
       .value("--seed", "S", "seed of the learner's initial rows"),
       .flag("--skip-nonfinite", "skip (and count) samples holding NaN or infinity"),
       .value("--output", "OUT|-", "id,t2,q,t2_limit,q_limit,alarm rows (default -: stdout)")
@@ -35,7 +35,7 @@ enum MonitorCommand {
         mayReplace: ["--model"]),
       .value("--checkpoint", "C", "write the monitor every --checkpoint-every detected samples")
         .output(mayReplace: ["--resume"]),
-      .value("--checkpoint-every", "N", "detected samples between checkpoints (default 100000)"),
+      .value("--checkpoint-every", "N", "detected samples between checkpoints (default 100000)").within(1...4e18),
       .value("--resume", "C", "continue a run from its checkpoint (same input)").input(),
       .value("--plot", "FILE.svg", "T2 and Q over their limits, alarms shaded").output(),
       .quiet,
