@@ -220,9 +220,8 @@ public struct NoveltyMonitor: ~Copyable {
       o.rule == .oja || o.rule == .subspace || o.rule == .gha || o.rule == .ccipca,
       "the rule must be oja, subspace, gha or ccipca (their learned rows are the filters), got \(o.rule.name)")
     try check(
-      o.falseAlarmRate > 0 && o.falseAlarmRate <= 0.5,
-      "the false-alarm rate must be in (0, 0.5], got \(o.falseAlarmRate)")
-    try check(o.falseAlarmRate >= 1e-12, "the false-alarm rate must be at least 1e-12, got \(o.falseAlarmRate)")
+      o.falseAlarmRate >= 1e-12 && o.falseAlarmRate <= 0.5,
+      "the false-alarm rate must be in [1e-12, 0.5], got \(o.falseAlarmRate)")
     try check(o.window >= 1 && o.window <= 1 << 16, "window must be in 1...65536, got \(o.window)")
     try check(
       o.alarmCount >= 1 && o.alarmCount <= o.window,
@@ -295,7 +294,8 @@ public struct NoveltyMonitor: ~Copyable {
         channelScale[j] = channelCount > 1 && m2[j] > 0 ? (m2[j] / n).squareRoot() : 1
       }
       learned += 1
-      if let v = push(p.baseAddress!) {
+      standardise(p.baseAddress!)
+      if let v = publish() {
         try pca.update(Span(_unsafeStart: v, count: options.dimension))
       }
     }
@@ -337,7 +337,7 @@ public struct NoveltyMonitor: ~Copyable {
       }
       standardise(p.baseAddress!)
       calibrated += 1
-      guard let v = push(into: ()) else { return }
+      guard let v = publish() else { return }
       let q = score(v)
       let k = options.components
       calibrationCount += 1
@@ -389,7 +389,7 @@ public struct NoveltyMonitor: ~Copyable {
       try checkSample(p)
       standardise(p.baseAddress!)
       detected += 1
-      guard let v = push(into: ()) else { return nil }
+      guard let v = publish() else { return nil }
       let q = score(v)
       var t2 = 0.0
       for i in 0..<options.components { t2 += scores[i] * scores[i] / lambda[i] }
@@ -431,15 +431,10 @@ public struct NoveltyMonitor: ~Copyable {
     }
   }
 
-  /// Standardises `x` into the history and returns the embedded vector if it is complete.
-  mutating func push(_ x: UnsafePointer<Float>) -> UnsafePointer<Float>? {
-    standardise(x)
-    return push(into: ())
-  }
 
   /// Publishes the standardised sample in the history's next slot (and its mirror); returns
   /// the embedded vector, oldest sample first, once `lags` samples are held.
-  mutating func push(into _: Void) -> UnsafePointer<Float>? {
+  mutating func publish() -> UnsafePointer<Float>? {
     let d = options.channels
     let lags = options.lags
     let slot = history.base + historyNext * d
