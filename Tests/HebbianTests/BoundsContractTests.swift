@@ -209,4 +209,21 @@ import Testing
         data: data.span, labels: labels.span, count: 2, epochs: 1, rate: 0.1, order: &os, rng: &rng)
     }
   }
+
+  /// Counts derived from doubles in the controls' entry points are checked too: an absurd
+  /// duration or load is a typed error, not a conversion trap.
+  @Test func controlDurationsAndLoadsAreCheckedCounts() {
+    let c = InhibitoryBalance.Configuration()
+    let nI = c.groups * c.inhibitoryPerGroup
+    let w = [Float](repeating: 0.1, count: nI)
+    #expect(throws: HebbianError.self) { _ = try InhibitoryBalance.test(c, weights: w, seconds: 1e300) }
+    #expect(throws: HebbianError.self) {
+      _ = try CovarianceMemory.search(
+        dimension: 100, codingLevel: 0.1, activityScaled: false, loads: [1e300])
+    }
+    #expect(throws: HebbianError.self) {
+      _ = try CovarianceMemory.search(
+        dimension: 100, codingLevel: 0.1, activityScaled: false, loads: [.nan])
+    }
+  }
 }

@@ -147,7 +147,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
   ) throws(HebbianError) -> SearchResult {
     var counts: [Int] = []
     for a in loads {
-      let p = max(1, Int((a * Double(dimension)).rounded()))
+      let p = max(1, try StepCount.of(a * Double(dimension), "CovarianceMemory.search: patterns"))
       if let last = counts.last, p <= last { continue }
       counts.append(p)
     }

@@ -231,8 +231,10 @@ public enum InhibitoryBalance {
     for g in 0..<c.groups { signal[g] = noise.gaussian() }
     let keep = Math.exp(-c.dt / c.signalTimeConstant)
     let kick = (1 - keep * keep).squareRoot()
-    let stepsPerWindow = max(1, Int((c.window * 1000 / c.dt).rounded()))
-    let windows = max(1, Int((seconds / c.window).rounded()))
+    let stepsPerWindow = max(
+      1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP test: steps per window"))
+    let windows = max(1, try StepCount.of(seconds / c.window, "inhibitory STDP test: windows"))
+    _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP test: time steps")
     let filter = 1 - Math.exp(-c.dt / c.currentFilter)
     var filteredE = 0.0, filteredI = 0.0
     var spikes = 0, correlation = 0.0
