@@ -582,6 +582,10 @@ public struct NoveltyMonitor: ~Copyable {
       if qMeanAtLimits > 0 && m > 0 { qLimit *= m / qMeanAtLimits }
       qMeanAtLimits = m
     }
+    // Every reading carries the limit: it must stay a finite number.
+    guard qLimit.isFinite && qLimit > 0 else {
+      throw .diverged("NoveltyMonitor: the Q limit is no longer a finite positive number")
+    }
   }
 
   /// The (1 − alpha) quantile of `n` values, with linear interpolation between order
