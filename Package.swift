@@ -7,6 +7,7 @@ let package = Package(
   name: "swift-hebbian",
   products: [
     .library(name: "Hebbian", targets: ["Hebbian"]),
+    .library(name: "HebbianExperiments", targets: ["HebbianExperiments"]),
     .library(name: "CHebbian", targets: ["CHebbian"]),
     .executable(name: "hebbian", targets: ["HebbianCLI"]),
   ],
@@ -34,9 +35,18 @@ let package = Package(
       // annotations (as swift-collections' RigidArray does).
       swiftSettings: [.enableExperimentalFeature("Lifetimes")]
     ),
+    // The experiment drivers and data sets behind the CLI's science commands (capacity
+    // sweeps, E/I balance, distal reward, bars, pattern completion): apart from the core, so a
+    // board program that links Hebbian does not carry them.
+    .target(
+      name: "HebbianExperiments",
+      dependencies: ["Hebbian", "CHebbian"],
+      path: "Sources/HebbianExperiments",
+      swiftSettings: [.enableExperimentalFeature("Lifetimes")]
+    ),
     .executableTarget(
       name: "HebbianCLI",
-      dependencies: ["Hebbian", "CHebbian", "CHebbianSys"],
+      dependencies: ["Hebbian", "HebbianExperiments", "CHebbian", "CHebbianSys"],
       path: "Sources/hebbian-cli"
     ),
     .testTarget(
@@ -52,12 +62,12 @@ let package = Package(
     ),
     .testTarget(
       name: "HebbianTests",
-      dependencies: ["Hebbian", "CHebbian", "CAllocCounter"],
+      dependencies: ["Hebbian", "HebbianExperiments", "CHebbian", "CAllocCounter"],
       path: "Tests/HebbianTests"
     ),
     .testTarget(
       name: "HebbianCLITests",
-      dependencies: ["HebbianCLI", "Hebbian"],
+      dependencies: ["HebbianCLI", "Hebbian", "HebbianExperiments"],
       path: "Tests/HebbianCLITests"
     ),
   ],

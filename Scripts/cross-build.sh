@@ -5,7 +5,8 @@
 #   bash Scripts/cross-build.sh [aarch64|armv7|all|host] [--objects-only|--no-footprint|--print-cc]
 #
 # Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), libchebbian.a,
-# the object files, board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
+# the object files (one per Swift module: the board examples link Hebbian.o, never
+# HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
 # smallest useful program; linked without the Unicode data tables, so the link fails if any
 # of its code needs them). `host` builds the same Embedded Swift binary for this x86_64 Linux
@@ -87,6 +88,9 @@ for arch in $arches; do
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \
     -c $(swift_sources Sources/Hebbian) -o "$out/obj/Hebbian.o"
+  swiftc "${common[@]}" -module-name HebbianExperiments -emit-module \
+    -emit-module-path "$out/obj/HebbianExperiments.swiftmodule" \
+    -c $(swift_sources Sources/HebbianExperiments) -o "$out/obj/HebbianExperiments.o"
   swiftc "${common[@]}" -module-name HebbianCLI \
     -c $(swift_sources Sources/hebbian-cli) -o "$out/obj/HebbianCLI.o"
   swiftc "${common[@]}" -module-name BoardPCA \
@@ -121,7 +125,8 @@ for arch in $arches; do
   rm -f "$out/libchebbian.a"
   "$ar" rcs "$out/libchebbian.a" "${objs[@]}"
   [ $objects_only = 1 ] && { echo "$arch: objects built in $out/obj"; continue; }
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/hebbian.map" -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/Hebbian.o" \
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/hebbian.map" -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/HebbianExperiments.o" \
+    "$out/obj/Hebbian.o" \
     "${sysobjs[@]}" "$out/libchebbian.a" \
     "$embedded_lib/libswiftUnicodeDataTables.a" -lm
   "$strip" -o "$out/hebbian" "$out/hebbian.debug"

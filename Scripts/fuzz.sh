@@ -32,6 +32,9 @@ for f in $(find Sources/CHebbian Sources/CHebbianSys -name '*.c' | LC_ALL=C sort
 done
 swiftc "${san[@]}" -I include -module-name Hebbian -emit-module -emit-module-path "$out/Hebbian.swiftmodule" \
   -c $(find Sources/Hebbian -name '*.swift' | LC_ALL=C sort) -o "$out/Hebbian.o"
+swiftc "${san[@]}" -I include -I "$out" -module-name HebbianExperiments -emit-module \
+  -emit-module-path "$out/HebbianExperiments.swiftmodule" \
+  -c $(find Sources/HebbianExperiments -name '*.swift' | LC_ALL=C sort) -o "$out/HebbianExperiments.o"
 
 for t in $targets; do
   src=""
@@ -42,7 +45,7 @@ for t in $targets; do
   [ -n "$src" ] || { echo "no fuzz target '$t'" >&2; exit 2; }
   if grep -q '^import Hebbian' "$src"; then
     # Library target: the fuzz file is its own module on top of Hebbian.
-    swiftc "${san[@]}" -I include -I "$out" -module-name Fuzz_$t "$src" "$out/Hebbian.o" "${objs[@]}" \
+    swiftc "${san[@]}" -I include -I "$out" -module-name Fuzz_$t "$src" "$out/Hebbian.o" "$out/HebbianExperiments.o" "${objs[@]}" \
       -lm -o "$out/fuzz-$t"
   else
     # CLI target: compiled into the CLI's module (it tests internal types), without its @main.
@@ -51,7 +54,7 @@ for t in $targets; do
     top=$PWD
     abs() { for f in "$@"; do echo "$top/$f"; done; }
     (cd "$out" && swiftc "${san[@]}" -I "$top/include" -I "$top/Sources/CHebbianSys/include" -I . \
-      -module-name HebbianCLI $(abs $cli "$src") Hebbian.o $(for o in "${objs[@]}"; do basename "$o"; done) \
+      -module-name HebbianCLI $(abs $cli "$src") Hebbian.o HebbianExperiments.o $(for o in "${objs[@]}"; do basename "$o"; done) \
       -lm -o "fuzz-$t")
   fi
   corpus="$out/corpus-$t"

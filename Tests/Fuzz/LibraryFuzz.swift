@@ -2,6 +2,7 @@
 // every call must either succeed or throw a HebbianError, never trap, and a learner or memory
 // must stay finite after every call it accepted (the contract of the checked API).
 import Hebbian
+import HebbianExperiments
 
 struct Bytes {
   let data: UnsafePointer<UInt8>

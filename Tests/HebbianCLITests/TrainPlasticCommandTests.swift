@@ -1,5 +1,6 @@
 import Glibc
 import Hebbian
+@testable import HebbianExperiments
 import Testing
 
 @testable import HebbianCLI

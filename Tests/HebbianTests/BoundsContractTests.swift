@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 /// The checked API of every type: arguments out of range, non-finite inputs and steps that
 /// would overflow end in a typed error, never a trap, and a refused call leaves the state as

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 @Suite struct CompetingUnitsTests {
   static func features(_ units: borrowing CompetingUnits, _ set: BarsDataset) throws -> [Float] {

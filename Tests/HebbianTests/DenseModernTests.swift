@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 @Suite struct DenseAndModernMemoryTests {
   @Test(arguments: [

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 @Suite struct EIMemoryTests {
   /// Loads 0.05 … 0.5 at N_E = 300.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 func randomBipolar(_ p: Int, _ n: Int, _ rng: inout SeededGenerator) -> [Float] {
   var out = [Float](repeating: 0, count: p * n)

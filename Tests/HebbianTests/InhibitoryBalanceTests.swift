@@ -1,4 +1,5 @@
 import Hebbian
+@testable import HebbianExperiments
 import Testing
 
 /// Vogels et al. (2011) inhibitory STDP on one LIF neuron: 8 input groups × (100 E + 25 I)

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 /// A Double-precision reference of the plastic network and its BPTT, written with plain loops
 /// independently of the fused C kernels, so a finite-difference check can validate the

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Hebbian
+@testable import HebbianExperiments
 
 /// Three-factor STDP (Izhikevich 2007): pairings tag synapses, dopamine turns tags into
 /// weight changes, and a reward delayed by up to a second finds the synapse that earned it.

@@ -19,7 +19,7 @@ public enum Math {
 
 /// Fisher–Yates shuffle of the first `n` entries of `order` in place, from a seeded generator:
 /// the one order every seeded pass in the library draws (no allocation).
-func shuffle(_ order: inout MutableSpan<Int>, count n: Int, _ rng: inout SeededGenerator) {
+package func shuffle(_ order: inout MutableSpan<Int>, count n: Int, _ rng: inout SeededGenerator) {
   var a = n - 1
   while a > 0 {
     order.swapAt(a, Int(rng.next() % UInt64(a + 1)))

@@ -1,4 +1,5 @@
 import Hebbian
+import HebbianExperiments
 
 /// `hebbian capacity`: the retrieval curve of one or more memories against the load P/N,
 /// α_c as Amit, Gutfreund & Sompolinsky measure it (start at each stored pattern, run to a

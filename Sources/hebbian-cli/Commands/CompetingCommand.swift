@@ -1,5 +1,6 @@
 import CHebbianSys
 import Hebbian
+import HebbianExperiments
 
 /// `hebbian competing`: learns features with Krotov & Hopfield's competing hidden units, on the
 /// generated bars data set or on a labelled CSV, and compares one linear readout on raw inputs,

@@ -1,4 +1,5 @@
 import Hebbian
+import HebbianExperiments
 
 extension STDPCommand {
   // MARK: reward (Izhikevich 2007)

@@ -1,4 +1,5 @@
 import Hebbian
+import HebbianExperiments
 
 /// `hebbian stdp window|balance|competitive|reward|scaling`: the spike-timing scenarios of the
 /// plasticity rules, results as CSV on stdout, progress and summaries on stderr.

@@ -1,5 +1,6 @@
 import CHebbianSys
 import Hebbian
+import HebbianExperiments
 
 /// `hebbian train-plastic`: learns w, α and η of a plastic recurrent network on Miconi et al.'s
 /// pattern-completion task, trains the non-plastic baseline the same way, and prints both.

@@ -1,3 +1,4 @@
+import Hebbian
 internal import CHebbian
 
 /// A seeded bars data set whose classes are not linearly separable in pixel space.

@@ -1,3 +1,5 @@
+import Hebbian
+
 /// The binary pattern-completion task of Miconi et al. (2018), at any size.
 ///
 /// Each episode draws `patterns` random ±1 patterns of `bits` bits, presents each of them

@@ -1,3 +1,5 @@
+import Hebbian
+
 /// One load of a capacity sweep.
 public struct CapacityPoint: Sendable, Equatable {
   /// Stored patterns P.

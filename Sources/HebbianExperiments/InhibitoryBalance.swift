@@ -1,3 +1,5 @@
+import Hebbian
+
 /// Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011), single cell: a conductance-based LIF
 /// neuron receives 8 groups of excitatory and inhibitory Poisson inputs; all inputs of a group
 /// share one time-varying rate (an Ornstein–Uhlenbeck signal, τ = 50 ms, rectified). The

@@ -1,3 +1,5 @@
+import Hebbian
+
 /// Krotov & Hopfield (2019) judge competing-hidden-unit features by the accuracy of one simple
 /// readout trained on them, against the same readout on the raw inputs. This runs that
 /// comparison on any labelled data set, with the control the claim needs: random features of

@@ -1,3 +1,5 @@
+import Hebbian
+
 /// Izhikevich (2007)'s distal-reward experiment on one neuron: a LIF neuron receives `inputs`
 /// Poisson inputs through ``RewardModulatedSTDP`` synapses (plus a fixed background drive).
 /// Every time the rewarded input (index 0) fires and the neuron fires within `pairingWindow`
