@@ -9,6 +9,8 @@ feature standardised to zero mean and unit variance) it writes, in the data set'
 
     NAME.csv           features only: the input of `hebbian pca`
     NAME-labelled.csv  features and a last column `label`: `hebbian competing --label-column label`
+    NAME-raw.csv       the features as the data set gives them, uncentred and unscaled (digits:
+                       pixels/16 again): the input of `pca-reference.py --one-pass`
 
 The data are not committed to the repository; this script is how to get them.
 """
@@ -20,14 +22,15 @@ from sklearn import datasets
 
 
 def load():
+    """(name, standardised or scaled features, raw features, labels) per data set."""
     digits = datasets.load_digits()
-    yield "digits", digits.data / 16.0, digits.target
+    yield "digits", digits.data / 16.0, digits.data / 16.0, digits.target
     for name, loader in (("breast-cancer", datasets.load_breast_cancer), ("wine", datasets.load_wine),
                          ("iris", datasets.load_iris)):
         d = loader()
-        x = d.data.astype(np.float64)
-        x = (x - x.mean(axis=0)) / x.std(axis=0)
-        yield name, x, d.target
+        raw = d.data.astype(np.float64)
+        x = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+        yield name, x, raw, d.target
 
 
 def write(path, x, y=None):
@@ -46,8 +49,9 @@ def main():
         sys.exit("usage: export-datasets.py OUT_DIR")
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, x, y in load():
+    for name, x, raw, y in load():
         write(os.path.join(out, name + ".csv"), x)
+        write(os.path.join(out, name + "-raw.csv"), raw)
         write(os.path.join(out, name + "-labelled.csv"), x, y)
         print(f"{name}: {x.shape[0]} samples x {x.shape[1]} features, {len(set(y))} classes")
 

@@ -126,6 +126,9 @@ extension PCACommand.Saved {
     if o.has("--center") && !centering {
       throw .usage("--center: \(what) was learned without centring")
     }
+    if o.has("--no-center") && centering {
+      throw .usage("--no-center: \(what) was learned with centring")
+    }
     if option == "--resume" {
       if batch != self.batch {
         throw .usage("--batch \(batch): \(what) was taken with --batch \(self.batch)")

@@ -17,7 +17,8 @@ enum PCACommand {
       .value("--schedule", "S", "inverse|constant (default inverse)"),
       .value("--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)"),
       .value("--floor", "X", "lowest rate, to track a drifting stream (default 0)"),
-      .flag("--center", "subtract a running mean"),
+      .flag("--center", "subtract a running mean (the default)"),
+      .flag("--no-center", "learn on the raw samples, without a running mean"),
       .passes,
       .value("--batch", "B", "mini-batch size for oja/subspace/gha (default 1)"),
       .value("--seed", "S", "seed of the initial weights"),
@@ -103,7 +104,12 @@ enum PCACommand {
         throw .usage("\(option): applies to CSV input, not f32")
       }
     }
-    let centering = o.has("--center") || saved?.centering == true
+    if o.has("--center") && o.has("--no-center") {
+      throw .usage("--center and --no-center: give one of them")
+    }
+    // Centring is the default: on uncentred data (pixels, raw sensor units) an uncentred rule
+    // spends its first component on the mean.
+    let centering = saved?.centering ?? !o.has("--no-center")
     let rate = try learningRate(o, rule: rule, saved: saved?.rate)
     if let sv = saved { try sv.checkAgrees(o, rule: rule, components: k, batch: batch, rate: rate) }
 
