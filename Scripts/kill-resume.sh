@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Kill -9 a checkpointing `hebbian pca` run again and again, resume it each time, and check
 # that the final components, model and --project rows are byte-identical to one
-# uninterrupted run, for every rule. The binary is given as a command, so the same check runs the release build on the
+# uninterrupted run, for every rule; then the same for `hebbian monitor` (the saved monitor
+# byte-identical, and the rows the last resumed run wrote equal to the uninterrupted run's
+# last rows). The binary is given as a command, so the same check runs the release build on the
 # host and the board builds under qemu-user:
 #
 #   bash Scripts/kill-resume.sh .build/release/hebbian
@@ -67,3 +69,31 @@ for rule in oja subspace gha similarity fsm ccipca; do
   left=$(find "$tmp" -name '*.tmp' | wc -l)
   echo "$rule: byte-identical after kill -9 and resume ($kills kills in a ${span} us run; $left stray temporaries)"
 done
+
+# The monitor: learn, calibrate, then detect with adaptation, killed during detection.
+args=(monitor --input "$tmp/s.f32" --dim 6 --quiet)
+shape=(--learn 4000 --calibrate 4000 --components 3 --lags 2 --adapt)
+"${bin[@]}" "${args[@]}" "${shape[@]}" --save-model "$tmp/mref.hbm" --output "$tmp/mref.csv"
+start=$(date +%s%N)
+"${bin[@]}" "${args[@]}" "${shape[@]}" --output /dev/null
+span=$(( ($(date +%s%N) - start) / 1000 ))
+rm -f "$tmp/m.ckpt"
+for ((i = 0; i <= kills; i++)); do
+  extra=("${shape[@]}"); [ -s "$tmp/m.ckpt" ] && extra=(--resume "$tmp/m.ckpt")
+  "${bin[@]}" "${args[@]}" "${extra[@]}" --checkpoint "$tmp/m.ckpt" --checkpoint-every 2000 \
+    --save-model "$tmp/mrun.hbm" --output "$tmp/mrun.csv" 2>"$tmp/err" &
+  pid=$!
+  if [ $i -lt $kills ]; then
+    seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+    sleep "$(awk -v u="$span" -v f=$(( 20 + seed % 41 )) 'BEGIN { printf "%.6f", u * f / 100 / 1e6 }')"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  status=0; wait "$pid" 2>/dev/null || status=$?
+  if [ $status = 0 ]; then break; fi
+  if [ $i = $kills ]; then cat "$tmp/err"; echo "monitor: the last resumed run failed"; exit 1; fi
+done
+cmp -s "$tmp/mref.hbm" "$tmp/mrun.hbm" || { echo "monitor: saved monitor differs after kill/resume"; exit 1; }
+rows=$(( $(wc -l < "$tmp/mrun.csv") - 1 ))
+diff <(tail -n +2 "$tmp/mrun.csv") <(tail -n "$rows" "$tmp/mref.csv") >/dev/null \
+  || { echo "monitor: the resumed rows differ from the uninterrupted run's"; exit 1; }
+echo "monitor: byte-identical after kill -9 and resume ($kills kills in a ${span} us run; last run wrote $rows rows)"
