@@ -67,21 +67,7 @@ public enum CapacitySweep {
     seed: UInt64 = 1
   ) throws(HebbianError) -> [CapacityPoint] {
     let n = memory.dimension
-    if patternCounts.isEmpty { throw .invalidParameter("capacity sweep: no pattern counts") }
-    for k in 0..<patternCounts.count {
-      if patternCounts[k] < 1 {
-        throw .invalidParameter("capacity sweep: pattern counts must be >= 1")
-      }
-      if k > 0 && patternCounts[k] <= patternCounts[k - 1] {
-        throw .invalidParameter("capacity sweep: pattern counts must increase")
-      }
-    }
-    if trials < 1 || probes < 1 {
-      throw .invalidParameter("capacity sweep: trials and probes must be >= 1")
-    }
-    if !(noise >= 0 && noise <= 1) {
-      throw .invalidParameter("capacity sweep: noise must be in [0, 1]")
-    }
+    try validate(patternCounts: patternCounts, trials: trials, probes: probes, noise: noise)
     let pMax = patternCounts[patternCounts.count - 1]
     var rng = SeededGenerator(seed: seed)
     var sums = [Sums](repeating: Sums(), count: patternCounts.count)
@@ -109,40 +95,7 @@ public enum CapacitySweep {
           let m0 = overlap(kind, state, patterns, base, n)
           sums[c].fixed += m0
           if m0 >= threshold { sums[c].retrieved += 1 }
-          // From a cue: ±1 patterns get exactly `flips` distinct entries flipped (partial
-          // Fisher–Yates); 0/1 patterns get round(noise·active) active entries silenced and as
-          // many silent ones activated, so the cue keeps the pattern's activity.
-          var moved = flips
-          if case .sparse = kind {
-            var active = 0
-            for j in 0..<n where cue[j] > 0.5 { active += 1 }
-            moved = min(Int((noise * Double(active)).rounded()), n - active)
-            var on = 0, off = 0
-            for j in 0..<n {
-              if cue[j] > 0.5 {
-                index[on] = j
-                on += 1
-              } else {
-                index[active + off] = j
-                off += 1
-              }
-            }
-            for t in 0..<moved {
-              let a = t + Int(rng.next() % UInt64(active - t))
-              index.swapAt(t, a)
-              cue[index[t]] = 0
-              let b = active + t + Int(rng.next() % UInt64(n - active - t))
-              index.swapAt(active + t, b)
-              cue[index[active + t]] = 1
-            }
-          } else if flips > 0 {
-            for j in 0..<n { index[j] = j }
-            for t in 0..<flips {
-              let r = t + Int(rng.next() % UInt64(n - t))
-              index.swapAt(t, r)
-              cue[index[t]] = flip(kind, cue[index[t]])
-            }
-          }
+          let moved = corrupt(&cue, kind: kind, flips: flips, noise: noise, &index, &rng)
           if moved > 0 { try memory.recall(cue, into: &state) }
           let m = moved > 0 ? overlap(kind, state, patterns, base, n) : m0
           var same = true
@@ -167,6 +120,70 @@ public enum CapacitySweep {
           overlap: s.overlap / t))
     }
     return points
+  }
+
+  static func validate(patternCounts: [Int], trials: Int, probes: Int, noise: Double)
+    throws(HebbianError)
+  {
+    if patternCounts.isEmpty { throw .invalidParameter("capacity sweep: no pattern counts") }
+    for k in 0..<patternCounts.count {
+      if patternCounts[k] < 1 {
+        throw .invalidParameter("capacity sweep: pattern counts must be >= 1")
+      }
+      if k > 0 && patternCounts[k] <= patternCounts[k - 1] {
+        throw .invalidParameter("capacity sweep: pattern counts must increase")
+      }
+    }
+    if trials < 1 || probes < 1 {
+      throw .invalidParameter("capacity sweep: trials and probes must be >= 1")
+    }
+    if !(noise >= 0 && noise <= 1) {
+      throw .invalidParameter("capacity sweep: noise must be in [0, 1]")
+    }
+  }
+
+  /// Turns a stored pattern into a cue in place and returns how many entries moved: ±1
+  /// patterns get exactly `flips` distinct entries flipped (partial Fisher–Yates); 0/1
+  /// patterns get round(noise·active) active entries silenced and as many silent ones
+  /// activated, so the cue keeps the pattern's activity.
+  static func corrupt(
+    _ cue: inout [Float], kind: PatternKind, flips: Int, noise: Double, _ index: inout [Int],
+    _ rng: inout SeededGenerator
+  ) -> Int {
+    let n = cue.count
+    if case .sparse = kind {
+      var active = 0
+      for j in 0..<n where cue[j] > 0.5 { active += 1 }
+      let moved = min(Int((noise * Double(active)).rounded()), n - active)
+      var on = 0, off = 0
+      for j in 0..<n {
+        if cue[j] > 0.5 {
+          index[on] = j
+          on += 1
+        } else {
+          index[active + off] = j
+          off += 1
+        }
+      }
+      for t in 0..<moved {
+        let a = t + Int(rng.next() % UInt64(active - t))
+        index.swapAt(t, a)
+        cue[index[t]] = 0
+        let b = active + t + Int(rng.next() % UInt64(n - active - t))
+        index.swapAt(active + t, b)
+        cue[index[active + t]] = 1
+      }
+      return moved
+    }
+    if flips > 0 {
+      for j in 0..<n { index[j] = j }
+      for t in 0..<flips {
+        let r = t + Int(rng.next() % UInt64(n - t))
+        index.swapAt(t, r)
+        cue[index[t]] = flip(kind, cue[index[t]])
+      }
+    }
+    return flips
   }
 
   struct Sums {
