@@ -4,7 +4,9 @@
 #
 #   bash Scripts/cross-build.sh [aarch64|armv7|all|host] [--objects-only|--no-footprint|--print-cc]
 #
-# Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), libchebbian.a,
+# Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), hebbian-board (the
+# deployment commands only: pca, apply, export, monitor, demo, info, selftest, bench; no
+# experiments module), libchebbian.a,
 # the object files (one per Swift module: the board examples link Hebbian.o, never
 # HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
@@ -29,6 +31,11 @@ print_cc=0
 [ "$arches" = all ] && arches="aarch64 armv7"
 
 swift_sources() { find "$1" -name '*.swift' | LC_ALL=C sort; }
+# The science commands, left out of the board CLI.
+science_commands='Capacity|Competing|Learn|Recall|STDP|TrainPlastic'
+board_cli_sources() {
+  swift_sources Sources/hebbian-cli | grep -Ev "/Commands/($science_commands)Command[^/]*\.swift$"
+}
 c_kernel_sources() { find Sources/CHebbian -name '*.c' | LC_ALL=C sort; }
 
 for arch in $arches; do
@@ -93,6 +100,9 @@ for arch in $arches; do
     -c $(swift_sources Sources/HebbianExperiments) -o "$out/obj/HebbianExperiments.o"
   swiftc "${common[@]}" -module-name HebbianCLI \
     -c $(swift_sources Sources/hebbian-cli) -o "$out/obj/HebbianCLI.o"
+  # The board CLI: the deployment commands only (Command.deployment), no experiments module.
+  swiftc "${common[@]}" -D HEBBIAN_BOARD -module-name HebbianCLI \
+    -c $(board_cli_sources) -o "$out/obj/HebbianBoardCLI.o"
   swiftc "${common[@]}" -module-name BoardPCA \
     -c Examples/board-pca/main.swift -o "$out/obj/BoardPCA.o"
   swiftc "${common[@]}" -module-name BoardMonitor \
@@ -130,6 +140,13 @@ for arch in $arches; do
     "${sysobjs[@]}" "$out/libchebbian.a" \
     "$embedded_lib/libswiftUnicodeDataTables.a" -lm
   "$strip" -o "$out/hebbian" "$out/hebbian.debug"
+  # The board CLI still needs the Unicode data tables: option names, model entry names and
+  # kinds are compared as Swift Strings (grapheme-aware) in the library and the CLI.
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/hebbian-board.map" \
+    -o "$out/hebbian-board.debug" "$out/obj/HebbianBoardCLI.o" "$out/obj/Hebbian.o" \
+    "${sysobjs[@]}" "$out/libchebbian.a" "$embedded_lib/libswiftUnicodeDataTables.a" -lm
+  "$strip" -o "$out/hebbian-board" "$out/hebbian-board.debug"
+  echo "$arch: $out/hebbian-board  stripped size $(stat -c %s "$out/hebbian-board") bytes (deployment commands)"
   "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/board-pca.map" -o "$out/board-pca.debug" \
     "$out/obj/BoardPCA.o" "$out/obj/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
   "$strip" -o "$out/board-pca" "$out/board-pca.debug"

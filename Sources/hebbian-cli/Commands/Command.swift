@@ -10,20 +10,29 @@ struct Command: Sendable {
   var modes: [String: [String]] = [:]
   var run: @Sendable (ParsedOptions) throws(CLIError) -> Void
 
-  static let all: [Command] = [
+  /// The commands in `hebbian --help` order. A board build (`HEBBIAN_BOARD`, from
+  /// `Scripts/cross-build.sh`) keeps the deployment commands and leaves out the science ones
+  /// and the experiments module they use.
+  static let all: [Command] = {
+    #if HEBBIAN_BOARD
+      return deployment
+    #else
+      return [deployment[0], deployment[1], deployment[2], RecallCommand.command,
+        CapacityCommand.command] + deployment[3...] + [
+        TrainPlasticCommand.command, CompetingCommand.command, LearnCommand.command,
+        STDPCommand.command,
+      ]
+    #endif
+  }()
+
+  static let deployment: [Command] = [
     InfoCommand.command,
     SelfTestCommand.command,
     BenchCommand.command,
-    RecallCommand.command,
-    CapacityCommand.command,
     PCACommand.command,
     ApplyCommand.command,
     ExportCommand.command,
     MonitorCommand.command,
     DemoCommand.command,
-    TrainPlasticCommand.command,
-    CompetingCommand.command,
-    LearnCommand.command,
-    STDPCommand.command,
   ]
 }
