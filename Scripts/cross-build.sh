@@ -75,6 +75,11 @@ for arch in $arches; do
       ;;
     *) echo "unknown arch '$arch' (aarch64, armv7, all, host)" >&2; exit 2 ;;
   esac
+  # Linked with the Swift toolchain's lld: it packs the read-only and the RELRO segments
+  # without the file padding GNU ld leaves before a 16 KiB-aligned RELRO end (14 KB of
+  # board-monitor's 150 KB).
+  lld_dir=$(dirname "$(command -v swiftc)")
+  [ -x "$lld_dir/ld.lld" ] && link_flags+=(-B"$lld_dir" -fuse-ld=lld)
   # No unwind tables: nothing unwinds through C (perf walks the frame pointers, a debugger
   # reads -g's .debug_frame in the unstripped binary); they were 1.6 KB of board-pca, enough
   # to push its data segment across a 16 KiB boundary.
