@@ -363,8 +363,11 @@ class Runner:
                     "let package = Package(name: \"DocBlocks\",",
                     "  dependencies: [.package(path: \"%s\")]," % ROOT, "  targets: ["]
         for name, _ in targets:
-            manifest.append("    .executableTarget(name: \"%s\", dependencies: [.product(name: "
-                            "\"Hebbian\", package: \"%s\")])," % (name, os.path.basename(ROOT)))
+            package = os.path.basename(ROOT)
+            manifest.append("    .executableTarget(name: \"%s\", dependencies: ["
+                            ".product(name: \"Hebbian\", package: \"%s\"), "
+                            ".product(name: \"HebbianExperiments\", package: \"%s\")]),"
+                            % (name, package, package))
         manifest.append("  ])")
         open(os.path.join(pkg, "Package.swift"), "w").write("\n".join(manifest) + "\n")
 
