@@ -221,13 +221,13 @@ public struct NoveltyMonitor: ~Copyable {
       "the rule must be oja, subspace, gha or ccipca (their learned rows are the filters), got \(o.rule.name)")
     try check(
       o.falseAlarmRate >= 1e-12 && o.falseAlarmRate <= 0.5,
-      "the false-alarm rate must be in [1e-12, 0.5], got \(o.falseAlarmRate)")
+      "the false-alarm rate must be in [1e-12, 0.5], got \(Numeral.text(o.falseAlarmRate))")
     try check(o.window >= 1 && o.window <= 1 << 16, "window must be in 1...65536, got \(o.window)")
     try check(
       o.alarmCount >= 1 && o.alarmCount <= o.window,
       "alarm count must be in 1...\(o.window) (the window), got \(o.alarmCount)")
     try check(
-      o.adaptRate >= 0 && o.adaptRate <= 0.5, "adapt rate must be in [0, 0.5], got \(o.adaptRate)")
+      o.adaptRate >= 0 && o.adaptRate <= 0.5, "adapt rate must be in [0, 0.5], got \(Numeral.text(o.adaptRate))")
     try check(o.learnSamples >= 0 && o.calibrationSamples >= 0, "sample counts must be >= 0")
     try check(
       o.calibrationCapacity >= 0 && o.calibrationCapacity <= 1 << 26,
@@ -558,7 +558,7 @@ public struct NoveltyMonitor: ~Copyable {
     }
     guard t2Limit.isFinite, qLimit.isFinite, t2Limit > 0 else {
       throw .invalidParameter(
-        "NoveltyMonitor: the calibration statistics give no finite limits (T² \(t2Limit), Q \(qLimit))")
+        "NoveltyMonitor: the calibration statistics give no finite limits (T² \(Numeral.text(t2Limit)), Q \(Numeral.text(qLimit)))")
     }
   }
 

@@ -85,19 +85,19 @@ public enum LearningRate: Sendable, Equatable {
     switch self {
     case .constant(let a):
       guard a > 0, a <= 1, a.isFinite else {
-        throw .invalidParameter("learning rate: the constant rate must be in (0, 1], got \(a)")
+        throw .invalidParameter("learning rate: the constant rate must be in (0, 1], got \(Numeral.text(a))")
       }
     case .inverse(let scale, let offset, let floor):
       guard scale > 0, scale.isFinite, scale <= 1e6 else {
         throw .invalidParameter(
-          "learning rate: the scale c of c/(t0+t) must be in (0, 1e6], got \(scale)")
+          "learning rate: the scale c of c/(t0+t) must be in (0, 1e6], got \(Numeral.text(scale))")
       }
       guard offset >= 0, offset.isFinite, offset <= 1e12 else {
         throw .invalidParameter(
-          "learning rate: the offset t0 of c/(t0+t) must be in [0, 1e12], got \(offset)")
+          "learning rate: the offset t0 of c/(t0+t) must be in [0, 1e12], got \(Numeral.text(offset))")
       }
       guard floor >= 0, floor <= 1 else {
-        throw .invalidParameter("learning rate: the floor must be in [0, 1], got \(floor)")
+        throw .invalidParameter("learning rate: the floor must be in [0, 1], got \(Numeral.text(floor))")
       }
     }
   }
