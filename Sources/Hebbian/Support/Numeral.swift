@@ -22,22 +22,28 @@ enum Numeral {
       digits /= 10
       e += 1
     }
-    while digits % 10 == 0 && digits > 0 { digits /= 10 }
-    let d = Array(String(digits).utf8)  // the significant digits, the first non-zero
-    var out: [UInt8] = v < 0 ? [UInt8(ascii: "-")] : []
-    if e >= -4 && e < 6 {
-      if e < 0 {
-        out += Array("0.".utf8) + [UInt8](repeating: UInt8(ascii: "0"), count: -e - 1) + d
-      } else {
-        for i in 0...e { out.append(i < d.count ? d[i] : UInt8(ascii: "0")) }
-        if d.count > e + 1 { out += [UInt8(ascii: ".")] + d[(e + 1)...] }
-      }
-    } else {
-      out.append(d[0])
-      if d.count > 1 { out += [UInt8(ascii: ".")] + d[1...] }
-      out += Array("e\(e)".utf8)
+    var n = 6  // significant digits kept
+    while digits % 10 == 0 && n > 1 {
+      digits /= 10
+      n -= 1
     }
-    return String(decoding: out, as: UTF8.self)
+    let sign = v < 0 ? "-" : ""
+    if e >= -4 && e < 6 {
+      if e < 0 { return sign + "0." + zeros(-e - 1) + String(digits) }
+      if n <= e + 1 { return sign + String(digits) + zeros(e + 1 - n) }
+      return sign + split(digits, fraction: n - e - 1)
+    }
+    return sign + (n > 1 ? split(digits, fraction: n - 1) : String(digits)) + "e" + String(e)
+  }
+
+  static func zeros(_ count: Int) -> String { String(repeating: "0", count: count) }
+
+  /// `digits` with a decimal point before its last `fraction` digits.
+  static func split(_ digits: Int64, fraction: Int) -> String {
+    var scale: Int64 = 1
+    for _ in 0..<fraction { scale *= 10 }
+    let tail = String(digits % scale)
+    return String(digits / scale) + "." + zeros(fraction - tail.utf8.count) + tail
   }
 
   static func text(_ v: Float) -> String { text(Double(v)) }
