@@ -112,11 +112,11 @@ extension PCACommand {
     mutating func outputs(
       _ o: ParsedOptions, rule: OnlinePCA.Rule, k: Int, d: Int, curve: Curve, plotSubspace: Bool
     ) throws(CLIError) {
-      if let path = o.string("--save-components") { line("components written", path) }
-      if let path = o.string("--save-model") { line("model written", path) }
-      if let path = o.string("--checkpoint") { line("checkpoint written", path) }
-      if let path = o.string("--project") { line("projections written", path) }
-      if let path = o.string("--plot") {
+      if let path = o.string(PCAOptions.saveComponents) { line("components written", path) }
+      if let path = o.string(PCAOptions.saveModel) { line("model written", path) }
+      if let path = o.string(PCAOptions.checkpoint) { line("checkpoint written", path) }
+      if let path = o.string(PCAOptions.project) { line("projections written", path) }
+      if let path = o.string(PCAOptions.plot) {
         var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
         if plotSubspace {
           series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
@@ -124,7 +124,7 @@ extension PCACommand {
         let svg = SVGPlot.render(
           title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions",
           xLabel: "log10(samples)", yLabel: "error", series: series, logY: true)
-        try o.outputs.write(path, Array(svg.utf8), option: "--plot")
+        try o.outputs.write(path, Array(svg.utf8), option: PCAOptions.plot.name)
         line("plot written", path)
       }
     }

@@ -73,8 +73,8 @@ struct SampleReader: ~Copyable {
     /// From a command line's ``OptionSpec/csvLayout`` options.
     init(_ o: ParsedOptions) throws(CLIError) {
       try self.init(
-        delimiter: o.string("--delimiter"), columns: o.string("--columns"),
-        idColumn: o.string("--id-column"))
+        delimiter: o.string(OptionSpec.delimiter), columns: o.string(OptionSpec.columns),
+        idColumn: o.string(OptionSpec.idColumn))
     }
 
     /// `2-7`, `2,4,6-8`: 1-based columns and ascending ranges, each column once; 0-based out.

@@ -57,7 +57,7 @@ extension Console {
   /// A progress line on stderr, unless the command line says `--quiet` (results and errors
   /// are not progress and always print).
   static func progress(_ o: ParsedOptions, _ line: String) {
-    if !o.has("--quiet") { errLine(line) }
+    if !o.has(.quiet) { errLine(line) }
   }
 }
 
