@@ -38,7 +38,7 @@ struct PCAOptions {
     "--skip-nonfinite", "skip (and count) samples holding NaN or infinity instead of failing")
   static let checkpoint = OptionSpec.value(
     "--checkpoint", "C", "write a checkpoint (atomically) every --checkpoint-every samples"
-  ).output(mayReplace: [resume.name, continueFrom.name])
+  ).output(mayReplace: [resume, continueFrom])
   static let checkpointEvery = OptionSpec.value(
     "--checkpoint-every", "N", "samples between checkpoints (default 100000)")
   static let resume = OptionSpec.value(
@@ -50,7 +50,7 @@ struct PCAOptions {
   ).input()
   static let saveModel = OptionSpec.value(
     "--save-model", "M", "write the final model (the checkpoint format)"
-  ).output(mayReplace: [resume.name, continueFrom.name])
+  ).output(mayReplace: [resume, continueFrom])
   static let maxSamples = OptionSpec.value(
     "--max-samples", "N", "stop after N samples in all (a later --resume continues)")
 

@@ -60,10 +60,11 @@ struct OptionSpec: Sendable {
     return s
   }
 
-  /// This option names an output file (or `-`).
-  func output(mayReplace: [String] = []) -> OptionSpec {
+  /// This option names an output file (or `-`); it may rewrite in place the file of the
+  /// input options `mayReplace`.
+  func output(mayReplace: [OptionSpec] = []) -> OptionSpec {
     var s = self
-    s.role = .output(mayReplace: mayReplace)
+    s.role = .output(mayReplace: mayReplace.map { $0.name })
     return s
   }
 
@@ -256,32 +257,6 @@ struct ParsedOptions {
   /// The declared range of an option of this line's table, if it has one.
   private func range(of name: String) -> ClosedRange<Double>? {
     specs.first { $0.name.isBytes(name) }?.range
-  }
-
-  // Transitional: lookups by literal name, removed once every command reads its specs.
-  func has(_ name: String) -> Bool { has(named: name) }
-  func string(_ name: String) -> String? { string(named: name) }
-  func string(_ name: String, default value: String) -> String { string(named: name) ?? value }
-  func required(_ name: String) throws(CLIError) -> String {
-    try required(OptionSpec.value(name, "", ""))
-  }
-  func int(_ name: String) throws(CLIError) -> Int? { try int(named: name) }
-  func int64(_ name: String) throws(CLIError) -> Int64? { try int64(named: name) }
-  func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64 {
-    try int64(OptionSpec.value(name, "", ""), default: value, min: min)
-  }
-  func int(_ name: String, default value: Int, min: Int = Int.min) throws(CLIError) -> Int {
-    try int(OptionSpec.value(name, "", ""), default: value, min: min)
-  }
-  func requiredInt(_ name: String, min: Int = Int.min) throws(CLIError) -> Int {
-    try requiredInt(OptionSpec.value(name, "", ""), min: min)
-  }
-  func double(_ name: String) throws(CLIError) -> Double? { try double(named: name) }
-  func double(_ name: String, default value: Double) throws(CLIError) -> Double {
-    try double(named: name) ?? value
-  }
-  func choice(_ name: String, _ allowed: [String], default value: String) throws(CLIError) -> String {
-    try choice(OptionSpec.value(name, "", ""), allowed, default: value)
   }
 }
 
