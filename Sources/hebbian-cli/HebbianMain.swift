@@ -101,8 +101,12 @@ enum HebbianMain {
     for spec in specs {
       guard case .output(let allowed) = spec.role, let path = o.string(spec) else { continue }
       // The table's value name states the format (FILE.svg, OUT.f32): the path must agree.
-      if spec.valueName.hasByteSuffix(".svg") { try OutputFormat.requireSVG(path, option: spec.name) }
-      if spec.valueName.hasByteSuffix(".f32") { try OutputFormat.requireF32(path, option: spec.name) }
+      if spec.valueName.hasByteSuffix(".svg") {
+        try OutputFormat.requireSVG(path, option: spec.name)
+      }
+      if spec.valueName.hasByteSuffix(".f32") {
+        try OutputFormat.requireF32(path, option: spec.name)
+      }
       try o.outputs.output(spec.name, path, mayBe: allowed)
     }
   }

@@ -208,10 +208,12 @@ extension NoveltyMonitor {
         ones += Int(v)
       }
       guard ones == flagCount else {
-        throw .format("model file: counter 'flagCount' (\(flagCount)) disagrees with 'flags' (\(ones))")
+        throw .format(
+          "model file: counter 'flagCount' (\(flagCount)) disagrees with 'flags' (\(ones))")
       }
       calibrationCount = try counter("calibrationCount", max: big)
-      let held = o.limits == .empirical ? Int(Swift.min(calibrationCount, Int64(o.calibrationCapacity))) : 0
+      let held =
+        o.limits == .empirical ? Int(Swift.min(calibrationCount, Int64(o.calibrationCapacity))) : 0
       history = try NoveltyMonitor.finiteArray(file, "history", count: 2 * dim)
       store = try NoveltyMonitor.finiteArray(file, "store", count: held * k, optional: held == 0)
       storeQ = try NoveltyMonitor.unpack(file, "storeQ", count: held, optional: held == 0)
@@ -254,7 +256,9 @@ extension NoveltyMonitor {
     var out = [Float](repeating: 0, count: 4 * n)
     for i in 0..<n {
       let bits = b[i].bitPattern
-      for p in 0..<4 { out[4 * i + p] = Float(UInt16(truncatingIfNeeded: bits >> (16 * UInt64(p)))) }
+      for p in 0..<4 {
+        out[4 * i + p] = Float(UInt16(truncatingIfNeeded: bits >> (16 * UInt64(p))))
+      }
     }
     return .init(name + ".f64", out)
   }
@@ -262,7 +266,9 @@ extension NoveltyMonitor {
   static func unpack(_ file: ModelFile, _ name: String, count n: Int, optional: Bool = false)
     throws(HebbianError) -> [Double]
   {
-    if optional && !file.arrays.contains(where: { $0.name.utf8.elementsEqual((name + ".f64").utf8) }) {
+    if optional
+      && !file.arrays.contains(where: { $0.name.utf8.elementsEqual((name + ".f64").utf8) })
+    {
       return []
     }
     let a = try file.array(name + ".f64", count: 4 * n)

@@ -63,7 +63,8 @@ enum ApplyCommand {
       throw .usage("--dim \(given): the model \(modelPath) has dimension \(d)")
     }
     let formatName = try o.choice(
-      OptionSpec.samplesFormat, ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
+      OptionSpec.samplesFormat, ["csv", "f32"],
+      default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     let csv = try SampleReader.CSVOptions(o)
     if csv.idColumn != nil && raw {
       throw .usage("--id-column: the id is written to CSV output, not to .f32")
@@ -77,7 +78,8 @@ enum ApplyCommand {
     }
     _ = try reader.prime()
     var out = try OutputFile(
-      target: try o.outputs.target(outputPath, option: ApplyOptions.output.name), session: o.outputs)
+      target: try o.outputs.target(outputPath, option: ApplyOptions.output.name), session: o.outputs
+    )
     var x = [Float](repeating: 0, count: d)
     let residual = o.has(ApplyOptions.residual)
     let width = model.components + (residual ? 1 : 0)
@@ -96,7 +98,8 @@ enum ApplyCommand {
         throw .data("\(reader.displayName):\(reader.line): \(error.message)")
       }
       try PCACommand.writeRow(
-        &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id, delimiter: reader.delimiter)
+        &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id,
+        delimiter: reader.delimiter)
       n += 1
     }
     try out.close()

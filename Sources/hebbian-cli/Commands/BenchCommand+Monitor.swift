@@ -65,7 +65,8 @@ extension BenchCommand {
         if which == 0 { best.monitor = min(best.monitor, ns) } else { best.pca = min(best.pca, ns) }
       }
     }
-    Console.outLine("bench --monitor: d \(d), k \(k), gha, isa \(ISA.active.name), best of \(rounds) turns")
+    Console.outLine(
+      "bench --monitor: d \(d), k \(k), gha, isa \(ISA.active.name), best of \(rounds) turns")
     Console.outLine("  OnlinePCA.update         " + Fmt.fixed(best.pca, 1) + " ns/sample")
     Console.outLine("  NoveltyMonitor.detect    " + Fmt.fixed(best.monitor, 1) + " ns/sample")
     Console.outLine("  ratio                    " + Fmt.fixed(best.monitor / best.pca, 2) + "x")

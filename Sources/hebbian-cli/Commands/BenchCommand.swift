@@ -90,7 +90,9 @@ enum BenchCommand {
 
   /// A random W (rows of norm about 1) and a pool of unit-norm samples: η|x|² ≪ 1 keeps the
   /// rules stable for any run length.
-  static func fillPool(w0: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>, d: Int, k: Int) {
+  static func fillPool(
+    w0: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>, d: Int, k: Int
+  ) {
     var rng = SeededGenerator(seed: 2024)
     let scale = 1 / Double(d).squareRoot()
     for i in 0..<(k * d) { w0[i] = Float(rng.gaussian() * scale) }

@@ -6,7 +6,9 @@ import HebbianExperiments
 /// fixed point, retrieved when the overlap m ≥ 0.9), the exact-recall fraction from noisy
 /// cues beside it, and optionally a finite-size table with an extrapolation to N → ∞.
 enum CapacityCommand {
-  static let models = ["hopfield", "storkey", "dense", "ei", "e-only", "covariance", "cov-activity"]
+  static let models = [
+    "hopfield", "storkey", "dense", "ei", "e-only", "covariance", "cov-activity",
+  ]
   static let sparseModels = ["ei", "e-only", "covariance", "cov-activity"]
 
   static let command = Command(
@@ -32,7 +34,8 @@ enum CapacityCommand {
     case "covariance":
       return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, tuned fixed threshold"
     case "cov-activity":
-      return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, threshold following the activity"
+      return
+        "Tsodyks-Feigel'man 1988 covariance rule, signed weights, threshold following the activity"
     default: return "no inhibition: the popularity term grows like f sqrt(N)"
     }
   }
@@ -94,16 +97,20 @@ enum CapacityCommand {
     if let to { grid.to = to }
     if let step { grid.step = step }
     if !(grid.to >= grid.from) {
-      throw .usage("--from/--to: the load range of \(name) is empty (\(Fmt.number(grid.from)) > \(Fmt.number(grid.to)))")
+      throw .usage(
+        "--from/--to: the load range of \(name) is empty (\(Fmt.number(grid.from)) > \(Fmt.number(grid.to)))"
+      )
     }
     let loads = ((grid.to - grid.from) / grid.step).rounded(.down) + 1
     if !(loads <= Double(maxLoads)) {
       throw .usage(
-        "--step: the grid of \(name) from \(Fmt.number(grid.from)) to \(Fmt.number(grid.to)) has \(Fmt.sci(loads, 1)) loads, at most \(maxLoads)")
+        "--step: the grid of \(name) from \(Fmt.number(grid.from)) to \(Fmt.number(grid.to)) has \(Fmt.sci(loads, 1)) loads, at most \(maxLoads)"
+      )
     }
     if !(grid.to * Double(n) <= Double(maxPatterns)) {
       throw .usage(
-        "--to: load \(Fmt.number(grid.to)) at N = \(n) asks for \(Fmt.sci(grid.to * Double(n), 1)) patterns, at most \(maxPatterns)")
+        "--to: load \(Fmt.number(grid.to)) at N = \(n) asks for \(Fmt.sci(grid.to * Double(n), 1)) patterns, at most \(maxPatterns)"
+      )
     }
     return grid
   }
@@ -123,8 +130,11 @@ enum CapacityCommand {
         let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
         let searched = name != "hopfield" && name != "storkey" && name != "dense"
         let runs = Int64(s.trials) + (searched ? Int64(evaluations) : 0)
-        b.work([runs, maxP, nn, nn], [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to])
-        b.work([runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)], [CapacityOptions.probes, CapacityOptions.step])
+        b.work(
+          [runs, maxP, nn, nn], [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to])
+        b.work(
+          [runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)],
+          [CapacityOptions.probes, CapacityOptions.step])
         if name == "ei" || name == "e-only" { b.work([], [CapacityOptions.search]) }
         b.memory([[maxP, nn], [nn, nn]], [CapacityOptions.dim, CapacityOptions.to])
       }
@@ -209,7 +219,8 @@ enum CapacityCommand {
     }
     report.series.append(SVGPlot.Series(name: "\(label) m>=0.9", points: retrieved))
     report.series.append(SVGPlot.Series(name: "\(label) exact", points: exact))
-    report.summaries.append(alphaLine(label, points, n, literature(name, degree, settings.codingLevel)))
+    report.summaries.append(
+      alphaLine(label, points, n, literature(name, degree, settings.codingLevel)))
     if settings.noise > 0 {
       report.summaries.append(cueLine(label, points, settings.noise))
     }

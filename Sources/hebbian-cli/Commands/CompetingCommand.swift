@@ -75,7 +75,8 @@ enum CompetingCommand {
     let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
     let d = set.dimension
     if external {
-      try checkBudget(o, c, train: set.trainY.count, test: set.testY.count, d: d, classes: set.classes)
+      try checkBudget(
+        o, c, train: set.trainY.count, test: set.testY.count, d: d, classes: set.classes)
     }
     let every = Swift.max(1, c.epochs / 5)
     let result = try usageErrors { () throws(HebbianError) in
@@ -119,10 +120,19 @@ enum CompetingCommand {
   ) throws(CLIError) {
     let (n, t, k, dd) = (Int64(train), Int64(test), Int64(c.hidden), Int64(d))
     var b = WorkBudget("competing")
-    b.work([Int64(c.epochs), n, k, dd, 3], [CompetingOptions.epochs, CompetingOptions.hidden, CompetingOptions.train])
-    b.work([2, n + t, k, dd], [CompetingOptions.hidden, CompetingOptions.train, CompetingOptions.test])
-    b.work([Int64(c.readoutEpochs), n, 2 * k + dd, Int64(classes)], [CompetingOptions.readoutEpochs])
-    b.memory([[n + t, dd], [2, n + t, k], [Int64(c.batch), dd]], [CompetingOptions.train, CompetingOptions.test, CompetingOptions.hidden, CompetingOptions.batch])
+    b.work(
+      [Int64(c.epochs), n, k, dd, 3],
+      [CompetingOptions.epochs, CompetingOptions.hidden, CompetingOptions.train])
+    b.work(
+      [2, n + t, k, dd], [CompetingOptions.hidden, CompetingOptions.train, CompetingOptions.test])
+    b.work(
+      [Int64(c.readoutEpochs), n, 2 * k + dd, Int64(classes)], [CompetingOptions.readoutEpochs])
+    b.memory(
+      [[n + t, dd], [2, n + t, k], [Int64(c.batch), dd]],
+      [
+        CompetingOptions.train, CompetingOptions.test, CompetingOptions.hidden,
+        CompetingOptions.batch,
+      ])
     try b.check(quiet: o.has(OptionSpec.quiet))
   }
 
@@ -204,8 +214,10 @@ enum CompetingCommand {
 
 /// The options of `hebbian competing`, each declared once: its table and every query read these.
 enum CompetingOptions {
-  static let input = OptionSpec.value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars")
-    .input()
+  static let input = OptionSpec.value(
+    "--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars"
+  )
+  .input()
   static let labelColumn = OptionSpec.value(
     "--label-column", "L", "with --input: the label column, by header name or 1-based number")
   static let testFraction = OptionSpec.value(
@@ -246,8 +258,8 @@ enum CompetingOptions {
     "--readout-epochs", "E", "SGD epochs of the linear readout (default 20)"
   ).within(1...1_000_000)
   static let tunedReadout = OptionSpec.flag(
-      "--tuned-readout",
-      "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
-    )
+    "--tuned-readout",
+    "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
+  )
   static let seed = OptionSpec.value("--seed", "S", "seed (default 1)").within(0...2_147_483_647)
 }

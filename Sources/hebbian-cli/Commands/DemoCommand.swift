@@ -217,8 +217,10 @@ enum DemoOptions {
   static let plot = OptionSpec.value(
     "--plot", "FILE.svg", "draw subspace error vs samples for every rule"
   ).output()
-  static let saveStream = OptionSpec.value("--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)")
-    .output()
+  static let saveStream = OptionSpec.value(
+    "--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)"
+  )
+  .output()
   static let saveTruth = OptionSpec.value(
     "--save-truth", "FILE.f32", "write the true top-K subspace (K x 6 float32)"
   ).output()

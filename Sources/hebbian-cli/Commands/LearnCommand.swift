@@ -37,7 +37,7 @@ enum LearnCommand {
     for v in weights + norms where !v.isFinite {
       throw .data("learn: the weights are not finite" + options.advice)
     }
-    var out = report(options, samples, weights: weights, norms: norms) 
+    var out = report(options, samples, weights: weights, norms: norms)
     for line in extra { out += line + "\n" }
     if let path = options.saveWeights {
       if path == options.input { throw .usage("--save-weights: may not name the input \(path)") }

@@ -112,18 +112,22 @@ struct MonitorRun: ~Copyable {
   }
 
   /// The outputs, committed together, and the summary.
-  mutating func finish(_ o: ParsedOptions, _ monitor: inout NoveltyMonitor, _ reader: borrowing SampleReader)
+  mutating func finish(
+    _ o: ParsedOptions, _ monitor: inout NoveltyMonitor, _ reader: borrowing SampleReader
+  )
     throws(CLIError)
   {
     try out.close()
     if let p = o.string(MonitorOptions.saveModel) {
-      try o.outputs.write(p, checkpointBytes(monitor, reader), option: MonitorOptions.saveModel.name)
+      try o.outputs.write(
+        p, checkpointBytes(monitor, reader), option: MonitorOptions.saveModel.name)
     }
     if let p = o.string(MonitorOptions.plot) {
       try o.outputs.write(p, Array(trace.svg().utf8), option: MonitorOptions.plot.name)
     }
     if let c = checkpointPath {
-      try o.outputs.write(c, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
+      try o.outputs.write(
+        c, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
     }
     try o.outputs.commit()
     if !quiet { Console.err(summary(monitor, reader)) }
@@ -220,7 +224,8 @@ struct MonitorRun: ~Copyable {
   func checkpoint(
     _ path: String, _ monitor: borrowing NoveltyMonitor, _ reader: borrowing SampleReader
   ) throws(CLIError) {
-    try session.writeNow(path, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
+    try session.writeNow(
+      path, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
   }
 
   /// A checkpoint resumes only the input it was taken from.
@@ -257,7 +262,8 @@ struct MonitorRun: ~Copyable {
     s += "  limits (\(o.limits.name), false-alarm \(Fmt.statistic(o.falseAlarmRate))): T2 "
     s += Fmt.statistic(m.t2Limit) + ", Q " + Fmt.statistic(m.qLimit) + "\n"
     let rate = m.detected > 0 ? Double(m.exceedances) / Double(m.detected) * 100 : 0
-    s += "  beyond a limit \(m.exceedances) (\(Fmt.fixed(rate, 2)) %); alarm (\(o.alarmCount) of \(o.window)) on for \(m.alarmSamples) samples in \(episodes) episode\(episodes == 1 ? "" : "s")"
+    s +=
+      "  beyond a limit \(m.exceedances) (\(Fmt.fixed(rate, 2)) %); alarm (\(o.alarmCount) of \(o.window)) on for \(m.alarmSamples) samples in \(episodes) episode\(episodes == 1 ? "" : "s")"
     s += o.adaptRate > 0 ? "; adapted on \(m.adaptations)\n" : "\n"
     return s
   }

@@ -69,7 +69,8 @@ struct Plan {
   init(_ o: ParsedOptions) throws(CLIError) {
     input = o.string(OptionSpec.samplesFile, default: "-")
     let formatName = try o.choice(
-      OptionSpec.samplesFormat, ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
+      OptionSpec.samplesFormat, ["csv", "f32"],
+      default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     format = formatName == "f32" ? .f32 : .csv
     csv = try SampleReader.CSVOptions(o)
     dimension = try o.int(OptionSpec.samplesDimension)
@@ -83,8 +84,12 @@ struct Plan {
         throw .usage("--output \(out): the monitor writes CSV rows; name it .csv (or - for stdout)")
       }
     }
-    if let p = o.string(MonitorOptions.plot) { try OutputFormat.requireSVG(p, option: MonitorOptions.plot.name) }
-    let sources = [MonitorOptions.learn, MonitorOptions.model, MonitorOptions.resume].filter { o.has($0) }
+    if let p = o.string(MonitorOptions.plot) {
+      try OutputFormat.requireSVG(p, option: MonitorOptions.plot.name)
+    }
+    let sources = [MonitorOptions.learn, MonitorOptions.model, MonitorOptions.resume].filter {
+      o.has($0)
+    }
     guard sources.count == 1 else {
       throw .usage(
         sources.isEmpty
@@ -104,7 +109,9 @@ struct Plan {
       let resumes = option.name.isBytes(MonitorOptions.resume.name)
       source = resumes ? .resume(file, path: path) : .model(file, path: path)
       if resumes && input == "-" {
-        throw .usage("--resume: give the --input file the checkpointed run read (stdin cannot be rewound); for a new stream use --model \(path)")
+        throw .usage(
+          "--resume: give the --input file the checkpointed run read (stdin cannot be rewound); for a new stream use --model \(path)"
+        )
       }
     }
   }
@@ -124,15 +131,19 @@ struct Plan {
       return m
     }
     let passes = try o.int(MonitorOptions.passes, default: 1, min: 1)
-    var m = NoveltyMonitor.Options(channels: 1, components: try o.int(MonitorOptions.components, default: 3, min: 1))
+    var m = NoveltyMonitor.Options(
+      channels: 1, components: try o.int(MonitorOptions.components, default: 3, min: 1))
     m.lags = try o.int(MonitorOptions.lags, default: 1, min: 1)
-    let ruleName = try o.choice(MonitorOptions.rule, ["gha", "subspace", "oja", "ccipca"], default: "gha")
+    let ruleName = try o.choice(
+      MonitorOptions.rule, ["gha", "subspace", "oja", "ccipca"], default: "gha")
     m.rule = OnlinePCA.Rule(name: ruleName)!
     m.falseAlarmRate = try o.double(MonitorOptions.falseAlarm, default: 0.001)
     guard m.falseAlarmRate >= 1e-12 && m.falseAlarmRate <= 0.5 else {
-      throw .usage("--false-alarm: must be in [1e-12, 0.5], got \(o.string(MonitorOptions.falseAlarm)!)")
+      throw .usage(
+        "--false-alarm: must be in [1e-12, 0.5], got \(o.string(MonitorOptions.falseAlarm)!)")
     }
-    let limits = try o.choice(MonitorOptions.limits, ["theoretical", "empirical"], default: "theoretical")
+    let limits = try o.choice(
+      MonitorOptions.limits, ["theoretical", "empirical"], default: "theoretical")
     m.limits = NoveltyMonitor.LimitMethod(name: limits)!
     m.window = try o.int(MonitorOptions.window, default: 1, min: 1)
     m.alarmCount = try o.int(MonitorOptions.alarm, default: 1, min: 1)
@@ -140,7 +151,9 @@ struct Plan {
     if m.alarmCount > m.window {
       throw .usage("--alarm \(m.alarmCount): at most the --window (\(m.window))")
     }
-    if o.has(MonitorOptions.forget) && !o.has(MonitorOptions.adapt) { throw .usage("--forget needs --adapt") }
+    if o.has(MonitorOptions.forget) && !o.has(MonitorOptions.adapt) {
+      throw .usage("--forget needs --adapt")
+    }
     if o.has(MonitorOptions.adapt) {
       m.adaptRate = try o.double(MonitorOptions.forget, default: 0.001)
       guard m.adaptRate > 0 && m.adaptRate <= 0.5 else {
@@ -197,7 +210,8 @@ struct Plan {
       let dim = Int64(d) * Int64(options.lags)
       if Int64(options.components) >= dim {
         throw .usage(
-          "--components \(options.components): must be below dim x lags = \(dim) (Q needs a residual)")
+          "--components \(options.components): must be below dim x lags = \(dim) (Q needs a residual)"
+        )
       }
       let held = calibrate == nil || passes > 1 ? learn : 0
       // The learned samples, held for more passes or the calibration pass: in 64 bits, so a
@@ -205,7 +219,8 @@ struct Plan {
       let (heldBytes, heldOverflow) = held.multipliedReportingOverflow(by: 4 * Int64(d))
       if heldOverflow || heldBytes > Int64(MemoryBudget.bytes) {
         throw .usage(
-          "--learn \(learn): holding \(held) samples of \(d) values needs \(heldOverflow ? "more than 2^63 bytes" : "\(heldBytes >> 20) MiB"), above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1")
+          "--learn \(learn): holding \(held) samples of \(d) values needs \(heldOverflow ? "more than 2^63 bytes" : "\(heldBytes >> 20) MiB"), above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1"
+        )
       }
       // Multiply-adds: each pass learns k×D per sample; calibration and detection score k×D.
       let perSample = Int64(options.components) * dim
@@ -214,7 +229,8 @@ struct Plan {
       let (total, overflow2) = work.multipliedReportingOverflow(by: perSample)
       if overflow || overflow2 || total > MonitorCommand.workBudget {
         throw .usage(
-          "--learn \(learn) x --passes \(passes): about \(overflow || overflow2 ? "more than 2^63" : "\(total)") multiply-adds of learning, above the budget of 2^42; lower --passes, --learn or --components")
+          "--learn \(learn) x --passes \(passes): about \(overflow || overflow2 ? "more than 2^63" : "\(total)") multiply-adds of learning, above the budget of 2^42; lower --passes, --learn or --components"
+        )
       }
       if options.limits == .empirical {
         options.calibrationCapacity = Int(clamping: calibrate ?? learn)
@@ -249,14 +265,15 @@ struct Plan {
 /// The options of `hebbian monitor`, each declared once: its table and every query read these.
 enum MonitorOptions {
   static let model = OptionSpec.value(
-      "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
-    ).input()
+    "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
+  ).input()
   static let learn = OptionSpec.value(
     "--learn", "N", "learn from the first N samples (then calibrate and detect)"
   ).within(1...4e18)
   static let calibrate = OptionSpec.value(
     "--calibrate", "M",
-    "calibrate on the M samples after them (default: on the learned ones again)").within(1...4e18)
+    "calibrate on the M samples after them (default: on the learned ones again)"
+  ).within(1...4e18)
   static let passes = OptionSpec.value(
     "--passes", "P", "passes over the learned samples (default 1; they are held in memory)"
   ).within(1...1e6)
@@ -286,12 +303,18 @@ enum MonitorOptions {
   static let seed = OptionSpec.value("--seed", "S", "seed of the learner's initial rows")
   static let skipNonfinite = OptionSpec.flag(
     "--skip-nonfinite", "skip (and count) samples holding NaN or infinity")
-  static let output = OptionSpec.value("--output", "OUT|-", "id,t2,q,t2_limit,q_limit,alarm rows (default -: stdout)")
-    .output()
-  static let saveModel = OptionSpec.value("--save-model", "M", "write the monitor (all its state) at the end").output(
+  static let output = OptionSpec.value(
+    "--output", "OUT|-", "id,t2,q,t2_limit,q_limit,alarm rows (default -: stdout)"
+  )
+  .output()
+  static let saveModel = OptionSpec.value(
+    "--save-model", "M", "write the monitor (all its state) at the end"
+  ).output(
     mayReplace: [MonitorOptions.model])
-  static let checkpoint = OptionSpec.value("--checkpoint", "C", "write the monitor every --checkpoint-every detected samples")
-    .output(mayReplace: [MonitorOptions.resume])
+  static let checkpoint = OptionSpec.value(
+    "--checkpoint", "C", "write the monitor every --checkpoint-every detected samples"
+  )
+  .output(mayReplace: [MonitorOptions.resume])
   static let checkpointEvery = OptionSpec.value(
     "--checkpoint-every", "N", "detected samples between checkpoints (default 100000)"
   ).within(1...4e18)

@@ -91,7 +91,8 @@ extension PCACommand.Stream {
     samplesAtStart = pca.samplesSeen
     if options.checkpoint != nil {
       let every = options.checkpointEvery
-      nextCheckpoint = (pca.samplesSeen / every + 1).multipliedReportingOverflow(by: every)
+      nextCheckpoint =
+        (pca.samplesSeen / every + 1).multipliedReportingOverflow(by: every)
         .partialValue
     }
     curve.record(pca, reference, referenceRows)

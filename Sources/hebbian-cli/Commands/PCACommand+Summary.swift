@@ -91,11 +91,13 @@ extension PCACommand {
       if let i = PCABasis.firstOutOfOrder(variances) {
         line("order", "NOT verified: component \(i) has more variance than component \(i - 1)")
         Console.errLine(
-          "pca: warning: the \(rule.name) components are not in order of variance (component \(i): \(Fmt.sci(variances[i - 1], 3)) > component \(i - 1): \(Fmt.sci(variances[i - 2], 3))); the run has not converged on this data: learn longer (--passes), or start a new model")
+          "pca: warning: the \(rule.name) components are not in order of variance (component \(i): \(Fmt.sci(variances[i - 1], 3)) > component \(i - 1): \(Fmt.sci(variances[i - 2], 3))); the run has not converged on this data: learn longer (--passes), or start a new model"
+        )
       } else if orthonormality > OnlinePCA.orderedOrthonormalityLimit {
         line("order", "NOT verified: the rows are not orthonormal")
         Console.errLine(
-          "pca: warning: orthonormality error \(Fmt.sci(orthonormality, 2)) is above \(Fmt.fixed(OnlinePCA.orderedOrthonormalityLimit, 2)): the \(rule.name) rows have not converged and their order is not verified; learn longer (--passes), or start a new model")
+          "pca: warning: orthonormality error \(Fmt.sci(orthonormality, 2)) is above \(Fmt.fixed(OnlinePCA.orderedOrthonormalityLimit, 2)): the \(rule.name) rows have not converged and their order is not verified; learn longer (--passes), or start a new model"
+        )
       } else {
         line("order", "verified (variances decrease)")
       }

@@ -133,7 +133,10 @@ enum STDPCommand {
   static func clock(_ o: ParsedOptions, seconds: Double, dt: Double) throws(CLIError) -> (
     seconds: Double, dt: Double, seed: UInt64
   ) {
-    (try positive(o, STDPOptions.seconds, seconds), try positive(o, STDPOptions.dt, dt), try seed(o))
+    (
+      try positive(o, STDPOptions.seconds, seconds), try positive(o, STDPOptions.dt, dt),
+      try seed(o)
+    )
   }
 
   /// Refuses a simulation of `seconds` at steps of `dt` ms over `synapses` inputs beyond the
@@ -192,7 +195,9 @@ enum STDPCommand {
     // n points each side; the pairing at m·spacing runs m·spacing/dt steps (and two more).
     let n = (range / spacing).rounded(.down)
     var budget = WorkBudget("stdp window")
-    budget.work((n * (n + 1) * (spacing / dt) + 4 * n) * 8, [STDPOptions.range, STDPOptions.spacing, STDPOptions.dt])
+    budget.work(
+      (n * (n + 1) * (spacing / dt) + 4 * n) * 8,
+      [STDPOptions.range, STDPOptions.spacing, STDPOptions.dt])
     budget.work(n, times: [32], [STDPOptions.range, STDPOptions.spacing])
     try budget.check(quiet: o.has(OptionSpec.quiet))
     let curve = try usageErrors { () throws(HebbianError) in
@@ -313,7 +318,8 @@ enum STDPCommand {
       }
       line("learned", 1, learned, base)
       for (name, w) in [("uniform", uniform), ("group-shuffled", shuffled)] {
-        line(name + ", same mean", 1, w, try InhibitoryBalance.test(c, weights: w, seconds: seconds))
+        line(
+          name + ", same mean", 1, w, try InhibitoryBalance.test(c, weights: w, seconds: seconds))
         let m = try InhibitoryBalance.matchRate(c, weights: w, rate: base.rate, seconds: seconds)
         var scaled = w
         for j in 0..<scaled.count { scaled[j] *= Float(m.scale) }
@@ -405,20 +411,25 @@ enum STDPOptions {
   static let rate = OptionSpec.value(
     "--rate", "HZ",
     "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
-      + "reward, scaling: input rate (default 5)").within(1e-3...1e3)
+      + "reward, scaling: input rate (default 5)"
+  ).within(1e-3...1e3)
   static let eta = OptionSpec.value(
     "--eta", "X",
     "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
-      + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)").within(1e-12...10)
+      + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)"
+  ).within(1e-12...10)
   static let inhibition = OptionSpec.value(
     "--inhibition", "G",
-    "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)").within(0...1)
+    "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"
+  ).within(0...1)
   static let modulation = OptionSpec.value(
     "--modulation", "X",
-    "balance: s.d. of the shared group rate signal / mean rate (default 0.5)").within(0...100)
+    "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"
+  ).within(0...100)
   static let inputs = OptionSpec.value(
     "--inputs", "N",
-    "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)").within(1...1_000_000)
+    "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"
+  ).within(1...1_000_000)
   static let delay = OptionSpec.value(
     "--delay", "MS", "reward: largest reward delay in ms (default 1000)"
   ).within(1e-3...1e6)
@@ -427,7 +438,8 @@ enum STDPOptions {
   ).within(1e-3...1e3)
   static let gMax = OptionSpec.value(
     "--g-max", "G",
-    "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)").within(1e-9...100)
+    "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)"
+  ).within(1e-9...100)
   static let seconds = OptionSpec.value(
     "--seconds", "S", "simulated time in s (default 200)"
   ).within(1e-3...1e7)

@@ -56,14 +56,19 @@ enum TrainPlasticCommand {
     // N×N products a step), each held-out episode forward only; the plastic network and the
     // baseline both live until the end.
     let (s, nn) = (Int64(task.steps), Int64(bits) * Int64(bits))
-    let networks: Int64 = o.has(TrainPlasticOptions.load) || o.has(TrainPlasticOptions.noBaseline) ? 1 : 2
+    let networks: Int64 =
+      o.has(TrainPlasticOptions.load) || o.has(TrainPlasticOptions.noBaseline) ? 1 : 2
     var budget = WorkBudget("train-plastic")
     budget.work(
       [networks, o.has(TrainPlasticOptions.load) ? 0 : Int64(episodes), s, nn, 4],
-      [TrainPlasticOptions.episodes, TrainPlasticOptions.bits, TrainPlasticOptions.cycles, TrainPlasticOptions.present, TrainPlasticOptions.patterns])
+      [
+        TrainPlasticOptions.episodes, TrainPlasticOptions.bits, TrainPlasticOptions.cycles,
+        TrainPlasticOptions.present, TrainPlasticOptions.patterns,
+      ])
     budget.work([networks, Int64(evalEpisodes), s, nn], [TrainPlasticOptions.evalEpisodes])
     budget.memory(
-      [[networks, s + 7, nn], [s, Int64(bits)]], [TrainPlasticOptions.bits, TrainPlasticOptions.cycles, TrainPlasticOptions.present])
+      [[networks, s + 7, nn], [s, Int64(bits)]],
+      [TrainPlasticOptions.bits, TrainPlasticOptions.cycles, TrainPlasticOptions.present])
     try budget.check(quiet: o.has(OptionSpec.quiet))
     let start = hb_sys_monotonic_ns()
     if let path = o.string(TrainPlasticOptions.load) {
@@ -85,7 +90,8 @@ enum TrainPlasticCommand {
         "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)"
       )
       let r = try train(
-        &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed, quiet: o.has(OptionSpec.quiet))
+        &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed,
+        quiet: o.has(OptionSpec.quiet))
       report("loaded", r, loaded)
       return
     }
@@ -97,7 +103,8 @@ enum TrainPlasticCommand {
     func trained(_ label: String, plastic: Bool) throws(CLIError) -> PlasticNetwork {
       var net = try make(task, rule, plastic: plastic, seed: seed)
       let r = try train(
-        &net, label, task, episodes, lr, clip, every, evalEpisodes, seed, quiet: o.has(OptionSpec.quiet))
+        &net, label, task, episodes, lr, clip, every, evalEpisodes, seed,
+        quiet: o.has(OptionSpec.quiet))
       report(label, r, net)
       return net
     }
@@ -105,7 +112,8 @@ enum TrainPlasticCommand {
     if !o.has(TrainPlasticOptions.noBaseline) { _ = try trained("baseline", plastic: false) }
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
     if let path = o.string(TrainPlasticOptions.save) {
-      try o.outputs.write(path, PlasticModelFile.encode(plastic), option: TrainPlasticOptions.save.name)
+      try o.outputs.write(
+        path, PlasticModelFile.encode(plastic), option: TrainPlasticOptions.save.name)
       Console.outLine("saved \(path)")
     }
   }
@@ -255,7 +263,9 @@ enum TrainPlasticOptions {
   static let present = OptionSpec.value(
     "--present", "S", "steps each pattern is shown (default 3)"
   ).within(1...10_000)
-  static let delay = OptionSpec.value("--delay", "S", "zero-input steps after each presentation (default 2)").within(
+  static let delay = OptionSpec.value(
+    "--delay", "S", "zero-input steps after each presentation (default 2)"
+  ).within(
     0...10_000)
   static let testSteps = OptionSpec.value(
     "--test-steps", "S", "steps the degraded cue is shown (default 3)"
@@ -273,14 +283,22 @@ enum TrainPlasticOptions {
   static let clip = OptionSpec.value(
     "--clip", "X", "gradient-norm clip (default 10)"
   ).within(1e-6...1e6)
-  static let reportEvery = OptionSpec.value("--report-every", "E", "episodes per progress line (default 1000)").within(
+  static let reportEvery = OptionSpec.value(
+    "--report-every", "E", "episodes per progress line (default 1000)"
+  ).within(
     1...100_000_000)
-  static let evalEpisodes = OptionSpec.value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)").within(
+  static let evalEpisodes = OptionSpec.value(
+    "--eval-episodes", "E", "held-out episodes for the final loss (default 200)"
+  ).within(
     1...10_000_000)
   static let seed = OptionSpec.value("--seed", "S", "seed (default 1)").within(0...2_147_483_647)
-  static let save = OptionSpec.value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
+  static let save = OptionSpec.value(
+    "--save", "FILE", "write the learned plastic model (w, alpha, eta)"
+  ).output(
     mayReplace: [TrainPlasticOptions.load])
-  static let load = OptionSpec.value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training")
-    .input()
+  static let load = OptionSpec.value(
+    "--load", "FILE", "evaluate a saved model on held-out episodes instead of training"
+  )
+  .input()
   static let noBaseline = OptionSpec.flag("--no-baseline", "skip the non-plastic baseline")
 }

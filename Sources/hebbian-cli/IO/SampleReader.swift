@@ -58,7 +58,8 @@ struct SampleReader: ~Copyable {
         // Parsed as 64 bits and bounded like --columns, so a 32-bit board answers a huge
         // number with the host's words.
         guard let n = Int64(s), n >= 1 else {
-          throw .usage("--id-column: expected a column number >= 1, got '\(ParsedOptions.excerpt(s))'")
+          throw .usage(
+            "--id-column: expected a column number >= 1, got '\(ParsedOptions.excerpt(s))'")
         }
         guard n <= Int64(SampleReader.maxDimension) + 1 else {
           throw .usage("--id-column: at most \(SampleReader.maxDimension + 1), got \(n)")
@@ -718,8 +719,7 @@ struct SampleReader: ~Copyable {
 
   /// Parses the feature fields of a line: their values into row 0 of `block` (once the
   /// layout is fixed), and what the scan found.
-  private mutating func parseFeatures(_ ranges: [(Int, Int)], lineStart from: Int) -> FeatureScan
-  {
+  private mutating func parseFeatures(_ ranges: [(Int, Int)], lineStart from: Int) -> FeatureScan {
     if block.count < dimension { block = [Float](repeating: 0, count: dimension) }
     var scan = FeatureScan()
     for j in 0..<Swift.min(ranges.count, slot.count) where slot[j] >= 0 {
