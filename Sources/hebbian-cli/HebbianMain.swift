@@ -46,7 +46,7 @@ enum HebbianMain {
     let rest = args.dropFirst()
     // Every command accepts --quiet: nothing on stderr but errors.
     var specs = command.options
-    if !specs.contains(where: { $0.name.isBytes("--quiet") }) { specs.append(.quiet) }
+    if !specs.contains(where: { $0.name.isBytes(OptionSpec.quiet.name) }) { specs.append(.quiet) }
     if rest.containsBytes("--help") || rest.containsBytes("-h") {
       // `hebbian stdp balance --help`: that mode's options only.
       if let mode = rest.first, let allowed = command.modes[mode] {
@@ -73,7 +73,7 @@ enum HebbianMain {
       }
       let options = try OptionParser.parse(
         rest, specs: specs, allowPositionals: command.allowPositionals)
-      Console.quiet = options.has("--quiet")
+      Console.quiet = options.has(.quiet)
       defer { Console.quiet = false }
       // Outputs are locked as they are declared, and stay locked until every one is in place.
       defer { options.outputs.release() }
@@ -96,13 +96,17 @@ enum HebbianMain {
   /// refused output costs nothing and touches nothing.
   static func declareFiles(_ o: ParsedOptions, _ specs: [OptionSpec]) throws(CLIError) {
     for spec in specs where spec.role == .input {
-      for v in o.values where v.name.isBytes(spec.name) { o.outputs.input(spec.name, v.value) }
+      for path in o.strings(spec) { o.outputs.input(spec.name, path) }
     }
     for spec in specs {
-      guard case .output(let allowed) = spec.role, let path = o.string(spec.name) else { continue }
+      guard case .output(let allowed) = spec.role, let path = o.string(spec) else { continue }
       // The table's value name states the format (FILE.svg, OUT.f32): the path must agree.
-      if spec.valueName.hasByteSuffix(".svg") { try OutputFormat.requireSVG(path, option: spec.name) }
-      if spec.valueName.hasByteSuffix(".f32") { try OutputFormat.requireF32(path, option: spec.name) }
+      if spec.valueName.hasByteSuffix(".svg") {
+        try OutputFormat.requireSVG(path, option: spec.name)
+      }
+      if spec.valueName.hasByteSuffix(".f32") {
+        try OutputFormat.requireF32(path, option: spec.name)
+      }
       try o.outputs.output(spec.name, path, mayBe: allowed)
     }
   }

@@ -157,14 +157,14 @@ import Testing
 
   @Test func workBudgetCountsInCheckedSixtyFourBitArithmetic() {
     var b = WorkBudget("t")
-    b.work([Int64(Int32.max), Int64(Int32.max), 4], ["--a"])
+    b.work([Int64(Int32.max), Int64(Int32.max), 4], [.flag("--a", "")])
     #expect(b.steps == nil)
     #expect(throws: CLIError.self) { try b.check() }
     var c = WorkBudget("t")
-    c.work(Double.infinity, ["--b"])
+    c.work(Double.infinity, [.flag("--b", "")])
     #expect(c.steps == nil)
     var d = WorkBudget("t")
-    d.work(1000.4, times: [3], ["--c"])
+    d.work(1000.4, times: [3], [.flag("--c", "")])
     #expect(d.steps == 3003)
   }
 

@@ -58,38 +58,95 @@ extension NoveltyMonitor {
   /// out of range.
   public init(restoring file: ModelFile) throws(HebbianError) {
     try file.expect(kind: Self.modelKind)
+    var o = try Self.restoredOptions(file)
+    let learner = try Self.restoredLearner(file, o)
+    o.learningRate = learner.learningRate
+    try Self.validate(o)
+    guard let phase = Phase(rawValue: Int(try Self.counter(file, "phase", max: 2))) else {
+      throw .format("model file: unknown phase")
+    }
+    let saved = try Restored(file, o, phase: phase)
+
+    // Everything is checked: from here on nothing throws but the allocation's budget check.
+    try self.init(o)
+    pca = learner
+    self.phase = phase
+    learned = saved.learned
+    calibrated = saved.calibrated
+    detected = saved.detected
+    calibrationCount = saved.calibrationCount
+    exceedances = saved.exceedances
+    alarmSamples = saved.alarmSamples
+    adaptations = saved.adaptations
+    alarm = saved.alarm
+    channelCount = saved.channelCount
+    historyNext = saved.historyNext
+    historyFill = saved.historyFill
+    flagNext = saved.flagNext
+    flagCount = saved.flagCount
+    qMean = saved.qMean
+    qM2 = saved.qM2
+    qMeanAtLimits = saved.qMeanAtLimits
+    t2Limit = saved.t2Limit
+    qLimit = saved.qLimit
+    for (i, v) in saved.history.enumerated() { history[i] = v }
+    for (i, v) in saved.flags.enumerated() { flags[i] = v == 1 ? 1 : 0 }
+    for (i, v) in saved.channelMean.enumerated() { channelMean[i] = v }
+    for (i, v) in saved.channelM2.enumerated() { channelM2[i] = v }
+    for (i, v) in saved.channelScale.enumerated() { channelScale[i] = v }
+    for (i, v) in saved.basis.enumerated() { basis[i] = v }
+    for (i, v) in saved.lambda.enumerated() { lambda[i] = v }
+    for (i, v) in saved.store.enumerated() { store[i] = v }
+    for (i, v) in saved.storeQ.enumerated() { storeQ[i] = v }
+  }
+
+  /// A counter of a monitor's file, refused beyond `max`.
+  fileprivate static func counter(_ file: ModelFile, _ name: String, max: UInt64)
+    throws(HebbianError) -> Int64
+  {
+    let v = try file.counter(name)
+    guard v <= max else {
+      throw .format("model file: counter '\(name)' (\(v)) is out of range (at most \(max))")
+    }
+    return Int64(v)
+  }
+
+  /// A parameter of a monitor's file, refused unless finite.
+  fileprivate static func finite(_ file: ModelFile, _ name: String) throws(HebbianError) -> Double {
+    let v = try file.parameter(name)
+    guard v.isFinite else { throw .format("model file: parameter '\(name)' is not finite") }
+    return v
+  }
+
+  /// The options a monitor's file records (the learning rate is its learner's).
+  fileprivate static func restoredOptions(_ file: ModelFile) throws(HebbianError) -> Options {
     let shapes = try file.shapes(named: ["channels", "lags", "components"])
-    func counter(_ name: String, max: UInt64) throws(HebbianError) -> Int64 {
-      let v = try file.counter(name)
-      guard v <= max else {
-        throw .format("model file: counter '\(name)' (\(v)) is out of range (at most \(max))")
-      }
-      return Int64(v)
-    }
-    func finite(_ name: String) throws(HebbianError) -> Double {
-      let v = try file.parameter(name)
-      guard v.isFinite else { throw .format("model file: parameter '\(name)' is not finite") }
-      return v
-    }
     let big = UInt64(1) << 62
     var o = Options(channels: shapes[0], components: shapes[2])
     o.lags = shapes[1]
-    guard let rule = OnlinePCA.Rule(rawValue: Int(try counter("rule", max: 16))),
-      let limits = LimitMethod(rawValue: Int(try counter("limits", max: 16)))
+    guard let rule = OnlinePCA.Rule(rawValue: Int(try counter(file, "rule", max: 16))),
+      let limits = LimitMethod(rawValue: Int(try counter(file, "limits", max: 16)))
     else { throw .format("model file: unknown rule or limit method") }
     o.rule = rule
     o.limits = limits
-    o.falseAlarmRate = try finite("falseAlarmRate")
-    o.adaptRate = try finite("adaptRate")
-    o.window = Int(try counter("window", max: 1 << 16))
-    o.alarmCount = Int(try counter("alarmCount", max: 1 << 16))
-    o.learnSamples = try counter("learnSamples", max: big)
-    o.calibrationSamples = try counter("calibrationSamples", max: big)
-    o.calibrationCapacity = Int(try counter("calibrationCapacity", max: 1 << 26))
+    o.falseAlarmRate = try finite(file, "falseAlarmRate")
+    o.adaptRate = try finite(file, "adaptRate")
+    o.window = Int(try counter(file, "window", max: 1 << 16))
+    o.alarmCount = Int(try counter(file, "alarmCount", max: 1 << 16))
+    o.learnSamples = try counter(file, "learnSamples", max: big)
+    o.calibrationSamples = try counter(file, "calibrationSamples", max: big)
+    o.calibrationCapacity = Int(try counter(file, "calibrationCapacity", max: 1 << 26))
     o.seed = try file.counter("seed")
-    // The learner, from the entries of its own checkpoint.
+    return o
+  }
+
+  /// The learner of a monitor's file, from the entries of its own checkpoint (prefixed
+  /// `pca.`).
+  fileprivate static func restoredLearner(_ file: ModelFile, _ o: Options) throws(HebbianError)
+    -> OnlinePCA
+  {
     var inner = ModelFile(
-      kind: OnlinePCA.modelKind(rule), shapes: [o.dimension, o.components], parameters: [],
+      kind: OnlinePCA.modelKind(o.rule), shapes: [o.dimension, o.components], parameters: [],
       counters: [], arrays: [])
     for p in file.parameters where p.name.utf8.starts(with: "pca.".utf8) {
       inner.parameters.append(.init(String(p.name.dropFirst(4)), p.value))
@@ -100,88 +157,96 @@ extension NoveltyMonitor {
     for a in file.arrays where a.name.utf8.starts(with: "pca.".utf8) {
       inner.arrays.append(.init(String(a.name.dropFirst(4)), a.value))
     }
-    let learner = try OnlinePCA(restoring: inner)
-    o.learningRate = learner.learningRate
-    try Self.validate(o)
-    guard let phase = Phase(rawValue: Int(try counter("phase", max: 2))) else {
-      throw .format("model file: unknown phase")
-    }
-    let d = o.channels
-    let dim = o.dimension
-    let k = o.components
-    let window = o.window
-    let flagCount = Int(try counter("flagCount", max: UInt64(window)))
-    let flags = try file.array("flags", count: window)
-    var ones = 0
-    for v in flags {
-      guard v == 0 || v == 1 else { throw .format("model file: array 'flags' holds \(v)") }
-      ones += Int(v)
-    }
-    guard ones == flagCount else {
-      throw .format("model file: counter 'flagCount' (\(flagCount)) disagrees with 'flags' (\(ones))")
-    }
-    let calibrationCount = try counter("calibrationCount", max: big)
-    let held = o.limits == .empirical ? Int(Swift.min(calibrationCount, Int64(o.calibrationCapacity))) : 0
-    let history = try Self.finiteArray(file, "history", count: 2 * dim)
-    let store = try Self.finiteArray(file, "store", count: held * k, optional: held == 0)
-    let storeQ = try Self.unpack(file, "storeQ", count: held, optional: held == 0)
-    let channelMean = try Self.unpack(file, "channelMean", count: d)
-    let channelM2 = try Self.unpack(file, "channelM2", count: d)
-    let channelScale = try Self.unpack(file, "channelScale", count: d)
-    let basis = try Self.unpack(file, "basis", count: k * dim)
-    let lambda = try Self.unpack(file, "lambda", count: k)
-    for j in 0..<d where !(channelScale[j] > 0) {
-      throw .format("model file: channel \(j + 1)'s scale is not positive")
-    }
-    if phase == .detect {
-      for i in 0..<k where !(lambda[i] > 0) {
-        throw .format("model file: component \(i + 1)'s variance is not positive")
-      }
-    }
-    let counts = (
-      learned: try counter("learned", max: big), calibrated: try counter("calibrated", max: big),
-      detected: try counter("detected", max: big), exceedances: try counter("exceedances", max: big),
-      alarmSamples: try counter("alarmSamples", max: big),
-      adaptations: try counter("adaptations", max: big), alarm: try counter("alarm", max: 1) == 1,
-      channelCount: try counter("channelCount", max: big),
-      historyNext: Int(try counter("historyNext", max: UInt64(o.lags - 1))),
-      historyFill: Int(try counter("historyFill", max: UInt64(o.lags))),
-      flagNext: Int(try counter("flagNext", max: UInt64(window - 1))))
-    let moments = (
-      qMean: try finite("qMean"), qM2: try finite("qM2"), qMeanAtLimits: try finite("qMeanAtLimits"),
-      t2Limit: try finite("t2Limit"), qLimit: try finite("qLimit"))
+    return try OnlinePCA(restoring: inner)
+  }
 
-    // Everything is checked: from here on nothing throws but the allocation's budget check.
-    try self.init(o)
-    pca = learner
-    self.phase = phase
-    learned = counts.learned
-    calibrated = counts.calibrated
-    detected = counts.detected
-    self.calibrationCount = calibrationCount
-    exceedances = counts.exceedances
-    alarmSamples = counts.alarmSamples
-    adaptations = counts.adaptations
-    alarm = counts.alarm
-    channelCount = counts.channelCount
-    historyNext = counts.historyNext
-    historyFill = counts.historyFill
-    flagNext = counts.flagNext
-    self.flagCount = flagCount
-    qMean = moments.qMean
-    qM2 = moments.qM2
-    qMeanAtLimits = moments.qMeanAtLimits
-    t2Limit = moments.t2Limit
-    qLimit = moments.qLimit
-    for (i, v) in history.enumerated() { self.history[i] = v }
-    for (i, v) in flags.enumerated() { self.flags[i] = v == 1 ? 1 : 0 }
-    for (i, v) in channelMean.enumerated() { self.channelMean[i] = v }
-    for (i, v) in channelM2.enumerated() { self.channelM2[i] = v }
-    for (i, v) in channelScale.enumerated() { self.channelScale[i] = v }
-    for (i, v) in basis.enumerated() { self.basis[i] = v }
-    for (i, v) in lambda.enumerated() { self.lambda[i] = v }
-    for (i, v) in store.enumerated() { self.store[i] = v }
-    for (i, v) in storeQ.enumerated() { self.storeQ[i] = v }
+  /// The state of a monitor's file beside its options: counts, moments, limits and arrays,
+  /// each checked against the options before the monitor is built.
+  fileprivate struct Restored {
+    var flagCount: Int
+    var flags: [Float]
+    var calibrationCount: Int64
+    var history: [Float]
+    var store: [Float]
+    var storeQ: [Double]
+    var channelMean: [Double]
+    var channelM2: [Double]
+    var channelScale: [Double]
+    var basis: [Double]
+    var lambda: [Double]
+    var learned: Int64
+    var calibrated: Int64
+    var detected: Int64
+    var exceedances: Int64
+    var alarmSamples: Int64
+    var adaptations: Int64
+    var alarm: Bool
+    var channelCount: Int64
+    var historyNext: Int
+    var historyFill: Int
+    var flagNext: Int
+    var qMean: Double
+    var qM2: Double
+    var qMeanAtLimits: Double
+    var t2Limit: Double
+    var qLimit: Double
+
+    init(_ file: ModelFile, _ o: Options, phase: Phase) throws(HebbianError) {
+      func counter(_ name: String, max: UInt64) throws(HebbianError) -> Int64 {
+        try NoveltyMonitor.counter(file, name, max: max)
+      }
+      func finite(_ name: String) throws(HebbianError) -> Double {
+        try NoveltyMonitor.finite(file, name)
+      }
+      let big = UInt64(1) << 62
+      let (d, dim, k, window) = (o.channels, o.dimension, o.components, o.window)
+      flagCount = Int(try counter("flagCount", max: UInt64(window)))
+      flags = try file.array("flags", count: window)
+      var ones = 0
+      for v in flags {
+        guard v == 0 || v == 1 else { throw .format("model file: array 'flags' holds \(v)") }
+        ones += Int(v)
+      }
+      guard ones == flagCount else {
+        throw .format(
+          "model file: counter 'flagCount' (\(flagCount)) disagrees with 'flags' (\(ones))")
+      }
+      calibrationCount = try counter("calibrationCount", max: big)
+      let held =
+        o.limits == .empirical ? Int(Swift.min(calibrationCount, Int64(o.calibrationCapacity))) : 0
+      history = try NoveltyMonitor.finiteArray(file, "history", count: 2 * dim)
+      store = try NoveltyMonitor.finiteArray(file, "store", count: held * k, optional: held == 0)
+      storeQ = try NoveltyMonitor.unpack(file, "storeQ", count: held, optional: held == 0)
+      channelMean = try NoveltyMonitor.unpack(file, "channelMean", count: d)
+      channelM2 = try NoveltyMonitor.unpack(file, "channelM2", count: d)
+      channelScale = try NoveltyMonitor.unpack(file, "channelScale", count: d)
+      basis = try NoveltyMonitor.unpack(file, "basis", count: k * dim)
+      lambda = try NoveltyMonitor.unpack(file, "lambda", count: k)
+      for j in 0..<d where !(channelScale[j] > 0) {
+        throw .format("model file: channel \(j + 1)'s scale is not positive")
+      }
+      if phase == .detect {
+        for i in 0..<k where !(lambda[i] > 0) {
+          throw .format("model file: component \(i + 1)'s variance is not positive")
+        }
+      }
+      learned = try counter("learned", max: big)
+      calibrated = try counter("calibrated", max: big)
+      detected = try counter("detected", max: big)
+      exceedances = try counter("exceedances", max: big)
+      alarmSamples = try counter("alarmSamples", max: big)
+      adaptations = try counter("adaptations", max: big)
+      alarm = try counter("alarm", max: 1) == 1
+      channelCount = try counter("channelCount", max: big)
+      historyNext = Int(try counter("historyNext", max: UInt64(o.lags - 1)))
+      historyFill = Int(try counter("historyFill", max: UInt64(o.lags)))
+      flagNext = Int(try counter("flagNext", max: UInt64(window - 1)))
+      qMean = try finite("qMean")
+      qM2 = try finite("qM2")
+      qMeanAtLimits = try finite("qMeanAtLimits")
+      t2Limit = try finite("t2Limit")
+      qLimit = try finite("qLimit")
+    }
   }
 
   static func packed(
@@ -191,7 +256,9 @@ extension NoveltyMonitor {
     var out = [Float](repeating: 0, count: 4 * n)
     for i in 0..<n {
       let bits = b[i].bitPattern
-      for p in 0..<4 { out[4 * i + p] = Float(UInt16(truncatingIfNeeded: bits >> (16 * UInt64(p)))) }
+      for p in 0..<4 {
+        out[4 * i + p] = Float(UInt16(truncatingIfNeeded: bits >> (16 * UInt64(p))))
+      }
     }
     return .init(name + ".f64", out)
   }
@@ -199,7 +266,9 @@ extension NoveltyMonitor {
   static func unpack(_ file: ModelFile, _ name: String, count n: Int, optional: Bool = false)
     throws(HebbianError) -> [Double]
   {
-    if optional && !file.arrays.contains(where: { $0.name.utf8.elementsEqual((name + ".f64").utf8) }) {
+    if optional
+      && !file.arrays.contains(where: { $0.name.utf8.elementsEqual((name + ".f64").utf8) })
+    {
       return []
     }
     let a = try file.array(name + ".f64", count: 4 * n)

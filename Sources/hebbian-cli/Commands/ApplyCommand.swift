@@ -43,29 +43,28 @@ enum ApplyCommand {
     options: [
       .savedModel,
       .samplesFile,
-      .value("--output", "OUT|-", "scores: .f32 raw, .csv/.txt CSV, - stdout (default -)").output(),
+      ApplyOptions.output,
       .samplesFormat,
-      .value("--dim", "D", "values per sample (default: the model's)"),
-      .flag("--residual", "append |(x - mean) - C^T y|^2: a novelty score for anomaly detection"),
-      .flag(
-        "--skip-nonfinite",
-        "skip (and count, on stderr) samples holding NaN or infinity instead of failing"),
+      ApplyOptions.dim,
+      ApplyOptions.residual,
+      ApplyOptions.skipNonfinite,
     ] + OptionSpec.csvLayout + [.quiet],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let modelPath = try o.required("--model")
-    let outputPath = o.string("--output", default: "-")
-    let input = o.string("--input", default: "-")
-    let raw = try OutputFormat.rows(outputPath, option: "--output")
+    let modelPath = try o.required(OptionSpec.savedModel)
+    let outputPath = o.string(ApplyOptions.output, default: "-")
+    let input = o.string(OptionSpec.samplesFile, default: "-")
+    let raw = try OutputFormat.rows(outputPath, option: ApplyOptions.output.name)
     let model = try DeployedModel.load(modelPath)
     let d = model.dimension
-    if let given = try o.int("--dim"), given != d {
+    if let given = try o.int(ApplyOptions.dim), given != d {
       throw .usage("--dim \(given): the model \(modelPath) has dimension \(d)")
     }
     let formatName = try o.choice(
-      "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
+      OptionSpec.samplesFormat, ["csv", "f32"],
+      default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     let csv = try SampleReader.CSVOptions(o)
     if csv.idColumn != nil && raw {
       throw .usage("--id-column: the id is written to CSV output, not to .f32")
@@ -73,15 +72,16 @@ enum ApplyCommand {
     var reader = try SampleReader(
       path: input, format: formatName == "f32" ? .f32 : .csv, dimension: d, csv: csv,
       dimensionSource: "the model \(modelPath) has dimension \(d)")
-    reader.skipNonFinite = o.has("--skip-nonfinite")
-    if input.isBytes("-") && hb_sys_isatty(0) == 1 && !o.has("--quiet") {
+    reader.skipNonFinite = o.has(ApplyOptions.skipNonfinite)
+    if input.isBytes("-") && hb_sys_isatty(0) == 1 && !o.has(OptionSpec.quiet) {
       Console.errLine("apply: reading samples from the terminal (one per line; end with Ctrl-D)")
     }
     _ = try reader.prime()
     var out = try OutputFile(
-      target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)
+      target: try o.outputs.target(outputPath, option: ApplyOptions.output.name), session: o.outputs
+    )
     var x = [Float](repeating: 0, count: d)
-    let residual = o.has("--residual")
+    let residual = o.has(ApplyOptions.residual)
     let width = model.components + (residual ? 1 : 0)
     var y = [Float](repeating: 0, count: width)
     var n: Int64 = 0
@@ -98,11 +98,12 @@ enum ApplyCommand {
         throw .data("\(reader.displayName):\(reader.line): \(error.message)")
       }
       try PCACommand.writeRow(
-        &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id, delimiter: reader.delimiter)
+        &out, y[...], raw: raw, id: csv.idColumn == nil ? nil : reader.id,
+        delimiter: reader.delimiter)
       n += 1
     }
     try out.close()
-    if !o.has("--quiet") {
+    if !o.has(OptionSpec.quiet) {
       Console.errLine(
         "apply: \(n) samples scored with \(modelPath) (\(model.rule.name), \(model.components) x \(d)\(model.centering ? ", centred" : ""))"
           + (residual ? ", residual in the last column" : "")
@@ -119,20 +120,20 @@ enum ExportCommand {
       "Write a saved PCA model as JSON: rule, dimension, components, mean, variance estimates.",
     options: [
       .savedModel,
-      .value("--output", "OUT.json|-", "the JSON file, - for stdout (default -)").output(),
+      ExportOptions.output,
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let modelPath = try o.required("--model")
-    let outputPath = o.string("--output", default: "-")
+    let modelPath = try o.required(OptionSpec.savedModel)
+    let outputPath = o.string(ExportOptions.output, default: "-")
     if !outputPath.isBytes("-") && !outputPath.hasByteSuffix(".json") {
       throw .usage(
         "--output \(outputPath): export writes JSON; name the file .json (or - for stdout)")
     }
     let m = try DeployedModel.load(modelPath)
-    try o.outputs.write(outputPath, Array(json(m).utf8), option: "--output")
+    try o.outputs.write(outputPath, Array(json(m).utf8), option: ExportOptions.output.name)
   }
 
   /// Every float in its shortest round-trip form: parsed as float32 it gives the same bits.
@@ -211,4 +212,24 @@ enum OutputFormat {
     return hb_sys_stat(path, &info) == 0
       && (Int(info.kind) == Int(HB_SYS_KIND_CHAR_DEVICE) || Int(info.kind) == Int(HB_SYS_KIND_FIFO))
   }
+}
+
+/// The options of `hebbian export`, each declared once: its table and every query read these.
+enum ExportOptions {
+  static let output = OptionSpec.value(
+    "--output", "OUT.json|-", "the JSON file, - for stdout (default -)"
+  ).output()
+}
+
+/// The options of `hebbian apply`, each declared once: its table and every query read these.
+enum ApplyOptions {
+  static let output = OptionSpec.value(
+    "--output", "OUT|-", "scores: .f32 raw, .csv/.txt CSV, - stdout (default -)"
+  ).output()
+  static let dim = OptionSpec.value("--dim", "D", "values per sample (default: the model's)")
+  static let residual = OptionSpec.flag(
+    "--residual", "append |(x - mean) - C^T y|^2: a novelty score for anomaly detection")
+  static let skipNonfinite = OptionSpec.flag(
+    "--skip-nonfinite",
+    "skip (and count, on stderr) samples holding NaN or infinity instead of failing")
 }

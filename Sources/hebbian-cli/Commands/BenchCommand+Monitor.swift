@@ -7,9 +7,9 @@ extension BenchCommand {
   /// off) against one OnlinePCA update of the same shape, in turns in one run so both see the
   /// same machine; ns per sample and their ratio.
   static func benchMonitor(_ o: ParsedOptions) throws(CLIError) {
-    let d = try o.int("--dim", default: 8, min: 2)
-    let k = try o.int("--components", default: 3, min: 1)
-    let seconds = try o.double("--seconds", default: 0.3)
+    let d = try o.int(BenchOptions.dim, default: 8, min: 2)
+    let k = try o.int(BenchOptions.components, default: 3, min: 1)
+    let seconds = try o.double(BenchOptions.seconds, default: 0.3)
     if !(seconds > 0 && seconds <= 600) { throw .usage("--seconds: expected 0 < S <= 600") }
     if k >= d { throw .usage("--components: below --dim (the monitor needs a residual)") }
     if d > 4096 { throw .usage("--dim: at most 4096 for --monitor, got \(d)") }
@@ -65,7 +65,8 @@ extension BenchCommand {
         if which == 0 { best.monitor = min(best.monitor, ns) } else { best.pca = min(best.pca, ns) }
       }
     }
-    Console.outLine("bench --monitor: d \(d), k \(k), gha, isa \(ISA.active.name), best of \(rounds) turns")
+    Console.outLine(
+      "bench --monitor: d \(d), k \(k), gha, isa \(ISA.active.name), best of \(rounds) turns")
     Console.outLine("  OnlinePCA.update         " + Fmt.fixed(best.pca, 1) + " ns/sample")
     Console.outLine("  NoveltyMonitor.detect    " + Fmt.fixed(best.monitor, 1) + " ns/sample")
     Console.outLine("  ratio                    " + Fmt.fixed(best.monitor / best.pca, 2) + "x")

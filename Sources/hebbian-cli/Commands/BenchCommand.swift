@@ -10,26 +10,7 @@ enum BenchCommand {
   static let command = Command(
     name: "bench",
     summary: "Time the fused rule steps per instruction set: ns/update, GFLOP/s, % of FMA peak.",
-    options: [
-      .value("--rule", "R", ruleNames.joined(separator: "|") + " (default: all three)"),
-      .value("--dim", "D", "input dimension d (default 256)"),
-      .value("--components", "K", "neurons k of subspace and gha (default 16)"),
-      .value(
-        "--isa", "I", "scalar|avx2|neon (default: every supported one, with the ratio vs scalar)"),
-      .value(
-        "--seconds", "S", "timed seconds per rule and variant, in 5 repetitions (default 0.3)"),
-      .value("--peak-gflops", "P", "FP32 FMA peak of one core (default: measured by an FMA loop)"),
-      .value(
-        "--block", "N",
-        "samples per call of the fused PCA driver timed after the table (default 64; 0: skip)"),
-      .flag(
-        "--monitor",
-        "NoveltyMonitor per detected sample beside the bare OnlinePCA update (default d 8, k 3)"),
-      .flag(
-        "--roofline",
-        "W >= 2x the last-level cache (d 16384, k from the cache size): gha on the best isa,"
-          + " GB/s vs a memcpy of W's size (default 3 s)"),
-    ],
+    options: BenchOptions.table,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
@@ -66,57 +47,56 @@ enum BenchCommand {
   static let pool = 64
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    if o.has("--monitor") { return try benchMonitor(o) }
-    let roofline = o.has("--roofline")
-    let llc = lastLevelCache()
-    let ruleName = try o.choice(
-      "--rule", ["all"] + ruleNames, default: roofline ? "gha" : "all")
-    let d = try o.int("--dim", default: roofline ? 16384 : 256, min: 1)
-    // The roofline shape: the fewest rows (a multiple of 8) that make W at least twice the
-    // last-level cache, so that no level of cache can hold it between two updates.
-    let rooflineK = ((2 * llc.bytes + 4 * d - 1) / (4 * d) + 7) / 8 * 8
-    let k = try o.int("--components", default: roofline ? rooflineK : 16, min: 1)
-    let seconds = try o.double("--seconds", default: roofline ? 3 : 0.3)
-    if !(seconds > 0 && seconds <= 600) { throw .usage("--seconds: expected 0 < S <= 600") }
-    var isas = roofline ? [ISA.best] : ISA.supported
-    if let name = o.string("--isa") {
-      guard let isa = ISA(name: name) else {
-        throw .usage("--isa: " + HebbianError.unknownISA(name).message)
-      }
-      guard isa.isSupported else {
-        throw .usage("--isa: " + HebbianError.isaUnavailable(name).message)
-      }
-      isas = [isa]
-    }
-    let block = try o.int("--block", default: roofline ? 0 : 64, min: 0)
-    let given = try o.double("--peak-gflops")
-    if let given, !(given > 0) { throw .usage("--peak-gflops: expected a positive number") }
+    if o.has(BenchOptions.monitor) { return try benchMonitor(o) }
+    let options = try BenchOptions(o)
+    let (d, k, seconds) = (options.d, options.k, options.seconds)
     // The probe runs before and after the timed kernels and the best counts: a peak is what
     // the core does when nothing interferes, and a clock still ramping up at start-up or a
     // neighbour's burst during one probe must not lower it.
     let probe = ISA.best
     let calibration = min(0.05, seconds)
-    var peak = given ?? calibratePeak(probe, seconds: calibration)
-    let rules: [Rule] = Rule.allCases.filter { ruleName == "all" || $0.name == ruleName }
+    var peak = options.peak ?? calibratePeak(probe, seconds: calibration)
 
     // One W and sample pool for every variant, so each starts from the same state.
-    let wCount = k * d
-    let w0 = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
+    let w0 = UnsafeMutablePointer<Float>.allocate(capacity: k * d)
     let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
-    let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
-    let rates = UnsafeMutablePointer<Float>.allocate(capacity: k)
-    rates.initialize(repeating: eta, count: k)
-    defer { rates.deallocate() }
     defer {
       w0.deallocate()
       xs.deallocate()
-      y.deallocate()
     }
+    fillPool(w0: w0, xs: xs, d: d, k: k)
+    let timings = try time(options, w0: w0, xs: xs)
+    let peakSource: String
+    if options.peak != nil {
+      peakSource = "given by --peak-gflops"
+    } else {
+      peak = max(peak, calibratePeak(probe, seconds: calibration))
+      peakSource = "measured: \(probe.name) FMA loop, 12 chains, best of 10"
+    }
+    printTable(options, timings.results, peak: peak, peakSource: peakSource)
+    if options.roofline {
+      printRoofline(
+        timings.best, copyNs: timings.copyNs.min()!, copyBytes: k * d * 4, d: d, k: k,
+        llc: options.llc)
+    }
+    if options.block > 0 {
+      for rule in options.rules {
+        let kernel = timings.results.first { $0.rule == rule && $0.isa == ISA.active }?.ns
+        try benchBlockDriver(
+          rule, d: d, k: k, block: options.block, xs: xs, seconds: seconds, kernelNs: kernel)
+      }
+    }
+  }
+
+  /// A random W (rows of norm about 1) and a pool of unit-norm samples: η|x|² ≪ 1 keeps the
+  /// rules stable for any run length.
+  static func fillPool(
+    w0: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>, d: Int, k: Int
+  ) {
     var rng = SeededGenerator(seed: 2024)
     let scale = 1 / Double(d).squareRoot()
-    for i in 0..<wCount { w0[i] = Float(rng.gaussian() * scale) }
+    for i in 0..<(k * d) { w0[i] = Float(rng.gaussian() * scale) }
     for s in 0..<pool {
-      // Unit-norm samples keep η|x|² ≪ 1, so the rules stay stable for any run length.
       var n2 = 0.0
       for j in 0..<d {
         let v = rng.gaussian()
@@ -126,21 +106,36 @@ enum BenchCommand {
       let inv = Float(1 / n2.squareRoot())
       for j in 0..<d { xs[s * d + j] *= inv }
     }
+  }
 
-    // Per rule, the repetitions go round-robin over the variants, each on its own copy of W,
-    // so a burst of load from the rest of the machine hits every variant alike and the
-    // ratios stay meaningful.
-    var results: [(rule: Rule, isa: ISA, ns: Double)] = []
+  typealias Timing = (rule: Rule, isa: ISA, ns: Double)
+
+  /// Times every rule on every variant. Per rule, the repetitions go round-robin over the
+  /// variants, each on its own copy of W, so a burst of load from the rest of the machine
+  /// hits every variant alike and the ratios stay meaningful. With --roofline a copy of W's
+  /// bytes is timed in the same round-robin. Returns the median and best per variant and the
+  /// copy times.
+  static func time(
+    _ options: BenchOptions, w0: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>
+  ) throws(CLIError) -> (results: [Timing], best: [Timing], copyNs: [Double]) {
+    let (d, k, seconds, isas) = (options.d, options.k, options.seconds, options.isas)
+    let wCount = k * d
+    let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    let rates = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    rates.initialize(repeating: eta, count: k)
     let ws = UnsafeMutablePointer<Float>.allocate(capacity: wCount * isas.count)
-    defer { ws.deallocate() }
-    // The copy reference: W's bytes copied from w0 into a buffer of the same size, timed in
-    // the same round-robin as the kernels.
-    let copyBytes = roofline ? wCount * 4 : 0
+    let copyBytes = options.roofline ? wCount * 4 : 0
     let copyTo = UnsafeMutableRawPointer.allocate(byteCount: max(copyBytes, 1), alignment: 64)
-    defer { copyTo.deallocate() }
+    defer {
+      y.deallocate()
+      rates.deallocate()
+      ws.deallocate()
+      copyTo.deallocate()
+    }
+    var results: [Timing] = []
+    var best: [Timing] = []
     var copyNs: [Double] = []
-    var best: [(rule: Rule, isa: ISA, ns: Double)] = []
-    for rule in rules {
+    for rule in options.rules {
       var runners: [Runner] = []
       for (v, isa) in isas.enumerated() {
         guard let table = RuleStepKernels(isa: isa) else {
@@ -148,38 +143,37 @@ enum BenchCommand {
         }
         let w = ws + v * wCount
         w.update(from: w0, count: wCount)
-        var runner = Runner(rule: rule, t: table, d: d, k: k, w: w, xs: xs, y: y,
-          rates: rates)
+        var runner = Runner(rule: rule, t: table, d: d, k: k, w: w, xs: xs, y: y, rates: rates)
         runner.warmUp(seconds: min(0.02, seconds / 10))
         runners.append(runner)
       }
       var samples = [[Double]](repeating: [], count: runners.count)
       let budget = UInt64(seconds / Double(repetitions) * 1e9)
-      if roofline { _ = copySlice(copyTo, w0, copyBytes, 0) }
+      if options.roofline { _ = copySlice(copyTo, w0, copyBytes, 0) }
       for _ in 0..<repetitions {
         for v in runners.indices { samples[v].append(runners[v].slice(budget)) }
-        if roofline { copyNs.append(copySlice(copyTo, w0, copyBytes, budget)) }
+        if options.roofline { copyNs.append(copySlice(copyTo, w0, copyBytes, budget)) }
       }
       for (v, isa) in isas.enumerated() {
         results.append((rule, isa, median(samples[v])))
         best.append((rule, isa, samples[v].min()!))
       }
     }
-    let peakSource: String
-    if given != nil {
-      peakSource = "given by --peak-gflops"
-    } else {
-      peak = max(peak, calibratePeak(probe, seconds: calibration))
-      peakSource = "measured: \(probe.name) FMA loop, 12 chains, best of 10"
-    }
+    return (results, best, copyNs)
+  }
 
-    let wKiB = Double(wCount * 4) / 1024
+  /// The shape, the peak, the flop counts and a row per rule and variant.
+  static func printTable(
+    _ options: BenchOptions, _ results: [Timing], peak: Double, peakSource: String
+  ) {
+    let (d, k, seconds) = (options.d, options.k, options.seconds)
+    let wKiB = Double(k * d * 4) / 1024
     Console.outLine(
       "bench: d=\(d) k=\(k) (W \(Fmt.fixed(wKiB, 1)) KiB, ldw=d), eta=\(Fmt.sci(Double(eta), 0)), "
         + "median of \(repetitions) x \(Fmt.fixed(seconds / Double(repetitions), 3)) s per variant, round-robin"
     )
     Console.outLine("peak: \(Fmt.fixed(peak, 1)) GFLOP/s FP32 FMA, one core (\(peakSource))")
-    for rule in rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
+    for rule in options.rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
     Console.outLine(
       Fmt.padRight("rule", 10) + Fmt.padRight("isa", 8) + Fmt.pad("ns/update", 12)
         + Fmt.pad("GFLOP/s", 10) + Fmt.pad("% peak", 9) + Fmt.pad("vs scalar", 11))
@@ -192,16 +186,6 @@ enum BenchCommand {
         + Fmt.pad(Fmt.fixed(100 * gflops / peak, 1), 9)
       if let scalar { line += Fmt.pad(Fmt.fixed(scalar.ns / r.ns, 2) + "x", 11) }
       Console.outLine(line)
-    }
-    if roofline {
-      printRoofline(best, copyNs: copyNs.min()!, copyBytes: copyBytes, d: d, k: k, llc: llc)
-    }
-    if block > 0 {
-      for rule in rules {
-        let kernel = results.first { $0.rule == rule && $0.isa == ISA.active }?.ns
-        try benchBlockDriver(
-          rule, d: d, k: k, block: block, xs: xs, seconds: seconds, kernelNs: kernel)
-      }
     }
   }
 

@@ -6,43 +6,15 @@ import HebbianExperiments
 /// fixed point, retrieved when the overlap m ≥ 0.9), the exact-recall fraction from noisy
 /// cues beside it, and optionally a finite-size table with an extrapolation to N → ∞.
 enum CapacityCommand {
-  static let models = ["hopfield", "storkey", "dense", "ei", "e-only", "covariance", "cov-activity"]
+  static let models = [
+    "hopfield", "storkey", "dense", "ei", "e-only", "covariance", "cov-activity",
+  ]
   static let sparseModels = ["ei", "e-only", "covariance", "cov-activity"]
 
   static let command = Command(
     name: "capacity",
     summary: "Sweep the load P/N of associative memories; print alpha_c and the retrieval curve.",
-    options: [
-      .quiet,
-      .value(
-        "--model", "M",
-        "hopfield | storkey | dense | ei | e-only | covariance | cov-activity; repeat or comma-separate"
-      ),
-      .value("--dim", "N", "neurons (excitatory neurons for ei / e-only)").within(2...1_000_000),
-      .flag(
-        "--no-baseline",
-        "ei: do not add the signed covariance networks (covariance, cov-activity) beside it"),
-      .value("--from", "A", "smallest load P/N (default per model: 0.02, ei 0.05, dense 0.5)").within(1e-6...1e6),
-      .value("--to", "B", "largest load P/N (\(perModel { $0.to }))").within(1e-6...1e6),
-      .value("--step", "S", "load increment (\(perModel { $0.step }))").within(1e-6...1e6),
-      .value("--trials", "T", "random pattern sequences per model (default 3)").within(1...1_000_000),
-      .value("--probes", "K", "stored patterns probed per load and sequence (default 20)").within(1...1_000_000),
-      .value("--noise", "F", "fraction of cue entries flipped for the cued runs (default 0.1)").within(0...0.5),
-      .value("--degree", "n", "dense: F(x) = x^n (default 3); 0 for F = exp").within(0...64),
-      .value(
-        "--coding-level", "f",
-        "ei / e-only / covariance / cov-activity: fraction of active entries per pattern (default 0.1)"
-      ).within(0...1),
-      .value("--inhibitory", "K", "ei: inhibitory neurons (default N/4)").within(1...16_777_216),
-      .value(
-        "--search", "K",
-        "ei / e-only / covariance / cov-activity: coefficient sets the search evaluates (default 30; 1 = the start only)"
-      ).within(1...1_000_000),
-      .value("--sizes", "N1,N2,...", "also measure alpha_c at these N and extrapolate to N -> inf"),
-      .value("--seed", "S", "seed of patterns, cues and update order (default 1)").within(0...2_147_483_647),
-      .value("--plot", "FILE.svg", "draw the retrieved (m >= 0.9) and exact-recall curves")
-        .output(),
-    ],
+    options: CapacityOptions.table,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
@@ -62,7 +34,8 @@ enum CapacityCommand {
     case "covariance":
       return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, tuned fixed threshold"
     case "cov-activity":
-      return "Tsodyks-Feigel'man 1988 covariance rule, signed weights, threshold following the activity"
+      return
+        "Tsodyks-Feigel'man 1988 covariance rule, signed weights, threshold following the activity"
     default: return "no inhibition: the popularity term grows like f sqrt(N)"
     }
   }
@@ -124,16 +97,20 @@ enum CapacityCommand {
     if let to { grid.to = to }
     if let step { grid.step = step }
     if !(grid.to >= grid.from) {
-      throw .usage("--from/--to: the load range of \(name) is empty (\(Fmt.number(grid.from)) > \(Fmt.number(grid.to)))")
+      throw .usage(
+        "--from/--to: the load range of \(name) is empty (\(Fmt.number(grid.from)) > \(Fmt.number(grid.to)))"
+      )
     }
     let loads = ((grid.to - grid.from) / grid.step).rounded(.down) + 1
     if !(loads <= Double(maxLoads)) {
       throw .usage(
-        "--step: the grid of \(name) from \(Fmt.number(grid.from)) to \(Fmt.number(grid.to)) has \(Fmt.sci(loads, 1)) loads, at most \(maxLoads)")
+        "--step: the grid of \(name) from \(Fmt.number(grid.from)) to \(Fmt.number(grid.to)) has \(Fmt.sci(loads, 1)) loads, at most \(maxLoads)"
+      )
     }
     if !(grid.to * Double(n) <= Double(maxPatterns)) {
       throw .usage(
-        "--to: load \(Fmt.number(grid.to)) at N = \(n) asks for \(Fmt.sci(grid.to * Double(n), 1)) patterns, at most \(maxPatterns)")
+        "--to: load \(Fmt.number(grid.to)) at N = \(n) asks for \(Fmt.sci(grid.to * Double(n), 1)) patterns, at most \(maxPatterns)"
+      )
     }
     return grid
   }
@@ -142,24 +119,27 @@ enum CapacityCommand {
   /// one at a time (P·N² up to the largest P) and at every load recalls probes × 2 cues of
   /// about five sweeps of N·max(N, P) each; ei / e-only add the search's evaluations.
   static func checkBudget(
-    _ o: ParsedOptions, _ names: [String], _ n: Int, _ sizes: [Int], from: Double?, to: Double?,
-    step: Double?, _ s: Settings, _ evaluations: Int
+    _ options: CapacityOptions
   ) throws(CLIError) {
+    let (s, evaluations) = (options.settings, options.evaluations)
     var b = WorkBudget("capacity")
-    for name in names {
-      for size in [n] + sizes {
-        let g = try grid(name, from: from, to: to, step: step, n: size)
+    for name in options.names {
+      for size in [options.n] + options.sizes {
+        let g = try grid(name, from: options.from, to: options.to, step: options.step, n: size)
         let c = counts(g, size)
         let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
         let searched = name != "hopfield" && name != "storkey" && name != "dense"
         let runs = Int64(s.trials) + (searched ? Int64(evaluations) : 0)
-        b.work([runs, maxP, nn, nn], ["--trials", "--dim", "--to"])
-        b.work([runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)], ["--probes", "--step"])
-        if name == "ei" || name == "e-only" { b.work([], ["--search"]) }
-        b.memory([[maxP, nn], [nn, nn]], ["--dim", "--to"])
+        b.work(
+          [runs, maxP, nn, nn], [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to])
+        b.work(
+          [runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)],
+          [CapacityOptions.probes, CapacityOptions.step])
+        if name == "ei" || name == "e-only" { b.work([], [CapacityOptions.search]) }
+        b.memory([[maxP, nn], [nn, nn]], [CapacityOptions.dim, CapacityOptions.to])
       }
     }
-    try b.check(quiet: o.has("--quiet"))
+    try b.check(quiet: options.quiet)
   }
 
   struct Settings {
@@ -173,150 +153,111 @@ enum CapacityCommand {
   }
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    var names: [String] = []
-    for v in o.values where v.name.isBytes("--model") {
-      for part in v.value.split(separator: ",") { names.append(String(part)) }
-    }
-    if names.isEmpty { names = ["hopfield"] }
-    for name in names where !models.containsBytes(name) {
-      throw .usage(
-        "--model: expected one of hopfield|storkey|dense|ei|e-only|covariance|cov-activity, got '\(name)'"
-      )
-    }
-    if o.has("--no-baseline") && !names.contains("ei") {
-      throw .usage("--no-baseline: applies only to --model ei")
-    }
-    // The E/I network's claim is only as good as its control: the signed covariance network
-    // it emulates, tuned with the same budget on the same patterns.
-    if names.contains("ei") && !o.has("--no-baseline") {
-      for b in ["covariance", "cov-activity"] where !names.contains(b) { names.append(b) }
-    }
-    let n = try o.requiredInt("--dim", min: 2)
-    let from = try o.double("--from")
-    let to = try o.double("--to")
-    let step = try o.double("--step")
-    if let from, !(from > 0) { throw .usage("--from: must be > 0") }
-    if let step, !(step > 0) { throw .usage("--step: must be > 0") }
-    if let to, !(to > 0) { throw .usage("--to: must be > 0") }
-    if let from, let to, !(to >= from) { throw .usage("--to: must be >= --from") }
-    let trials = try o.int("--trials", default: 3, min: 1)
-    let probes = try o.int("--probes", default: 20, min: 1)
-    let noise = try o.double("--noise", default: 0.1)
-    if !(noise >= 0 && noise <= 0.5) { throw .usage("--noise: must be in [0, 0.5]") }
-    var sparse = false
-    for name in names where sparseModels.contains(name) { sparse = true }
-    if o.has("--degree") && !names.contains("dense") {
-      throw .usage("--degree: applies only to --model dense")
-    }
-    for opt in ["--coding-level", "--search"] where o.has(opt) && !sparse {
-      throw .usage("\(opt): applies only to --model ei, e-only, covariance or cov-activity")
-    }
-    if o.has("--inhibitory") && !names.contains("ei") {
-      throw .usage("--inhibitory: applies only to --model ei")
-    }
-    let degree = try o.int("--degree", default: 3, min: 0)
-    let f = try o.double("--coding-level", default: 0.1)
-    if !(f > 0 && f < 1) { throw .usage("--coding-level: must be in (0, 1)") }
-    let inhibitory = try o.int("--inhibitory")
-    if let k = inhibitory, k < 1 { throw .usage("--inhibitory: must be >= 1, got \(k)") }
-    let evaluations = try o.int("--search", default: 30, min: 1)
-    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
-    var sizes: [Int] = []
-    if let list = o.string("--sizes") {
-      for part in list.split(separator: ",") {
-        guard let v = Int(part), v >= 2 else {
-          throw .usage("--sizes: expected comma-separated integers >= 2, got '\(list)'")
-        }
-        sizes.append(v)
-      }
-      if sizes.count < 2 { throw .usage("--sizes: need at least two sizes to extrapolate") }
-      if sizes.count > 100 { throw .usage("--sizes: at most 100 sizes, got \(sizes.count)") }
-      for s in sizes where s > 1_000_000 {
-        throw .usage("--sizes: each size must be in [2, 1000000], got \(s)")
-      }
-    }
-    let settings = Settings(
-      trials: trials, probes: probes, noise: noise, degree: degree, codingLevel: f,
-      inhibitory: inhibitory, seed: seed)
-
-    try checkBudget(o, names, n, sizes, from: from, to: to, step: step, settings, evaluations)
+    let options = try CapacityOptions(o)
+    let n = options.n
+    try checkBudget(options)
     Console.outLine(
       Fmt.padRight("model", 10) + Fmt.pad("P/N", 7) + Fmt.pad("P", 6) + Fmt.pad("retrieved", 10)
         + Fmt.pad("m(fixed)", 9) + Fmt.pad("exact-recall", 13) + Fmt.pad("m(cue)", 8))
-    var series: [SVGPlot.Series] = []
-    var summaries: [String] = []
-    var alphas: [(name: String, alpha: Double?, points: [CapacityPoint])] = []
-    for name in names {
-      let grid = try grid(name, from: from, to: to, step: step, n: n)
-      let c = counts(grid, n)
-      let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
-      Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")
-      var tuned = Tuned()
-      if name == "ei" || name == "e-only" {
-        tuned.coefficients = try search(name, n, grid, settings, evaluations, &summaries)
-      } else if name == "covariance" || name == "cov-activity" {
-        tuned.threshold = try searchThreshold(name, n, grid, settings, evaluations, &summaries)
-      }
-      let points = try sweep(name, n, c, settings, tuned)
-      if sparseModels.contains(name) {
-        alphas.append((name, CapacitySweep.criticalLoad(points), points))
-      }
-      for pt in points {
-        Console.outLine(
-          Fmt.padRight(label, 10) + Fmt.pad(Fmt.fixed(pt.load, 3), 7)
-            + Fmt.pad(String(pt.patterns), 6) + Fmt.pad(Fmt.fixed(pt.retrieved, 3), 10)
-            + Fmt.pad(Fmt.fixed(pt.fixedPointOverlap, 4), 9) + Fmt.pad(Fmt.fixed(pt.exact, 3), 13)
-            + Fmt.pad(Fmt.fixed(pt.overlap, 4), 8))
-      }
-      var retrieved: [(x: Double, y: Double)] = []
-      var exact: [(x: Double, y: Double)] = []
-      for pt in points {
-        retrieved.append((pt.load, pt.retrieved))
-        exact.append((pt.load, pt.exact))
-      }
-      series.append(SVGPlot.Series(name: "\(label) m>=0.9", points: retrieved))
-      series.append(SVGPlot.Series(name: "\(label) exact", points: exact))
-      summaries.append(alphaLine(label, points, n, literature(name, degree, f)))
-      if noise > 0 {
-        summaries.append(cueLine(label, points, noise))
-      }
-      if !sizes.isEmpty {
-        var measured: [(n: Int, alpha: Double)] = []
-        var halves: [(n: Int, alpha: Double)] = []
-        summaries.append(
-          "\(label): finite size       N   alpha_c (R >= 0.9)   half-retrieval load (R >= 0.5)")
-        for size in sizes {
-          let pts = try sweep(name, size, counts(grid, size), settings, tuned)
-          let a = CapacitySweep.criticalLoad(pts)
-          let h = CapacitySweep.criticalLoad(pts, level: 0.5)
-          Console.progress(o, "capacity: \(label), N \(size): alpha_c \(show(a))")
-          summaries.append(
-            "\(label): finite size " + Fmt.pad(String(size), 7) + Fmt.pad(show(a), 21)
-              + Fmt.pad(show(h), 33))
-          if let a { measured.append((size, a)) }
-          if let h { halves.append((size, h)) }
-        }
-        for (what, data) in [("alpha_c (R >= 0.9)", measured), ("half-retrieval load", halves)] {
-          if let fit = CapacitySweep.extrapolate(data) {
-            summaries.append(
-              "\(label): \(what) extrapolated to N -> inf: \(Fmt.fixed(fit.alphaInfinity, 4))"
-                + " (least squares a + b/sqrt(N) over \(data.count) sizes, b = \(Fmt.fixed(fit.slope, 3)))"
-            )
-          } else {
-            summaries.append("\(label): \(what): extrapolation needs two bracketed sizes")
-          }
-        }
-      }
+    var report = Report()
+    for name in options.names {
+      try measure(name, options, o, into: &report)
     }
-    if let line = comparison(alphas) { summaries.append(line) }
-    for line in summaries { Console.outLine(line) }
-    if let path = o.string("--plot") {
+    if let line = comparison(report.alphas) { report.summaries.append(line) }
+    for line in report.summaries { Console.outLine(line) }
+    if let path = options.plot {
       let svg = SVGPlot.render(
         title: "Retrieval against the load, N = \(n)", xLabel: "load P/N",
         yLabel: "fraction retrieved (m >= 0.9 from the pattern; exact from cues)",
-        series: series)
-      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
+        series: report.series)
+      try o.outputs.write(path, Array(svg.utf8), option: CapacityOptions.plot.name)
       Console.errLine("capacity: wrote \(path)")
+    }
+  }
+
+  /// What the sweeps found, printed after the table: the plot's curves, the summary lines
+  /// and the sparse models' α_c for the comparison.
+  struct Report {
+    var series: [SVGPlot.Series] = []
+    var summaries: [String] = []
+    var alphas: [(name: String, alpha: Double?, points: [CapacityPoint])] = []
+  }
+
+  /// One model: its search (sparse models), its sweep at N with a table row per load, its
+  /// summary lines and, with --sizes, its finite-size table.
+  static func measure(
+    _ name: String, _ options: CapacityOptions, _ o: ParsedOptions, into report: inout Report
+  ) throws(CLIError) {
+    let (n, settings) = (options.n, options.settings)
+    let degree = settings.degree
+    let grid = try grid(name, from: options.from, to: options.to, step: options.step, n: n)
+    let c = counts(grid, n)
+    let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
+    Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")
+    var tuned = Tuned()
+    if name == "ei" || name == "e-only" {
+      tuned.coefficients = try search(
+        name, n, grid, settings, options.evaluations, &report.summaries)
+    } else if name == "covariance" || name == "cov-activity" {
+      tuned.threshold = try searchThreshold(
+        name, n, grid, settings, options.evaluations, &report.summaries)
+    }
+    let points = try sweep(name, n, c, settings, tuned)
+    if sparseModels.contains(name) {
+      report.alphas.append((name, CapacitySweep.criticalLoad(points), points))
+    }
+    var retrieved: [(x: Double, y: Double)] = []
+    var exact: [(x: Double, y: Double)] = []
+    for pt in points {
+      Console.outLine(
+        Fmt.padRight(label, 10) + Fmt.pad(Fmt.fixed(pt.load, 3), 7)
+          + Fmt.pad(String(pt.patterns), 6) + Fmt.pad(Fmt.fixed(pt.retrieved, 3), 10)
+          + Fmt.pad(Fmt.fixed(pt.fixedPointOverlap, 4), 9) + Fmt.pad(Fmt.fixed(pt.exact, 3), 13)
+          + Fmt.pad(Fmt.fixed(pt.overlap, 4), 8))
+      retrieved.append((pt.load, pt.retrieved))
+      exact.append((pt.load, pt.exact))
+    }
+    report.series.append(SVGPlot.Series(name: "\(label) m>=0.9", points: retrieved))
+    report.series.append(SVGPlot.Series(name: "\(label) exact", points: exact))
+    report.summaries.append(
+      alphaLine(label, points, n, literature(name, degree, settings.codingLevel)))
+    if settings.noise > 0 {
+      report.summaries.append(cueLine(label, points, settings.noise))
+    }
+    if !options.sizes.isEmpty {
+      try finiteSize(name, label, grid, tuned, options, o, into: &report.summaries)
+    }
+  }
+
+  /// α_c and the half-retrieval load at each --sizes N, each extrapolated to N → ∞.
+  static func finiteSize(
+    _ name: String, _ label: String, _ grid: Grid, _ tuned: Tuned, _ options: CapacityOptions,
+    _ o: ParsedOptions, into summaries: inout [String]
+  ) throws(CLIError) {
+    var measured: [(n: Int, alpha: Double)] = []
+    var halves: [(n: Int, alpha: Double)] = []
+    summaries.append(
+      "\(label): finite size       N   alpha_c (R >= 0.9)   half-retrieval load (R >= 0.5)")
+    for size in options.sizes {
+      let pts = try sweep(name, size, counts(grid, size), options.settings, tuned)
+      let a = CapacitySweep.criticalLoad(pts)
+      let h = CapacitySweep.criticalLoad(pts, level: 0.5)
+      Console.progress(o, "capacity: \(label), N \(size): alpha_c \(show(a))")
+      summaries.append(
+        "\(label): finite size " + Fmt.pad(String(size), 7) + Fmt.pad(show(a), 21)
+          + Fmt.pad(show(h), 33))
+      if let a { measured.append((size, a)) }
+      if let h { halves.append((size, h)) }
+    }
+    for (what, data) in [("alpha_c (R >= 0.9)", measured), ("half-retrieval load", halves)] {
+      if let fit = CapacitySweep.extrapolate(data) {
+        summaries.append(
+          "\(label): \(what) extrapolated to N -> inf: \(Fmt.fixed(fit.alphaInfinity, 4))"
+            + " (least squares a + b/sqrt(N) over \(data.count) sizes, b = \(Fmt.fixed(fit.slope, 3)))"
+        )
+      } else {
+        summaries.append("\(label): \(what): extrapolation needs two bracketed sizes")
+      }
     }
   }
 

@@ -13,74 +13,70 @@ enum CompetingCommand {
       + "on raw inputs, random and learned features.",
     options: [
       .quiet,
-      .value("--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars")
-        .input(),
-      .value(
-        "--label-column", "L", "with --input: the label column, by header name or 1-based number"),
-      .value("--test-fraction", "F", "with --input: held-out fraction (default 0.25)").within(0...1),
-      .value("--hidden", "K", "hidden units (default 32 for bars, 100 with --input)").within(2...100_000),
-      .value("--p", "P", "p of the p-norm (default 3)").within(2...100),
-      .value("--rank", "k", "rank of the unit pushed away (default 2)").within(2...100_000),
-      .value("--delta", "D", "anti-Hebbian strength (default 0.4)").within(0...100),
-      .value("--epochs", "E", "unsupervised epochs (default 40)").within(1...1_000_000),
-      .value("--rate", "X", "initial learning rate, decays linearly to 0 (default 0.04)").within(0...1),
-      .value("--batch", "B", "mini-batch size (default 50)").within(1...100_000),
-      .value("--power", "n", "readout activation ReLU(current)^n (default 3)").within(1...64),
-      .value("--train", "N", "bars: training images (default 2000)").within(2...10_000_000),
-      .value("--test", "N", "bars: held-out images (default 1000)").within(1...10_000_000),
-      .value("--noise", "S", "bars: pixel noise standard deviation (default 0.2)").within(0...100),
-      .value("--readout-epochs", "E", "SGD epochs of the linear readout (default 20)").within(1...1_000_000),
-      .flag(
-        "--tuned-readout",
-        "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
-      ),
-      .value("--seed", "S", "seed (default 1)").within(0...2_147_483_647),
+      CompetingOptions.input,
+      CompetingOptions.labelColumn,
+      CompetingOptions.testFraction,
+      CompetingOptions.hidden,
+      CompetingOptions.p,
+      CompetingOptions.rank,
+      CompetingOptions.delta,
+      CompetingOptions.epochs,
+      CompetingOptions.rate,
+      CompetingOptions.batch,
+      CompetingOptions.power,
+      CompetingOptions.train,
+      CompetingOptions.test,
+      CompetingOptions.noise,
+      CompetingOptions.readoutEpochs,
+      CompetingOptions.tunedReadout,
+      CompetingOptions.seed,
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let external = o.string("--input") != nil
-    for name in external
-      ? ["--train", "--test", "--noise"] : ["--label-column", "--test-fraction"]
-    where o.has(name) {
+    let external = o.string(CompetingOptions.input) != nil
+    let generatedOnly = [CompetingOptions.train, CompetingOptions.test, CompetingOptions.noise]
+    let inputOnly = [CompetingOptions.labelColumn, CompetingOptions.testFraction]
+    for option in external ? generatedOnly : inputOnly where o.has(option) {
       throw .usage(
         external
-          ? "\(name) applies to the generated bars only, not to --input"
-          : "\(name) needs --input DATA.csv")
+          ? "\(option.name) applies to the generated bars only, not to --input"
+          : "\(option.name) needs --input DATA.csv")
     }
     var c = FeatureComparison.Configuration()
-    c.hidden = try o.int("--hidden", default: external ? 100 : 32, min: 2)
-    let p = try o.double("--p", default: 3)
+    c.hidden = try o.int(CompetingOptions.hidden, default: external ? 100 : 32, min: 2)
+    let p = try o.double(CompetingOptions.p, default: 3)
     if !(p >= 2 && p <= 100) { throw .usage("--p: must be in [2, 100]") }
     c.p = Float(p)
-    c.rank = try o.int("--rank", default: 2, min: 2)
+    c.rank = try o.int(CompetingOptions.rank, default: 2, min: 2)
     if c.rank > c.hidden {
       throw .usage("--rank: must be <= --hidden (\(c.hidden)), got \(c.rank)")
     }
-    let delta = try o.double("--delta", default: 0.4)
+    let delta = try o.double(CompetingOptions.delta, default: 0.4)
     if !(delta >= 0 && delta.isFinite) { throw .usage("--delta: must be a finite number >= 0") }
     c.delta = Float(delta)
-    c.epochs = try o.int("--epochs", default: 40, min: 1)
-    let rate = try o.double("--rate", default: 0.04)
+    c.epochs = try o.int(CompetingOptions.epochs, default: 40, min: 1)
+    let rate = try o.double(CompetingOptions.rate, default: 0.04)
     if !(rate >= 0 && rate.isFinite) { throw .usage("--rate: must be a finite number >= 0") }
     c.rate = Float(rate)
-    c.batch = try o.int("--batch", default: 50, min: 1)
-    c.power = try o.int("--power", default: 3, min: 1)
-    c.readoutEpochs = try o.int("--readout-epochs", default: 20, min: 1)
-    c.seed = UInt64(try o.int("--seed", default: 1, min: 0))
-    c.tunedReadout = o.has("--tuned-readout")
+    c.batch = try o.int(CompetingOptions.batch, default: 50, min: 1)
+    c.power = try o.int(CompetingOptions.power, default: 3, min: 1)
+    c.readoutEpochs = try o.int(CompetingOptions.readoutEpochs, default: 20, min: 1)
+    c.seed = UInt64(try o.int(CompetingOptions.seed, default: 1, min: 0))
+    c.tunedReadout = o.has(CompetingOptions.tunedReadout)
     if !external {
       // The bars set is generated: its size is known before anything is drawn.
       try checkBudget(
-        o, c, train: try o.int("--train", default: 2000, min: 2),
-        test: try o.int("--test", default: 1000, min: 1), d: 64, classes: 2)
+        o, c, train: try o.int(CompetingOptions.train, default: 2000, min: 2),
+        test: try o.int(CompetingOptions.test, default: 1000, min: 1), d: 64, classes: 2)
     }
     let start = hb_sys_monotonic_ns()
     let set = external ? try labelled(o, c.seed) : try bars(o, c.seed)
     let d = set.dimension
     if external {
-      try checkBudget(o, c, train: set.trainY.count, test: set.testY.count, d: d, classes: set.classes)
+      try checkBudget(
+        o, c, train: set.trainY.count, test: set.testY.count, d: d, classes: set.classes)
     }
     let every = Swift.max(1, c.epochs / 5)
     let result = try usageErrors { () throws(HebbianError) in
@@ -124,11 +120,20 @@ enum CompetingCommand {
   ) throws(CLIError) {
     let (n, t, k, dd) = (Int64(train), Int64(test), Int64(c.hidden), Int64(d))
     var b = WorkBudget("competing")
-    b.work([Int64(c.epochs), n, k, dd, 3], ["--epochs", "--hidden", "--train"])
-    b.work([2, n + t, k, dd], ["--hidden", "--train", "--test"])
-    b.work([Int64(c.readoutEpochs), n, 2 * k + dd, Int64(classes)], ["--readout-epochs"])
-    b.memory([[n + t, dd], [2, n + t, k], [Int64(c.batch), dd]], ["--train", "--test", "--hidden", "--batch"])
-    try b.check(quiet: o.has("--quiet"))
+    b.work(
+      [Int64(c.epochs), n, k, dd, 3],
+      [CompetingOptions.epochs, CompetingOptions.hidden, CompetingOptions.train])
+    b.work(
+      [2, n + t, k, dd], [CompetingOptions.hidden, CompetingOptions.train, CompetingOptions.test])
+    b.work(
+      [Int64(c.readoutEpochs), n, 2 * k + dd, Int64(classes)], [CompetingOptions.readoutEpochs])
+    b.memory(
+      [[n + t, dd], [2, n + t, k], [Int64(c.batch), dd]],
+      [
+        CompetingOptions.train, CompetingOptions.test, CompetingOptions.hidden,
+        CompetingOptions.batch,
+      ])
+    try b.check(quiet: o.has(OptionSpec.quiet))
   }
 
   /// A training and a held-out set, row-major.
@@ -142,9 +147,9 @@ enum CompetingCommand {
   }
 
   static func bars(_ o: ParsedOptions, _ seed: UInt64) throws(CLIError) -> Split {
-    let nTrain = try o.int("--train", default: 2000, min: 2)
-    let nTest = try o.int("--test", default: 1000, min: 1)
-    let noise = try o.double("--noise", default: 0.2)
+    let nTrain = try o.int(CompetingOptions.train, default: 2000, min: 2)
+    let nTest = try o.int(CompetingOptions.test, default: 1000, min: 1)
+    let noise = try o.double(CompetingOptions.noise, default: 0.2)
     if !(noise >= 0 && noise.isFinite) { throw .usage("--noise: must be a finite number >= 0") }
     do throws(HebbianError) {
       let train = try BarsDataset(count: nTrain, noise: noise, seed: seed)
@@ -161,9 +166,9 @@ enum CompetingCommand {
   /// Reads a labelled CSV (features = every column but the label's), maps the distinct label
   /// values to classes 0…C−1 in increasing order and splits the rows with the seed.
   static func labelled(_ o: ParsedOptions, _ seed: UInt64) throws(CLIError) -> Split {
-    let path = o.string("--input")!
-    let labelName = try o.required("--label-column")
-    let fraction = try o.double("--test-fraction", default: 0.25)
+    let path = o.string(CompetingOptions.input)!
+    let labelName = try o.required(CompetingOptions.labelColumn)
+    let fraction = try o.double(CompetingOptions.testFraction, default: 0.25)
     if !(fraction > 0 && fraction < 1) { throw .usage("--test-fraction: must be in (0, 1)") }
     let table = try LabelledTable.read(path: path, labelColumn: labelName)
     let n = table.labels.count
@@ -205,4 +210,56 @@ enum CompetingCommand {
         + "\(trainRows.count) train / \(testRows.count) held-out rows (seeded split)")
     return s
   }
+}
+
+/// The options of `hebbian competing`, each declared once: its table and every query read these.
+enum CompetingOptions {
+  static let input = OptionSpec.value(
+    "--input", "DATA.csv", "labelled data set (CSV with header); default: generated bars"
+  )
+  .input()
+  static let labelColumn = OptionSpec.value(
+    "--label-column", "L", "with --input: the label column, by header name or 1-based number")
+  static let testFraction = OptionSpec.value(
+    "--test-fraction", "F", "with --input: held-out fraction (default 0.25)"
+  ).within(0...1)
+  static let hidden = OptionSpec.value(
+    "--hidden", "K", "hidden units (default 32 for bars, 100 with --input)"
+  ).within(2...100_000)
+  static let p = OptionSpec.value("--p", "P", "p of the p-norm (default 3)").within(2...100)
+  static let rank = OptionSpec.value(
+    "--rank", "k", "rank of the unit pushed away (default 2)"
+  ).within(2...100_000)
+  static let delta = OptionSpec.value(
+    "--delta", "D", "anti-Hebbian strength (default 0.4)"
+  ).within(0...100)
+  static let epochs = OptionSpec.value(
+    "--epochs", "E", "unsupervised epochs (default 40)"
+  ).within(1...1_000_000)
+  static let rate = OptionSpec.value(
+    "--rate", "X", "initial learning rate, decays linearly to 0 (default 0.04)"
+  ).within(0...1)
+  static let batch = OptionSpec.value(
+    "--batch", "B", "mini-batch size (default 50)"
+  ).within(1...100_000)
+  static let power = OptionSpec.value(
+    "--power", "n", "readout activation ReLU(current)^n (default 3)"
+  ).within(1...64)
+  static let train = OptionSpec.value(
+    "--train", "N", "bars: training images (default 2000)"
+  ).within(2...10_000_000)
+  static let test = OptionSpec.value(
+    "--test", "N", "bars: held-out images (default 1000)"
+  ).within(1...10_000_000)
+  static let noise = OptionSpec.value(
+    "--noise", "S", "bars: pixel noise standard deviation (default 0.2)"
+  ).within(0...100)
+  static let readoutEpochs = OptionSpec.value(
+    "--readout-epochs", "E", "SGD epochs of the linear readout (default 20)"
+  ).within(1...1_000_000)
+  static let tunedReadout = OptionSpec.flag(
+    "--tuned-readout",
+    "standardise each feature set and choose the readout rate on a validation fifth of the training rows"
+  )
+  static let seed = OptionSpec.value("--seed", "S", "seed (default 1)").within(0...2_147_483_647)
 }

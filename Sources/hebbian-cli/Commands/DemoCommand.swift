@@ -11,27 +11,26 @@ enum DemoCommand {
     name: "demo",
     summary: "Run every online PCA rule on a synthetic 6-axis IMU stream and print a table.",
     options: [
-      .value("--samples", "N", "samples per rule (default 200000: 33 min of 100 Hz IMU data)"),
-      .value("--components", "K", "components for the multi-component rules (default 3)"),
-      .value("--seed", "S", "seed of the stream and the initial weights (default 1)"),
-      .value("--plot", "FILE.svg", "draw subspace error vs samples for every rule").output(),
-      .value("--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)")
-        .output(),
-      .value("--save-truth", "FILE.f32", "write the true top-K subspace (K x 6 float32)").output(),
+      DemoOptions.samples,
+      DemoOptions.components,
+      DemoOptions.seed,
+      DemoOptions.plot,
+      DemoOptions.saveStream,
+      DemoOptions.saveTruth,
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let n = try o.int("--samples", default: 200_000, min: 100)
-    let k = try o.int("--components", default: 3, min: 1)
+    let n = try o.int(DemoOptions.samples, default: 200_000, min: 100)
+    let k = try o.int(DemoOptions.components, default: 3, min: 1)
     if k > IMUStream.axes { throw .usage("--components: must be <= \(IMUStream.axes), got \(k)") }
-    let seed = UInt64(truncatingIfNeeded: try o.int("--seed", default: 1))
+    let seed = UInt64(truncatingIfNeeded: try o.int(DemoOptions.seed, default: 1))
     let d = IMUStream.axes
 
     let truth = IMUStream(seed: seed).trueSubspace(components: k)
-    if let path = o.string("--save-stream") { try saveStream(o, path, seed: seed, n: n, d) }
-    if let path = o.string("--save-truth") { try saveF32(o, path, truth) }
+    if let path = o.string(DemoOptions.saveStream) { try saveStream(o, path, seed: seed, n: n, d) }
+    if let path = o.string(DemoOptions.saveTruth) { try saveF32(o, path, truth) }
 
     Console.errLine(
       "demo: \(n) samples of a synthetic 6-axis IMU (100 Hz gait, gravity, noise, drift), seed \(seed)"
@@ -85,11 +84,11 @@ enum DemoCommand {
     Console.outLine(
       "subspace err = |UU^T - VV^T|_F^2 / |VV^T|_F^2 against the stream's true top-k subspace;"
         + " isa \(ISA.active.name)")
-    if let path = o.string("--plot") {
+    if let path = o.string(DemoOptions.plot) {
       let svg = SVGPlot.render(
         title: "hebbian demo: 6-axis IMU, subspace error", xLabel: "log10(samples)",
         yLabel: "subspace error", series: series, logY: true)
-      try o.outputs.write(path, Array(svg.utf8), option: "--plot")
+      try o.outputs.write(path, Array(svg.utf8), option: DemoOptions.plot.name)
       Console.outLine("plot written to \(path)")
     }
     Console.errLine("demo: peak RSS \(hb_sys_peak_rss_kib()) KiB")
@@ -101,7 +100,7 @@ enum DemoCommand {
     for v in values {
       withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
-    try o.outputs.write(path, bytes, option: "--save-truth")
+    try o.outputs.write(path, bytes, option: DemoOptions.saveTruth.name)
   }
 
   /// Samples generated and learned per chunk.
@@ -111,7 +110,7 @@ enum DemoCommand {
     throws(CLIError)
   {
     var out = try OutputFile(
-      target: try o.outputs.target(path, option: "--save-stream"), session: o.outputs)
+      target: try o.outputs.target(path, option: DemoOptions.saveStream.name), session: o.outputs)
     let raw = SampleReader.Format.guess(path) == .f32
     if !raw { try out.write("ax,ay,az,gx,gy,gz\n") }
     var stream = IMUStream(seed: seed)
@@ -205,4 +204,24 @@ enum DemoCommand {
       return out
     }
   }
+}
+
+/// The options of `hebbian demo`, each declared once: its table and every query read these.
+enum DemoOptions {
+  static let samples = OptionSpec.value(
+    "--samples", "N", "samples per rule (default 200000: 33 min of 100 Hz IMU data)")
+  static let components = OptionSpec.value(
+    "--components", "K", "components for the multi-component rules (default 3)")
+  static let seed = OptionSpec.value(
+    "--seed", "S", "seed of the stream and the initial weights (default 1)")
+  static let plot = OptionSpec.value(
+    "--plot", "FILE.svg", "draw subspace error vs samples for every rule"
+  ).output()
+  static let saveStream = OptionSpec.value(
+    "--save-stream", "FILE", "also write the stream (.f32 raw, else CSV with a header)"
+  )
+  .output()
+  static let saveTruth = OptionSpec.value(
+    "--save-truth", "FILE.f32", "write the true top-K subspace (K x 6 float32)"
+  ).output()
 }

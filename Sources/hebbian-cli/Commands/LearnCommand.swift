@@ -9,165 +9,24 @@ enum LearnCommand {
     name: "learn",
     summary: "Stream samples through a rate rule (Hebb, covariance, instar, BCM); report and "
       + "save the weights.",
-    options: [.value("--rule", "R", "hebb|covariance|instar|bcm (required)")] + OptionSpec.samples
-      + OptionSpec.csvLayout + [
-        .value("--outputs", "K", "units (default 1)").within(1...100_000),
-        .value("--eta", "X", "learning rate (default 0.001; instar 0.05)").within(1e-12...10),
-        .value("--decay", "X", "hebb, covariance: weight decay per sample (default 0)").within(
-          0...1),
-        .flag("--normalize", "hebb: scale every row to unit norm after each step"),
-        .value("--mean-rate", "X", "covariance: rate of the running means (default 0.01)").within(
-          0...1),
-        .value("--threshold-tau", "N", "bcm: samples the sliding threshold averages (default 10)")
-          .within(1...1e9),
-        OptionSpec.passes.within(1...1_000_000),
-        .value("--seed", "S", "seed of the initial weights (default 1)").within(0...2_147_483_647),
-        .value("--save-weights", "OUT.f32", "write K x D float32 weights, row-major").output(),
-      ],
+    options: LearnOptions.table,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
-
-  /// Options that only some rules read, in table order: of several options that do not apply,
-  /// the first is named, the same on every run.
-  static let ruleOptions: [(option: String, rules: [String])] = [
-    ("--decay", ["hebb", "covariance"]), ("--normalize", ["hebb"]),
-    ("--mean-rate", ["covariance"]), ("--threshold-tau", ["bcm"]),
-  ]
 
   /// The second-moment diagnostics are d×d: beyond this the eigenvector is left out.
   static let maxDiagnosticDimension = 1024
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    _ = try o.required("--rule")
-    let rule = try o.choice("--rule", ["hebb", "covariance", "instar", "bcm"], default: "")
-    for (name, rules) in ruleOptions where o.has(name) && !rules.contains(rule) {
-      throw .usage("\(name) does not apply to --rule \(rule)")
-    }
-    let input = o.string("--input", default: "-")
-    let formatName = try o.choice(
-      "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
-    let format: SampleReader.Format = formatName == "f32" ? .f32 : .csv
-    let k = try o.int("--outputs", default: 1, min: 1)
-    let passes = try o.int("--passes", default: 1, min: 1)
-    if passes > 1 && input == "-" { throw .usage("--passes: stdin can be read only once") }
-    let eta = try o.double("--eta", default: rule == "instar" ? 0.05 : 0.001)
-    if !(eta > 0 && eta.isFinite) { throw .usage("--eta: must be a finite number > 0") }
-    let decay = try o.double("--decay", default: 0)
-    if !(decay >= 0 && decay < 1) { throw .usage("--decay: must be in [0, 1)") }
-    let meanRate = try o.double("--mean-rate", default: 0.01)
-    if !(meanRate > 0 && meanRate <= 1) { throw .usage("--mean-rate: must be in (0, 1]") }
-    let tau = try o.double("--threshold-tau", default: 10)
-    if !(tau >= 1 && tau.isFinite) { throw .usage("--threshold-tau: must be >= 1") }
-    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
-
-    let csv = try SampleReader.CSVOptions(o)
-    var reader = try SampleReader(path: input, format: format, dimension: try o.int("--dim"), csv: csv)
+    let options = try LearnOptions(o)
+    var reader = try SampleReader(
+      path: options.input, format: options.format, dimension: options.dimension,
+      csv: options.csv)
     let d = try reader.prime()
-    if Int64(k) * Int64(d) > 1 << 26 {
-      throw .usage("--outputs x dimension: at most \(1 << 26) weights")
-    }
-    // The work of a file is bounded by its size: a sample takes 4·d bytes of f32, at least
-    // 2·d of CSV (a digit and a separator per value). A stream from stdin is read once, live.
-    var budget = WorkBudget("learn")
-    if input != "-", let bytes = InputFile.size(of: input) {
-      let samples = bytes / Int64(format == .f32 ? 4 * d : 2 * d) + 1
-      budget.work([Int64(passes), samples, Int64(k), Int64(d), 4], ["--passes", "--outputs"])
-    }
-    budget.memory(
-      [[3, Int64(k), Int64(d)], [Int64(d <= maxDiagnosticDimension ? d : 0), Int64(d), 2]],
-      ["--outputs"])
-    try budget.check()
-    var stats = Moments(dimension: d, keep: d <= maxDiagnosticDimension)
-    var x = [Float](repeating: 0, count: d)
-    var weights: [Float] = []
+    try checkBudget(options, d: d)
+    var samples = Samples(options: options, reader: reader, d: d)
+    let (weights, extra) = try learn(options, &samples)
+    let k = options.outputs
     var norms: [Float] = []
-    var extra: [String] = []
-    // Reads the next sample into x, starting the next pass at the end of the file; stats
-    // count the first pass only.
-    var pass = 0
-    func next() throws(CLIError) -> Bool {
-      while true {
-        let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
-          try reader.next(into: b.baseAddress!)
-        }
-        if got {
-          if pass == 0 { stats.add(x) }
-          return true
-        }
-        pass += 1
-        if pass >= passes { return false }
-        reader = try SampleReader(path: input, format: format, dimension: d, csv: csv)
-      }
-    }
-    let name = reader.displayName
-    func h<T: ~Copyable>(_ body: () throws(HebbianError) -> T) throws(CLIError) -> T {
-      do throws(HebbianError) { return try body() } catch {
-        if case .diverged = error { throw .data(error.message + advice(rule, o)) }
-        throw .data("\(name): \(error.message)")
-      }
-    }
-    do {
-      switch rule {
-      case "hebb":
-        var l = try h { () throws(HebbianError) in
-          try HebbianLearner(
-            inputs: d, outputs: k, learningRate: Float(eta), decay: Float(decay),
-            normalizesRows: o.has("--normalize"), seed: seed)
-        }
-        while try next() { try h { () throws(HebbianError) in try l.update(x.span) } }
-        for i in 0..<k { weights += l.row(i) }
-      case "covariance":
-        var l = try h { () throws(HebbianError) in
-          try CovarianceLearner(
-            inputs: d, outputs: k, learningRate: Float(eta), meanRate: Float(meanRate),
-            decay: Float(decay), seed: seed)
-        }
-        while try next() { try h { () throws(HebbianError) in try l.update(x.span) } }
-        for i in 0..<k { weights += l.row(i) }
-      case "instar":
-        var l = try h { () throws(HebbianError) in
-          try InstarLearner(inputs: d, outputs: k, learningRate: Float(eta), seed: seed)
-        }
-        var wins = [Int](repeating: 0, count: k)
-        while try next() {
-          wins[try h { () throws(HebbianError) in try l.updateWinnerTakeAll(x.span) }] += 1
-        }
-        for i in 0..<k { weights += l.row(i) }
-        extra.append("wins per unit: " + wins.map { String($0) }.joined(separator: " "))
-      default:
-        var l = try h { () throws(HebbianError) in
-          try BCMLearner(
-            inputs: d, outputs: k, learningRate: Float(eta), thresholdTimeConstant: Float(tau),
-            seed: seed)
-        }
-        // Selectivity (Bienenstock, Cooper & Munro 1982): 1 − mean response / max response,
-        // over the samples of the last pass, measured before each update.
-        var sum = [Double](repeating: 0, count: k)
-        var top = [Float](repeating: 0, count: k)
-        var seen = 0
-        while try next() {
-          if pass == passes - 1 {
-            for i in 0..<k {
-              let r = try h { () throws(HebbianError) in try l.response(x.span, unit: i) }
-              sum[i] += Double(r)
-              top[i] = Swift.max(top[i], r)
-            }
-            seen += 1
-          }
-          try h { () throws(HebbianError) in try l.update(x.span) }
-        }
-        for i in 0..<k { weights += l.row(i) }
-        var line = "selectivity 1 - mean/max response (last pass):"
-        for i in 0..<k {
-          let s = top[i] > 0 ? 1 - sum[i] / Double(Swift.max(seen, 1)) / Double(top[i]) : 0
-          line += " " + Fmt.fixed(s, 3)
-        }
-        extra.append(line)
-        var thresholds = "sliding threshold theta:"
-        for i in 0..<k { thresholds += " " + Fmt.sci(l.threshold(i), 3) }
-        extra.append(thresholds)
-      }
-    }
     for i in 0..<k {
       var s: Double = 0
       for j in 0..<d { s += Double(weights[i * d + j]) * Double(weights[i * d + j]) }
@@ -176,13 +35,56 @@ enum LearnCommand {
     // The learners refuse a diverging step; this is the last line of that contract: nothing
     // non-finite is printed or saved with exit status 0.
     for v in weights + norms where !v.isFinite {
-      throw .data("learn: the weights are not finite" + advice(rule, o))
+      throw .data("learn: the weights are not finite" + options.advice)
     }
+    var out = report(options, samples, weights: weights, norms: norms)
+    for line in extra { out += line + "\n" }
+    if let path = options.saveWeights {
+      if path == options.input { throw .usage("--save-weights: may not name the input \(path)") }
+      var file = try OutputFile(
+        target: try o.outputs.target(path, option: LearnOptions.saveWeights.name),
+        session: o.outputs)
+      try weights.withUnsafeBufferPointer { (b) throws(CLIError) in try file.write(floats: b) }
+      try file.close()
+      out += "weights written       \(path) (\(k) x \(d) float32)\n"
+    }
+    Console.out(out)
+  }
+
+  /// The work of a file is bounded by its size: a sample takes 4·d bytes of f32, at least
+  /// 2·d of CSV (a digit and a separator per value). A stream from stdin is read once, live.
+  static func checkBudget(_ options: LearnOptions, d: Int) throws(CLIError) {
+    let k = options.outputs
+    if Int64(k) * Int64(d) > 1 << 26 {
+      throw .usage("--outputs x dimension: at most \(1 << 26) weights")
+    }
+    var budget = WorkBudget("learn")
+    if options.input != "-", let bytes = InputFile.size(of: options.input) {
+      let samples = bytes / Int64(options.format == .f32 ? 4 * d : 2 * d) + 1
+      budget.work(
+        [Int64(options.passes), samples, Int64(k), Int64(d), 4],
+        [LearnOptions.passes, LearnOptions.outputs])
+    }
+    budget.memory(
+      [[3, Int64(k), Int64(d)], [Int64(d <= maxDiagnosticDimension ? d : 0), Int64(d), 2]],
+      [LearnOptions.outputs])
+    try budget.check()
+  }
+
+  /// The lines of the report before the rule's own: the rule, the input, the weights' norms
+  /// and their alignment with the stream's top eigenvector.
+  static func report(
+    _ options: LearnOptions, _ samples: borrowing Samples, weights: [Float], norms: [Float]
+  ) -> String {
+    let (rule, d, k) = (options.rule, samples.d, options.outputs)
     var out = "rule                  \(rule)\n"
-    out += "input                 \(reader.displayName) (\(formatName), \(d) values per sample)\n"
-    out += "samples               \(stats.count)" + (passes > 1 ? " x \(passes) passes" : "") + "\n"
+    out +=
+      "input                 \(samples.reader.displayName) (\(options.formatName), \(d) values per sample)\n"
+    out +=
+      "samples               \(samples.stats.count)"
+      + (options.passes > 1 ? " x \(options.passes) passes" : "") + "\n"
     out += "weight norms          " + norms.map { Fmt.sci($0, 3) }.joined(separator: " ") + "\n"
-    if let e = stats.topEigenvector(centred: rule != "hebb") {
+    if let e = samples.stats.topEigenvector(centred: rule != "hebb") {
       var line =
         "|cos| with top eigenvector of the "
         + (rule == "hebb" ? "second moment:" : "covariance:")
@@ -193,22 +95,135 @@ enum LearnCommand {
       }
       out += line + "\n"
     }
-    for line in extra { out += line + "\n" }
-    if let path = o.string("--save-weights") {
-      if path == input { throw .usage("--save-weights: may not name the input \(path)") }
-      var file = try OutputFile(
-        target: try o.outputs.target(path, option: "--save-weights"), session: o.outputs)
-      try weights.withUnsafeBufferPointer { (b) throws(CLIError) in try file.write(floats: b) }
-      try file.close()
-      out += "weights written       \(path) (\(k) x \(d) float32)\n"
+    return out
+  }
+
+  /// The input's samples, pass after pass, one at a time in `x`; the moments count the first
+  /// pass only.
+  struct Samples: ~Copyable {
+    let options: LearnOptions
+    var reader: SampleReader
+    let d: Int
+    var stats: Moments
+    var x: [Float]
+    var pass = 0
+
+    init(options: LearnOptions, reader: consuming SampleReader, d: Int) {
+      self.options = options
+      self.reader = reader
+      self.d = d
+      stats = Moments(dimension: d, keep: d <= maxDiagnosticDimension)
+      x = [Float](repeating: 0, count: d)
     }
-    Console.out(out)
+
+    /// Reads the next sample into `x`, starting the next pass at the end of the file.
+    mutating func next() throws(CLIError) -> Bool {
+      while true {
+        let got = try x.withUnsafeMutableBufferPointer { (b) throws(CLIError) -> Bool in
+          try reader.next(into: b.baseAddress!)
+        }
+        if got {
+          if pass == 0 { stats.add(x) }
+          return true
+        }
+        pass += 1
+        if pass >= options.passes { return false }
+        reader = try SampleReader(
+          path: options.input, format: options.format, dimension: d, csv: options.csv)
+      }
+    }
+
+    /// A learner's refusal as the command states it: a divergence with advice, anything else
+    /// naming the input.
+    func checked<T: ~Copyable>(_ body: () throws(HebbianError) -> T) throws(CLIError) -> T {
+      do throws(HebbianError) { return try body() } catch {
+        if case .diverged = error { throw .data(error.message + options.advice) }
+        throw .data("\(reader.displayName): \(error.message)")
+      }
+    }
+  }
+
+  /// Streams every sample through the rule's learner; returns its K x D weights and the
+  /// rule's own report lines.
+  static func learn(_ options: LearnOptions, _ s: inout Samples) throws(CLIError)
+    -> (weights: [Float], extra: [String])
+  {
+    let (d, k, eta, seed) = (s.d, options.outputs, Float(options.eta), options.seed)
+    var weights: [Float] = []
+    switch options.rule {
+    case "hebb":
+      var l = try s.checked { () throws(HebbianError) in
+        try HebbianLearner(
+          inputs: d, outputs: k, learningRate: eta, decay: Float(options.decay),
+          normalizesRows: options.normalizes, seed: seed)
+      }
+      while try s.next() { try s.checked { () throws(HebbianError) in try l.update(s.x.span) } }
+      for i in 0..<k { weights += l.row(i) }
+    case "covariance":
+      var l = try s.checked { () throws(HebbianError) in
+        try CovarianceLearner(
+          inputs: d, outputs: k, learningRate: eta, meanRate: Float(options.meanRate),
+          decay: Float(options.decay), seed: seed)
+      }
+      while try s.next() { try s.checked { () throws(HebbianError) in try l.update(s.x.span) } }
+      for i in 0..<k { weights += l.row(i) }
+    case "instar":
+      var l = try s.checked { () throws(HebbianError) in
+        try InstarLearner(inputs: d, outputs: k, learningRate: eta, seed: seed)
+      }
+      var wins = [Int](repeating: 0, count: k)
+      while try s.next() {
+        wins[try s.checked { () throws(HebbianError) in try l.updateWinnerTakeAll(s.x.span) }] += 1
+      }
+      for i in 0..<k { weights += l.row(i) }
+      return (weights, ["wins per unit: " + wins.map { String($0) }.joined(separator: " ")])
+    default:
+      return try learnBCM(options, &s)
+    }
+    return (weights, [])
+  }
+
+  /// BCM, with the selectivity (Bienenstock, Cooper & Munro 1982) of each unit: 1 − mean
+  /// response / max response, over the samples of the last pass, measured before each update.
+  static func learnBCM(_ options: LearnOptions, _ s: inout Samples) throws(CLIError)
+    -> (weights: [Float], extra: [String])
+  {
+    let (d, k) = (s.d, options.outputs)
+    var l = try s.checked { () throws(HebbianError) in
+      try BCMLearner(
+        inputs: d, outputs: k, learningRate: Float(options.eta),
+        thresholdTimeConstant: Float(options.thresholdTau), seed: options.seed)
+    }
+    var sum = [Double](repeating: 0, count: k)
+    var top = [Float](repeating: 0, count: k)
+    var seen = 0
+    while try s.next() {
+      if s.pass == options.passes - 1 {
+        for i in 0..<k {
+          let r = try s.checked { () throws(HebbianError) in try l.response(s.x.span, unit: i) }
+          sum[i] += Double(r)
+          top[i] = Swift.max(top[i], r)
+        }
+        seen += 1
+      }
+      try s.checked { () throws(HebbianError) in try l.update(s.x.span) }
+    }
+    var weights: [Float] = []
+    for i in 0..<k { weights += l.row(i) }
+    var line = "selectivity 1 - mean/max response (last pass):"
+    for i in 0..<k {
+      let v = top[i] > 0 ? 1 - sum[i] / Double(Swift.max(seen, 1)) / Double(top[i]) : 0
+      line += " " + Fmt.fixed(v, 3)
+    }
+    var thresholds = "sliding threshold theta:"
+    for i in 0..<k { thresholds += " " + Fmt.sci(l.threshold(i), 3) }
+    return (weights, [line, thresholds])
   }
 
   /// What to change after a diverged run, by rule.
-  static func advice(_ rule: String, _ o: ParsedOptions) -> String {
+  static func advice(_ rule: String, decayOrNormalize: Bool) -> String {
     switch rule {
-    case "hebb" where !o.has("--decay") && !o.has("--normalize"):
+    case "hebb" where !decayOrNormalize:
       return
         "; plain Hebb grows without bound by design: add --decay (e.g. 0.01) or --normalize, use --rule instar, or hebbian pca --rule oja"
     case "hebb", "covariance":

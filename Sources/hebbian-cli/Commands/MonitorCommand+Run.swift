@@ -24,16 +24,16 @@ struct MonitorRun: ~Copyable {
   var line: [UInt8] = []
 
   init(_ o: ParsedOptions, channels: Int, quiet: Bool, checkpointEvery: Int64) throws(CLIError) {
-    let path = o.string("--output", default: "-")
+    let path = o.string(MonitorOptions.output, default: "-")
     var file = try OutputFile(
-      target: try o.outputs.target(path, option: "--output"), session: o.outputs)
+      target: try o.outputs.target(path, option: MonitorOptions.output.name), session: o.outputs)
     try file.write(Array("id,t2,q,t2_limit,q_limit,alarm\n".utf8))
     out = file
     self.channels = channels
     self.quiet = quiet
     self.checkpointEvery = checkpointEvery
-    idColumn = o.has("--id-column")
-    checkpointPath = o.string("--checkpoint")
+    idColumn = o.has(OptionSpec.idColumn)
+    checkpointPath = o.string(MonitorOptions.checkpoint)
     session = o.outputs
     x = [Float](repeating: 0, count: channels)
     line.reserveCapacity(128)
@@ -112,18 +112,22 @@ struct MonitorRun: ~Copyable {
   }
 
   /// The outputs, committed together, and the summary.
-  mutating func finish(_ o: ParsedOptions, _ monitor: inout NoveltyMonitor, _ reader: borrowing SampleReader)
+  mutating func finish(
+    _ o: ParsedOptions, _ monitor: inout NoveltyMonitor, _ reader: borrowing SampleReader
+  )
     throws(CLIError)
   {
     try out.close()
-    if let p = o.string("--save-model") {
-      try o.outputs.write(p, checkpointBytes(monitor, reader), option: "--save-model")
+    if let p = o.string(MonitorOptions.saveModel) {
+      try o.outputs.write(
+        p, checkpointBytes(monitor, reader), option: MonitorOptions.saveModel.name)
     }
-    if let p = o.string("--plot") {
-      try o.outputs.write(p, Array(trace.svg().utf8), option: "--plot")
+    if let p = o.string(MonitorOptions.plot) {
+      try o.outputs.write(p, Array(trace.svg().utf8), option: MonitorOptions.plot.name)
     }
     if let c = checkpointPath {
-      try o.outputs.write(c, checkpointBytes(monitor, reader), option: "--checkpoint")
+      try o.outputs.write(
+        c, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
     }
     try o.outputs.commit()
     if !quiet { Console.err(summary(monitor, reader)) }
@@ -220,7 +224,8 @@ struct MonitorRun: ~Copyable {
   func checkpoint(
     _ path: String, _ monitor: borrowing NoveltyMonitor, _ reader: borrowing SampleReader
   ) throws(CLIError) {
-    try session.writeNow(path, checkpointBytes(monitor, reader), option: "--checkpoint")
+    try session.writeNow(
+      path, checkpointBytes(monitor, reader), option: MonitorOptions.checkpoint.name)
   }
 
   /// A checkpoint resumes only the input it was taken from.
@@ -257,7 +262,8 @@ struct MonitorRun: ~Copyable {
     s += "  limits (\(o.limits.name), false-alarm \(Fmt.statistic(o.falseAlarmRate))): T2 "
     s += Fmt.statistic(m.t2Limit) + ", Q " + Fmt.statistic(m.qLimit) + "\n"
     let rate = m.detected > 0 ? Double(m.exceedances) / Double(m.detected) * 100 : 0
-    s += "  beyond a limit \(m.exceedances) (\(Fmt.fixed(rate, 2)) %); alarm (\(o.alarmCount) of \(o.window)) on for \(m.alarmSamples) samples in \(episodes) episode\(episodes == 1 ? "" : "s")"
+    s +=
+      "  beyond a limit \(m.exceedances) (\(Fmt.fixed(rate, 2)) %); alarm (\(o.alarmCount) of \(o.window)) on for \(m.alarmSamples) samples in \(episodes) episode\(episodes == 1 ? "" : "s")"
     s += o.adaptRate > 0 ? "; adapted on \(m.adaptations)\n" : "\n"
     return s
   }

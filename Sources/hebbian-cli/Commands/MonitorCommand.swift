@@ -10,34 +10,27 @@ enum MonitorCommand {
     summary:
       "Watch a stream for novelty: learn, calibrate T2 and Q limits, then flag samples (NoveltyMonitor).",
     options: OptionSpec.samples + OptionSpec.csvLayout + [
-      .value(
-        "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
-      ).input(),
-      .value("--learn", "N", "learn from the first N samples (then calibrate and detect)").within(1...4e18),
-      .value(
-        "--calibrate", "M",
-        "calibrate on the M samples after them (default: on the learned ones again)").within(1...4e18),
-      .value("--passes", "P", "passes over the learned samples (default 1; they are held in memory)").within(1...1e6),
-      .value("--components", "K", "principal components kept (default 3, below dim x lags)").within(1...65535),
-      .value("--lags", "L", "samples stacked into one vector (time-delay embedding; default 1)").within(1...1024),
-      .value("--rule", "R", "gha|subspace|oja|ccipca (default gha)"),
-      .value("--false-alarm", "P", "target rate of normal samples beyond a limit (default 0.001)").within(1e-12...0.5),
-      .value("--limits", "theoretical|empirical", "how limits are set (default theoretical)"),
-      .value("--window", "n", "samples the alarm looks back over (default 1)").within(1...65536),
-      .value("--alarm", "k", "exceedances among the last n that raise the alarm (default 1)").within(1...65536),
-      .flag("--adapt", "keep learning from samples judged normal (frozen while alarmed)"),
-      .value("--forget", "R", "forgetting rate of --adapt (default 0.001)").within(1e-9...0.5),
-      .value("--seed", "S", "seed of the learner's initial rows"),
-      .flag("--skip-nonfinite", "skip (and count) samples holding NaN or infinity"),
-      .value("--output", "OUT|-", "id,t2,q,t2_limit,q_limit,alarm rows (default -: stdout)")
-        .output(),
-      .value("--save-model", "M", "write the monitor (all its state) at the end").output(
-        mayReplace: ["--model"]),
-      .value("--checkpoint", "C", "write the monitor every --checkpoint-every detected samples")
-        .output(mayReplace: ["--resume"]),
-      .value("--checkpoint-every", "N", "detected samples between checkpoints (default 100000)").within(1...4e18),
-      .value("--resume", "C", "continue a run from its checkpoint (same input)").input(),
-      .value("--plot", "FILE.svg", "T2 and Q over their limits, alarms shaded").output(),
+      MonitorOptions.model,
+      MonitorOptions.learn,
+      MonitorOptions.calibrate,
+      MonitorOptions.passes,
+      MonitorOptions.components,
+      MonitorOptions.lags,
+      MonitorOptions.rule,
+      MonitorOptions.falseAlarm,
+      MonitorOptions.limits,
+      MonitorOptions.window,
+      MonitorOptions.alarm,
+      MonitorOptions.adapt,
+      MonitorOptions.forget,
+      MonitorOptions.seed,
+      MonitorOptions.skipNonfinite,
+      MonitorOptions.output,
+      MonitorOptions.saveModel,
+      MonitorOptions.checkpoint,
+      MonitorOptions.checkpointEvery,
+      MonitorOptions.resume,
+      MonitorOptions.plot,
       .quiet,
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
@@ -74,84 +67,100 @@ struct Plan {
   }
 
   init(_ o: ParsedOptions) throws(CLIError) {
-    input = o.string("--input", default: "-")
+    input = o.string(OptionSpec.samplesFile, default: "-")
     let formatName = try o.choice(
-      "--format", ["csv", "f32"], default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
+      OptionSpec.samplesFormat, ["csv", "f32"],
+      default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
     format = formatName == "f32" ? .f32 : .csv
     csv = try SampleReader.CSVOptions(o)
-    dimension = try o.int("--dim")
-    quiet = o.has("--quiet")
-    checkpointEvery = try o.int64("--checkpoint-every", default: 100_000, min: 1)
-    if o.has("--checkpoint-every") && !o.has("--checkpoint") {
+    dimension = try o.int(OptionSpec.samplesDimension)
+    quiet = o.has(OptionSpec.quiet)
+    checkpointEvery = try o.int64(MonitorOptions.checkpointEvery, default: 100_000, min: 1)
+    if o.has(MonitorOptions.checkpointEvery) && !o.has(MonitorOptions.checkpoint) {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
-    if let out = o.string("--output"), out != "-" {
-      if try OutputFormat.rows(out, option: "--output") {
+    if let out = o.string(MonitorOptions.output), out != "-" {
+      if try OutputFormat.rows(out, option: MonitorOptions.output.name) {
         throw .usage("--output \(out): the monitor writes CSV rows; name it .csv (or - for stdout)")
       }
     }
-    if let p = o.string("--plot") { try OutputFormat.requireSVG(p, option: "--plot") }
-    let sources = ["--learn", "--model", "--resume"].filter { o.has($0) }
+    if let p = o.string(MonitorOptions.plot) {
+      try OutputFormat.requireSVG(p, option: MonitorOptions.plot.name)
+    }
+    let sources = [MonitorOptions.learn, MonitorOptions.model, MonitorOptions.resume].filter {
+      o.has($0)
+    }
     guard sources.count == 1 else {
       throw .usage(
         sources.isEmpty
           ? "monitor needs --learn N (learn on this stream), --model M or --resume C"
-          : "\(sources[0]) and \(sources[1]) exclude each other")
+          : "\(sources[0].name) and \(sources[1].name) exclude each other")
     }
-    passes = try o.int("--passes", default: 1, min: 1)
-    if o.has("--learn") {
+    passes = try o.int(MonitorOptions.passes, default: 1, min: 1)
+    if o.has(MonitorOptions.learn) {
       source = try Self.learnSource(o)
     } else {
       let option = sources[0]
       let path = try o.required(option)
-      for name in Self.shapeOptions where o.has(name) {
-        throw .usage("\(name): the monitor in \(option) \(path) fixes it; leave it out")
+      for shape in Self.shapeOptions where o.has(shape) {
+        throw .usage("\(shape.name): the monitor in \(option.name) \(path) fixes it; leave it out")
       }
       let file = try PCACommand.loadModel(path)
-      source = option == "--model" ? .model(file, path: path) : .resume(file, path: path)
-      if option == "--resume" && input == "-" {
-        throw .usage("--resume: give the --input file the checkpointed run read (stdin cannot be rewound); for a new stream use --model \(path)")
+      let resumes = option.name.isBytes(MonitorOptions.resume.name)
+      source = resumes ? .resume(file, path: path) : .model(file, path: path)
+      if resumes && input == "-" {
+        throw .usage(
+          "--resume: give the --input file the checkpointed run read (stdin cannot be rewound); for a new stream use --model \(path)"
+        )
       }
     }
   }
 
   /// Options that describe the monitor itself: fixed by a saved one.
-  static let shapeOptions = [
-    "--calibrate", "--passes", "--components", "--lags", "--rule", "--false-alarm", "--limits",
-    "--window", "--alarm", "--adapt", "--forget", "--seed",
+  static let shapeOptions: [OptionSpec] = [
+    MonitorOptions.calibrate, MonitorOptions.passes, MonitorOptions.components,
+    MonitorOptions.lags, MonitorOptions.rule, MonitorOptions.falseAlarm, MonitorOptions.limits,
+    MonitorOptions.window, MonitorOptions.alarm, MonitorOptions.adapt, MonitorOptions.forget,
+    MonitorOptions.seed,
   ]
 
   static func learnSource(_ o: ParsedOptions) throws(CLIError) -> Source {
-    let learn = try o.int64("--learn", default: 0, min: 1)
-    let calibrate = try o.int64("--calibrate").map { (m) throws(CLIError) -> Int64 in
+    let learn = try o.int64(MonitorOptions.learn, default: 0, min: 1)
+    let calibrate = try o.int64(MonitorOptions.calibrate).map { (m) throws(CLIError) -> Int64 in
       if m < 1 { throw .usage("--calibrate: must be >= 1, got \(m)") }
       return m
     }
-    let passes = try o.int("--passes", default: 1, min: 1)
-    var m = NoveltyMonitor.Options(channels: 1, components: try o.int("--components", default: 3, min: 1))
-    m.lags = try o.int("--lags", default: 1, min: 1)
-    let ruleName = try o.choice("--rule", ["gha", "subspace", "oja", "ccipca"], default: "gha")
+    let passes = try o.int(MonitorOptions.passes, default: 1, min: 1)
+    var m = NoveltyMonitor.Options(
+      channels: 1, components: try o.int(MonitorOptions.components, default: 3, min: 1))
+    m.lags = try o.int(MonitorOptions.lags, default: 1, min: 1)
+    let ruleName = try o.choice(
+      MonitorOptions.rule, ["gha", "subspace", "oja", "ccipca"], default: "gha")
     m.rule = OnlinePCA.Rule(name: ruleName)!
-    m.falseAlarmRate = try o.double("--false-alarm", default: 0.001)
+    m.falseAlarmRate = try o.double(MonitorOptions.falseAlarm, default: 0.001)
     guard m.falseAlarmRate >= 1e-12 && m.falseAlarmRate <= 0.5 else {
-      throw .usage("--false-alarm: must be in [1e-12, 0.5], got \(o.string("--false-alarm")!)")
+      throw .usage(
+        "--false-alarm: must be in [1e-12, 0.5], got \(o.string(MonitorOptions.falseAlarm)!)")
     }
-    let limits = try o.choice("--limits", ["theoretical", "empirical"], default: "theoretical")
+    let limits = try o.choice(
+      MonitorOptions.limits, ["theoretical", "empirical"], default: "theoretical")
     m.limits = NoveltyMonitor.LimitMethod(name: limits)!
-    m.window = try o.int("--window", default: 1, min: 1)
-    m.alarmCount = try o.int("--alarm", default: 1, min: 1)
+    m.window = try o.int(MonitorOptions.window, default: 1, min: 1)
+    m.alarmCount = try o.int(MonitorOptions.alarm, default: 1, min: 1)
     if m.window > 1 << 16 { throw .usage("--window: at most 65536, got \(m.window)") }
     if m.alarmCount > m.window {
       throw .usage("--alarm \(m.alarmCount): at most the --window (\(m.window))")
     }
-    if o.has("--forget") && !o.has("--adapt") { throw .usage("--forget needs --adapt") }
-    if o.has("--adapt") {
-      m.adaptRate = try o.double("--forget", default: 0.001)
+    if o.has(MonitorOptions.forget) && !o.has(MonitorOptions.adapt) {
+      throw .usage("--forget needs --adapt")
+    }
+    if o.has(MonitorOptions.adapt) {
+      m.adaptRate = try o.double(MonitorOptions.forget, default: 0.001)
       guard m.adaptRate > 0 && m.adaptRate <= 0.5 else {
-        throw .usage("--forget: must be in (0, 0.5], got \(o.string("--forget")!)")
+        throw .usage("--forget: must be in (0, 0.5], got \(o.string(MonitorOptions.forget)!)")
       }
     }
-    if let s = try o.int64("--seed") { m.seed = UInt64(bitPattern: s) }
+    if let s = try o.int64(MonitorOptions.seed) { m.seed = UInt64(bitPattern: s) }
     return .learn(options: m, learn: learn, calibrate: calibrate)
   }
 
@@ -159,7 +168,7 @@ struct Plan {
     // The reader first: the stream's width completes the monitor's shape.
     var reader = try SampleReader(
       path: input, format: format, dimension: savedChannels() ?? dimension, csv: csv)
-    reader.skipNonFinite = o.has("--skip-nonfinite")
+    reader.skipNonFinite = o.has(MonitorOptions.skipNonfinite)
     if input == "-" && hb_sys_isatty(0) == 1 && !quiet {
       Console.errLine("monitor: reading samples from the terminal (one per line; end with Ctrl-D)")
     }
@@ -201,7 +210,8 @@ struct Plan {
       let dim = Int64(d) * Int64(options.lags)
       if Int64(options.components) >= dim {
         throw .usage(
-          "--components \(options.components): must be below dim x lags = \(dim) (Q needs a residual)")
+          "--components \(options.components): must be below dim x lags = \(dim) (Q needs a residual)"
+        )
       }
       let held = calibrate == nil || passes > 1 ? learn : 0
       // The learned samples, held for more passes or the calibration pass: in 64 bits, so a
@@ -209,7 +219,8 @@ struct Plan {
       let (heldBytes, heldOverflow) = held.multipliedReportingOverflow(by: 4 * Int64(d))
       if heldOverflow || heldBytes > Int64(MemoryBudget.bytes) {
         throw .usage(
-          "--learn \(learn): holding \(held) samples of \(d) values needs \(heldOverflow ? "more than 2^63 bytes" : "\(heldBytes >> 20) MiB"), above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1")
+          "--learn \(learn): holding \(held) samples of \(d) values needs \(heldOverflow ? "more than 2^63 bytes" : "\(heldBytes >> 20) MiB"), above the memory budget of \(MemoryBudget.bytes >> 20) MiB; lower --learn or give --calibrate M with --passes 1"
+        )
       }
       // Multiply-adds: each pass learns k×D per sample; calibration and detection score k×D.
       let perSample = Int64(options.components) * dim
@@ -218,7 +229,8 @@ struct Plan {
       let (total, overflow2) = work.multipliedReportingOverflow(by: perSample)
       if overflow || overflow2 || total > MonitorCommand.workBudget {
         throw .usage(
-          "--learn \(learn) x --passes \(passes): about \(overflow || overflow2 ? "more than 2^63" : "\(total)") multiply-adds of learning, above the budget of 2^42; lower --passes, --learn or --components")
+          "--learn \(learn) x --passes \(passes): about \(overflow || overflow2 ? "more than 2^63" : "\(total)") multiply-adds of learning, above the budget of 2^42; lower --passes, --learn or --components"
+        )
       }
       if options.limits == .empirical {
         options.calibrationCapacity = Int(clamping: calibrate ?? learn)
@@ -248,4 +260,68 @@ struct Plan {
     if m.hasBytePrefix("NoveltyMonitor: ") { m = String(m.dropFirst(16)) }
     return m
   }
+}
+
+/// The options of `hebbian monitor`, each declared once: its table and every query read these.
+enum MonitorOptions {
+  static let model = OptionSpec.value(
+    "--model", "M", "a monitor saved with --save-model: detect with it (a new stream)"
+  ).input()
+  static let learn = OptionSpec.value(
+    "--learn", "N", "learn from the first N samples (then calibrate and detect)"
+  ).within(1...4e18)
+  static let calibrate = OptionSpec.value(
+    "--calibrate", "M",
+    "calibrate on the M samples after them (default: on the learned ones again)"
+  ).within(1...4e18)
+  static let passes = OptionSpec.value(
+    "--passes", "P", "passes over the learned samples (default 1; they are held in memory)"
+  ).within(1...1e6)
+  static let components = OptionSpec.value(
+    "--components", "K", "principal components kept (default 3, below dim x lags)"
+  ).within(1...65535)
+  static let lags = OptionSpec.value(
+    "--lags", "L", "samples stacked into one vector (time-delay embedding; default 1)"
+  ).within(1...1024)
+  static let rule = OptionSpec.value("--rule", "R", "gha|subspace|oja|ccipca (default gha)")
+  static let falseAlarm = OptionSpec.value(
+    "--false-alarm", "P", "target rate of normal samples beyond a limit (default 0.001)"
+  ).within(1e-12...0.5)
+  static let limits = OptionSpec.value(
+    "--limits", "theoretical|empirical", "how limits are set (default theoretical)")
+  static let window = OptionSpec.value(
+    "--window", "n", "samples the alarm looks back over (default 1)"
+  ).within(1...65536)
+  static let alarm = OptionSpec.value(
+    "--alarm", "k", "exceedances among the last n that raise the alarm (default 1)"
+  ).within(1...65536)
+  static let adapt = OptionSpec.flag(
+    "--adapt", "keep learning from samples judged normal (frozen while alarmed)")
+  static let forget = OptionSpec.value(
+    "--forget", "R", "forgetting rate of --adapt (default 0.001)"
+  ).within(1e-9...0.5)
+  static let seed = OptionSpec.value("--seed", "S", "seed of the learner's initial rows")
+  static let skipNonfinite = OptionSpec.flag(
+    "--skip-nonfinite", "skip (and count) samples holding NaN or infinity")
+  static let output = OptionSpec.value(
+    "--output", "OUT|-", "id,t2,q,t2_limit,q_limit,alarm rows (default -: stdout)"
+  )
+  .output()
+  static let saveModel = OptionSpec.value(
+    "--save-model", "M", "write the monitor (all its state) at the end"
+  ).output(
+    mayReplace: [MonitorOptions.model])
+  static let checkpoint = OptionSpec.value(
+    "--checkpoint", "C", "write the monitor every --checkpoint-every detected samples"
+  )
+  .output(mayReplace: [MonitorOptions.resume])
+  static let checkpointEvery = OptionSpec.value(
+    "--checkpoint-every", "N", "detected samples between checkpoints (default 100000)"
+  ).within(1...4e18)
+  static let resume = OptionSpec.value(
+    "--resume", "C", "continue a run from its checkpoint (same input)"
+  ).input()
+  static let plot = OptionSpec.value(
+    "--plot", "FILE.svg", "T2 and Q over their limits, alarms shaded"
+  ).output()
 }

@@ -22,6 +22,8 @@ extension PCACommand {
     var passes: Int?
 
     var learner: (samplesSeen: Int64, state: OnlinePCA.State) { (state.samplesSeen, state) }
+    /// --resume (the same stream, from the checkpoint's place), not --continue.
+    var resumes: Bool { option.isBytes(PCAOptions.resume.name) }
 
     /// Refuses to resume against another input than the checkpoint's: a different size, first
     /// block, format, or NaN policy. Checkpoints written before identities were recorded are
@@ -67,9 +69,9 @@ extension PCACommand {
   static func openProjection(_ o: ParsedOptions, saved: Saved?, passes: Int) throws(CLIError)
     -> OutputFile?
   {
-    guard let path = o.string("--project") else { return nil }
-    let target = try o.outputs.target(path, option: "--project")
-    if let sv = saved, sv.option == "--resume", target.kind == .replace,
+    guard let path = o.string(PCAOptions.project) else { return nil }
+    let target = try o.outputs.target(path, option: PCAOptions.project.name)
+    if let sv = saved, sv.resumes, target.kind == .replace,
       sv.position.pass == passes - 1, let kept = try? sv.file.counter("projectBytes")
     {
       return try OutputFile(
@@ -79,26 +81,27 @@ extension PCACommand {
   }
 
   static func loadSaved(_ o: ParsedOptions) throws(CLIError) -> Saved? {
-    let option: String
+    let option: OptionSpec
     let path: String
-    if let p = o.string("--resume") {
-      option = "--resume"
+    if let p = o.string(PCAOptions.resume) {
+      option = PCAOptions.resume
       path = p
-    } else if let p = o.string("--continue") {
-      option = "--continue"
+    } else if let p = o.string(PCAOptions.continueFrom) {
+      option = PCAOptions.continueFrom
       path = p
     } else {
       return nil
     }
+    let resumes = option.name.isBytes(PCAOptions.resume.name)
     let file = try loadModel(path)
     do throws(HebbianError) {
       let pca = try OnlinePCA(restoring: file)
       let position =
-        option == "--resume" ? try OnlinePCA.streamPosition(of: file) : OnlinePCA.StreamPosition()
-      let skipped = option == "--resume" ? (try? file.counter("skipped")) ?? 0 : 0
+        resumes ? try OnlinePCA.streamPosition(of: file) : OnlinePCA.StreamPosition()
+      let skipped = resumes ? (try? file.counter("skipped")) ?? 0 : 0
       let passes = (try? file.counter("passes")).map { Int(Swift.min($0, UInt64(Int32.max))) }
       return Saved(
-        option: option, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
+        option: option.name, path: path, file: file, rule: pca.rule, dimension: pca.dimension,
         components: pca.componentCount, centering: pca.centering, rate: pca.learningRate,
         batch: pca.maxBatch, state: pca.state, position: position,
         skipped: Int64(Swift.min(skipped, UInt64(1) << 62)), passes: passes)
@@ -123,13 +126,13 @@ extension PCACommand.Saved {
       throw .usage(
         "--components \(k): \(what) has \(components) components; leave --components out")
     }
-    if o.has("--center") && !centering {
+    if o.has(PCAOptions.center) && !centering {
       throw .usage("--center: \(what) was learned without centring")
     }
-    if o.has("--no-center") && centering {
+    if o.has(PCAOptions.noCenter) && centering {
       throw .usage("--no-center: \(what) was learned with centring")
     }
-    if option == "--resume" {
+    if resumes {
       if batch != self.batch {
         throw .usage("--batch \(batch): \(what) was taken with --batch \(self.batch)")
       }
@@ -156,7 +159,7 @@ extension PCACommand.Saved {
     } catch {
       throw .data("\(path): \(error.message)")
     }
-    if option == "--resume" {
+    if resumes {
       position = self.position
       skippedBefore = skipped
       passes = passesGiven ?? self.passes ?? passes

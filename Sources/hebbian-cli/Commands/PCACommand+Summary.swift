@@ -91,11 +91,13 @@ extension PCACommand {
       if let i = PCABasis.firstOutOfOrder(variances) {
         line("order", "NOT verified: component \(i) has more variance than component \(i - 1)")
         Console.errLine(
-          "pca: warning: the \(rule.name) components are not in order of variance (component \(i): \(Fmt.sci(variances[i - 1], 3)) > component \(i - 1): \(Fmt.sci(variances[i - 2], 3))); the run has not converged on this data: learn longer (--passes), or start a new model")
+          "pca: warning: the \(rule.name) components are not in order of variance (component \(i): \(Fmt.sci(variances[i - 1], 3)) > component \(i - 1): \(Fmt.sci(variances[i - 2], 3))); the run has not converged on this data: learn longer (--passes), or start a new model"
+        )
       } else if orthonormality > OnlinePCA.orderedOrthonormalityLimit {
         line("order", "NOT verified: the rows are not orthonormal")
         Console.errLine(
-          "pca: warning: orthonormality error \(Fmt.sci(orthonormality, 2)) is above \(Fmt.fixed(OnlinePCA.orderedOrthonormalityLimit, 2)): the \(rule.name) rows have not converged and their order is not verified; learn longer (--passes), or start a new model")
+          "pca: warning: orthonormality error \(Fmt.sci(orthonormality, 2)) is above \(Fmt.fixed(OnlinePCA.orderedOrthonormalityLimit, 2)): the \(rule.name) rows have not converged and their order is not verified; learn longer (--passes), or start a new model"
+        )
       } else {
         line("order", "verified (variances decrease)")
       }
@@ -112,11 +114,11 @@ extension PCACommand {
     mutating func outputs(
       _ o: ParsedOptions, rule: OnlinePCA.Rule, k: Int, d: Int, curve: Curve, plotSubspace: Bool
     ) throws(CLIError) {
-      if let path = o.string("--save-components") { line("components written", path) }
-      if let path = o.string("--save-model") { line("model written", path) }
-      if let path = o.string("--checkpoint") { line("checkpoint written", path) }
-      if let path = o.string("--project") { line("projections written", path) }
-      if let path = o.string("--plot") {
+      if let path = o.string(PCAOptions.saveComponents) { line("components written", path) }
+      if let path = o.string(PCAOptions.saveModel) { line("model written", path) }
+      if let path = o.string(PCAOptions.checkpoint) { line("checkpoint written", path) }
+      if let path = o.string(PCAOptions.project) { line("projections written", path) }
+      if let path = o.string(PCAOptions.plot) {
         var series = [SVGPlot.Series(name: "orthonormality", points: curve.orthonormality)]
         if plotSubspace {
           series.append(SVGPlot.Series(name: "subspace error", points: curve.subspace))
@@ -124,7 +126,7 @@ extension PCACommand {
         let svg = SVGPlot.render(
           title: "hebbian pca --rule \(rule.name): \(k) of \(d) dimensions",
           xLabel: "log10(samples)", yLabel: "error", series: series, logY: true)
-        try o.outputs.write(path, Array(svg.utf8), option: "--plot")
+        try o.outputs.write(path, Array(svg.utf8), option: PCAOptions.plot.name)
         line("plot written", path)
       }
     }

@@ -4,84 +4,10 @@ import Hebbian
 /// every cue of another, writes the retrieved states (f32, one row per cue) and prints the
 /// retrieval rate.
 enum RecallCommand {
-  static let models = ["hopfield", "dense", "modern", "two-layer", "ei", "normative"]
-
-  /// The models each model-specific option applies to; any other use is a usage error
-  /// naming the option.
-  static let applies: [(option: String, models: [String])] = [
-    ("--rule", ["hopfield"]),
-    ("--save-model", ["hopfield"]),
-    ("--sync", ["hopfield", "dense"]),
-    ("--async", ["hopfield", "dense"]),
-    ("--seed", ["hopfield", "dense", "ei"]),
-    ("--beta", ["modern", "two-layer"]),
-    ("--degree", ["dense", "two-layer"]),
-    ("--rectified", ["dense"]),
-    ("--lagrangian", ["two-layer"]),
-    ("--tau-feature", ["two-layer"]),
-    ("--tau-memory", ["two-layer"]),
-    ("--dt", ["two-layer", "normative"]),
-    ("--gain", ["two-layer", "normative"]),
-    ("--inhibitory", ["ei", "normative"]),
-    ("--dale", ["normative"]),
-    ("--no-dale", ["normative"]),
-    ("--learning", ["normative"]),
-    ("--iterations", ["normative"]),
-  ]
-
   static let command = Command(
     name: "recall",
     summary: "Store patterns in an associative memory and recall them from cues (f32 files).",
-    options: [
-      .value(
-        "--model", "M", "hopfield | dense | modern | two-layer | ei | normative (default hopfield)"),
-      .value("--patterns", "P.f32", "patterns to store: P x N little-endian float32, row-major")
-        .input(),
-      .value("--dim", "N", "entries per pattern").within(1...16_777_216),
-      .value("--cues", "C.f32", "cues: K x N float32 (±1 for hopfield and dense, 0/1 for ei)")
-        .input(),
-      .value("--output", "R.f32", "recalled states, K x N float32").output(),
-      .value("--rule", "R", "hopfield storage: hebbian | storkey (default hebbian)"),
-      .value(
-        "--beta", "B",
-        "inverse temperature of the modern model and of two-layer's softmax (default 8)").within(0...10_000),
-      .value(
-        "--degree", "n",
-        "dense: F(x) = x^n (default 3; 0 for F = exp); two-layer dense: L_h = (h)+^n/n (default 3)").within(0...64),
-      .value(
-        "--lagrangian", "L",
-        "two-layer: modern (L_v = v^2/2, f = softmax(beta h)) | dense (g = tanh(gain v), f = (h)+^(n-1)) (default modern)"
-      ),
-      .value("--tau-feature", "T", "two-layer: feature-neuron time constant (default 1)").within(1e-6...1e6),
-      .value("--tau-memory", "T", "two-layer: memory-neuron time constant (default 0.1)").within(1e-6...1e6),
-      .value("--dt", "D", "two-layer / normative: integration step (default 0.1)").within(1e-6...10),
-      .flag("--rectified", "dense model: F(x) = max(x, 0)^n"),
-      .flag("--sync", "update all neurons at once"),
-      .flag("--async", "update one neuron at a time in seeded random order (default)"),
-      .value(
-        "--steps", "S",
-        "step limit (sweeps, or ODE steps: twice this for normative, 50 times for two-layer; default 100)"
-      ).within(1...1_000_000),
-      .value("--seed", "S", "seed of the asynchronous order (default 1)").within(0...2_147_483_647),
-      .value(
-        "--inhibitory", "K",
-        "ei / normative: inhibitory neurons (default N/4; ei adds them, normative counts them in N)"
-      ).within(0...16_777_216),
-      .value(
-        "--gain", "g",
-        "normative: saturating gain of clamp(g u, -1, 1) (default 2; 0 for linear); two-layer dense: tanh gain (default 1)"
-      ).within(0...1000),
-      .flag("--dale", "normative: keep W >= 0, the sign carried by D (Dale's law; the default)"),
-      .flag("--no-dale", "normative: unconstrained W (the E/I split then has no effect)"),
-      .value(
-        "--learning", "R",
-        "normative: gradient (exact, the default) | extended (the seed's section 8 rule)"),
-      .value(
-        "--iterations", "K",
-        "normative: learning steps per stored pattern (default 2000 for gradient, 20 for extended)").within(0...10_000_000),
-      .value("--save-model", "M", "hopfield: write the memory (model-file format, atomically)")
-        .output(),
-    ],
+    options: RecallOptions.table,
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
@@ -114,170 +40,122 @@ enum RecallCommand {
   }
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let model = try o.choice("--model", models, default: "hopfield")
-    for (option, valid) in applies where o.has(option) && !valid.contains(model) {
-      var list = ""
-      for (i, m) in valid.enumerated() { list += (i == 0 ? "" : ", ") + m }
-      throw .usage("\(option): does not apply to --model \(model) (only \(list))")
-    }
-    if o.has("--dale") && o.has("--no-dale") {
-      throw .usage("--dale and --no-dale exclude each other")
-    }
-    let n = try o.requiredInt("--dim", min: 1)
-    if n > 1 << 24 { throw .usage("--dim: at most \(1 << 24) neurons, got \(n)") }
-    let patternsPath = try o.required("--patterns")
-    let cuesPath = try o.required("--cues")
-    let outputPath = try o.required("--output")
-    if o.has("--sync") && o.has("--async") { throw .usage("--sync and --async exclude each other") }
-    let update: UpdateOrder = o.has("--sync") ? .synchronous : .asynchronous
-    let steps = try o.int("--steps", default: 100, min: 1)
-    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
-    let patterns = try readRows(patternsPath, dimension: n)
-    let cues = try readRows(cuesPath, dimension: n)
-    // Binary models read states, not intensities: a 0.5 in a cue is a mistake, not a state.
-    let levels: (Float, Float)? =
-      model == "hopfield" || model == "dense" ? (-1, 1) : model == "ei" ? (0, 1) : nil
-    if let (lo, hi) = levels {
-      for (path, rows) in [(patternsPath, patterns), (cuesPath, cues)] {
-        for k in 0..<rows.values.count where rows.values[k] != lo && rows.values[k] != hi {
-          throw .data(
-            "\(path): row \(k / n + 1), column \(k % n + 1): \(Fmt.shortest(rows.values[k])) is not \(lo == 0 ? "0 or 1" : "-1 or +1") (--model \(model) stores binary states)"
-          )
-        }
-      }
-    }
-    let rule = try o.choice("--rule", ["hebbian", "storkey"], default: "hebbian")
-    let beta = try o.double("--beta", default: 8)
-    // β multiplies overlaps of up to N: past 1e4 the softmax is a hard max already, and
-    // float32 exponents would overflow long before 1e300.
-    if !(beta > 0 && beta <= 1e4) { throw .usage("--beta: must be in (0, 10000], got \(beta)") }
-    let degree = try o.int("--degree", default: 3, min: 0)
-    if degree > DenseMemory.maxDegree {
-      throw .usage("--degree: at most \(DenseMemory.maxDegree), got \(degree)")
-    }
-    let interaction: DenseMemory.Interaction =
-      degree == 0
-      ? .exponential
-      : o.has("--rectified") ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
-    let inhibitory = try o.int("--inhibitory", default: n / 4, min: 0)
-    if inhibitory > 1 << 24 { throw .usage("--inhibitory: at most \(1 << 24), got \(inhibitory)") }
-    let gain = try o.double("--gain", default: model == "two-layer" ? 1 : 2)
-    if !(gain >= 0) || (model == "two-layer" && !(gain > 0)) {
-      throw .usage("--gain: must be \(model == "two-layer" ? "> 0" : ">= 0")")
-    }
-    let lagrangian = try o.choice("--lagrangian", ["modern", "dense"], default: "modern")
-    let tauFeature = try o.double("--tau-feature", default: 1)
-    let tauMemory = try o.double("--tau-memory", default: 0.1)
-    let dt = try o.double("--dt", default: 0.1)
-    for (name, v) in [("--tau-feature", tauFeature), ("--tau-memory", tauMemory), ("--dt", dt)]
-    where !(v > 0) {
-      throw .usage("\(name): must be > 0")
-    }
-    if model == "two-layer" && lagrangian == "modern" && o.has("--degree") {
-      throw .usage("--degree: applies to --lagrangian dense, not modern")
-    }
-    if model == "two-layer" && lagrangian == "dense" && o.has("--beta") {
-      throw .usage("--beta: applies to --lagrangian modern, not dense")
-    }
-    if model == "two-layer" && lagrangian == "modern" && o.has("--gain") {
-      throw .usage("--gain: applies to --lagrangian dense, not modern")
-    }
-    if model == "two-layer" && degree < 2 { throw .usage("--degree: two-layer needs n >= 2") }
-    let learning = try o.choice("--learning", ["gradient", "extended"], default: "gradient")
-    let iterations = try o.int(
-      "--iterations", default: learning == "extended" ? 20 : 2000, min: 0)
-    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
-    // Each cue runs up to --steps sweeps (ODE steps: 50 per step for two-layer, 2 for
-    // normative) of an N×max(N, P) product; normative first learns --iterations steps per
-    // pattern, each an N×N product.
-    let (nn, p, c) = (Int64(n), Int64(patterns.rows), Int64(cues.rows))
-    let perStep: Int64 = model == "two-layer" ? 50 : model == "normative" ? 8 : 1
-    var budget = WorkBudget("recall")
-    budget.work([c, Int64(steps), perStep, nn, Swift.max(nn, p)], ["--steps", "--cues"])
-    if model == "normative" {
-      budget.work([p, Int64(iterations), nn, nn], ["--iterations", "--patterns"])
-    }
-    try budget.check()
-    var out = [Float](repeating: 0, count: cues.rows * n)
-    var summary = Summary()
-    var saved: [UInt8]? = nil
-    do throws(HebbianError) {
-      switch model {
-      case "hopfield":
-        var memory = try HopfieldMemory(
-          dimension: n, capacity: patterns.rows, rule: rule == "storkey" ? .storkey : .hebbian,
-          update: update, maxSteps: steps, seed: seed)
-        summary = try recallAll(&memory, patterns, cues, n, &out)
-        if o.string("--save-model") != nil { saved = memory.checkpoint().encoded() }
-      case "dense":
-        var memory = try DenseMemory(
-          dimension: n, capacity: patterns.rows, interaction: interaction, update: update,
-          maxSteps: steps, seed: seed)
-        summary = try recallAll(&memory, patterns, cues, n, &out)
-      case "modern":
-        var memory = try ModernHopfield(
-          dimension: n, capacity: patterns.rows, beta: Float(beta), maxSteps: steps)
-        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
-      case "two-layer":
-        var memory = try TwoLayerMemory(
-          dimension: n, capacity: patterns.rows,
-          feature: lagrangian == "modern" ? .quadratic : .logCosh(gain: Float(gain)),
-          memory: lagrangian == "modern"
-            ? .logSumExp(beta: Float(beta)) : .power(degree: degree),
-          tauFeature: Float(tauFeature), tauMemory: Float(tauMemory), dt: Float(dt),
-          maxSteps: steps * 50)
-        summary = try recallAll(
-          &memory, patterns, cues, n, &out, exact: false, bySign: lagrangian == "dense")
-      case "ei":
-        // The coding level the E→I rule centres on: the stored patterns' mean activity.
-        var active = 0.0
-        for v in patterns.values where v > 0.5 { active += 1 }
-        let f = min(max(active / Double(patterns.values.count), 1e-3), 1 - 1e-3)
-        var memory = try EIMemory(
-          excitatory: n, inhibitory: inhibitory, capacity: patterns.rows,
-          coefficients: .derived(codingLevel: f), maxSteps: steps, seed: seed)
-        summary = try recallAll(&memory, patterns, cues, n, &out)
-      case "normative":
-        var memory = try NormativeMemory(
-          excitatory: n - inhibitory, inhibitory: inhibitory, capacity: patterns.rows,
-          activation: gain > 0 ? .saturating(gain: Float(gain)) : .linear,
-          dale: !o.has("--no-dale"),
-          rule: learning == "extended" ? .extendedHebbian : .exactGradient,
-          iterations: iterations, dt: Float(dt), maxSteps: steps * 2)
-        summary = try recallAll(&memory, patterns, cues, n, &out, exact: false)
-      default:
-        throw .invalidParameter("model '\(model)' is not available")
-      }
-    } catch {
-      // The memory's own limits (the memory budget, a shape) are about the options given.
-      if case .invalidParameter = error { throw .usage("--dim/--patterns: " + error.message) }
-      throw .data(error.message)
-    }
+    let options = try RecallOptions(o)
+    try checkBudget(options)
+    var out = [Float](repeating: 0, count: options.cues.rows * options.n)
+    let (summary, saved) = try recall(options, into: &out)
+    let (n, model) = (options.n, options.model)
     for k in 0..<out.count where !out[k].isFinite {
       // Advice names only the options this model reads (the table above).
-      let knobs = ["--beta", "--degree", "--dt", "--gain"].filter { knob in
-        applies.contains { $0.option.isBytes(knob) && $0.models.containsBytes(model) }
-      }
+      let knobs = [RecallOptions.beta, RecallOptions.degree, RecallOptions.dt, RecallOptions.gain]
+        .filter { knob in
+          RecallOptions.applies.contains {
+            $0.option.name.isBytes(knob.name) && $0.models.containsBytes(model)
+          }
+        }.map { $0.name }
       throw .data(
         "recall produced a non-finite state (cue \(k / n + 1), neuron \(k % n + 1)): the dynamics overflowed"
           + (knobs.isEmpty ? "" : "; lower " + knobs.joined(separator: " or ")))
     }
     var file = try OutputFile(
-      target: try o.outputs.target(outputPath, option: "--output"), session: o.outputs)
+      target: try o.outputs.target(options.outputPath, option: RecallOptions.output.name),
+      session: o.outputs)
     try out.withUnsafeBufferPointer { (p) throws(CLIError) in try file.write(floats: p) }
     try file.close()
-    if let path = o.string("--save-model"), let bytes = saved {
-      try o.outputs.write(path, bytes, option: "--save-model")
+    if let path = options.saveModel, let bytes = saved {
+      try o.outputs.write(path, bytes, option: RecallOptions.saveModel.name)
     }
-    let k = cues.rows
+    let k = options.cues.rows
     Console.outLine(
-      "model \(model)\(model == "hopfield" ? " (" + rule + ")" : "")  N \(n)  patterns \(patterns.rows)  cues \(k)"
+      "model \(model)\(model == "hopfield" ? " (" + options.rule + ")" : "")  N \(n)  patterns \(options.patterns.rows)  cues \(k)"
     )
     Console.outLine(
       "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
         + "  mean overlap \(Fmt.fixed(summary.overlap / Double(k), 4))"
         + "  mean steps \(Fmt.fixed(Double(summary.steps) / Double(k), 2))"
         + "  converged \(summary.converged)/\(k)")
+  }
+
+  /// Each cue runs up to --steps sweeps (ODE steps: 50 per step for two-layer, 2 for
+  /// normative) of an N×max(N, P) product; normative first learns --iterations steps per
+  /// pattern, each an N×N product.
+  static func checkBudget(_ options: RecallOptions) throws(CLIError) {
+    let model = options.model
+    let (nn, p, c) = (
+      Int64(options.n), Int64(options.patterns.rows), Int64(options.cues.rows)
+    )
+    let perStep: Int64 = model == "two-layer" ? 50 : model == "normative" ? 8 : 1
+    var budget = WorkBudget("recall")
+    budget.work(
+      [c, Int64(options.steps), perStep, nn, Swift.max(nn, p)],
+      [RecallOptions.steps, RecallOptions.cues])
+    if model == "normative" {
+      budget.work(
+        [p, Int64(options.iterations), nn, nn], [RecallOptions.iterations, RecallOptions.patterns])
+    }
+    try budget.check()
+  }
+
+  /// Builds the model, stores the patterns and recalls every cue into `out`; returns the
+  /// summary and, for hopfield with --save-model, the memory's file.
+  static func recall(_ options: RecallOptions, into out: inout [Float]) throws(CLIError)
+    -> (Summary, [UInt8]?)
+  {
+    let (n, patterns, cues) = (options.n, options.patterns, options.cues)
+    let (steps, seed) = (options.steps, options.seed)
+    do throws(HebbianError) {
+      switch options.model {
+      case "hopfield":
+        var memory = try HopfieldMemory(
+          dimension: n, capacity: patterns.rows,
+          rule: options.rule == "storkey" ? .storkey : .hebbian, update: options.update,
+          maxSteps: steps, seed: seed)
+        let summary = try recallAll(&memory, patterns, cues, n, &out)
+        return (summary, options.saveModel != nil ? memory.checkpoint().encoded() : nil)
+      case "dense":
+        var memory = try DenseMemory(
+          dimension: n, capacity: patterns.rows, interaction: options.interaction,
+          update: options.update, maxSteps: steps, seed: seed)
+        return (try recallAll(&memory, patterns, cues, n, &out), nil)
+      case "modern":
+        var memory = try ModernHopfield(
+          dimension: n, capacity: patterns.rows, beta: Float(options.beta), maxSteps: steps)
+        return (try recallAll(&memory, patterns, cues, n, &out, exact: false), nil)
+      case "two-layer":
+        let modern = options.lagrangian == "modern"
+        var memory = try TwoLayerMemory(
+          dimension: n, capacity: patterns.rows,
+          feature: modern ? .quadratic : .logCosh(gain: Float(options.gain)),
+          memory: modern ? .logSumExp(beta: Float(options.beta)) : .power(degree: options.degree),
+          tauFeature: Float(options.tauFeature), tauMemory: Float(options.tauMemory),
+          dt: Float(options.dt), maxSteps: steps * 50)
+        return (try recallAll(&memory, patterns, cues, n, &out, exact: false, bySign: !modern), nil)
+      case "ei":
+        // The coding level the E→I rule centres on: the stored patterns' mean activity.
+        var active = 0.0
+        for v in patterns.values where v > 0.5 { active += 1 }
+        let f = min(max(active / Double(patterns.values.count), 1e-3), 1 - 1e-3)
+        var memory = try EIMemory(
+          excitatory: n, inhibitory: options.inhibitory, capacity: patterns.rows,
+          coefficients: .derived(codingLevel: f), maxSteps: steps, seed: seed)
+        return (try recallAll(&memory, patterns, cues, n, &out), nil)
+      case "normative":
+        var memory = try NormativeMemory(
+          excitatory: n - options.inhibitory, inhibitory: options.inhibitory,
+          capacity: patterns.rows,
+          activation: options.gain > 0 ? .saturating(gain: Float(options.gain)) : .linear,
+          dale: options.dale,
+          rule: options.learning == "extended" ? .extendedHebbian : .exactGradient,
+          iterations: options.iterations, dt: Float(options.dt), maxSteps: steps * 2)
+        return (try recallAll(&memory, patterns, cues, n, &out, exact: false), nil)
+      default:
+        throw .invalidParameter("model '\(options.model)' is not available")
+      }
+    } catch {
+      // The memory's own limits (the memory budget, a shape) are about the options given.
+      if case .invalidParameter = error { throw .usage("--dim/--patterns: " + error.message) }
+      throw .data(error.message)
+    }
   }
 
   struct Summary {

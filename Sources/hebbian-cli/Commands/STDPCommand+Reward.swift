@@ -6,16 +6,16 @@ extension STDPCommand {
 
   static func reward(_ o: ParsedOptions) throws(CLIError) {
     var c = DistalReward.Configuration()
-    c.inputs = try o.int("--inputs", default: 100, min: 2)
-    c.rate = try positive(o, "--rate", 5)
-    c.rule.learningRate = Float(try positive(o, "--eta", 0.1))
-    c.maxDelay = try positive(o, "--delay", 1000)
+    c.inputs = try o.int(STDPOptions.inputs, default: 100, min: 2)
+    c.rate = try positive(o, STDPOptions.rate, 5)
+    c.rule.learningRate = Float(try positive(o, STDPOptions.eta, 0.1))
+    c.maxDelay = try positive(o, STDPOptions.delay, 1000)
     c.minDelay = Swift.min(c.minDelay, c.maxDelay)
-    c.gMax = Float(try positive(o, "--g-max", 0.5))
+    c.gMax = Float(try positive(o, STDPOptions.gMax, 0.5))
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 1200, dt: 1)
     try checkBudget(
       o, mode: "reward", seconds: c.seconds, dt: c.dt,
-      synapses: c.inputs + c.backgroundInputs, inputsOption: "--inputs")
+      synapses: c.inputs + c.backgroundInputs, inputsOption: STDPOptions.inputs)
     Console.errLine(
       "three-factor STDP (Izhikevich 2007): \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz; "
         + "input 0 is rewarded \(Fmt.fixed(c.minDelay, 0))-\(Fmt.fixed(c.maxDelay, 0)) ms after "
@@ -62,9 +62,9 @@ extension STDPCommand {
 
   static func scaling(_ o: ParsedOptions) throws(CLIError) {
     var c = HomeostaticScaling.Configuration()
-    c.inputRate = try positive(o, "--rate", 5)
-    c.targetRate = try positive(o, "--target", 5)
-    c.eta = try positive(o, "--eta", 0.01)
+    c.inputRate = try positive(o, STDPOptions.rate, 5)
+    c.targetRate = try positive(o, STDPOptions.target, 5)
+    c.eta = try positive(o, STDPOptions.eta, 0.01)
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     if c.seconds < 20 { throw .usage("--seconds: scaling needs at least 20 s") }
     try checkBudget(o, mode: "scaling", seconds: c.seconds, dt: c.dt, synapses: c.inputs)

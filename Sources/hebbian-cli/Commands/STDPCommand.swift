@@ -22,72 +22,57 @@ enum STDPCommand {
   /// everywhere and kept out of the per-mode help.
   static let options: [(spec: OptionSpec, modes: [String])] = [
     (.quiet, []),
-    (.value("--a-plus", "A", "LTP amplitude A+ (default 0.005)").within(0...1), ["window", "competitive"]),
+    (STDPOptions.aPlus, ["window", "competitive"]),
     (
-      .value("--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)").within(0...1),
+      STDPOptions.aMinus,
       ["window", "competitive"]
     ),
     (
-      .value("--tau-plus", "MS", "LTP time constant in ms (default 20)").within(1e-3...1e5),
+      STDPOptions.tauPlus,
       ["window", "balance", "competitive"]
     ),
-    (.value("--tau-minus", "MS", "LTD time constant in ms (default 20)").within(1e-3...1e5), ["window"]),
+    (STDPOptions.tauMinus, ["window"]),
     (
-      .value(
-        "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)"),
+      STDPOptions.pairing,
       ["window"]
     ),
     (
-      .value("--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)"),
+      STDPOptions.bounds,
       ["window"]
     ),
-    (.value("--range", "MS", "window: largest |dt| in ms (default 100)").within(1e-3...1e6), ["window"]),
-    (.value("--spacing", "MS", "window: dt spacing in ms (default 1)").within(1e-3...1e6), ["window"]),
+    (STDPOptions.range, ["window"]),
+    (STDPOptions.spacing, ["window"]),
     (
-      .value(
-        "--rate", "HZ",
-        "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
-          + "reward, scaling: input rate (default 5)").within(1e-3...1e3),
+      STDPOptions.rate,
       ["balance", "competitive", "reward", "scaling"]
     ),
     (
-      .value(
-        "--eta", "X",
-        "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
-          + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)").within(1e-12...10),
+      STDPOptions.eta,
       ["balance", "reward", "scaling"]
     ),
     (
-      .value(
-        "--inhibition", "G",
-        "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)").within(0...1),
+      STDPOptions.inhibition,
       ["balance"]
     ),
     (
-      .value(
-        "--modulation", "X",
-        "balance: s.d. of the shared group rate signal / mean rate (default 0.5)").within(0...100),
+      STDPOptions.modulation,
       ["balance"]
     ),
     (
-      .value(
-        "--inputs", "N",
-        "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)").within(1...1_000_000),
+      STDPOptions.inputs,
       ["competitive", "reward"]
     ),
-    (.value("--delay", "MS", "reward: largest reward delay in ms (default 1000)").within(1e-3...1e6), ["reward"]),
-    (.value("--target", "HZ", "scaling: target rate in Hz (default 5)").within(1e-3...1e3), ["scaling"]),
+    (STDPOptions.delay, ["reward"]),
+    (STDPOptions.target, ["scaling"]),
     (
-      .value(
-        "--g-max", "G",
-        "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)").within(1e-9...100),
+      STDPOptions.gMax,
       ["competitive", "reward"]
     ),
     // Every mode lists --seconds, window too, where run() refuses it with its own message.
-    (.value("--seconds", "S", "simulated time in s (default 200)").within(1e-3...1e7), modes),
-    (.value("--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)").within(1e-3...10), modes),
-    (.value("--seed", "N", "random seed (default 1)").within(0...2_147_483_647), modes),
-    (.value("--plot", "FILE.svg", "also draw the result as an SVG line plot").output(), modes),
+    (STDPOptions.seconds, modes),
+    (STDPOptions.dt, modes),
+    (STDPOptions.seed, modes),
+    (STDPOptions.plot, modes),
   ]
 
   /// The options each mode reads.
@@ -107,7 +92,7 @@ enum STDPCommand {
     for (name, _) in o.values where !allowed.contains(name) {
       throw .usage("\(name) does not apply to stdp \(mode)")
     }
-    if mode == "window" && o.has("--seconds") {
+    if mode == "window" && o.has(STDPOptions.seconds) {
       throw .usage("--seconds does not apply to stdp window")
     }
     switch mode {
@@ -119,21 +104,21 @@ enum STDPCommand {
     }
   }
 
-  static func positive(_ o: ParsedOptions, _ name: String, _ value: Double) throws(CLIError)
-    -> Double
+  static func positive(_ o: ParsedOptions, _ option: OptionSpec, _ value: Double)
+    throws(CLIError) -> Double
   {
-    let v = try o.double(name, default: value)
-    if !(v > 0 && v.isFinite) { throw .usage("\(name): must be a finite number > 0") }
+    let v = try o.double(option, default: value)
+    if !(v > 0 && v.isFinite) { throw .usage("\(option.name): must be a finite number > 0") }
     return v
   }
 
   static func rule(_ o: ParsedOptions) throws(CLIError) -> STDPRule {
-    let aPlus = try positive(o, "--a-plus", 0.005)
-    let aMinus = try positive(o, "--a-minus", 0.00525)
-    let tauPlus = try positive(o, "--tau-plus", 20)
-    let tauMinus = try positive(o, "--tau-minus", 20)
-    let pairing = try o.choice("--pairing", ["all", "nearest"], default: "all")
-    let bounds = try o.choice("--bounds", ["hard", "soft"], default: "hard")
+    let aPlus = try positive(o, STDPOptions.aPlus, 0.005)
+    let aMinus = try positive(o, STDPOptions.aMinus, 0.00525)
+    let tauPlus = try positive(o, STDPOptions.tauPlus, 20)
+    let tauMinus = try positive(o, STDPOptions.tauMinus, 20)
+    let pairing = try o.choice(STDPOptions.pairing, ["all", "nearest"], default: "all")
+    let bounds = try o.choice(STDPOptions.bounds, ["hard", "soft"], default: "hard")
     return STDPRule.classic(
       aPlus: Float(aPlus), aMinus: Float(aMinus), tauPlus: tauPlus, tauMinus: tauMinus,
       wMin: 0, wMax: 1, pairing: pairing == "nearest" ? .nearest : .allToAll,
@@ -141,37 +126,40 @@ enum STDPCommand {
   }
 
   static func seed(_ o: ParsedOptions) throws(CLIError) -> UInt64 {
-    UInt64(try o.int("--seed", default: 1, min: 0))
+    UInt64(try o.int(STDPOptions.seed, default: 1, min: 0))
   }
 
   /// The options every simulated mode shares: --seconds, the step --dt (ms) and --seed.
   static func clock(_ o: ParsedOptions, seconds: Double, dt: Double) throws(CLIError) -> (
     seconds: Double, dt: Double, seed: UInt64
   ) {
-    (try positive(o, "--seconds", seconds), try positive(o, "--dt", dt), try seed(o))
+    (
+      try positive(o, STDPOptions.seconds, seconds), try positive(o, STDPOptions.dt, dt),
+      try seed(o)
+    )
   }
 
   /// Refuses a simulation of `seconds` at steps of `dt` ms over `synapses` inputs beyond the
   /// work budget, before anything runs.
   static func checkBudget(
     _ o: ParsedOptions, mode: String, seconds: Double, dt: Double, synapses: Int,
-    inputsOption: String? = nil
+    inputsOption: OptionSpec? = nil
   ) throws(CLIError) {
     var budget = WorkBudget("stdp \(mode)")
-    var options = ["--seconds", "--dt"]
+    var options = [STDPOptions.seconds, STDPOptions.dt]
     if let i = inputsOption { options.append(i) }
     // A synapse's step (trace decay, spike delivery, weight update) costs about eight
     // multiply-adds.
     budget.work(seconds * 1000 / dt, times: [Int64(synapses), 8], options)
-    try budget.check(quiet: o.has("--quiet"))
+    try budget.check(quiet: o.has(OptionSpec.quiet))
   }
 
   /// One row of a mode's time course, CSV on stdout.
   static func row(_ fields: String...) { Console.out(fields.joined(separator: ",") + "\n") }
 
   static func writePlot(_ o: ParsedOptions, _ svg: () -> String) throws(CLIError) {
-    guard let path = o.string("--plot") else { return }
-    try o.outputs.write(path, Array(svg().utf8), option: "--plot")
+    guard let path = o.string(STDPOptions.plot) else { return }
+    try o.outputs.write(path, Array(svg().utf8), option: STDPOptions.plot.name)
     Console.errLine("plot: \(path)")
   }
 
@@ -201,15 +189,17 @@ enum STDPCommand {
 
   static func window(_ o: ParsedOptions) throws(CLIError) {
     let r = try rule(o)
-    let range = try positive(o, "--range", 100)
-    let spacing = try positive(o, "--spacing", 1)
-    let dt = try positive(o, "--dt", 0.1)
+    let range = try positive(o, STDPOptions.range, 100)
+    let spacing = try positive(o, STDPOptions.spacing, 1)
+    let dt = try positive(o, STDPOptions.dt, 0.1)
     // n points each side; the pairing at m·spacing runs m·spacing/dt steps (and two more).
     let n = (range / spacing).rounded(.down)
     var budget = WorkBudget("stdp window")
-    budget.work((n * (n + 1) * (spacing / dt) + 4 * n) * 8, ["--range", "--spacing", "--dt"])
-    budget.work(n, times: [32], ["--range", "--spacing"])
-    try budget.check(quiet: o.has("--quiet"))
+    budget.work(
+      (n * (n + 1) * (spacing / dt) + 4 * n) * 8,
+      [STDPOptions.range, STDPOptions.spacing, STDPOptions.dt])
+    budget.work(n, times: [32], [STDPOptions.range, STDPOptions.spacing])
+    try budget.check(quiet: o.has(OptionSpec.quiet))
     let curve = try usageErrors { () throws(HebbianError) in
       try STDPWindow.curve(rule: r, range: range, spacing: spacing, dt: dt)
     }
@@ -243,13 +233,13 @@ enum STDPCommand {
 
   static func balance(_ o: ParsedOptions) throws(CLIError) {
     var c = InhibitoryBalance.Configuration()
-    c.targetRate = try positive(o, "--rate", 5)
-    c.eta = Float(try positive(o, "--eta", 0.001))
-    c.tau = try positive(o, "--tau-plus", 20)
-    let w0 = try o.double("--inhibition", default: 0)
+    c.targetRate = try positive(o, STDPOptions.rate, 5)
+    c.eta = Float(try positive(o, STDPOptions.eta, 0.001))
+    c.tau = try positive(o, STDPOptions.tauPlus, 20)
+    let w0 = try o.double(STDPOptions.inhibition, default: 0)
     if !(w0 >= 0 && w0 <= 1) { throw .usage("--inhibition: must be in [0, 1]") }
     c.initialInhibitoryWeight = Float(w0)
-    c.signalAmplitude = try o.double("--modulation", default: 0.5)
+    c.signalAmplitude = try o.double(STDPOptions.modulation, default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     try checkBudget(
@@ -328,7 +318,8 @@ enum STDPCommand {
       }
       line("learned", 1, learned, base)
       for (name, w) in [("uniform", uniform), ("group-shuffled", shuffled)] {
-        line(name + ", same mean", 1, w, try InhibitoryBalance.test(c, weights: w, seconds: seconds))
+        line(
+          name + ", same mean", 1, w, try InhibitoryBalance.test(c, weights: w, seconds: seconds))
         let m = try InhibitoryBalance.matchRate(c, weights: w, rate: base.rate, seconds: seconds)
         var scaled = w
         for j in 0..<scaled.count { scaled[j] *= Float(m.scale) }
@@ -342,16 +333,16 @@ enum STDPCommand {
 
   static func competitive(_ o: ParsedOptions) throws(CLIError) {
     var c = CompetitiveSTDP.Configuration()
-    c.inputs = try o.int("--inputs", default: 1000, min: 1)
-    c.rate = try positive(o, "--rate", 10)
-    c.aPlus = Float(try positive(o, "--a-plus", 0.005))
-    c.depressionRatio = Float(try positive(o, "--a-minus", 0.00525)) / c.aPlus
-    c.tau = try positive(o, "--tau-plus", 20)
-    c.gMax = Float(try positive(o, "--g-max", 0.015))
+    c.inputs = try o.int(STDPOptions.inputs, default: 1000, min: 1)
+    c.rate = try positive(o, STDPOptions.rate, 10)
+    c.aPlus = Float(try positive(o, STDPOptions.aPlus, 0.005))
+    c.depressionRatio = Float(try positive(o, STDPOptions.aMinus, 0.00525)) / c.aPlus
+    c.tau = try positive(o, STDPOptions.tauPlus, 20)
+    c.gMax = Float(try positive(o, STDPOptions.gMax, 0.015))
     (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
     try checkBudget(
       o, mode: "competitive", seconds: c.seconds, dt: c.dt,
-      synapses: c.inputs + c.inhibitoryInputs, inputsOption: "--inputs")
+      synapses: c.inputs + c.inhibitoryInputs, inputsOption: STDPOptions.inputs)
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
         + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
@@ -391,4 +382,74 @@ enum STDPCommand {
         ])
     }
   }
+}
+
+/// The options of `hebbian stdp`, each declared once: its table and every query read these.
+enum STDPOptions {
+  static let aPlus = OptionSpec.value(
+    "--a-plus", "A", "LTP amplitude A+ (default 0.005)"
+  ).within(0...1)
+  static let aMinus = OptionSpec.value(
+    "--a-minus", "A", "LTD amplitude A- as a positive number (default 0.00525 = 1.05 A+)"
+  ).within(0...1)
+  static let tauPlus = OptionSpec.value(
+    "--tau-plus", "MS", "LTP time constant in ms (default 20)"
+  ).within(1e-3...1e5)
+  static let tauMinus = OptionSpec.value(
+    "--tau-minus", "MS", "LTD time constant in ms (default 20)"
+  ).within(1e-3...1e5)
+  static let pairing = OptionSpec.value(
+    "--pairing", "all|nearest", "spike pairing: all-to-all or nearest spike (default all)")
+  static let bounds = OptionSpec.value(
+    "--bounds", "hard|soft", "weight bounds: clip or multiplicative (default hard)")
+  static let range = OptionSpec.value(
+    "--range", "MS", "window: largest |dt| in ms (default 100)"
+  ).within(1e-3...1e6)
+  static let spacing = OptionSpec.value(
+    "--spacing", "MS", "window: dt spacing in ms (default 1)"
+  ).within(1e-3...1e6)
+  static let rate = OptionSpec.value(
+    "--rate", "HZ",
+    "balance: target rate rho0 in Hz (default 5); competitive: input rate (default 10); "
+      + "reward, scaling: input rate (default 5)"
+  ).within(1e-3...1e3)
+  static let eta = OptionSpec.value(
+    "--eta", "X",
+    "balance: inhibitory learning rate (default 0.001); reward: weight change per tag x "
+      + "dopamine x s (default 0.1); scaling: scaling rate per Hz of error x s (default 0.01)"
+  ).within(1e-12...10)
+  static let inhibition = OptionSpec.value(
+    "--inhibition", "G",
+    "balance: initial inhibitory weight, x g_leak (default 0: no inhibition)"
+  ).within(0...1)
+  static let modulation = OptionSpec.value(
+    "--modulation", "X",
+    "balance: s.d. of the shared group rate signal / mean rate (default 0.5)"
+  ).within(0...100)
+  static let inputs = OptionSpec.value(
+    "--inputs", "N",
+    "competitive: excitatory inputs (default 1000); reward: plastic inputs (default 100)"
+  ).within(1...1_000_000)
+  static let delay = OptionSpec.value(
+    "--delay", "MS", "reward: largest reward delay in ms (default 1000)"
+  ).within(1e-3...1e6)
+  static let target = OptionSpec.value(
+    "--target", "HZ", "scaling: target rate in Hz (default 5)"
+  ).within(1e-3...1e3)
+  static let gMax = OptionSpec.value(
+    "--g-max", "G",
+    "competitive: upper weight bound, x g_leak (default 0.015); reward: (default 0.5)"
+  ).within(1e-9...100)
+  static let seconds = OptionSpec.value(
+    "--seconds", "S", "simulated time in s (default 200)"
+  ).within(1e-3...1e7)
+  static let dt = OptionSpec.value(
+    "--dt", "MS", "time step in ms (default 0.1 for window, 0.5 otherwise)"
+  ).within(1e-3...10)
+  static let seed = OptionSpec.value(
+    "--seed", "N", "random seed (default 1)"
+  ).within(0...2_147_483_647)
+  static let plot = OptionSpec.value(
+    "--plot", "FILE.svg", "also draw the result as an SVG line plot"
+  ).output()
 }

@@ -8,10 +8,10 @@ enum SelfTestCommand {
     name: "selftest",
     summary: "Check every kernel variant this CPU supports against the scalar reference.",
     options: [
-      .value("--seed", "N", "seed of the random sweep data (default 24301)")
+      SelfTestOptions.seed
     ],
     run: { (options: ParsedOptions) throws(CLIError) in
-      try run(seed: options.int("--seed", default: 0x5EED, min: 0))
+      try run(seed: options.int(SelfTestOptions.seed, default: 0x5EED, min: 0))
     }
   )
 
@@ -42,4 +42,9 @@ enum SelfTestCommand {
       + Fmt.pad(Fmt.sci(r.tolerance, 2), 11) + (r.passed ? "  PASS" : "  FAIL")
       + (r.scalarFallback ? " (no \(r.isa.name) body yet: scalar fallback)" : "")
   }
+}
+
+/// The options of `hebbian selftest`, each declared once: its table and every query read these.
+enum SelfTestOptions {
+  static let seed = OptionSpec.value("--seed", "N", "seed of the random sweep data (default 24301)")
 }

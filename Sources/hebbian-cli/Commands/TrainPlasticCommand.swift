@@ -10,47 +10,42 @@ enum TrainPlasticCommand {
     summary:
       "Train a differentiable-plasticity network on binary pattern completion vs a non-plastic baseline.",
     options: [
-      .value("--bits", "N", "pattern size = number of units (default 50)").within(2...4096),
-      .value("--patterns", "P", "patterns per episode (default 3)").within(1...10_000),
-      .value("--cycles", "C", "presentation cycles per episode (default 2)").within(1...10_000),
-      .value("--present", "S", "steps each pattern is shown (default 3)").within(1...10_000),
-      .value("--delay", "S", "zero-input steps after each presentation (default 2)").within(
-        0...10_000),
-      .value("--test-steps", "S", "steps the degraded cue is shown (default 3)").within(1...10_000),
-      .value("--degrade", "F", "fraction of cue bits zeroed (default 0.5)").within(0...1),
-      .value("--rule", "R", "trace rule: decay|oja (default decay)"),
-      .value("--episodes", "E", "training episodes (default 10000)").within(0...100_000_000),
-      .value("--lr", "X", "Adam learning rate (default 0.001)").within(1e-9...1),
-      .value("--clip", "X", "gradient-norm clip (default 10)").within(1e-6...1e6),
-      .value("--report-every", "E", "episodes per progress line (default 1000)").within(
-        1...100_000_000),
-      .value("--eval-episodes", "E", "held-out episodes for the final loss (default 200)").within(
-        1...10_000_000),
-      .value("--seed", "S", "seed (default 1)").within(0...2_147_483_647),
-      .value("--save", "FILE", "write the learned plastic model (w, alpha, eta)").output(
-        mayReplace: ["--load"]),
-      .value("--load", "FILE", "evaluate a saved model on held-out episodes instead of training")
-        .input(),
-      .flag("--no-baseline", "skip the non-plastic baseline"),
+      TrainPlasticOptions.bits,
+      TrainPlasticOptions.patterns,
+      TrainPlasticOptions.cycles,
+      TrainPlasticOptions.present,
+      TrainPlasticOptions.delay,
+      TrainPlasticOptions.testSteps,
+      TrainPlasticOptions.degrade,
+      TrainPlasticOptions.rule,
+      TrainPlasticOptions.episodes,
+      TrainPlasticOptions.lr,
+      TrainPlasticOptions.clip,
+      TrainPlasticOptions.reportEvery,
+      TrainPlasticOptions.evalEpisodes,
+      TrainPlasticOptions.seed,
+      TrainPlasticOptions.save,
+      TrainPlasticOptions.load,
+      TrainPlasticOptions.noBaseline,
     ],
     run: { (o: ParsedOptions) throws(CLIError) in try run(o) }
   )
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
-    let bits = try o.int("--bits", default: 50, min: 2)
-    let ruleName = try o.choice("--rule", ["decay", "oja"], default: "decay")
-    let episodes = try o.int("--episodes", default: 10000, min: 0)
-    let lr = Float(try o.double("--lr", default: 0.001))
-    let clip = Float(try o.double("--clip", default: 10))
-    let every = try o.int("--report-every", default: 1000, min: 1)
-    let evalEpisodes = try o.int("--eval-episodes", default: 200, min: 1)
-    let seed = UInt64(try o.int("--seed", default: 1, min: 0))
-    let patterns = try o.int("--patterns", default: 3, min: 1)
-    let cycles = try o.int("--cycles", default: 2, min: 1)
-    let present = try o.int("--present", default: 3, min: 1)
-    let delay = try o.int("--delay", default: 2, min: 0)
-    let testSteps = try o.int("--test-steps", default: 3, min: 1)
-    let degrade = try o.double("--degrade", default: 0.5)
+    let bits = try o.int(TrainPlasticOptions.bits, default: 50, min: 2)
+    let ruleName = try o.choice(TrainPlasticOptions.rule, ["decay", "oja"], default: "decay")
+    let episodes = try o.int(TrainPlasticOptions.episodes, default: 10000, min: 0)
+    let lr = Float(try o.double(TrainPlasticOptions.lr, default: 0.001))
+    let clip = Float(try o.double(TrainPlasticOptions.clip, default: 10))
+    let every = try o.int(TrainPlasticOptions.reportEvery, default: 1000, min: 1)
+    let evalEpisodes = try o.int(TrainPlasticOptions.evalEpisodes, default: 200, min: 1)
+    let seed = UInt64(try o.int(TrainPlasticOptions.seed, default: 1, min: 0))
+    let patterns = try o.int(TrainPlasticOptions.patterns, default: 3, min: 1)
+    let cycles = try o.int(TrainPlasticOptions.cycles, default: 2, min: 1)
+    let present = try o.int(TrainPlasticOptions.present, default: 3, min: 1)
+    let delay = try o.int(TrainPlasticOptions.delay, default: 2, min: 0)
+    let testSteps = try o.int(TrainPlasticOptions.testSteps, default: 3, min: 1)
+    let degrade = try o.double(TrainPlasticOptions.degrade, default: 0.5)
     let task = try usageErrors { () throws(HebbianError) in
       try PatternCompletionTask(
         bits: bits, patterns: patterns, cycles: cycles, presentationSteps: present,
@@ -61,22 +56,30 @@ enum TrainPlasticCommand {
     // N×N products a step), each held-out episode forward only; the plastic network and the
     // baseline both live until the end.
     let (s, nn) = (Int64(task.steps), Int64(bits) * Int64(bits))
-    let networks: Int64 = o.has("--load") || o.has("--no-baseline") ? 1 : 2
+    let networks: Int64 =
+      o.has(TrainPlasticOptions.load) || o.has(TrainPlasticOptions.noBaseline) ? 1 : 2
     var budget = WorkBudget("train-plastic")
     budget.work(
-      [networks, o.has("--load") ? 0 : Int64(episodes), s, nn, 4],
-      ["--episodes", "--bits", "--cycles", "--present", "--patterns"])
-    budget.work([networks, Int64(evalEpisodes), s, nn], ["--eval-episodes"])
+      [networks, o.has(TrainPlasticOptions.load) ? 0 : Int64(episodes), s, nn, 4],
+      [
+        TrainPlasticOptions.episodes, TrainPlasticOptions.bits, TrainPlasticOptions.cycles,
+        TrainPlasticOptions.present, TrainPlasticOptions.patterns,
+      ])
+    budget.work([networks, Int64(evalEpisodes), s, nn], [TrainPlasticOptions.evalEpisodes])
     budget.memory(
-      [[networks, s + 7, nn], [s, Int64(bits)]], ["--bits", "--cycles", "--present"])
-    try budget.check(quiet: o.has("--quiet"))
+      [[networks, s + 7, nn], [s, Int64(bits)]],
+      [TrainPlasticOptions.bits, TrainPlasticOptions.cycles, TrainPlasticOptions.present])
+    try budget.check(quiet: o.has(OptionSpec.quiet))
     let start = hb_sys_monotonic_ns()
-    if let path = o.string("--load") {
+    if let path = o.string(TrainPlasticOptions.load) {
       // A saved model carries its rule and weights: training options do not apply to it.
-      for option in ["--rule", "--episodes", "--lr", "--clip", "--report-every", "--save"]
-      where o.has(option) {
+      let training = [
+        TrainPlasticOptions.rule, TrainPlasticOptions.episodes, TrainPlasticOptions.lr,
+        TrainPlasticOptions.clip, TrainPlasticOptions.reportEvery, TrainPlasticOptions.save,
+      ]
+      for option in training where o.has(option) {
         throw .usage(
-          "\(option): does not apply with --load (the saved model is evaluated, not trained)")
+          "\(option.name): does not apply with --load (the saved model is evaluated, not trained)")
       }
       var loaded = try PlasticModelFile.decode(
         Files.readModel(path), path: path, maxSteps: task.steps)
@@ -87,7 +90,8 @@ enum TrainPlasticCommand {
         "pattern completion: \(bits) bits, \(task.patterns) patterns x \(task.cycles) cycles, \(task.steps) steps/episode; evaluating \(path)"
       )
       let r = try train(
-        &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed, quiet: o.has("--quiet"))
+        &loaded, "loaded", task, 0, lr, clip, every, evalEpisodes, seed,
+        quiet: o.has(OptionSpec.quiet))
       report("loaded", r, loaded)
       return
     }
@@ -99,15 +103,17 @@ enum TrainPlasticCommand {
     func trained(_ label: String, plastic: Bool) throws(CLIError) -> PlasticNetwork {
       var net = try make(task, rule, plastic: plastic, seed: seed)
       let r = try train(
-        &net, label, task, episodes, lr, clip, every, evalEpisodes, seed, quiet: o.has("--quiet"))
+        &net, label, task, episodes, lr, clip, every, evalEpisodes, seed,
+        quiet: o.has(OptionSpec.quiet))
       report(label, r, net)
       return net
     }
     let plastic = try trained("plastic", plastic: true)
-    if !o.has("--no-baseline") { _ = try trained("baseline", plastic: false) }
+    if !o.has(TrainPlasticOptions.noBaseline) { _ = try trained("baseline", plastic: false) }
     Console.errLine("time: \(Fmt.fixed(Double(hb_sys_monotonic_ns() - start) * 1e-9, 1)) s")
-    if let path = o.string("--save") {
-      try o.outputs.write(path, PlasticModelFile.encode(plastic), option: "--save")
+    if let path = o.string(TrainPlasticOptions.save) {
+      try o.outputs.write(
+        path, PlasticModelFile.encode(plastic), option: TrainPlasticOptions.save.name)
       Console.outLine("saved \(path)")
     }
   }
@@ -241,4 +247,58 @@ enum PlasticModelFile {
       return net
     } catch { throw .data("\(path): \(error.message)") }
   }
+}
+
+/// The options of `hebbian train-plastic`, each declared once: its table and every query read these.
+enum TrainPlasticOptions {
+  static let bits = OptionSpec.value(
+    "--bits", "N", "pattern size = number of units (default 50)"
+  ).within(2...4096)
+  static let patterns = OptionSpec.value(
+    "--patterns", "P", "patterns per episode (default 3)"
+  ).within(1...10_000)
+  static let cycles = OptionSpec.value(
+    "--cycles", "C", "presentation cycles per episode (default 2)"
+  ).within(1...10_000)
+  static let present = OptionSpec.value(
+    "--present", "S", "steps each pattern is shown (default 3)"
+  ).within(1...10_000)
+  static let delay = OptionSpec.value(
+    "--delay", "S", "zero-input steps after each presentation (default 2)"
+  ).within(
+    0...10_000)
+  static let testSteps = OptionSpec.value(
+    "--test-steps", "S", "steps the degraded cue is shown (default 3)"
+  ).within(1...10_000)
+  static let degrade = OptionSpec.value(
+    "--degrade", "F", "fraction of cue bits zeroed (default 0.5)"
+  ).within(0...1)
+  static let rule = OptionSpec.value("--rule", "R", "trace rule: decay|oja (default decay)")
+  static let episodes = OptionSpec.value(
+    "--episodes", "E", "training episodes (default 10000)"
+  ).within(0...100_000_000)
+  static let lr = OptionSpec.value(
+    "--lr", "X", "Adam learning rate (default 0.001)"
+  ).within(1e-9...1)
+  static let clip = OptionSpec.value(
+    "--clip", "X", "gradient-norm clip (default 10)"
+  ).within(1e-6...1e6)
+  static let reportEvery = OptionSpec.value(
+    "--report-every", "E", "episodes per progress line (default 1000)"
+  ).within(
+    1...100_000_000)
+  static let evalEpisodes = OptionSpec.value(
+    "--eval-episodes", "E", "held-out episodes for the final loss (default 200)"
+  ).within(
+    1...10_000_000)
+  static let seed = OptionSpec.value("--seed", "S", "seed (default 1)").within(0...2_147_483_647)
+  static let save = OptionSpec.value(
+    "--save", "FILE", "write the learned plastic model (w, alpha, eta)"
+  ).output(
+    mayReplace: [TrainPlasticOptions.load])
+  static let load = OptionSpec.value(
+    "--load", "FILE", "evaluate a saved model on held-out episodes instead of training"
+  )
+  .input()
+  static let noBaseline = OptionSpec.flag("--no-baseline", "skip the non-plastic baseline")
 }

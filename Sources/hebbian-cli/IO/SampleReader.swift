@@ -58,7 +58,8 @@ struct SampleReader: ~Copyable {
         // Parsed as 64 bits and bounded like --columns, so a 32-bit board answers a huge
         // number with the host's words.
         guard let n = Int64(s), n >= 1 else {
-          throw .usage("--id-column: expected a column number >= 1, got '\(ParsedOptions.excerpt(s))'")
+          throw .usage(
+            "--id-column: expected a column number >= 1, got '\(ParsedOptions.excerpt(s))'")
         }
         guard n <= Int64(SampleReader.maxDimension) + 1 else {
           throw .usage("--id-column: at most \(SampleReader.maxDimension + 1), got \(n)")
@@ -73,8 +74,8 @@ struct SampleReader: ~Copyable {
     /// From a command line's ``OptionSpec/csvLayout`` options.
     init(_ o: ParsedOptions) throws(CLIError) {
       try self.init(
-        delimiter: o.string("--delimiter"), columns: o.string("--columns"),
-        idColumn: o.string("--id-column"))
+        delimiter: o.string(OptionSpec.delimiter), columns: o.string(OptionSpec.columns),
+        idColumn: o.string(OptionSpec.idColumn))
     }
 
     /// `2-7`, `2,4,6-8`: 1-based columns and ascending ranges, each column once; 0-based out.
@@ -626,21 +627,7 @@ struct SampleReader: ~Copyable {
       )
     }
     if delimiter == 0 { delimiter = Self.detectDelimiter(buffer[first..<stop]) }
-    let delim = delimiter
-    // The fields, trimmed of blanks and tabs.
-    var ranges: [(Int, Int)] = []
-    var i = from
-    while true {
-      var fieldEnd = i
-      while fieldEnd < stop && buffer[fieldEnd] != delim { fieldEnd += 1 }
-      var s = i
-      var e = fieldEnd
-      while s < e && (buffer[s] == 32 || buffer[s] == 9) { s += 1 }
-      while e > s && (buffer[e - 1] == 32 || buffer[e - 1] == 9) { e -= 1 }
-      ranges.append((s, e))
-      if fieldEnd >= stop { break }
-      i = fieldEnd + 1
-    }
+    let ranges = fieldRanges(from, stop)
     let count = ranges.count
     let headerCandidate = !sawData
     // Fields the line should have: the first line's, or (first line) from --dim.
@@ -653,35 +640,8 @@ struct SampleReader: ~Copyable {
       try setLayout(fields: count, line: ln)
       if expected > 0 && count != expected { fields = 0 }
     }
-    // Feature fields: values into row 0, and the first bad one.
-    if block.count < dimension { block = [Float](repeating: 0, count: dimension) }
-    var numeric = 0
-    var outOfRange = false
-    var nonFinite = false
-    var firstBad: (column: Int, range: (Int, Int), code: Int32)? = nil
-    var onlyNonFinite = true
-    for j in 0..<Swift.min(count, slot.count) where slot[j] >= 0 {
-      let (s, e) = ranges[j]
-      var value: Float = 0
-      let code: Int32 =
-        e > s
-        ? buffer.withUnsafeBufferPointer { b in
-          b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
-            hb_csv_parse_f32($0 + s, e - s, &value)
-          }
-        } : 1
-      if code == 0 {
-        numeric += 1
-        if fields > 0 { block[Int(slot[j])] = value }
-      } else {
-        let looks = Self.looksNonFinite(buffer[s..<e])
-        if code == 2 { outOfRange = true }
-        if looks { nonFinite = true }
-        if code != 2 && !looks { onlyNonFinite = false }
-        if firstBad == nil { firstBad = (s - from + 1, (s, e), code) }
-      }
-    }
-    let isHeader = headerCandidate && numeric == 0 && !outOfRange && !nonFinite
+    let scan = parseFeatures(ranges, lineStart: from)
+    let isHeader = headerCandidate && scan.numeric == 0 && !scan.outOfRange && !scan.nonFinite
     if expected > 0 && count > expected && !isHeader {
       throw error(ln, ranges[expected].0 - from + 1, "expected \(expected) fields, got \(count)")
     }
@@ -693,8 +653,8 @@ struct SampleReader: ~Copyable {
       hadHeader = true
       return false
     }
-    if let bad = firstBad {
-      if skipNonFinite && onlyNonFinite && (expected == 0 || count == expected) {
+    if let bad = scan.firstBad {
+      if skipNonFinite && scan.onlyNonFinite && (expected == 0 || count == expected) {
         sawData = true
         skipped += 1
         return false
@@ -708,6 +668,12 @@ struct SampleReader: ~Copyable {
     if expected > 0 && count != expected {
       throw error(ln, stop - from + 1, "expected \(expected) fields, got \(count)")
     }
+    accept(line: ln, ranges)
+    return true
+  }
+
+  /// A data line's bookkeeping: its line number, and its id field when there is one.
+  private mutating func accept(line ln: Int64, _ ranges: [(Int, Int)]) {
     sawData = true
     line = ln
     if blockLines.isEmpty { blockLines.append(Int64(ln)) } else { blockLines[0] = Int64(ln) }
@@ -718,7 +684,66 @@ struct SampleReader: ~Copyable {
       if idSpans.isEmpty { idSpans = [-1, 0] }
       idSpans[0] = -1
     }
-    return true
+  }
+
+  /// The fields of `buffer[from..<stop]`, split at the delimiter and trimmed of blanks and
+  /// tabs.
+  private func fieldRanges(_ from: Int, _ stop: Int) -> [(Int, Int)] {
+    let delim = delimiter
+    var ranges: [(Int, Int)] = []
+    var i = from
+    while true {
+      var fieldEnd = i
+      while fieldEnd < stop && buffer[fieldEnd] != delim { fieldEnd += 1 }
+      var s = i
+      var e = fieldEnd
+      while s < e && (buffer[s] == 32 || buffer[s] == 9) { s += 1 }
+      while e > s && (buffer[e - 1] == 32 || buffer[e - 1] == 9) { e -= 1 }
+      ranges.append((s, e))
+      if fieldEnd >= stop { break }
+      i = fieldEnd + 1
+    }
+    return ranges
+  }
+
+  /// What the feature fields of a line hold: how many parsed, whether any is out of float
+  /// range or spells NaN or infinity, and the first that did not parse.
+  private struct FeatureScan {
+    var numeric = 0
+    var outOfRange = false
+    var nonFinite = false
+    var firstBad: (column: Int, range: (Int, Int), code: Int32)? = nil
+    /// Every field that did not parse is NaN, infinity or out of range (skippable).
+    var onlyNonFinite = true
+  }
+
+  /// Parses the feature fields of a line: their values into row 0 of `block` (once the
+  /// layout is fixed), and what the scan found.
+  private mutating func parseFeatures(_ ranges: [(Int, Int)], lineStart from: Int) -> FeatureScan {
+    if block.count < dimension { block = [Float](repeating: 0, count: dimension) }
+    var scan = FeatureScan()
+    for j in 0..<Swift.min(ranges.count, slot.count) where slot[j] >= 0 {
+      let (s, e) = ranges[j]
+      var value: Float = 0
+      let code: Int32 =
+        e > s
+        ? buffer.withUnsafeBufferPointer { b in
+          b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+            hb_csv_parse_f32($0 + s, e - s, &value)
+          }
+        } : 1
+      if code == 0 {
+        scan.numeric += 1
+        if fields > 0 { block[Int(slot[j])] = value }
+      } else {
+        let looks = Self.looksNonFinite(buffer[s..<e])
+        if code == 2 { scan.outOfRange = true }
+        if looks { scan.nonFinite = true }
+        if code != 2 && !looks { scan.onlyNonFinite = false }
+        if scan.firstBad == nil { scan.firstBad = (s - from + 1, (s, e), code) }
+      }
+    }
+    return scan
   }
 
   /// "nan…" or "inf…" with an optional sign, in any ASCII case (no Unicode case tables,

@@ -12,7 +12,9 @@ enum Console {
   static func err(_ s: String) { if !quiet { write(2, escaped(s, keepNewlines: true)) } }
   static func outLine(_ s: String) { write(1, s + "\n") }
   /// One line of progress or a warning on stderr (nothing under `--quiet`).
-  static func errLine(_ s: String) { if !quiet { write(2, escaped(s, keepNewlines: false) + "\n") } }
+  static func errLine(_ s: String) {
+    if !quiet { write(2, escaped(s, keepNewlines: false) + "\n") }
+  }
   /// An error: always printed, as one line.
   static func errorLine(_ s: String) { write(2, escaped(s, keepNewlines: false) + "\n") }
 
@@ -45,7 +47,6 @@ enum Console {
     return String(decoding: out, as: UTF8.self)
   }
 
-
   static func write(_ fd: Int32, _ s: String) {
     var s = s
     s.withUTF8 { buf in _ = hb_sys_write_all(fd, buf.baseAddress, buf.count) }
@@ -57,7 +58,7 @@ extension Console {
   /// A progress line on stderr, unless the command line says `--quiet` (results and errors
   /// are not progress and always print).
   static func progress(_ o: ParsedOptions, _ line: String) {
-    if !o.has("--quiet") { errLine(line) }
+    if !o.has(.quiet) { errLine(line) }
   }
 }
 

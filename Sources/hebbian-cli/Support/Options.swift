@@ -60,10 +60,11 @@ struct OptionSpec: Sendable {
     return s
   }
 
-  /// This option names an output file (or `-`).
-  func output(mayReplace: [String] = []) -> OptionSpec {
+  /// This option names an output file (or `-`); it may rewrite in place the file of the
+  /// input options `mayReplace`.
+  func output(mayReplace: [OptionSpec] = []) -> OptionSpec {
     var s = self
-    s.role = .output(mayReplace: mayReplace)
+    s.role = .output(mayReplace: mayReplace.map { $0.name })
     return s
   }
 
@@ -85,22 +86,20 @@ extension OptionSpec {
   static let samplesFormat = OptionSpec.value(
     "--format", "csv|f32", "input format (default: f32 for .f32/.bin, else csv)")
   /// A stream of samples: the file, its format and its width, in the order the help lists them.
-  static let samples: [OptionSpec] = [
-    samplesFile, samplesFormat,
-    .value("--dim", "D", "values per sample (required for f32; CSV: from the first line)"),
-  ]
+  static let samplesDimension = OptionSpec.value(
+    "--dim", "D", "values per sample (required for f32; CSV: from the first line)")
+  static let samples: [OptionSpec] = [samplesFile, samplesFormat, samplesDimension]
   static let delimiter = OptionSpec.value(
     "--delimiter", "C", "CSV field separator: , ; tab or \\t (default: from the first line)")
   /// How a CSV log is read: its delimiter, its feature columns and an id column. One
   /// definition for every command that reads samples, so `learn`, `pca` and `apply` read a
   /// logger's file the same way.
-  static let csvLayout: [OptionSpec] = [
-    delimiter,
-    .value("--columns", "LIST", "CSV columns to read, 1-based: 2-7 or 2,4,6-8 (default all)"),
-    .value(
-      "--id-column", "N",
-      "CSV column (e.g. a timestamp) read verbatim: the first field of each output row"),
-  ]
+  static let columns = OptionSpec.value(
+    "--columns", "LIST", "CSV columns to read, 1-based: 2-7 or 2,4,6-8 (default all)")
+  static let idColumn = OptionSpec.value(
+    "--id-column", "N",
+    "CSV column (e.g. a timestamp) read verbatim: the first field of each output row")
+  static let csvLayout: [OptionSpec] = [delimiter, columns, idColumn]
   static let passes = OptionSpec.value(
     "--passes", "N", "passes over the input (files only; default 1)")
   static let savedModel = OptionSpec.value(
@@ -109,7 +108,8 @@ extension OptionSpec {
 }
 
 /// The parsed command line of one subcommand, with typed accessors whose errors name the
-/// option.
+/// option. It is queried only through the ``OptionSpec`` values the tables are built from, so
+/// an option a command reads is an option its table declares: a misspelt name does not compile.
 struct ParsedOptions {
   /// The run's outputs: checked before the command runs, committed after it succeeded.
   var outputs = OutputSession()
@@ -119,29 +119,105 @@ struct ParsedOptions {
   /// The table the line was parsed against: the declared ranges of its options.
   var specs: [OptionSpec] = []
 
-  func has(_ flag: String) -> Bool {
-    flags.containsBytes(flag) || values.contains { $0.name.isBytes(flag) }
-  }
+  func has(_ option: OptionSpec) -> Bool { has(named: option.name) }
+
+  /// Whether any of `options` was given.
+  func hasAny(_ options: [OptionSpec]) -> Bool { options.contains { has($0) } }
 
   /// The last value given for the option (later occurrences override earlier ones).
-  func string(_ name: String) -> String? {
-    var result: String? = nil
-    for v in values where v.name.isBytes(name) { result = v.value }
+  func string(_ option: OptionSpec) -> String? { string(named: option.name) }
+
+  func string(_ option: OptionSpec, default value: String) -> String {
+    string(option) ?? value
+  }
+
+  /// Every value given for the option, in command-line order.
+  func strings(_ option: OptionSpec) -> [String] {
+    var result: [String] = []
+    for v in values where v.name.isBytes(option.name) { result.append(v.value) }
     return result
   }
 
-  func string(_ name: String, default value: String) -> String { string(name) ?? value }
-
-  func required(_ name: String) throws(CLIError) -> String {
-    guard let v = string(name) else { throw .usage("missing required option \(name)") }
+  func required(_ option: OptionSpec) throws(CLIError) -> String {
+    guard let v = string(option) else { throw .usage("missing required option \(option.name)") }
     return v
   }
 
   /// An integer option (a size, a count of things held in memory). Parsed as 64 bits and
   /// bounded to ±(2^31 − 1) on every platform, so a 32-bit board refuses exactly what a 64-bit
   /// host refuses, with the same words. Counts of streamed samples use ``int64(_:)``.
-  func int(_ name: String) throws(CLIError) -> Int? {
-    guard let v = try int64(name) else { return nil }
+  func int(_ option: OptionSpec) throws(CLIError) -> Int? { try int(named: option.name) }
+
+  /// A 64-bit integer option (counts of samples: a stream may outlive 2^31 of them).
+  func int64(_ option: OptionSpec) throws(CLIError) -> Int64? { try int64(named: option.name) }
+
+  func int64(_ option: OptionSpec, default value: Int64, min: Int64 = Int64.min)
+    throws(CLIError) -> Int64
+  {
+    let v = try int64(option) ?? value
+    if v < min { throw .usage("\(option.name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  func int(_ option: OptionSpec, default value: Int, min: Int = Int.min) throws(CLIError) -> Int {
+    let v = try int(option) ?? value
+    if v < min { throw .usage("\(option.name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  func requiredInt(_ option: OptionSpec, min: Int = Int.min) throws(CLIError) -> Int {
+    guard let v = try int(option) else { throw .usage("missing required option \(option.name)") }
+    if v < min { throw .usage("\(option.name): must be >= \(min), got \(v)") }
+    return v
+  }
+
+  func double(_ option: OptionSpec) throws(CLIError) -> Double? {
+    try double(named: option.name)
+  }
+
+  func double(_ option: OptionSpec, default value: Double) throws(CLIError) -> Double {
+    try double(option) ?? value
+  }
+
+  /// One of a fixed set of words.
+  func choice(_ option: OptionSpec, _ allowed: [String], default value: String)
+    throws(CLIError) -> String
+  {
+    let v = string(option) ?? value
+    guard allowed.containsBytes(v) else {
+      var list = ""
+      for (i, a) in allowed.enumerated() { list += (i == 0 ? "" : "|") + a }
+      throw .usage("\(option.name): expected \(list), got '\(v)'")
+    }
+    return v
+  }
+
+  static func outOfRange(_ name: String, _ r: ClosedRange<Double>, _ given: String) -> CLIError {
+    .usage(
+      "\(name): must be in [\(Fmt.number(r.lowerBound)), \(Fmt.number(r.upperBound))], got '\(excerpt(given))'"
+    )
+  }
+
+  /// A value quoted in a message, cut to a readable length.
+  static func excerpt(_ s: String) -> String {
+    s.utf8.count <= 40 ? s : String(decoding: Array(s.utf8.prefix(40)), as: UTF8.self) + "…"
+  }
+
+  // The lookups by name behind the typed accessors; the parser, which checks every value
+  // against its table as it reads it, is their only other user.
+
+  fileprivate func has(named name: String) -> Bool {
+    flags.containsBytes(name) || values.contains { $0.name.isBytes(name) }
+  }
+
+  fileprivate func string(named name: String) -> String? {
+    var result: String? = nil
+    for v in values where v.name.isBytes(name) { result = v.value }
+    return result
+  }
+
+  fileprivate func int(named name: String) throws(CLIError) -> Int? {
+    guard let v = try int64(named: name) else { return nil }
     if range(of: name) != nil { return Int(v) }
     guard v <= Int64(Int32.max) && v >= -Int64(Int32.max) else {
       throw .usage("\(name): \(v) is out of range (at most \(Int32.max))")
@@ -149,9 +225,8 @@ struct ParsedOptions {
     return Int(v)
   }
 
-  /// A 64-bit integer option (counts of samples: a stream may outlive 2^31 of them).
-  func int64(_ name: String) throws(CLIError) -> Int64? {
-    guard let s = string(name) else { return nil }
+  fileprivate func int64(named name: String) throws(CLIError) -> Int64? {
+    guard let s = string(named: name) else { return nil }
     guard let v = Int64(s) else {
       let digits =
         s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } || (s.hasBytePrefix("-") && s.utf8.count > 1)
@@ -166,43 +241,8 @@ struct ParsedOptions {
     return v
   }
 
-  /// The declared range of an option of this line's table, if it has one.
-  func range(of name: String) -> ClosedRange<Double>? {
-    specs.first { $0.name.isBytes(name) }?.range
-  }
-
-  static func outOfRange(_ name: String, _ r: ClosedRange<Double>, _ given: String) -> CLIError {
-    .usage(
-      "\(name): must be in [\(Fmt.number(r.lowerBound)), \(Fmt.number(r.upperBound))], got '\(excerpt(given))'"
-    )
-  }
-
-  func int64(_ name: String, default value: Int64, min: Int64 = Int64.min) throws(CLIError) -> Int64
-  {
-    let v = try int64(name) ?? value
-    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
-    return v
-  }
-
-  /// A value quoted in a message, cut to a readable length.
-  static func excerpt(_ s: String) -> String {
-    s.utf8.count <= 40 ? s : String(decoding: Array(s.utf8.prefix(40)), as: UTF8.self) + "…"
-  }
-
-  func int(_ name: String, default value: Int, min: Int = Int.min) throws(CLIError) -> Int {
-    let v = try int(name) ?? value
-    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
-    return v
-  }
-
-  func requiredInt(_ name: String, min: Int = Int.min) throws(CLIError) -> Int {
-    guard let v = try int(name) else { throw .usage("missing required option \(name)") }
-    if v < min { throw .usage("\(name): must be >= \(min), got \(v)") }
-    return v
-  }
-
-  func double(_ name: String) throws(CLIError) -> Double? {
-    guard let s = string(name) else { return nil }
+  fileprivate func double(named name: String) throws(CLIError) -> Double? {
+    guard let s = string(named: name) else { return nil }
     var v = 0.0
     let ok = s.utf8.withContiguousStorageIfAvailable { buf in
       buf.withMemoryRebound(to: CChar.self) { hb_sys_parse_f64($0.baseAddress, $0.count, &v) }
@@ -214,21 +254,9 @@ struct ParsedOptions {
     return v
   }
 
-  func double(_ name: String, default value: Double) throws(CLIError) -> Double {
-    try double(name) ?? value
-  }
-
-  /// One of a fixed set of words.
-  func choice(_ name: String, _ allowed: [String], default value: String) throws(CLIError)
-    -> String
-  {
-    let v = string(name) ?? value
-    guard allowed.containsBytes(v) else {
-      var list = ""
-      for (i, a) in allowed.enumerated() { list += (i == 0 ? "" : "|") + a }
-      throw .usage("\(name): expected \(list), got '\(v)'")
-    }
-    return v
+  /// The declared range of an option of this line's table, if it has one.
+  private func range(of name: String) -> ClosedRange<Double>? {
+    specs.first { $0.name.isBytes(name) }?.range
   }
 }
 
@@ -280,7 +308,7 @@ enum OptionParser {
           i += 1
         }
         // A declared range holds whether or not this run reads the option.
-        if spec.range != nil { _ = try result.double(name) }
+        if spec.range != nil { _ = try result.double(named: name) }
       }
     }
     return result

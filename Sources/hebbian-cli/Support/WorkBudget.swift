@@ -23,23 +23,23 @@ struct WorkBudget {
   init(_ command: String) { self.command = command }
 
   /// Adds the product of `factors` inner steps; `options` are the ones to change.
-  mutating func work(_ factors: [Int64], _ options: [String]) {
+  mutating func work(_ factors: [Int64], _ options: [OptionSpec]) {
     steps = Self.add(steps, Self.product(factors))
-    for o in options where !stepOptions.containsBytes(o) { stepOptions.append(o) }
+    for o in options where !stepOptions.containsBytes(o.name) { stepOptions.append(o.name) }
   }
 
   /// ``work(_:_:)`` with a count that comes from real-valued options (a duration over a time
   /// step): anything not finite or beyond 2^62 is over the budget, never converted.
-  mutating func work(_ count: Double, times factors: [Int64] = [], _ options: [String]) {
+  mutating func work(_ count: Double, times factors: [Int64] = [], _ options: [OptionSpec]) {
     let n: Int64? = count.isFinite && count >= 0 && count < 0x1p62 ? Int64(count.rounded(.up)) : nil
     steps = Self.add(steps, n.flatMap { Self.product([$0] + factors) })
-    for o in options where !stepOptions.containsBytes(o) { stepOptions.append(o) }
+    for o in options where !stepOptions.containsBytes(o.name) { stepOptions.append(o.name) }
   }
 
   /// Adds buffers of `terms` (each a product of counts) of `elementBytes` each.
-  mutating func memory(_ terms: [[Int64]], elementBytes: Int64 = 4, _ options: [String]) {
+  mutating func memory(_ terms: [[Int64]], elementBytes: Int64 = 4, _ options: [OptionSpec]) {
     for t in terms { bytes = Self.add(bytes, Self.product([elementBytes] + t)) }
-    for o in options where !byteOptions.containsBytes(o) { byteOptions.append(o) }
+    for o in options where !byteOptions.containsBytes(o.name) { byteOptions.append(o.name) }
   }
 
   /// Refuses the run (a usage error: the options ask too much) when either count is over its
