@@ -21,9 +21,20 @@ import Testing
     #expect(abs(sq / 100_000 - 1) < 2.5e-2)
   }
 
+  /// The in-place copy moves a run within one buffer, overlapping runs included (a memmove).
+  @Test func ownedBufferCopiesWithinItself() {
+    var b = OwnedBuffer<Float>(copying: [0, 1, 2, 3, 4, 5, 6, 7])
+    b.copy(3, from: 0, to: 4)
+    #expect(b.toArray() == [0, 1, 2, 3, 0, 1, 2, 7])
+    b.copy(4, from: 0, to: 1)
+    #expect(b.toArray() == [0, 0, 1, 2, 3, 1, 2, 7])
+    b.copy(4, from: 2, to: 0)
+    #expect(b.toArray() == [1, 2, 3, 1, 3, 1, 2, 7])
+  }
+
   @Test func matrixOwnsAndCopiesItsStorage() throws {
     let m = try Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
-    let c = m.copy()
+    var c = m.copy()
     c[1, 2] = 60
     #expect(m[1, 2] == 6)
     #expect(c.row(1) == [4, 5, 60])
