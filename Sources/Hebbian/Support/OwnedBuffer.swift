@@ -11,6 +11,9 @@
 /// out[0] = 1
 /// ```
 ///
+/// Storage starts on a 64-byte boundary (``alignment``): a cache line, and a whole vector for
+/// the kernels' AVX2 and NEON loads, so the first row of a matrix never straddles two lines.
+///
 /// Every write path is `mutating`, as in swift-collections' `RigidArray`: writing needs
 /// exclusive access to the buffer, so a borrowed buffer can lend a ``span`` but never a
 /// ``mutableSpan`` beside it, and the compiler's exclusivity checks cover the elements as they
@@ -23,18 +26,31 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
   /// Number of elements.
   public let count: Int
 
+  /// The byte alignment of every buffer's first element (see the kernel list's alignment
+  /// contract in `include/hebbian/hb_kernels.inc`).
+  public static var alignment: Int { 64 }
+
+  /// Room for `count` elements (at least one) on a 64-byte boundary, uninitialised.
+  private static func allocate(_ count: Int) -> UnsafeMutablePointer<Element> {
+    let n = Swift.max(count, 1)
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: n * MemoryLayout<Element>.stride,
+      alignment: Swift.max(alignment, MemoryLayout<Element>.alignment))
+    return raw.bindMemory(to: Element.self, capacity: n)
+  }
+
   /// `count` elements, all `value`.
   public init(count: Int, repeating value: Element) {
     precondition(count >= 0, "OwnedBuffer: negative count")
     self.count = count
-    base = .allocate(capacity: Swift.max(count, 1))
+    base = Self.allocate(count)
     base.initialize(repeating: value, count: Swift.max(count, 1))
   }
 
   /// A copy of `values`.
   public init(copying values: [Element]) {
     count = values.count
-    base = .allocate(capacity: Swift.max(values.count, 1))
+    base = Self.allocate(values.count)
     values.withUnsafeBufferPointer { v in
       if let first = v.first {
         base.initialize(repeating: first, count: 1)
@@ -47,7 +63,7 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
     }
   }
 
-  deinit { base.deallocate() }
+  deinit { UnsafeMutableRawPointer(base).deallocate() }
 
   @inlinable public subscript(i: Int) -> Element {
     get {

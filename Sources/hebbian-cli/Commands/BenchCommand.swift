@@ -101,16 +101,13 @@ enum BenchCommand {
 
     // One W and sample pool for every variant, so each starts from the same state.
     let wCount = k * d
-    let w0 = UnsafeMutablePointer<Float>.allocate(capacity: wCount)
-    let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
-    let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
-    let rates = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    let w0 = alignedFloats(wCount)
+    let xs = alignedFloats(pool * d)
+    let y = alignedFloats(k)
+    let rates = alignedFloats(k)
     rates.initialize(repeating: eta, count: k)
-    defer { rates.deallocate() }
     defer {
-      w0.deallocate()
-      xs.deallocate()
-      y.deallocate()
+      for p in [w0, xs, y, rates] { UnsafeMutableRawPointer(p).deallocate() }
     }
     var rng = SeededGenerator(seed: 2024)
     let scale = 1 / Double(d).squareRoot()
@@ -131,8 +128,10 @@ enum BenchCommand {
     // so a burst of load from the rest of the machine hits every variant alike and the
     // ratios stay meaningful.
     var results: [(rule: Rule, isa: ISA, ns: Double)] = []
-    let ws = UnsafeMutablePointer<Float>.allocate(capacity: wCount * isas.count)
-    defer { ws.deallocate() }
+    // Each variant's W starts on its own 64-byte boundary, as a learner's does.
+    let wStride = (wCount + 15) / 16 * 16
+    let ws = alignedFloats(wStride * isas.count)
+    defer { UnsafeMutableRawPointer(ws).deallocate() }
     // The copy reference: W's bytes copied from w0 into a buffer of the same size, timed in
     // the same round-robin as the kernels.
     let copyBytes = roofline ? wCount * 4 : 0
@@ -146,7 +145,7 @@ enum BenchCommand {
         guard let table = RuleStepKernels(isa: isa) else {
           throw .data("no rule kernels for \(isa.name)")
         }
-        let w = ws + v * wCount
+        let w = ws + v * wStride
         w.update(from: w0, count: wCount)
         var runner = Runner(rule: rule, t: table, d: d, k: k, w: w, xs: xs, y: y,
           rates: rates)
@@ -254,6 +253,15 @@ enum BenchCommand {
       + "\(ISA.active.name), \(block) samples per call, centring, the rule's default schedule"
     if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update)" }
     Console.outLine(line)
+  }
+
+  /// `n` floats on the 64-byte boundary the library's own buffers start on (OwnedBuffer), so
+  /// the kernels are timed on the storage a learner gives them.
+  static func alignedFloats(_ n: Int) -> UnsafeMutablePointer<Float> {
+    let count = max(n, 1)
+    return UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Float>.stride, alignment: OwnedBuffer<Float>.alignment
+    ).bindMemory(to: Float.self, capacity: count)
   }
 
   static func lastLevelCache() -> (level: Int, bytes: Int) {
