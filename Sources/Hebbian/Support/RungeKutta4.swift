@@ -33,9 +33,11 @@ struct RungeKutta4: ~Copyable {
     for i in 0..<n { probe[i] = y[i] + h * k3[i] }
     f(probe, &k4)
     for i in 0..<n {
-      let a: Float = k1[i] + 2 * k2[i]
-      let b: Float = 2 * k3[i] + k4[i]
-      y[i] += h / 6 * (a + b)
+      // (k1 + 2 k2 + 2 k3 + k4) summed left to right, spelt out for the type checker.
+      var s: Float = k1[i] + 2 * k2[i]
+      s += 2 * k3[i]
+      s += k4[i]
+      y[i] += h / 6 * s
     }
     return false
   }
