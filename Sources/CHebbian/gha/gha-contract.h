@@ -12,15 +12,15 @@
 #define HB_RULE_W_MAX 20484
 #define HB_RULE_D_MAX 8195
 
-/* One shape: k rows of d at leading dimension ldw, W at scale 1/√d, every row at η = 0.05, y
- * full of noise on entry. The reference's W and y start `off` floats (0…7) past a 64-byte
- * boundary, the variant's (off + 3) % 8 and x (off + 1) % 8, so every body meets operands off
- * its vector alignment. A rule step (y = Wx, then W += η·y·r) differs from the reference by at
- * most (2d + k + 10)ε·S with S = Y_i = Σ_j|W_ij x_j| for y_i and S = |W_ij| + η·Y_i·R_j,
- * R_j = |x_j| + Σ_l Y_l|W_lj|, for W_ij: the error of y (≤ (d+2)ε·Y) enters the update twice,
- * through y and through the residual r. The bound is each shape's own (S is scaled by
- * 2d + k + 10 against a tolerance of ε). The gap between rows and the guard tails of W and y
- * must stay untouched. */
+/* One shape: k rows of d at leading dimension ldw, W at scale 1/√d (a constant between rows),
+ * every row at η = 0.05, y full of noise on entry. The reference's W and y start `off` floats
+ * (0…7) past a 64-byte boundary, the variant's (off + 3) % 8 and x (off + 1) % 8, so every body
+ * meets operands off its vector alignment. A rule step (y = Wx, then W += η·y·r) differs from
+ * the reference by at most (2d + k + 10)ε·S with S = Y_i = Σ_j|W_ij x_j| for y_i and
+ * S = |W_ij| + η·Y_i·R_j, R_j = |x_j| + Σ_l Y_l|W_lj|, for W_ij: the error of y (≤ (d+2)ε·Y)
+ * enters the update twice, through y and through the residual r. The bound is each shape's
+ * own (S is scaled by 2d + k + 10 against a tolerance of ε). The gap between rows and the
+ * guard tails of W and y must stay untouched. */
 static inline void hb_rule_rows_case(hb_sweep *h, hb_gha_step_fn ref, hb_gha_step_fn k,
                                      float *const s[8], size_t kk, size_t d, size_t ldw,
                                      size_t off) {
@@ -31,7 +31,10 @@ static inline void hb_rule_rows_case(hb_sweep *h, hb_gha_step_fn ref, hb_gha_ste
   float *yr = hb_sweep_at(s[4], off), *yv = hb_sweep_at(s[5], voff);
   float rates[HB_RULE_K_MAX];
   hb_fill(h, x, d, 1);
-  hb_fill(h, w, nw + HB_GUARD, 1 / sqrtf((float)d));
+  /* Rows of noise; the gaps between them and the guard tail hold a value the step must leave
+   * (drawing noise there too cost most of the sweep at ldw = 1024). */
+  for (size_t e = 0; e < nw + HB_GUARD; e++) w[e] = 12345.5f;
+  for (size_t i = 0; i < kk; i++) hb_fill(h, w + i * ldw, d, 1 / sqrtf((float)d));
   hb_twin(w, wr, wv, nw + HB_GUARD);
   hb_fill(h, yr, kk + HB_GUARD, 1);
   memcpy(yv, yr, (kk + HB_GUARD) * sizeof(float));
