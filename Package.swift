@@ -21,9 +21,11 @@ let package = Package(
       linkerSettings: [.linkedLibrary("m")]
     ),
     // The only libc surface the CLI needs (files, clock, env, float parsing): one small
-    // layer so the same Swift sources also build under Embedded Swift for the boards.
+    // layer so the same Swift sources also build under Embedded Swift for the boards. Its CSV
+    // reader dispatches through CHebbian's one choice of variant (hb_isa_active).
     .target(
       name: "CHebbianSys",
+      dependencies: ["CHebbian"],
       path: "Sources/CHebbianSys",
       linkerSettings: [.linkedLibrary("m")]
     ),

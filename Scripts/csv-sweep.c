@@ -106,11 +106,11 @@ static void spell(char *out, int kind) {
 
 int main(int argc, char **argv) {
   long rounds = argc > 1 ? atol(argv[1]) : 100;
-  const char *isas[] = {"swar", "sse2", "avx2", "neon"};
+  const char *isas[] = {"swar", "avx2", "neon"};
   int32_t slot[F] = {0, 1, 2, 3};
   hb_csv_layout layout = {',', F, slot, F};
   long checked = 0, bad = 0, refused = 0;
-  int tried[4] = {0};
+  int tried[3] = {0};
   for (long r = 0; r < rounds; r++) {
     size_t at = 0;
     for (int i = 0; i < LINES * F; i++) {
@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
         if (bad++ < 10) printf("hb_csv_parse_f32: %s: code %d got %.9g want %.9g\n", nums[i], code, got, want);
       }
     }
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 3; k++) {
       size_t pos = 0;
       int line = 0;
       while (line < LINES) {
@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
     }
   }
   printf("scanners:");
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 3; k++)
     if (tried[k]) printf(" %s", isas[k]);
   printf("; %ld values checked against strtof (%ld lines refused for range), %ld mismatches\n",
          checked, refused, bad);

@@ -11,6 +11,7 @@ shift || true
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cc=${CC:-clang}
-"$cc" -std=c11 -O2 -g "$@" -ISources/CHebbianSys/include Scripts/csv-sweep.c \
-  Sources/CHebbianSys/csv.c -lm -o "$out/csv-sweep"
+# The reader and the one variant choice it dispatches through (dispatch.c).
+"$cc" -std=c11 -O2 -g "$@" -Iinclude -ISources/CHebbianSys/include Scripts/csv-sweep.c \
+  Sources/CHebbianSys/csv*.c Sources/CHebbian/dispatch.c -lm -o "$out/csv-sweep"
 "$out/csv-sweep" "$rounds"

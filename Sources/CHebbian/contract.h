@@ -70,6 +70,11 @@ float *hb_sweep_copy(hb_sweep *h, const float *p, size_t count);
 void hb_fill(hb_sweep *h, float *p, size_t count, float scale);
 /* count values uniform in [−1, 1), guard tail included (a new operand). */
 float *hb_sweep_uniform(hb_sweep *h, size_t count);
+/* The operand `off` floats (0…7) past the 64-byte boundary that p's buffer (from
+ * hb_sweep_floats, allocated with 8 floats of room) starts on: a sweep's way to meet a body
+ * at every alignment. */
+static inline float *hb_sweep_at(float *p, size_t off) { return p - 1 + off; }
+
 /* The reference's and the variant's copy of an operand start equal to source. */
 static inline void hb_twin(const float *source, float *ref, float *variant, size_t count) {
   memcpy(ref, source, count * sizeof(float));

@@ -63,13 +63,13 @@ hb_status hb_isa_parse(const char *name, hb_isa *out) {
   return HB_ERR_ISA_UNKNOWN;
 }
 
-/* -1 until chosen. Racing first calls compute the same answer, so a relaxed
- * compare-exchange is enough. */
-static _Atomic int active_isa = -1;
+/* The one cache of the choice (internal.h): -1 until chosen. Racing first calls compute the
+ * same answer, so a relaxed compare-exchange is enough. */
+_Atomic int hb_isa_active_cache = -1;
 static _Atomic int env_status = HB_OK;
 
 hb_isa hb_isa_active(void) {
-  int isa = atomic_load_explicit(&active_isa, memory_order_relaxed);
+  int isa = atomic_load_explicit(&hb_isa_active_cache, memory_order_relaxed);
   if (isa >= 0) return (hb_isa)isa;
   hb_isa chosen = hb_isa_best();
   hb_status status = HB_OK;
@@ -84,8 +84,8 @@ hb_isa hb_isa_active(void) {
   }
   atomic_store_explicit(&env_status, status, memory_order_relaxed);
   int expected = -1;
-  atomic_compare_exchange_strong(&active_isa, &expected, (int)chosen);
-  return (hb_isa)atomic_load_explicit(&active_isa, memory_order_relaxed);
+  atomic_compare_exchange_strong(&hb_isa_active_cache, &expected, (int)chosen);
+  return (hb_isa)atomic_load_explicit(&hb_isa_active_cache, memory_order_relaxed);
 }
 
 hb_status hb_isa_env_status(void) {

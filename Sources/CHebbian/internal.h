@@ -6,6 +6,8 @@
 
 #include "hebbian/hebbian.h"
 
+#include <stdatomic.h>
+
 #if defined(__x86_64__)
 #define HB_BUILD_AVX2 1
 /* Per-function target so the rest of the library stays baseline x86-64 and the dispatcher
@@ -28,6 +30,16 @@
 #define HB_IF(flag, ...) HB_IF_##flag(__VA_ARGS__)
 #define HB_IF_1(...) __VA_ARGS__
 #define HB_IF_0(...)
+
+/* The active variant, read where the hot paths dispatch: hb_isa_active's own cache
+ * (dispatch.c), inline, with the call only until the first choice. Every dispatcher in the
+ * library (the kernels' entry points, the PCA block driver, the CSV reader) goes through it,
+ * so HEBBIAN_ISA pins them all at once. */
+extern _Atomic int hb_isa_active_cache;
+static inline hb_isa hb_isa_current(void) {
+  const int isa = atomic_load_explicit(&hb_isa_active_cache, memory_order_relaxed);
+  return isa >= 0 ? (hb_isa)isa : hb_isa_active();
+}
 
 /* The prototypes of every variant body: hb_<op>_f32__scalar always, __avx2 and __neon where
  * the kernel list says the ISA has a body of its own. */

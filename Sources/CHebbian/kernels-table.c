@@ -3,7 +3,6 @@
  * from the scalar reference and takes the ISA's own body wherever the list says it has one. */
 #include "contract.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 
 /* The five family tables of one variant: one lazily chosen pointer serves every family. */
@@ -82,18 +81,6 @@ HB_FAMILY_FOR(memory)
 HB_FAMILY_FOR(plastic)
 HB_FAMILY_FOR(plasticity)
 
-/* -1 until chosen; racing first calls store the same value. */
-static _Atomic int chosen_isa = -1;
-
-static inline hb_isa chosen(void) {
-  int isa = atomic_load_explicit(&chosen_isa, memory_order_relaxed);
-  if (isa < 0) {
-    isa = (int)hb_isa_active();
-    atomic_store_explicit(&chosen_isa, isa, memory_order_relaxed);
-  }
-  return (hb_isa)isa;
-}
-
 /* The dispatched entry points. Each one names only its own bodies, not the tables: with
  * -ffunction-sections a program keeps the bodies of the kernels it calls, where one table of
  * every kernel kept them all through --gc-sections (the tables stay for hb_*_kernels_for and
@@ -103,7 +90,7 @@ static inline hb_isa chosen(void) {
 #define HB_RETURN_float return
 #define HB_KERNEL(family, ret, op, avx2, neon, params, args)                                 \
   ret hb_##op##_f32 params {                                                                 \
-    const hb_isa isa = chosen();                                                             \
+    const hb_isa isa = hb_isa_current();                                                             \
     HB_RETURN_##ret(isa == HB_ISA_AVX2   ? HB_BODY_AVX2(op, avx2)                            \
                     : isa == HB_ISA_NEON ? HB_BODY_NEON(op, neon)                            \
                                          : hb_##op##_f32__scalar) args;                      \

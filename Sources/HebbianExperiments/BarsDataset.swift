@@ -69,11 +69,11 @@ public struct BarsDataset {
 public struct SoftmaxReadout: ~Copyable {
   public let features: Int
   public let classes: Int
-  let w: OwnedBuffer<Float>  // classes × (features + 1), last column = bias
-  let mean: OwnedBuffer<Float>
-  let invStd: OwnedBuffer<Float>
-  let z: OwnedBuffer<Float>  // standardised input + 1
-  let logits: OwnedBuffer<Float>
+  var w: OwnedBuffer<Float>  // classes × (features + 1), last column = bias
+  var mean: OwnedBuffer<Float>
+  var invStd: OwnedBuffer<Float>
+  var z: OwnedBuffer<Float>  // standardised input + 1
+  var logits: OwnedBuffer<Float>
 
   public init(features: Int, classes: Int) throws(HebbianError) {
     if features < 1 || classes < 2 {
@@ -92,12 +92,12 @@ public struct SoftmaxReadout: ~Copyable {
     logits = OwnedBuffer(count: classes)
   }
 
-  func standardise(_ x: Span<Float>) {
+  mutating func standardise(_ x: Span<Float>) {
     for i in 0..<features { z[i] = (x[i] - mean[i]) * invStd[i] }
     z[features] = 1
   }
 
-  func scores() {
+  mutating func scores() {
     let cols = features + 1
     for c in 0..<classes {
       var s: Float = 0
@@ -165,7 +165,7 @@ public struct SoftmaxReadout: ~Copyable {
   }
 
   /// The most likely class of one feature vector.
-  public func predict(_ x: Span<Float>) throws(HebbianError) -> Int {
+  public mutating func predict(_ x: Span<Float>) throws(HebbianError) -> Int {
     if x.count < features {
       throw .dimensionMismatch(what: "readout input", expected: features, got: x.count)
     }
@@ -177,7 +177,7 @@ public struct SoftmaxReadout: ~Copyable {
   }
 
   /// Fraction of rows of `data` classified as `labels`.
-  public func accuracy(data: Span<Float>, labels: Span<Int>, count: Int) throws(HebbianError)
+  public mutating func accuracy(data: Span<Float>, labels: Span<Int>, count: Int) throws(HebbianError)
     -> Double
   {
     let f = features

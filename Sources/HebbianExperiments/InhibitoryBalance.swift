@@ -147,7 +147,7 @@ public enum InhibitoryBalance {
         for s in 0..<excitatory.fired {
           neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
         }
-        inhibition.deliver(inhibitory, to: neuron, inhibitory: true)
+        inhibition.deliver(inhibitory, to: &neuron, inhibitory: true)
         neuron.step()
         inhibition.step(pre: inhibitory, post: neuron)
         filteredE += filter * (neuron.excitatoryCurrent(0) - filteredE)

@@ -53,6 +53,27 @@ func variantTables<T>(
     #expect(r.cases == 7 && r.max_error == 1 && r.tolerance == 2)  // untouched when refused
   }
 
+  /// Every variant the CPU supports has a table in every family, tagged with its own ISA, and
+  /// a vector variant exists on the x86-64 development machines, so the sweep never silently
+  /// compares the scalar body with itself only.
+  @Test func everySupportedVariantHasATableInEveryFamily() {
+    func check<T>(_ lookup: (hb_isa) -> UnsafePointer<T>?, _ isa: (T) -> hb_isa) {
+      for (variant, table) in variantTables(lookup) { #expect(isa(table.pointee) == variant.hb) }
+    }
+    check(hb_blas_kernels_for) { $0.isa }
+    check(hb_rule_kernels_for) { $0.isa }
+    check(hb_memory_kernels_for) { $0.isa }
+    check(hb_plastic_kernels_for) { $0.isa }
+    check(hb_plasticity_kernels_for) { $0.isa }
+    for isa in ISA.allCases where !isa.isSupported { #expect(hb_blas_kernels_for(isa.hb) == nil) }
+    #if arch(x86_64)
+      #expect(KernelSweep.variants.contains(.avx2))
+    #endif
+  }
+
+  /// The one oracle of every kernel: its contract's sweep (Sources/CHebbian/<op>/<op>-contract.c,
+  /// the shapes, strides, offsets, scalars and bounds written once in C), every supported
+  /// variant against the scalar reference.
   @Test(arguments: kernels)
   func everySupportedVariantMatchesTheScalarReference(kernel: String) throws {
     let k = try #require(KernelSweep.catalogue.first { $0.name == kernel })

@@ -92,15 +92,15 @@ import Testing
     var poisson = try PoissonInput(count: d, dt: 1, seed: 9)
     var tagged = try RewardModulatedSTDP(post: 2, pre: d, dt: 1, initialWeight: 0.5)
     var scaling = try SynapticScaling(neurons: 2, targetRate: 5, dt: 1)
-    let syn = try STDPSynapses(post: 2, pre: d, rule: .classic(), dt: 1, initialWeight: 0.5)
+    var syn = try STDPSynapses(post: 2, pre: d, rule: .classic(), dt: 1, initialWeight: 0.5)
     func oneRound() {
       poisson.step(rate: 50)
-      tagged.deliver(poisson, to: lif)
+      tagged.deliver(poisson, to: &lif)
       lif.step()
       tagged.step(pre: poisson, post: lif)
       tagged.reward(0.5)
       scaling.observe(lif)
-      scaling.scale(syn)
+      scaling.scale(&syn)
     }
     // Two rounds: in the first, every scaling factor still rounds to 1, so the row scaling
     // (and the lazy metadata of its span in a debug build) first runs in the second.

@@ -21,9 +21,44 @@ import Testing
     #expect(abs(sq / 100_000 - 1) < 2.5e-2)
   }
 
+  /// The alignment contract of the kernel list: every buffer, of any element type and any
+  /// count (the empty one too), and so every learner's weights, starts on a 64-byte boundary.
+  @Test func ownedBuffersStartOnACacheLine() throws {
+    func address<T>(_ b: borrowing OwnedBuffer<T>) -> Int {
+      b.span.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+    }
+    #expect(OwnedBuffer<Float>.alignment == 64)
+    // Many live buffers at once, so the allocator cannot hand back one lucky address.
+    var floats: [Int] = []
+    for count in [0, 1, 3, 7, 16, 33, 1000] {
+      for _ in 0..<8 {
+        let f = OwnedBuffer<Float>(count: count)
+        let d = OwnedBuffer<Double>(count: count, repeating: 1)
+        let i = OwnedBuffer<Int>(copying: Array(0..<count))
+        let u = OwnedBuffer<UInt8>(count: count, repeating: 0)
+        for a in [address(f), address(d), address(i), address(u)] { #expect(a % 64 == 0) }
+        floats.append(address(f))
+      }
+    }
+    #expect(floats.allSatisfy { $0 != 0 })
+    let pca = try OnlinePCA(dimension: 5, components: 3, rule: .gha)
+    #expect(Int(bitPattern: pca.w.base) % 64 == 0)
+  }
+
+  /// The in-place copy moves a run within one buffer, overlapping runs included (a memmove).
+  @Test func ownedBufferCopiesWithinItself() {
+    var b = OwnedBuffer<Float>(copying: [0, 1, 2, 3, 4, 5, 6, 7])
+    b.copy(3, from: 0, to: 4)
+    #expect(b.toArray() == [0, 1, 2, 3, 0, 1, 2, 7])
+    b.copy(4, from: 0, to: 1)
+    #expect(b.toArray() == [0, 0, 1, 2, 3, 1, 2, 7])
+    b.copy(4, from: 2, to: 0)
+    #expect(b.toArray() == [1, 2, 3, 1, 3, 1, 2, 7])
+  }
+
   @Test func matrixOwnsAndCopiesItsStorage() throws {
     let m = try Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
-    let c = m.copy()
+    var c = m.copy()
     c[1, 2] = 60
     #expect(m[1, 2] == 6)
     #expect(c.row(1) == [4, 5, 60])

@@ -59,6 +59,12 @@ typedef struct hb_pca_state {
  * (hb_isa_active), resolved once per call. */
 void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y);
 
+/* The loop hb_pca_hebbian_block_f32 runs for k x d when variant isa is active (the active one
+ * is hb_isa_active(), so HEBBIAN_ISA pins the driver): "avx2-small" (the AVX2 loop with W in
+ * registers, 1 <= d, k <= 16), else the general loop over that variant's rule kernels, named
+ * by the variant ("avx2", "neon", "scalar"; "scalar" for a variant this machine lacks). */
+const char *hb_pca_block_driver(hb_isa isa, size_t k, size_t d);
+
 /* The sample contract of every online PCA learner: d finite values whose squared norm, summed
  * in double in index order, is 0 or inside [HB_PCA_NORM2_MIN, HB_PCA_NORM2_MAX]. Every
  * quantity a rule computes scales like |x|^2 or its inverse, so this range keeps 8 orders of
@@ -70,6 +76,11 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
  * contract, or n when every row keeps it. float * float is exact in double, so the decision
  * is the same whether or not the compiler fuses the sum, on every ISA. */
 size_t hb_pca_samples_unfit(const float *X, size_t n, size_t d, size_t ldx);
+
+/* Copies count little-endian float32 values from src (any alignment) to dst: a raw f32
+ * record, as a reader receives it. Returns the index of the first NaN or infinity, or -1 when
+ * all are finite. */
+int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
 
 /* The scalar arithmetic that every rule's step shares with the driver, written once here and
  * called by the Swift learner too. Bit-identity between the driver and the learner's other

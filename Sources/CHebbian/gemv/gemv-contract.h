@@ -1,16 +1,18 @@
 /* The sweep and workload gemv (y = αAx + βy) and gemv_t (y = αAᵀx + βy) share: every pair of
  * sides m, n (1…67, around every panel width) with lda = n + 3, three (α, β) pairs (1, 0),
- * (−0.75, 1.5), (0, −1), and β = 0 with y full of NaN, which must never be read. Each output
+ * (−0.75, 1.5), (0, −1), and β = 0 with y full of NaN, which must never be read (lda = n + 3
+ * and n). Each output
  * is a reduction of L terms (a row of A for gemv, a column for gemv_t), within (L + 2)ε·S of
- * the reference, S = |α|·Σ|A x terms| + |β y_o|, bound at L = 67; the guard tail of y must
- * stay untouched. */
+ * the reference, S = |α|·Σ|A x terms| + |β y_o| (each shape's own bound: S scaled by L + 2
+ * against a tolerance of ε); the guard tail of y must stay untouched. Empty shapes: m = 0 or
+ * n = 0 leave β·y (one rounded product), exactly the reference's. */
 #ifndef HEBBIAN_GEMV_CONTRACT_H
 #define HEBBIAN_GEMV_CONTRACT_H
 
 #include "../contract.h"
 
 static inline void hb_gemv_sweep(hb_sweep *h, hb_gemv_fn ref, hb_gemv_fn k, bool transposed) {
-  h->tolerance = (float)(HB_LENGTHS_MAX + 2) * HB_EPS;
+  h->tolerance = HB_EPS;
   static const float pairs[3][2] = {{1, 0}, {-0.75f, 1.5f}, {0, -1}};
   float *s[5];
   hb_sweep_scratch(h, s, 5, 80 * 80);
@@ -36,20 +38,33 @@ static inline void hb_gemv_sweep(hb_sweep *h, hb_gemv_fn ref, hb_gemv_fn k, bool
             } else {
               for (size_t j = 0; j < n; j++) sum += fabsf(a[o * lda + j] * x[j]);
             }
-            S = fabsf(alpha) * sum + fabsf(beta * y[o]);
+            S = (float)((transposed ? m : n) + 2) * (fabsf(alpha) * sum + fabsf(beta * y[o]));
           }
           hb_compare(h, yr[o], yv[o], S);
         }
         h->cases++;
       }
-      /* β = 0 overwrites y without reading it: NaN in y must not reach the output. */
-      for (size_t i = 0; i < ny; i++) yv[i] = NAN;
-      k(m, n, 1.5f, a, lda, x, 0, yv);
-      for (size_t i = 0; i < ny; i++) {
-        if (!isfinite(yv[i])) hb_compare(h, 0, yv[i], 1);
+      /* β = 0 overwrites y without reading it: NaN in y must not reach the output, with rows
+       * padded and packed (lda = n). */
+      for (size_t packed = 0; packed < 2; packed++) {
+        for (size_t i = 0; i < ny; i++) yv[i] = NAN;
+        k(m, n, transposed ? -0.5f : 1.5f, a, packed ? n : lda, x, 0, yv);
+        for (size_t i = 0; i < ny; i++) {
+          if (!isfinite(yv[i])) hb_compare(h, 0, yv[i], 1);
+        }
+        h->cases++;
       }
-      h->cases++;
     }
+  }
+  static const size_t empty[4][2] = {{0, 9}, {9, 0}, {0, 37}, {37, 0}};
+  for (size_t c = 0; c < 4; c++) {
+    const size_t m = empty[c][0], n = empty[c][1], ny = transposed ? n : m;
+    hb_fill(h, y, ny + HB_GUARD, 1);
+    hb_twin(y, yr, yv, ny + HB_GUARD);
+    ref(m, n, 1, a, n > 0 ? n : 1, x, c % 2 ? 0.5f : -0.5f, yr);
+    k(m, n, 1, a, n > 0 ? n : 1, x, c % 2 ? 0.5f : -0.5f, yv);
+    for (size_t o = 0; o < ny + HB_GUARD; o++) hb_compare(h, yr[o], yv[o], 0);
+    h->cases++;
   }
 }
 

@@ -1,7 +1,7 @@
 /* ger's contract: every pair of sides m, n (1…67, around every panel width) with lda = n + 5,
  * α ∈ {1, −0.5, 0}. Each element of A is one product-add, within 2ε·S of the reference (an FMA
  * does not round the product), S = |A_ij| + |α x_i y_j|; the gap between rows and the guard
- * tail must stay untouched (S = 0). */
+ * tail must stay untouched (S = 0). m = 0 or n = 0 touches nothing. */
 #include "../contract.h"
 
 void hb_ger_f32__sweep(hb_sweep *h, hb_ger_fn ref, hb_ger_fn k) {
@@ -29,6 +29,16 @@ void hb_ger_f32__sweep(hb_sweep *h, hb_ger_fn ref, hb_ger_fn k) {
         h->cases++;
       }
     }
+  }
+  static const size_t empty[2][2] = {{0, 9}, {9, 0}};
+  for (size_t c = 0; c < 2; c++) {
+    const size_t m = empty[c][0], n = empty[c][1], na = 81;
+    hb_fill(h, a, na + HB_GUARD, 1);
+    hb_twin(a, ar, av, na + HB_GUARD);
+    ref(m, n, 1, x, y, ar, n > 0 ? n : 1);
+    k(m, n, 1, x, y, av, n > 0 ? n : 1);
+    for (size_t e = 0; e < na + HB_GUARD; e++) hb_compare(h, ar[e], av[e], 0);
+    h->cases++;
   }
 }
 

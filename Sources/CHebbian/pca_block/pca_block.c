@@ -2,11 +2,28 @@
  * the rule's step kernel of the active variant, output power, sample after sample. */
 #include "pca_block.h"
 
+/* The loop a k x d learner runs on variant isa: the AVX2 variant's own at small d and k (W in
+ * registers), else the general loop over the variant's kernels from the list. The one place
+ * the driver is chosen; hb_pca_block_driver reports it. */
+static bool small_avx2(hb_isa isa, size_t k, size_t d) {
+#if HB_BUILD_AVX2
+  return isa == HB_ISA_AVX2 && d >= 1 && d <= HB_SMALL_D_MAX && k <= HB_SMALL_D_MAX;
+#else
+  (void)isa, (void)k, (void)d;
+  return false;
+#endif
+}
+
+const char *hb_pca_block_driver(hb_isa isa, size_t k, size_t d) {
+  if (small_avx2(isa, k, d)) return "avx2-small";
+  return hb_rule_kernels_for(isa) != NULL ? hb_isa_name(isa) : hb_isa_name(HB_ISA_SCALAR);
+}
+
 void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y) {
-  const hb_isa isa = hb_isa_active();
+  const hb_isa isa = hb_isa_current();
   const size_t k = s->k, d = s->d;
 #if HB_BUILD_AVX2
-  if (isa == HB_ISA_AVX2 && d >= 1 && d <= HB_SMALL_D_MAX && k <= HB_SMALL_D_MAX) {
+  if (small_avx2(isa, k, d)) {
     hb_pca_hebbian_block_f32__avx2(s, n, X, ldx, Y);
     return;
   }
@@ -43,15 +60,4 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
     }
     hb_pca_outputs(s, beta, y, Y, r);
   }
-}
-
-size_t hb_pca_samples_unfit(const float *X, size_t n, size_t d, size_t ldx) {
-  for (size_t i = 0; i < n; i++) {
-    const float *x = X + i * ldx;
-    /* NaN and infinity make s NaN or infinite, which the range refuses. */
-    double s = 0;
-    for (size_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
-    if (s != 0 && !(s >= HB_PCA_NORM2_MIN && s <= HB_PCA_NORM2_MAX)) return i;
-  }
-  return n;
 }

@@ -1,13 +1,14 @@
 /* rank_k's contract: every pair of sides m, n (1…67, around every panel width), batches
  * b ∈ {1, 2, 5, 17} with α = 0 at b = 2, 1 at b = 5 and −0.25 otherwise; lda = n + 5,
  * ldx = m + 2, ldy = n + 1. Each element of A gains a reduction of b products, within
- * (b + 2)ε·S of the reference, S = |A_ij| + |α|·Σ_r|X_ri Y_rj|, bound at b = 17; the gap between
- * rows and the guard tail must stay untouched (S = 0). */
+ * (b + 2)ε·S of the reference, S = |A_ij| + |α|·Σ_r|X_ri Y_rj| (each batch's own bound: S scaled
+ * by b + 2 against a tolerance of ε); the gap between rows and the guard tail must stay
+ * untouched (S = 0). b = 0 or n = 0 touches nothing. */
 #include "../contract.h"
 
 void hb_rank_k_f32__sweep(hb_sweep *h, hb_rank_k_fn ref, hb_rank_k_fn k) {
   static const size_t batches[4] = {1, 2, 5, 17};
-  h->tolerance = (float)(batches[3] + 2) * HB_EPS;
+  h->tolerance = HB_EPS;
   float *s[5];
   hb_sweep_scratch(h, s, 5, 80 * 80);
   float *a = s[0], *xs = s[1], *ys = s[2], *ar = s[3], *av = s[4];
@@ -29,13 +30,24 @@ void hb_rank_k_f32__sweep(hb_sweep *h, hb_rank_k_fn ref, hb_rank_k_fn k) {
           if (e < na && j < n) {
             float sum = 0;
             for (size_t r = 0; r < b; r++) sum += fabsf(xs[r * ldx + i] * ys[r * ldy + j]);
-            S = fabsf(a[e]) + fabsf(alpha) * sum;
+            S = (float)(b + 2) * (fabsf(a[e]) + fabsf(alpha) * sum);
           }
           hb_compare(h, ar[e], av[e], S);
         }
         h->cases++;
       }
     }
+  }
+  static const size_t empty[2][3] = {{9, 9, 0}, {9, 0, 3}};
+  for (size_t c = 0; c < 2; c++) {
+    const size_t m = empty[c][0], n = empty[c][1], b = empty[c][2], na = 81;
+    const size_t ld = n > 0 ? n : 1;
+    hb_fill(h, a, na + HB_GUARD, 1);
+    hb_twin(a, ar, av, na + HB_GUARD);
+    ref(m, n, b, 1, xs, m, ys, ld, ar, ld);
+    k(m, n, b, 1, xs, m, ys, ld, av, ld);
+    for (size_t e = 0; e < na + HB_GUARD; e++) hb_compare(h, ar[e], av[e], 0);
+    h->cases++;
   }
 }
 

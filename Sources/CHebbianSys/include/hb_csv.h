@@ -1,6 +1,6 @@
 /* The sample reader's hot path: a correctly rounded decimal → float32 parser and a CSV row
- * parser that finds delimiters and newlines a vector at a time (SSE2/AVX2 on x86-64, NEON on
- * AArch64, SWAR elsewhere). No allocation: the caller owns every buffer. Only fixed-width
+ * parser that finds delimiters and newlines a vector at a time (AVX2 on x86-64, NEON on
+ * AArch64, SWAR on every target and for the scalar variant). No allocation: the caller owns every buffer. Only fixed-width
  * types here, so Swift (hosted or Embedded) imports it without a C library's headers. */
 #ifndef HEBBIAN_HB_CSV_H
 #define HEBBIAN_HB_CSV_H
@@ -19,10 +19,6 @@ extern "C" {
  * floats, trailing characters), 2 when it rounds beyond the float range. Underflow gives zero
  * or a subnormal, like strtof. Any length: mantissas beyond 19 digits take a slow exact path. */
 int hb_csv_parse_f32(const char *text, size_t len, float *out);
-
-/* Copies count little-endian float32 values from src (any alignment) to dst. Returns the index
- * of the first NaN or infinity, or -1 when all are finite. */
-int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
 
 /* How the fields of a CSV line map to a sample. */
 typedef struct {
@@ -58,9 +54,14 @@ void hb_csv_parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t l
                        float *rows, size_t max_rows, int64_t *row_line, int64_t *id_span,
                        hb_csv_result *result);
 
-/* The vector unit the row parser uses here: "avx2", "sse2", "neon" or "swar". */
+/* The scanner the row parser uses here: the active kernel variant's (hb_isa_active, so
+ * HEBBIAN_ISA pins it): "avx2", "neon" (AArch64) or "swar" (the scalar variant, and 32-bit
+ * ARM). */
 const char *hb_csv_isa(void);
-/* hb_csv_parse_rows with a given scanner ("swar" everywhere; "sse2", "avx2" or "neon" where the
+/* The scanner the row parser uses when variant `isa` (an hb_isa value this machine supports)
+ * is the active one. */
+const char *hb_csv_isa_for(int32_t isa);
+/* hb_csv_parse_rows with a given scanner ("swar" everywhere; "avx2" or "neon" where the
  * machine has it), for tests that compare them. Returns -1 when it is not available here. */
 int hb_csv_parse_rows_isa(const char *isa, const hb_csv_layout *layout, const uint8_t *buf,
                           size_t len, int at_eof, float *rows, size_t max_rows, int64_t *row_line,

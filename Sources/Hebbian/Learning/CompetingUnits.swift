@@ -25,15 +25,15 @@ public struct CompetingUnits: ~Copyable {
   public let delta: Float
   public let batchSize: Int
 
-  let w: OwnedBuffer<Float>  // K × d
-  let wp: OwnedBuffer<Float>  // sign(W)|W|^(p−1), K × d
-  let currents: OwnedBuffer<Float>  // B × K
-  let g: OwnedBuffer<Float>  // B × K
-  let ds: OwnedBuffer<Float>  // K × d
-  let xx: OwnedBuffer<Float>  // K
+  var w: OwnedBuffer<Float>  // K × d
+  var wp: OwnedBuffer<Float>  // sign(W)|W|^(p−1), K × d
+  var currents: OwnedBuffer<Float>  // B × K
+  var g: OwnedBuffer<Float>  // B × K
+  var ds: OwnedBuffer<Float>  // K × d
+  var xx: OwnedBuffer<Float>  // K
   /// How many times each unit has been the winner since the start of the current epoch of
   /// ``train(data:count:epochs:initialRate:order:batchScratch:rng:progress:)`` (or since init).
-  let wins: OwnedBuffer<Int>
+  var wins: OwnedBuffer<Int>
 
   public init(
     inputs: Int, hidden: Int, p: Float = 3, rank: Int = 2, delta: Float = 0.4,
@@ -73,7 +73,7 @@ public struct CompetingUnits: ~Copyable {
   }
 
   /// sign(W)|W|^(p−1), the metric the currents are measured in.
-  func refreshMetric() {
+  mutating func refreshMetric() {
     let kd = hidden * inputs
     if p == 2 {
       wp.assign(w)

@@ -37,18 +37,18 @@ public struct PlasticNetwork: ~Copyable {
   public private(set) var eta: Float
 
   /// w and α, each with its gradient and Adam moments; η's are the scalars below.
-  let w: AdamParameter
-  let alpha: AdamParameter
+  var w: AdamParameter
+  var alpha: AdamParameter
   var geta: Float = 0
   var meta: Float = 0, veta: Float = 0
   var adamSteps = 0
   // BPTT replay: states x(0…T) ((T+1)×N) and traces Hebb(0…T−1) (T×N²).
-  let xs: OwnedBuffer<Float>
-  let hs: OwnedBuffer<Float>
-  let gH: OwnedBuffer<Float>
+  var xs: OwnedBuffer<Float>
+  var hs: OwnedBuffer<Float>
+  var gH: OwnedBuffer<Float>
   // The adjoint of the state, in and out of each backward step (they swap every step).
-  let gy: OwnedBuffer<Float>
-  let gx: OwnedBuffer<Float>
+  var gy: OwnedBuffer<Float>
+  var gx: OwnedBuffer<Float>
   var lastSteps = 0
 
   /// `w` and `α` start as 𝒩(0, initScale²), η at `eta`. The baseline (`plastic: false`)
@@ -159,7 +159,7 @@ public struct PlasticNetwork: ~Copyable {
       for j in x..<x + n { xs[j] = Math.tanh(xs[j]) }
       // The trace after the last step never reaches the loss.
       if t + 1 < steps {
-        hs.copy(nn, from: hs, at: h, to: h + nn)
+        hs.copy(nn, from: h, to: h + nn)
         hb_hebb_trace_step_f32(rule.c, n, n, eta, xs.at(xPrev), xs.at(x), hs.at(h + nn), n)
       }
     }
@@ -278,9 +278,9 @@ struct AdamParameter: ~Copyable {
   static let b1: Float = 0.9
   static let b2: Float = 0.999
   static let eps: Float = 1e-8
-  let value: OwnedBuffer<Float>, gradient: OwnedBuffer<Float>
+  var value: OwnedBuffer<Float>, gradient: OwnedBuffer<Float>
   /// Adam's running first and second moments of the gradient.
-  let m: OwnedBuffer<Float>, v: OwnedBuffer<Float>
+  var m: OwnedBuffer<Float>, v: OwnedBuffer<Float>
 
   init(count: Int) {
     value = OwnedBuffer(count: count)
@@ -291,7 +291,7 @@ struct AdamParameter: ~Copyable {
 
   /// One Adam step on `gradient` scaled by `clip`, at the bias-corrected `rate`.
   @inline(__always)
-  func step(clip: Float, rate: Float) {
+  mutating func step(clip: Float, rate: Float) {
     let (b1, b2) = (Self.b1, Self.b2)
     for i in 0..<value.count {
       let gi = gradient[i] * clip

@@ -97,13 +97,13 @@ func checkSizes(_ what: String, dimension: Int, capacity: Int, maxSteps: Int) th
 /// Writes sign(`values`) as ±1 (negative → −1, otherwise +1) into `buffer` from `offset` on.
 @inline(__always)
 func storeSigns(
-  _ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int = 0
+  _ values: Span<Float>, into buffer: inout OwnedBuffer<Float>, at offset: Int = 0
 ) {
   for j in 0..<values.count { buffer[offset + j] = values[j] < 0 ? -1 : 1 }
 }
 
 /// Copies `values` into `buffer` from `offset` on, refusing a NaN or an infinity.
-func storeFinite(_ values: Span<Float>, into buffer: borrowing OwnedBuffer<Float>, at offset: Int)
+func storeFinite(_ values: Span<Float>, into buffer: inout OwnedBuffer<Float>, at offset: Int)
   throws(HebbianError)
 {
   for j in 0..<values.count {
@@ -141,20 +141,21 @@ func iterate(maxSteps: Int, _ sweep: () -> Int) -> RecallResult {
   return RecallResult(steps: steps, converged: false)
 }
 
-/// One asynchronous sweep of a ±1 state in the order `order` (shuffled by the caller): neuron i
-/// takes `next(i)`, and `flipped(i, v)` runs before s_i changes to v. Returns the flips.
+/// One asynchronous sweep of a ±1 state in the order `order` (shuffled by the caller): neuron i,
+/// now `state(i)`, takes `next(i)`; on a change `flip(i, v)` moves s_i to v (and whatever
+/// follows s). The caller's closures own the state, so the sweep never holds it while `next`
+/// reads it. Returns the flips.
 @inline(__always)
 func asynchronousSweep(
-  _ s: borrowing OwnedBuffer<Float>, order: borrowing OwnedBuffer<Int>, next: (Int) -> Float,
-  flipped: (Int, Float) -> Void = { _, _ in }
+  order: borrowing OwnedBuffer<Int>, state: (Int) -> Float, next: (Int) -> Float,
+  flip: (Int, Float) -> Void
 ) -> Int {
   var changed = 0
   for k in 0..<order.count {
     let i = order[k]
     let v = next(i)
-    if v != s[i] {
-      flipped(i, v)
-      s[i] = v
+    if v != state(i) {
+      flip(i, v)
       changed += 1
     }
   }
@@ -163,7 +164,8 @@ func asynchronousSweep(
 
 /// Fisher–Yates shuffle of 0..<n into `order`, from a seeded generator (no allocation).
 @inline(__always)
-func shuffleOrder(_ order: borrowing OwnedBuffer<Int>, _ rng: inout SeededGenerator) {
+func shuffleOrder(_ order: inout OwnedBuffer<Int>, _ rng: inout SeededGenerator) {
   for i in 0..<order.count { order[i] = i }
-  order.withMutableSpan { shuffle(&$0, count: order.count, &rng) }
+  let n = order.count
+  order.withMutableSpan { shuffle(&$0, count: n, &rng) }
 }

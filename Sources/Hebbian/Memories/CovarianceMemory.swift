@@ -38,10 +38,10 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
   public var maxSteps: Int
   public private(set) var count = 0
 
-  let w: OwnedBuffer<Float>
-  let centred: OwnedBuffer<Float>
-  let h: OwnedBuffer<Float>
-  let r: OwnedBuffer<Float>
+  var w: OwnedBuffer<Float>
+  var centred: OwnedBuffer<Float>
+  var h: OwnedBuffer<Float>
+  var r: OwnedBuffer<Float>
 
   public init(
     dimension: Int, capacity: Int, codingLevel: Double, threshold: Threshold = Threshold(),

@@ -25,10 +25,10 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
   public var maxSteps: Int
   public var count: Int { patterns.count }
 
-  let m: OwnedBuffer<Float>
-  let s: OwnedBuffer<Float>
-  let next: OwnedBuffer<Float>
-  let order: OwnedBuffer<Int>
+  var m: OwnedBuffer<Float>
+  var s: OwnedBuffer<Float>
+  var next: OwnedBuffer<Float>
+  var order: OwnedBuffer<Int>
   var rng: SeededGenerator
 
   /// Largest degree n of F(x) = xⁿ: overlaps reach N, and N^64 overflows Double already for
@@ -111,7 +111,7 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
     try checkShape("DenseMemory cue", dimension, cue.count)
     try checkRoom("DenseMemory state", dimension, state.count)
     let n = dimension
-    storeSigns(cue, into: s)
+    storeSigns(cue, into: &s)
     let result = iterate(maxSteps: maxSteps) { sweep() }
     for i in 0..<n { state[i] = s[i] }
     return result
@@ -131,11 +131,12 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
       }
       return changed
     case .asynchronous:
-      shuffleOrder(order, &rng)
-      return asynchronousSweep(s, order: order) { i in
+      shuffleOrder(&order, &rng)
+      return asynchronousSweep(order: order) { i in s[i] } next: { i in
         drive(i) > 0 ? 1 : -1
-      } flipped: { i, v in
+      } flip: { i, v in
         for mu in 0..<count { m[mu] += 2 * v * patterns.rows[mu * n + i] }
+        s[i] = v
       }
     }
   }

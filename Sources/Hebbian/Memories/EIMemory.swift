@@ -88,16 +88,16 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   public private(set) var count = 0
   public var dimension: Int { excitatory }
 
-  let wEE: OwnedBuffer<Float>
-  let wIE: OwnedBuffer<Float>
-  let wIE0: OwnedBuffer<Float>
-  let wEI: OwnedBuffer<Float>
-  let wII: OwnedBuffer<Float>
-  let rI: OwnedBuffer<Float>
-  let drive: OwnedBuffer<Float>
-  let h: OwnedBuffer<Float>
-  let r: OwnedBuffer<Float>
-  let centred: OwnedBuffer<Float>
+  var wEE: OwnedBuffer<Float>
+  var wIE: OwnedBuffer<Float>
+  var wIE0: OwnedBuffer<Float>
+  var wEI: OwnedBuffer<Float>
+  var wII: OwnedBuffer<Float>
+  var rI: OwnedBuffer<Float>
+  var drive: OwnedBuffer<Float>
+  var h: OwnedBuffer<Float>
+  var r: OwnedBuffer<Float>
+  var centred: OwnedBuffer<Float>
 
   /// `inhibitory` may be 0: the excitatory-only baseline (fixed threshold θ₀, no inhibition).
   public init(
@@ -146,19 +146,19 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   }
 
   /// W_EI back to its fixed part γ/N_I (zero without inhibitory neurons).
-  func resetInhibition() {
+  mutating func resetInhibition() {
     let ni = inhibitory
     if ni == 0 { return }
     let g = max(coefficients.inhibitoryGain, 0) / Float(ni)
     wEI.fill(g)
   }
 
-  /// r_I = [W_IE x − W_II r_I]₊, the lateral I→I term evaluated once from the feed-forward
-  /// response.
-  func inhibitoryResponse(_ x: borrowing OwnedBuffer<Float>) {
+  /// r_I = [W_IE r − W_II r_I]₊ for the excitatory rates r, the lateral I→I term evaluated
+  /// once from the feed-forward response.
+  mutating func inhibitoryResponse() {
     let ne = excitatory, ni = inhibitory
     if ni == 0 { return }
-    Kernels.unsafeGemv(rows: ni, columns: ne, wIE.base, lda: ne, x.base, drive.base)
+    Kernels.unsafeGemv(rows: ni, columns: ne, wIE.base, lda: ne, r.base, drive.base)
     for k in 0..<ni { rI[k] = max(drive[k], 0) }
     Kernels.unsafeGemv(
       rows: ni, columns: ni, alpha: -1, wII.base, lda: ni, rI.base, beta: 1, drive.base)
@@ -175,13 +175,13 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
       r[i] = pattern[i] > 0.5 ? 1 : 0
       centred[i] = r[i] - f
     }
-    inhibitoryResponse(r)
+    inhibitoryResponse()
     let c = coefficients
     Kernels.unsafeGer(
       rows: ne, columns: ne, alpha: c.excitatoryToExcitatory / Float(ne), r.base, r.base,
       wEE.base, lda: ne)
     for i in 0..<ne { wEE[i * ne + i] = 0 }
-    project(wEE)
+    Self.project(&wEE)
     if ni > 0 {
       Kernels.unsafeGer(
         rows: ni, columns: ne, alpha: c.excitatoryToInhibitory / Float(ne), rI.base,
@@ -193,16 +193,16 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
         rows: ni, columns: ni, alpha: c.inhibitoryToInhibitory / Float(ni), rI.base, rI.base,
         wII.base, lda: ni)
       for k in 0..<ni { wII[k * ni + k] = 0 }
-      project(wIE)
-      project(wEI)
-      project(wII)
+      Self.project(&wIE)
+      Self.project(&wEI)
+      Self.project(&wII)
     }
     count += 1
   }
 
   /// Dale's law as a projection: a weight may shrink to zero but never change sign.
   @inline(__always)
-  func project(_ w: borrowing OwnedBuffer<Float>) {
+  static func project(_ w: inout OwnedBuffer<Float>) {
     for k in 0..<w.count where w[k] < 0 { w[k] = 0 }
   }
 
@@ -226,7 +226,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     let result = iterate(maxSteps: maxSteps) {
       Kernels.unsafeGemv(rows: ne, columns: ne, wEE.base, lda: ne, r.base, h.base)
       if ni > 0 {
-        inhibitoryResponse(r)
+        inhibitoryResponse()
         Kernels.unsafeGemv(
           rows: ne, columns: ni, alpha: -1, wEI.base, lda: ni, rI.base, beta: 1, h.base)
       }

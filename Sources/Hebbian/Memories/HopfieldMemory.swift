@@ -38,15 +38,15 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   public internal(set) var count = 0
 
   let words: Int
-  let v: OwnedBuffer<Float>  // N·W, N×N
-  let x: OwnedBuffer<Float>  // stored patterns, capacity×N (±1)
-  let bits: OwnedBuffer<UInt64>  // packed patterns, capacity×words
-  let sbits: OwnedBuffer<UInt64>
-  let m: OwnedBuffer<Float>
-  let h: OwnedBuffer<Float>
-  let s: OwnedBuffer<Float>
-  let theta: OwnedBuffer<Float>  // N·θ
-  let order: OwnedBuffer<Int>
+  var v: OwnedBuffer<Float>  // N·W, N×N
+  var x: OwnedBuffer<Float>  // stored patterns, capacity×N (±1)
+  var bits: OwnedBuffer<UInt64>  // packed patterns, capacity×words
+  var sbits: OwnedBuffer<UInt64>
+  var m: OwnedBuffer<Float>
+  var h: OwnedBuffer<Float>
+  var s: OwnedBuffer<Float>
+  var theta: OwnedBuffer<Float>  // N·θ
+  var order: OwnedBuffer<Int>
   var rng: SeededGenerator
 
   public init(
@@ -118,7 +118,7 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     for j in 0..<dimension where pattern[j].isNaN { throw .nonFinite(index: j) }
     try checkCapacity("HopfieldMemory", count, capacity)
     let n = dimension
-    storeSigns(pattern, into: x, at: count * n)
+    storeSigns(pattern, into: &x, at: count * n)
     let row = x.at(count * n)
     Kernels.unsafePackSigns(n, row, bits.at(count * words))
     switch rule {
@@ -150,7 +150,7 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   {
     try checkShape("HopfieldMemory cue", dimension, cue.count)
     try checkRoom("HopfieldMemory state", dimension, state.count)
-    storeSigns(cue, into: s)
+    storeSigns(cue, into: &s)
     let (overlaps, synchronous) = (usesOverlaps, update == .synchronous)
     let result = iterate(maxSteps: maxSteps) {
       switch (synchronous, overlaps) {
@@ -165,10 +165,10 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   }
 
   /// E(s) = −½ sᵀ W s + θᵀ s for a state given by sign.
-  public func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
+  public mutating func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
     try checkShape("HopfieldMemory state", dimension, state.count)
     let n = dimension
-    storeSigns(state, into: s)
+    storeSigns(state, into: &s)
     Kernels.unsafeGemv(rows: n, columns: n, v.base, lda: n, s.base, h.base)
     var e: Float = 0
     for i in 0..<n { e += s[i] * (-0.5 * h[i] + theta[i]) }
@@ -211,9 +211,11 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
 
   mutating func asyncWeightSweep() -> Int {
     let n = dimension
-    shuffleOrder(order, &rng)
-    return asynchronousSweep(s, order: order) { i in
+    shuffleOrder(&order, &rng)
+    return asynchronousSweep(order: order) { i in s[i] } next: { i in
       decide(i, Kernels.unsafeDot(n, v.at(i * n), s.base))
+    } flip: { i, value in
+      s[i] = value
     }
   }
 
@@ -222,15 +224,16 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
     let p = count
     Kernels.unsafePackSigns(n, s.base, sbits.base)
     Kernels.unsafeBitOverlap(patterns: p, bits: n, bits.base, ldxi: words, sbits.base, m.base)
-    shuffleOrder(order, &rng)
-    return asynchronousSweep(s, order: order) { i in
+    shuffleOrder(&order, &rng)
+    return asynchronousSweep(order: order) { i in s[i] } next: { i in
       var field: Float = 0
       for mu in 0..<p { field += x[mu * n + i] * m[mu] }
       field -= Float(p) * s[i]
       return decide(i, field)
-    } flipped: { i, next in
+    } flip: { i, next in
       // s_i moves by 2·next, so every overlap moves by 2·next·ξ^μ_i.
       for mu in 0..<p { m[mu] += 2 * next * x[mu * n + i] }
+      s[i] = next
     }
   }
 }

@@ -16,9 +16,9 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
   public var tolerance: Float
   public var count: Int { patterns.count }
 
-  let p: OwnedBuffer<Float>
-  let a: OwnedBuffer<Float>
-  let b: OwnedBuffer<Float>
+  var p: OwnedBuffer<Float>
+  var a: OwnedBuffer<Float>
+  var b: OwnedBuffer<Float>
 
   public init(
     dimension: Int, capacity: Int, beta: Float = 8, maxSteps: Int = 100,
@@ -106,7 +106,7 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
   }
 
   /// E(ξ) = −β⁻¹ log Σ_μ exp(β x_μ·ξ) + ½ ξ·ξ.
-  public func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
+  public mutating func energy(_ state: Span<Float>) throws(HebbianError) -> Float {
     try checkShape("ModernHopfield state", dimension, state.count)
     if count == 0 { throw .invalidParameter("ModernHopfield: no stored patterns") }
     try checkFiniteCue(state)

@@ -61,15 +61,15 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   public var maxSteps: Int
   public var count: Int { patterns.count }
 
-  let w: OwnedBuffer<Float>
-  let df: OwnedBuffer<Float>  // D f, rows
-  let e: OwnedBuffer<Float>  // residuals f − W D f, rows
-  let y: OwnedBuffer<Float>  // the recall state
-  let u: OwnedBuffer<Float>  // D y
-  let ode: RungeKutta4
-  let gram: OwnedBuffer<Double>
-  let v1: OwnedBuffer<Double>
-  let v2: OwnedBuffer<Double>
+  var w: OwnedBuffer<Float>
+  var df: OwnedBuffer<Float>  // D f, rows
+  var e: OwnedBuffer<Float>  // residuals f − W D f, rows
+  var y: OwnedBuffer<Float>  // the recall state
+  var u: OwnedBuffer<Float>  // D y
+  var ode: RungeKutta4
+  var gram: OwnedBuffer<Double>
+  var v1: OwnedBuffer<Double>
+  var v2: OwnedBuffer<Double>
 
   public init(
     excitatory: Int, inhibitory: Int, capacity: Int, activation: Activation = .linear,
@@ -140,7 +140,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
 
   /// E = ½ Σ_μ ‖W D f^μ − f^μ‖², leaving the residuals f^μ − W D f^μ in `e`, or with
   /// `extended` the extended rule's postsynaptic terms f^μ + W D f^μ.
-  func residuals(extended: Bool = false) -> Float {
+  mutating func residuals(extended: Bool = false) -> Float {
     let n = dimension
     var energy: Float = 0
     for mu in 0..<count {
@@ -156,10 +156,10 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   }
 
   /// The objective E = ½‖W D F − F‖²_F.
-  public var error: Float { residuals() }
+  public var error: Float { mutating get { residuals() } }
 
   /// λ_max of the Gram matrix FᵀF (the curvature of E along W's rows), by power iteration.
-  func largestCurvature() -> Double {
+  mutating func largestCurvature() -> Double {
     let n = dimension, p = count
     for a in 0..<p {
       for b in 0...a {
@@ -216,11 +216,16 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     return energy
   }
 
-  /// dy/dt = (φ(W D y) − y)/τ into `out`.
+  /// dy/dt = (φ(W D y) − y)/τ into `out`, with D y left in `u`. Static, so that the
+  /// integrator can hold the state and its stages while this reads W and writes only `u`.
   @inline(__always)
-  func derivative(_ state: borrowing OwnedBuffer<Float>, _ out: borrowing OwnedBuffer<Float>) {
-    let n = dimension
-    for j in 0..<n { u[j] = sign(j) * state[j] }
+  static func derivative(
+    _ state: borrowing OwnedBuffer<Float>, _ out: inout OwnedBuffer<Float>,
+    w: borrowing OwnedBuffer<Float>, u: inout OwnedBuffer<Float>, excitatory: Int, tau: Float,
+    activation: Activation
+  ) {
+    let n = state.count
+    for j in 0..<n { u[j] = (j < excitatory ? 1 : -1) * state[j] }
     Kernels.unsafeGemv(rows: n, columns: n, w.base, lda: n, u.base, out.base)
     let inv = 1 / tau
     switch activation {
@@ -243,7 +248,11 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
     var steps = 0
     var converged = false
     while steps < maxSteps {
-      if ode.step(y, by: dt, settledBelow: 1e-5, { derivative($0, $1) }) {
+      let stepped = ode.step(&y, by: dt, settledBelow: 1e-5) { state, out in
+        Self.derivative(
+          state, &out, w: w, u: &u, excitatory: excitatory, tau: tau, activation: activation)
+      }
+      if stepped {
         converged = true
         break
       }

@@ -9,7 +9,7 @@ struct PatternStore: ~Copyable {
   let capacity: Int
   private(set) var count = 0
   /// Row μ is pattern μ, from index μ·dimension.
-  let rows: OwnedBuffer<Float>
+  var rows: OwnedBuffer<Float>
 
   /// Sizes already checked by the memory (its budget included).
   init(_ memory: String, dimension: Int, capacity: Int) {
@@ -27,9 +27,9 @@ struct PatternStore: ~Copyable {
     try checkCapacity(memory, count, capacity)
     let row = count * dimension
     if signs {
-      storeSigns(pattern, into: rows, at: row)
+      storeSigns(pattern, into: &rows, at: row)
     } else {
-      try storeFinite(pattern, into: rows, at: row)
+      try storeFinite(pattern, into: &rows, at: row)
     }
     count += 1
     return row

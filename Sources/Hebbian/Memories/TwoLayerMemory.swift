@@ -43,7 +43,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   public var count: Int { patterns.count }
 
   /// The feature neurons (v, g, X f) and the memory neurons (h, f, X g).
-  let v: NeuronLayer, h: NeuronLayer
+  var v: NeuronLayer, h: NeuronLayer
 
   public init(
     dimension: Int, capacity: Int, feature: FeatureLagrangian = .quadratic,
@@ -81,7 +81,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   public mutating func removeAll() { patterns.removeAll() }
 
   /// g = ∂L_v/∂v.
-  func featureActivity() {
+  mutating func featureActivity() {
     switch feature {
     case .quadratic: v.activity.assign(v.state)
     case .logCosh(let a): for i in 0..<dimension { v.activity[i] = Math.tanh(a * v.state[i]) }
@@ -90,7 +90,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
 
   /// f = ∂L_h/∂h; returns L_h.
   @discardableResult
-  func memoryActivity() -> Float {
+  mutating func memoryActivity() -> Float {
     switch memory {
     case .logSumExp(let beta):
       return Kernels.unsafeSoftmax(count, beta: beta, h.state.base, h.activity.base) / beta
@@ -149,6 +149,10 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   /// The energy of the current (last recalled) state:
   /// E = Σ v g − L_v + Σ h f − L_h − fᵀ X g.
   public var energy: Float {
+    mutating get { currentEnergy() }
+  }
+
+  mutating func currentEnergy() -> Float {
     let n = dimension, p = count
     var e: Float = 0
     switch feature {
@@ -174,9 +178,9 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
 /// One layer of the two-layer memory: the neurons' state (v or h), their activity (g or f)
 /// and the drive of their leak equation (X f or X g).
 struct NeuronLayer: ~Copyable {
-  let state: OwnedBuffer<Float>
-  let activity: OwnedBuffer<Float>
-  let drive: OwnedBuffer<Float>
+  var state: OwnedBuffer<Float>
+  var activity: OwnedBuffer<Float>
+  var drive: OwnedBuffer<Float>
 
   init(count: Int) {
     state = OwnedBuffer(count: count)
@@ -187,7 +191,7 @@ struct NeuronLayer: ~Copyable {
   /// One exponential-Euler step y ← y + a (drive − y) of the first `count` neurons. True
   /// when no neuron moved more than `tolerance` · (1 + max|y|): the layer is at rest.
   @inline(__always)
-  func relax(_ a: Float, count: Int, tolerance: Float) -> Bool {
+  mutating func relax(_ a: Float, count: Int, tolerance: Float) -> Bool {
     var move: Float = 0, size: Float = 0
     for i in 0..<count {
       let d = a * (drive[i] - state[i])

@@ -141,30 +141,30 @@ public struct NoveltyMonitor: ~Copyable {
   // Scaling per channel: Welford count and sums while learning; then the frozen (or adapted)
   // mean and standard deviation.
   var channelCount: Int64 = 0
-  let channelMean: OwnedBuffer<Double>
-  let channelM2: OwnedBuffer<Double>
-  let channelScale: OwnedBuffer<Double>
+  var channelMean: OwnedBuffer<Double>
+  var channelM2: OwnedBuffer<Double>
+  var channelScale: OwnedBuffer<Double>
   // The last `lags` standardised samples, each written twice (at slot s and s + lags) so that
   // the embedded vector, oldest first, is one contiguous run of the buffer.
-  let history: OwnedBuffer<Float>
+  var history: OwnedBuffer<Float>
   var historyNext = 0
   var historyFill = 0
   // Orthonormal basis C (k × D, Double, so Q = ‖v‖² − ‖y‖² keeps its digits), the scores, and
   // the statistics the limits use: Σyᵢ² then λᵢ; Q's Welford sums then its mean and variance.
-  let basis: OwnedBuffer<Double>
-  let scores: OwnedBuffer<Double>
-  let lambda: OwnedBuffer<Double>
+  var basis: OwnedBuffer<Double>
+  var scores: OwnedBuffer<Double>
+  var lambda: OwnedBuffer<Double>
   var qMean = 0.0
   var qM2 = 0.0
   /// Q's mean when the limits were set: empirical Q limits follow its adapted mean.
   var qMeanAtLimits = 0.0
   // Calibration samples held for empirical limits: y (k floats) and Q per sample; the T² or Q
   // values to sort.
-  let store: OwnedBuffer<Float>
-  let storeQ: OwnedBuffer<Double>
-  let sortScratch: OwnedBuffer<Double>
+  var store: OwnedBuffer<Float>
+  var storeQ: OwnedBuffer<Double>
+  var sortScratch: OwnedBuffer<Double>
   // The exceedance flags of the last `window` samples.
-  let flags: OwnedBuffer<UInt8>
+  var flags: OwnedBuffer<UInt8>
   var flagNext = 0
   var flagCount = 0
 
@@ -447,7 +447,7 @@ public struct NoveltyMonitor: ~Copyable {
   }
 
   /// y = C v into `scores`; returns Q = ‖v‖² − ‖y‖² (not below 0).
-  func score(_ v: UnsafePointer<Float>) -> Double {
+  mutating func score(_ v: UnsafePointer<Float>) -> Double {
     let dim = options.dimension
     var norm = 0.0
     for j in 0..<dim { norm += Double(v[j]) * Double(v[j]) }

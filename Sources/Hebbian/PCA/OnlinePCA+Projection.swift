@@ -7,7 +7,7 @@ extension OnlinePCA {
   /// for Oja, subspace and GHA). These equal the deployed scores only once the filters are
   /// orthonormal; the scores `hebbian apply` prints, and the residual, come from
   /// ``basis`` (``PCABasis/score(_:into:)``). Never allocates.
-  public func project(_ x: Span<Float>, into out: inout MutableSpan<Float>) throws(HebbianError) {
+  public mutating func project(_ x: Span<Float>, into out: inout MutableSpan<Float>) throws(HebbianError) {
     guard x.count == dimension else {
       throw .dimensionMismatch(
         what: "OnlinePCA.project: sample values", expected: dimension, got: x.count)
@@ -25,7 +25,7 @@ extension OnlinePCA {
   }
 
   /// ``project(_:into:)`` without the checks.
-  package func unsafeProject(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+  package mutating func unsafeProject(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
     let k = componentCount
     let d = dimension
     let (w, m, u, z, xc) = (self.w.base, self.m.base, self.u.base, self.z.base, self.xc.base)
@@ -39,7 +39,9 @@ extension OnlinePCA {
       Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, xp, out)
     case .similarityMatching:
       Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, xp, u)
-      solveLateral(self.u, into: self.z)
+      // (I + M) is factored afresh: M changes every step.
+      lateral.factor(identityPlus: self.m)
+      lateral.solve(self.u, into: &self.z)
       out.update(from: z, count: k)
     case .fastSimilarityMatching:
       Kernels.unsafeGemv(rows: k, columns: d, w, lda: d, xp, u)
@@ -68,12 +70,14 @@ extension OnlinePCA {
       case .oja, .subspace, .gha:
         out.update(from: w, count: k * d)
       case .similarityMatching:
-        lateral.factor(identityPlus: m)
-        let col = OwnedBuffer<Float>(count: k)
-        let res = OwnedBuffer<Float>(count: k)
+        // Factors of its own: reading the components leaves the learner's solver untouched.
+        var lu = LUSolver(size: k)
+        lu.factor(identityPlus: m)
+        var col = OwnedBuffer<Float>(count: k)
+        var res = OwnedBuffer<Float>(count: k)
         for c in 0..<d {
           for i in 0..<k { col[i] = w[i * d + c] }
-          lateral.solve(col, into: res)
+          lu.solve(col, into: &res)
           for i in 0..<k { out[i * d + c] = res[i] }
         }
       case .fastSimilarityMatching:

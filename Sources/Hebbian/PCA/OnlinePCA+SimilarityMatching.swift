@@ -10,7 +10,8 @@ extension OnlinePCA {
     let k = componentCount
     let d = dimension
     Kernels.unsafeGemv(rows: k, columns: d, w.base, lda: d, x, u.base)
-    solveLateral(u, into: y)
+    lateral.factor(identityPlus: m)
+    lateral.solve(u, into: &y)
     guard p >= Float(Self.squaredNormRange.lowerBound) else { return }
     let (power, y, m) = (self.power.base, self.y.base, self.m.base)
     for i in 0..<k { power[i] += beta * (y[i] * y[i] - power[i]) }
@@ -26,12 +27,6 @@ extension OnlinePCA {
         m[i * k + j] += eta * yi * (y[j] - m[i * k + j] * yi)
       }
     }
-  }
-
-  /// out = (I + M)⁻¹ rhs, factoring I + M afresh (M changes every step).
-  func solveLateral(_ rhs: borrowing OwnedBuffer<Float>, into out: borrowing OwnedBuffer<Float>) {
-    lateral.factor(identityPlus: m)
-    lateral.solve(rhs, into: out)
   }
 
   /// Fast similarity matching: y = M⁻¹ W x;  W ← (1−ρ) W + ρ y xᵀ;  M ← (1−s) M + s y yᵀ with

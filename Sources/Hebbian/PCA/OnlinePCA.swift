@@ -92,21 +92,21 @@ public struct OnlinePCA: ~Copyable {
   // Learned state, row-major. w: W (k×d) — for CCIPCA the unnormalised v_i whose norms are the
   // eigenvalue estimates. m: similarity matching's M (zero diagonal), fast similarity
   // matching's M⁻¹ (symmetric), unused otherwise (k×k). power: running ⟨y_i²⟩ (k). mean (d).
-  let w: OwnedBuffer<Float>
-  let m: OwnedBuffer<Float>
-  let power: OwnedBuffer<Float>
-  let mean: OwnedBuffer<Float>
+  var w: OwnedBuffer<Float>
+  var m: OwnedBuffer<Float>
+  var power: OwnedBuffer<Float>
+  var mean: OwnedBuffer<Float>
   // Scratch.
-  let xc: OwnedBuffer<Float>  // d: centred sample
-  let y: OwnedBuffer<Float>  // k: outputs
-  let u: OwnedBuffer<Float>  // k: W x before the lateral solve
-  let z: OwnedBuffer<Float>  // k: Sherman–Morrison vector, norms
-  let lateral: LUSolver  // k×k: LU factors of I + M
-  let xb: OwnedBuffer<Float>  // maxBatch×d: centred batch
-  let yb: OwnedBuffer<Float>  // maxBatch×k: batch outputs
-  let w0: OwnedBuffer<Float>  // k×d: W before a batch step
-  let g: OwnedBuffer<Float>  // k×k: Yᵀ Y of a batch
-  let backup: OwnedBuffer<Float>  // k×d + k×k + k + d: state before a guarded update
+  var xc: OwnedBuffer<Float>  // d: centred sample
+  var y: OwnedBuffer<Float>  // k: outputs
+  var u: OwnedBuffer<Float>  // k: W x before the lateral solve
+  var z: OwnedBuffer<Float>  // k: Sherman–Morrison vector, norms
+  var lateral: LUSolver  // k×k: LU factors of I + M
+  var xb: OwnedBuffer<Float>  // maxBatch×d: centred batch
+  var yb: OwnedBuffer<Float>  // maxBatch×k: batch outputs
+  var w0: OwnedBuffer<Float>  // k×d: W before a batch step
+  var g: OwnedBuffer<Float>  // k×k: Yᵀ Y of a batch
+  var backup: OwnedBuffer<Float>  // k×d + k×k + k + d: state before a guarded update
 
   /// Creates a learner with W initialised to k random orthonormal rows drawn from `seed`.
   /// Without a `learningRate`, the rule's default ``LearningRate/standard(for:)``. The
@@ -178,11 +178,11 @@ public struct OnlinePCA: ~Copyable {
     core = Self.driverState(
       rule: rule, k: k, d: d, rate: learningRate, centering: centering, w: w, mean: mean,
       power: power, y: y, xc: xc, eta: u)
-    OnlinePCA.randomOrthonormalRows(w, k, d, seed: seed)
+    OnlinePCA.randomOrthonormalRows(&w, k, d, seed: seed)
     resetLateral()
   }
 
-  func resetLateral() {
+  mutating func resetLateral() {
     let k = componentCount
     m.fill(0)
     // Fast similarity matching starts from M = I (so M⁻¹ = I); similarity matching from M = 0.
@@ -192,7 +192,7 @@ public struct OnlinePCA: ~Copyable {
   /// k random orthonormal rows from `seed` (Gaussian rows, then Gram–Schmidt): a uniformly
   /// random starting subspace, reproducible on every platform.
   static func randomOrthonormalRows(
-    _ w: borrowing OwnedBuffer<Float>, _ k: Int, _ d: Int, seed: UInt64
+    _ w: inout OwnedBuffer<Float>, _ k: Int, _ d: Int, seed: UInt64
   ) {
     var rng = SeededGenerator(seed: seed)
     var rows = [Double](repeating: 0, count: k * d)

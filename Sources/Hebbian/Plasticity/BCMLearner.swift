@@ -17,9 +17,9 @@ public struct BCMLearner: ~Copyable {
   /// τ_θ in samples.
   public var thresholdTimeConstant: Float
   public private(set) var samples = 0
-  let layer: RateLayer
-  let theta: OwnedBuffer<Float>
-  let thetaBackup: OwnedBuffer<Float>
+  var layer: RateLayer
+  var theta: OwnedBuffer<Float>
+  var thetaBackup: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, thresholdTimeConstant: Float = 10,
@@ -33,7 +33,7 @@ public struct BCMLearner: ~Copyable {
     if !initialThreshold.isFinite { throw .invalidParameter("initial threshold must be finite") }
     self.learningRate = learningRate
     self.thresholdTimeConstant = thresholdTimeConstant
-    let w = Matrix(rows: outputs, columns: inputs)
+    var w = Matrix(rows: outputs, columns: inputs)
     // Small positive weights: the unit starts unselective, answering every pattern a little.
     var rng = SeededGenerator(seed: seed)
     for i in 0..<w.count { w.elements[i] = Float(0.1 + 0.1 * rng.uniform()) }

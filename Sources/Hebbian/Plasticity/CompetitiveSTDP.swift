@@ -71,7 +71,7 @@ public enum CompetitiveSTDP {
       neuron.resetSpikeCounts()
       for _ in 0..<stepsPerSecond {
         excitatory.step(rate: c.rate)
-        synapses.deliver(excitatory, to: neuron)
+        synapses.deliver(excitatory, to: &neuron)
         if c.inhibitoryInputs > 0 {
           inhibitory.step(rate: c.inhibitoryRate)
           neuron.addInhibitory(Float(inhibitory.fired) * c.inhibitoryWeight, to: 0)

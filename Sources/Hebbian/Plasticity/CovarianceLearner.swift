@@ -16,13 +16,13 @@ public struct CovarianceLearner: ~Copyable {
   public var meanRate: Float
   public var normalizesRows: Bool
   public private(set) var samples = 0
-  let layer: RateLayer
-  let xMean: OwnedBuffer<Float>
-  let yMean: OwnedBuffer<Float>
-  let xc: OwnedBuffer<Float>
-  let yc: OwnedBuffer<Float>
+  var layer: RateLayer
+  var xMean: OwnedBuffer<Float>
+  var yMean: OwnedBuffer<Float>
+  var xc: OwnedBuffer<Float>
+  var yc: OwnedBuffer<Float>
   /// The running means before the update in progress.
-  let meanBackup: OwnedBuffer<Float>
+  var meanBackup: OwnedBuffer<Float>
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, meanRate: Float = 0.01,

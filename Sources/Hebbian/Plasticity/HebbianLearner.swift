@@ -20,7 +20,7 @@ public struct HebbianLearner: ~Copyable {
   public var decay: Float
   public var normalizesRows: Bool
   public private(set) var samples = 0
-  let layer: RateLayer
+  var layer: RateLayer
 
   public init(
     inputs: Int, outputs: Int = 1, learningRate: Float, decay: Float = 0,

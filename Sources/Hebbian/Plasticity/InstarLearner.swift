@@ -12,7 +12,7 @@ public struct InstarLearner: ~Copyable {
   public var outputs: Int { layer.outputs }
   public var learningRate: Float
   public private(set) var samples = 0
-  let layer: RateLayer
+  var layer: RateLayer
 
   public init(inputs: Int, outputs: Int = 1, learningRate: Float, seed: UInt64 = 1)
     throws(HebbianError)

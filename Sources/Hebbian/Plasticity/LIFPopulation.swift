@@ -63,17 +63,17 @@ public struct LIFPopulation: ~Copyable {
   public let parameters: LIFParameters
   public let dt: Double
   public private(set) var time: Double = 0
-  let v: OwnedBuffer<Double>
-  let gE: OwnedBuffer<Double>
-  let gI: OwnedBuffer<Double>
-  let refractory: OwnedBuffer<Double>
+  var v: OwnedBuffer<Double>
+  var gE: OwnedBuffer<Double>
+  var gI: OwnedBuffer<Double>
+  var refractory: OwnedBuffer<Double>
   /// 0/1 per neuron for the last step: the postsynaptic spikes of a plasticity kernel.
-  let spikes: OwnedBuffer<Float>
-  let spikeCounts: OwnedBuffer<Int>
+  var spikes: OwnedBuffer<Float>
+  var spikeCounts: OwnedBuffer<Int>
   let decayE: Double, decayI: Double, meanE: Double, meanI: Double
   // Currents of the last step, ḡ (E − V) in mV (i.e. × g_L), for E/I balance diagnostics.
-  let currentE: OwnedBuffer<Double>
-  let currentI: OwnedBuffer<Double>
+  var currentE: OwnedBuffer<Double>
+  var currentI: OwnedBuffer<Double>
 
   public init(count: Int, parameters: LIFParameters = .song2000, dt: Double = 0.1)
     throws(HebbianError)
@@ -100,11 +100,11 @@ public struct LIFPopulation: ~Copyable {
 
   /// Adds a conductance jump (units of g_L) to neuron i's excitatory synapses.
   @inline(__always)
-  public func addExcitatory(_ amount: Float, to i: Int) { gE[i] += Double(amount) }
+  public mutating func addExcitatory(_ amount: Float, to i: Int) { gE[i] += Double(amount) }
 
   /// Adds a conductance jump (units of g_L) to neuron i's inhibitory synapses.
   @inline(__always)
-  public func addInhibitory(_ amount: Float, to i: Int) { gI[i] += Double(amount) }
+  public mutating func addInhibitory(_ amount: Float, to i: Int) { gI[i] += Double(amount) }
 
   /// Advances every neuron by dt; afterwards ``spiked(_:)`` tells which fired.
   public mutating func step() {
@@ -146,7 +146,7 @@ public struct LIFPopulation: ~Copyable {
   public func potential(_ i: Int) -> Double { v[i] }
   /// Spikes of neuron i since the last ``resetSpikeCounts()``.
   public func spikeCount(_ i: Int) -> Int { spikeCounts[i] }
-  public func resetSpikeCounts() { spikeCounts.fill(0) }
+  public mutating func resetSpikeCounts() { spikeCounts.fill(0) }
   /// Excitatory synaptic current of the last step, ḡ_E (E_E − V), in mV (× g_L); positive.
   public func excitatoryCurrent(_ i: Int) -> Double { currentE[i] }
   /// Inhibitory synaptic current of the last step, ḡ_I (V − E_I), in mV (× g_L); positive

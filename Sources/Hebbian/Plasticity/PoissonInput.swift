@@ -9,9 +9,9 @@ public struct PoissonInput: ~Copyable {
   public let count: Int
   public let dt: Double
   /// 0/1 per input for the current step: the presynaptic spikes of a plasticity kernel.
-  let spikes: OwnedBuffer<Float>
+  var spikes: OwnedBuffer<Float>
   /// Indices of the inputs that spiked this step (first `fired` entries), for sparse delivery.
-  let indices: OwnedBuffer<Int>
+  var indices: OwnedBuffer<Int>
   public private(set) var fired = 0
   var rng: SeededGenerator
 

@@ -28,10 +28,10 @@ enum RateRule {
 /// The weights W (k×d) and the last outputs y (k) of a rate learner, with the read access
 /// every rate learner offers.
 struct RateLayer: ~Copyable {
-  let w: Matrix
-  let y: OwnedBuffer<Float>
+  var w: Matrix
+  var y: OwnedBuffer<Float>
   /// W and y before the update in progress, put back when the update is refused.
-  let backup: OwnedBuffer<Float>
+  var backup: OwnedBuffer<Float>
 
   /// Largest weight-row norm an update may leave: with ‖w‖ ≤ 10¹⁸ and a sample of norm up to
   /// 10¹⁸ the response w·x stays below float32's 3.4·10³⁸. Rules that converge keep their rows
@@ -84,7 +84,7 @@ struct RateLayer: ~Copyable {
   /// Gaussian entries of variance scale²/d: rows start with norm ≈ scale in random directions
   /// (exactly 1 when `normalized`).
   init(inputs: Int, outputs: Int, seed: UInt64, scale: Double = 1, normalized: Bool = false) {
-    let w = Matrix(rows: outputs, columns: inputs)
+    var w = Matrix(rows: outputs, columns: inputs)
     var rng = SeededGenerator(seed: seed)
     let s = scale / Double(inputs).squareRoot()
     for i in 0..<w.count { w.elements[i] = Float(rng.gaussian() * s) }

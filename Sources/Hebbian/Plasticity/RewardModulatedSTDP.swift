@@ -58,9 +58,9 @@ public struct RewardModulatedSTDP: ~Copyable {
   public let dt: Double
   /// Dopamine concentration d (phasic part).
   public private(set) var dopamine: Float = 0
-  let w: Matrix
-  let eligibility: Matrix
-  let traces: STDPTraces
+  var w: Matrix
+  var eligibility: Matrix
+  var traces: STDPTraces
   var tagParams: hb_stdp_params
   let decayC: Float
   let decayD: Float
@@ -124,7 +124,7 @@ public struct RewardModulatedSTDP: ~Copyable {
   public func eligibility(post i: Int, pre j: Int) -> Float { eligibility[i, j] }
   public func row(_ i: Int) -> [Float] { w.row(i) }
   /// Delivers this step's presynaptic spikes as excitatory conductance jumps g_i += w_ij.
-  public func deliver(_ pre: borrowing PoissonInput, to post: borrowing LIFPopulation) {
+  public func deliver(_ pre: borrowing PoissonInput, to post: inout LIFPopulation) {
     traces.check(pre, post, "reward stdp")
     post.receive(pre, through: w, inhibitory: false)
   }

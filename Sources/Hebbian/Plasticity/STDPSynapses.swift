@@ -8,8 +8,8 @@ public struct STDPSynapses: ~Copyable {
   public let columns: Int
   public let rule: STDPRule
   public let dt: Double
-  let w: Matrix
-  let traces: STDPTraces
+  var w: Matrix
+  var traces: STDPTraces
   var params: hb_stdp_params
 
   /// Weights start at `initialWeight` (clamped to the rule's bounds).
@@ -30,7 +30,7 @@ public struct STDPSynapses: ~Copyable {
   }
 
   /// Weights drawn uniformly from [lo, hi] (clamped to the bounds).
-  public func randomizeWeights(lo: Float, hi: Float, seed: UInt64) {
+  public mutating func randomizeWeights(lo: Float, hi: Float, seed: UInt64) {
     var rng = SeededGenerator(seed: seed)
     for i in 0..<w.count {
       let v = lo + (hi - lo) * Float(rng.uniform())
@@ -53,7 +53,7 @@ public struct STDPSynapses: ~Copyable {
   /// Delivers this step's presynaptic spikes as excitatory (or inhibitory) conductance jumps
   /// g_i += w_ij, visiting only the inputs that fired.
   public func deliver(
-    _ pre: borrowing PoissonInput, to post: borrowing LIFPopulation, inhibitory: Bool = false
+    _ pre: borrowing PoissonInput, to post: inout LIFPopulation, inhibitory: Bool = false
   ) {
     traces.check(pre, post, "stdp")
     post.receive(pre, through: w, inhibitory: inhibitory)
@@ -74,8 +74,8 @@ public struct STDPSynapses: ~Copyable {
 /// The pre (d) and post (k) traces of a k×d block of trace-STDP synapses: the state that
 /// ``STDPSynapses`` and the eligibility tags of ``RewardModulatedSTDP`` share.
 struct STDPTraces: ~Copyable {
-  let pre: OwnedBuffer<Float>
-  let post: OwnedBuffer<Float>
+  var pre: OwnedBuffer<Float>
+  var post: OwnedBuffer<Float>
 
   init(post rows: Int, pre columns: Int) {
     pre = OwnedBuffer(count: columns)
@@ -118,7 +118,7 @@ struct STDPTraces: ~Copyable {
 extension LIFPopulation {
   /// The conductance jumps g_i += w_ij of this step's presynaptic spikes, visiting only the
   /// inputs that fired.
-  func receive(_ pre: borrowing PoissonInput, through w: borrowing Matrix, inhibitory: Bool) {
+  mutating func receive(_ pre: borrowing PoissonInput, through w: borrowing Matrix, inhibitory: Bool) {
     for s in 0..<pre.fired {
       let j = pre.spikeIndex(s)
       for i in 0..<w.rows {

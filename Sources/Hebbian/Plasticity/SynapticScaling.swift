@@ -20,8 +20,8 @@ public struct SynapticScaling: ~Copyable {
   public let dt: Double
   /// Upper bound of every weight after scaling.
   public var wMax: Float
-  let estimates: OwnedBuffer<Double>
-  let factors: OwnedBuffer<Float>
+  var estimates: OwnedBuffer<Double>
+  var factors: OwnedBuffer<Float>
   let keep: Double
 
   public init(
@@ -82,10 +82,11 @@ public struct SynapticScaling: ~Copyable {
   }
 
   /// Scales the rows of a block of STDP synapses (post i ↔ neuron i), within its bounds.
-  public func scale(_ synapses: borrowing STDPSynapses) {
+  public func scale(_ synapses: inout STDPSynapses) {
     precondition(synapses.rows == neurons, "scaling: synapse rows")
     let top = Swift.min(wMax, synapses.rule.wMax)
-    synapses.w.elements.withMutableSpan { scale(&$0, synapses.columns, hi: top) }
+    let columns = synapses.columns
+    synapses.w.elements.withMutableSpan { scale(&$0, columns, hi: top) }
   }
 
   package func scale(_ w: inout MutableSpan<Float>, _ columns: Int, hi top: Float) {

@@ -6,8 +6,8 @@
 /// direct solve costs k³/3 flops, below the k·d of the W update whenever k² < 3d.
 struct LUSolver: ~Copyable {
   let size: Int
-  let lu: OwnedBuffer<Float>
-  let pivot: OwnedBuffer<Int>
+  var lu: OwnedBuffer<Float>
+  var pivot: OwnedBuffer<Int>
 
   init(size k: Int) {
     size = k
@@ -16,7 +16,7 @@ struct LUSolver: ~Copyable {
   }
 
   /// Factors I + M (k×k, row-major) in place of the previous factors.
-  func factor(identityPlus m: borrowing OwnedBuffer<Float>) {
+  mutating func factor(identityPlus m: borrowing OwnedBuffer<Float>) {
     let k = size
     let lu = self.lu.base
     for i in 0..<(k * k) { lu[i] = m[i] }
@@ -42,7 +42,7 @@ struct LUSolver: ~Copyable {
 
   /// out = (I + M)⁻¹ rhs with the factors of the last ``factor(identityPlus:)``; a zero pivot
   /// (singular I + M) gives 0 for that unknown rather than an infinity.
-  func solve(_ rhs: borrowing OwnedBuffer<Float>, into out: borrowing OwnedBuffer<Float>) {
+  func solve(_ rhs: borrowing OwnedBuffer<Float>, into out: inout OwnedBuffer<Float>) {
     let k = size
     let lu = self.lu.base
     let o = out.base

@@ -4,7 +4,7 @@ public struct Matrix: ~Copyable {
   public let rows: Int
   public let columns: Int
   /// The entries, row-major.
-  @usableFromInline let elements: OwnedBuffer<Float>
+  @usableFromInline var elements: OwnedBuffer<Float>
 
   public init(rows: Int, columns: Int, repeating value: Float = 0) {
     precondition(rows >= 0 && columns >= 0, "Matrix: negative shape")
@@ -29,7 +29,7 @@ public struct Matrix: ~Copyable {
       precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index")
       return elements[row * columns + column]
     }
-    nonmutating set {
+    mutating set {
       precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index")
       elements[row * columns + column] = newValue
     }
@@ -46,7 +46,7 @@ public struct Matrix: ~Copyable {
 
   /// An independent copy.
   public func copy() -> Matrix {
-    let m = Matrix(rows: rows, columns: columns)
+    var m = Matrix(rows: rows, columns: columns)
     m.elements.assign(elements)
     return m
   }

@@ -11,27 +11,46 @@
 /// out[0] = 1
 /// ```
 ///
-/// Element writes through the subscript are `nonmutating`: the buffer is a handle to storage
-/// it owns, the way `UnsafeMutableBufferPointer` is, so a learner's `let` buffer fields can be
-/// written from its methods without copying.
+/// Storage starts on a 64-byte boundary (``alignment``): a cache line, and a whole vector for
+/// the kernels' AVX2 and NEON loads, so the first row of a matrix never straddles two lines.
+///
+/// Every write path is `mutating`, as in swift-collections' `RigidArray`: writing needs
+/// exclusive access to the buffer, so a borrowed buffer can lend a ``span`` but never a
+/// ``mutableSpan`` beside it, and the compiler's exclusivity checks cover the elements as they
+/// cover any stored property. A learner that writes its buffers does so from `mutating` methods.
 public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
   /// The first element; at least one element is always allocated, so this is never dangling.
+  /// The kernels write through it only on their owner's `mutating` paths, the exclusivity the
+  /// compiler checks for the public write API.
   @usableFromInline package let base: UnsafeMutablePointer<Element>
   /// Number of elements.
   public let count: Int
+
+  /// The byte alignment of every buffer's first element (see the kernel list's alignment
+  /// contract in `include/hebbian/hb_kernels.inc`).
+  public static var alignment: Int { 64 }
+
+  /// Room for `count` elements (at least one) on a 64-byte boundary, uninitialised.
+  private static func allocate(_ count: Int) -> UnsafeMutablePointer<Element> {
+    let n = Swift.max(count, 1)
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: n * MemoryLayout<Element>.stride,
+      alignment: Swift.max(alignment, MemoryLayout<Element>.alignment))
+    return raw.bindMemory(to: Element.self, capacity: n)
+  }
 
   /// `count` elements, all `value`.
   public init(count: Int, repeating value: Element) {
     precondition(count >= 0, "OwnedBuffer: negative count")
     self.count = count
-    base = .allocate(capacity: Swift.max(count, 1))
+    base = Self.allocate(count)
     base.initialize(repeating: value, count: Swift.max(count, 1))
   }
 
   /// A copy of `values`.
   public init(copying values: [Element]) {
     count = values.count
-    base = .allocate(capacity: Swift.max(values.count, 1))
+    base = Self.allocate(values.count)
     values.withUnsafeBufferPointer { v in
       if let first = v.first {
         base.initialize(repeating: first, count: 1)
@@ -44,14 +63,14 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
     }
   }
 
-  deinit { base.deallocate() }
+  deinit { UnsafeMutableRawPointer(base).deallocate() }
 
   @inlinable public subscript(i: Int) -> Element {
     get {
       precondition(i >= 0 && i < count, "OwnedBuffer index out of range")
       return base[i]
     }
-    nonmutating set {
+    mutating set {
       precondition(i >= 0 && i < count, "OwnedBuffer index out of range")
       base[i] = newValue
     }
@@ -73,10 +92,8 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
     }
   }
 
-  /// Lends the elements as a `MutableSpan` to `body`. Nonmutating for the reason the
-  /// subscript's setter is: the buffer is a handle, so an owner that is only borrowed (a learner
-  /// passed to a scaling or delivery step) can still have its weights rewritten in place.
-  public func withMutableSpan<R, E: Error>(_ body: (inout MutableSpan<Element>) throws(E) -> R)
+  /// Lends the elements as a `MutableSpan` to `body`, for exactly as long as `body` runs.
+  public mutating func withMutableSpan<R, E: Error>(_ body: (inout MutableSpan<Element>) throws(E) -> R)
     throws(E) -> R
   {
     var s = unsafe MutableSpan(_unsafeStart: base, count: count)
@@ -93,16 +110,16 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
   }
 
   /// Sets every element to `value`.
-  public func fill(_ value: Element) { base.update(repeating: value, count: count) }
+  public mutating func fill(_ value: Element) { base.update(repeating: value, count: count) }
 
   /// Sets elements `range` to `value`.
-  public func fill(_ value: Element, _ range: Range<Int>) {
+  public mutating func fill(_ value: Element, _ range: Range<Int>) {
     precondition(range.lowerBound >= 0 && range.upperBound <= count, "OwnedBuffer range")
     (base + range.lowerBound).update(repeating: value, count: range.count)
   }
 
   /// Copies `n` elements of `other`, from index `source` on, to index `destination` on.
-  public func copy(
+  public mutating func copy(
     _ n: Int, from other: borrowing OwnedBuffer<Element>, at source: Int = 0,
     to destination: Int = 0
   ) {
@@ -112,27 +129,38 @@ public struct OwnedBuffer<Element: BitwiseCopyable>: ~Copyable {
     (base + destination).update(from: other.base + source, count: n)
   }
 
+  /// Copies `n` of its own elements, from index `source` on, to index `destination` on (the
+  /// two runs may overlap).
+  public mutating func copy(_ n: Int, from source: Int, to destination: Int) {
+    precondition(
+      n >= 0 && source >= 0 && source + n <= count && destination >= 0
+        && destination + n <= count, "OwnedBuffer.copy range")
+    // A raw copy is a memmove, and BitwiseCopyable elements need nothing more.
+    UnsafeMutableRawPointer(base + destination).copyMemory(
+      from: base + source, byteCount: n * MemoryLayout<Element>.stride)
+  }
+
   /// Copies `values` to index `destination` on.
-  public func copy(_ values: Span<Element>, to destination: Int = 0) {
+  public mutating func copy(_ values: Span<Element>, to destination: Int = 0) {
     precondition(destination >= 0 && destination + values.count <= count, "OwnedBuffer.copy range")
     for i in 0..<values.count { base[destination + i] = values[i] }
   }
 
   /// Exchanges elements `i` and `j`.
-  public func swapAt(_ i: Int, _ j: Int) {
+  public mutating func swapAt(_ i: Int, _ j: Int) {
     let t = self[i]
     self[i] = self[j]
     self[j] = t
   }
 
   /// Overwrites the first `values.count` elements.
-  public func assign(_ values: [Element]) {
+  public mutating func assign(_ values: [Element]) {
     precondition(values.count <= count, "OwnedBuffer.assign: too many values")
     for i in 0..<values.count { base[i] = values[i] }
   }
 
   /// Overwrites the first `other.count` elements with `other`'s.
-  public func assign(_ other: borrowing OwnedBuffer<Element>) {
+  public mutating func assign(_ other: borrowing OwnedBuffer<Element>) {
     precondition(other.count <= count, "OwnedBuffer.assign: too many values")
     base.update(from: other.base, count: other.count)
   }

@@ -15,7 +15,7 @@ extension BenchCommand {
     if d > 4096 { throw .usage("--dim: at most 4096 for --monitor, got \(d)") }
     let pool = 4096
     var rng = SeededGenerator(seed: 7)
-    var samples = [Float](repeating: 0, count: pool * d)
+    var samples = OwnedBuffer<Float>(count: pool * d)
     for i in 0..<samples.count { samples[i] = Float(rng.gaussian()) }
     var options = NoveltyMonitor.Options(channels: d, components: k)
     options.learnSamples = Int64(pool)

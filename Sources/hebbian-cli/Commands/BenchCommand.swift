@@ -58,11 +58,11 @@ enum BenchCommand {
     var peak = options.peak ?? calibratePeak(probe, seconds: calibration)
 
     // One W and sample pool for every variant, so each starts from the same state.
-    let w0 = UnsafeMutablePointer<Float>.allocate(capacity: k * d)
-    let xs = UnsafeMutablePointer<Float>.allocate(capacity: pool * d)
+    let w0 = alignedFloats(k * d)
+    let xs = alignedFloats(pool * d)
     defer {
-      w0.deallocate()
-      xs.deallocate()
+      UnsafeMutableRawPointer(w0).deallocate()
+      UnsafeMutableRawPointer(xs).deallocate()
     }
     fillPool(w0: w0, xs: xs, d: d, k: k)
     let timings = try time(options, w0: w0, xs: xs)
@@ -120,16 +120,16 @@ enum BenchCommand {
   ) throws(CLIError) -> (results: [Timing], best: [Timing], copyNs: [Double]) {
     let (d, k, seconds, isas) = (options.d, options.k, options.seconds, options.isas)
     let wCount = k * d
-    let y = UnsafeMutablePointer<Float>.allocate(capacity: k)
-    let rates = UnsafeMutablePointer<Float>.allocate(capacity: k)
+    let y = alignedFloats(k)
+    let rates = alignedFloats(k)
     rates.initialize(repeating: eta, count: k)
-    let ws = UnsafeMutablePointer<Float>.allocate(capacity: wCount * isas.count)
+    // Each variant's W starts on its own 64-byte boundary, as a learner's does.
+    let wStride = (wCount + 15) / 16 * 16
+    let ws = alignedFloats(wStride * isas.count)
     let copyBytes = options.roofline ? wCount * 4 : 0
     let copyTo = UnsafeMutableRawPointer.allocate(byteCount: max(copyBytes, 1), alignment: 64)
     defer {
-      y.deallocate()
-      rates.deallocate()
-      ws.deallocate()
+      for p in [y, rates, ws] { UnsafeMutableRawPointer(p).deallocate() }
       copyTo.deallocate()
     }
     var results: [Timing] = []
@@ -141,7 +141,7 @@ enum BenchCommand {
         guard let table = RuleStepKernels(isa: isa) else {
           throw .data("no rule kernels for \(isa.name)")
         }
-        let w = ws + v * wCount
+        let w = ws + v * wStride
         w.update(from: w0, count: wCount)
         var runner = Runner(rule: rule, t: table, d: d, k: k, w: w, xs: xs, y: y, rates: rates)
         runner.warmUp(seconds: min(0.02, seconds / 10))
@@ -238,6 +238,15 @@ enum BenchCommand {
       + "\(ISA.active.name), \(block) samples per call, centring, the rule's default schedule"
     if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update)" }
     Console.outLine(line)
+  }
+
+  /// `n` floats on the 64-byte boundary the library's own buffers start on (OwnedBuffer), so
+  /// the kernels are timed on the storage a learner gives them.
+  static func alignedFloats(_ n: Int) -> UnsafeMutablePointer<Float> {
+    let count = max(n, 1)
+    return UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Float>.stride, alignment: OwnedBuffer<Float>.alignment
+    ).bindMemory(to: Float.self, capacity: count)
   }
 
   static func lastLevelCache() -> (level: Int, bytes: Int) {

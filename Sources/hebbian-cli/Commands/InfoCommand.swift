@@ -1,4 +1,5 @@
 
+import CHebbian
 import CHebbianSys
 import Hebbian
 
@@ -12,12 +13,31 @@ enum InfoCommand {
     run: { (_: ParsedOptions) throws(CLIError) in run() }
   )
 
+  /// The PCA block driver of each size class on `isa`: "scalar", or e.g. "avx2-small up to
+  /// d, k = 16, avx2 above".
+  static func pcaDrivers(_ isa: hb_isa) -> String {
+    let large = String(cString: hb_pca_block_driver(isa, 1024, 1024))
+    var bound = 0
+    while bound < 1024 {
+      let n = bound + 1
+      if String(cString: hb_pca_block_driver(isa, n, n)).utf8.elementsEqual(large.utf8) { break }
+      bound = n
+    }
+    if bound == 0 { return large }
+    let small = String(cString: hb_pca_block_driver(isa, 1, 1))
+    return "\(small) up to d, k = \(bound), \(large) above"
+  }
+
   static func run() {
     Console.outLine("hebbian \(hebbianVersion)")
     Console.outLine("isa: \(ISA.active.name)")
     var available = ""
     for isa in ISA.supported { available += (available.isEmpty ? "" : " ") + isa.name }
     Console.outLine("available: \(available)")
+    // The CSV reader and the PCA driver follow the active variant (HEBBIAN_ISA pins them too).
+    let isa = hb_isa_active()
+    Console.outLine("csv scanner: " + String(cString: hb_csv_isa_for(Int32(isa.rawValue))))
+    Console.outLine("pca driver: " + pcaDrivers(isa))
     #if arch(x86_64)
       Console.outLine("arch: x86_64")
     #elseif arch(arm64)

@@ -1,3 +1,4 @@
+import CHebbian
 import CHebbianSys
 
 /// Streams samples of a fixed dimension from a CSV or raw little-endian float32 file (or

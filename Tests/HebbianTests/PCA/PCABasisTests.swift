@@ -15,7 +15,7 @@ import Testing
   }
 
   @Test func scoresAreTheOrthonormalBasisProjectionAndTheResidualIsFormedDirectly() throws {
-    let pca = trained(n: 300)
+    var pca = trained(n: 300)
     let basis = try pca.basis
     let c = pca.components(orthonormalized: true)
     #expect(basis.components == c)

@@ -1,0 +1,245 @@
+/* The CSV row parser's two tiers (internal to CHebbianSys), written once and instantiated by
+ * each scanner file with its own byte mask and number parser: the fast path parses each field
+ * where it starts and takes a line only in its common form; the careful path takes every
+ * other line, with a mask of the delimiters, newlines and NUL bytes 64 bytes at a time. A
+ * scanner file is one ISA's instance (csv-scan-scalar.c, csv-scan-avx2.c, csv-scan-neon.c);
+ * csv.c picks one per call from the active variant (hb_isa_active). */
+#ifndef HEBBIAN_CSV_ROWS_H
+#define HEBBIAN_CSV_ROWS_H
+
+#include "hb_csv.h"
+#include "csv-float.h"
+
+/* The scanners this build has besides the portable one. */
+#if defined(__x86_64__)
+#define HB_CSV_AVX2 1
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+#define HB_CSV_NEON 1
+#endif
+
+/* One ISA's rows parser: hb_csv_parse_rows with that scanner. */
+typedef void (*hb_csv_rows_fn)(const hb_csv_layout *, const uint8_t *, size_t, int, float *,
+                               size_t, int64_t *, int64_t *, hb_csv_result *);
+void hb_csv_rows_swar(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
+                      size_t m, int64_t *rl, int64_t *id, hb_csv_result *res);
+#ifdef HB_CSV_AVX2
+void hb_csv_rows_avx2(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
+                      size_t m, int64_t *rl, int64_t *id, hb_csv_result *res);
+#endif
+#ifdef HB_CSV_NEON
+void hb_csv_rows_neon(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,
+                      size_t m, int64_t *rl, int64_t *id, hb_csv_result *res);
+#endif
+
+/* A 64-bit mask of the delimiters, newlines and NUL bytes in the 64 bytes at p. */
+typedef uint64_t (*mask_fn)(const uint8_t *, uint8_t);
+
+static inline __attribute__((always_inline)) uint64_t
+mask_at(const uint8_t *buf, size_t len, size_t base, uint8_t delimiter, mask_fn mask) {
+  if (len - base >= 64) return mask(buf + base, delimiter);
+  uint8_t tail[64];
+  memset(tail, ' ', sizeof tail);
+  memcpy(tail, buf + base, len - base);
+  return mask(tail, delimiter) & ((UINT64_C(1) << (len - base)) - 1);
+}
+
+static inline int is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
+
+typedef const uint8_t *(*number_fn)(const uint8_t *, float *);
+
+/* The bytes a fast number parser reads, and the room a field needs on the fast path. */
+enum { FAST_NUMBER_READ = 32, FAST_FIELD_ROOM = FAST_NUMBER_READ + 16 };
+
+/* One line in the common form: `fields` fields, each a number in fast_number's form or a
+ * non-feature field, blanks around fields, "\n" or "\r\n" at the end. Writes the row and the
+ * id span and returns the first byte of the next line, or NULL when the line is anything
+ * else (comments, blank lines, errors, a line cut by the end of the buffer, long fields):
+ * the careful path takes it then, from the start. */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, float *row,
+          const uint8_t *buf, int64_t *id_span, number_fn fast_number) {
+  const uint8_t delimiter = layout->delimiter;
+  /* Blanks are spaces and tabs, except the delimiter. */
+  const uint8_t tab = delimiter == '\t' ? ' ' : '\t';
+  const int32_t fields = layout->fields;
+  const int32_t *slot = layout->slot;
+  const uint8_t *room = end - FAST_FIELD_ROOM;
+  if (*p == '#' || *p == '\n' || *p == '\r') return NULL; /* comment or blank line */
+  for (int32_t f = 0; f < fields; f++) {
+    if (p >= room) return NULL;
+    const int32_t k = slot[f];
+    if (k >= 0) {
+      const uint8_t *after = fast_number(p, row + k);
+      if (__builtin_expect(after == NULL, 0)) {
+        /* Blanks before the number? */
+        if (*p != ' ' && *p != tab) return NULL;
+        while (p < end && (*p == ' ' || *p == tab)) p++;
+        if (p >= room || (f == 0 && *p == '#')) return NULL;
+        after = fast_number(p, row + k);
+        if (after == NULL) return NULL;
+      }
+      p = after;
+    } else {
+      while (p < end && (*p == ' ' || *p == tab)) p++;
+      if (p >= room || (f == 0 && *p == '#')) return NULL;
+      const uint8_t *s = p;
+      while (p < end && *p != delimiter && *p != '\n' && *p != '\r' && *p != 0) p++;
+      if (p == end || *p == 0) return NULL;
+      const uint8_t *e = p;
+      while (e > s && (e[-1] == ' ' || e[-1] == tab)) e--;
+      if (k == -2 && id_span != NULL) {
+        id_span[0] = (int64_t)(s - buf);
+        id_span[1] = (int64_t)(e - s);
+      }
+    }
+    const uint8_t term = f + 1 < fields ? delimiter : '\n';
+    if (__builtin_expect(p < end && *p == term, 1)) {
+      p++;
+      continue;
+    }
+    /* Blanks after the field, "\r\n" */
+    while (p < end && (*p == ' ' || *p == tab)) p++;
+    if (term == '\n' && p < end && *p == '\r') p++;
+    if (p == end || *p != term) return NULL;
+    p++;
+  }
+  return p;
+}
+
+static inline __attribute__((always_inline)) void
+parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
+           size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
+           mask_fn mask, number_fn number) {
+  const uint8_t delimiter = layout->delimiter;
+  const int32_t fields = layout->fields, dimension = layout->dimension;
+  const int32_t *slot = layout->slot;
+  const int want_ids = id_span != NULL;
+  size_t line = 0; /* start of the current line */
+  size_t nrows = 0;
+  int64_t lines = 0;
+  int32_t status = HB_CSV_MORE;
+  size_t base = 0;
+  uint64_t pending = 0;
+
+/* The next delimiter, newline or NUL at or after the scan position; len when there is none. */
+#define NEXT_SPECIAL(at)                                                                       \
+  do {                                                                                         \
+    while (pending == 0 && base + 64 < len) {                                                  \
+      base += 64;                                                                              \
+      pending = mask_at(buf, len, base, delimiter, mask);                                      \
+    }                                                                                          \
+    if (pending == 0) {                                                                        \
+      (at) = len;                                                                              \
+    } else {                                                                                   \
+      (at) = base + (size_t)__builtin_ctzll(pending);                                          \
+      pending &= pending - 1;                                                                  \
+    }                                                                                          \
+  } while (0)
+
+  while (line < len) {
+    if (nrows == max_rows) {
+      status = HB_CSV_FULL;
+      break;
+    }
+    float *row = rows + nrows * (size_t)dimension;
+    const uint8_t *next =
+        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL,
+                  number);
+    if (next != NULL) {
+      row_line[nrows++] = ++lines;
+      line = (size_t)(next - buf);
+      continue;
+    }
+    /* The careful path, one line: the scanner starts again at its first byte. */
+    base = line;
+    pending = mask_at(buf, len, line, delimiter, mask);
+    size_t start = line, next_line;
+    int32_t field = 0;
+    int skip = 0;
+    for (;;) {
+      size_t at;
+      NEXT_SPECIAL(at);
+      if (at == len && !at_eof) goto done; /* the line is not complete yet */
+      uint8_t c = at < len ? buf[at] : '\n';
+      if (c == 0) {
+        status = HB_CSV_SLOW;
+        goto done;
+      }
+      int last = c != delimiter;
+      size_t s = start, e = at;
+      if (last && e > s && buf[e - 1] == '\r') e--;
+      while (s < e && is_blank(buf[s])) s++;
+      while (e > s && is_blank(buf[e - 1])) e--;
+      if (field == 0 && ((s < e && buf[s] == '#') || (last && s == e))) {
+        /* A comment or blank line: skip to its end (a NUL in it still goes the careful way). */
+        while (c != '\n') {
+          NEXT_SPECIAL(at);
+          if (at == len) {
+            if (!at_eof) goto done;
+            break;
+          }
+          c = buf[at];
+          if (c == 0) {
+            status = HB_CSV_SLOW;
+            goto done;
+          }
+        }
+        skip = 1;
+        next_line = at < len ? at + 1 : len;
+        break;
+      }
+      if (field >= fields) {
+        status = HB_CSV_SLOW;
+        goto done;
+      }
+      int32_t k = slot[field];
+      if (k >= 0) {
+        if (parse_f32(buf + s, buf + e, row + k) != 0) {
+          status = HB_CSV_SLOW;
+          goto done;
+        }
+      } else if (k == -2 && want_ids) {
+        id_span[2 * nrows] = (int64_t)s;
+        id_span[2 * nrows + 1] = (int64_t)(e - s);
+      }
+      field++;
+      if (last) {
+        next_line = at < len ? at + 1 : len;
+        break;
+      }
+      start = at + 1;
+    }
+    if (!skip) {
+      if (field != fields) {
+        status = HB_CSV_SLOW;
+        goto done;
+      }
+      row_line[nrows++] = lines + 1;
+    }
+    lines++;
+    line = next_line;
+  }
+done:
+#undef NEXT_SPECIAL
+  result->consumed = line;
+  result->rows = nrows;
+  result->lines = lines;
+  result->status = status;
+}
+
+/* The digit parser a vector ISA's rows use: its own unless HB_CSV_SWAR_DIGITS is off. */
+#ifdef HB_CSV_SWAR_DIGITS
+#define HB_CSV_DIGITS(isa) fast_number_##isa
+#else
+#define HB_CSV_DIGITS(isa) fast_number_swar
+#endif
+
+/* One ISA's instance: its mask and number parser inlined into parse_rows, compiled with the
+ * ISA's target attribute. */
+#define HB_CSV_ROWS(name, attrs, mask, number)                                               \
+  attrs void name(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,      \
+                  size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {                  \
+    parse_rows(l, b, n, eof, r, m, rl, id, res, mask, number);                               \
+  }
+
+#endif
