@@ -108,9 +108,23 @@ for arch in $arches; do
   # The board CLI: the deployment commands only (Command.deployment), no experiments module.
   swiftc "${common[@]}" -D HEBBIAN_BOARD -module-name HebbianCLI \
     -c $(board_cli_sources) -o "$out/obj/HebbianBoardCLI.o"
-  swiftc "${common[@]}" -module-name BoardPCA \
+  # The board examples are built for size, the library with them (its own object in
+  # obj/size): their per-sample Swift work is a few calls around the C kernels, which stay -O3.
+  mkdir -p "$out/obj/size"
+  small=()
+  for flag in "${common[@]}"; do
+    case $flag in
+      "${HB_SWIFT_OPT:--O}") small+=(-Osize) ;;
+      "$out/obj") small+=("$out/obj/size") ;;
+      *) small+=("$flag") ;;
+    esac
+  done
+  swiftc "${small[@]}" -module-name Hebbian -emit-module \
+    -emit-module-path "$out/obj/size/Hebbian.swiftmodule" \
+    -c $(swift_sources Sources/Hebbian) -o "$out/obj/size/Hebbian.o"
+  swiftc "${small[@]}" -module-name BoardPCA \
     -c Examples/board-pca/main.swift -o "$out/obj/BoardPCA.o"
-  swiftc "${common[@]}" -module-name BoardMonitor \
+  swiftc "${small[@]}" -module-name BoardMonitor \
     -c Examples/board-monitor/main.swift -o "$out/obj/BoardMonitor.o"
   if [ $objects_only = 1 ] && ! command -v "$cc" >/dev/null; then
     # Without the cross gcc, check the C kernels with clang's own ARM backend.
@@ -152,12 +166,12 @@ for arch in $arches; do
     "${sysobjs[@]}" "$out/libchebbian.a" "$embedded_lib/libswiftUnicodeDataTables.a" -lm
   "$strip" -o "$out/hebbian-board" "$out/hebbian-board.debug"
   echo "$arch: $out/hebbian-board  stripped size $(stat -c %s "$out/hebbian-board") bytes (deployment commands)"
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/board-pca.map" -o "$out/board-pca.debug" \
-    "$out/obj/BoardPCA.o" "$out/obj/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-pca.map" -o "$out/board-pca.debug" \
+    "$out/obj/BoardPCA.o" "$out/obj/size/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
   "$strip" -o "$out/board-pca" "$out/board-pca.debug"
   echo "$arch: $out/board-pca  stripped size $(stat -c %s "$out/board-pca") bytes"
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/board-monitor.map" \
-    -o "$out/board-monitor.debug" "$out/obj/BoardMonitor.o" "$out/obj/Hebbian.o" \
+  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-monitor.map" \
+    -o "$out/board-monitor.debug" "$out/obj/BoardMonitor.o" "$out/obj/size/Hebbian.o" \
     "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
   "$strip" -o "$out/board-monitor" "$out/board-monitor.debug"
   echo "$arch: $out/board-monitor  stripped size $(stat -c %s "$out/board-monitor") bytes"

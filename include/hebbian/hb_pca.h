@@ -56,7 +56,7 @@ typedef struct hb_pca_state {
  * checks), one after the other. Y (n x k, row-major, may be NULL) receives each sample's
  * outputs y, those its own step computed (W before the step times the centred sample; 0 for
  * a sample learned as zero). The step kernels are those of the active variant
- * (hb_isa_active), resolved once per call. */
+ * (hb_isa_active), through the dispatched entry points. */
 void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y);
 
 /* The loop hb_pca_hebbian_block_f32 runs for k x d when variant isa is active (the active one

@@ -20,20 +20,15 @@ const char *hb_pca_block_driver(hb_isa isa, size_t k, size_t d) {
 }
 
 void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t ldx, float *Y) {
-  const hb_isa isa = hb_isa_current();
   const size_t k = s->k, d = s->d;
 #if HB_BUILD_AVX2
-  if (small_avx2(isa, k, d)) {
+  if (small_avx2(hb_isa_current(), k, d)) {
     hb_pca_hebbian_block_f32__avx2(s, n, X, ldx, Y);
     return;
   }
 #endif
-  const hb_rule_kernels *rk = hb_rule_kernels_for(isa);
-  const hb_blas_kernels *bk = hb_blas_kernels_for(isa);
-  if (rk == NULL || bk == NULL) {
-    rk = hb_rule_kernels_for(HB_ISA_SCALAR);
-    bk = hb_blas_kernels_for(HB_ISA_SCALAR);
-  }
+  /* The dispatched entry points, not the variant's tables: a program that learns PCA then
+   * links the three step bodies and the dot product, not every kernel of the list. */
   float *y = s->y;
   for (size_t r = 0; r < n; r++) {
     const float *x = X + r * ldx;
@@ -48,14 +43,14 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
       x = s->xc;
     }
     float beta;
-    const bool step = hb_pca_rates(s, t, inv_t, bk->dot(d, x, 1, x, 1), &beta);
+    const bool step = hb_pca_rates(s, t, inv_t, hb_dot_f32(d, x, 1, x, 1), &beta);
     if (!step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
     } else {
       switch (s->rule) {
-      case HB_PCA_OJA: y[0] = rk->oja_step(d, s->eta[0], x, s->W); break;
-      case HB_PCA_SUBSPACE: rk->subspace_step(k, d, s->eta, x, s->W, s->ldw, y); break;
-      default: rk->gha_step(k, d, s->eta, x, s->W, s->ldw, y); break;
+      case HB_PCA_OJA: y[0] = hb_oja_step_f32(d, s->eta[0], x, s->W); break;
+      case HB_PCA_SUBSPACE: hb_subspace_step_f32(k, d, s->eta, x, s->W, s->ldw, y); break;
+      default: hb_gha_step_f32(k, d, s->eta, x, s->W, s->ldw, y); break;
       }
     }
     hb_pca_outputs(s, beta, y, Y, r);

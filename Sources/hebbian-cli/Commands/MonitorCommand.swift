@@ -130,7 +130,6 @@ struct Plan {
       if m < 1 { throw .usage("--calibrate: must be >= 1, got \(m)") }
       return m
     }
-    let passes = try o.int(MonitorOptions.passes, default: 1, min: 1)
     var m = NoveltyMonitor.Options(
       channels: 1, components: try o.int(MonitorOptions.components, default: 3, min: 1))
     m.lags = try o.int(MonitorOptions.lags, default: 1, min: 1)
