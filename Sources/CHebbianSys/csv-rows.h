@@ -106,121 +106,117 @@ fast_line(const hb_csv_layout *layout, const uint8_t *p, const uint8_t *end, flo
   return p;
 }
 
+/* The careful path's scanner: the 64-byte block at base and its specials not yet taken. */
+typedef struct {
+  size_t base;
+  uint64_t pending;
+} scan_state;
+
+/* The next delimiter, newline or NUL at or after the scan position; len when there is none. */
+static inline __attribute__((always_inline)) size_t
+next_special(scan_state *sc, const uint8_t *buf, size_t len, uint8_t delimiter, mask_fn mask) {
+  while (sc->pending == 0 && sc->base + 64 < len) {
+    sc->base += 64;
+    sc->pending = mask_at(buf, len, sc->base, delimiter, mask);
+  }
+  if (sc->pending == 0) return len;
+  const size_t at = sc->base + (size_t)__builtin_ctzll(sc->pending);
+  sc->pending &= sc->pending - 1;
+  return at;
+}
+
+/* What the careful path made of one line. */
+typedef enum { LINE_ROW, LINE_SKIPPED, LINE_INCOMPLETE, LINE_SLOW } line_kind;
+
+/* The rest of a comment or blank line whose special at `at` is c: its end in *next_line (a NUL
+ * in it still goes the slow way). */
+static inline __attribute__((always_inline)) line_kind
+skip_line(scan_state *sc, const uint8_t *buf, size_t len, int at_eof, uint8_t delimiter,
+          mask_fn mask, size_t at, uint8_t c, size_t *next_line) {
+  while (c != '\n') {
+    at = next_special(sc, buf, len, delimiter, mask);
+    if (at == len) {
+      if (!at_eof) return LINE_INCOMPLETE;
+      break;
+    }
+    c = buf[at];
+    if (c == 0) return LINE_SLOW;
+  }
+  *next_line = at < len ? at + 1 : len;
+  return LINE_SKIPPED;
+}
+
+/* The careful path, one line from its first byte: every field between the specials the mask
+ * finds, trimmed and parsed with parse_f32. A row goes to row (its id span to ids unless
+ * NULL); the line's end to *next_line. Anything the careful path does not take (a NUL, a
+ * field too many or too few, a number parse_f32 refuses) is LINE_SLOW: the Swift reader
+ * takes it and reports it where it is. */
+static inline __attribute__((always_inline)) line_kind
+careful_line(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof,
+             size_t line, float *row, int64_t *ids, mask_fn mask, size_t *next_line) {
+  const uint8_t delimiter = layout->delimiter;
+  scan_state sc = {.base = line, .pending = mask_at(buf, len, line, delimiter, mask)};
+  size_t start = line;
+  for (int32_t field = 0;; field++) {
+    const size_t at = next_special(&sc, buf, len, delimiter, mask);
+    if (at == len && !at_eof) return LINE_INCOMPLETE;
+    const uint8_t c = at < len ? buf[at] : '\n';
+    if (c == 0) return LINE_SLOW;
+    const int last = c != delimiter;
+    size_t s = start, e = at;
+    if (last && e > s && buf[e - 1] == '\r') e--;
+    while (s < e && is_blank(buf[s])) s++;
+    while (e > s && is_blank(buf[e - 1])) e--;
+    if (field == 0 && ((s < e && buf[s] == '#') || (last && s == e)))
+      return skip_line(&sc, buf, len, at_eof, delimiter, mask, at, c, next_line);
+    if (field >= layout->fields) return LINE_SLOW;
+    const int32_t k = layout->slot[field];
+    if (k >= 0) {
+      if (parse_f32(buf + s, buf + e, row + k) != 0) return LINE_SLOW;
+    } else if (k == -2 && ids != NULL) {
+      ids[0] = (int64_t)s;
+      ids[1] = (int64_t)(e - s);
+    }
+    if (last) {
+      *next_line = at < len ? at + 1 : len;
+      return field + 1 == layout->fields ? LINE_ROW : LINE_SLOW;
+    }
+    start = at + 1;
+  }
+}
+
 static inline __attribute__((always_inline)) void
 parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
            size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
            mask_fn mask, number_fn number) {
-  const uint8_t delimiter = layout->delimiter;
-  const int32_t fields = layout->fields, dimension = layout->dimension;
-  const int32_t *slot = layout->slot;
-  const int want_ids = id_span != NULL;
   size_t line = 0; /* start of the current line */
   size_t nrows = 0;
   int64_t lines = 0;
   int32_t status = HB_CSV_MORE;
-  size_t base = 0;
-  uint64_t pending = 0;
-
-/* The next delimiter, newline or NUL at or after the scan position; len when there is none. */
-#define NEXT_SPECIAL(at)                                                                       \
-  do {                                                                                         \
-    while (pending == 0 && base + 64 < len) {                                                  \
-      base += 64;                                                                              \
-      pending = mask_at(buf, len, base, delimiter, mask);                                      \
-    }                                                                                          \
-    if (pending == 0) {                                                                        \
-      (at) = len;                                                                              \
-    } else {                                                                                   \
-      (at) = base + (size_t)__builtin_ctzll(pending);                                          \
-      pending &= pending - 1;                                                                  \
-    }                                                                                          \
-  } while (0)
-
   while (line < len) {
     if (nrows == max_rows) {
       status = HB_CSV_FULL;
       break;
     }
-    float *row = rows + nrows * (size_t)dimension;
-    const uint8_t *next =
-        fast_line(layout, buf + line, buf + len, row, buf, want_ids ? id_span + 2 * nrows : NULL,
-                  number);
+    float *row = rows + nrows * (size_t)layout->dimension;
+    int64_t *ids = id_span != NULL ? id_span + 2 * nrows : NULL;
+    const uint8_t *next = fast_line(layout, buf + line, buf + len, row, buf, ids, number);
     if (next != NULL) {
       row_line[nrows++] = ++lines;
       line = (size_t)(next - buf);
       continue;
     }
-    /* The careful path, one line: the scanner starts again at its first byte. */
-    base = line;
-    pending = mask_at(buf, len, line, delimiter, mask);
-    size_t start = line, next_line;
-    int32_t field = 0;
-    int skip = 0;
-    for (;;) {
-      size_t at;
-      NEXT_SPECIAL(at);
-      if (at == len && !at_eof) goto done; /* the line is not complete yet */
-      uint8_t c = at < len ? buf[at] : '\n';
-      if (c == 0) {
-        status = HB_CSV_SLOW;
-        goto done;
-      }
-      int last = c != delimiter;
-      size_t s = start, e = at;
-      if (last && e > s && buf[e - 1] == '\r') e--;
-      while (s < e && is_blank(buf[s])) s++;
-      while (e > s && is_blank(buf[e - 1])) e--;
-      if (field == 0 && ((s < e && buf[s] == '#') || (last && s == e))) {
-        /* A comment or blank line: skip to its end (a NUL in it still goes the careful way). */
-        while (c != '\n') {
-          NEXT_SPECIAL(at);
-          if (at == len) {
-            if (!at_eof) goto done;
-            break;
-          }
-          c = buf[at];
-          if (c == 0) {
-            status = HB_CSV_SLOW;
-            goto done;
-          }
-        }
-        skip = 1;
-        next_line = at < len ? at + 1 : len;
-        break;
-      }
-      if (field >= fields) {
-        status = HB_CSV_SLOW;
-        goto done;
-      }
-      int32_t k = slot[field];
-      if (k >= 0) {
-        if (parse_f32(buf + s, buf + e, row + k) != 0) {
-          status = HB_CSV_SLOW;
-          goto done;
-        }
-      } else if (k == -2 && want_ids) {
-        id_span[2 * nrows] = (int64_t)s;
-        id_span[2 * nrows + 1] = (int64_t)(e - s);
-      }
-      field++;
-      if (last) {
-        next_line = at < len ? at + 1 : len;
-        break;
-      }
-      start = at + 1;
+    size_t next_line = line;
+    const line_kind kind = careful_line(layout, buf, len, at_eof, line, row, ids, mask, &next_line);
+    if (kind == LINE_INCOMPLETE) break;
+    if (kind == LINE_SLOW) {
+      status = HB_CSV_SLOW;
+      break;
     }
-    if (!skip) {
-      if (field != fields) {
-        status = HB_CSV_SLOW;
-        goto done;
-      }
-      row_line[nrows++] = lines + 1;
-    }
+    if (kind == LINE_ROW) row_line[nrows++] = lines + 1;
     lines++;
     line = next_line;
   }
-done:
-#undef NEXT_SPECIAL
   result->consumed = line;
   result->rows = nrows;
   result->lines = lines;
