@@ -105,69 +105,40 @@ public enum InhibitoryBalance {
     if !(c.targetRate > 0 && c.eta > 0 && c.seconds > 0 && c.window > 0 && c.inputRate > 0) {
       throw .invalidParameter("target rate, eta, input rate, seconds and window must be > 0")
     }
-    let nE = c.groups * c.excitatoryPerGroup, nI = c.groups * c.inhibitoryPerGroup
+    let nI = c.groups * c.inhibitoryPerGroup
     let rule = STDPRule.vogels(eta: c.eta, targetRate: c.targetRate, tau: c.tau, wMax: 1)
     var inhibition = try STDPSynapses(
       post: 1, pre: nI, rule: rule, dt: c.dt, initialWeight: c.initialInhibitoryWeight)
-    var excitatory = try PoissonInput(count: nE, dt: c.dt, seed: c.seed &+ 11)
-    var inhibitory = try PoissonInput(count: nI, dt: c.dt, seed: c.seed &+ 12)
+    var drive = try Drive(c, seed: c.seed &+ 10)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
-    var noise = SeededGenerator(seed: c.seed &+ 13)
-
-    let tuning = excitatoryTuning(c)
-    var signal = [Double](repeating: 0, count: c.groups)
-    var rates = [Double](repeating: 0, count: c.groups)
-    for g in 0..<c.groups { signal[g] = noise.gaussian() }
-    // Exact OU update over dt: s ← s e^(−dt/τ) + √(1 − e^(−2dt/τ)) ξ keeps Var s = 1.
-    let keep = Math.exp(-c.dt / c.signalTimeConstant)
-    let kick = (1 - keep * keep).squareRoot()
 
     let stepsPerWindow = max(
       1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP: steps per window"))
     let windows = max(1, try StepCount.of(c.seconds / c.window, "inhibitory STDP: windows"))
     _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP: time steps")
-    let filter = 1 - Math.exp(-c.dt / c.currentFilter)
-    var filteredE = 0.0, filteredI = 0.0
+    var currents = Currents(c)
     var samples: [Sample] = []
     samples.reserveCapacity(windows)
     for w in 0..<windows {
       neuron.resetSpikeCounts()
-      var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0
+      currents.startWindow()
       for _ in 0..<stepsPerWindow {
-        for g in 0..<c.groups {
-          signal[g] = signal[g] * keep + kick * noise.gaussian()
-          rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
-        }
-        excitatory.beginStep()
-        inhibitory.beginStep()
-        for g in 0..<c.groups {
-          excitatory.fire(g * c.excitatoryPerGroup..<(g + 1) * c.excitatoryPerGroup, rate: rates[g])
-          inhibitory.fire(g * c.inhibitoryPerGroup..<(g + 1) * c.inhibitoryPerGroup, rate: rates[g])
-        }
-        for s in 0..<excitatory.fired {
-          neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
-        }
-        inhibition.deliver(inhibitory, to: &neuron, inhibitory: true)
+        drive.step(&neuron)
+        inhibition.deliver(drive.inhibitory, to: &neuron, inhibitory: true)
         neuron.step()
-        inhibition.step(pre: inhibitory, post: neuron)
-        filteredE += filter * (neuron.excitatoryCurrent(0) - filteredE)
-        filteredI += filter * (neuron.inhibitoryCurrent(0) - filteredI)
-        sE += filteredE
-        sI += filteredI
-        sEE += filteredE * filteredE
-        sII += filteredI * filteredI
-        sEI += filteredE * filteredI
+        inhibition.step(pre: drive.inhibitory, post: neuron)
+        currents.add(neuron)
       }
-      let n = Double(stepsPerWindow)
       let sample = Sample(
         time: Double(w + 1) * c.window,
         rate: Double(neuron.spikeCount(0)) / c.window,
         meanInhibitoryWeight: inhibition.meanWeight,
-        currentCorrelation: pearson(sE, sI, sEE, sII, sEI, n))
+        currentCorrelation: currents.correlation)
       samples.append(sample)
       progress?(sample)
     }
 
+    let tuning = drive.tuning
     var inhibitoryTuning = [Float](repeating: 0, count: c.groups)
     for j in 0..<nI {
       inhibitoryTuning[j / c.inhibitoryPerGroup] += inhibition.weight(post: 0, pre: j)
@@ -203,6 +174,81 @@ public enum InhibitoryBalance {
     return tuning
   }
 
+  /// The cell's input: every group's rate follows its own OU signal, and each step the
+  /// excitatory and inhibitory Poisson inputs of a group fire at that rate; the excitatory
+  /// spikes reach the cell through the fixed tuned weights. The inhibitory spikes are left to
+  /// the caller, whose inhibition is what is being studied. Seeds seed+1…seed+3.
+  struct Drive: ~Copyable {
+    let c: Configuration
+    let tuning: [Float]
+    var excitatory: PoissonInput
+    var inhibitory: PoissonInput
+    var noise: SeededGenerator
+    var signal: [Double]
+    var rates: [Double]
+    /// Exact OU update over dt: s ← s e^(−dt/τ) + √(1 − e^(−2dt/τ)) ξ keeps Var s = 1.
+    let keep: Double, kick: Double
+
+    init(_ c: Configuration, seed: UInt64) throws(HebbianError) {
+      // Both inputs made before any field is set: a throw leaves nothing half-built.
+      let e = try PoissonInput(count: c.groups * c.excitatoryPerGroup, dt: c.dt, seed: seed &+ 1)
+      let i = try PoissonInput(count: c.groups * c.inhibitoryPerGroup, dt: c.dt, seed: seed &+ 2)
+      self.c = c
+      tuning = excitatoryTuning(c)
+      excitatory = e
+      inhibitory = i
+      noise = SeededGenerator(seed: seed &+ 3)
+      signal = [Double](repeating: 0, count: c.groups)
+      rates = [Double](repeating: 0, count: c.groups)
+      for g in 0..<c.groups { signal[g] = noise.gaussian() }
+      keep = Math.exp(-c.dt / c.signalTimeConstant)
+      kick = (1 - keep * keep).squareRoot()
+    }
+
+    /// One time step of the inputs; the excitatory spikes added to the cell.
+    mutating func step(_ neuron: inout LIFPopulation) {
+      for g in 0..<c.groups {
+        signal[g] = signal[g] * keep + kick * noise.gaussian()
+        rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
+      }
+      excitatory.beginStep()
+      inhibitory.beginStep()
+      for g in 0..<c.groups {
+        excitatory.fire(g * c.excitatoryPerGroup..<(g + 1) * c.excitatoryPerGroup, rate: rates[g])
+        inhibitory.fire(g * c.inhibitoryPerGroup..<(g + 1) * c.inhibitoryPerGroup, rate: rates[g])
+      }
+      for s in 0..<excitatory.fired {
+        neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
+      }
+    }
+  }
+
+  /// The low-pass filtered E and I currents and their correlation over a window.
+  struct Currents {
+    let filter: Double
+    var e = 0.0, i = 0.0
+    var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0, n = 0.0
+
+    init(_ c: Configuration) { filter = 1 - Math.exp(-c.dt / c.currentFilter) }
+
+    mutating func startWindow() {
+      (sE, sI, sEE, sII, sEI, n) = (0, 0, 0, 0, 0, 0)
+    }
+
+    mutating func add(_ neuron: borrowing LIFPopulation) {
+      e += filter * (neuron.excitatoryCurrent(0) - e)
+      i += filter * (neuron.inhibitoryCurrent(0) - i)
+      sE += e
+      sI += i
+      sEE += e * e
+      sII += i * i
+      sEI += e * i
+      n += 1
+    }
+
+    var correlation: Double { pearson(sE, sI, sEE, sII, sEI, n) }
+  }
+
   /// What a frozen inhibitory weight vector does: output rate and mean per-window E/I current
   /// correlation (same filter and windows as ``run(_:progress:)``).
   public struct Test: Sendable {
@@ -218,61 +264,34 @@ public enum InhibitoryBalance {
   public static func test(_ c: Configuration, weights: [Float], seconds: Double)
     throws(HebbianError) -> Test
   {
-    let nE = c.groups * c.excitatoryPerGroup, nI = c.groups * c.inhibitoryPerGroup
+    let nI = c.groups * c.inhibitoryPerGroup
     if weights.count != nI {
       throw .dimensionMismatch(what: "inhibitory weights", expected: nI, got: weights.count)
     }
     if !(seconds > 0 && c.window > 0) { throw .invalidParameter("seconds must be > 0") }
-    var excitatory = try PoissonInput(count: nE, dt: c.dt, seed: c.seed &+ 21)
-    var inhibitory = try PoissonInput(count: nI, dt: c.dt, seed: c.seed &+ 22)
+    var drive = try Drive(c, seed: c.seed &+ 20)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
-    var noise = SeededGenerator(seed: c.seed &+ 23)
-    let tuning = excitatoryTuning(c)
-    var signal = [Double](repeating: 0, count: c.groups)
-    var rates = [Double](repeating: 0, count: c.groups)
-    for g in 0..<c.groups { signal[g] = noise.gaussian() }
-    let keep = Math.exp(-c.dt / c.signalTimeConstant)
-    let kick = (1 - keep * keep).squareRoot()
     let stepsPerWindow = max(
       1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP test: steps per window"))
     let windows = max(1, try StepCount.of(seconds / c.window, "inhibitory STDP test: windows"))
     _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP test: time steps")
-    let filter = 1 - Math.exp(-c.dt / c.currentFilter)
-    var filteredE = 0.0, filteredI = 0.0
+    var currents = Currents(c)
     var spikes = 0, correlation = 0.0
     var mean = 0.0
     for v in weights { mean += Double(v) }
     for _ in 0..<windows {
       neuron.resetSpikeCounts()
-      var sE = 0.0, sI = 0.0, sEE = 0.0, sII = 0.0, sEI = 0.0
+      currents.startWindow()
       for _ in 0..<stepsPerWindow {
-        for g in 0..<c.groups {
-          signal[g] = signal[g] * keep + kick * noise.gaussian()
-          rates[g] = c.inputRate * max(0, 1 + c.signalAmplitude * signal[g])
-        }
-        excitatory.beginStep()
-        inhibitory.beginStep()
-        for g in 0..<c.groups {
-          excitatory.fire(g * c.excitatoryPerGroup..<(g + 1) * c.excitatoryPerGroup, rate: rates[g])
-          inhibitory.fire(g * c.inhibitoryPerGroup..<(g + 1) * c.inhibitoryPerGroup, rate: rates[g])
-        }
-        for s in 0..<excitatory.fired {
-          neuron.addExcitatory(tuning[excitatory.spikeIndex(s) / c.excitatoryPerGroup], to: 0)
-        }
-        for s in 0..<inhibitory.fired {
-          neuron.addInhibitory(weights[inhibitory.spikeIndex(s)], to: 0)
+        drive.step(&neuron)
+        for s in 0..<drive.inhibitory.fired {
+          neuron.addInhibitory(weights[drive.inhibitory.spikeIndex(s)], to: 0)
         }
         neuron.step()
-        filteredE += filter * (neuron.excitatoryCurrent(0) - filteredE)
-        filteredI += filter * (neuron.inhibitoryCurrent(0) - filteredI)
-        sE += filteredE
-        sI += filteredI
-        sEE += filteredE * filteredE
-        sII += filteredI * filteredI
-        sEI += filteredE * filteredI
+        currents.add(neuron)
       }
       spikes += neuron.spikeCount(0)
-      correlation += pearson(sE, sI, sEE, sII, sEI, Double(stepsPerWindow))
+      correlation += currents.correlation
     }
     let time = Double(windows) * c.window
     return Test(
