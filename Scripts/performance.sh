@@ -34,7 +34,7 @@ block=$(sed -n 's/^block gha: \([0-9.]*\) ns\/sample.*/\1/p' "$tmp/imu.txt")
 pca=$(sed -n 's/^time .*(\([0-9.]*\) ns\/sample in updates)$/\1/p' "$tmp/pca.txt")
 
 "$bin" bench --roofline --rule gha > "$tmp/roof.txt"
-roof=$(sed -n 's/^roofline gha .*: \([0-9]*\) % of copy bandwidth$/\1/p' "$tmp/roof.txt")
+roof=$(sed -n 's/^roofline gha .*: \([0-9]*\) % of the reference$/\1/p' "$tmp/roof.txt")
 
 echo "One run: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
 echo
@@ -50,7 +50,8 @@ row "IMU: block update, ns/sample (x kernel)" \
 row "IMU: \`pca --center\` on f32, ns/sample in updates (x kernel)" \
   "$pca ($(awk -v a="$pca" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
   "$(verdict "$(awk -v a="$pca" -v b="$kernel" 'BEGIN { print a / b }')" 1.5)"
-row "Roofline: gha with W ≥ 2x LLC, % of copy bandwidth" "$roof" "≥ 70" "$(verdict "$roof" 70 1)"
+row "Roofline: gha with W ≥ 2x LLC, % of the reference (best of copy loops, read + in-place pass)" \
+  "$roof" "80–100" "$(verdict "$roof" 80 1)"
 for f in out/aarch64/board-pca out/aarch64/hebbian out/armv7/board-pca out/armv7/hebbian; do
   [ -f "$f" ] || continue
   goal=$([[ $f == */board-pca ]] && echo 102400 || echo 460800)
