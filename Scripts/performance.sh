@@ -33,6 +33,13 @@ block=$(sed -n 's/^block gha: \([0-9.]*\) ns\/sample.*/\1/p' "$tmp/imu.txt")
 "$bin" pca --input "$tmp/imu.f32" --dim 6 --components 3 --rule gha --center > "$tmp/pca.txt"
 pca=$(sed -n 's/^time .*(\([0-9.]*\) ns\/sample in updates)$/\1/p' "$tmp/pca.txt")
 
+# A pipe against the file it carries: the learning pass of each (the summary's `time`).
+"$bin" demo --samples 1000000 --save-stream "$tmp/imu.csv" >/dev/null 2>&1
+pass_s() { sed -n 's/^time *\([0-9.]*\) s .*/\1/p'; }
+file_s=$(taskset -c 1 "$bin" pca --input "$tmp/imu.csv" --components 3 2>/dev/null | pass_s)
+pipe_s=$(cat "$tmp/imu.csv" | taskset -c 1 "$bin" pca --input - --components 3 2>/dev/null | pass_s)
+latency=$(python3 Scripts/live-latency.py "$bin" | sed -n 's/.*latency median \([0-9.]*\) ms.*/\1/p')
+
 "$bin" bench --roofline --rule gha > "$tmp/roof.txt"
 roof=$(sed -n 's/^roofline gha .*: \([0-9]*\) % of the reference$/\1/p' "$tmp/roof.txt")
 
@@ -50,11 +57,20 @@ row "IMU: block update, ns/sample (x kernel)" \
 row "IMU: \`pca --center\` on f32, ns/sample in updates (x kernel)" \
   "$pca ($(awk -v a="$pca" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
   "$(verdict "$(awk -v a="$pca" -v b="$kernel" 'BEGIN { print a / b }')" 1.5)"
+pipe=$(awk -v a="$pipe_s" -v b="$file_s" 'BEGIN { printf "%.2f", a / b }')
+row "Pipe: \`cat FILE | pca --input -\` against \`--input FILE\`, learning pass (CSV, 1M rows)" \
+  "$pipe_s s / $file_s s = ${pipe}x" "≤ 1.2x" "$(verdict "$pipe" 1.2)"
+row "Live pipe at 100 Hz: median line-to-answer latency, ms" "$latency" "≤ 1" \
+  "$(verdict "$latency" 1)"
 row "Roofline: gha with W ≥ 2x LLC, % of the reference (best of copy loops, read + in-place pass)" \
   "$roof" "80–100" "$(verdict "$roof" 80 1)"
-for f in out/aarch64/board-pca out/aarch64/hebbian out/armv7/board-pca out/armv7/hebbian; do
+for f in out/{aarch64,armv7}/{board-pca,board-monitor,hebbian-board,hebbian}; do
   [ -f "$f" ] || continue
-  goal=$([[ $f == */board-pca ]] && echo 102400 || echo 460800)
+  case $f in
+    */board-*) goal=102400 ;;
+    */hebbian-board) goal=460800 ;;
+    *) goal=768000 ;;
+  esac
   row "Footprint: stripped \`$f\`, bytes" "$(stat -c %s "$f")" "≤ $goal" \
     "$(verdict "$(stat -c %s "$f")" "$goal")"
 done
