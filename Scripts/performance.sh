@@ -58,7 +58,7 @@ row "IMU: \`pca --center\` on f32, ns/sample in updates (x kernel)" \
   "$pca ($(awk -v a="$pca" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
   "$(verdict "$(awk -v a="$pca" -v b="$kernel" 'BEGIN { print a / b }')" 1.5)"
 pipe=$(awk -v a="$pipe_s" -v b="$file_s" 'BEGIN { printf "%.2f", a / b }')
-row "Pipe: \`cat FILE | pca --input -\` against \`--input FILE\`, learning pass (CSV, 1M rows)" \
+row "Pipe: \`cat FILE\` piped to \`pca --input -\` against \`--input FILE\`, learning pass (CSV, 1M rows)" \
   "$pipe_s s / $file_s s = ${pipe}x" "≤ 1.2x" "$(verdict "$pipe" 1.2)"
 row "Live pipe at 100 Hz: median line-to-answer latency, ms" "$latency" "≤ 1" \
   "$(verdict "$latency" 1)"
