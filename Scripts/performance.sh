@@ -28,6 +28,9 @@ mbs=$(sed -n 's/^cpu: .*≈ \([0-9]*\) MB\/s$/\1/p' "$tmp/csv.txt")
 "$bin" bench --dim 6 --components 3 --rule gha > "$tmp/imu.txt"
 kernel=$(awk '$1 == "gha" && $2 == "avx2" || $1 == "gha" && $2 == "neon" { print $3 }' "$tmp/imu.txt")
 peak=$(awk '$1 == "gha" && ($2 == "avx2" || $2 == "neon") { print $5 }' "$tmp/imu.txt")
+# The same kernel timed in a C loop around it (bench's last column): its own cost per update,
+# the figure the driver and `pca` are held against.
+ckernel=$(awk '$1 == "gha" && ($2 == "avx2" || $2 == "neon") { print $7 }' "$tmp/imu.txt")
 block=$(sed -n 's/^block gha: \([0-9.]*\) ns\/sample.*/\1/p' "$tmp/imu.txt")
 "$bin" demo --samples 1000000 --save-stream "$tmp/imu.f32" >/dev/null 2>&1
 "$bin" pca --input "$tmp/imu.f32" --dim 6 --components 3 --rule gha --center > "$tmp/pca.txt"
@@ -52,11 +55,12 @@ row "CSV: \`pca\` end to end on 1M IMU rows, CPU s (pandas.read_csv parse alone:
 row "CSV read inside \`pca\`, MB/s of CSV (CPU time)" "$mbs" "≥ 300" "$(verdict "$mbs" 300 1)"
 row "IMU: \`bench\` gha step d=6 k=3, ns/update ($peak % of peak)" "$kernel" "≥ 6 % of peak" \
   "$(verdict "$peak" 6 1)"
-row "IMU: block update, ns/sample (x kernel)" \
-  "$block ($(awk -v a="$block" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "" ""
-row "IMU: \`pca --center\` on f32, ns/sample in updates (x kernel)" \
-  "$pca ($(awk -v a="$pca" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
-  "$(verdict "$(awk -v a="$pca" -v b="$kernel" 'BEGIN { print a / b }')" 1.5)"
+row "IMU: the same kernel in a C loop, ns/update" "$ckernel" "" ""
+row "IMU: block update, ns/sample (x the kernel in a C loop)" \
+  "$block ($(awk -v a="$block" -v b="$ckernel" 'BEGIN { printf "%.2f", a / b }')x)" "" ""
+row "IMU: \`pca --center\` on f32, ns/sample in updates (x the kernel in a C loop)" \
+  "$pca ($(awk -v a="$pca" -v b="$ckernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
+  "$(verdict "$(awk -v a="$pca" -v b="$ckernel" 'BEGIN { print a / b }')" 1.5)"
 pipe=$(awk -v a="$pipe_s" -v b="$file_s" 'BEGIN { printf "%.2f", a / b }')
 row "Pipe: \`cat FILE\` piped to \`pca --input -\` against \`--input FILE\`, learning pass (CSV, 1M rows)" \
   "$pipe_s s / $file_s s = ${pipe}x" "≤ 1.2x" "$(verdict "$pipe" 1.2)"

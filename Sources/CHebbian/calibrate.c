@@ -1,5 +1,6 @@
-/* The FMA peak probe (hb_calibrate.h): one body per variant in one file, because it is a
- * measuring instrument for the kernels rather than a kernel with a scalar reference. */
+/* The measuring instruments of hb_calibrate.h: the FMA peak probe, one body per variant in
+ * one file, and the C step loop. They measure the kernels rather than being kernels with a
+ * scalar reference. */
 #include "internal.h"
 
 #if HB_BUILD_AVX2
@@ -63,4 +64,20 @@ uint64_t hb_fma_burn_f32(hb_isa isa, uint64_t iterations, float *sink) {
 #endif
   default: return 0;
   }
+}
+
+void hb_rule_step_loop_f32(const hb_rule_kernels *t, hb_step_rule rule, size_t steps, size_t k,
+                           size_t d, const float *eta, const float *xs, size_t pool,
+                           size_t *cursor, float *w, float *y) {
+  size_t s = *cursor;
+  for (size_t i = 0; i < steps; i++) {
+    const float *x = xs + s * d;
+    switch (rule) {
+    case HB_STEP_OJA: y[0] = t->oja_step(d, eta[0], x, w); break;
+    case HB_STEP_SUBSPACE: t->subspace_step(k, d, eta, x, w, d, y); break;
+    default: t->gha_step(k, d, eta, x, w, d, y); break;
+    }
+    s = s + 1 == pool ? 0 : s + 1;
+  }
+  *cursor = s;
 }

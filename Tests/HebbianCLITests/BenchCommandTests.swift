@@ -36,4 +36,36 @@ import Testing
     #expect(HebbianMain.run(["hebbian", "bench", "--seconds", "0.01", "--peak-gflops", "-1"]) == 2)
     #expect(HebbianMain.run(["hebbian", "bench", "--rule", "hopfield"]) == 2)
   }
+
+  /// The C-loop column times the same updates as the per-call one: the same kernel on the
+  /// same samples in the same order leaves W and y bit for bit as the Swift loop does.
+  @Test(arguments: [0, 1, 2])
+  func theCLoopRunsTheSameUpdatesAsTheSwiftLoop(rule: Int) throws {
+    let (d, k, pool, steps) = (7, rule == 0 ? 1 : 3, 5, 12)
+    var rng = SeededGenerator(seed: 9)
+    let xs = (0..<(pool * d)).map { _ in Float(rng.gaussian()) * 0.3 }
+    let w0 = (0..<(k * d)).map { _ in Float(rng.gaussian()) * 0.3 }
+    let eta = [Float](repeating: 0.01, count: k)
+    for isa in ISA.supported {
+      let t = try #require(RuleStepKernels(isa: isa))
+      var wSwift = w0, ySwift = [Float](repeating: 0, count: k)
+      var wC = w0, yC = [Float](repeating: 0, count: k)
+      for s in 0..<steps {
+        let x = Array(xs[(s % pool * d)..<(s % pool * d + d)])
+        switch rule {
+        case 0: ySwift[0] = t.ojaStep(dimension: d, eta: eta[0], x, &wSwift)
+        case 1:
+          t.subspaceStep(components: k, dimension: d, eta: eta, x, &wSwift, ldw: d, &ySwift)
+        default: t.ghaStep(components: k, dimension: d, eta: eta, x, &wSwift, ldw: d, &ySwift)
+        }
+      }
+      var cursor = 0
+      t.stepLoop(
+        rule: rule, steps: steps, components: k, dimension: d, eta: eta, pool: xs,
+        poolSize: pool, cursor: &cursor, &wC, &yC)
+      #expect(cursor == steps % pool)
+      #expect(wC.map(\.bitPattern) == wSwift.map(\.bitPattern), "\(isa.name)")
+      #expect(yC.map(\.bitPattern) == ySwift.map(\.bitPattern), "\(isa.name)")
+    }
+  }
 }

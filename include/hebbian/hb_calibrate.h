@@ -1,9 +1,11 @@
-/* The FP32 fused multiply-add peak probe used by `hebbian bench` and the benchmarks to state
- * a kernel's speed as a fraction of what the core can do. Not a kernel family: no table. */
+/* Measuring instruments for `hebbian bench` and the benchmarks: the FP32 fused multiply-add
+ * peak probe, which states a kernel's speed as a fraction of what the core can do, and a C
+ * loop around one rule kernel. Not a kernel family: no table. */
 #ifndef HEBBIAN_HB_CALIBRATE_H
 #define HEBBIAN_HB_CALIBRATE_H
 
 #include "hb_base.h"
+#include "hb_rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,6 +17,17 @@ extern "C" {
  * Cortex-A76) with room to spare. The chains' sum goes to *sink so no work is dead. The caller
  * times it; an unsupported variant does nothing and returns 0. */
 uint64_t hb_fma_burn_f32(hb_isa isa, uint64_t iterations, float *sink);
+
+/* The rule a step loop runs. */
+typedef enum { HB_STEP_OJA = 0, HB_STEP_SUBSPACE = 1, HB_STEP_GHA = 2 } hb_step_rule;
+
+/* Runs `steps` updates of one rule kernel of table t on W (k x d, ldw = d), step s on sample
+ * *cursor of the pool (pool samples of d floats, cycled; *cursor is advanced), every row at
+ * rate eta[i] (Oja: eta[0]). A C loop around the kernel, so timing one call gives the
+ * kernel's own cost per update, apart from whatever loop a caller would wrap it in. */
+void hb_rule_step_loop_f32(const hb_rule_kernels *t, hb_step_rule rule, size_t steps, size_t k,
+                           size_t d, const float *eta, const float *xs, size_t pool,
+                           size_t *cursor, float *w, float *y);
 
 #ifdef __cplusplus
 }

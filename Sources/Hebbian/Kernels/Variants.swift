@@ -41,6 +41,21 @@ package struct RuleStepKernels {
   ) {
     table.gha_step(k, d, eta, x, w, ldw, y)
   }
+
+  /// `steps` updates of one rule (0 Oja, 1 subspace, 2 GHA) on W (k×d, ldw = d) in a C loop
+  /// over a pool of samples, from sample `cursor` on (advanced): timed around the call, the
+  /// kernel's own cost per update (`hebbian bench`'s C-loop column).
+  package func stepLoop(
+    rule: Int, steps: Int, components k: Int, dimension d: Int, eta: UnsafePointer<Float>,
+    pool xs: UnsafePointer<Float>, poolSize: Int, cursor: inout Int,
+    _ w: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>
+  ) {
+    var table = self.table
+    var c = cursor
+    hb_rule_step_loop_f32(
+      &table, hb_step_rule(rawValue: UInt32(rule)), steps, k, d, eta, xs, poolSize, &c, w, y)
+    cursor = c
+  }
 }
 
 extension ISA {

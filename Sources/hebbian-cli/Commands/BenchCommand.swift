@@ -81,7 +81,7 @@ enum BenchCommand {
     }
     if options.block > 0 {
       for rule in options.rules {
-        let kernel = timings.results.first { $0.rule == rule && $0.isa == ISA.active }?.ns
+        let kernel = timings.results.first { $0.rule == rule && $0.isa == ISA.active }?.cLoopNs
         try benchBlockDriver(
           rule, d: d, k: k, block: options.block, xs: xs, seconds: seconds, kernelNs: kernel)
       }
@@ -108,7 +108,9 @@ enum BenchCommand {
     }
   }
 
-  typealias Timing = (rule: Rule, isa: ISA, ns: Double)
+  /// One rule on one variant: ns per update through the Swift loop of `Runner` (each call
+  /// as a caller makes it) and through the C loop around the kernel (its own cost).
+  typealias Timing = (rule: Rule, isa: ISA, ns: Double, cLoopNs: Double)
 
   /// Times every rule on every variant. Per rule, the repetitions go round-robin over the
   /// variants, each on its own copy of W, so a burst of load from the rest of the machine
@@ -148,20 +150,24 @@ enum BenchCommand {
         runners.append(runner)
       }
       var samples = [[Double]](repeating: [], count: runners.count)
+      var cLoop = [[Double]](repeating: [], count: runners.count)
       let budget = UInt64(seconds / Double(repetitions) * 1e9)
       let copyFloats = copyBytes / 4
       let target = copyTo.bindMemory(to: Float.self, capacity: max(copyFloats, 1))
       if options.roofline { hb_sys_copy_pass(target, w0, copyFloats, 0) }
       for _ in 0..<repetitions {
-        for v in runners.indices { samples[v].append(runners[v].slice(budget)) }
+        for v in runners.indices {
+          samples[v].append(runners[v].slice(budget))
+          cLoop[v].append(runners[v].slice(budget, cLoop: true))
+        }
         guard options.roofline else { continue }
         for (i, pass) in ReferencePass.allCases.enumerated() {
           referenceNs[i].append(pass.slice(target, w0, copyFloats, budget))
         }
       }
       for (v, isa) in isas.enumerated() {
-        results.append((rule, isa, median(samples[v])))
-        best.append((rule, isa, samples[v].min()!))
+        results.append((rule, isa, median(samples[v]), median(cLoop[v])))
+        best.append((rule, isa, samples[v].min()!, cLoop[v].min()!))
       }
     }
     return (results, best, referenceNs)
@@ -181,7 +187,8 @@ enum BenchCommand {
     for rule in options.rules { Console.outLine("flop/update \(rule.name): \(rule.formula)") }
     Console.outLine(
       Fmt.padRight("rule", 10) + Fmt.padRight("isa", 8) + Fmt.pad("ns/update", 12)
-        + Fmt.pad("GFLOP/s", 10) + Fmt.pad("% peak", 9) + Fmt.pad("vs scalar", 11))
+        + Fmt.pad("GFLOP/s", 10) + Fmt.pad("% peak", 9) + Fmt.pad("vs scalar", 11)
+        + Fmt.pad("C loop ns", 11))
     for r in results {
       let scalar = results.first { $0.rule == r.rule && $0.isa == .scalar }
       let gflops = Double(r.rule.flops(d: d, k: k)) / r.ns
@@ -189,7 +196,8 @@ enum BenchCommand {
         Fmt.padRight(r.rule.name, 10) + Fmt.padRight(r.isa.name, 8)
         + Fmt.pad(Fmt.fixed(r.ns, 1), 12) + Fmt.pad(Fmt.fixed(gflops, 2), 10)
         + Fmt.pad(Fmt.fixed(100 * gflops / peak, 1), 9)
-      if let scalar { line += Fmt.pad(Fmt.fixed(scalar.ns / r.ns, 2) + "x", 11) }
+      line += Fmt.pad(scalar.map { Fmt.fixed($0.ns / r.ns, 2) + "x" } ?? "", 11)
+      line += Fmt.pad(Fmt.fixed(r.cLoopNs, 1), 11)
       Console.outLine(line)
     }
   }
@@ -241,7 +249,7 @@ enum BenchCommand {
     var line =
       "block \(rule.name): \(Fmt.fixed(m, 1)) ns/sample, OnlinePCA block update on "
       + "\(ISA.active.name), \(block) samples per call, centring, the rule's default schedule"
-    if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update)" }
+    if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update in a C loop)" }
     Console.outLine(line)
   }
 
@@ -310,7 +318,7 @@ enum BenchCommand {
   /// the best repetition: on a shared machine the best is the one least disturbed by the rest
   /// of the load.
   static func printRoofline(
-    _ best: [(rule: Rule, isa: ISA, ns: Double)], referenceNs: [[Double]], bytes: Int, d: Int,
+    _ best: [Timing], referenceNs: [[Double]], bytes: Int, d: Int,
     k: Int, llc: (level: Int, bytes: Int)
   ) {
     let mib = 1024.0 * 1024
@@ -386,13 +394,21 @@ enum BenchCommand {
       batch = max(1, Int(50_000 / max(nsPerStep, 1)))
     }
 
-    /// ns per update over one repetition of `budget` ns.
-    mutating func slice(_ budget: UInt64) -> Double {
+    /// The same updates in the C loop of `hb_rule_step_loop_f32`: the kernel's own cost.
+    mutating func cSteps(_ n: Int) {
+      let code = rule == .oja ? 0 : (rule == .subspace ? 1 : 2)
+      t.stepLoop(
+        rule: code, steps: n, components: k, dimension: d, eta: rates, pool: xs,
+        poolSize: pool, cursor: &sample, w, y)
+    }
+
+    /// ns per update over one repetition of `budget` ns, through the Swift loop or the C one.
+    mutating func slice(_ budget: UInt64, cLoop: Bool = false) -> Double {
       var count = 0
       let t0 = hb_sys_monotonic_ns()
       var elapsed: UInt64 = 0
       repeat {
-        steps(batch)
+        if cLoop { cSteps(batch) } else { steps(batch) }
         count += batch
         elapsed = hb_sys_monotonic_ns() - t0
       } while elapsed < budget
