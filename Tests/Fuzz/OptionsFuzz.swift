@@ -69,9 +69,9 @@ public func fuzzOptions(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let p = try OptionParser.parse(
       args.dropFirst(), specs: command.options, allowPositionals: command.allowPositionals)
     for spec in command.options where spec.kind == .value {
-      _ = try? p.int(spec.name)
-      _ = try? p.int64(spec.name)
-      _ = try? p.double(spec.name)
+      _ = try? p.int(spec)
+      _ = try? p.int64(spec)
+      _ = try? p.double(spec)
     }
   } catch {}
   if scratch && runnable.contains(command.name)
