@@ -59,6 +59,18 @@ int hb_sys_readable(int fd) {
   return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 }
 
+int64_t hb_sys_widen_pipe(int fd, int64_t bytes) {
+#ifdef F_SETPIPE_SZ
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return 0;
+  const int r = fcntl(fd, F_SETPIPE_SZ, (int)bytes);
+  return r < 0 ? 0 : r;
+#else
+  (void)fd, (void)bytes;
+  return 0;
+#endif
+}
+
 int hb_sys_open_keeping(const char *path, int64_t keep) {
   int fd;
   do fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
