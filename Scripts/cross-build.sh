@@ -168,12 +168,12 @@ for arch in $arches; do
   echo "$arch: $out/hebbian-board  stripped size $(stat -c %s "$out/hebbian-board") bytes (deployment commands)"
   "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-pca.map" -o "$out/board-pca.debug" \
     "$out/obj/BoardPCA.o" "$out/obj/size/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
-  "$strip" -o "$out/board-pca" "$out/board-pca.debug"
+  "$strip" --remove-section=.comment -o "$out/board-pca" "$out/board-pca.debug"
   echo "$arch: $out/board-pca  stripped size $(stat -c %s "$out/board-pca") bytes"
   "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-monitor.map" \
     -o "$out/board-monitor.debug" "$out/obj/BoardMonitor.o" "$out/obj/size/Hebbian.o" \
     "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
-  "$strip" -o "$out/board-monitor" "$out/board-monitor.debug"
+  "$strip" --remove-section=.comment -o "$out/board-monitor" "$out/board-monitor.debug"
   echo "$arch: $out/board-monitor  stripped size $(stat -c %s "$out/board-monitor") bytes"
   size=$(stat -c %s "$out/hebbian")
   echo "$arch: $out/hebbian  stripped size $size bytes (dynamic, glibc)"
