@@ -195,7 +195,8 @@ struct SampleReader: ~Copyable {
     // A pipe's writer (`cat log.csv |`, `zcat log.csv.gz |`) is usually faster than this
     // reader: with a 1 MiB pipe and reads of that size it runs ahead instead of waking the
     // reader every 64 KiB, each wake-up a scheduler round trip.
-    buffer = [UInt8](repeating: 0, count: Swift.max(widened > 0 ? Int(widened) : chunkBytes, 64))
+    let size = widened > 0 ? Swift.min(Int(widened), Self.maxLine) : chunkBytes
+    buffer = [UInt8](repeating: 0, count: Swift.max(size, 64))
   }
 
   var displayName: String { path == "-" ? "<stdin>" : path }
