@@ -1,20 +1,7 @@
 import Hebbian
 
 extension EIMemory {
-  /// What ``search(excitatory:inhibitory:loads:evaluations:trials:probes:start:seed:)``
-  /// found.
-  public struct SearchResult: Sendable {
-    /// The start point and its score.
-    public var start: Coefficients
-    public var startScore: Double
-    /// The best point evaluated and its score (≥ the start's: the start is evaluated first).
-    public var best: Coefficients
-    public var bestScore: Double
-    /// Points evaluated, the start included.
-    public var evaluations: Int
-    /// The best point's retrieval curve on the search's pattern sets.
-    public var points: [CapacityPoint]
-  }
+  public typealias SearchResult = CapacitySearchResult<Coefficients>
 
   /// The search score of a curve: the area under the fraction retrieved (m ≥ 0.9, started at
   /// the pattern) against the load, Σ_k R(α_k)(α_k − α_{k−1}) with α_0 = 0. For a curve that
@@ -46,13 +33,8 @@ extension EIMemory {
     excitatory: Int, inhibitory: Int, loads: [Double], evaluations: Int = 25, trials: Int = 1,
     probes: Int = 10, start: Coefficients = Coefficients(), seed: UInt64 = 1
   ) throws(HebbianError) -> SearchResult {
-    var counts: [Int] = []
-    for a in loads {
-      let p = max(1, try StepCount.of(a * Double(excitatory), "EIMemory.search: load x N"))
-      if let last = counts.last, p <= last { continue }
-      counts.append(p)
-    }
-    if counts.isEmpty { throw .invalidParameter("EIMemory.search: no loads") }
+    let counts = try SearchResult.patternCounts(
+      loads, neurons: excitatory, "EIMemory.search", countLabel: "load x N")
     var memory = try EIMemory(
       excitatory: excitatory, inhibitory: inhibitory, capacity: counts[counts.count - 1],
       coefficients: start, seed: seed)
@@ -64,46 +46,20 @@ extension EIMemory {
       first.inhibitoryToInhibitory = 0
       first.inhibitoryGain = 0
     }
-    func evaluate(_ c: Coefficients, _ m: inout EIMemory) throws(HebbianError) -> (
-      Double, [CapacityPoint]
-    ) {
-      m.coefficients = c
-      let points = try CapacitySweep.run(
-        &m, patternCounts: counts, trials: trials, probes: probes, noise: 0,
-        kind: .sparse(codingLevel: f), seed: seed &+ 17)
-      return (score(points), points)
-    }
-    let (s0, p0) = try evaluate(first, &memory)
-    var result = SearchResult(
-      start: first, startScore: s0, best: first, bestScore: s0, evaluations: 1, points: p0)
-    var rng = SeededGenerator(seed: seed &+ 99)
-    let lambda = 6
     let ff = Float(f)
-    func consider(_ c: Coefficients, _ m: inout EIMemory) throws(HebbianError) -> Bool {
-      let (s, p) = try evaluate(c, &m)
-      result.evaluations += 1
-      if s > result.bestScore {
-        result.bestScore = s
-        result.best = c
-        result.points = p
-        return true
-      }
-      return false
-    }
-    for k in 1...lambda where result.evaluations < evaluations {
-      var c = first
-      if inhibitory > 0 {
-        c.inhibitoryToExcitatory = Float(2 * k) / Float(lambda)
-      } else {
-        c.threshold = Float(2 * k) * ff / Float(lambda)
-      }
-      _ = try consider(c, &memory)
-    }
-    var sigma = 0.5
-    while result.evaluations < evaluations {
-      var improved = false
-      let parent = result.best
-      for _ in 0..<lambda where result.evaluations < evaluations {
+    return try SearchResult.run(
+      &memory, start: first, patternCounts: counts, codingLevel: f, evaluations: evaluations,
+      trials: trials, probes: probes, seed: seed, set: { $0.coefficients = $1 },
+      grid: { k, lambda in
+        var c = first
+        if inhibitory > 0 {
+          c.inhibitoryToExcitatory = Float(2 * k) / Float(lambda)
+        } else {
+          c.threshold = Float(2 * k) * ff / Float(lambda)
+        }
+        return c
+      },
+      mutate: { parent, sigma, rng in
         var c = parent
         let dims = inhibitory > 0 ? 5 : 1
         let forced = Int(rng.next() % UInt64(dims))
@@ -118,10 +74,7 @@ extension EIMemory {
           c.inhibitoryToInhibitory = step(c.inhibitoryToInhibitory, 3, 0.25, 0, 3)
           c.inhibitoryGain = step(c.inhibitoryGain, 4, 0.25, 0, 2)
         }
-        if try consider(c, &memory) { improved = true }
-      }
-      sigma *= improved ? 1.5 : 0.6
-    }
-    return result
+        return c
+      })
   }
 }

@@ -73,9 +73,11 @@ func checkShape(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
   if got != expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
 }
 
+/// The checks of every `recall`: a cue of `n` entries, room for `n` in the state.
 @inline(__always)
-func checkRoom(_ what: String, _ expected: Int, _ got: Int) throws(HebbianError) {
-  if got < expected { throw .dimensionMismatch(what: what, expected: expected, got: got) }
+func checkRecall(_ memory: String, _ n: Int, cue: Int, state: Int) throws(HebbianError) {
+  try checkShape("\(memory) cue", n, cue)
+  if state < n { throw .dimensionMismatch(what: "\(memory) state", expected: n, got: state) }
 }
 
 /// The capacity check of `store`, after the pattern's own checks.
@@ -127,6 +129,24 @@ func checkFiniteState(_ memory: String, _ state: borrowing OwnedBuffer<Float>, _
       "\(memory): the dynamics overflowed float32 at neuron \(j) (cue too large for the model's gain)"
     )
   }
+}
+
+/// One synchronous step of a 0/1 network over its first `n` neurons: a rate becomes 1 where
+/// its field is above `theta`, else 0. The fields `h` are overwritten with the new rates, which
+/// `r` takes if any changed. Returns how many changed.
+@inline(__always)
+func thresholdStep(
+  fields h: inout OwnedBuffer<Float>, rates r: inout OwnedBuffer<Float>, _ n: Int,
+  above theta: Float
+) -> Int {
+  var changed = 0
+  for i in 0..<n {
+    let v: Float = h[i] > theta ? 1 : 0
+    if v != r[i] { changed += 1 }
+    h[i] = v
+  }
+  if changed != 0 { r.assign(h) }
+  return changed
 }
 
 /// Runs `sweep` (which returns how many neurons changed) until a sweep changes nothing or

@@ -98,8 +98,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("CovarianceMemory cue", dimension, cue.count)
-    try checkRoom("CovarianceMemory state", dimension, state.count)
+    try checkRecall("CovarianceMemory", dimension, cue: cue.count, state: state.count)
     let n = dimension
     for i in 0..<n { r[i] = cue[i] > 0.5 ? 1 : 0 }
     let t = threshold
@@ -108,14 +107,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
       var active: Float = 0
       for i in 0..<n { active += r[i] }
       let theta = t.fixed + t.activity * active / Float(n)
-      var changed = 0
-      for i in 0..<n {
-        let v: Float = h[i] > theta ? 1 : 0
-        if v != r[i] { changed += 1 }
-        h[i] = v
-      }
-      if changed != 0 { r.assign(h) }
-      return changed
+      return thresholdStep(fields: &h, rates: &r, n, above: theta)
     }
     for i in 0..<n { state[i] = r[i] }
     return result

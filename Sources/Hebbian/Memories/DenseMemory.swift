@@ -108,8 +108,7 @@ public struct DenseMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("DenseMemory cue", dimension, cue.count)
-    try checkRoom("DenseMemory state", dimension, state.count)
+    try checkRecall("DenseMemory", dimension, cue: cue.count, state: state.count)
     let n = dimension
     storeSigns(cue, into: &s)
     let result = iterate(maxSteps: maxSteps) { sweep() }

@@ -218,8 +218,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("EIMemory cue", excitatory, cue.count)
-    try checkRoom("EIMemory state", excitatory, state.count)
+    try checkRecall("EIMemory", excitatory, cue: cue.count, state: state.count)
     let ne = excitatory, ni = inhibitory
     for i in 0..<ne { r[i] = cue[i] > 0.5 ? 1 : 0 }
     let theta = coefficients.threshold
@@ -230,14 +229,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
         Kernels.unsafeGemv(
           rows: ne, columns: ni, alpha: -1, wEI.base, lda: ni, rI.base, beta: 1, h.base)
       }
-      var changed = 0
-      for i in 0..<ne {
-        let v: Float = h[i] > theta ? 1 : 0
-        if v != r[i] { changed += 1 }
-        h[i] = v
-      }
-      if changed != 0 { r.assign(h) }
-      return changed
+      return thresholdStep(fields: &h, rates: &r, ne, above: theta)
     }
     for i in 0..<ne { state[i] = r[i] }
     return result

@@ -148,8 +148,7 @@ public struct HopfieldMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("HopfieldMemory cue", dimension, cue.count)
-    try checkRoom("HopfieldMemory state", dimension, state.count)
+    try checkRecall("HopfieldMemory", dimension, cue: cue.count, state: state.count)
     storeSigns(cue, into: &s)
     let (overlaps, synchronous) = (usesOverlaps, update == .synchronous)
     let result = iterate(maxSteps: maxSteps) {

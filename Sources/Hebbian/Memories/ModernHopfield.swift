@@ -72,8 +72,7 @@ public struct ModernHopfield: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("ModernHopfield cue", dimension, cue.count)
-    try checkRoom("ModernHopfield state", dimension, state.count)
+    try checkRecall("ModernHopfield", dimension, cue: cue.count, state: state.count)
     if count == 0 { throw .invalidParameter("ModernHopfield: no stored patterns") }
     try checkFiniteCue(cue)
     let n = dimension

@@ -241,8 +241,7 @@ public struct NormativeMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("NormativeMemory cue", dimension, cue.count)
-    try checkRoom("NormativeMemory state", dimension, state.count)
+    try checkRecall("NormativeMemory", dimension, cue: cue.count, state: state.count)
     try checkFiniteCue(cue)
     y.copy(cue)
     var steps = 0

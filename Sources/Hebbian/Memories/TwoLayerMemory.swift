@@ -112,8 +112,7 @@ public struct TwoLayerMemory: ~Copyable, AssociativeMemory {
   public mutating func recall(_ cue: Span<Float>, into state: inout MutableSpan<Float>)
     throws(HebbianError) -> RecallResult
   {
-    try checkShape("TwoLayerMemory cue", dimension, cue.count)
-    try checkRoom("TwoLayerMemory state", dimension, state.count)
+    try checkRecall("TwoLayerMemory", dimension, cue: cue.count, state: state.count)
     if count == 0 { throw .invalidParameter("TwoLayerMemory: no stored patterns") }
     try checkFiniteCue(cue)
     let n = dimension, p = count

@@ -29,21 +29,15 @@ public enum Distributions {
       return (p, 1 - p)
     }
     // Above it, the continued fraction of Q (modified Lentz).
-    let tiny = 1e-300
+    let tiny = lentzTiny
     var b = x + 1 - a
     var c = 1 / tiny
     var d = 1 / b
     var h = d
     var i = 1.0
     while i < 10_000 {
-      let an = -i * (i - a)
       b += 2
-      d = an * d + b
-      if Swift.abs(d) < tiny { d = tiny }
-      c = b + an / c
-      if Swift.abs(c) < tiny { c = tiny }
-      d = 1 / d
-      let delta = d * c
+      let delta = lentzFactor(-i * (i - a), b, &c, &d)
       h *= delta
       if Swift.abs(delta - 1) < 1e-16 { break }
       i += 1
@@ -74,7 +68,7 @@ public enum Distributions {
   }
 
   private static func betaFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
-    let tiny = 1e-300
+    let tiny = lentzTiny
     var c = 1.0
     var d = 1 - (a + b) * x / (a + 1)
     if Swift.abs(d) < tiny { d = tiny }
@@ -83,26 +77,32 @@ public enum Distributions {
     var m = 1.0
     while m < 10_000 {
       let m2 = 2 * m
-      var aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
-      d = 1 + aa * d
-      if Swift.abs(d) < tiny { d = tiny }
-      c = 1 + aa / c
-      if Swift.abs(c) < tiny { c = tiny }
-      d = 1 / d
-      h *= d * c
-      aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
-      d = 1 + aa * d
-      if Swift.abs(d) < tiny { d = tiny }
-      c = 1 + aa / c
-      if Swift.abs(c) < tiny { c = tiny }
-      d = 1 / d
-      let delta = d * c
+      h *= lentzFactor(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), 1, &c, &d)
+      let delta = lentzFactor(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), 1, &c, &d)
       h *= delta
       if Swift.abs(delta - 1) < 1e-16 { break }
       m += 1
     }
     return h
   }
+
+  /// One step of the modified Lentz method for a continued fraction with partial numerator
+  /// `a` and denominator `b`: updates C and D (kept off zero) and returns the factor C·D the
+  /// estimate is multiplied by; the fraction has converged when it is 1.
+  @inline(__always)
+  private static func lentzFactor(_ a: Double, _ b: Double, _ c: inout Double, _ d: inout Double)
+    -> Double
+  {
+    d = a * d + b
+    if Swift.abs(d) < lentzTiny { d = lentzTiny }
+    c = b + a / c
+    if Swift.abs(c) < lentzTiny { c = lentzTiny }
+    d = 1 / d
+    return d * c
+  }
+
+  /// The Lentz method's stand-in for 0.
+  private static var lentzTiny: Double { 1e-300 }
 
   /// P(χ²_ν ≤ x).
   public static func chiSquaredCDF(_ x: Double, degrees nu: Double) -> Double {
