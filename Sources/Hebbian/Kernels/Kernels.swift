@@ -4,14 +4,6 @@ internal import CHebbian
 /// against the buffers and throw ``HebbianError/dimensionMismatch(what:expected:got:)``;
 /// the `unsafe`-prefixed variants skip the checks for hot loops whose shapes are fixed.
 public enum Kernels {
-  /// `what` is built only when the check throws, so a checked call allocates nothing.
-  @inline(__always)
-  static func need(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
-    throws(HebbianError)
-  {
-    if got < expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
-  }
-
   @inline(__always)
   static func extent(_ n: Int, _ inc: Int) -> Int { n == 0 ? 0 : (n - 1) * inc + 1 }
 
@@ -26,8 +18,8 @@ public enum Kernels {
   ) throws(HebbianError) -> Float {
     try positive(incx, "incx")
     try positive(incy, "incy")
-    try need("dot: x elements", extent(n, incx), x.count)
-    try need("dot: y elements", extent(n, incy), y.count)
+    try checkRoom("dot: x elements", extent(n, incx), x.count)
+    try checkRoom("dot: y elements", extent(n, incy), y.count)
     return x.withUnsafeBufferPointer { xp in
       y.withUnsafeBufferPointer { yp in
         hb_dot_f32(n, xp.baseAddress, incx, yp.baseAddress, incy)
@@ -42,8 +34,8 @@ public enum Kernels {
   ) throws(HebbianError) {
     try positive(incx, "incx")
     try positive(incy, "incy")
-    try need("axpy: x elements", extent(n, incx), x.count)
-    try need("axpy: y elements", extent(n, incy), y.count)
+    try checkRoom("axpy: x elements", extent(n, incx), x.count)
+    try checkRoom("axpy: y elements", extent(n, incy), y.count)
     x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer { yp in
         hb_axpy_f32(n, a, xp.baseAddress, incx, yp.baseAddress, incy)
@@ -56,14 +48,14 @@ public enum Kernels {
     throws(HebbianError)
   {
     try positive(incx, "incx")
-    try need("scal: x elements", extent(n, incx), x.count)
+    try checkRoom("scal: x elements", extent(n, incx), x.count)
     x.withUnsafeMutableBufferPointer { xp in hb_scal_f32(n, a, xp.baseAddress, incx) }
   }
 
   /// ‖x‖₂ over n elements.
   public static func nrm2(_ n: Int, _ x: Span<Float>, incx: Int = 1) throws(HebbianError) -> Float {
     try positive(incx, "incx")
-    try need("nrm2: x elements", extent(n, incx), x.count)
+    try checkRoom("nrm2: x elements", extent(n, incx), x.count)
     return x.withUnsafeBufferPointer { xp in hb_nrm2_f32(n, xp.baseAddress, incx) }
   }
 
@@ -73,8 +65,8 @@ public enum Kernels {
     _ what: String, _ k: Int, _ d: Int, _ ldw: Int, w: Int, x: Int, y: Int
   ) throws(HebbianError) {
     try matrix("\(what): W", k, d, ldw, w)
-    try need("\(what): x elements", d, x)
-    try need("\(what): y elements", k, y)
+    try checkRoom("\(what): x elements", d, x)
+    try checkRoom("\(what): y elements", k, y)
   }
 
   /// The base addresses of two read-only spans and a writable one, for one C call.
@@ -111,7 +103,7 @@ public enum Kernels {
     _ what: @autoclosure () -> String, _ m: Int, _ n: Int, _ ld: Int, _ count: Int
   ) throws(HebbianError) {
     if ld < n { throw .invalidParameter("\(what()): leading dimension \(ld) < columns \(n)") }
-    try need("\(what()) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
+    try checkRoom("\(what()) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
   }
 
   /// The checks of a matrix–vector product `name` (A m×n, x of `xCount`, y of `yCount`
@@ -122,8 +114,8 @@ public enum Kernels {
     _ kernel: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
   ) throws(HebbianError) {
     try matrix("\(name): A", m, n, lda, a.count)
-    try need("\(name): x elements", xCount, x.count)
-    try need("\(name): y elements", yCount, y.count)
+    try checkRoom("\(name): x elements", xCount, x.count)
+    try checkRoom("\(name): y elements", yCount, y.count)
     pointers(a, x, &y, kernel)
   }
 
@@ -153,8 +145,8 @@ public enum Kernels {
     _ a: inout MutableSpan<Float>, lda: Int
   ) throws(HebbianError) {
     try matrix("ger: A", m, n, lda, a.count)
-    try need("ger: x elements", m, x.count)
-    try need("ger: y elements", n, y.count)
+    try checkRoom("ger: x elements", m, x.count)
+    try checkRoom("ger: y elements", n, y.count)
     pointers(x, y, &a) { hb_ger_f32(m, n, alpha, $0, $1, $2, lda) }
   }
 
@@ -175,7 +167,7 @@ public enum Kernels {
   public static func ojaStep(eta: Float, _ x: Span<Float>, _ w: inout MutableSpan<Float>)
     throws(HebbianError) -> Float
   {
-    try need("oja: x elements", w.count, x.count)
+    try checkRoom("oja: x elements", w.count, x.count)
     return x.withUnsafeBufferPointer { xp in
       w.withUnsafeMutableBufferPointer { wp in
         hb_oja_step_f32(wp.count, eta, xp.baseAddress, wp.baseAddress)
@@ -190,7 +182,7 @@ public enum Kernels {
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
     try ruleShape("subspace", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    try need("subspace: rates", k, eta.count)
+    try checkRoom("subspace: rates", k, eta.count)
     eta.withUnsafeBufferPointer { e in
       pointers(x, &w, &y) { hb_subspace_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
     }
@@ -203,7 +195,7 @@ public enum Kernels {
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
     try ruleShape("gha", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    try need("gha: rates", k, eta.count)
+    try checkRoom("gha: rates", k, eta.count)
     eta.withUnsafeBufferPointer { e in
       pointers(x, &w, &y) { hb_gha_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
     }

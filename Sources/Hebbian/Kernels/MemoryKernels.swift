@@ -28,7 +28,7 @@ extension Kernels {
     throws(HebbianError) -> Float
   {
     if x.count < 1 { throw .invalidParameter("softmax: needs at least one entry") }
-    try need("softmax: y elements", x.count, y.count)
+    try checkRoom("softmax: y elements", x.count, y.count)
     return x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer { yp in
         hb_softmax_f32(xp.count, beta, xp.baseAddress!, yp.baseAddress!)

@@ -115,7 +115,7 @@ extension Kernels {
     threshold theta: Span<Float>, _ w: inout MutableSpan<Float>, ldw: Int
   ) throws(HebbianError) {
     try ruleShape("bcm", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    try need("bcm: theta elements", k, theta.count)
+    try checkRoom("bcm: theta elements", k, theta.count)
     theta.withUnsafeBufferPointer { tp in
       pointers(x, y, &w) { hb_bcm_step_f32(k, d, eta, $0, $1, tp.baseAddress, $2, ldw) }
     }
@@ -130,10 +130,10 @@ extension Kernels {
   ) throws(HebbianError) {
     try rule.validate()
     try matrix("stdp: W", k, d, ldw, w.count)
-    try need("stdp: pre spikes", d, preSpikes.count)
-    try need("stdp: pre trace", d, preTrace.count)
-    try need("stdp: post spikes", k, postSpikes.count)
-    try need("stdp: post trace", k, postTrace.count)
+    try checkRoom("stdp: pre spikes", d, preSpikes.count)
+    try checkRoom("stdp: pre trace", d, preTrace.count)
+    try checkRoom("stdp: post spikes", k, postSpikes.count)
+    try checkRoom("stdp: post trace", k, postTrace.count)
     var p = rule.params(dt: dt)
     preSpikes.withUnsafeBufferPointer { sp in
       preTrace.withUnsafeMutableBufferPointer { xp in

@@ -64,20 +64,11 @@ extension AssociativeMemory where Self: ~Copyable {
   }
 }
 
-/// `what` is built only when the check throws: a check of a good call allocates nothing, even
-/// with an interpolated name.
-@inline(__always)
-func checkShape(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
-  throws(HebbianError)
-{
-  if got != expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
-}
-
 /// The checks of every `recall`: a cue of `n` entries, room for `n` in the state.
 @inline(__always)
 func checkRecall(_ memory: String, _ n: Int, cue: Int, state: Int) throws(HebbianError) {
   try checkShape("\(memory) cue", n, cue)
-  if state < n { throw .dimensionMismatch(what: "\(memory) state", expected: n, got: state) }
+  try checkRoom("\(memory) state", n, state)
 }
 
 /// The capacity check of `store`, after the pattern's own checks.

@@ -8,14 +8,8 @@ extension OnlinePCA {
   /// orthonormal; the scores `hebbian apply` prints, and the residual, come from
   /// ``basis`` (``PCABasis/score(_:into:)``). Never allocates.
   public mutating func project(_ x: Span<Float>, into out: inout MutableSpan<Float>) throws(HebbianError) {
-    guard x.count == dimension else {
-      throw .dimensionMismatch(
-        what: "OnlinePCA.project: sample values", expected: dimension, got: x.count)
-    }
-    guard out.count >= componentCount else {
-      throw .dimensionMismatch(
-        what: "OnlinePCA.project: output values", expected: componentCount, got: out.count)
-    }
+    try checkShape("OnlinePCA.project: sample values", dimension, x.count)
+    try checkRoom("OnlinePCA.project: output values", componentCount, out.count)
     try x.withUnsafeBufferPointer { (xp) throws(HebbianError) in
       for j in 0..<dimension where !xp[j].isFinite { throw .nonFinite(index: j) }
       out.withUnsafeMutableBufferPointer { op in

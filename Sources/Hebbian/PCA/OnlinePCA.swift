@@ -206,10 +206,7 @@ public struct OnlinePCA: ~Copyable {
   /// Learns from one sample of ``dimension`` values. Throws on a wrong length or a non-finite
   /// value; the learner is then unchanged.
   public mutating func update(_ x: Span<Float>) throws(HebbianError) {
-    guard x.count == dimension else {
-      throw .dimensionMismatch(
-        what: "OnlinePCA.update: sample values", expected: dimension, got: x.count)
-    }
+    try checkShape("OnlinePCA.update: sample values", dimension, x.count)
     try x.withUnsafeBufferPointer { (p) throws(HebbianError) in
       try Self.checkSample(p.baseAddress!, count: dimension)
       try unsafeGuardedUpdate(p.baseAddress!)

@@ -103,13 +103,8 @@ public struct PCABasis: Sendable, Equatable {
   public func score(_ x: Span<Float>, into y: inout MutableSpan<Float>) throws(HebbianError)
     -> Float
   {
-    guard x.count == dimension else {
-      throw .dimensionMismatch(what: "PCABasis.score: sample values", expected: dimension, got: x.count)
-    }
-    guard y.count >= componentCount else {
-      throw .dimensionMismatch(
-        what: "PCABasis.score: output values", expected: componentCount, got: y.count)
-    }
+    try checkShape("PCABasis.score: sample values", dimension, x.count)
+    try checkRoom("PCABasis.score: output values", componentCount, y.count)
     try OnlinePCA.checkSample(x)
     return x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer { yp in
@@ -188,14 +183,8 @@ extension PCABasis {
 
     /// Adds one sample and its scores (``PCABasis/score(_:into:)``'s output). Never allocates.
     public mutating func add(_ x: Span<Float>, scores y: Span<Float>) throws(HebbianError) {
-      guard x.count == dimension else {
-        throw .dimensionMismatch(
-          what: "PCABasis.Statistics: sample values", expected: dimension, got: x.count)
-      }
-      guard y.count >= componentCount else {
-        throw .dimensionMismatch(
-          what: "PCABasis.Statistics: scores", expected: componentCount, got: y.count)
-      }
+      try checkShape("PCABasis.Statistics: sample values", dimension, x.count)
+      try checkRoom("PCABasis.Statistics: scores", componentCount, y.count)
       count += 1
       for i in 0..<componentCount {
         let v = Double(y[i])

@@ -31,3 +31,22 @@ public enum HebbianError: Error, Equatable {
     }
   }
 }
+
+// The length checks of the entry points. `what` is built only when a check throws: a check of
+// a good call allocates nothing, even with an interpolated name.
+
+/// Refuses `got` entries where exactly `expected` are needed.
+@inline(__always)
+func checkShape(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
+  throws(HebbianError)
+{
+  if got != expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
+}
+
+/// Refuses an output with room for `got` entries where `expected` are written.
+@inline(__always)
+func checkRoom(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
+  throws(HebbianError)
+{
+  if got < expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
+}
