@@ -14,6 +14,7 @@
 
 #include "hebbian/hebbian.h"
 #include "hebbian/hb_calibrate.h"
+#include "hebbian/hb_pca.h"
 
 void hb_gha_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x, float *W,
                            size_t ldw, float *y);
@@ -46,7 +47,44 @@ static double peak_gflops(void) {
   return best;
 }
 
+/* The IMU regime, d = 6, k = 3, GHA: the step's dependency chain (W in registers), the kernel
+ * in a C loop (hb_rule_step_loop_f32, as bench's C-loop column) and the PCA block driver with
+ * centring and GHA's default schedule (as bench's `block gha`), best of 31 rounds each, in turn,
+ * over one pool of 64 unit-norm samples. */
+static void imu(void) {
+  enum { D = 6, K = 3, POOL = 64, BLOCKS = 200 };
+  static float xs[POOL * D], w[3][K * D], eta[K], y[K], mean[D], power[K], xc[D], eta_s[K];
+  for (int s = 0; s < POOL; s++) {
+    float n2 = 0;
+    for (int j = 0; j < D; j++) n2 += (xs[s * D + j] = (float)rand() / (float)RAND_MAX - 0.5f) * xs[s * D + j];
+    for (int j = 0; j < D; j++) xs[s * D + j] /= __builtin_sqrtf(n2);
+  }
+  for (int i = 0; i < K * D; i++) w[0][i] = w[1][i] = w[2][i] = (float)rand() / (float)RAND_MAX - 0.5f;
+  for (int i = 0; i < K; i++) eta[i] = 1e-3f;
+  hb_pca_state st = {.rule = HB_PCA_GHA, .k = K, .d = D, .W = w[2], .ldw = D, .mean = mean,
+                     .power = power, .y = y, .xc = xc, .eta = eta_s, .centering = true,
+                     .rate_scale = 8, .rate_offset = 10};
+  const hb_rule_kernels *t = hb_rule_kernels_for(HB_ISA_AVX2);
+  size_t c0 = 0, c1 = 0;
+  double best[3] = {1e30, 1e30, 1e30};
+  for (int round = 0; round < 31; round++) {
+    double t0 = now();
+    hb_gha_chain_loop_f32(BLOCKS * POOL, K, D, 1e-3f, xs, POOL, &c0, w[0]);
+    double t1 = now();
+    hb_rule_step_loop_f32(t, HB_STEP_GHA, BLOCKS * POOL, K, D, eta, xs, POOL, &c1, w[1], y);
+    double t2 = now();
+    for (int b = 0; b < BLOCKS; b++) hb_pca_hebbian_block_f32(&st, POOL, xs, D, NULL);
+    double t3 = now(), ns[3] = {t1 - t0, t2 - t1, t3 - t2};
+    for (int v = 0; v < 3; v++)
+      if (ns[v] / (BLOCKS * POOL) < best[v]) best[v] = ns[v] / (BLOCKS * POOL);
+  }
+  printf("IMU d = 6, k = 3, GHA (best of 31): chain %.2f ns, kernel in a C loop %.2f ns (%.2fx the "
+         "chain), block driver %.2f ns/sample (%.2fx the chain, %.2fx the kernel)\n",
+         best[0], best[1], best[1] / best[0], best[2], best[2] / best[0], best[2] / best[1]);
+}
+
 int main(void) {
+  imu();
   const size_t shapes[][2] = {{256, 16}, {1024, 32}, {2048, 32}};
   /* The peak before and after the kernels, the best kept: a neighbour's burst during one
    * probe must not lower it. */

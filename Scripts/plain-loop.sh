@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The library's AVX2 GHA step against a plain C loop, in one process (x86_64 with AVX2):
+# The library's AVX2 GHA step against a plain C loop, in one process (x86_64 with AVX2), after
+# the IMU regime's kernel and block driver against the GHA step's dependency chain:
 #
 #   bash Scripts/plain-loop.sh
 #
