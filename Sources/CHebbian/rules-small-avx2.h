@@ -77,18 +77,24 @@ HB_AVX2_INLINE __m256 hb_avx2_row_dot_small(size_t D, bool padded, size_t U, __m
   return hb_avx2_row_dot_regs(D, U, x0, x1, w0, w1);
 }
 
+/* y of eight rows from W, as hb_avx2_wx reduces a group of eight (hsum8), stored to y and
+ * returned in one vector. */
+HB_AVX2_INLINE __m256 hb_avx2_wx8_small(size_t D, bool padded, __m256 x0, __m256 x1,
+                                        const float *W, size_t ldw, float *y) {
+  __m256 acc[8];
+  for (size_t r = 0; r < 8; r++) acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + r * ldw);
+  const __m256 yv = hb_avx2_hsum8(acc);
+  _mm256_storeu_ps(y, yv);
+  return yv;
+}
+
 /* y = W x as hb_avx2_wx groups the rows: eight at a time (hsum8), then four, two and one,
  * or pairs and one when the rows alias (hb_avx2_rows_alias of the caller's ldw). */
 HB_AVX2_INLINE void hb_avx2_wx_small(size_t D, bool padded, bool alias, size_t k, __m256 x0,
                                      __m256 x1, const float *W, size_t ldw, float *y) {
   size_t i = 0, four = 0;
   if (!alias) {
-    for (; i + 8 <= k; i += 8) {
-      __m256 acc[8];
-      for (size_t r = 0; r < 8; r++)
-        acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + (i + r) * ldw);
-      _mm256_storeu_ps(y + i, hb_avx2_hsum8(acc));
-    }
+    for (; i + 8 <= k; i += 8) hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
     four = k - i >= 4 ? i + 4 : i;
   }
   for (; i < k; i++)
@@ -157,11 +163,7 @@ HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t 
   size_t i = 0, four = 0;
   if (!alias) {
     for (; i + 8 <= k; i += 8) {
-      __m256 acc[8];
-      for (size_t r = 0; r < 8; r++)
-        acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + (i + r) * ldw);
-      const __m256 yv = hb_avx2_hsum8(acc);
-      _mm256_storeu_ps(y + i, yv);
+      const __m256 yv = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
       float yl[8];
       _mm256_storeu_ps(yl, yv);
       for (size_t r = 0; r < 8; r++)
