@@ -5,6 +5,7 @@
 
 #if HB_BUILD_AVX2
 #include <immintrin.h>
+#include "rules-small-avx2.h"
 #endif
 #if HB_BUILD_NEON
 #include <arm_neon.h>
@@ -80,4 +81,50 @@ void hb_rule_step_loop_f32(const hb_rule_kernels *t, hb_step_rule rule, size_t s
     s = s + 1 == pool ? 0 : s + 1;
   }
   *cursor = s;
+}
+
+#if HB_BUILD_AVX2
+/* K rows of W in registers (lanes past d zero), the step of hb_avx2_gha_small at d <= 8 on
+ * them: nothing moves through memory but the samples, which no step waits for. */
+HB_AVX2_INLINE void gha_chain(size_t K, size_t steps, size_t d, float eta, const float *xs,
+                              size_t pool, size_t *cursor, float *W) {
+  const __m256i m = hb_avx2_tail_mask(d);
+  const __m256 z = _mm256_setzero_ps();
+  __m256 w[HB_CHAIN_K_MAX];
+  for (size_t i = 0; i < K; i++) w[i] = _mm256_maskload_ps(W + i * d, m);
+  size_t s = *cursor;
+  for (size_t n = 0; n < steps; n++) {
+    const __m256 x = _mm256_maskload_ps(xs + s * d, m);
+    __m256 r = x, r1 = z, w1 = z;
+    for (size_t i = 0; i < K; i++) {
+      const float y = hb_avx2_hsum(hb_avx2_row_dot_regs(8, 4, x, z, w[i], z));
+      hb_avx2_gha_row(_mm256_set1_ps(y), _mm256_set1_ps(eta * y), &r, &r1, &w[i], &w1);
+    }
+    s = s + 1 == pool ? 0 : s + 1;
+  }
+  for (size_t i = 0; i < K; i++) _mm256_maskstore_ps(W + i * d, m, w[i]);
+  *cursor = s;
+}
+
+HB_AVX2 static void gha_chain_avx2(size_t steps, size_t k, size_t d, float eta, const float *xs,
+                                   size_t pool, size_t *cursor, float *W) {
+  switch (k) {
+  case 1: gha_chain(1, steps, d, eta, xs, pool, cursor, W); break;
+  case 2: gha_chain(2, steps, d, eta, xs, pool, cursor, W); break;
+  case 3: gha_chain(3, steps, d, eta, xs, pool, cursor, W); break;
+  default: gha_chain(4, steps, d, eta, xs, pool, cursor, W); break;
+  }
+}
+#endif
+
+size_t hb_gha_chain_loop_f32(size_t steps, size_t k, size_t d, float eta, const float *xs,
+                             size_t pool, size_t *cursor, float *W) {
+#if HB_BUILD_AVX2
+  if (hb_isa_supported(HB_ISA_AVX2) && d >= 1 && d <= 8 && k >= 1 && k <= HB_CHAIN_K_MAX) {
+    gha_chain_avx2(steps, k, d, eta, xs, pool, cursor, W);
+    return steps;
+  }
+#endif
+  (void)eta, (void)xs, (void)pool, (void)cursor, (void)W, (void)k, (void)d, (void)steps;
+  return 0;
 }

@@ -61,14 +61,31 @@ HB_AVX2_INLINE float hb_avx2_dot_short(size_t D, __m256 a0, __m256 a1, __m256 b0
 
 /* One row of hb_avx2_rows_dot(R, U) at d = D, before its horizontal sum: one FMA chain,
  * except U = 2 at D = 16, which runs the unrolled loop and adds its two accumulators (the
- * zero accumulators are left out, as in hb_avx2_dot_short). */
-HB_AVX2_INLINE __m256 hb_avx2_row_dot_small(size_t D, bool padded, size_t U, __m256 x0,
-                                            __m256 x1, const float *w) {
-  __m256 w0, w1, z = _mm256_setzero_ps();
-  hb_avx2_row_load(D, padded, w, &w0, &w1);
+ * zero accumulators are left out, as in hb_avx2_dot_short). The row in registers. */
+HB_AVX2_INLINE __m256 hb_avx2_row_dot_regs(size_t D, size_t U, __m256 x0, __m256 x1, __m256 w0,
+                                           __m256 w1) {
+  const __m256 z = _mm256_setzero_ps();
   if (U == 2 && D == 16) return _mm256_add_ps(_mm256_fmadd_ps(w0, x0, z), _mm256_fmadd_ps(w1, x1, z));
   __m256 a = _mm256_fmadd_ps(w0, x0, z);
   return D > 8 ? _mm256_fmadd_ps(w1, x1, a) : a;
+}
+
+HB_AVX2_INLINE __m256 hb_avx2_row_dot_small(size_t D, bool padded, size_t U, __m256 x0,
+                                            __m256 x1, const float *w) {
+  __m256 w0, w1;
+  hb_avx2_row_load(D, padded, w, &w0, &w1);
+  return hb_avx2_row_dot_regs(D, U, x0, x1, w0, w1);
+}
+
+/* y of eight rows from W, as hb_avx2_wx reduces a group of eight (hsum8), stored to y and
+ * returned in one vector. */
+HB_AVX2_INLINE __m256 hb_avx2_wx8_small(size_t D, bool padded, __m256 x0, __m256 x1,
+                                        const float *W, size_t ldw, float *y) {
+  __m256 acc[8];
+  for (size_t r = 0; r < 8; r++) acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + r * ldw);
+  const __m256 yv = hb_avx2_hsum8(acc);
+  _mm256_storeu_ps(y, yv);
+  return yv;
 }
 
 /* y = W x as hb_avx2_wx groups the rows: eight at a time (hsum8), then four, two and one,
@@ -77,12 +94,7 @@ HB_AVX2_INLINE void hb_avx2_wx_small(size_t D, bool padded, bool alias, size_t k
                                      __m256 x1, const float *W, size_t ldw, float *y) {
   size_t i = 0, four = 0;
   if (!alias) {
-    for (; i + 8 <= k; i += 8) {
-      __m256 acc[8];
-      for (size_t r = 0; r < 8; r++)
-        acc[r] = hb_avx2_row_dot_small(D, padded, 1, x0, x1, W + (i + r) * ldw);
-      _mm256_storeu_ps(y + i, hb_avx2_hsum8(acc));
-    }
+    for (; i + 8 <= k; i += 8) hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
     four = k - i >= 4 ? i + 4 : i;
   }
   for (; i < k; i++)
@@ -121,18 +133,54 @@ HB_AVX2_INLINE void hb_avx2_subspace_small(size_t D, bool padded, bool alias, si
   }
 }
 
-/* GHA: r = x, then row by row  r -= y_i W_i ;  W_i += (eta y_i) r  (old W_i). */
+/* One row of the GHA sweep in registers: r -= y_i W_i;  W_i += (eta_i y_i) r  (old W_i), with
+ * yi = y_i and ei = eta_i y_i broadcast. */
+HB_AVX2_INLINE void hb_avx2_gha_row(__m256 yi, __m256 ei, __m256 *r0, __m256 *r1, __m256 *w0,
+                                    __m256 *w1) {
+  *r0 = _mm256_fnmadd_ps(yi, *w0, *r0);
+  *r1 = _mm256_fnmadd_ps(yi, *w1, *r1);
+  *w0 = _mm256_fmadd_ps(ei, *r0, *w0);
+  *w1 = _mm256_fmadd_ps(ei, *r1, *w1);
+}
+
+/* The same row in memory. */
+HB_AVX2_INLINE void hb_avx2_gha_row_small(size_t D, bool padded, __m256 yi, float ei,
+                                          __m256 *r0, __m256 *r1, float *w) {
+  __m256 w0, w1;
+  hb_avx2_row_load(D, padded, w, &w0, &w1);
+  hb_avx2_gha_row(yi, _mm256_set1_ps(ei), r0, r1, &w0, &w1);
+  hb_avx2_row_store(D, padded, w, w0, w1);
+}
+
+/* GHA: r = x, then row by row  r -= y_i W_i ;  W_i += (eta y_i) r  (old W_i). Row i's y_i
+ * needs only row i, so each group of rows (hb_avx2_wx_small's) is reduced right before its
+ * sweep and y_i goes from the reduction to the sweep in a register: written to y for the
+ * caller, never read back. A round trip through y (which may alias W, so every read follows
+ * the row stores) put a store-to-load forwarding on the step's dependency chain. */
 HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, const float *eta,
                                       __m256 x0, __m256 x1, float *W, size_t ldw, float *y) {
-  hb_avx2_wx_small(D, padded, alias, k, x0, x1, W, ldw, y);
   __m256 r0 = x0, r1 = x1;
-  for (size_t i = 0; i < k; i++) {
+  size_t i = 0, four = 0;
+  if (!alias) {
+    for (; i + 8 <= k; i += 8) {
+      const __m256 yv = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
+      float yl[8];
+      _mm256_storeu_ps(yl, yv);
+      for (size_t r = 0; r < 8; r++)
+        hb_avx2_gha_row_small(D, padded, _mm256_permutevar8x32_ps(yv, _mm256_set1_epi32((int)r)),
+                              eta[i + r] * yl[r], &r0, &r1, W + (i + r) * ldw);
+    }
+    four = k - i >= 4 ? i + 4 : i;
+  }
+  for (; i < k; i++) {
+    /* The row is loaded once: its dot product and its update read the same registers. */
     float *w = W + i * ldw;
-    __m256 w0, w1, yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
+    __m256 w0, w1;
     hb_avx2_row_load(D, padded, w, &w0, &w1);
-    r0 = _mm256_fnmadd_ps(yi, w0, r0);
-    r1 = _mm256_fnmadd_ps(yi, w1, r1);
-    hb_avx2_row_store(D, padded, w, _mm256_fmadd_ps(ei, r0, w0), _mm256_fmadd_ps(ei, r1, w1));
+    const float yi = hb_avx2_hsum(hb_avx2_row_dot_regs(D, i < four ? 2 : 4, x0, x1, w0, w1));
+    hb_avx2_gha_row(_mm256_set1_ps(yi), _mm256_set1_ps(eta[i] * yi), &r0, &r1, &w0, &w1);
+    hb_avx2_row_store(D, padded, w, w0, w1);
+    y[i] = yi;
   }
 }
 

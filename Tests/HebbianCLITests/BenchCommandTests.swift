@@ -68,4 +68,38 @@ import Testing
       #expect(yC.map(\.bitPattern) == ySwift.map(\.bitPattern), "\(isa.name)")
     }
   }
+
+  /// The chain column's instrument runs the AVX2 GHA step's arithmetic: with W held in
+  /// registers it leaves W bit for bit where the kernel leaves it, so it times that step and
+  /// nothing lighter. It has a body for d <= 8, k <= 4 only, and runs nothing elsewhere.
+  @Test(arguments: [(6, 3), (8, 4), (1, 1), (5, 2)])
+  func theChainInstrumentRunsTheAVX2Step(d: Int, k: Int) throws {
+    guard let t = RuleStepKernels(isa: .avx2) else { return }  // no AVX2: nothing to compare
+    let (pool, steps, eta): (Int, Int, Float) = (5, 13, 0.01)
+    var rng = SeededGenerator(seed: 4)
+    let xs = (0..<(pool * d)).map { _ in Float(rng.gaussian()) * 0.3 }
+    let w0 = (0..<(k * d)).map { _ in Float(rng.gaussian()) * 0.3 }
+    var wKernel = w0, y = [Float](repeating: 0, count: k)
+    let rates = [Float](repeating: eta, count: k)
+    for s in 0..<steps {
+      let x = Array(xs[(s % pool * d)..<(s % pool * d + d)])
+      t.ghaStep(components: k, dimension: d, eta: rates, x, &wKernel, ldw: d, &y)
+    }
+    var wChain = w0, cursor = 0
+    let done = xs.withUnsafeBufferPointer { p in
+      ghaChainLoop(
+        steps: steps, components: k, dimension: d, eta: eta, pool: p.baseAddress!,
+        poolSize: pool, cursor: &cursor, &wChain)
+    }
+    #expect(done == steps)
+    #expect(cursor == steps % pool)
+    #expect(wChain.map(\.bitPattern) == wKernel.map(\.bitPattern))
+    var w9 = [Float](repeating: 0, count: 9 * k)
+    #expect(
+      xs.withUnsafeBufferPointer { p in
+        ghaChainLoop(
+          steps: 1, components: k, dimension: 9, eta: eta, pool: p.baseAddress!, poolSize: 1,
+          cursor: &cursor, &w9)
+      } == 0)
+  }
 }

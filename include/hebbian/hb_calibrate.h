@@ -29,6 +29,17 @@ void hb_rule_step_loop_f32(const hb_rule_kernels *t, hb_step_rule rule, size_t s
                            size_t d, const float *eta, const float *xs, size_t pool,
                            size_t *cursor, float *w, float *y);
 
+/* The dependency chain of one GHA step, measured: `steps` steps of the AVX2 small-d GHA body
+ * (rate eta on every row) on W (k x d, ldw = d) held in registers for the whole loop, over the
+ * pool as hb_rule_step_loop_f32 cycles it, W written back at the end. With W in registers
+ * and no rates, outputs or call to make, one step costs the latency of its own arithmetic,
+ * y_i = w_i.x to the last row's update: the bound the kernel and the PCA driver are held
+ * against. Returns the steps run: 0 (nothing done) unless AVX2 is supported,
+ * 1 <= d <= 8 and 1 <= k <= HB_CHAIN_K_MAX. */
+#define HB_CHAIN_K_MAX 4
+size_t hb_gha_chain_loop_f32(size_t steps, size_t k, size_t d, float eta, const float *xs,
+                             size_t pool, size_t *cursor, float *W);
+
 #ifdef __cplusplus
 }
 #endif

@@ -115,21 +115,25 @@ static inline float hb_pca_power_weight(float inv_t, float floor_) {
   return hb_pca_max(hb_pca_max(inv_t, 1e-3f), floor_);
 }
 
-/* The rows' rates eta_i = min(s_i > 0 ? alpha / s_i : clip, clip), s_i = max(power_i, P / d),
+/* Row i's rate eta_i = min(s_i > 0 ? alpha / s_i : clip, clip), s_i = max(power_i, P / d),
  * P the input power. Row i's error against a direction j outside the subspace contracts at
  * rate eta_i (l_i - l_j), so eta_i = alpha / l_i gives every row the contraction
  * alpha (1 - l_j / l_i) and the same step noise relative to its own variance; one rate for all
  * rows would have to be alpha / l_k for the weakest row to converge, making the strong rows'
  * steps l_1 / l_k times too large. The P/d bound keeps eta finite when k exceeds the number of
  * directions carrying signal; the clip 1/|x|^2 bounds every single step (eta |x|^2 <= 1). */
+static inline float hb_pca_row_rate(float power, float floor_power, float alpha, float clip) {
+  HB_PCA_NO_CONTRACT
+  const float si = hb_pca_max(power, floor_power);
+  return hb_pca_min(si > 0 ? alpha / si : clip, clip);
+}
+
+/* hb_pca_row_rate for rows 0..k, floor_power = P / d. */
 static inline void hb_pca_row_rates(size_t k, size_t d, const float *power, float input_power,
                                     float alpha, float clip, float *eta) {
   HB_PCA_NO_CONTRACT
   const float floor_power = input_power / (float)d;
-  for (size_t i = 0; i < k; i++) {
-    const float si = hb_pca_max(power[i], floor_power);
-    eta[i] = hb_pca_min(si > 0 ? alpha / si : clip, clip);
-  }
+  for (size_t i = 0; i < k; i++) eta[i] = hb_pca_row_rate(power[i], floor_power, alpha, clip);
 }
 
 #ifdef __cplusplus

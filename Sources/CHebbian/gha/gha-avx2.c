@@ -26,27 +26,48 @@ HB_AVX2_INLINE void gha_panel(size_t nb, size_t tail, __m256i m, __m256 *r, size
   }
 }
 
-/* The 4 KiB-row path: the same cumulative residual, one row at a time over a chunk of at
- * most HB_AVX2_ROW_CHUNK columns kept on the stack (the residual is stored and reloaded per
- * row; W is still loaded and stored once). */
+/* R <= 4 rows of the 4 KiB-row path over one chunk: for each vector of columns, the rows'
+ * vectors loaded, the residual carried through them in registers, then the rows stored. */
+HB_AVX2_INLINE void gha_chunk_rows(size_t R, size_t n, size_t nv, __m256i m, const float *eta,
+                                   float *r, float *W, size_t ldw, const float *y) {
+  __m256 yi[4], ei[4], wv[4];
+  for (size_t a = 0; a < R; a++) {
+    yi[a] = _mm256_set1_ps(y[a]);
+    ei[a] = _mm256_set1_ps(eta[a] * y[a]);
+  }
+  for (size_t j = 0; j < nv; j += 8) {
+    for (size_t a = 0; a < R; a++) wv[a] = _mm256_loadu_ps(W + a * ldw + j);
+    __m256 rv = _mm256_load_ps(r + j);
+    for (size_t a = 0; a < R; a++) {
+      rv = _mm256_fnmadd_ps(yi[a], wv[a], rv);
+      wv[a] = _mm256_fmadd_ps(ei[a], rv, wv[a]);
+    }
+    for (size_t a = 0; a < R; a++) _mm256_storeu_ps(W + a * ldw + j, wv[a]);
+    _mm256_store_ps(r + j, rv);
+  }
+  if (nv < n) {
+    for (size_t a = 0; a < R; a++) wv[a] = _mm256_maskload_ps(W + a * ldw + nv, m);
+    __m256 rv = _mm256_maskload_ps(r + nv, m);
+    for (size_t a = 0; a < R; a++) {
+      rv = _mm256_fnmadd_ps(yi[a], wv[a], rv);
+      wv[a] = _mm256_fmadd_ps(ei[a], rv, wv[a]);
+    }
+    for (size_t a = 0; a < R; a++) _mm256_maskstore_ps(W + a * ldw + nv, m, wv[a]);
+    _mm256_maskstore_ps(r + nv, m, rv);
+  }
+}
+
+/* The 4 KiB-row path: the same cumulative residual over a chunk of at most HB_AVX2_ROW_CHUNK
+ * columns kept on the stack, four rows at a time. The residual goes through memory once per
+ * four rows, not once per row (a store per row vector was the sweep's bound: two stores per
+ * two FMAs); within a column vector the four rows' loads come before their stores, and the
+ * next access to the same 4 KiB offset is a chunk later, so no load waits on a store it
+ * only seems to depend on. */
 HB_AVX2_INLINE void gha_chunk(size_t k, size_t n, size_t nv, __m256i m, const float *eta,
                               float *r, float *W, size_t ldw, const float *y) {
-  for (size_t i = 0; i < k; i++) {
-    float *w = W + i * ldw;
-    __m256 yi = _mm256_set1_ps(y[i]), ei = _mm256_set1_ps(eta[i] * y[i]);
-    for (size_t j = 0; j < nv; j += 8) {
-      __m256 wv = _mm256_loadu_ps(w + j);
-      __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_load_ps(r + j));
-      _mm256_store_ps(r + j, rv);
-      _mm256_storeu_ps(w + j, _mm256_fmadd_ps(ei, rv, wv));
-    }
-    if (nv < n) {
-      __m256 wv = _mm256_maskload_ps(w + nv, m);
-      __m256 rv = _mm256_fnmadd_ps(yi, wv, _mm256_maskload_ps(r + nv, m));
-      _mm256_maskstore_ps(r + nv, m, rv);
-      _mm256_maskstore_ps(w + nv, m, _mm256_fmadd_ps(ei, rv, wv));
-    }
-  }
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) gha_chunk_rows(4, n, nv, m, eta + i, r, W + i * ldw, ldw, y + i);
+  for (; i < k; i++) gha_chunk_rows(1, n, nv, m, eta + i, r, W + i * ldw, ldw, y + i);
 }
 
 HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *x, float *W,

@@ -5,11 +5,42 @@
  * do not), the running mean and the centred sample in registers. Bit for bit the general loop
  * of pca_block.c on the AVX2 variant: the centring in plain multiplies and adds lane by lane,
  * |xc|^2 in hb_dot_f32__avx2's order, the steps in their small-d bodies' (rules-small-avx2.h),
- * the scalar arithmetic shared (pca_block.h). */
+ * the scalar arithmetic shared (pca_block.h).
+ *
+ * The loop is skewed by one sample: the centring, |xc|^2 and the sample's rates (everything
+ * that does not depend on W) of sample r + 1 come before the step of sample r. A sample is
+ * some 200 instructions, about the reorder window, so in program order the core saw little
+ * of the next sample while one step's chain ran; ahead, they fill the chain's idle issue
+ * slots. Same operations on the same values, so the same bits. */
 #include "pca_block.h"
 #include "../rules-small-avx2.h"
 
 #if HB_BUILD_AVX2
+
+/* Sample r of the block, centred, with what it gives the rates. */
+typedef struct {
+  __m256 x0, x1;
+  hb_pca_sample_rates q;
+} centred;
+
+/* The next sample: t = samples_seen + 1, the running mean (m0, m1) moved to it, the input
+ * power updated. */
+HB_AVX2_INLINE centred next_sample(size_t D, hb_pca_state *s, const float *x, __m256 *m0,
+                                   __m256 *m1) {
+  centred c;
+  hb_avx2_row_load(D, false, x, &c.x0, &c.x1);
+  const int64_t t = ++s->samples_seen;
+  const float inv_t = 1.0f / (float)t;
+  if (s->centering) {
+    const __m256 b = _mm256_set1_ps(hb_pca_mean_weight(inv_t, s->rate_floor));
+    *m0 = _mm256_add_ps(*m0, _mm256_mul_ps(b, _mm256_sub_ps(c.x0, *m0)));
+    *m1 = _mm256_add_ps(*m1, _mm256_mul_ps(b, _mm256_sub_ps(c.x1, *m1)));
+    c.x0 = _mm256_sub_ps(c.x0, *m0);
+    c.x1 = _mm256_sub_ps(c.x1, *m1);
+  }
+  c.q = hb_pca_sample(s, t, inv_t, hb_avx2_dot_short(D, c.x0, c.x1, c.x0, c.x1));
+  return c;
+}
 
 HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const float *X,
                                 size_t ldx, float *Y) {
@@ -26,55 +57,43 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
     power[i] = heap->power[i];
     eta[i] = heap->eta[i];
   }
-  s->power = power;
-  s->eta = eta;
   const bool alias = hb_avx2_rows_alias(s->ldw);
   float wl[HB_SMALL_D_MAX * 16] __attribute__((aligned(32)));
   float y[HB_SMALL_D_MAX] __attribute__((aligned(32)));
-  __m256 m0 = _mm256_setzero_ps(), m1 = m0, x0 = m0, x1 = m0, w0, w1;
+  __m256 m0 = _mm256_setzero_ps(), m1 = m0, w0, w1;
   for (size_t i = 0; i < k; i++) {
     hb_avx2_row_load(D, false, s->W + i * s->ldw, &w0, &w1);
     hb_avx2_row_store(D, true, wl + i * ldl, w0, w1);
   }
   if (s->centering) hb_avx2_row_load(D, false, s->mean, &m0, &m1);
+  centred c, next = next_sample(D, s, X, &m0, &m1);
   for (size_t r = 0; r < n; r++) {
-    hb_avx2_row_load(D, false, X + r * ldx, &x0, &x1);
-    const int64_t t = ++s->samples_seen;
-    const float inv_t = 1.0f / (float)t;
-    if (s->centering) {
-      const __m256 b = _mm256_set1_ps(hb_pca_mean_weight(inv_t, s->rate_floor));
-      m0 = _mm256_add_ps(m0, _mm256_mul_ps(b, _mm256_sub_ps(x0, m0)));
-      m1 = _mm256_add_ps(m1, _mm256_mul_ps(b, _mm256_sub_ps(x1, m1)));
-      x0 = _mm256_sub_ps(x0, m0);
-      x1 = _mm256_sub_ps(x1, m1);
-    }
-    float beta;
-    const bool step = hb_pca_rates(s, t, inv_t, hb_avx2_dot_short(D, x0, x1, x0, x1), &beta);
-    if (!step) {
+    c = next;
+    if (r + 1 < n) next = next_sample(D, s, X + (r + 1) * ldx, &m0, &m1);
+    if (!c.q.step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
     } else {
+      hb_pca_rates(&c.q, k, power, eta);
       switch (s->rule) {
-      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, s->eta[0], x0, x1, wl); break;
-      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, s->eta, x0, x1, wl, ldl, y); break;
-      default: hb_avx2_gha_small(D, true, alias, k, s->eta, x0, x1, wl, ldl, y); break;
+      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, eta[0], c.x0, c.x1, wl); break;
+      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, eta, c.x0, c.x1, wl, ldl, y); break;
+      default: hb_avx2_gha_small(D, true, alias, k, eta, c.x0, c.x1, wl, ldl, y); break;
       }
     }
-    hb_pca_outputs(s, beta, y, Y, r);
+    hb_pca_outputs(s, power, c.q.beta, y, Y, r);
   }
   heap->samples_seen = s->samples_seen;
   heap->input_power = s->input_power;
   for (size_t i = 0; i < k; i++) {
     heap->power[i] = power[i];
     heap->eta[i] = eta[i];
-  }
-  for (size_t i = 0; i < k; i++) {
+    heap->y[i] = y[i];
     hb_avx2_row_load(D, true, wl + i * ldl, &w0, &w1);
     hb_avx2_row_store(D, false, s->W + i * s->ldw, w0, w1);
   }
-  for (size_t i = 0; i < k; i++) s->y[i] = y[i];
   if (s->centering) {
     hb_avx2_row_store(D, false, s->mean, m0, m1);
-    hb_avx2_row_store(D, false, s->xc, x0, x1);
+    hb_avx2_row_store(D, false, s->xc, c.x0, c.x1);
   }
 }
 

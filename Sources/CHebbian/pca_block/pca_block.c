@@ -42,17 +42,17 @@ void hb_pca_hebbian_block_f32(hb_pca_state *s, size_t n, const float *X, size_t 
       }
       x = s->xc;
     }
-    float beta;
-    const bool step = hb_pca_rates(s, t, inv_t, hb_dot_f32(d, x, 1, x, 1), &beta);
-    if (!step) {
+    const hb_pca_sample_rates q = hb_pca_sample(s, t, inv_t, hb_dot_f32(d, x, 1, x, 1));
+    if (!q.step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
     } else {
+      hb_pca_rates(&q, k, s->power, s->eta);
       switch (s->rule) {
       case HB_PCA_OJA: y[0] = hb_oja_step_f32(d, s->eta[0], x, s->W); break;
       case HB_PCA_SUBSPACE: hb_subspace_step_f32(k, d, s->eta, x, s->W, s->ldw, y); break;
       default: hb_gha_step_f32(k, d, s->eta, x, s->W, s->ldw, y); break;
       }
     }
-    hb_pca_outputs(s, beta, y, Y, r);
+    hb_pca_outputs(s, s->power, q.beta, y, Y, r);
   }
 }

@@ -13,23 +13,37 @@
 
 #include <float.h>
 
-/* After p = |xc|^2 of sample t: updates the input power, sets the running-powers weight
- * *beta and the rows' rates s->eta, and returns false when the sample is learned as the zero
- * sample (p below HB_PCA_NORM2_MIN, where 1/p would overflow). */
-static inline bool hb_pca_rates(hb_pca_state *s, int64_t t, float inv_t, float p, float *beta) {
-  *beta = hb_pca_power_weight(inv_t, s->rate_floor);
-  s->input_power += *beta * (p - s->input_power);
-  const float alpha =
-      hb_pca_rate(s->rate_constant, s->rate_scale, s->rate_offset, s->rate_floor, t - 1);
-  if (!(p >= (float)HB_PCA_NORM2_MIN)) return false;
-  hb_pca_row_rates(s->k, s->d, s->power, s->input_power, alpha, 1 / p, s->eta);
-  return true;
+/* What sample t gives the rates before its step, from p = |xc|^2 alone: the running-powers
+ * weight beta, the schedule's alpha, the clip 1/p and the floor P/d of the row powers (after
+ * the input power P is updated), and whether the sample is stepped at all (not when p is below
+ * HB_PCA_NORM2_MIN, where 1/p would overflow: it is learned as the zero sample). None of it
+ * depends on W, so a loop may compute it a sample ahead of the step. */
+typedef struct hb_pca_sample_rates {
+  float beta, alpha, clip, floor_power;
+  bool step;
+} hb_pca_sample_rates;
+
+static inline hb_pca_sample_rates hb_pca_sample(hb_pca_state *s, int64_t t, float inv_t, float p) {
+  hb_pca_sample_rates q;
+  q.beta = hb_pca_power_weight(inv_t, s->rate_floor);
+  s->input_power += q.beta * (p - s->input_power);
+  q.alpha = hb_pca_rate(s->rate_constant, s->rate_scale, s->rate_offset, s->rate_floor, t - 1);
+  q.step = p >= (float)HB_PCA_NORM2_MIN;
+  q.clip = q.step ? 1 / p : 0.0f;
+  q.floor_power = s->input_power / (float)s->d;
+  return q;
+}
+
+/* The rows' rates of a stepped sample: hb_pca_row_rate of each row's running power. */
+static inline void hb_pca_rates(const hb_pca_sample_rates *q, size_t k, const float *power,
+                                float *eta) {
+  for (size_t i = 0; i < k; i++) eta[i] = hb_pca_row_rate(power[i], q->floor_power, q->alpha, q->clip);
 }
 
 /* power_i += beta (y_i^2 - power_i), and the outputs to Y's row r when Y is given. */
-static inline void hb_pca_outputs(hb_pca_state *s, float beta, const float *y, float *Y,
-                                  size_t r) {
-  for (size_t i = 0; i < s->k; i++) s->power[i] += beta * (y[i] * y[i] - s->power[i]);
+static inline void hb_pca_outputs(const hb_pca_state *s, float *power, float beta,
+                                  const float *y, float *Y, size_t r) {
+  for (size_t i = 0; i < s->k; i++) power[i] += beta * (y[i] * y[i] - power[i]);
   if (Y != NULL)
     for (size_t i = 0; i < s->k; i++) Y[r * s->k + i] = y[i];
 }

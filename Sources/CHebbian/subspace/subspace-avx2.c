@@ -24,22 +24,35 @@ HB_AVX2_INLINE void subspace_panel(size_t nb, size_t tail, __m256i m, __m256 *r,
   }
 }
 
+/* R <= 4 rows of the residual r -= y_i W_i over one chunk, the residual in a register across
+ * the rows of each column vector (stored once per R rows, not once per row). */
+HB_AVX2_INLINE void subspace_chunk_residual(size_t R, size_t n, size_t nv, __m256i m, float *r,
+                                            const float *W, size_t ldw, const float *y) {
+  __m256 yi[4];
+  for (size_t a = 0; a < R; a++) yi[a] = _mm256_set1_ps(y[a]);
+  for (size_t j = 0; j < nv; j += 8) {
+    __m256 rv = _mm256_load_ps(r + j);
+    for (size_t a = 0; a < R; a++) rv = _mm256_fnmadd_ps(yi[a], _mm256_loadu_ps(W + a * ldw + j), rv);
+    _mm256_store_ps(r + j, rv);
+  }
+  if (nv < n) {
+    __m256 rv = _mm256_maskload_ps(r + nv, m);
+    for (size_t a = 0; a < R; a++)
+      rv = _mm256_fnmadd_ps(yi[a], _mm256_maskload_ps(W + a * ldw + nv, m), rv);
+    _mm256_maskstore_ps(r + nv, m, rv);
+  }
+}
+
 /* The 4 KiB-row path: r = x - W^T y over a stack chunk of at most HB_AVX2_ROW_CHUNK columns,
- * accumulated row by row (contiguous streams, no set conflicts), then W_i += (eta y_i) r row
- * by row. W is read three times (y, residual, update: the chunk of k rows does not stay in
- * L1 at these sizes) and written once. */
+ * accumulated four rows at a time (contiguous streams, no set conflicts), then
+ * W_i += (eta y_i) r row by row. W is read three times (y, residual, update: the chunk of k
+ * rows does not stay in L1 at these sizes) and written once. */
 HB_AVX2_INLINE void subspace_chunk(size_t k, size_t n, size_t nv, __m256i m, const float *eta,
                                    float *r, float *W, size_t ldw, const float *y) {
-  for (size_t i = 0; i < k; i++) {
-    const float *w = W + i * ldw;
-    __m256 yi = _mm256_set1_ps(y[i]);
-    for (size_t j = 0; j < nv; j += 8)
-      _mm256_store_ps(r + j, _mm256_fnmadd_ps(yi, _mm256_loadu_ps(w + j), _mm256_load_ps(r + j)));
-    if (nv < n)
-      _mm256_maskstore_ps(r + nv, m, _mm256_fnmadd_ps(yi, _mm256_maskload_ps(w + nv, m),
-                                                      _mm256_maskload_ps(r + nv, m)));
-  }
-  for (size_t i = 0; i < k; i++) {
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) subspace_chunk_residual(4, n, nv, m, r, W + i * ldw, ldw, y + i);
+  for (; i < k; i++) subspace_chunk_residual(1, n, nv, m, r, W + i * ldw, ldw, y + i);
+  for (i = 0; i < k; i++) {
     float *w = W + i * ldw;
     __m256 ei = _mm256_set1_ps(eta[i] * y[i]);
     for (size_t j = 0; j < nv; j += 8)

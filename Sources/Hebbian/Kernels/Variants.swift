@@ -58,6 +58,20 @@ package struct RuleStepKernels {
   }
 }
 
+/// `steps` GHA steps at rate `eta` on W (k×d, ldw = d) held in registers, over a pool of
+/// samples from `cursor` on (advanced): timed, the step's dependency chain, the bound of the
+/// kernel and of the PCA driver (`hb_gha_chain_loop_f32`). Returns the steps run, 0 when the
+/// instrument has no body for the shape (AVX2 only, d ≤ 8, k ≤ 4).
+package func ghaChainLoop(
+  steps: Int, components k: Int, dimension d: Int, eta: Float, pool xs: UnsafePointer<Float>,
+  poolSize: Int, cursor: inout Int, _ w: UnsafeMutablePointer<Float>
+) -> Int {
+  var c = cursor
+  let done = hb_gha_chain_loop_f32(steps, k, d, eta, xs, poolSize, &c, w)
+  cursor = c
+  return done
+}
+
 extension ISA {
   /// Runs the variant's peak-throughput probe (independent FMA chains in registers) for
   /// `iterations` rounds and returns the floating-point operations it performed; `sink`

@@ -81,9 +81,10 @@ enum BenchCommand {
     }
     if options.block > 0 {
       for rule in options.rules {
-        let kernel = timings.results.first { $0.rule == rule && $0.isa == ISA.active }?.cLoopNs
+        let kernel = timings.results.first { $0.rule == rule && $0.isa == ISA.active }
         try benchBlockDriver(
-          rule, d: d, k: k, block: options.block, xs: xs, seconds: seconds, kernelNs: kernel)
+          rule, d: d, k: k, block: options.block, xs: xs, seconds: seconds,
+          kernelNs: kernel?.cLoopNs, chainNs: kernel?.chainNs)
       }
     }
   }
@@ -109,8 +110,10 @@ enum BenchCommand {
   }
 
   /// One rule on one variant: ns per update through the Swift loop of `Runner` (each call
-  /// as a caller makes it) and through the C loop around the kernel (its own cost).
-  typealias Timing = (rule: Rule, isa: ISA, ns: Double, cLoopNs: Double)
+  /// as a caller makes it), through the C loop around the kernel (its own cost) and, for gha
+  /// on AVX2 at d ≤ 8, k ≤ 4, of the step's dependency chain (`ghaChainLoop`: W in registers,
+  /// the bound of the kernel), nil elsewhere.
+  typealias Timing = (rule: Rule, isa: ISA, ns: Double, cLoopNs: Double, chainNs: Double?)
 
   /// Times every rule on every variant. Per rule, the repetitions go round-robin over the
   /// variants, each on its own copy of W, so a burst of load from the rest of the machine
@@ -151,6 +154,7 @@ enum BenchCommand {
       }
       var samples = [[Double]](repeating: [], count: runners.count)
       var cLoop = [[Double]](repeating: [], count: runners.count)
+      var chain = [[Double]](repeating: [], count: runners.count)
       let budget = UInt64(seconds / Double(repetitions) * 1e9)
       let copyFloats = copyBytes / 4
       let target = copyTo.bindMemory(to: Float.self, capacity: max(copyFloats, 1))
@@ -159,6 +163,7 @@ enum BenchCommand {
         for v in runners.indices {
           samples[v].append(runners[v].slice(budget))
           cLoop[v].append(runners[v].slice(budget, cLoop: true))
+          if let ns = runners[v].chainSlice(budget) { chain[v].append(ns) }
         }
         guard options.roofline else { continue }
         for (i, pass) in ReferencePass.allCases.enumerated() {
@@ -166,8 +171,9 @@ enum BenchCommand {
         }
       }
       for (v, isa) in isas.enumerated() {
-        results.append((rule, isa, median(samples[v]), median(cLoop[v])))
-        best.append((rule, isa, samples[v].min()!, cLoop[v].min()!))
+        let chainNs = chain[v].isEmpty ? nil : median(chain[v])
+        results.append((rule, isa, median(samples[v]), median(cLoop[v]), chainNs))
+        best.append((rule, isa, samples[v].min()!, cLoop[v].min()!, chain[v].min()))
       }
     }
     return (results, best, referenceNs)
@@ -188,7 +194,7 @@ enum BenchCommand {
     Console.outLine(
       Fmt.padRight("rule", 10) + Fmt.padRight("isa", 8) + Fmt.pad("ns/update", 12)
         + Fmt.pad("GFLOP/s", 10) + Fmt.pad("% peak", 9) + Fmt.pad("vs scalar", 11)
-        + Fmt.pad("C loop ns", 11))
+        + Fmt.pad("C loop ns", 11) + Fmt.pad("chain ns", 10) + Fmt.pad("C/chain", 9))
     for r in results {
       let scalar = results.first { $0.rule == r.rule && $0.isa == .scalar }
       let gflops = Double(r.rule.flops(d: d, k: k)) / r.ns
@@ -198,6 +204,9 @@ enum BenchCommand {
         + Fmt.pad(Fmt.fixed(100 * gflops / peak, 1), 9)
       line += Fmt.pad(scalar.map { Fmt.fixed($0.ns / r.ns, 2) + "x" } ?? "", 11)
       line += Fmt.pad(Fmt.fixed(r.cLoopNs, 1), 11)
+      if let chain = r.chainNs {
+        line += Fmt.pad(Fmt.fixed(chain, 1), 10) + Fmt.pad(Fmt.fixed(r.cLoopNs / chain, 2) + "x", 9)
+      }
       Console.outLine(line)
     }
   }
@@ -208,7 +217,7 @@ enum BenchCommand {
   /// ns/update is the per-sample cost of everything around the step.
   static func benchBlockDriver(
     _ rule: Rule, d: Int, k kAll: Int, block: Int, xs: UnsafePointer<Float>, seconds: Double,
-    kernelNs: Double?
+    kernelNs: Double?, chainNs: Double?
   ) throws(CLIError) {
     let k = rule == .oja ? 1 : kAll
     let pcaRule: OnlinePCA.Rule = rule == .oja ? .oja : (rule == .subspace ? .subspace : .gha)
@@ -249,7 +258,9 @@ enum BenchCommand {
     var line =
       "block \(rule.name): \(Fmt.fixed(m, 1)) ns/sample, OnlinePCA block update on "
       + "\(ISA.active.name), \(block) samples per call, centring, the rule's default schedule"
-    if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update in a C loop)" }
+    if let kernelNs { line += " (\(Fmt.fixed(m / kernelNs, 2))x the kernel's ns/update in a C loop" }
+    if let chainNs { line += ", \(Fmt.fixed(m / chainNs, 2))x its chain" }
+    if kernelNs != nil { line += ")" }
     Console.outLine(line)
   }
 
@@ -400,6 +411,24 @@ enum BenchCommand {
       t.stepLoop(
         rule: code, steps: n, components: k, dimension: d, eta: rates, pool: xs,
         poolSize: pool, cursor: &sample, w, y)
+    }
+
+    /// ns per update of the GHA step's dependency chain over one repetition of `budget` ns, on
+    /// this runner's W; nil when the rule or the shape has no chain instrument.
+    mutating func chainSlice(_ budget: UInt64) -> Double? {
+      guard rule == .gha, t.isa == .avx2 else { return nil }
+      var count = 0
+      let t0 = hb_sys_monotonic_ns()
+      var elapsed: UInt64 = 0
+      repeat {
+        let done = ghaChainLoop(
+          steps: batch, components: k, dimension: d, eta: eta, pool: xs, poolSize: pool,
+          cursor: &sample, w)
+        if done == 0 { return nil }
+        count += done
+        elapsed = hb_sys_monotonic_ns() - t0
+      } while elapsed < budget
+      return Double(elapsed) / Double(count)
     }
 
     /// ns per update over one repetition of `budget` ns, through the Swift loop or the C one.
