@@ -68,42 +68,18 @@ def subspace_error(w, v):
     return max(0.0, (2 * k - 2 * overlap) / k)
 
 
-def numpy_loop(x, k, rule, c, t0, lam1, seed=1, passes=None):
-    """Plain online Oja / subspace / GHA with a running mean, eta = c / (lam1 (t0 + t))."""
-    n, d = x.shape
-    rng = np.random.default_rng(seed)
-    w, _ = np.linalg.qr(rng.standard_normal((d, k)))
-    w = w.T.copy()
-    mean = np.zeros(d)
-    t = 0
-    with np.errstate(all="ignore"):
-        for _ in range(PASSES if passes is None else passes):
-            for s in range(n):
-                t += 1
-                mean += (x[s] - mean) / t
-                xc = x[s] - mean
-                eta = c / (lam1 * (t0 + t - 1))
-                y = w @ xc
-                if rule == "gha":
-                    w += eta * (np.outer(y, xc) - np.tril(np.outer(y, y)) @ w)
-                else:  # oja (k = 1) and the subspace rule
-                    w += eta * (np.outer(y, xc) - np.outer(y, y) @ w)
-            if not np.all(np.isfinite(w)):
-                return float("nan")
-    return w
-
-
 def best_loop(x, k, rules, lam1, v):
     best = (float("inf"), None)
+    schedules = [(c, t0) for c in GRID_C for t0 in GRID_T0]
+    start = np.linalg.qr(np.random.default_rng(1).standard_normal((x.shape[1], k)))[0].T
     for rule in rules:
-        for c in GRID_C:
-            for t0 in GRID_T0:
-                w = numpy_loop(x, k, rule, c, t0, lam1)
-                if isinstance(w, float) or not np.all(np.isfinite(w)):
-                    continue
-                e = subspace_error(w, v)
-                if e < best[0]:
-                    best = (e, f"{rule} c={c:g} t0={t0:g}")
+        w = batched_loops(x, k, rule, lam1, schedules, [start], PASSES)
+        for i, (c, t0) in enumerate(schedules):
+            if not np.all(np.isfinite(w[i, 0])):
+                continue
+            e = subspace_error(w[i, 0], v)
+            if e < best[0]:
+                best = (e, f"{rule} c={c:g} t0={t0:g}")
     return best
 
 
@@ -137,10 +113,12 @@ def learner_start(binary, d, k, seed, tmp):
     return np.fromfile(out, dtype="<f4").astype(np.float64).reshape(k, d)
 
 
-def one_pass_loops(x, k, rule, lam1, schedules, starts):
-    """numpy_loop with passes=1 for every (c, t0) in schedules and every initial weight
-    matrix in starts at once: the runs share the stream and its running mean, so they are
-    batched along a leading axis. Returns the final weights, (schedules, starts, k, d)."""
+def batched_loops(x, k, rule, lam1, schedules, starts, passes=1):
+    """Plain online Oja / subspace / GHA over `passes` passes in stream order, with a
+    running mean and eta_t = c / (lam1 (t0 + t)), for every (c, t0) in schedules and every
+    initial weight matrix in starts at once: the runs share the stream and its running mean,
+    so they are batched along a leading axis. Returns the final weights,
+    (schedules, starts, k, d); a diverged run ends non-finite."""
     n, d = x.shape
     w = np.broadcast_to(np.stack(starts), (len(schedules), len(starts), k, d)).copy()
     c = np.array([sc for sc, _ in schedules])[:, None, None, None]
@@ -148,9 +126,9 @@ def one_pass_loops(x, k, rule, lam1, schedules, starts):
     lower = np.tril(np.ones((k, k))) if rule == "gha" else np.ones((k, k))
     mean = np.zeros(d)
     with np.errstate(all="ignore"):
-        for t in range(1, n + 1):
-            mean += (x[t - 1] - mean) / t
-            xc = x[t - 1] - mean
+        for t in range(1, passes * n + 1):
+            mean += (x[(t - 1) % n] - mean) / t
+            xc = x[(t - 1) % n] - mean
             eta = c / (lam1 * (t0 + t - 1))
             y = w @ xc  # (schedules, seeds, k)
             yy = (y[..., :, None] * y[..., None, :]) * lower
@@ -165,7 +143,7 @@ def best_one_pass_loop(x, k, rules, lam1, v, starts):
     best = (float("inf"), None, "")
     schedules = [(c, t0) for c in WIDE_C for t0 in WIDE_T0]
     for rule in rules:
-        w = one_pass_loops(x, k, rule, lam1, schedules, starts)
+        w = batched_loops(x, k, rule, lam1, schedules, starts)
         for i, (c, t0) in enumerate(schedules):
             errs = [subspace_error(wi, v) if np.all(np.isfinite(wi)) else 2.0 for wi in w[i]]
             m = float(np.median(errs))
