@@ -34,6 +34,9 @@ for each seed the loop starts from the learner's own initial weights for that se
 ratio seed by seed compares two runs from the same start. Over --seeds seeds (default 10
 here) it prints the median errors, the median ratio and the worst ratio; digits, breast-cancer and wine are the sets
 the defaults were tuned on, iris is held out.
+
+--rules R,... limits either protocol to some rules; --schedule C:T0 runs the learner with
+--eta C --t0 T0 instead of its default, to measure a candidate default the same way.
 """
 import argparse
 import os
@@ -83,10 +86,19 @@ def best_loop(x, k, rules, lam1, v):
     return best
 
 
+# --schedule C:T0 gives the learner --eta C --t0 T0 instead of its default: a candidate
+# default measured by the same protocol.
+LEARNER_SCHEDULE = []
+
+
+def learner_label():
+    return " ".join(LEARNER_SCHEDULE) if LEARNER_SCHEDULE else "default"
+
+
 def hebbian_error(binary, csv, rule, k, reference, seed=None, one_pass=False):
     cmd = [binary, "pca", "--input", csv, "--rule", rule, "--components", str(k)]
     cmd += [] if one_pass else ["--center", "--passes", str(PASSES)]
-    cmd += ["--reference", reference, "--quiet"]
+    cmd += ["--reference", reference, "--quiet"] + LEARNER_SCHEDULE
     if seed is not None:
         cmd += ["--seed", str(seed)]
     out = subprocess.run(cmd, capture_output=True, text=True)
@@ -154,7 +166,7 @@ def best_one_pass_loop(x, k, rules, lam1, v, starts):
 
 def one_pass(a):
     seeds = a.seeds if a.seeds > 1 else 10
-    print(f"| data | rule | k | default (median of {seeds} seeds) | best one-pass loop (median) "
+    print(f"| data | rule | k | {learner_label()} (median of {seeds} seeds) | best one-pass loop (median) "
           f"| its schedule | median ratio | worst ratio | refused |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,7 +182,10 @@ def one_pass(a):
                 vals, v = top_eigenvectors(x, k)
                 ref = os.path.join(tmp, f"{name}-{k}.f32")
                 v.astype("<f4").tofile(ref)
-                rules = ("oja",) if k == 1 else ("subspace", "gha", "similarity", "fsm", "ccipca")
+                rules = [r for r in (("oja",) if k == 1 else ("subspace", "gha", "similarity", "fsm",
+                         "ccipca")) if r in a.rules.split(",")]
+                if not rules:
+                    continue
                 loops = {}
                 # The loop starts from the learner's own initial weights for each seed, so
                 # that the ratio seed by seed compares runs from the same start.
@@ -200,13 +215,19 @@ def main():
     ap.add_argument("--hebbian", default=".build/release/hebbian")
     ap.add_argument("--sets", default=",".join(s for s, _ in SETS))
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--rules", default="oja,subspace,gha,similarity,fsm,ccipca")
+    ap.add_argument("--schedule", metavar="C:T0",
+                    help="give the learner --eta C --t0 T0 instead of its default schedule")
     ap.add_argument("--one-pass", action="store_true",
                     help="the defaults' protocol: raw data, one pass, median and worst over seeds")
     a = ap.parse_args()
+    if a.schedule:
+        c, t0 = a.schedule.split(":")
+        LEARNER_SCHEDULE.extend(["--eta", c, "--t0", t0])
     if a.one_pass:
         return one_pass(a)
     extra = " worst of {} seeds |".format(a.seeds) if a.seeds > 1 else ""
-    print(f"| data | rule | k | default | numpy loop (best of {len(GRID_C) * len(GRID_T0)}) | schedule | ratio |" + extra)
+    print(f"| data | rule | k | {learner_label()} | numpy loop (best of {len(GRID_C) * len(GRID_T0)}) | schedule | ratio |" + extra)
     print("|---|---|---|---|---|---|---|" + ("---|" if extra else ""))
     wanted = a.sets.split(",")
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,7 +242,10 @@ def main():
                 vals, v = top_eigenvectors(x, k)
                 ref = os.path.join(tmp, f"{name}-{k}.f32")
                 v.astype("<f4").tofile(ref)
-                rules = ("oja",) if k == 1 else ("subspace", "gha", "similarity", "fsm", "ccipca")
+                rules = [r for r in (("oja",) if k == 1 else ("subspace", "gha", "similarity", "fsm",
+                         "ccipca")) if r in a.rules.split(",")]
+                if not rules:
+                    continue
                 loops = {}
                 for rule in rules:
                     own = {"oja": ("oja",), "subspace": ("subspace",), "gha": ("gha",)}
