@@ -37,7 +37,8 @@ public enum LearningRate: Sendable, Equatable {
   /// best of 15 schedules (`Scripts/pca-reference.py`, README table), the shortlist re-run
   /// from three initial weights; iris, the seeded test spectra and the IMU stream were held
   /// out. Oja's c was then lowered from 4 to 3: better on one pass of the raw sets
-  /// (`--one-pass`), no worse on 20 passes or on the IMU stream. It is not within 2×
+  /// (`--one-pass`), a smaller worst ratio on 20 passes (digits worse, wine and breast
+  /// cancer better), the same on the IMU stream. It is not within 2×
   /// everywhere: the best c depends on the gap and on the stream's length (one pass of the
   /// raw digits wants c ≈ 2; 20 passes of standardised breast cancer or wine, and the
   /// 200 000-sample IMU stream, want 6–12), and no fixed pair serves both. CCIPCA's rate is
