@@ -153,6 +153,6 @@ import Testing
     }
     #expect(LearningRate.standard(for: .gha).rate(at: 0) == 0.8)
     #expect(
-      LearningRate.tracking(floor: 0.02, for: .oja) == .inverse(scale: 4, offset: 100, floor: 0.02))
+      LearningRate.tracking(floor: 0.02, for: .oja) == .inverse(scale: 3, offset: 100, floor: 0.02))
   }
 }
