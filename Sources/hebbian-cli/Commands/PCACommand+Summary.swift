@@ -151,53 +151,36 @@ extension PCACommand {
 extension PCACommand {
   /// The first and second moments of the samples of one whole pass, in Double around the
   /// pass's first sample: enough to give any basis' score variances on those samples without
-  /// reading them again, Var(c·x) = cᵀ Σ c. It costs d(d+1)/2 multiply-adds per sample,
-  /// less than parsing the sample a second time while d is small.
+  /// reading them again, Var(c·x) = cᵀ Σ c. It costs d(d+1)/2 multiply-adds per sample
+  /// (`hb_sys_moments_add`), less than parsing the sample a second time while d is small.
   struct InputMoments {
     /// Above this the input is read again instead.
-    static let maxDimension = 16
+    static let maxDimension = Int(HB_SYS_MOMENTS_MAX_DIM)
     let d: Int
     private(set) var count: Int64 = 0
     private var shift: [Double]
     private var sum: [Double]
-    // Σ (x − shift)_j (x − shift)_l for l ≤ j, row by row.
+    // Σ (x − shift)_j (x − shift)_l at [j * d + l] for l ≤ j.
     private var products: [Double]
-    private var v: [Double]
 
     init(dimension: Int) {
+      precondition(dimension <= Self.maxDimension)
       d = dimension
       shift = [Double](repeating: 0, count: dimension)
       sum = shift
-      v = shift
-      products = [Double](repeating: 0, count: dimension * (dimension + 1) / 2)
+      products = [Double](repeating: 0, count: dimension * dimension)
     }
 
     /// Adds `n` samples (rows of d values).
     mutating func add(_ x: UnsafePointer<Float>, count n: Int) {
       guard n > 0 else { return }
-      let d = self.d
       if count == 0 { for j in 0..<d { shift[j] = Double(x[j]) } }
       count += Int64(n)
+      let d = self.d
       shift.withUnsafeBufferPointer { c in
         sum.withUnsafeMutableBufferPointer { s in
           products.withUnsafeMutableBufferPointer { p in
-            v.withUnsafeMutableBufferPointer { v in
-              for i in 0..<n {
-                let row = x + i * d
-                for j in 0..<d {
-                  v[j] = Double(row[j]) - c[j]
-                  s[j] += v[j]
-                }
-                var t = 0
-                for j in 0..<d {
-                  let a = v[j]
-                  for l in 0...j {
-                    p[t] += a * v[l]
-                    t += 1
-                  }
-                }
-              }
-            }
+            hb_sys_moments_add(x, n, d, c.baseAddress!, s.baseAddress!, p.baseAddress!)
           }
         }
       }
@@ -207,13 +190,11 @@ extension PCACommand {
     private func covariance() -> [Double] {
       let n = Double(count)
       var c = [Double](repeating: 0, count: d * d)
-      var t = 0
       for j in 0..<d {
         for l in 0...j {
-          let value = products[t] / n - (sum[j] / n) * (sum[l] / n)
+          let value = products[j * d + l] / n - (sum[j] / n) * (sum[l] / n)
           c[j * d + l] = value
           c[l * d + j] = value
-          t += 1
         }
       }
       return c
