@@ -2,7 +2,7 @@
 # CSV reading speed of `hebbian pca` against pandas, pyarrow and numpy, in one run on the
 # same file: the 6-axis IMU stream of `hebbian demo` (1M rows, about 63 MB).
 #
-#   bash Scripts/csv-bench.sh [rows] [repeats]
+#   bash Scripts/csv-bench.sh [rows] [repeats]      # HEBBIAN=path: another binary
 #
 # Every contender runs pinned to one core (taskset -c 1 when there is one), in rounds (each
 # runs once per round) so that a machine whose load drifts treats them alike. Prints the best
@@ -24,8 +24,12 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeats=${2:-5}
 
-swift build -c release --product hebbian >/dev/null
-bin="$(swift build -c release --show-bin-path)/hebbian"
+if [ -n "${HEBBIAN:-}" ]; then
+  bin=$HEBBIAN
+else
+  swift build -c release --product hebbian >/dev/null
+  bin="$(swift build -c release --show-bin-path)/hebbian"
+fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$bin" demo --samples "$rows" --save-stream "$dir/imu.csv" >/dev/null 2>&1
