@@ -38,11 +38,12 @@ block=$(sed -n 's/^block gha: \([0-9.]*\) ns\/sample.*/\1/p' "$tmp/imu.txt")
 "$bin" pca --input "$tmp/imu.f32" --dim 6 --components 3 --rule gha --center > "$tmp/pca.txt"
 pca=$(sed -n 's/^time .*(\([0-9.]*\) ns\/sample in updates)$/\1/p' "$tmp/pca.txt")
 
-# A pipe against the file it carries: the learning pass of each (the summary's `time`).
-"$bin" demo --samples 1000000 --save-stream "$tmp/imu.csv" >/dev/null 2>&1
-pass_s() { sed -n 's/^time *\([0-9.]*\) s .*/\1/p'; }
-file_s=$(taskset -c 1 "$bin" pca --input "$tmp/imu.csv" --components 3 2>/dev/null | pass_s)
-pipe_s=$(cat "$tmp/imu.csv" | taskset -c 1 "$bin" pca --input - --components 3 2>/dev/null | pass_s)
+# A pipe against the file it carries: the learning pass of each (the summary's `time`), the
+# medians of 5 rounds taken in turn, `pca` on CPU 1 and `cat` on CPU 0 (Scripts/pipe-bench.sh).
+HEBBIAN="$bin" bash Scripts/pipe-bench.sh 1000000 5 > "$tmp/pipe.txt"
+file_s=$(sed -n 's/^csv pass file best [0-9.]* s median \([0-9.]*\) s .*/\1/p' "$tmp/pipe.txt")
+pipe_s=$(sed -n 's/^csv pass .* pipe best [0-9.]* s median \([0-9.]*\) s .*/\1/p' "$tmp/pipe.txt")
+pipe_spread=$(sed -n 's/^csv pass .* one round \([0-9.]*-[0-9.]*x\)$/\1/p' "$tmp/pipe.txt")
 latency=$(python3 Scripts/live-latency.py "$bin" | sed -n 's/.*latency median \([0-9.]*\) ms.*/\1/p')
 
 # d = 1024, k = 32 (ldw = d, the 4 KiB-row path) against a plain C loop, and d = 256, k = 16,
@@ -57,7 +58,8 @@ row "measure" "value" "goal" "result"
 row "---" "---:" "---" "---"
 row "CSV: \`pca\` end to end on 1M IMU rows, CPU s (pandas.read_csv parse alone: $pandas s)" \
   "$e2e" "< pandas" "$(verdict "$e2e" "$pandas")"
-row "CSV read inside \`pca\`, MB/s of CSV (CPU time)" "$mbs" "≥ 300" "$(verdict "$mbs" 300 1)"
+row "CSV parsing inside \`pca\`, MB/s of CSV (CPU time: end to end minus the f32 run)" "$mbs" \
+  "≥ 1000" "$(verdict "$mbs" 1000 1)"
 row "IMU: \`bench\` gha step d=6 k=3, ns/update ($peak % of peak)" "$kernel" "≥ 6 % of peak" \
   "$(verdict "$peak" 6 1)"
 if [ -n "$chain" ]; then
@@ -74,7 +76,7 @@ row "IMU: \`pca --center\` on f32, ns/sample in updates (x the kernel in a C loo
   "$pca ($(awk -v a="$pca" -v b="$ckernel" 'BEGIN { printf "%.2f", a / b }')x)" "≤ 1.5x" \
   "$(verdict "$(awk -v a="$pca" -v b="$ckernel" 'BEGIN { print a / b }')" 1.5)"
 pipe=$(awk -v a="$pipe_s" -v b="$file_s" 'BEGIN { printf "%.2f", a / b }')
-row "Pipe: \`cat FILE\` piped to \`pca --input -\` against \`--input FILE\`, learning pass (CSV, 1M rows)" \
+row "Pipe: \`cat FILE\` piped to \`pca --input -\` against \`--input FILE\`, learning pass, medians of 5 rounds (CSV, 1M rows; one round: $pipe_spread)" \
   "$pipe_s s / $file_s s = ${pipe}x" "≤ 1.2x" "$(verdict "$pipe" 1.2)"
 row "Live pipe at 100 Hz: median line-to-answer latency, ms" "$latency" "≤ 1" \
   "$(verdict "$latency" 1)"

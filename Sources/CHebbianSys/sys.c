@@ -63,8 +63,11 @@ int64_t hb_sys_widen_pipe(int fd, int64_t bytes) {
 #ifdef F_SETPIPE_SZ
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return 0;
+  // A pipe its writer made wider already is left so: F_SETPIPE_SZ would shrink it.
+  const int now = fcntl(fd, F_GETPIPE_SZ);
+  if (now >= bytes) return now;
   const int r = fcntl(fd, F_SETPIPE_SZ, (int)bytes);
-  return r < 0 ? 0 : r;
+  return r < 0 ? (now < 0 ? 0 : now) : r;
 #else
   (void)fd, (void)bytes;
   return 0;

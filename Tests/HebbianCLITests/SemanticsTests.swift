@@ -263,4 +263,52 @@ import Testing
       #expect(printed <= best + 5e-5, "k=\(k): printed \(printed), best possible \(best)")
     }
   }
+  /// A file's summary gives the saved basis' score variances over the whole file, whether
+  /// they come from the moments of the learning pass (small d), from a second reading
+  /// (larger d) or from a second reading after --max-samples cut the pass short.
+  @Test func measuredVariancesAreTheSavedBasisScoresOverTheWholeFile() throws {
+    let dir = temporaryDirectory()
+    for (d, extra) in [(5, [String]()), (5, ["--max-samples", "700"]), (17, [])] {
+      let n = 1500
+      let x = seededStream(samples: n, dimension: d, seed: 7)
+      var text = ""
+      for s in 0..<n {
+        // An offset far from zero: the moments must not lose the variance to cancellation.
+        text += (0..<d).map { "\(x[s * d + $0] + 1000)" }.joined(separator: ",") + "\n"
+      }
+      let log = dir + "/w\(d).csv"
+      writeText(log, text)
+      let r = try spawnHebbian(
+        ["pca", "--input", log, "--components", "2", "--rule", "subspace", "--center",
+         "--save-model", dir + "/w.hbm"] + extra, in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+      let basis = try OnlinePCA(restoring: ModelFile(decoding: fileBytes(dir + "/w.hbm")!)).basis
+      var mean = [Double](repeating: 0, count: d)
+      for s in 0..<n { for j in 0..<d { mean[j] += Double(x[s * d + j] + 1000) / Double(n) } }
+      var total = 0.0
+      var variances = [0.0, 0.0]
+      for s in 0..<n {
+        for j in 0..<d {
+          let e = Double(x[s * d + j] + 1000) - mean[j]
+          total += e * e / Double(n)
+        }
+        for i in 0..<2 {
+          var y = 0.0
+          for j in 0..<d {
+            y += Double(basis.components[i * d + j]) * (Double(x[s * d + j] + 1000) - mean[j])
+          }
+          variances[i] += y * y / Double(n)
+        }
+      }
+      let lines = r.stdout.split(separator: "\n")
+      let printed = lines.first { $0.hasPrefix("component variances") }!
+        .split(separator: " ", omittingEmptySubsequences: true)[2...3].map { Double($0)! }
+      for i in 0..<2 {
+        #expect(abs(printed[i] - variances[i]) <= 1e-3 * variances[i], "d=\(d) \(extra) \(i)")
+      }
+      let explained = lines.first { $0.hasPrefix("explained variance") }!
+        .split(separator: " ", omittingEmptySubsequences: true)[2]
+      #expect(abs(Double(explained)! - variances.reduce(0, +) / total) <= 1e-4, "d=\(d) \(extra)")
+    }
+  }
 }

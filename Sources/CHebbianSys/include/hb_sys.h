@@ -48,10 +48,18 @@ void hb_sys_exit(int status) __attribute__((noreturn));
 int32_t hb_sys_getpid(void);
 uint64_t hb_sys_monotonic_ns(void);
 /* Asks for a pipe buffer of `bytes` when fd is a pipe or FIFO (Linux F_SETPIPE_SZ; the
- * kernel caps it at /proc/sys/fs/pipe-max-size for unprivileged users) and returns the new
- * size, or 0 when fd is no pipe or the request was refused. A writer ahead of the reader
- * then fills more before it blocks, and the reader wakes less often. */
+ * kernel caps it at /proc/sys/fs/pipe-max-size for unprivileged users) and returns its size
+ * then: the new one, the old one when the request was refused or the pipe was as wide
+ * already (it is never narrowed). 0 when fd is no pipe (or the system has no such request).
+ * A writer ahead of the reader then fills more before it blocks, and the reader wakes less
+ * often. */
 int64_t hb_sys_widen_pipe(int fd, int64_t bytes);
+/* The largest d hb_sys_moments_add takes. */
+#define HB_SYS_MOMENTS_MAX_DIM 16
+/* Adds n samples x (rows of d <= HB_SYS_MOMENTS_MAX_DIM floats), less `shift`, to sum[j] and
+ * to cross[j * d + l] for l <= j (the lower triangle of their cross products), in Double. */
+void hb_sys_moments_add(const float *x, size_t n, size_t d, const double *shift, double *sum,
+                        double *cross);
 /* Peak resident set size of this process in KiB, or -1. */
 int64_t hb_sys_peak_rss_kib(void);
 /* Data cache size in bytes of the given level (1, 2, 3) as the OS reports it, or 0. */

@@ -48,6 +48,12 @@ extension PCACommand {
     var recordBase: Int64
     /// Where a run stopped by --max-samples stopped.
     var stopped: OnlinePCA.StreamPosition? = nil
+    /// The input can be read again for the summary (a file, not a stream).
+    let rereadable: Bool
+    /// The samples' moments over the first pass read whole from the input's start (small d
+    /// only), which spare the summary its second reading; `momentsWhole` once that pass ended.
+    var moments: PCACommand.InputMoments? = nil
+    var momentsWhole = false
 
     init(
       _ options: PCAOptions, _ o: ParsedOptions, d: Int, source: InputIdentity,
@@ -80,6 +86,7 @@ extension PCACommand {
         count: options.project != nil && options.csv.idColumn != nil ? blockCap : 0)
       lastReport = started
       recordBase = options.input == "-" ? position.sampleOffset : 0
+      rereadable = !options.input.isBytes("-") && !source.stdin
     }
   }
 }
@@ -106,10 +113,16 @@ extension PCACommand.Stream {
       }
       // The rows of --project: the learner's outputs as it learns, in the last pass.
       let projecting = projection != nil && pass + 1 == passes
+      let fromStart = pass > position.pass || position.sampleOffset == 0
+      if rereadable && !momentsWhole && fromStart && d <= PCACommand.InputMoments.maxDimension {
+        moments = PCACommand.InputMoments(dimension: d)
+      }
       var ended = false
       while !ended && stopped == nil {
         ended = try learnBlock(&pca, pass: pass, projecting: projecting)
       }
+      // A pass cut by --max-samples leaves the summary to read the input again.
+      if moments != nil && !momentsWhole { momentsWhole = ended }
       pass += 1
     }
   }
@@ -127,6 +140,9 @@ extension PCACommand.Stream {
       &reader, into: &x, ids: &ids, want: want, d: d, batch: batch, live: live,
       checkpointPath: options.checkpoint)
     if filled == 0 { return true }
+    if !momentsWhole, moments != nil {
+      x.withUnsafeBufferPointer { b in moments!.add(b.baseAddress!, count: filled) }
+    }
     learnNs &+= try PCACommand.learn(
       &pca, x, count: filled, d: d, batch: batch, outputs: &y, rate: options.rate,
       checkpointPath: options.checkpoint)
@@ -225,11 +241,10 @@ extension PCACommand.Stream {
       pca, rule: options.rule,
       input: reader.displayName + " (\(options.formatName), \(d) values per sample)",
       passes: passes, stopped: stopped, seconds: seconds, learnNs: learnNs)
-    let rereadable = !options.input.isBytes("-") && !source.stdin
     let options = self.options
     let d = self.d
     try summary.quality(
-      pca,
+      pca, moments: momentsWhole ? moments : nil,
       reread: rereadable
         ? { () throws(CLIError) -> SampleReader in try options.reopen(dimension: d) } : nil)
     if let r = reference {

@@ -31,40 +31,32 @@ extension PCACommand {
       line("orthonormality error", Fmt.sci(pca.orthonormalityError(), 2))
     }
 
-    /// What the saved components are worth, each figure saying what it is. From a file, the
-    /// file is read once more and scored with the saved basis (the one `apply` and `export`
-    /// use): the share of its variance the basis holds, which no subspace can exceed beyond
-    /// the optimum, and each component's actual score variance. From a stream, which cannot
-    /// be re-read, the learner's running estimates, named as such. For a rule that orders its
-    /// components, the order is checked on those variances (and the rows' orthonormality),
-    /// and a warning goes to stderr when it does not hold.
+    /// What the saved components are worth, each figure saying what it is. From a file: the
+    /// share of its variance the saved basis (the one `apply` and `export` use) holds, which
+    /// no subspace can exceed beyond the optimum, and each component's actual score
+    /// variance over the file. At d ≤ ``InputMoments/maxDimension`` they come from the
+    /// input's covariance gathered during a whole pass of the learning (`moments`:
+    /// Var(c_i·x) = c_iᵀ Σ c_i, in Double); otherwise the file is read once more and scored.
+    /// From a stream, which cannot be re-read, the learner's running estimates, named as
+    /// such. For a rule that orders its components, the order is checked on those variances
+    /// (and the rows' orthonormality), and a warning goes to stderr when it does not hold.
     mutating func quality(
-      _ pca: borrowing OnlinePCA, reread: (() throws(CLIError) -> SampleReader)?
+      _ pca: borrowing OnlinePCA, moments: InputMoments?,
+      reread: (() throws(CLIError) -> SampleReader)?
     ) throws(CLIError) {
       let basis: PCABasis
       do throws(HebbianError) { basis = try pca.basis } catch { throw .data(error.message) }
       let variances: [Double]
-      if let open = reread {
-        var reader = try open()
-        var stats = PCABasis.Statistics(for: basis)
-        let d = basis.dimension
-        var x = [Float](repeating: 0, count: d)
-        var y = [Float](repeating: 0, count: basis.componentCount)
-        while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
-          try reader.next(into: b.baseAddress!)
-        }) {
-          do throws(HebbianError) {
-            var out = y.mutableSpan
-            try basis.score(x.span, into: &out)
-            try stats.add(x.span, scores: out.span)
-          } catch {
-            throw .data("\(reader.displayName):\(reader.line): \(error.message)")
-          }
+      if moments != nil || reread != nil {
+        let explained: Double
+        if let m = moments {
+          (variances, explained) = m.measure(basis)
+        } else {
+          (variances, explained) = try Self.measure(basis, reread!)
         }
-        variances = stats.variances
         line(
           "explained variance",
-          Fmt.fixed(stats.explainedVariance, 4) + " (the saved components, measured on the input)")
+          Fmt.fixed(explained, 4) + " (the saved components, measured on the input)")
         line(
           "component variances",
           variances.map { Fmt.sci($0, 3) }.joined(separator: " ")
@@ -103,6 +95,29 @@ extension PCACommand {
       }
     }
 
+    /// The saved basis' score variances and explained variance over a second reading of
+    /// the input.
+    static func measure(_ basis: PCABasis, _ reread: () throws(CLIError) -> SampleReader)
+      throws(CLIError) -> (variances: [Double], explained: Double)
+    {
+      var reader = try reread()
+      var stats = PCABasis.Statistics(for: basis)
+      var x = [Float](repeating: 0, count: basis.dimension)
+      var y = [Float](repeating: 0, count: basis.componentCount)
+      while try x.withUnsafeMutableBufferPointer({ (b) throws(CLIError) -> Bool in
+        try reader.next(into: b.baseAddress!)
+      }) {
+        do throws(HebbianError) {
+          var out = y.mutableSpan
+          try basis.score(x.span, into: &out)
+          try stats.add(x.span, scores: out.span)
+        } catch {
+          throw .data("\(reader.displayName):\(reader.line): \(error.message)")
+        }
+      }
+      return (stats.variances, stats.explainedVariance)
+    }
+
     mutating func memory() {
       let rss = hb_sys_peak_rss_kib()
       if rss > 0 {
@@ -129,6 +144,82 @@ extension PCACommand {
         try o.outputs.write(path, Array(svg.utf8), option: PCAOptions.plot.name)
         line("plot written", path)
       }
+    }
+  }
+}
+
+extension PCACommand {
+  /// The first and second moments of the samples of one whole pass, in Double around the
+  /// pass's first sample: enough to give any basis' score variances on those samples without
+  /// reading them again, Var(c·x) = cᵀ Σ c. It costs d(d+1)/2 multiply-adds per sample
+  /// (`hb_sys_moments_add`), less than parsing the sample a second time while d is small.
+  struct InputMoments {
+    /// Above this the input is read again instead.
+    static let maxDimension = Int(HB_SYS_MOMENTS_MAX_DIM)
+    let d: Int
+    private(set) var count: Int64 = 0
+    private var shift: [Double]
+    private var sum: [Double]
+    // Σ (x − shift)_j (x − shift)_l at [j * d + l] for l ≤ j.
+    private var products: [Double]
+
+    init(dimension: Int) {
+      precondition(dimension <= Self.maxDimension)
+      d = dimension
+      shift = [Double](repeating: 0, count: dimension)
+      sum = shift
+      products = [Double](repeating: 0, count: dimension * dimension)
+    }
+
+    /// Adds `n` samples (rows of d values).
+    mutating func add(_ x: UnsafePointer<Float>, count n: Int) {
+      guard n > 0 else { return }
+      if count == 0 { for j in 0..<d { shift[j] = Double(x[j]) } }
+      count += Int64(n)
+      let d = self.d
+      shift.withUnsafeBufferPointer { c in
+        sum.withUnsafeMutableBufferPointer { s in
+          products.withUnsafeMutableBufferPointer { p in
+            hb_sys_moments_add(x, n, d, c.baseAddress!, s.baseAddress!, p.baseAddress!)
+          }
+        }
+      }
+    }
+
+    /// Σ, the population covariance, d×d.
+    private func covariance() -> [Double] {
+      let n = Double(count)
+      var c = [Double](repeating: 0, count: d * d)
+      for j in 0..<d {
+        for l in 0...j {
+          let value = products[j * d + l] / n - (sum[j] / n) * (sum[l] / n)
+          c[j * d + l] = value
+          c[l * d + j] = value
+        }
+      }
+      return c
+    }
+
+    /// Each row's score variance cᵀ Σ c and the share Σ_i Var_i / Σ_j Var(x_j) (clamped
+    /// to [0, 1] against rounding only), as ``PCABasis/Statistics`` gives them from the scores.
+    func measure(_ basis: PCABasis) -> (variances: [Double], explained: Double) {
+      let k = basis.componentCount
+      guard count > 0 else { return ([Double](repeating: 0, count: k), 0) }
+      let sigma = covariance()
+      var variances = [Double](repeating: 0, count: k)
+      for i in 0..<k {
+        var q = 0.0
+        for j in 0..<d {
+          var r = 0.0
+          for l in 0..<d { r += sigma[j * d + l] * Double(basis.components[i * d + l]) }
+          q += Double(basis.components[i * d + j]) * r
+        }
+        variances[i] = Swift.max(0, q)
+      }
+      var total = 0.0
+      for j in 0..<d { total += Swift.max(0, sigma[j * d + j]) }
+      guard total > 0 else { return (variances, 0) }
+      return (variances, Swift.min(1, variances.reduce(0, +) / total))
     }
   }
 }
