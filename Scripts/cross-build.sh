@@ -180,7 +180,8 @@ for arch in $arches; do
     "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,--print-icf-sections \
       -Wl,-z,pack-relative-relocs -Wl,-Map,"$out/$name.map" -o "$out/$name.debug" "$@" -lm \
       > "$out/$name.icf"
-    if grep -q 'removing identical section.*(\.text\.hb_' "$out/$name.icf"; then
+    if grep -Eq 'removing identical section.*\(\.text\.hb_[a-z0-9_]*__(scalar|avx2|neon)\)' \
+      "$out/$name.icf"; then
       echo "$name: identical-code folding merged C kernels (see $out/$name.icf)" >&2
       exit 1
     fi
