@@ -10,14 +10,18 @@
 # the object files (one per Swift module: the board examples link Hebbian.o, never
 # HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
-# smallest useful program; linked without the Unicode data tables, so the link fails if any
-# of its code needs them). `host` builds the same Embedded Swift binary for this x86_64 Linux
-# machine (the toolchain's embedded x86_64-unknown-linux-gnu target): the footprint a board
-# would have, measured natively (Scripts/footprint.sh).
+# smallest useful program). hebbian-board, board-pca and board-monitor are linked without the
+# Unicode data tables, so the link fails if any of their code compares or hashes Strings
+# (Sources/Hebbian/Support/ByteText.swift). `host` builds the same Embedded Swift binaries for
+# this x86_64 Linux machine (the toolchain's embedded x86_64-unknown-linux-gnu target): the
+# footprint a board would have, measured natively (Scripts/footprint.sh).
 # --objects-only stops after compiling (no cross linker needed): the board-build check.
 # --print-cc prints the C compiler and flags the kernels are built with, and builds nothing.
-# HB_SWIFT_OPT=-Osize builds the Swift code for size: hebbian 17 % smaller, the per-sample
-# Swift work of `pca` on a 6-dimensional stream about 25 % slower (the C kernels stay -O3).
+# The Swift code of the CLIs is built -O; the board examples and an -Osize copy of the library
+# (obj/size) for size. HB_SWIFT_OPT=-Osize builds everything for size (hebbian-board about
+# 150 KB smaller), but that build of the CLI is not usable yet: `pca --save-model` crashes in
+# it on aarch64 (a small String's discriminator arrives corrupted in OutputSession.target),
+# with or without the machine outliner; the board examples' -Osize code passes their checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +33,7 @@ print_cc=0
 [ "${2:-}" = "--no-footprint" ] && no_footprint=1
 [ "${2:-}" = "--print-cc" ] && print_cc=1
 [ "$arches" = all ] && arches="aarch64 armv7"
+swift_opt=${HB_SWIFT_OPT:--O}
 
 swift_sources() { find "$1" -name '*.swift' | LC_ALL=C sort; }
 # The science commands, left out of the board CLI.
@@ -87,7 +92,8 @@ for arch in $arches; do
           -fno-asynchronous-unwind-tables -fno-unwind-tables
           -ffunction-sections -fdata-sections "${c_arch_flags[@]}" -Iinclude)
   if [ $print_cc = 1 ]; then echo "$cc ${cflags[*]}"; continue; fi
-  # String comparison in Embedded Swift needs the Unicode normalisation tables.
+  # String comparison in Embedded Swift needs the Unicode normalisation tables: only the
+  # full CLI links them (its science commands compare Strings).
   embedded_lib="$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/$swift_target"
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
@@ -95,7 +101,7 @@ for arch in $arches; do
   # hosted builds; Lifetimes: OwnedBuffer's span properties.
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
           -enable-experimental-feature Lifetimes -package-name swift_hebbian
-          -wmo "${HB_SWIFT_OPT:--O}" -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
+          -wmo "$swift_opt" -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \
@@ -108,20 +114,27 @@ for arch in $arches; do
   # The board CLI: the deployment commands only (Command.deployment), no experiments module.
   swiftc "${common[@]}" -D HEBBIAN_BOARD -module-name HebbianCLI \
     -c $(board_cli_sources) -o "$out/obj/HebbianBoardCLI.o"
-  # The board examples are built for size, the library with them (its own object in
-  # obj/size): their per-sample Swift work is a few calls around the C kernels, which stay -O3.
-  mkdir -p "$out/obj/size"
+  # The board examples are built for size, with an -Osize library (its own object in obj/size
+  # when the rest is built for speed): their per-sample Swift work is a few calls around the C
+  # kernels, which stay -O3.
   small=()
-  for flag in "${common[@]}"; do
-    case $flag in
-      "${HB_SWIFT_OPT:--O}") small+=(-Osize) ;;
-      "$out/obj") small+=("$out/obj/size") ;;
-      *) small+=("$flag") ;;
-    esac
-  done
-  swiftc "${small[@]}" -module-name Hebbian -emit-module \
-    -emit-module-path "$out/obj/size/Hebbian.swiftmodule" \
-    -c $(swift_sources Sources/Hebbian) -o "$out/obj/size/Hebbian.o"
+  size_lib=$out/obj
+  if [ "$swift_opt" != -Osize ]; then
+    size_lib=$out/obj/size
+    mkdir -p "$size_lib"
+    for flag in "${common[@]}"; do
+      case $flag in
+        "$swift_opt") small+=(-Osize) ;;
+        "$out/obj") small+=("$size_lib") ;;
+        *) small+=("$flag") ;;
+      esac
+    done
+    swiftc "${small[@]}" -module-name Hebbian -emit-module \
+      -emit-module-path "$size_lib/Hebbian.swiftmodule" \
+      -c $(swift_sources Sources/Hebbian) -o "$size_lib/Hebbian.o"
+  else
+    small=("${common[@]}")
+  fi
   swiftc "${small[@]}" -module-name BoardPCA \
     -c Examples/board-pca/main.swift -o "$out/obj/BoardPCA.o"
   swiftc "${small[@]}" -module-name BoardMonitor \
@@ -142,7 +155,10 @@ for arch in $arches; do
   objs=()
   for f in $(c_kernel_sources); do
     o="$out/obj/$(echo "${f#Sources/CHebbian/}" | tr / _).o"
-    "$cc" "${cflags[@]}" -c "$f" -o "$o"
+    # The contracts (the self-test's sweeps and scalar references) are built for size: -O3
+    # unrolls each sweep to 12 KB; the kernels they check stay -O3.
+    case $f in *contract.c) copt=(-Os) ;; *) copt=() ;; esac
+    "$cc" "${cflags[@]}" "${copt[@]}" -c "$f" -o "$o"
     objs+=("$o")
   done
   sysobjs=()
@@ -154,26 +170,35 @@ for arch in $arches; do
   rm -f "$out/libchebbian.a"
   "$ar" rcs "$out/libchebbian.a" "${objs[@]}"
   [ $objects_only = 1 ] && { echo "$arch: objects built in $out/obj"; continue; }
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/hebbian.map" -o "$out/hebbian.debug" "$out/obj/HebbianCLI.o" "$out/obj/HebbianExperiments.o" \
-    "$out/obj/Hebbian.o" \
-    "${sysobjs[@]}" "$out/libchebbian.a" \
-    "$embedded_lib/libswiftUnicodeDataTables.a" -lm
-  "$strip" -o "$out/hebbian" "$out/hebbian.debug"
-  # The board CLI still needs the Unicode data tables: option names, model entry names and
-  # kinds are compared as Swift Strings (grapheme-aware) in the library and the CLI.
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,-Map,"$out/hebbian-board.map" \
-    -o "$out/hebbian-board.debug" "$out/obj/HebbianBoardCLI.o" "$out/obj/Hebbian.o" \
-    "${sysobjs[@]}" "$out/libchebbian.a" "$embedded_lib/libswiftUnicodeDataTables.a" -lm
-  "$strip" -o "$out/hebbian-board" "$out/hebbian-board.debug"
+  # Every program: unused sections dropped; identical functions folded (outlined sequences
+  # and specialisations repeat across the Swift modules); relative relocations packed
+  # (DT_RELR, 8 bytes per run instead of 24 per pointer: 13 KB of hebbian-board; it needs
+  # glibc 2.36, which the binaries require anyway); stripped of the toolchains' .comment.
+  # The self-test tells a kernel without a body of its own by its function pointer, so no
+  # C kernel may be folded into another: the link fails if one is.
+  link_program() {
+    local name=$1
+    shift
+    "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,--print-icf-sections \
+      -Wl,-z,pack-relative-relocs -Wl,-Map,"$out/$name.map" -o "$out/$name.debug" "$@" -lm \
+      > "$out/$name.icf"
+    if grep -Eq 'removing identical section.*\(\.text\.hb_[a-z0-9_]*__(scalar|avx2|neon)\)' \
+      "$out/$name.icf"; then
+      echo "$name: identical-code folding merged C kernels (see $out/$name.icf)" >&2
+      exit 1
+    fi
+    "$strip" --remove-section=.comment -o "$out/$name" "$out/$name.debug"
+  }
+  link_program hebbian "$out/obj/HebbianCLI.o" "$out/obj/HebbianExperiments.o" "$out/obj/Hebbian.o" \
+    "${sysobjs[@]}" "$out/libchebbian.a" "$embedded_lib/libswiftUnicodeDataTables.a"
+  link_program hebbian-board "$out/obj/HebbianBoardCLI.o" "$out/obj/Hebbian.o" "${sysobjs[@]}" \
+    "$out/libchebbian.a"
   echo "$arch: $out/hebbian-board  stripped size $(stat -c %s "$out/hebbian-board") bytes (deployment commands)"
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-pca.map" -o "$out/board-pca.debug" \
-    "$out/obj/BoardPCA.o" "$out/obj/size/Hebbian.o" "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
-  "$strip" --remove-section=.comment -o "$out/board-pca" "$out/board-pca.debug"
+  link_program board-pca "$out/obj/BoardPCA.o" "$size_lib/Hebbian.o" "$out/obj/sys_sys.o" \
+    "$out/libchebbian.a"
   echo "$arch: $out/board-pca  stripped size $(stat -c %s "$out/board-pca") bytes"
-  "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,-Map,"$out/board-monitor.map" \
-    -o "$out/board-monitor.debug" "$out/obj/BoardMonitor.o" "$out/obj/size/Hebbian.o" \
-    "$out/obj/sys_sys.o" "$out/libchebbian.a" -lm
-  "$strip" --remove-section=.comment -o "$out/board-monitor" "$out/board-monitor.debug"
+  link_program board-monitor "$out/obj/BoardMonitor.o" "$size_lib/Hebbian.o" "$out/obj/sys_sys.o" \
+    "$out/libchebbian.a"
   echo "$arch: $out/board-monitor  stripped size $(stat -c %s "$out/board-monitor") bytes"
   size=$(stat -c %s "$out/hebbian")
   echo "$arch: $out/hebbian  stripped size $size bytes (dynamic, glibc)"

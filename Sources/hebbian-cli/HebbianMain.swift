@@ -49,7 +49,7 @@ enum HebbianMain {
     if !specs.contains(where: { $0.name.isBytes(OptionSpec.quiet.name) }) { specs.append(.quiet) }
     if rest.containsBytes("--help") || rest.containsBytes("-h") {
       // `hebbian stdp balance --help`: that mode's options only.
-      if let mode = rest.first, let allowed = command.modes[mode] {
+      if let mode = rest.first, let allowed = command.modes.first(where: { $0.name.isBytes(mode) })?.options {
         let specs = command.options.filter { allowed.containsBytes($0.name) }
         Console.out(
           OptionParser.help(command: name + " " + mode, summary: command.summary, specs: specs))
@@ -58,7 +58,8 @@ enum HebbianMain {
       var text = OptionParser.help(command: name, summary: command.summary, specs: specs)
       if !command.modes.isEmpty {
         text += "\nmodes (hebbian \(name) MODE --help for its options): "
-        text += command.modes.keys.sorted().joined(separator: ", ") + "\n"
+        text += command.modes.map { $0.name }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+          .joined(separator: ", ") + "\n"
       }
       Console.out(text)
       return 0

@@ -18,12 +18,8 @@ public enum ISA: Int, CaseIterable, Sendable {
   }
 
   public init?(name: String) {
-    switch name {
-    case "scalar": self = .scalar
-    case "avx2": self = .avx2
-    case "neon": self = .neon
-    default: return nil
-    }
+    guard let isa = Self.allCases.first(where: { $0.name.isBytes(name) }) else { return nil }
+    self = isa
   }
 
   /// Compiled into this build and supported by the running CPU.

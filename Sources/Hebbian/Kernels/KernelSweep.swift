@@ -26,7 +26,7 @@ package struct KernelSweep {
       let full = String(cString: info.name)
       out.append(
         Kernel(
-          index: i, name: String(full.dropFirst(3).dropLast(4)),
+          index: i, name: full.droppingBytes(prefix: 3, suffix: 4),
           family: String(cString: info.family)))
     }
     return out

@@ -61,10 +61,10 @@ public enum KernelSelfTest {
     var rows: [KernelSelfTestRow] = []
     let kernels = KernelSweep.catalogue
     var families: [String] = []
-    for k in kernels where !families.contains(k.family) { families.append(k.family) }
+    for k in kernels where !families.containsBytes(k.family) { families.append(k.family) }
     for family in families {
       for isa in KernelSweep.variants {
-        for k in kernels where k.family == family {
+        for k in kernels where k.family.isBytes(family) {
           rows.append(KernelSweep.run(k, isa, seed: seed))
         }
       }

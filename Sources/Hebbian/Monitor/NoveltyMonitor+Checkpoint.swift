@@ -148,14 +148,14 @@ extension NoveltyMonitor {
     var inner = ModelFile(
       kind: OnlinePCA.modelKind(o.rule), shapes: [o.dimension, o.components], parameters: [],
       counters: [], arrays: [])
-    for p in file.parameters where p.name.utf8.starts(with: "pca.".utf8) {
-      inner.parameters.append(.init(String(p.name.dropFirst(4)), p.value))
+    for p in file.parameters where p.name.hasBytePrefix("pca.") {
+      inner.parameters.append(.init(p.name.droppingBytes(prefix: 4), p.value))
     }
-    for c in file.counters where c.name.utf8.starts(with: "pca.".utf8) {
-      inner.counters.append(.init(String(c.name.dropFirst(4)), c.value))
+    for c in file.counters where c.name.hasBytePrefix("pca.") {
+      inner.counters.append(.init(c.name.droppingBytes(prefix: 4), c.value))
     }
-    for a in file.arrays where a.name.utf8.starts(with: "pca.".utf8) {
-      inner.arrays.append(.init(String(a.name.dropFirst(4)), a.value))
+    for a in file.arrays where a.name.hasBytePrefix("pca.") {
+      inner.arrays.append(.init(a.name.droppingBytes(prefix: 4), a.value))
     }
     return try OnlinePCA(restoring: inner)
   }
@@ -267,7 +267,7 @@ extension NoveltyMonitor {
     throws(HebbianError) -> [Double]
   {
     if optional
-      && !file.arrays.contains(where: { $0.name.utf8.elementsEqual((name + ".f64").utf8) })
+      && !file.arrays.contains(where: { $0.name.isBytes(name + ".f64") })
     {
       return []
     }
@@ -292,7 +292,7 @@ extension NoveltyMonitor {
   static func finiteArray(_ file: ModelFile, _ name: String, count n: Int, optional: Bool = false)
     throws(HebbianError) -> [Float]
   {
-    if optional && !file.arrays.contains(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
+    if optional && !file.arrays.contains(where: { $0.name.isBytes(name) }) {
       return []
     }
     let a = try file.array(name, count: n)

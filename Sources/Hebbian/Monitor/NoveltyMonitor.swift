@@ -60,7 +60,7 @@ public struct NoveltyMonitor: ~Copyable {
     public var name: String { self == .theoretical ? "theoretical" : "empirical" }
 
     public init?(name: String) {
-      for m in LimitMethod.allCases where m.name.utf8.elementsEqual(name.utf8) {
+      for m in LimitMethod.allCases where m.name.isBytes(name) {
         self = m
         return
       }

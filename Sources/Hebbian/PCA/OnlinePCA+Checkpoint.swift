@@ -60,7 +60,8 @@ extension OnlinePCA {
   /// The learner a model file describes: configuration and state. Errors name the field that
   /// is missing, malformed or out of range.
   public init(restoring file: ModelFile) throws(HebbianError) {
-    guard file.kind.hasPrefix("pca."), let rule = Rule(name: String(file.kind.dropFirst(4))) else {
+    guard file.kind.hasBytePrefix("pca."), let rule = Rule(name: file.kind.droppingBytes(prefix: 4))
+    else {
       throw .format("model file holds a '\(file.kind)' model, not an online PCA model (pca.<rule>)")
     }
     guard file.shapes.count == 2 else {
@@ -105,7 +106,7 @@ extension OnlinePCA {
     }
     // What a PCA model holds; anything else is not from this format's writer.
     let known = ["W", "M", "outputPower", "mean"]
-    for a in file.arrays where !known.contains(a.name) {
+    for a in file.arrays where !known.containsBytes(a.name) {
       throw .format(
         "model file: unknown array '\(a.name)' in a PCA model (it holds W, M, outputPower, mean)")
     }

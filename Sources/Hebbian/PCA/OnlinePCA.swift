@@ -46,7 +46,7 @@ public struct OnlinePCA: ~Copyable {
 
     public init?(name: String) {
       // Bytes, not String ==: canonical equivalence would link the Unicode tables.
-      for r in Rule.allCases where r.name.utf8.elementsEqual(name.utf8) {
+      for r in Rule.allCases where r.name.isBytes(name) {
         self = r
         return
       }

@@ -71,7 +71,7 @@ public struct ModelFile: Equatable {
   private static func find<V>(_ name: String, _ section: String, in entries: [Entry<V>])
     throws(HebbianError) -> V
   {
-    guard let e = entries.first(where: { $0.name == name }) else {
+    guard let e = entries.first(where: { $0.name.isBytes(name) }) else {
       throw .format("model file: missing \(section) '\(name)'")
     }
     return e.value
@@ -79,7 +79,7 @@ public struct ModelFile: Equatable {
 
   /// Throws unless the file holds a `kind` model.
   public func expect(kind: String) throws(HebbianError) {
-    guard self.kind == kind else {
+    guard self.kind.isBytes(kind) else {
       throw .format("model file holds a '\(self.kind)' model, expected '\(kind)'")
     }
   }
@@ -287,7 +287,7 @@ public struct ModelFile: Equatable {
       var list: [Entry<V>] = []
       for _ in 0..<n {
         let name = try string("\(section) name")
-        if list.contains(where: { $0.name == name }) {
+        if list.contains(where: { $0.name.isBytes(name) }) {
           throw .format("model file: \(section) '\(name)' appears twice")
         }
         list.append(Entry(name, try value(&self, name)))

@@ -70,7 +70,7 @@ enum ApplyCommand {
       throw .usage("--id-column: the id is written to CSV output, not to .f32")
     }
     var reader = try SampleReader(
-      path: input, format: formatName == "f32" ? .f32 : .csv, dimension: d, csv: csv,
+      path: input, format: formatName.isBytes("f32") ? .f32 : .csv, dimension: d, csv: csv,
       dimensionSource: "the model \(modelPath) has dimension \(d)")
     reader.skipNonFinite = o.has(ApplyOptions.skipNonfinite)
     if input.isBytes("-") && hb_sys_isatty(0) == 1 && !o.has(OptionSpec.quiet) {
@@ -177,9 +177,9 @@ enum OutputFormat {
   /// Rows of numbers: true for raw float32 (`.f32`, `.bin`), false for CSV (`.csv`, `.txt`,
   /// `.tsv`, or `-`).
   static func rows(_ path: String, option: String) throws(CLIError) -> Bool {
-    if path == "-" { return false }
-    if path.hasSuffix(".f32") || path.hasSuffix(".bin") { return true }
-    if path.hasSuffix(".csv") || path.hasSuffix(".txt") || path.hasSuffix(".tsv") { return false }
+    if path.isBytes("-") { return false }
+    if path.hasByteSuffix(".f32") || path.hasByteSuffix(".bin") { return true }
+    if [".csv", ".txt", ".tsv"].contains(where: path.hasByteSuffix) { return false }
     if isDevice(path) { return false }
     throw .usage(
       "\(option) \(path): unknown format; name it .csv (text) or .f32 (raw float32)")
@@ -187,23 +187,24 @@ enum OutputFormat {
 
   /// A file that must be raw float32: `.f32`, `.bin`, or a name without an extension.
   static func requireF32(_ path: String, option: String) throws(CLIError) {
-    if let e = fileExtension(path), e != "f32" && e != "bin", !isDevice(path) {
+    if let e = fileExtension(path), !e.isBytes("f32") && !e.isBytes("bin"), !isDevice(path) {
       throw .usage("\(option) \(path): writes raw float32; name the file .f32")
     }
   }
 
   /// An SVG plot: `.svg`, or a name without an extension.
   static func requireSVG(_ path: String, option: String) throws(CLIError) {
-    if let e = fileExtension(path), e != "svg", !isDevice(path) {
+    if let e = fileExtension(path), !e.isBytes("svg"), !isDevice(path) {
       throw .usage("\(option) \(path): writes an SVG drawing; name the file .svg")
     }
   }
 
   /// The extension of the last path component ("png" of "out/x.png"), nil without one.
   static func fileExtension(_ path: String) -> String? {
-    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-    return String(name[name.index(after: dot)...])
+    let bytes = path.utf8
+    let name = bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex)...]
+    guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return nil }
+    return String(decoding: name[name.index(after: dot)...], as: UTF8.self)
   }
 
   /// /dev/null and friends take any format.

@@ -46,7 +46,7 @@ struct BenchOptions {
     llc = BenchCommand.lastLevelCache()
     let ruleName = try o.choice(
       Self.rule, ["all"] + BenchCommand.ruleNames, default: roofline ? "gha" : "all")
-    rules = BenchCommand.Rule.allCases.filter { ruleName == "all" || $0.name == ruleName }
+    rules = BenchCommand.Rule.allCases.filter { ruleName.isBytes("all") || $0.name.isBytes(ruleName) }
     d = try o.int(Self.dim, default: roofline ? 16384 : 256, min: 1)
     // The roofline shape: the fewest rows (a multiple of 8) that make W at least twice the
     // last-level cache, so that no level of cache can hold it between two updates.

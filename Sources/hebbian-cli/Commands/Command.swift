@@ -6,8 +6,9 @@ struct Command: Sendable {
   var options: [OptionSpec]
   /// Positional arguments allowed (e.g. `hebbian stdp window`).
   var allowPositionals: Bool = false
-  /// Modes (the first positional) and the options each accepts, for per-mode help.
-  var modes: [String: [String]] = [:]
+  /// Modes (the first positional) and the options each accepts, for per-mode help: a list,
+  /// looked up by bytes (a String-keyed dictionary hashes through the Unicode tables).
+  var modes: [(name: String, options: [String])] = []
   var run: @Sendable (ParsedOptions) throws(CLIError) -> Void
 
   /// The commands in `hebbian --help` order. A board build (`HEBBIAN_BOARD`, from

@@ -20,7 +20,7 @@ enum InfoCommand {
     var bound = 0
     while bound < 1024 {
       let n = bound + 1
-      if String(cString: hb_pca_block_driver(isa, n, n)).utf8.elementsEqual(large.utf8) { break }
+      if String(cString: hb_pca_block_driver(isa, n, n)).isBytes(large) { break }
       bound = n
     }
     if bound == 0 { return large }

@@ -71,7 +71,7 @@ struct Plan {
     let formatName = try o.choice(
       OptionSpec.samplesFormat, ["csv", "f32"],
       default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
-    format = formatName == "f32" ? .f32 : .csv
+    format = formatName.isBytes("f32") ? .f32 : .csv
     csv = try SampleReader.CSVOptions(o)
     dimension = try o.int(OptionSpec.samplesDimension)
     quiet = o.has(OptionSpec.quiet)
@@ -79,7 +79,7 @@ struct Plan {
     if o.has(MonitorOptions.checkpointEvery) && !o.has(MonitorOptions.checkpoint) {
       throw .usage("--checkpoint-every needs --checkpoint C")
     }
-    if let out = o.string(MonitorOptions.output), out != "-" {
+    if let out = o.string(MonitorOptions.output), !out.isBytes("-") {
       if try OutputFormat.rows(out, option: MonitorOptions.output.name) {
         throw .usage("--output \(out): the monitor writes CSV rows; name it .csv (or - for stdout)")
       }
@@ -108,7 +108,7 @@ struct Plan {
       let file = try PCACommand.loadModel(path)
       let resumes = option.name.isBytes(MonitorOptions.resume.name)
       source = resumes ? .resume(file, path: path) : .model(file, path: path)
-      if resumes && input == "-" {
+      if resumes && input.isBytes("-") {
         throw .usage(
           "--resume: give the --input file the checkpointed run read (stdin cannot be rewound); for a new stream use --model \(path)"
         )
@@ -168,7 +168,7 @@ struct Plan {
     var reader = try SampleReader(
       path: input, format: format, dimension: savedChannels() ?? dimension, csv: csv)
     reader.skipNonFinite = o.has(MonitorOptions.skipNonfinite)
-    if input == "-" && hb_sys_isatty(0) == 1 && !quiet {
+    if input.isBytes("-") && hb_sys_isatty(0) == 1 && !quiet {
       Console.errLine("monitor: reading samples from the terminal (one per line; end with Ctrl-D)")
     }
     let d = try reader.prime()
@@ -256,7 +256,7 @@ struct Plan {
   /// The library names its options; the command line's words for them.
   static func optionMessage(_ s: String) -> String {
     var m = s
-    if m.hasBytePrefix("NoveltyMonitor: ") { m = String(m.dropFirst(16)) }
+    if m.hasBytePrefix("NoveltyMonitor: ") { m = m.droppingBytes(prefix: 16) }
     return m
   }
 }

@@ -102,12 +102,12 @@ struct PCAOptions {
     formatName = try o.choice(
       OptionSpec.samplesFormat, ["csv", "f32"],
       default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
-    format = formatName == "f32" ? .f32 : .csv
+    format = formatName.isBytes("f32") ? .f32 : .csv
     passesGiven = try o.int(OptionSpec.passes).map { (v) throws(CLIError) -> Int in
       if v < 1 { throw .usage("--passes: must be >= 1, got \(v)") }
       return v
     }
-    if (passesGiven ?? 1) > 1 && input == "-" {
+    if (passesGiven ?? 1) > 1 && input.isBytes("-") {
       throw .usage("--passes: stdin can be read only once")
     }
     maxSamples = try o.int64(Self.maxSamples, default: Int64.max, min: 1)

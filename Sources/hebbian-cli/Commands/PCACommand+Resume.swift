@@ -198,8 +198,8 @@ struct InputIdentity {
     self.skipNonFinite = skipNonFinite
     // A pipe, FIFO or device is read once, like stdin: it cannot be sized or read ahead.
     var info = hb_sys_file_info()
-    let rc = path == "-" ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
-    self.stdin = path == "-" || rc != 0 || Int(info.kind) != Int(HB_SYS_KIND_REGULAR)
+    let rc = path.isBytes("-") ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
+    self.stdin = path.isBytes("-") || rc != 0 || Int(info.kind) != Int(HB_SYS_KIND_REGULAR)
     guard !stdin else { return }
     let size = hb_sys_file_size(path)
     if size < 0 { throw .data(Files.errno(Int(size), path)) }

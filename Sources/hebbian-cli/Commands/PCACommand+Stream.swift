@@ -76,7 +76,7 @@ extension PCACommand {
           try o.outputs.target(p, option: PCAOptions.project.name).kind == .replace
         } ?? false
       rawProjection = isF32(options.project ?? "")
-      live = options.input == "-" ? !InputIdentity.stdinIsRegular() : source.stdin
+      live = options.input.isBytes("-") ? !InputIdentity.stdinIsRegular() : source.stdin
       let batch = options.batch
       blockCap = batch * Swift.max(1, 256 / batch)
       x = [Float](repeating: 0, count: d * blockCap)
@@ -85,7 +85,7 @@ extension PCACommand {
         repeating: [],
         count: options.project != nil && options.csv.idColumn != nil ? blockCap : 0)
       lastReport = started
-      recordBase = options.input == "-" ? position.sampleOffset : 0
+      recordBase = options.input.isBytes("-") ? position.sampleOffset : 0
       rereadable = !options.input.isBytes("-") && !source.stdin
     }
   }

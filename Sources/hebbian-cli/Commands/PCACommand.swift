@@ -17,11 +17,11 @@ enum PCACommand {
     let options = try PCAOptions(o)
     var reader = try options.openReader()
     let saved = options.saved
-    if options.input == "-" && hb_sys_isatty(0) == 1 && !options.quiet {
+    if options.input.isBytes("-") && hb_sys_isatty(0) == 1 && !options.quiet {
       Console.errLine("pca: reading samples from the terminal (one per line; end with Ctrl-D)")
     }
     // Stdin after a resume may hold nothing more (the stream ended with the checkpoint).
-    reader.allowEmpty = saved?.resumes == true && options.input == "-"
+    reader.allowEmpty = saved?.resumes == true && options.input.isBytes("-")
     let primed = try reader.prime()
     let d = saved?.dimension ?? primed
     try options.checkShape(dimension: d)
@@ -36,7 +36,7 @@ enum PCACommand {
     if let sv = saved {
       (position, skippedBefore, passes) = try sv.restore(
         into: &pca, reader: &reader, source: source, passesGiven: options.passesGiven,
-        stdin: options.input == "-")
+        stdin: options.input.isBytes("-"))
     }
     let reference = try options.reference.map { (path) throws(CLIError) in
       try readReference(path, d: d)
@@ -171,7 +171,7 @@ enum PCACommand {
     let floor = try o.double(PCAOptions.floor, default: 0)
     let rate: LearningRate
     if !(floor >= 0 && floor <= 1) { throw .usage("--floor: must be in [0, 1], got \(floor)") }
-    if schedule == "constant" {
+    if schedule.isBytes("constant") {
       if o.has(PCAOptions.t0) { throw .usage("--t0: applies to --schedule inverse only") }
       let a = try o.double(PCAOptions.eta, default: 0.01)
       if !(a > 0 && a <= 1) {

@@ -76,17 +76,16 @@ enum STDPCommand {
   ]
 
   /// The options each mode reads.
-  static let modeOptions: [String: [String]] = Dictionary(
-    uniqueKeysWithValues: modes.map { mode in
-      (mode, options.filter { $0.modes.contains(mode) }.map { $0.spec.name })
-    })
+  static let modeOptions: [(name: String, options: [String])] = modes.map { mode in
+    (mode, options.filter { $0.modes.contains(mode) }.map { $0.spec.name })
+  }
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
     guard o.positionals.count == 1 else {
       throw .usage("expected one mode: window, balance, competitive, reward or scaling")
     }
     let mode = o.positionals[0]
-    guard let allowed = modeOptions[mode] else {
+    guard let allowed = modeOptions.first(where: { $0.name.isBytes(mode) })?.options else {
       throw .usage("unknown mode '\(mode)' (window, balance, competitive, reward, scaling)")
     }
     for (name, _) in o.values where !allowed.contains(name) {

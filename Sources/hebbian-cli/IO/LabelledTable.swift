@@ -1,4 +1,5 @@
 import CHebbianSys
+import Hebbian
 
 /// A whole labelled CSV in memory: the samples of a supervised comparison, where every row is
 /// visited many times. Values are parsed by ``SampleReader`` (same errors, `file:line:column`);

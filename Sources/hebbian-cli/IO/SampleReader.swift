@@ -1,5 +1,6 @@
 import CHebbian
 import CHebbianSys
+import Hebbian
 
 /// Streams samples of a fixed dimension from a CSV or raw little-endian float32 file (or
 /// stdin, "-"), in fixed-size chunks: memory does not depend on the stream length.
@@ -21,7 +22,7 @@ struct SampleReader: ~Copyable {
 
     /// `f32` for a `.f32` (or `.bin`) extension, CSV otherwise.
     static func guess(_ path: String) -> Format {
-      path.hasSuffix(".f32") || path.hasSuffix(".bin") ? .f32 : .csv
+      path.hasByteSuffix(".f32") || path.hasByteSuffix(".bin") ? .f32 : .csv
     }
   }
 
@@ -85,10 +86,11 @@ struct SampleReader: ~Copyable {
       func bad() -> CLIError {
         .usage("--columns: expected 1-based columns and ranges like 2-7 or 2,4,6-8, got '\(text)'")
       }
-      for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let ends = part.split(separator: "-", omittingEmptySubsequences: false)
-        guard ends.count == 1 || ends.count == 2, let a = Int(ends[0]),
-          let b = ends.count == 2 ? Int(ends[1]) : a, a >= 1, b >= a
+      for bytes in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+        let part = Substring(bytes)
+        let ends = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard ends.count == 1 || ends.count == 2, let a = Int(Substring(ends[0])),
+          let b = ends.count == 2 ? Int(Substring(ends[1])) : a, a >= 1, b >= a
         else { throw bad() }
         if b - a >= SampleReader.maxDimension {
           throw .usage("--columns: at most \(SampleReader.maxDimension) columns, got '\(part)'")
@@ -199,7 +201,7 @@ struct SampleReader: ~Copyable {
     buffer = [UInt8](repeating: 0, count: Swift.max(size, 64))
   }
 
-  var displayName: String { path == "-" ? "<stdin>" : path }
+  var displayName: String { path.isBytes("-") ? "<stdin>" : path }
 
   private func error(_ line: Int64, _ column: Int, _ message: String) -> CLIError {
     .data("\(displayName):\(line):\(column): \(message)")

@@ -99,7 +99,7 @@ struct InputFile: ~Copyable {
 
   init(path: String) throws(CLIError) {
     self.path = path
-    if path == "-" {
+    if path.isBytes("-") {
       fd = 0
       owned = false
     } else {

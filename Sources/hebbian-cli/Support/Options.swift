@@ -1,4 +1,5 @@
 import CHebbianSys
+import Hebbian
 
 /// A command-line failure: one line for the user and the exit status.
 struct CLIError: Error {
@@ -8,21 +9,6 @@ struct CLIError: Error {
 
   static func usage(_ message: String) -> CLIError { CLIError(message: message, status: 2) }
   static func data(_ message: String) -> CLIError { CLIError(message: message, status: 1) }
-}
-
-/// Option names, command names and keywords are compared as UTF-8 bytes. They are ASCII, and
-/// String's `==`, `hasPrefix` and `contains` compare by canonical equivalence, which links the
-/// Unicode normalisation tables (about 50 KB) into a board build.
-extension String {
-  func isBytes(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
-  func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
-  func hasByteSuffix(_ suffix: String) -> Bool {
-    utf8.count >= suffix.utf8.count && utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
-  }
-}
-
-extension Sequence where Element == String {
-  func containsBytes(_ s: String) -> Bool { contains { $0.isBytes(s) } }
 }
 
 /// One option a subcommand accepts. The table of specs is the whole grammar: `--name value`,
@@ -290,7 +276,7 @@ enum OptionParser {
       var inline: String? = nil
       if let eq = arg.utf8.firstIndex(of: UInt8(ascii: "=")) {
         name = String(arg[..<eq])
-        inline = String(arg[arg.index(after: eq)...])
+        inline = String(arg[arg.utf8.index(after: eq)...])
       }
       guard let spec = specs.first(where: { $0.name.isBytes(name) }) else {
         throw .usage("unknown option '\(name)' (see --help)")

@@ -1,4 +1,5 @@
 import CHebbianSys
+import Hebbian
 
 /// A file's identity: two paths name the same file when these are equal.
 struct FileIdentity: Equatable, Sendable {
@@ -52,7 +53,7 @@ struct OutputTarget: Sendable {
   /// exist and be writable.
   static func resolve(_ userPath: String, option: String?) throws(CLIError) -> OutputTarget {
     let label = option.map { "\($0) \(userPath)" } ?? userPath
-    if userPath == "-" {
+    if userPath.isBytes("-") {
       return OutputTarget(
         option: option, userPath: userPath, path: "-", kind: .stdout, identity: nil)
     }
@@ -141,7 +142,7 @@ final class OutputSession {
   /// for its reader to report.
   func input(_ option: String, _ path: String) {
     var info = hb_sys_file_info()
-    let rc = path == "-" ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
+    let rc = path.isBytes("-") ? hb_sys_fstat(0, &info) : hb_sys_stat(path, &info)
     guard rc == 0, Int(info.kind) == Int(HB_SYS_KIND_REGULAR) else { return }
     inputs.append(
       ("\(option) \(path)", FileIdentity(device: info.device, inode: info.inode)))
