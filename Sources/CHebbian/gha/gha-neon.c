@@ -2,77 +2,91 @@
 
 #if HB_BUILD_NEON
 
-/* Row l of a group of four, loaded in a (lane l of the coefficients c): t = r - y_l w_l, the
- * residual after row l, as a product and a subtraction rather than one multiply-add: the
- * residual carried down the rows then waits on a subtraction per row (6 cycles on a Cortex-A53
- * against 10 for a multiply-add), the product is off that chain, and no copy of the residual
- * is needed for the FMLS that would overwrite it. One rounding more than the scalar
- * reference's fused form, inside the contract's bound. */
-#define GHA_F(nb, r, c, a, t, l)                                                             \
-  for (size_t v_ = 0; v_ < (nb); v_++)                                                       \
-  (t)[v_] = vsubq_f32((r)[v_], HB_NEON_MUL_LANE((a)[v_], (c).y, l))
+/* Rows l and l + 1 of a group (loaded in a and b; y and eta y in lanes l and l + 1 of c), both
+ * residuals from the incoming r: r - y_l w_l and r - (y_l w_l + y_(l+1) w_(l+1)). The
+ * residual carried down the rows then waits on one subtraction per two rows, not on a
+ * multiply-add per row: the chain that held a row of one or two vectors at 5-9x its pipe
+ * bound on in-order cores. Products and their sum round before the subtraction (up to two
+ * roundings more than the scalar reference's fused form, inside the contract's bound). */
+#define GHA_PAIR(nb, r, c, w, ldw, a, b, l)                                                  \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    const float32x4_t pa_ = HB_NEON_MUL_LANE((a)[v_], (c).y, l);                             \
+    const float32x4_t pb_ = vaddq_f32(pa_, HB_NEON_MUL_LANE((b)[v_], (c).y, (l) + 1));       \
+    const float32x4_t ra_ = vsubq_f32((r).v[v_], pa_);                                       \
+    (r).v[v_] = vsubq_f32((r).v[v_], pb_);                                                   \
+    vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], ra_, (c).ey, l));                      \
+    vst1q_f32((w) + (ldw) + 4 * v_, HB_NEON_FMA_LANE((b)[v_], (r).v[v_], (c).ey, (l) + 1));  \
+  }
 
-/* w_l += (eta y_l) t, stored at p. */
-#define GHA_U(nb, ey, p, a, t, l)                                                            \
-  for (size_t v_ = 0; v_ < (nb); v_++) vst1q_f32((p) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], (t)[v_], ey, l))
+/* The last row of a group, alone. */
+#define GHA_ONE(nb, r, c, w, a, l)                                                           \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    (r).v[v_] = vsubq_f32((r).v[v_], HB_NEON_MUL_LANE((a)[v_], (c).y, l));                   \
+    vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], (r).v[v_], (c).ey, l));                \
+  }
 
 #define GHA_LOAD(nb, a, p)                                                                   \
   for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = vld1q_f32((p) + 4 * v_)
 
-/* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
- * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
- * the nb residual vectors held in registers across the k rows. Rows go four at a time, their
- * y and eta y in the lanes of two vectors (no scalar load or multiply per row), and skewed for
- * in-order cores: row l + 1's residual is issued before row l's update, and the last row's
- * update (a3, t3, stored at last) waits for the next group, so that no instruction waits on
- * the one just before it. The first group's pending update goes to a scratch vector. */
-HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
-                              float *W, size_t ldw, const float *y) {
-  float32x4_t a0[HB_NEON_PANEL], a1[HB_NEON_PANEL], a2[HB_NEON_PANEL], a3[HB_NEON_PANEL];
-  float32x4_t t0[HB_NEON_PANEL], t1[HB_NEON_PANEL], t2[HB_NEON_PANEL], t3[HB_NEON_PANEL];
-  float scratch[4 * HB_NEON_PANEL];
-  float *last = scratch;
-  float32x4_t ey3 = vdupq_n_f32(0.0f);
-  for (size_t v = 0; v < nb; v++) a3[v] = t3[v] = ey3;
+/* Columns [j, j + 4 nb) of rows up to two vectors wide: rows four at a time, their y and
+ * eta y in the lanes of two vectors (no scalar load, multiply or VDUP per row), every row of
+ * the four loaded before the first store, the rows in pairs. */
+HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                                    float *W, size_t ldw, const float *y) {
+  float32x4_t a0[2], a1[2], a2[2], a3[2];
   size_t i = 0;
   for (; i + 4 <= k; i += 4) {
     float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
     GHA_LOAD(nb, a0, w);
     GHA_LOAD(nb, a1, w + ldw);
-    GHA_F(nb, r.v, c, a0, t0, 0);
-    GHA_U(nb, ey3, last, a3, t3, 3);
-    GHA_LOAD(nb, a2, w + 2 * ldw);
-    GHA_F(nb, t0, c, a1, t1, 1);
-    GHA_U(nb, c.ey, w, a0, t0, 0);
-    GHA_LOAD(nb, a3, w + 3 * ldw);
-    GHA_F(nb, t1, c, a2, t2, 2);
-    GHA_U(nb, c.ey, w + ldw, a1, t1, 1);
-    GHA_F(nb, t2, c, a3, t3, 3);
-    GHA_U(nb, c.ey, w + 2 * ldw, a2, t2, 2);
-    for (size_t v = 0; v < nb; v++) r.v[v] = t3[v];
-    ey3 = c.ey;
-    last = w + 3 * ldw;
+    /* ARMv7's 16 Q registers hold two rows of two vectors ahead, not four. */
+    const bool ahead = HB_NEON_PANEL > 4 || nb == 1;
+    if (ahead) {
+      GHA_LOAD(nb, a2, w + 2 * ldw);
+      GHA_LOAD(nb, a3, w + 3 * ldw);
+    }
+    GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
+    if (!ahead) {
+      GHA_LOAD(nb, a2, w + 2 * ldw);
+      GHA_LOAD(nb, a3, w + 3 * ldw);
+    }
+    GHA_PAIR(nb, r, c, w + 2 * ldw, ldw, a2, a3, 2);
   }
-  GHA_U(nb, ey3, last, a3, t3, 3);
-  /* The last k mod 4 rows, in the same order. */
   const size_t n = k - i;
   if (n == 0) return;
   float *w = W + i * ldw;
   const hb_neon_coefs c = hb_neon_coefs_at(n, eta + i, y + i);
   GHA_LOAD(nb, a0, w);
-  GHA_F(nb, r.v, c, a0, t0, 0);
-  if (n > 1) {
-    GHA_LOAD(nb, a1, w + ldw);
-    GHA_F(nb, t0, c, a1, t1, 1);
+  if (n == 1) {
+    GHA_ONE(nb, r, c, w, a0, 0);
+    return;
   }
-  GHA_U(nb, c.ey, w, a0, t0, 0);
-  if (n > 2) {
-    GHA_LOAD(nb, a2, w + 2 * ldw);
-    GHA_F(nb, t1, c, a2, t2, 2);
-    GHA_U(nb, c.ey, w + 2 * ldw, a2, t2, 2);
+  GHA_LOAD(nb, a1, w + ldw);
+  if (n == 3) GHA_LOAD(nb, a2, w + 2 * ldw);
+  GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
+  if (n == 3) GHA_ONE(nb, r, c, w + 2 * ldw, a2, 2);
+}
+
+/* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
+ * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
+ * the nb residual vectors held in registers across the k rows. From three vectors a row on,
+ * the nb chains are enough work for a row: row by row, fused as in the scalar reference. */
+HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                              float *W, size_t ldw, const float *y) {
+  if (nb <= 2) {
+    gha_panel_short(nb, r, k, eta, W, ldw, y);
+    return;
   }
-  if (n > 1) GHA_U(nb, c.ey, w + ldw, a1, t1, 1);
+  for (size_t i = 0; i < k; i++) {
+    float *w = W + i * ldw;
+    float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);
+    for (size_t v = 0; v < nb; v++) {
+      float32x4_t wv = vld1q_f32(w + 4 * v);
+      r.v[v] = vfmsq_f32(r.v[v], yi, wv);
+      vst1q_f32(w + 4 * v, vfmaq_f32(wv, ei, r.v[v]));
+    }
+  }
 }
 
 /* One of the last d mod 4 columns, in scalar: NEON has no masked loads. */

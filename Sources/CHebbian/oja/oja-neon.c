@@ -19,7 +19,11 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
     a2 = vfmaq_f32(a2, vld1q_f32(w + j + 8), vld1q_f32(x + j + 8));
     a3 = vfmaq_f32(a3, vld1q_f32(w + j + 12), vld1q_f32(x + j + 12));
   }
-  for (; j + 4 <= d; j += 4) a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j));
+  /* At most three vectors left, each into its own accumulator: a loop here was one
+   * accumulator's latency chain (8x the pipe bound on an in-order Cortex-A53). */
+  if (j + 4 <= d) a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
+  if (j + 4 <= d) a1 = vfmaq_f32(a1, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
+  if (j + 4 <= d) a2 = vfmaq_f32(a2, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
   float y = hb_neon_hsum(vaddq_f32(vaddq_f32(a0, a1), vaddq_f32(a2, a3)));
   for (size_t c = j; c < d; c++) y += w[c] * x[c];
   float ey = eta * y;
