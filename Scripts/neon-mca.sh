@@ -143,7 +143,11 @@ def loops(body):
             ops = parts[1].split(",") if len(parts) > 1 else []
             if branch.match(parts[0]) and ops and ops[-1].strip() in labels:
                 out.append((labels[ops[-1].strip()], idx))
-    # Innermost: no other backward branch range inside.
+    # Innermost: no other backward branch range inside. A range with a return in it is not a
+    # loop body but gcc's block layout (a block placed after the epilogue that jumps back).
+    ret = re.compile(r"^(ret|bx\s+lr|pop\s*\{[^}]*\bpc\}|ldm\S*\s+sp!?,\s*\{[^}]*\bpc\})")
+    out = [(a, b) for a, b in out
+           if not any(x[0] == "ins" and ret.match(x[1]) for x in body[a:b + 1])]
     return [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
 
 def srcline(loc):

@@ -28,7 +28,32 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
   for (size_t c = j; c < d; c++) y += w[c] * x[c];
   float ey = eta * y;
   float32x4_t yv = vdupq_n_f32(y), ev = vdupq_n_f32(ey);
-  HB_VF_ROW_UPDATE(d, w, x, oja_update, yv, ev);
+  /* Whole blocks of HB_VF_ROW_VECS vectors, then the fewer whole vectors left loaded
+   * together before the first store (one vector a loop iteration was one load -> FMS -> FMA
+   * -> store chain after another: 10x the pipe bound on an in-order Cortex-A53), then the
+   * partial vector. */
+  const size_t whole = d & ~(size_t)(4 * HB_VF_ROW_VECS - 1), nv = (d - whole) / 4;
+  for (j = 0; j < whole; j += 4 * HB_VF_ROW_VECS) {
+    float32x4_t wv[HB_VF_ROW_VECS], xv[HB_VF_ROW_VECS];
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++)
+      wv[u] = vld1q_f32(w + j + 4 * u);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++) xv[u] = vld1q_f32(x + j + 4 * u);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++)
+      vst1q_f32(w + j + 4 * u, oja_update(wv[u], xv[u], yv, ev));
+  }
+  float32x4_t wv[HB_VF_ROW_VECS - 1], xv[HB_VF_ROW_VECS - 1];
+#pragma GCC unroll 8
+  for (size_t u = 0; u + 1 < HB_VF_ROW_VECS; u++)
+    if (u < nv) wv[u] = vld1q_f32(w + whole + 4 * u), xv[u] = vld1q_f32(x + whole + 4 * u);
+#pragma GCC unroll 8
+  for (size_t u = 0; u + 1 < HB_VF_ROW_VECS; u++)
+    if (u < nv) vst1q_f32(w + whole + 4 * u, oja_update(wv[u], xv[u], yv, ev));
+  j = whole + 4 * nv;
+  if (j < d) hb_neon_store_part(w + j, d - j, oja_update(hb_neon_load_part(w + j, d - j),
+                                                         hb_neon_load_part(x + j, d - j), yv, ev));
   return y;
 }
 
