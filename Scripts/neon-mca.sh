@@ -146,8 +146,20 @@ def loops(body):
     # Innermost: no other backward branch range inside. A range with a return in it is not a
     # loop body but gcc's block layout (a block placed after the epilogue that jumps back).
     ret = re.compile(r"^(ret|bx\s+lr|pop\s*\{[^}]*\bpc\}|ldm\S*\s+sp!?,\s*\{[^}]*\bpc\})")
+    # Nor is one that an unconditional branch leaves before its end (an out-of-line block
+    # jumping back into a loop, timed with whatever code lies between).
+    def leaves(a, b):
+        for x in body[a:b]:
+            if x[0] != "ins":
+                continue
+            parts = x[1].split(None, 1)
+            if parts[0] == "b" and len(parts) > 1:
+                t = labels.get(parts[1].strip())
+                if t is None or not a <= t <= b:
+                    return True
+        return False
     out = [(a, b) for a, b in out
-           if not any(x[0] == "ins" and ret.match(x[1]) for x in body[a:b + 1])]
+           if not leaves(a, b) and not any(x[0] == "ins" and ret.match(x[1]) for x in body[a:b + 1])]
     return [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
 
 def srcline(loc):
