@@ -143,24 +143,25 @@ def loops(body):
             ops = parts[1].split(",") if len(parts) > 1 else []
             if branch.match(parts[0]) and ops and ops[-1].strip() in labels:
                 out.append((labels[ops[-1].strip()], idx))
-    # Innermost: no other backward branch range inside. A range with a return in it is not a
-    # loop body but gcc's block layout (a block placed after the epilogue that jumps back).
+    # Innermost: no other backward branch range inside. A range with a return in it, or that
+    # an unconditional branch leaves before its end, is not a loop body that can be timed as
+    # written: gcc's block layout (an out-of-line block jumping back) or a loop with part of
+    # its body out of line. Such ranges are listed, untimed.
     ret = re.compile(r"^(ret|bx\s+lr|pop\s*\{[^}]*\bpc\}|ldm\S*\s+sp!?,\s*\{[^}]*\bpc\})")
-    # Nor is one that an unconditional branch leaves before its end (an out-of-line block
-    # jumping back into a loop, timed with whatever code lies between).
-    def leaves(a, b):
-        for x in body[a:b]:
+    def broken(a, b):
+        for x in body[a:b + 1]:
             if x[0] != "ins":
                 continue
+            if ret.match(x[1]):
+                return True
             parts = x[1].split(None, 1)
-            if parts[0] == "b" and len(parts) > 1:
+            if x is not body[b] and parts[0] == "b" and len(parts) > 1:
                 t = labels.get(parts[1].strip())
                 if t is None or not a <= t <= b:
                     return True
         return False
-    out = [(a, b) for a, b in out
-           if not leaves(a, b) and not any(x[0] == "ins" and ret.match(x[1]) for x in body[a:b + 1])]
-    return [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
+    inner = [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
+    return [(a, b, broken(a, b)) for a, b in inner]
 
 def srcline(loc):
     try:
@@ -237,7 +238,7 @@ def a9_floor(ins):
 rows, fused, unfused = [], 0, 0
 for path in files:
     for fn, body in parse(path).items():
-        for a, b in loops(body):
+        for a, b, broken in loops(body):
             items = [x for x in body[a:b + 1] if x[0] == "ins"]
             ins = [x[1] for x in items]
             isvec = any(vec.search(s) for s in ins)
@@ -257,7 +258,7 @@ for path in files:
             if e == 0:
                 continue
             res = []
-            for name, flags in cpus:
+            for name, flags in ([] if broken else cpus):
                 try:
                     cyc, _ = mca_run(flags, ins)
                     _, bound = mca_run(flags, essential(ins) or ins)
@@ -266,7 +267,7 @@ for path in files:
                     res.append((float("nan"), float("nan")))
                     print(f"  {fn}: llvm-mca: {err}", file=sys.stderr)
             where = f"{os.path.basename(loc[0])}:{loc[1]}" if loc else "?"
-            floor = a9_floor(ins) / e if arch == "armv7" else None
+            floor = a9_floor(ins) / e if arch == "armv7" and not broken else None
             rows.append((fn.replace("_f32__neon", "").replace("hb_", ""), where, e, res,
                          srcline(loc)[:44] if loc else "", floor))
 
@@ -278,6 +279,9 @@ if arch == "armv7":
 print(hdr + " | source")
 for fn, where, e, res, text, floor in rows:
     line = f"{fn:22} {where:22} {e:5d}"
+    if not res:
+        print(line + " | not a loop body as laid out (a return, or a branch out): not timed | " + text)
+        continue
     for cyc, bound in res:
         line += f" | {cyc:10.3f} {bound:6.3f} {cyc / bound if bound else float('nan'):5.2f}"
     if floor is not None:
