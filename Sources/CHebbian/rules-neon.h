@@ -46,6 +46,16 @@ HB_NEON_INLINE hb_neon_coefs hb_neon_coefs_at(size_t n, const float *eta, const 
   return c;
 }
 
+/* Rows w, w + ldw, w + 2 ldw, w + 3 ldw, nb vectors each, into a0..a3: a group's loads, all
+ * issued before the first is used. */
+#define HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw)                                        \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    (a0)[v_] = vld1q_f32((w) + 4 * v_);                                                      \
+    (a1)[v_] = vld1q_f32((w) + (ldw) + 4 * v_);                                              \
+    (a2)[v_] = vld1q_f32((w) + 2 * (ldw) + 4 * v_);                                          \
+    (a3)[v_] = vld1q_f32((w) + 3 * (ldw) + 4 * v_);                                          \
+  }
+
 /* y[0..R) = W[0..R) x for R rows with R*U = 8 accumulators (FMA latency x issue width on
  * Cortex-A72/A76 class cores); each x vector is loaded once for R rows. */
 HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *x,

@@ -38,10 +38,7 @@ HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, con
   for (; i + 4 <= k; i += 4) {
     float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
-    GHA_LOAD(nb, a0, w);
-    GHA_LOAD(nb, a1, w + ldw);
-    GHA_LOAD(nb, a2, w + 2 * ldw);
-    GHA_LOAD(nb, a3, w + 3 * ldw);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
     GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
     GHA_PAIR(nb, r, c, w + 2 * ldw, ldw, a2, a3, 2);
   }

@@ -58,10 +58,7 @@ HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k
   for (size_t i = 0; i < full; i += 4) {
     float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
-    SUBSPACE_LOAD(nb, a0, w);
-    SUBSPACE_LOAD(nb, a1, w + ldw);
-    SUBSPACE_LOAD(nb, a2, w + 2 * ldw);
-    SUBSPACE_LOAD(nb, a3, w + 3 * ldw);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
     SUBSPACE_UPDATE(nb, w, a0, r, c, 0);
     SUBSPACE_UPDATE(nb, w + ldw, a1, r, c, 1);
     SUBSPACE_UPDATE(nb, w + 2 * ldw, a2, r, c, 2);
