@@ -18,6 +18,11 @@
 #          resource throughput of just its non-stack loads and stores and its vector
 #          arithmetic (no spills, no address or counter updates, no dependencies)
 #   x      cyc/el over bound; the header lists the port counts each model assumes.
+# On armv7 a further column, floor, is the cycles per float the A9's NEON unit needs at least
+# (see a9_floor below: llvm-19's A9 model charges NEON loads and stores nothing and a Q-register
+# FP operation one cycle, so its bound is optimistic); '<' marks a prediction under the floor.
+# The A53 model is in-order (llvm-mca issues in program order and stalls on an operand not
+# ready), so an A53 ratio counts latency chains that an out-of-order core would overlap.
 # Without --all-loops only loops with a vector instruction are listed; loops of the scalar
 # leftovers are summarised as fused and unfused a*b+c counts.
 set -euo pipefail
@@ -53,7 +58,8 @@ else:
     cpus = [("A9", ["-mtriple=armv7-linux-gnueabihf", "-mcpu=cortex-a9", "-mattr=+neon,+vfp4"])]
     branch = re.compile(r"^b(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?$")
     vec = re.compile(r"\bq\d+\b|\{d\d+")
-    stack = re.compile(r"\[sp\b|\[fp, #-|^v?(push|pop)")
+    # gcc's Thumb-2 code keeps its frame pointer in r7: [r7, #...] is a spill slot.
+    stack = re.compile(r"\[(sp|r7)\b|\[fp, #-|^v?(push|pop)")
 
 def is_load(m):  return re.match(r"^(ld|vld)", m) is not None
 def is_store(m): return re.match(r"^(st|vst)", m) is not None
@@ -137,8 +143,25 @@ def loops(body):
             ops = parts[1].split(",") if len(parts) > 1 else []
             if branch.match(parts[0]) and ops and ops[-1].strip() in labels:
                 out.append((labels[ops[-1].strip()], idx))
-    # Innermost: no other backward branch range inside.
-    return [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
+    # Innermost: no other backward branch range inside. A range with a return in it, or that
+    # an unconditional branch leaves before its end, is not a loop body that can be timed as
+    # written: gcc's block layout (an out-of-line block jumping back) or a loop with part of
+    # its body out of line. Such ranges are listed, untimed.
+    ret = re.compile(r"^(ret|bx\s+lr|pop\s*\{[^}]*\bpc\}|ldm\S*\s+sp!?,\s*\{[^}]*\bpc\})")
+    def broken(a, b):
+        for x in body[a:b + 1]:
+            if x[0] != "ins":
+                continue
+            if ret.match(x[1]):
+                return True
+            parts = x[1].split(None, 1)
+            if x is not body[b] and parts[0] == "b" and len(parts) > 1:
+                t = labels.get(parts[1].strip())
+                if t is None or not a <= t <= b:
+                    return True
+        return False
+    inner = [(a, b) for a, b in out if not any(a <= c and d <= b and (c, d) != (a, b) for c, d in out)]
+    return [(a, b, broken(a, b)) for a, b in inner]
 
 def srcline(loc):
     try:
@@ -187,10 +210,35 @@ def essential(ins):
             keep.append(s)
     return keep
 
+def a9_floor(ins):
+    """Cycles a Cortex-A9's NEON unit needs at least for ins, from GCC's Cortex-A9 NEON pipeline
+    description (config/arm/cortex-a9-neon.md, contributed by ARM): one NEON or VFP
+    instruction issues per cycle; a Q-register data-processing instruction holds the
+    data-processing pipe two cycles, a VLD1 or VST1 of one or two D registers holds the
+    load/store (permute) pipe two cycles and of three or four three. llvm-19's Cortex-A9 model
+    charges no pipe at all to VLD1/VST1 and one cycle to a Q-register FP operation, so its
+    bound (and its prediction) can fall below this floor."""
+    issue = dp = ls = 0
+    for s in ins:
+        m = s.split(None, 1)[0]
+        if not m.startswith("v"):
+            continue
+        rest = s.split(None, 1)[1] if len(s.split(None, 1)) > 1 else ""
+        issue += 1
+        if re.match(r"^v(ld|st)[1-4]", m) and "[" not in rest.split("]")[0].split("}")[0]:
+            n = sum(int(b) - int(a) + 1 for a, b in re.findall(r"d(\d+)-d(\d+)", rest.split("}")[0]))
+            n += len(re.findall(r"d\d+(?![-\d])", re.sub(r"d\d+-d\d+", "", rest.split("}")[0])))
+            ls += 2 if n <= 2 else 3
+        elif re.match(r"^v(ld|st|dup|mov|ext|zip|uzp|trn|rev|tbl|tbx|swp)", m):
+            ls += 1
+        else:
+            dp += 2 if re.search(r"\bq\d+", rest) else 1
+    return max(issue, dp, ls)
+
 rows, fused, unfused = [], 0, 0
 for path in files:
     for fn, body in parse(path).items():
-        for a, b in loops(body):
+        for a, b, broken in loops(body):
             items = [x for x in body[a:b + 1] if x[0] == "ins"]
             ins = [x[1] for x in items]
             isvec = any(vec.search(s) for s in ins)
@@ -210,7 +258,7 @@ for path in files:
             if e == 0:
                 continue
             res = []
-            for name, flags in cpus:
+            for name, flags in ([] if broken else cpus):
                 try:
                     cyc, _ = mca_run(flags, ins)
                     _, bound = mca_run(flags, essential(ins) or ins)
@@ -219,17 +267,26 @@ for path in files:
                     res.append((float("nan"), float("nan")))
                     print(f"  {fn}: llvm-mca: {err}", file=sys.stderr)
             where = f"{os.path.basename(loc[0])}:{loc[1]}" if loc else "?"
+            floor = a9_floor(ins) / e if arch == "armv7" and not broken else None
             rows.append((fn.replace("_f32__neon", "").replace("hb_", ""), where, e, res,
-                         srcline(loc)[:44] if loc else ""))
+                         srcline(loc)[:44] if loc else "", floor))
 
 hdr = f"{'kernel':22} {'loop':22} {'elems':>5}"
 for name, _ in cpus:
     hdr += f" | {name + ' cyc/el':>10} {'bound':>6} {'x':>5}"
+if arch == "armv7":
+    hdr += f" | {'floor':>6}"
 print(hdr + " | source")
-for fn, where, e, res, text in rows:
+for fn, where, e, res, text, floor in rows:
     line = f"{fn:22} {where:22} {e:5d}"
+    if not res:
+        print(line + " | not a loop body as laid out (a return, or a branch out): not timed | " + text)
+        continue
     for cyc, bound in res:
         line += f" | {cyc:10.3f} {bound:6.3f} {cyc / bound if bound else float('nan'):5.2f}"
+    if floor is not None:
+        # '<': llvm-mca predicts the loop faster than the A9's NEON unit can issue it.
+        line += f" | {floor:6.3f}" + ("<" if res[0][0] < floor else " ")
     print(line + " | " + text)
 print(f"scalar leftover loops: {fused} fused and {unfused} unfused multiply-adds")
 PY

@@ -19,6 +19,43 @@
 #define HB_NEON_PANEL 4
 #endif
 
+/* A row's coefficients are lanes of a vector that holds four rows' (y, or eta y), so a row's
+ * multiply-adds read their scalar from a lane: no scalar VFP load or multiply and no VDUP
+ * per row. AArch64 has by-element FMLA/FMLS/FMUL; ARMv7 has no fused by-scalar form, so a
+ * VDUP from the lane feeds the vector one. l is a constant. */
+#if defined(__aarch64__)
+#define HB_NEON_FMA_LANE(a, b, v, l) vfmaq_laneq_f32(a, b, v, l)
+#define HB_NEON_FMS_LANE(a, b, v, l) vfmsq_laneq_f32(a, b, v, l)
+#define HB_NEON_MUL_LANE(b, v, l) vmulq_laneq_f32(b, v, l)
+#else
+#define HB_NEON_LANE(v, l) vdupq_lane_f32((l) < 2 ? vget_low_f32(v) : vget_high_f32(v), (l) & 1)
+#define HB_NEON_FMA_LANE(a, b, v, l) vfmaq_f32(a, b, HB_NEON_LANE(v, l))
+#define HB_NEON_FMS_LANE(a, b, v, l) vfmsq_f32(a, b, HB_NEON_LANE(v, l))
+#define HB_NEON_MUL_LANE(b, v, l) vmulq_f32(b, HB_NEON_LANE(v, l))
+#endif
+
+/* The coefficients of rows [i, i + n), n <= 4: y and eta y (rounded as eta[i] * y[i] is),
+ * lanes past n zero. eta y is one vector multiply per four rows. */
+typedef struct {
+  float32x4_t y, ey;
+} hb_neon_coefs;
+HB_NEON_INLINE hb_neon_coefs hb_neon_coefs_at(size_t n, const float *eta, const float *y) {
+  hb_neon_coefs c;
+  c.y = n >= 4 ? vld1q_f32(y) : hb_neon_load_part(y, n);
+  c.ey = vmulq_f32(n >= 4 ? vld1q_f32(eta) : hb_neon_load_part(eta, n), c.y);
+  return c;
+}
+
+/* Rows w, w + ldw, w + 2 ldw, w + 3 ldw, nb vectors each, into a0..a3: a group's loads, all
+ * issued before the first is used. */
+#define HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw)                                        \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    (a0)[v_] = vld1q_f32((w) + 4 * v_);                                                      \
+    (a1)[v_] = vld1q_f32((w) + (ldw) + 4 * v_);                                              \
+    (a2)[v_] = vld1q_f32((w) + 2 * (ldw) + 4 * v_);                                          \
+    (a3)[v_] = vld1q_f32((w) + 3 * (ldw) + 4 * v_);                                          \
+  }
+
 /* y[0..R) = W[0..R) x for R rows with R*U = 8 accumulators (FMA latency x issue width on
  * Cortex-A72/A76 class cores); each x vector is loaded once for R rows. */
 HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *x,
@@ -33,9 +70,16 @@ HB_NEON_INLINE void hb_neon_rows_dot(size_t R, size_t U, size_t d, const float *
         acc[r * U + u] = vfmaq_f32(acc[r * U + u], vld1q_f32(W + r * ldw + j + 4 * u), xv);
     }
   }
-  for (; j + 4 <= d; j += 4) {
+  /* Fewer than U vectors are left: each into its own accumulator, straight-line, so that
+   * no FMA waits on the one before (a loop here was one accumulator's latency chain, 8x
+   * the pipe bound on an in-order Cortex-A53). */
+#pragma GCC unroll 8
+  for (size_t u = 0; u + 1 < U; u++) {
+    if (j + 4 > d) break;
     float32x4_t xv = vld1q_f32(x + j);
-    for (size_t r = 0; r < R; r++) acc[r * U] = vfmaq_f32(acc[r * U], vld1q_f32(W + r * ldw + j), xv);
+    for (size_t r = 0; r < R; r++)
+      acc[r * U + u] = vfmaq_f32(acc[r * U + u], vld1q_f32(W + r * ldw + j), xv);
+    j += 4;
   }
   /* Unrolled like the loops above: a rolled loop indexes acc[] at run time, which puts
    * all eight accumulators on the stack and stores them in every iteration of the main

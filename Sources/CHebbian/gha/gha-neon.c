@@ -2,11 +2,73 @@
 
 #if HB_BUILD_NEON
 
+/* Rows l and l + 1 of a group (loaded in a and b; y and eta y in lanes l and l + 1 of c), both
+ * residuals from the incoming r: r - y_l w_l and r - (y_l w_l + y_(l+1) w_(l+1)). The
+ * residual carried down the rows then waits on one subtraction per two rows, not on a
+ * multiply-add per row: the chain that held a row of one vector at 9-11x its pipe bound on
+ * in-order cores. Products and their sum round before the subtraction (up to two
+ * roundings more than the scalar reference's fused form, inside the contract's bound). */
+#define GHA_PAIR(nb, r, c, w, ldw, a, b, l)                                                  \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    const float32x4_t pa_ = HB_NEON_MUL_LANE((a)[v_], (c).y, l);                             \
+    const float32x4_t pb_ = vaddq_f32(pa_, HB_NEON_MUL_LANE((b)[v_], (c).y, (l) + 1));       \
+    const float32x4_t ra_ = vsubq_f32((r).v[v_], pa_);                                       \
+    (r).v[v_] = vsubq_f32((r).v[v_], pb_);                                                   \
+    vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], ra_, (c).ey, l));                      \
+    vst1q_f32((w) + (ldw) + 4 * v_, HB_NEON_FMA_LANE((b)[v_], (r).v[v_], (c).ey, (l) + 1));  \
+  }
+
+/* The last row of a group, alone. */
+#define GHA_ONE(nb, r, c, w, a, l)                                                           \
+  for (size_t v_ = 0; v_ < (nb); v_++) {                                                     \
+    (r).v[v_] = vsubq_f32((r).v[v_], HB_NEON_MUL_LANE((a)[v_], (c).y, l));                   \
+    vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], (r).v[v_], (c).ey, l));                \
+  }
+
+#define GHA_LOAD(nb, a, p)                                                                   \
+  for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = vld1q_f32((p) + 4 * v_)
+
+/* Columns [j, j + 4) of rows one vector wide (nb = 1: the IMU regime's d = 4..7): rows four
+ * at a time, their y and eta y in the lanes of two vectors (no scalar load, multiply or VDUP
+ * per row), every row of the four loaded before the first store, the rows in pairs. */
+HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                                    float *W, size_t ldw, const float *y) {
+  float32x4_t a0[1], a1[1], a2[1], a3[1];
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    float *w = W + i * ldw;
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
+    GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
+    GHA_PAIR(nb, r, c, w + 2 * ldw, ldw, a2, a3, 2);
+  }
+  const size_t n = k - i;
+  if (n == 0) return;
+  float *w = W + i * ldw;
+  const hb_neon_coefs c = hb_neon_coefs_at(n, eta + i, y + i);
+  GHA_LOAD(nb, a0, w);
+  if (n == 1) {
+    GHA_ONE(nb, r, c, w, a0, 0);
+    return;
+  }
+  GHA_LOAD(nb, a1, w + ldw);
+  if (n == 3) GHA_LOAD(nb, a2, w + 2 * ldw);
+  GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
+  if (n == 3) GHA_ONE(nb, r, c, w + 2 * ldw, a2, 2);
+}
+
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
- * the nb residual vectors held in registers across the k rows. */
+ * the nb residual vectors held in registers across the k rows. From two vectors a row on,
+ * row by row, fused as in the scalar reference: the pairs' extra arithmetic (3.5 operations a
+ * vector and row against 2) made two-vector rows 1.6x slower on a Cortex-A72 (llvm-mca) for
+ * 1.7x faster on an A53, and out-of-order cores are the common boards. */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
+  if (nb == 1) {
+    gha_panel_short(1, r, k, eta, W, ldw, y);
+    return;
+  }
   for (size_t i = 0; i < k; i++) {
     float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);

@@ -19,12 +19,41 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
     a2 = vfmaq_f32(a2, vld1q_f32(w + j + 8), vld1q_f32(x + j + 8));
     a3 = vfmaq_f32(a3, vld1q_f32(w + j + 12), vld1q_f32(x + j + 12));
   }
-  for (; j + 4 <= d; j += 4) a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j));
+  /* At most three vectors left, each into its own accumulator: a loop here was one
+   * accumulator's latency chain (8x the pipe bound on an in-order Cortex-A53). */
+  if (j + 4 <= d) a0 = vfmaq_f32(a0, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
+  if (j + 4 <= d) a1 = vfmaq_f32(a1, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
+  if (j + 4 <= d) a2 = vfmaq_f32(a2, vld1q_f32(w + j), vld1q_f32(x + j)), j += 4;
   float y = hb_neon_hsum(vaddq_f32(vaddq_f32(a0, a1), vaddq_f32(a2, a3)));
   for (size_t c = j; c < d; c++) y += w[c] * x[c];
   float ey = eta * y;
   float32x4_t yv = vdupq_n_f32(y), ev = vdupq_n_f32(ey);
-  HB_VF_ROW_UPDATE(d, w, x, oja_update, yv, ev);
+  /* Whole blocks of HB_VF_ROW_VECS vectors, then the fewer whole vectors left loaded
+   * together before the first store (one vector a loop iteration was one load -> FMS -> FMA
+   * -> store chain after another: 10x the pipe bound on an in-order Cortex-A53), then the
+   * partial vector. */
+  const size_t whole = d & ~(size_t)(4 * HB_VF_ROW_VECS - 1), nv = (d - whole) / 4;
+  for (j = 0; j < whole; j += 4 * HB_VF_ROW_VECS) {
+    float32x4_t wv[HB_VF_ROW_VECS], xv[HB_VF_ROW_VECS];
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++)
+      wv[u] = vld1q_f32(w + j + 4 * u);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++) xv[u] = vld1q_f32(x + j + 4 * u);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++)
+      vst1q_f32(w + j + 4 * u, oja_update(wv[u], xv[u], yv, ev));
+  }
+  float32x4_t wv[HB_VF_ROW_VECS - 1], xv[HB_VF_ROW_VECS - 1];
+#pragma GCC unroll 8
+  for (size_t u = 0; u + 1 < HB_VF_ROW_VECS; u++)
+    if (u < nv) wv[u] = vld1q_f32(w + whole + 4 * u), xv[u] = vld1q_f32(x + whole + 4 * u);
+#pragma GCC unroll 8
+  for (size_t u = 0; u + 1 < HB_VF_ROW_VECS; u++)
+    if (u < nv) vst1q_f32(w + whole + 4 * u, oja_update(wv[u], xv[u], yv, ev));
+  j = whole + 4 * nv;
+  if (j < d) hb_neon_store_part(w + j, d - j, oja_update(hb_neon_load_part(w + j, d - j),
+                                                         hb_neon_load_part(x + j, d - j), yv, ev));
   return y;
 }
 

@@ -2,10 +2,86 @@
 
 #if HB_BUILD_NEON
 
+#define SUBSPACE_LOAD(nb, a, p)                                                              \
+  for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = vld1q_f32((p) + 4 * v_)
+/* Row l's vectors into the sum s (fused, as the scalar reference). */
+#define SUBSPACE_SUM(nb, s, a, c, l)                                                         \
+  for (size_t v_ = 0; v_ < (nb); v_++) (s)[v_] = HB_NEON_FMS_LANE((s)[v_], (a)[v_], (c).y, l)
+/* Row l's update, W_l += (eta y_l) r, to w. */
+#define SUBSPACE_UPDATE(nb, w, a, r, c, l)                                                   \
+  for (size_t v_ = 0; v_ < (nb); v_++)                                                       \
+  vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], (r).v[v_], (c).ey, l))
+
+/* subspace_panel for rows of up to two vectors: rows go four at a time with their y and eta y in the lanes of two vectors (no scalar load, multiply or VDUP
+ * per row), all four loaded before the first is used; the sum goes into one accumulator per
+ * row of the four (ARMv7, 16 Q registers: two, rows 0-1 and 2-3), so that it does not wait
+ * on one multiply-add per row (the order of the sum differs from the
+ * scalar reference's, inside the contract's bound). */
+HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k,
+                                         const float *eta, float *W, size_t ldw, const float *y) {
+  float32x4_t a0[2], a1[2], a2[2], a3[2], s[2], s1[2], s3[2];
+  for (size_t v = 0; v < nb; v++) s[v] = s1[v] = s3[v] = vdupq_n_f32(0.0f);
+  const size_t full = k & ~(size_t)3, n = k - full;
+  for (size_t i = 0; i < full; i += 4) {
+    const float *w = W + i * ldw;
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+    SUBSPACE_LOAD(nb, a0, w);
+    SUBSPACE_LOAD(nb, a2, w + 2 * ldw);
+    SUBSPACE_LOAD(nb, a1, w + ldw);
+    SUBSPACE_LOAD(nb, a3, w + 3 * ldw);
+    SUBSPACE_SUM(nb, r.v, a0, c, 0);
+    SUBSPACE_SUM(nb, s, a2, c, 2);
+    if (HB_NEON_PANEL > 4) {
+      SUBSPACE_SUM(nb, s1, a1, c, 1);
+      SUBSPACE_SUM(nb, s3, a3, c, 3);
+    } else {
+      SUBSPACE_SUM(nb, r.v, a1, c, 1);
+      SUBSPACE_SUM(nb, s, a3, c, 3);
+    }
+  }
+  const hb_neon_coefs ct = hb_neon_coefs_at(n, eta + full, y + full);
+  const float *wt = W + full * ldw;
+  if (n > 0) {
+    SUBSPACE_LOAD(nb, a0, wt);
+    SUBSPACE_SUM(nb, r.v, a0, ct, 0);
+  }
+  if (n > 1) {
+    SUBSPACE_LOAD(nb, a1, wt + ldw);
+    SUBSPACE_SUM(nb, s, a1, ct, 1);
+  }
+  if (n > 2) {
+    SUBSPACE_LOAD(nb, a2, wt + 2 * ldw);
+    SUBSPACE_SUM(nb, r.v, a2, ct, 2);
+  }
+  for (size_t v = 0; v < nb; v++)
+    r.v[v] = vaddq_f32(vaddq_f32(r.v[v], s1[v]), vaddq_f32(s[v], s3[v]));
+  for (size_t i = 0; i < full; i += 4) {
+    float *w = W + i * ldw;
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
+    SUBSPACE_UPDATE(nb, w, a0, r, c, 0);
+    SUBSPACE_UPDATE(nb, w + ldw, a1, r, c, 1);
+    SUBSPACE_UPDATE(nb, w + 2 * ldw, a2, r, c, 2);
+    SUBSPACE_UPDATE(nb, w + 3 * ldw, a3, r, c, 3);
+  }
+  float *wu = W + full * ldw;
+  if (n > 0) SUBSPACE_LOAD(nb, a0, wu);
+  if (n > 1) SUBSPACE_LOAD(nb, a1, wu + ldw);
+  if (n > 2) SUBSPACE_LOAD(nb, a2, wu + 2 * ldw);
+  if (n > 0) SUBSPACE_UPDATE(nb, wu, a0, r, ct, 0);
+  if (n > 1) SUBSPACE_UPDATE(nb, wu + ldw, a1, r, ct, 1);
+  if (n > 2) SUBSPACE_UPDATE(nb, wu + 2 * ldw, a2, r, ct, 2);
+}
+
 /* Columns [j, j + 4 nb) (W from column j): r = x - sum_i y_i W_i over all rows (old W), then
- * W_i += (eta y_i) r; the k x 4nb panel stays in L1 between the two loops. */
+ * W_i += (eta y_i) r; the k x 4nb panel stays in L1 between the two loops. Rows of up to two
+ * vectors go four at a time (above); wider ones row by row, their nb chains enough work. */
 HB_NEON_INLINE void subspace_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                    float *W, size_t ldw, const float *y) {
+  if (nb <= 2) {
+    subspace_panel_short(nb, r, k, eta, W, ldw, y);
+    return;
+  }
   for (size_t i = 0; i < k; i++) {
     const float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]);
