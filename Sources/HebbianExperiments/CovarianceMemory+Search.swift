@@ -12,6 +12,13 @@ extension CovarianceMemory {
     public var points: [CapacityPoint]
   }
 
+  /// How many times ``search(dimension:codingLevel:activityScaled:loads:evaluations:trials:probes:seed:)``
+  /// stores its pattern sets for `evaluations` points: once for the start and the grid (up to
+  /// 7 points), once per generation of up to 6 after them.
+  public static func storingPasses(evaluations: Int) -> Int {
+    1 + (max(evaluations - 7, 0) + 5) / 6
+  }
+
   /// The threshold tuned the way ``EIMemory/search(excitatory:inhibitory:loads:evaluations:trials:probes:start:seed:)``
   /// tunes the E/I coefficients, so that the two get the same budget: the same score (area
   /// under the retrieved curve), the same pattern sets for the same seed, the start
@@ -36,20 +43,32 @@ extension CovarianceMemory {
     var memory = try CovarianceMemory(
       dimension: dimension, capacity: counts[counts.count - 1], codingLevel: f,
       threshold: start)
-    func evaluate(_ t: Threshold, _ m: inout CovarianceMemory) throws(HebbianError) -> (
-      Double, [CapacityPoint]
-    ) {
-      m.threshold = t
-      let points = try CapacitySweep.run(
-        &m, patternCounts: counts, trials: trials, probes: probes, noise: 0,
-        kind: .sparse(codingLevel: f), seed: seed &+ 17)
-      return (EIMemory.score(points), points)
+    // The weights do not depend on the threshold: each batch of points (the start and the
+    // grid, then each generation) is scored on one storing of the pattern sets, each point's
+    // curve bit for bit the one it would get alone.
+    func evaluate(_ ts: [Threshold], _ m: inout CovarianceMemory) throws(HebbianError)
+      -> [[CapacityPoint]]
+    {
+      try CapacitySweep.run(
+        &m, variants: ts.count, select: { $0.threshold = ts[$1] }, patternCounts: counts,
+        trials: trials, probes: probes, noise: 0, kind: .sparse(codingLevel: f),
+        seed: seed &+ 17)
     }
-    let (s0, p0) = try evaluate(start, &memory)
+    let lambda = 6
+    var batch = [start]
+    for k in 1...lambda where batch.count < evaluations {
+      var t = start
+      let scale = Float(2 * k) / Float(lambda)
+      if activityScaled { t.activity *= scale } else { t.fixed *= scale }
+      batch.append(t)
+    }
+    var curves = try evaluate(batch, &memory)
+    let s0 = EIMemory.score(curves[0])
     var result = SearchResult(
-      start: start, startScore: s0, best: start, bestScore: s0, evaluations: 1, points: p0)
-    func consider(_ t: Threshold, _ m: inout CovarianceMemory) throws(HebbianError) -> Bool {
-      let (s, p) = try evaluate(t, &m)
+      start: start, startScore: s0, best: start, bestScore: s0, evaluations: 1,
+      points: curves[0])
+    func consider(_ t: Threshold, _ p: [CapacityPoint]) -> Bool {
+      let s = EIMemory.score(p)
       result.evaluations += 1
       if s > result.bestScore {
         result.bestScore = s
@@ -59,21 +78,15 @@ extension CovarianceMemory {
       }
       return false
     }
-    let lambda = 6
-    for k in 1...lambda where result.evaluations < evaluations {
-      var t = start
-      let scale = Float(2 * k) / Float(lambda)
-      if activityScaled { t.activity *= scale } else { t.fixed *= scale }
-      _ = try consider(t, &memory)
-    }
+    for v in 1..<batch.count { _ = consider(batch[v], curves[v]) }
     let fixedScale = Double(Threshold.derived(codingLevel: f, activityScaled: false).fixed)
     let kappa = Double(Threshold.derived(codingLevel: f, activityScaled: true).activity)
     var rng = SeededGenerator(seed: seed &+ 99)
     var sigma = 0.5
     while result.evaluations < evaluations {
-      var improved = false
       let parent = result.best
-      for _ in 0..<lambda where result.evaluations < evaluations {
+      batch = []
+      for _ in 0..<lambda where result.evaluations + batch.count < evaluations {
         var t = parent
         if activityScaled {
           let forced = Int(rng.next() % 2)
@@ -89,7 +102,12 @@ extension CovarianceMemory {
             t.fixed + Float(sigma * fixedScale / 2 * rng.gaussian()), -fixedScale,
             3 * fixedScale)
         }
-        if try consider(t, &memory) { improved = true }
+        batch.append(t)
+      }
+      curves = try evaluate(batch, &memory)
+      var improved = false
+      for v in 0..<batch.count {
+        if consider(batch[v], curves[v]) { improved = true }
       }
       sigma *= improved ? 1.5 : 0.6
     }

@@ -141,6 +141,37 @@ func iterate(maxSteps: Int, _ sweep: () -> Int) -> RecallResult {
   return RecallResult(steps: steps, converged: false)
 }
 
+/// ``iterate(maxSteps:_:)`` for a synchronous update r ← F(r) of `n` entries whose next state
+/// depends on the current one alone: `next()` writes F(r) into `h`, and a sweep that changes
+/// something moves r to `previous` and h to r. Once a sweep returns to the state of two sweeps
+/// before, the states alternate until `maxSteps` (every sweep of a 2-cycle changes something),
+/// so the run stops there with the state the last sweep would leave, r or F(r) by the parity
+/// of the sweeps left, and the result the full run returns: the same state and result bit for
+/// bit without the sweeps through the cycle, where most probes beyond capacity would spend
+/// their remaining sweeps.
+@inline(__always)
+func iterateSynchronous(
+  maxSteps: Int, count n: Int, state r: UnsafeMutablePointer<Float>,
+  next h: UnsafeMutablePointer<Float>, previous: UnsafeMutablePointer<Float>,
+  _ next: () -> Void
+) -> RecallResult {
+  var steps = 0
+  while steps < maxSteps {
+    next()
+    if (0..<n).allSatisfy({ h[$0] == r[$0] }) {
+      return RecallResult(steps: steps, converged: true)
+    }
+    steps += 1
+    if steps >= 2 && (0..<n).allSatisfy({ h[$0] == previous[$0] }) {
+      if (maxSteps - steps) % 2 == 0 { r.update(from: h, count: n) }
+      return RecallResult(steps: maxSteps, converged: false)
+    }
+    previous.update(from: r, count: n)
+    r.update(from: h, count: n)
+  }
+  return RecallResult(steps: steps, converged: false)
+}
+
 /// One asynchronous sweep of a ±1 state in the order `order` (shuffled by the caller): neuron i,
 /// now `state(i)`, takes `next(i)`; on a change `flip(i, v)` moves s_i to v (and whatever
 /// follows s). The caller's closures own the state, so the sweep never holds it while `next`
