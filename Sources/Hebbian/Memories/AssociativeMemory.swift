@@ -158,11 +158,15 @@ func iterateSynchronous(
   var steps = 0
   while steps < maxSteps {
     next()
-    if (0..<n).allSatisfy({ h[$0] == r[$0] }) {
-      return RecallResult(steps: steps, converged: true)
+    var changed = false
+    var back = steps >= 1
+    for i in 0..<n {
+      if h[i] != r[i] { changed = true }
+      if h[i] != previous[i] { back = false }
     }
+    if !changed { return RecallResult(steps: steps, converged: true) }
     steps += 1
-    if steps >= 2 && (0..<n).allSatisfy({ h[$0] == previous[$0] }) {
+    if back {
       if (maxSteps - steps) % 2 == 0 { r.update(from: h, count: n) }
       return RecallResult(steps: maxSteps, converged: false)
     }
