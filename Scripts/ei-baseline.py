@@ -121,14 +121,14 @@ def main():
 
 
 def summarise(results, levels, sizes, args):
-    print(f"# {args.seeds} seeds, search budget {args.search}, {args.trials} pattern "
-          f"sequences x 20 probes per load; mean +- 95 % t-interval")
+    print(f"# seeds 1..{args.seeds} (those run: column 'seeds'), search budget {args.search}, "
+          f"{args.trials} pattern sequences x 20 probes per load; mean +- 95 % t-interval")
     print("# alpha_c: the load where fewer than 90 % are retrieved (runs whose curve starts "
           "below 90 % at the smallest load are left out, their count shown); area: the area "
           "under the retrieved curve (the search's score, defined for every run)")
     print("# last: the largest fraction retrieved at the grid's largest load over the seeds "
           "(near 0: the grid reaches the end of the curve)")
-    print(f"{'f':>5} {'N':>5} {'model':>13} {'alpha_c':>22} {'area':>16} "
+    print(f"{'f':>5} {'N':>5} {'seeds':>5} {'model':>13} {'alpha_c':>22} {'area':>16} "
           f"{'ei - model, alpha_c':>20} {'ei - model, area':>18} {'last':>5}")
     for f in levels:
         for n in sizes:
@@ -151,7 +151,7 @@ def summarise(results, levels, sizes, args):
                 cell = f"{am:.3f} +- {ai:.3f}{count}"
                 lasts = [r[m][2] for r in rs if not math.isnan(r[m][2])]
                 last = f"{max(lasts):.3f}" if lasts else "-"
-                print(f"{f:>5} {n:>5} {m:>13} {cell:>22} {rm:>8.3f} +- {ri:.3f} "
+                print(f"{f:>5} {n:>5} {len(rs):>5} {m:>13} {cell:>22} {rm:>8.3f} +- {ri:.3f} "
                       f"{diff:>20} {area:>18} {last:>5}")
 
 
