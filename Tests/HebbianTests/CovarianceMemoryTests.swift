@@ -148,4 +148,35 @@ import Testing
       #expect(curves[0] != curves[1] && curves[1] != curves[2])
     }
   }
+
+  @Test func searchScoringEachBatchOnOneStoringFindsWhatOneStoringPerPointFinds() throws {
+    // The search with `storesOnce` scores the grid and each generation as one batch: it must
+    // evaluate the same points in the same order and keep the same best, curve and score as
+    // the search that stores the patterns for every point. 17 points end on a partial
+    // generation.
+    func search(storesOnce: Bool) throws -> CovarianceMemory.SearchResult {
+      // A quarter of the derived threshold: a poor start, so that the points score apart.
+      let derived = CovarianceMemory.Threshold.derived(codingLevel: 0.1, activityScaled: false)
+      let start = CovarianceMemory.Threshold(fixed: derived.fixed / 4)
+      var m = try CovarianceMemory(
+        dimension: 120, capacity: 72, codingLevel: 0.1, threshold: start)
+      return try CovarianceMemory.SearchResult.run(
+        &m, start: start, patternCounts: [12, 24, 36, 48, 60, 72], codingLevel: 0.1,
+        evaluations: 17, trials: 1, probes: 6, seed: 4, storesOnce: storesOnce,
+        set: { $0.threshold = $1 },
+        grid: { k, lambda in
+          CovarianceMemory.Threshold(fixed: start.fixed * Float(2 * k) / Float(lambda))
+        },
+        mutate: { parent, sigma, rng in
+          CovarianceMemory.Threshold(
+            fixed: parent.fixed + Float(sigma * 0.05 * rng.gaussian()))
+        })
+    }
+    let batched = try search(storesOnce: true), alone = try search(storesOnce: false)
+    #expect(batched.evaluations == 17 && alone.evaluations == 17)
+    #expect(batched.best == alone.best && batched.bestScore == alone.bestScore)
+    #expect(batched.startScore == alone.startScore && batched.points == alone.points)
+    // The best is not the start: the points score differently, so the comparison has teeth.
+    #expect(batched.best != batched.start, "\(batched.best)")
+  }
 }
