@@ -23,10 +23,10 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 # Load grids per coding level: wide enough that every model's curve falls to zero.
-GRIDS = {0.1: (0.05, 0.7, 0.05), 0.05: (0.1, 1.3, 0.1), 0.02: (0.2, 3.0, 0.2)}
+GRIDS = {0.1: (0.05, 0.7, 0.05), 0.05: (0.1, 1.3, 0.1), 0.02: (0.2, 4.0, 0.2)}
 MODELS = ["ei", "covariance", "cov-activity"]
 
 # Two-sided 95 % Student t quantiles by degrees of freedom.
@@ -61,11 +61,18 @@ def run(binary, f, n, seed, search, trials):
            "--step", str(d), "--quiet"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     line = [l for l in out.splitlines() if l.startswith("E/I against")][0]
+    # The fraction retrieved at the largest load, to check that the grid reaches the end of
+    # every curve (the area, and a crossing, are only complete if it is near 0).
+    last = {}
+    for row in out.splitlines():
+        cols = row.split()
+        if len(cols) == 7 and cols[0] in MODELS:
+            last[cols[0]] = float(cols[3])
     result = {}
     for name, alpha, area in re.findall(r"([a-z-]+) ([0-9.]+|not bracketed) \(area ([0-9.]+)\)",
                                         line):
         result[name] = (float(alpha) if alpha != "not bracketed" else float("nan"),
-                        float(area))
+                        float(area), last[name])
     return f, n, seed, result
 
 
@@ -88,8 +95,9 @@ def main():
     if args.from_raw:
         for line in open(args.from_raw):
             m = re.match(r"f=(\S+) N=(\d+) seed=(\d+) (.*)", line)
-            r = {k: (float(a), float(b))
-                 for k, a, b in re.findall(r"(\S+):alpha=(\S+),area=(\S+)", m.group(4))}
+            r = {k: (float(a), float(b), float(c) if c else float("nan"))
+                 for k, a, b, c in re.findall(
+                     r"([a-z-]+):alpha=([^,\s]+),area=([^,\s]+)(?:,last=(\S+))?", m.group(4))}
             results[(float(m.group(1)), int(m.group(2)), int(m.group(3)))] = r
         levels = sorted({k[0] for k in results}, reverse=True)
         sizes = sorted({k[1] for k in results})
@@ -100,11 +108,12 @@ def main():
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(run, args.bin, f, n, s, args.search, args.trials)
                    for f, n, s in jobs]
-        for fut in futures:
+        # Recorded as each run ends, so that an interrupted run keeps what it finished.
+        for fut in as_completed(futures):
             f, n, s, r = fut.result()
             results[(f, n, s)] = r
             line = f"f={f} N={n} seed={s} " + " ".join(
-                f"{m}:alpha={r[m][0]:.4f},area={r[m][1]:.4f}" for m in MODELS)
+                f"{m}:alpha={r[m][0]:.4f},area={r[m][1]:.4f},last={r[m][2]:.3f}" for m in MODELS)
             print(line, file=sys.stderr, flush=True)
             if raw:
                 print(line, file=raw, flush=True)
@@ -112,13 +121,15 @@ def main():
 
 
 def summarise(results, levels, sizes, args):
-    print(f"# {args.seeds} seeds, search budget {args.search}, {args.trials} pattern "
-          f"sequences x 20 probes per load; mean +- 95 % t-interval")
+    print(f"# seeds 1..{args.seeds} (those run: column 'seeds'), search budget {args.search}, "
+          f"{args.trials} pattern sequences x 20 probes per load; mean +- 95 % t-interval")
     print("# alpha_c: the load where fewer than 90 % are retrieved (runs whose curve starts "
           "below 90 % at the smallest load are left out, their count shown); area: the area "
           "under the retrieved curve (the search's score, defined for every run)")
-    print(f"{'f':>5} {'N':>5} {'model':>13} {'alpha_c':>22} {'area':>16} "
-          f"{'ei - model, alpha_c':>20} {'ei - model, area':>18}")
+    print("# last: the largest fraction retrieved at the grid's largest load over the seeds "
+          "(near 0: the grid reaches the end of the curve)")
+    print(f"{'f':>5} {'N':>5} {'seeds':>5} {'model':>13} {'alpha_c':>22} {'area':>16} "
+          f"{'ei - model, alpha_c':>20} {'ei - model, area':>18} {'last':>5}")
     for f in levels:
         for n in sizes:
             rs = [results[(f, n, s)] for s in range(1, args.seeds + 1) if (f, n, s) in results]
@@ -138,8 +149,10 @@ def summarise(results, levels, sizes, args):
                     dm, di = interval([r["ei"][1] - r[m][1] for r in rs])
                     area = f"{dm:+.3f} +- {di:.3f}"
                 cell = f"{am:.3f} +- {ai:.3f}{count}"
-                print(f"{f:>5} {n:>5} {m:>13} {cell:>22} {rm:>8.3f} +- {ri:.3f} "
-                      f"{diff:>20} {area:>18}")
+                lasts = [r[m][2] for r in rs if not math.isnan(r[m][2])]
+                last = f"{max(lasts):.3f}" if lasts else "-"
+                print(f"{f:>5} {n:>5} {len(rs):>5} {m:>13} {cell:>22} {rm:>8.3f} +- {ri:.3f} "
+                      f"{diff:>20} {area:>18} {last:>5}")
 
 
 if __name__ == "__main__":

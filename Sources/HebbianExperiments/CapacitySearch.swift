@@ -38,25 +38,43 @@ extension CapacitySearchResult {
   /// noise). The start first, then `grid(k)` for k = 1…λ (λ = 6), then a (1+λ) evolution
   /// strategy from the best point so far: `mutate(parent, σ, &rng)` makes each child; σ starts
   /// at ½, grows by 1.5 after a generation that improved and shrinks by 0.6 otherwise. Stops
-  /// after `evaluations` points. `set` puts a point into the memory.
+  /// after `evaluations` points. `set` puts a point into the memory. With `storesOnce` (the
+  /// stored weights do not depend on the point: a covariance network's threshold) each batch,
+  /// the start with the grid and then each generation, is scored on one storing of the
+  /// pattern sets, each point's curve bit for bit the one it gets alone.
   static func run<Memory: AssociativeMemory & ~Copyable>(
     _ memory: inout Memory, start: Point, patternCounts counts: [Int], codingLevel f: Double,
-    evaluations: Int, trials: Int, probes: Int, seed: UInt64,
+    evaluations: Int, trials: Int, probes: Int, seed: UInt64, storesOnce: Bool = false,
     set: (inout Memory, Point) -> Void, grid: (_ k: Int, _ lambda: Int) -> Point,
     mutate: (_ parent: Point, _ sigma: Double, _ rng: inout SeededGenerator) -> Point
   ) throws(HebbianError) -> Self {
-    func evaluate(_ x: Point, _ m: inout Memory) throws(HebbianError) -> (Double, [CapacityPoint]) {
-      set(&m, x)
-      let points = try CapacitySweep.run(
-        &m, patternCounts: counts, trials: trials, probes: probes, noise: 0,
-        kind: .sparse(codingLevel: f), seed: seed &+ 17)
-      return (EIMemory.score(points), points)
+    func evaluate(_ xs: [Point], _ m: inout Memory) throws(HebbianError) -> [[CapacityPoint]] {
+      let kind = PatternKind.sparse(codingLevel: f)
+      if storesOnce {
+        return try CapacitySweep.run(
+          &m, variants: xs.count, select: { set(&$0, xs[$1]) }, patternCounts: counts,
+          trials: trials, probes: probes, noise: 0, kind: kind, seed: seed &+ 17)
+      }
+      var curves: [[CapacityPoint]] = []
+      for x in xs {
+        set(&m, x)
+        curves.append(
+          try CapacitySweep.run(
+            &m, patternCounts: counts, trials: trials, probes: probes, noise: 0, kind: kind,
+            seed: seed &+ 17))
+      }
+      return curves
     }
-    let (s0, p0) = try evaluate(start, &memory)
+    let lambda = 6
+    var batch = [start]
+    for k in 1...lambda where batch.count < evaluations { batch.append(grid(k, lambda)) }
+    var curves = try evaluate(batch, &memory)
+    let s0 = EIMemory.score(curves[0])
     var result = Self(
-      start: start, startScore: s0, best: start, bestScore: s0, evaluations: 1, points: p0)
-    func consider(_ x: Point, _ m: inout Memory) throws(HebbianError) -> Bool {
-      let (s, p) = try evaluate(x, &m)
+      start: start, startScore: s0, best: start, bestScore: s0, evaluations: 1,
+      points: curves[0])
+    func consider(_ x: Point, _ p: [CapacityPoint]) -> Bool {
+      let s = EIMemory.score(p)
       result.evaluations += 1
       if s > result.bestScore {
         result.bestScore = s
@@ -66,18 +84,18 @@ extension CapacitySearchResult {
       }
       return false
     }
-    let lambda = 6
-    for k in 1...lambda where result.evaluations < evaluations {
-      _ = try consider(grid(k, lambda), &memory)
-    }
+    for v in 1..<batch.count { _ = consider(batch[v], curves[v]) }
     var rng = SeededGenerator(seed: seed &+ 99)
     var sigma = 0.5
     while result.evaluations < evaluations {
-      var improved = false
       let parent = result.best
-      for _ in 0..<lambda where result.evaluations < evaluations {
-        if try consider(mutate(parent, sigma, &rng), &memory) { improved = true }
+      batch = []
+      for _ in 0..<lambda where result.evaluations + batch.count < evaluations {
+        batch.append(mutate(parent, sigma, &rng))
       }
+      curves = try evaluate(batch, &memory)
+      var improved = false
+      for v in batch.indices where consider(batch[v], curves[v]) { improved = true }
       sigma *= improved ? 1.5 : 0.6
     }
     return result

@@ -66,16 +66,30 @@ public enum CapacitySweep {
     noise: Double = 0.1, kind: PatternKind = .bipolar, threshold: Double = 0.9,
     seed: UInt64 = 1
   ) throws(HebbianError) -> [CapacityPoint] {
+    try run(
+      &memory, variants: 1, select: { _, _ in }, patternCounts: patternCounts, trials: trials,
+      probes: probes, noise: noise, kind: kind, threshold: threshold, seed: seed)[0]
+  }
+
+  /// ``run(_:patternCounts:trials:probes:noise:kind:threshold:seed:)`` for `variants`
+  /// settings of a memory whose stored weights do not depend on them (a covariance network's
+  /// threshold): each pattern sequence is stored once, and at every load each variant, set by
+  /// `select(&memory, v)`, recalls the same probes from the same cues (the generator replayed
+  /// for each). Curve v is, bit for bit, the curve a run with that setting alone gives, for
+  /// the price of one run's storing.
+  public static func run<M: AssociativeMemory & ~Copyable>(
+    _ memory: inout M, variants: Int, select: (inout M, Int) -> Void, patternCounts: [Int],
+    trials: Int = 3, probes: Int = 20, noise: Double = 0.1, kind: PatternKind = .bipolar,
+    threshold: Double = 0.9, seed: UInt64 = 1
+  ) throws(HebbianError) -> [[CapacityPoint]] {
     let n = memory.dimension
     try validate(patternCounts: patternCounts, trials: trials, probes: probes, noise: noise)
+    if variants < 1 { throw .invalidParameter("capacity sweep: variants must be >= 1") }
     let pMax = patternCounts[patternCounts.count - 1]
     var rng = SeededGenerator(seed: seed)
-    var sums = [Sums](repeating: Sums(), count: patternCounts.count)
+    var sums = [Sums](repeating: Sums(), count: variants * patternCounts.count)
     var patterns = [Float](repeating: 0, count: pMax * n)
-    var cue = [Float](repeating: 0, count: n)
-    var state = [Float](repeating: 0, count: n)
-    var index = [Int](repeating: 0, count: n)
-    let flips = Int((noise * Double(n)).rounded())
+    var probe = Probe(n: n, kind: kind, noise: noise, threshold: threshold)
     for _ in 0..<trials {
       memory.removeAll()
       for k in 0..<(pMax * n) { patterns[k] = draw(kind, &rng) }
@@ -85,41 +99,73 @@ public enum CapacitySweep {
           try memory.store(patterns[(stored * n)..<((stored + 1) * n)].span)
           stored += 1
         }
-        let k = min(p, probes)
-        for q in 0..<k {
-          let mu = q * p / k
-          let base = mu * n
-          // From the stored pattern itself.
-          for j in 0..<n { cue[j] = patterns[base + j] }
-          try memory.recall(cue, into: &state)
-          let m0 = overlap(kind, state, patterns, base, n)
-          sums[c].fixed += m0
-          if m0 >= threshold { sums[c].retrieved += 1 }
-          let moved = corrupt(&cue, kind: kind, flips: flips, noise: noise, &index, &rng)
-          if moved > 0 { try memory.recall(cue, into: &state) }
-          let m = moved > 0 ? overlap(kind, state, patterns, base, n) : m0
-          var same = true
-          for j in 0..<n where state[j] != patterns[base + j] {
-            same = false
-            break
+        let before = rng
+        for v in 0..<variants {
+          select(&memory, v)
+          rng = before
+          let k = min(p, probes)
+          for q in 0..<k {
+            try probe.run(
+              &memory, patterns, (q * p / k) * n, &sums[v * patternCounts.count + c], &rng)
           }
-          if same { sums[c].exact += 1 }
-          if m >= threshold { sums[c].cueRetrieved += 1 }
-          sums[c].overlap += m
-          sums[c].total += 1
         }
       }
     }
-    var points: [CapacityPoint] = []
-    for (c, p) in patternCounts.enumerated() {
-      let s = sums[c], t = Double(s.total)
-      points.append(
-        CapacityPoint(
-          patterns: p, load: Double(p) / Double(n), retrieved: s.retrieved / t,
-          fixedPointOverlap: s.fixed / t, exact: s.exact / t, cueRetrieved: s.cueRetrieved / t,
-          overlap: s.overlap / t))
+    var curves: [[CapacityPoint]] = []
+    for v in 0..<variants {
+      var points: [CapacityPoint] = []
+      for (c, p) in patternCounts.enumerated() {
+        let s = sums[v * patternCounts.count + c], t = Double(s.total)
+        points.append(
+          CapacityPoint(
+            patterns: p, load: Double(p) / Double(n), retrieved: s.retrieved / t,
+            fixedPointOverlap: s.fixed / t, exact: s.exact / t,
+            cueRetrieved: s.cueRetrieved / t, overlap: s.overlap / t))
+      }
+      curves.append(points)
     }
-    return points
+    return curves
+  }
+
+  /// One probe of a sweep: recall from the stored pattern at `base` (scored by the overlap
+  /// of its fixed point), then from a corrupted cue (exact recall and overlap).
+  struct Probe {
+    let n: Int, kind: PatternKind, noise: Double, threshold: Double, flips: Int
+    var cue: [Float], state: [Float], index: [Int]
+
+    init(n: Int, kind: PatternKind, noise: Double, threshold: Double) {
+      self.n = n
+      self.kind = kind
+      self.noise = noise
+      self.threshold = threshold
+      flips = Int((noise * Double(n)).rounded())
+      cue = [Float](repeating: 0, count: n)
+      state = [Float](repeating: 0, count: n)
+      index = [Int](repeating: 0, count: n)
+    }
+
+    mutating func run<M: AssociativeMemory & ~Copyable>(
+      _ memory: inout M, _ patterns: [Float], _ base: Int, _ sums: inout Sums,
+      _ rng: inout SeededGenerator
+    ) throws(HebbianError) {
+      for j in 0..<n { cue[j] = patterns[base + j] }
+      try memory.recall(cue, into: &state)
+      let m0 = overlap(kind, state, patterns, base, n)
+      sums.fixed += m0
+      if m0 >= threshold { sums.retrieved += 1 }
+      let moved = corrupt(&cue, kind: kind, flips: flips, noise: noise, &index, &rng)
+      if moved > 0 { try memory.recall(cue, into: &state) }
+      let m = moved > 0 ? overlap(kind, state, patterns, base, n) : m0
+      var same = true
+      for j in 0..<n where state[j] != patterns[base + j] {
+        same = false
+        break
+      }
+      if same { sums.exact += 1 }
+      if m >= threshold { sums.cueRetrieved += 1 }
+      sums.overlap += m
+      sums.total += 1
+    }
   }
 
   static func validate(patternCounts: [Int], trials: Int, probes: Int, noise: Double)

@@ -3,6 +3,13 @@ import Hebbian
 extension CovarianceMemory {
   public typealias SearchResult = CapacitySearchResult<Threshold>
 
+  /// How many times ``search(dimension:codingLevel:activityScaled:loads:evaluations:trials:probes:seed:)``
+  /// stores its pattern sets for `evaluations` points: once for the start and the grid (up to
+  /// 7 points), once per generation of up to 6 after them.
+  public static func storingPasses(evaluations: Int) -> Int {
+    1 + (max(evaluations - 7, 0) + 5) / 6
+  }
+
   /// The threshold tuned the way ``EIMemory/search(excitatory:inhibitory:loads:evaluations:trials:probes:start:seed:)``
   /// tunes the E/I coefficients, so that the two get the same budget: the same score (area
   /// under the retrieved curve), the same pattern sets for the same seed, the start
@@ -22,11 +29,14 @@ extension CovarianceMemory {
     var memory = try CovarianceMemory(
       dimension: dimension, capacity: counts[counts.count - 1], codingLevel: f,
       threshold: start)
+    // The weights do not depend on the threshold: each batch of thresholds is scored on one
+    // storing of the pattern sets.
     let fixedScale = Double(Threshold.derived(codingLevel: f, activityScaled: false).fixed)
     let kappa = Double(Threshold.derived(codingLevel: f, activityScaled: true).activity)
     return try SearchResult.run(
       &memory, start: start, patternCounts: counts, codingLevel: f, evaluations: evaluations,
-      trials: trials, probes: probes, seed: seed, set: { $0.threshold = $1 },
+      trials: trials, probes: probes, seed: seed, storesOnce: true,
+      set: { $0.threshold = $1 },
       grid: { k, lambda in
         var t = start
         let scale = Float(2 * k) / Float(lambda)

@@ -57,6 +57,7 @@ import Testing
       "--search: must be in"
     ),
     (["capacity", "--dim", "1000", "--trials", "100000"], 2, "capacity: about"),
+    (["capacity", "--model", "ei", "--dim", "2000", "--search", "1000"], 2, "capacity: about"),
     (
       [
         "train-plastic", "--bits", "50", "--cycles", "2000000000", "--present", "2000000000",

@@ -82,4 +82,56 @@ import Testing
         excitatory: 4, inhibitory: 1, capacity: 1, coefficients: .init(codingLevel: 0))
     }
   }
+
+  /// The full update the store replaced: A += α x yᵀ over every row, diagonal zeroed,
+  /// projected onto A ≥ 0.
+  static func fullUpdate(
+    _ a: inout [Float], rows: Int, columns: Int, alpha: Float, _ x: [Float], _ y: [Float],
+    zeroDiagonal: Bool
+  ) {
+    a.withUnsafeMutableBufferPointer { w in
+      Kernels.unsafeGer(
+        rows: rows, columns: columns, alpha: alpha, x, y, w.baseAddress!, lda: columns)
+    }
+    if zeroDiagonal { for i in 0..<rows { a[i * columns + i] = 0 } }
+    for k in 0..<a.count where a[k] < 0 { a[k] = 0 }
+  }
+
+  @Test func storeUpdatingOnlyTheMovingRowsEqualsTheFullUpdate() throws {
+    // Every pathway plastic with both signs (c_EE < 0 and c_IE < 0 drive weights below zero
+    // for the projection to catch), several coding levels and an inhibitory population larger
+    // than the excitatory one: after each store the four matrices must equal, bit for bit,
+    // the full rank-one update and projection of the rows the store skipped.
+    let cases: [(ne: Int, ni: Int, f: Double, c: (Float, Float, Float, Float))] = [
+      (37, 9, 0.1, (1, 0.5, 1.2, 0.3)), (40, 50, 0.3, (-0.5, -2, 0.7, 1)),
+      (64, 16, 0.02, (1, -0.4, 0, 0)), (21, 5, 0.5, (2, 1, -1, -0.5)),
+    ]
+    var rng = SeededGenerator(seed: 7)
+    for (ne, ni, f, c) in cases {
+      let k = EIMemory.Coefficients(
+        excitatoryToExcitatory: c.0, excitatoryToInhibitory: c.1, inhibitoryToExcitatory: c.2,
+        inhibitoryToInhibitory: c.3, inhibitoryGain: 0.4, codingLevel: f)
+      var m = try EIMemory(excitatory: ne, inhibitory: ni, capacity: 12, coefficients: k, seed: 3)
+      var (ee, ie, ei, ii) = (m.wEE.toArray(), m.wIE.toArray(), m.wEI.toArray(), m.wII.toArray())
+      var skipped = 0
+      for _ in 0..<12 {
+        var p = [Float](repeating: 0, count: ne)
+        for j in 0..<ne { p[j] = rng.uniform() < f ? 1 : 0 }
+        try m.store(p)
+        let rI = m.rI.toArray()
+        let centred = p.map { $0 - Float(f) }
+        Self.fullUpdate(&ee, rows: ne, columns: ne, alpha: c.0 / Float(ne), p, p, zeroDiagonal: true)
+        Self.fullUpdate(&ie, rows: ni, columns: ne, alpha: c.1 / Float(ne), rI, centred, zeroDiagonal: false)
+        Self.fullUpdate(&ei, rows: ne, columns: ni, alpha: c.2 / Float(ni), p, rI, zeroDiagonal: false)
+        Self.fullUpdate(&ii, rows: ni, columns: ni, alpha: c.3 / Float(ni), rI, rI, zeroDiagonal: true)
+        skipped += p.filter { $0 == 0 }.count + rI.filter { $0 == 0 }.count
+        #expect(m.wEE.toArray().map(\.bitPattern) == ee.map(\.bitPattern), "\(ne) \(f) W_EE")
+        #expect(m.wIE.toArray().map(\.bitPattern) == ie.map(\.bitPattern), "\(ne) \(f) W_IE")
+        #expect(m.wEI.toArray().map(\.bitPattern) == ei.map(\.bitPattern), "\(ne) \(f) W_EI")
+        #expect(m.wII.toArray().map(\.bitPattern) == ii.map(\.bitPattern), "\(ne) \(f) W_II")
+      }
+      // Rows were skipped (silent neurons, silent inhibitory cells), so the comparison covers them.
+      #expect(skipped > 0)
+    }
+  }
 }

@@ -65,6 +65,10 @@ import Testing
     var eOnly = try EIMemory(
       excitatory: n, inhibitory: 0, capacity: p, coefficients: .excitatoryOnly(codingLevel: 0.5))
     counts.append(("e-only", try Self.allocations(&eOnly, sparse, sparseCue)))
+    var covariance = try CovarianceMemory(
+      dimension: n, capacity: p, codingLevel: 0.5,
+      threshold: CovarianceMemory.Threshold(fixed: 0.01, activity: 0.2))
+    counts.append(("covariance", try Self.allocations(&covariance, sparse, sparseCue)))
     var normative = try NormativeMemory(
       excitatory: 48, inhibitory: 16, capacity: p, activation: .saturating(gain: 2))
     counts.append(("normative", try Self.allocations(&normative, bipolar, cue)))
@@ -77,7 +81,7 @@ import Testing
       maxSteps: 50)
     counts.append(("two-layer dense", try Self.allocations(&twoLayerDense, bipolar, cue)))
     for (name, count) in counts { #expect(count == 0, "\(name): \(count) allocations") }
-    #expect(counts.count == 18)
+    #expect(counts.count == 19)
 
     // Storing (learning) must not allocate either: the E/I and normative rules, and a memory
     // that keeps its patterns (the pattern checks build no message unless they throw).

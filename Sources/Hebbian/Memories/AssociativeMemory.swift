@@ -122,22 +122,12 @@ func checkFiniteState(_ memory: String, _ state: borrowing OwnedBuffer<Float>, _
   }
 }
 
-/// One synchronous step of a 0/1 network over its first `n` neurons: a rate becomes 1 where
-/// its field is above `theta`, else 0. The fields `h` are overwritten with the new rates, which
-/// `r` takes if any changed. Returns how many changed.
+/// One synchronous step of a 0/1 network over its first `n` neurons, as the `next` of
+/// ``iterateSynchronous(maxSteps:count:state:next:previous:_:)``: a rate becomes 1 where its
+/// field is above `theta`, else 0, written over the fields `h`.
 @inline(__always)
-func thresholdStep(
-  fields h: inout OwnedBuffer<Float>, rates r: inout OwnedBuffer<Float>, _ n: Int,
-  above theta: Float
-) -> Int {
-  var changed = 0
-  for i in 0..<n {
-    let v: Float = h[i] > theta ? 1 : 0
-    if v != r[i] { changed += 1 }
-    h[i] = v
-  }
-  if changed != 0 { r.assign(h) }
-  return changed
+func thresholdStep(fields h: inout OwnedBuffer<Float>, _ n: Int, above theta: Float) {
+  for i in 0..<n { h[i] = h[i] > theta ? 1 : 0 }
 }
 
 /// Runs `sweep` (which returns how many neurons changed) until a sweep changes nothing or
@@ -148,6 +138,41 @@ func iterate(maxSteps: Int, _ sweep: () -> Int) -> RecallResult {
   while steps < maxSteps {
     if sweep() == 0 { return RecallResult(steps: steps, converged: true) }
     steps += 1
+  }
+  return RecallResult(steps: steps, converged: false)
+}
+
+/// ``iterate(maxSteps:_:)`` for a synchronous update r ← F(r) of `n` entries whose next state
+/// depends on the current one alone: `next()` writes F(r) into `h`, and a sweep that changes
+/// something moves r to `previous` and h to r. Once a sweep returns to the state of two sweeps
+/// before, the states alternate until `maxSteps` (every sweep of a 2-cycle changes something),
+/// so the run stops there with the state the last sweep would leave, r or F(r) by the parity
+/// of the sweeps left, and the result the full run returns: the same state and result bit for
+/// bit without the sweeps through the cycle, where most probes beyond capacity would spend
+/// their remaining sweeps.
+@inline(__always)
+func iterateSynchronous(
+  maxSteps: Int, count n: Int, state r: UnsafeMutablePointer<Float>,
+  next h: UnsafeMutablePointer<Float>, previous: UnsafeMutablePointer<Float>,
+  _ next: () -> Void
+) -> RecallResult {
+  var steps = 0
+  while steps < maxSteps {
+    next()
+    var changed = false
+    var back = steps >= 1
+    for i in 0..<n {
+      if h[i] != r[i] { changed = true }
+      if h[i] != previous[i] { back = false }
+    }
+    if !changed { return RecallResult(steps: steps, converged: true) }
+    steps += 1
+    if back {
+      if (maxSteps - steps) % 2 == 0 { r.update(from: h, count: n) }
+      return RecallResult(steps: maxSteps, converged: false)
+    }
+    previous.update(from: r, count: n)
+    r.update(from: h, count: n)
   }
   return RecallResult(steps: steps, converged: false)
 }

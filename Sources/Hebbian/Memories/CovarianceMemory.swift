@@ -42,6 +42,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
   var centred: OwnedBuffer<Float>
   var h: OwnedBuffer<Float>
   var r: OwnedBuffer<Float>
+  var previous: OwnedBuffer<Float>
 
   public init(
     dimension: Int, capacity: Int, codingLevel: Double, threshold: Threshold = Threshold(),
@@ -58,7 +59,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
       throw .invalidParameter("CovarianceMemory: coding level must be in (0, 1)")
     }
     try MemoryBudget.check(
-      "CovarianceMemory", "dimension \(dimension)", [[dimension, dimension], [3, dimension]])
+      "CovarianceMemory", "dimension \(dimension)", [[dimension, dimension], [4, dimension]])
     self.dimension = dimension
     self.capacity = capacity
     self.codingLevel = codingLevel
@@ -68,6 +69,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
     centred = OwnedBuffer(count: dimension)
     h = OwnedBuffer(count: dimension)
     r = OwnedBuffer(count: dimension)
+    previous = OwnedBuffer(count: dimension)
   }
 
   /// W_ij.
@@ -102,12 +104,14 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
     let n = dimension
     for i in 0..<n { r[i] = cue[i] > 0.5 ? 1 : 0 }
     let t = threshold
-    let result = iterate(maxSteps: maxSteps) {
+    let result = iterateSynchronous(
+      maxSteps: maxSteps, count: n, state: r.base, next: h.base, previous: previous.base
+    ) {
       Kernels.unsafeGemv(rows: n, columns: n, w.base, lda: n, r.base, h.base)
       var active: Float = 0
       for i in 0..<n { active += r[i] }
       let theta = t.fixed + t.activity * active / Float(n)
-      return thresholdStep(fields: &h, rates: &r, n, above: theta)
+      thresholdStep(fields: &h, n, above: theta)
     }
     for i in 0..<n { state[i] = r[i] }
     return result

@@ -97,6 +97,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
   var drive: OwnedBuffer<Float>
   var h: OwnedBuffer<Float>
   var r: OwnedBuffer<Float>
+  var previous: OwnedBuffer<Float>
   var centred: OwnedBuffer<Float>
 
   /// `inhibitory` may be 0: the excitatory-only baseline (fixed threshold θ₀, no inhibition).
@@ -118,7 +119,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
       [
         [excitatory, excitatory], [3, Swift.max(inhibitory, 1), excitatory],
         [Swift.max(inhibitory, 1), Swift.max(inhibitory, 1)], [capacity, excitatory],
-        [8, excitatory + Swift.max(inhibitory, 1)],
+        [9, excitatory + Swift.max(inhibitory, 1)],
       ])
     if !(coefficients.codingLevel > 0 && coefficients.codingLevel < 1) {
       throw .invalidParameter("EIMemory: coding level must be in (0, 1)")
@@ -138,6 +139,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     drive = OwnedBuffer(count: ni)
     h = OwnedBuffer(count: ne)
     r = OwnedBuffer(count: ne)
+    previous = OwnedBuffer(count: ne)
     centred = OwnedBuffer(count: ne)
     var rng = SeededGenerator(seed: seed)
     for k in 0..<(ni * ne) { wIE0[k] = Float(rng.uniform() * 2 / Double(ne)) }
@@ -177,33 +179,40 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     }
     inhibitoryResponse()
     let c = coefficients
-    Kernels.unsafeGer(
-      rows: ne, columns: ne, alpha: c.excitatoryToExcitatory / Float(ne), r.base, r.base,
-      wEE.base, lda: ne)
-    for i in 0..<ne { wEE[i * ne + i] = 0 }
-    Self.project(&wEE)
+    Self.update(
+      wEE.base, rows: ne, columns: ne, alpha: c.excitatoryToExcitatory / Float(ne), r.base,
+      r.base, zeroDiagonal: true)
     if ni > 0 {
-      Kernels.unsafeGer(
-        rows: ni, columns: ne, alpha: c.excitatoryToInhibitory / Float(ne), rI.base,
-        centred.base, wIE.base, lda: ne)
-      Kernels.unsafeGer(
-        rows: ne, columns: ni, alpha: c.inhibitoryToExcitatory / Float(ni), r.base, rI.base,
-        wEI.base, lda: ni)
-      Kernels.unsafeGer(
-        rows: ni, columns: ni, alpha: c.inhibitoryToInhibitory / Float(ni), rI.base, rI.base,
-        wII.base, lda: ni)
-      for k in 0..<ni { wII[k * ni + k] = 0 }
-      Self.project(&wIE)
-      Self.project(&wEI)
-      Self.project(&wII)
+      Self.update(
+        wIE.base, rows: ni, columns: ne, alpha: c.excitatoryToInhibitory / Float(ne), rI.base,
+        centred.base, zeroDiagonal: false)
+      Self.update(
+        wEI.base, rows: ne, columns: ni, alpha: c.inhibitoryToExcitatory / Float(ni), r.base,
+        rI.base, zeroDiagonal: false)
+      Self.update(
+        wII.base, rows: ni, columns: ni, alpha: c.inhibitoryToInhibitory / Float(ni), rI.base,
+        rI.base, zeroDiagonal: true)
     }
     count += 1
   }
 
-  /// Dale's law as a projection: a weight may shrink to zero but never change sign.
-  @inline(__always)
-  static func project(_ w: inout OwnedBuffer<Float>) {
-    for k in 0..<w.count where w[k] < 0 { w[k] = 0 }
+  /// A += α x yᵀ (rows × columns, row-major), then Dale's law as a projection (a weight may
+  /// shrink to zero but never change sign) and, with `zeroDiagonal`, no self-connections.
+  /// Row i moves by (α x_i) y, so a row whose α x_i is 0 gains only zeros: no weight is ever
+  /// −0 (each starts at +0 or above, and the projection writes +0), so adding them changes no
+  /// bit, and the projection has nothing to do on a row that did not move. Only the other rows
+  /// are updated, each by the same kernel: the weights are those of the full update bit for
+  /// bit, and an E→E or I→E update costs f N_E rows instead of N_E.
+  static func update(
+    _ a: UnsafeMutablePointer<Float>, rows: Int, columns: Int, alpha: Float,
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, zeroDiagonal: Bool
+  ) {
+    for i in 0..<rows where alpha * x[i] != 0 {
+      let row = a + i * columns
+      Kernels.unsafeGer(rows: 1, columns: columns, alpha: alpha, x + i, y, row, lda: columns)
+      if zeroDiagonal { row[i] = 0 }
+      for j in 0..<columns where row[j] < 0 { row[j] = 0 }
+    }
   }
 
   public mutating func removeAll() {
@@ -222,14 +231,16 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
     let ne = excitatory, ni = inhibitory
     for i in 0..<ne { r[i] = cue[i] > 0.5 ? 1 : 0 }
     let theta = coefficients.threshold
-    let result = iterate(maxSteps: maxSteps) {
+    let result = iterateSynchronous(
+      maxSteps: maxSteps, count: ne, state: r.base, next: h.base, previous: previous.base
+    ) {
       Kernels.unsafeGemv(rows: ne, columns: ne, wEE.base, lda: ne, r.base, h.base)
       if ni > 0 {
         inhibitoryResponse()
         Kernels.unsafeGemv(
           rows: ne, columns: ni, alpha: -1, wEI.base, lda: ni, rI.base, beta: 1, h.base)
       }
-      return thresholdStep(fields: &h, rates: &r, ne, above: theta)
+      thresholdStep(fields: &h, ne, above: theta)
     }
     for i in 0..<ne { state[i] = r[i] }
     return result

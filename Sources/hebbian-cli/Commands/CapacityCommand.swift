@@ -115,31 +115,68 @@ enum CapacityCommand {
     return grid
   }
 
-  /// The sweeps' work, counted before any: per model and size, each trial stores the patterns
-  /// one at a time (P·N² up to the largest P) and at every load recalls probes × 2 cues of
-  /// about five sweeps of N·max(N, P) each; ei / e-only add the search's evaluations.
+  /// The sweeps' work, counted before any: per model and size, each run (a trial, or a point
+  /// the search scores) stores the patterns one at a time up to the largest P and at every
+  /// load recalls its probes (two cues each with --noise, one without) for about five sweeps.
+  /// A ±1 or dense sweep costs N·max(N, P) and a store N²; the sparse models are counted by
+  /// ``sparseWork(_:_:_:_:into:)``.
   static func checkBudget(
     _ options: CapacityOptions
   ) throws(CLIError) {
-    let (s, evaluations) = (options.settings, options.evaluations)
+    let s = options.settings
     var b = WorkBudget("capacity")
     for name in options.names {
       for size in [options.n] + options.sizes {
         let g = try grid(name, from: options.from, to: options.to, step: options.step, n: size)
         let c = counts(g, size)
         let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
-        let searched = name != "hopfield" && name != "storkey" && name != "dense"
-        let runs = Int64(s.trials) + (searched ? Int64(evaluations) : 0)
-        b.work(
-          [runs, maxP, nn, nn], [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to])
-        b.work(
-          [runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)],
-          [CapacityOptions.probes, CapacityOptions.step])
-        if name == "ei" || name == "e-only" { b.work([], [CapacityOptions.search]) }
+        if sparseModels.contains(name) {
+          sparseWork(name, size, c, options, into: &b)
+        } else {
+          let runs = Int64(s.trials)
+          b.work(
+            [runs, maxP, nn, nn],
+            [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to])
+          b.work(
+            [runs, loads, 10 * Int64(s.probes), nn, Swift.max(nn, maxP)],
+            [CapacityOptions.probes, CapacityOptions.step])
+        }
         b.memory([[maxP, nn], [nn, nn]], [CapacityOptions.dim, CapacityOptions.to])
       }
     }
     try b.check(quiet: options.quiet)
+  }
+
+  /// The work of a sparse model at N = `size`: a sweep costs N² (W times the state) and for
+  /// ei N_I·N twice and N_I² more (the inhibitory pathways); an E/I store touches the f·N
+  /// active rows of W_EE and W_EI and all of W_IE and W_II (about f·N² + 3 N_I·N + f·N·N_I
+  /// + 2 N_I²), a covariance store all of W (N²). The search scores `--search` points (ei one
+  /// more, the derived point) on one pattern sequence with at most 10 probes; the covariance
+  /// networks store that sequence once per batch of points.
+  static func sparseWork(
+    _ name: String, _ size: Int, _ c: [Int], _ options: CapacityOptions,
+    into b: inout WorkBudget
+  ) {
+    let s = options.settings
+    let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
+    let ni = Int64(name == "ei" ? (s.inhibitory ?? max(1, size / 4)) : 0)
+    let points = Int64(options.evaluations) + (name == "ei" ? 1 : 0)
+    let covariance = name == "covariance" || name == "cov-activity"
+    let stores =
+      Int64(s.trials)
+      + (covariance
+        ? Int64(CovarianceMemory.storingPasses(evaluations: options.evaluations)) : points)
+    let active = Int64((s.codingLevel * Double(size)).rounded(.up))
+    let storeTerms: [[Int64]] =
+      covariance ? [[nn, nn]] : [[active, nn], [3, ni, nn], [active, ni], [2, ni, ni]]
+    let dims = [CapacityOptions.trials, CapacityOptions.dim, CapacityOptions.to]
+    for t in storeTerms { b.work([stores, maxP] + t, dims + [CapacityOptions.search]) }
+    let cues = Int64(s.noise > 0 ? 2 : 1), probes = Int64(s.probes)
+    let searchProbes = Int64(min(s.probes, 10))
+    for t in [[nn, nn], [2, ni, nn], [ni, ni]] {
+      b.work([Int64(s.trials), cues, probes, loads, 5] + t, [CapacityOptions.probes])
+      b.work([points, searchProbes, loads, 5] + t, [CapacityOptions.search, CapacityOptions.step])
+    }
   }
 
   struct Settings {
