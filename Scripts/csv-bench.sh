@@ -24,16 +24,7 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeats=${2:-5}
 
-if [ -n "${HEBBIAN:-}" ]; then
-  bin=$HEBBIAN
-else
-  swift build -c release --product hebbian >/dev/null
-  bin="$(swift build -c release --show-bin-path)/hebbian"
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$bin" demo --samples "$rows" --save-stream "$dir/imu.csv" >/dev/null 2>&1
-"$bin" demo --samples "$rows" --save-stream "$dir/imu.f32" >/dev/null 2>&1
+. Scripts/imu-files.sh
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 1); fi
 

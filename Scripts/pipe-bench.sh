@@ -17,14 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 rounds=${2:-7}
-if [ -z "${HEBBIAN:-}" ]; then
-  swift build -c release --product hebbian >/dev/null
-  HEBBIAN="$(swift build -c release --show-bin-path)/hebbian"
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$HEBBIAN" demo --samples "$rows" --save-stream "$dir/imu.csv" >/dev/null 2>&1
-"$HEBBIAN" demo --samples "$rows" --save-stream "$dir/imu.f32" >/dev/null 2>&1
+. Scripts/imu-files.sh
+HEBBIAN=$bin
 pin=() wpin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 1) wpin=(taskset -c 0); fi
 TIMEFORMAT='%3U %3S'
