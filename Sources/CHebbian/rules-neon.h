@@ -34,6 +34,16 @@
 #define HB_NEON_MUL_LANE(b, v, l) vmulq_f32(b, HB_NEON_LANE(v, l))
 #endif
 
+/* For a step whose row sweeps are written in the order an in-order core should issue them:
+ * gcc's scheduling before register allocation hoists each row's residual multiply-add above
+ * the previous row's update, which then reads a copy of the old residual (a MOV per vector
+ * and row, on the residual's chain); the scheduling after allocation still runs. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define HB_NEON_AS_WRITTEN __attribute__((optimize("no-schedule-insns")))
+#else
+#define HB_NEON_AS_WRITTEN
+#endif
+
 /* The coefficients of rows [i, i + n), n <= 4: y and eta y (rounded as eta[i] * y[i] is),
  * lanes past n zero. eta y is one vector multiply per four rows. */
 typedef struct {

@@ -57,16 +57,91 @@ HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, con
   if (n == 3) GHA_ONE(nb, r, c, w + 2 * ldw, a2, 2);
 }
 
+/* Row l of a group in a, fused as in the scalar reference: r -= y_l a, then a += (eta y_l)
+ * r, the new row, stored later by GHA_STORE. */
+#define GHA_ROW(nb, r, a, c, l)                                                              \
+  for (size_t v_ = 0; v_ < (nb); v_++) (r)[v_] = HB_NEON_FMS_LANE((r)[v_], (a)[v_], (c).y, l)
+#define GHA_UPDATE(nb, a, r, c, l)                                                           \
+  for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = HB_NEON_FMA_LANE((a)[v_], (r)[v_], (c).ey, l)
+#define GHA_STORE(nb, w, a)                                                                  \
+  for (size_t v_ = 0; v_ < (nb); v_++) vst1q_f32((w) + 4 * v_, (a)[v_])
+
+/* Rows of two to four vectors, four rows at a time with their y and eta y in lanes (one
+ * vector load and multiply per four rows, none per row), fused row by row as the scalar
+ * reference: 2 operations a vector and row. The one-vector path's split residual takes 3,
+ * which costs an out-of-order core more than the chain it shortens once nb chains run side
+ * by side. Row l's update is issued before row l + 1's residual (both wait on row l's) and
+ * its store after it, so that an in-order core does not stall on a multiply-add's result
+ * with independent work left; no register copy of the residual is needed. All four rows
+ * are loaded first: 5 nb + 2 Q registers, so ARMv7 (16) takes only rows of two vectors. */
+HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                                   float *W, size_t ldw, const float *y) {
+  float32x4_t a0[4], a1[4], a2[4], a3[4];
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    float *w = W + i * ldw;
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
+    GHA_ROW(nb, r.v, a0, c, 0);
+    GHA_UPDATE(nb, a0, r.v, c, 0);
+    GHA_ROW(nb, r.v, a1, c, 1);
+    GHA_STORE(nb, w, a0);
+    GHA_UPDATE(nb, a1, r.v, c, 1);
+    GHA_ROW(nb, r.v, a2, c, 2);
+    GHA_STORE(nb, w + ldw, a1);
+    GHA_UPDATE(nb, a2, r.v, c, 2);
+    GHA_ROW(nb, r.v, a3, c, 3);
+    GHA_STORE(nb, w + 2 * ldw, a2);
+    GHA_UPDATE(nb, a3, r.v, c, 3);
+    GHA_STORE(nb, w + 3 * ldw, a3);
+  }
+  const size_t n = k - i;
+  if (n == 0) return;
+  float *w = W + i * ldw;
+  const hb_neon_coefs c = hb_neon_coefs_at(n, eta + i, y + i);
+  GHA_LOAD(nb, a0, w);
+  if (n > 1) GHA_LOAD(nb, a1, w + ldw);
+  if (n > 2) GHA_LOAD(nb, a2, w + 2 * ldw);
+  GHA_ROW(nb, r.v, a0, c, 0);
+  GHA_UPDATE(nb, a0, r.v, c, 0);
+  GHA_STORE(nb, w, a0);
+  if (n == 1) return;
+  GHA_ROW(nb, r.v, a1, c, 1);
+  GHA_UPDATE(nb, a1, r.v, c, 1);
+  GHA_STORE(nb, w + ldw, a1);
+  if (n == 2) return;
+  GHA_ROW(nb, r.v, a2, c, 2);
+  GHA_UPDATE(nb, a2, r.v, c, 2);
+  GHA_STORE(nb, w + 2 * ldw, a2);
+}
+
+/* Rows of two to four vectors (above), out of line: issued as written. */
+HB_NEON_AS_WRITTEN static void gha_rows(size_t nb, hb_neon_residual r, size_t k,
+                                        const float *eta, float *W, size_t ldw, const float *y) {
+  if (nb == 2) {
+    gha_panel_rows(2, r, k, eta, W, ldw, y);
+    return;
+  }
+#if HB_NEON_PANEL > 4
+  if (nb == 3)
+    gha_panel_rows(3, r, k, eta, W, ldw, y);
+  else
+    gha_panel_rows(4, r, k, eta, W, ldw, y);
+#endif
+}
+
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
- * the nb residual vectors held in registers across the k rows. From two vectors a row on,
- * row by row, fused as in the scalar reference: the pairs' extra arithmetic (3.5 operations a
- * vector and row against 2) made two-vector rows 1.6x slower on a Cortex-A72 (llvm-mca) for
- * 1.7x faster on an A53, and out-of-order cores are the common boards. */
+ * the nb residual vectors held in registers across the k rows. Wider rows than four vectors
+ * row by row: their nb chains are enough work between one row's residual and the next. */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
     gha_panel_short(1, r, k, eta, W, ldw, y);
+    return;
+  }
+  if (nb == 2 || (HB_NEON_PANEL > 4 && nb <= 4)) {
+    gha_rows(nb, r, k, eta, W, ldw, y);
     return;
   }
   for (size_t i = 0; i < k; i++) {
