@@ -149,6 +149,13 @@ HB_NEON_INLINE hb_neon_residual hb_neon_panel_residual(size_t nb, const float *x
   for (size_t v = 0; v < nb; v++) r.v[v] = vld1q_f32(x + 4 * v);
   return r;
 }
+/* Vectors [v0, v0 + n) of r, as the residual of a panel of n vectors: the k-neuron rules'
+ * columns are independent, so a panel may go as narrower ones side by side. */
+HB_NEON_INLINE hb_neon_residual hb_neon_residual_part(hb_neon_residual r, size_t v0, size_t n) {
+  hb_neon_residual p;
+  for (size_t v = 0; v < n; v++) p.v[v] = r.v[v0 + v];
+  return p;
+}
 #define HB_NEON_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j)                             \
   panel(nb, hb_neon_panel_residual(nb, (x) + (j)), k, eta, (W) + (j), ldw, y)
 

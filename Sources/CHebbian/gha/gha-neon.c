@@ -66,17 +66,17 @@ HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, con
 #define GHA_STORE(nb, w, a)                                                                  \
   for (size_t v_ = 0; v_ < (nb); v_++) vst1q_f32((w) + 4 * v_, (a)[v_])
 
-/* Rows of two to four vectors, four rows at a time with their y and eta y in lanes (one
- * vector load and multiply per four rows, none per row), fused row by row as the scalar
- * reference: 2 operations a vector and row. The one-vector path's split residual takes 3,
- * which costs an out-of-order core more than the chain it shortens once nb chains run side
- * by side. Row l's update is issued before row l + 1's residual (both wait on row l's) and
- * its store after it, so that an in-order core does not stall on a multiply-add's result
- * with independent work left; no register copy of the residual is needed. All four rows
- * are loaded first: 5 nb + 2 Q registers, so ARMv7 (16) takes only rows of two vectors. */
+/* Rows of two vectors (nb = 2), four rows at a time with their y and eta y in lanes (one
+ * vector load and multiply per four rows, none per row), all four loaded first, fused row
+ * by row as the scalar reference: 2 operations a vector and row. The one-vector path's split
+ * residual takes 3 (3.5 with the add), which cost an out-of-order core more than the chain it
+ * shortens once two chains run side by side. Row l's update is issued before row l + 1's
+ * residual (both wait on row l's) and its store after it, so that an in-order core does not
+ * stall on a multiply-add's result with independent work left; no register copy of the
+ * residual is needed. */
 HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                    float *W, size_t ldw, const float *y) {
-  float32x4_t a0[4], a1[4], a2[4], a3[4];
+  float32x4_t a0[2], a1[2], a2[2], a3[2];
   size_t i = 0;
   for (; i + 4 <= k; i += 4) {
     float *w = W + i * ldw;
@@ -115,33 +115,35 @@ HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, cons
   GHA_STORE(nb, w + 2 * ldw, a2);
 }
 
-/* Rows of two to four vectors (above), out of line: issued as written. */
-HB_NEON_AS_WRITTEN static void gha_rows(size_t nb, hb_neon_residual r, size_t k,
-                                        const float *eta, float *W, size_t ldw, const float *y) {
-  if (nb == 2) {
-    gha_panel_rows(2, r, k, eta, W, ldw, y);
-    return;
-  }
-#if HB_NEON_PANEL > 4
-  if (nb == 3)
-    gha_panel_rows(3, r, k, eta, W, ldw, y);
-  else
-    gha_panel_rows(4, r, k, eta, W, ldw, y);
-#endif
+/* Rows of two vectors (above), out of line: issued as written. */
+HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const float *eta, float *W,
+                                         size_t ldw, const float *y) {
+  gha_panel_rows(2, r, k, eta, W, ldw, y);
 }
 
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
- * the nb residual vectors held in registers across the k rows. Wider rows than four vectors
- * row by row: their nb chains are enough work between one row's residual and the next. */
+ * the nb residual vectors held in registers across the k rows. A column's residual runs down
+ * its own column only, so rows of three and four vectors go as panels of two and one or two
+ * side by side (written for three and four, gcc kept the rows in memory, and ARMv7's 16 Q
+ * registers do not hold four rows of them); wider rows row by row, their nb chains enough
+ * work between one row's residual and the next. */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
     gha_panel_short(1, r, k, eta, W, ldw, y);
     return;
   }
-  if (nb == 2 || (HB_NEON_PANEL > 4 && nb <= 4)) {
-    gha_rows(nb, r, k, eta, W, ldw, y);
+  if (nb == 2) {
+    gha_rows2(r, k, eta, W, ldw, y);
+    return;
+  }
+  if (nb <= 4) {
+    gha_rows2(r, k, eta, W, ldw, y);
+    if (nb == 3)
+      gha_panel_short(1, hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
+    else
+      gha_rows2(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;
   }
   for (size_t i = 0; i < k; i++) {
