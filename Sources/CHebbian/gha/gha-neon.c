@@ -183,10 +183,12 @@ HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const flo
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
  * the nb residual vectors held in registers across the k rows. A column's residual runs down
- * its own column only, so rows of three and four vectors go as panels of two and one or two
- * side by side (written for three and four, gcc kept the rows in memory, and ARMv7's 16 Q
- * registers do not hold four rows of them); wider rows row by row, their nb chains enough
- * work between one row's residual and the next. */
+ * its own column only, so on ARMv7 rows of three and four vectors go as panels of two and
+ * one or two side by side (its 16 Q registers do not hold four rows of them; row by row they
+ * ran at 7-8x the A9 model's bound). Wider rows, and on AArch64 from three vectors on, row by
+ * row: their nb chains are enough work between one row's residual and the next (panels of
+ * two and one or two were slower there on all three models, written for three and four gcc
+ * kept the rows in memory). */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
@@ -197,7 +199,7 @@ HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const flo
     gha_rows2(r, k, eta, W, ldw, y);
     return;
   }
-  if (nb <= 4) {
+  if (HB_NEON_PANEL == 4 && nb <= 4) {
     gha_rows2(r, k, eta, W, ldw, y);
     if (nb == 3)
       gha_panel_short(1, hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
