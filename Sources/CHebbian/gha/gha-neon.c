@@ -28,6 +28,7 @@
 #define GHA_LOAD(nb, a, p)                                                                   \
   for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = vld1q_f32((p) + 4 * v_)
 
+#if HB_NEON_PANEL > 4
 /* Four rows of one vector, their coefficients and the products of GHA_PAIR: all of a group
  * that does not wait on the residual. The pair's sum is fused here (y_l w_l + y_(l+1)
  * w_(l+1) rounds once): 3 operations a row against 3.5, which an out-of-order core's FP
@@ -63,6 +64,7 @@ HB_NEON_INLINE float32x4_t gha_group_apply(const gha_group g, float32x4_t r, flo
   vst1q_f32(w + 3 * ldw, HB_NEON_FMA_LANE(g.a3, r3, g.c.ey, 3));
   return r3;
 }
+#endif
 
 /* Columns [j, j + 4) of rows one vector wide (nb = 1: the IMU regime's d = 4..7): rows four
  * at a time, their y and eta y in the lanes of two vectors (no scalar load, multiply or VDUP
@@ -160,7 +162,6 @@ HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, cons
   const hb_neon_coefs c = hb_neon_coefs_at(n, eta + i, y + i);
   GHA_LOAD(nb, a0, w);
   if (n > 1) GHA_LOAD(nb, a1, w + ldw);
-  if (n > 2) GHA_LOAD(nb, a2, w + 2 * ldw);
   GHA_ROW(nb, r.v, a0, c, 0);
   GHA_UPDATE(nb, a0, r.v, c, 0);
   GHA_STORE(nb, w, a0);
@@ -169,6 +170,7 @@ HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, cons
   GHA_UPDATE(nb, a1, r.v, c, 1);
   GHA_STORE(nb, w + ldw, a1);
   if (n == 2) return;
+  GHA_LOAD(nb, a2, w + 2 * ldw);
   GHA_ROW(nb, r.v, a2, c, 2);
   GHA_UPDATE(nb, a2, r.v, c, 2);
   GHA_STORE(nb, w + 2 * ldw, a2);
