@@ -176,6 +176,13 @@ HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, cons
   GHA_STORE(nb, w + 2 * ldw, a2);
 }
 
+/* Rows of one vector, out of line: one copy for the panels of one vector and the last vector of
+ * three (board programs link every kernel, and stay under 100 KB). */
+__attribute__((noinline)) static void gha_panel_one(hb_neon_residual r, size_t k, const float *eta,
+                                                    float *W, size_t ldw, const float *y) {
+  gha_panel_short(1, r, k, eta, W, ldw, y);
+}
+
 /* Rows of two vectors (above), out of line: issued as written. */
 HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const float *eta, float *W,
                                          size_t ldw, const float *y) {
@@ -194,7 +201,7 @@ HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const flo
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
-    gha_panel_short(1, r, k, eta, W, ldw, y);
+    gha_panel_one(r, k, eta, W, ldw, y);
     return;
   }
   if (nb == 2) {
@@ -204,7 +211,7 @@ HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const flo
   if (HB_NEON_PANEL == 4 && nb <= 4) {
     gha_rows2(r, k, eta, W, ldw, y);
     if (nb == 3)
-      gha_panel_short(1, hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
+      gha_panel_one(hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
     else
       gha_rows2(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;

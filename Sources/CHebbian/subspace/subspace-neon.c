@@ -73,8 +73,13 @@ HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k
   if (n > 2) SUBSPACE_UPDATE(nb, wu + 2 * ldw, a2, r, ct, 2);
 }
 
-/* Rows of two vectors, out of line: one copy, scheduled once (gcc's inlined copies differed by
- * up to 1.5x on the Cortex-A9 model). */
+/* Rows of one and of two vectors, out of line: one copy each, scheduled once (gcc's inlined
+ * copies differed by up to 1.5x on the Cortex-A9 model; board programs link every kernel). */
+__attribute__((noinline)) static void subspace_panel_one(hb_neon_residual r, size_t k,
+                                                         const float *eta, float *W, size_t ldw,
+                                                         const float *y) {
+  subspace_panel_short(1, r, k, eta, W, ldw, y);
+}
 __attribute__((noinline)) static void subspace_panel_two(hb_neon_residual r, size_t k,
                                                          const float *eta, float *W, size_t ldw,
                                                          const float *y) {
@@ -89,13 +94,13 @@ __attribute__((noinline)) static void subspace_panel_two(hb_neon_residual r, siz
 HB_NEON_INLINE void subspace_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                    float *W, size_t ldw, const float *y) {
   if (nb == 1) {
-    subspace_panel_short(1, r, k, eta, W, ldw, y);
+    subspace_panel_one(r, k, eta, W, ldw, y);
     return;
   }
   if (nb <= 4) {
     subspace_panel_two(r, k, eta, W, ldw, y);
     if (nb == 3)
-      subspace_panel_short(1, hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
+      subspace_panel_one(hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
     else if (nb == 4)
       subspace_panel_two(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;
