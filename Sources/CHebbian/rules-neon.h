@@ -34,6 +34,16 @@
 #define HB_NEON_MUL_LANE(b, v, l) vmulq_f32(b, HB_NEON_LANE(v, l))
 #endif
 
+/* For a step whose row sweeps are written in the order an in-order core should issue them:
+ * gcc's scheduling before register allocation hoists each row's residual multiply-add above
+ * the previous row's update, which then reads a copy of the old residual (a MOV per vector
+ * and row, on the residual's chain); the scheduling after allocation still runs. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define HB_NEON_AS_WRITTEN __attribute__((optimize("no-schedule-insns")))
+#else
+#define HB_NEON_AS_WRITTEN
+#endif
+
 /* The coefficients of rows [i, i + n), n <= 4: y and eta y (rounded as eta[i] * y[i] is),
  * lanes past n zero. eta y is one vector multiply per four rows. */
 typedef struct {
@@ -138,6 +148,13 @@ HB_NEON_INLINE hb_neon_residual hb_neon_panel_residual(size_t nb, const float *x
   hb_neon_residual r;
   for (size_t v = 0; v < nb; v++) r.v[v] = vld1q_f32(x + 4 * v);
   return r;
+}
+/* Vectors [v0, v0 + n) of r, as the residual of a panel of n vectors: the k-neuron rules'
+ * columns are independent, so a panel may go as narrower ones side by side. */
+HB_NEON_INLINE hb_neon_residual hb_neon_residual_part(hb_neon_residual r, size_t v0, size_t n) {
+  hb_neon_residual p;
+  for (size_t v = 0; v < n; v++) p.v[v] = r.v[v0 + v];
+  return p;
 }
 #define HB_NEON_PANEL_FROM_X(nb, panel, k, eta, x, W, ldw, y, j)                             \
   panel(nb, hb_neon_panel_residual(nb, (x) + (j)), k, eta, (W) + (j), ldw, y)

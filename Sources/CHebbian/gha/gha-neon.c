@@ -28,13 +28,74 @@
 #define GHA_LOAD(nb, a, p)                                                                   \
   for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = vld1q_f32((p) + 4 * v_)
 
+#if HB_NEON_PANEL > 4
+/* Four rows of one vector, their coefficients and the products of GHA_PAIR: all of a group
+ * that does not wait on the residual. The pair's sum is fused here (y_l w_l + y_(l+1)
+ * w_(l+1) rounds once): 3 operations a row against 3.5, which an out-of-order core's FP
+ * pipe sees (a Cortex-A72 8 % slower with the unfused pair than row by row). */
+typedef struct {
+  float32x4_t a0, a1, a2, a3, p0, q0, p1, q1;
+  hb_neon_coefs c;
+} gha_group;
+
+HB_NEON_INLINE gha_group gha_group_at(const float *w, size_t ldw, const float *eta,
+                                      const float *y) {
+  gha_group g;
+  g.c = hb_neon_coefs_at(4, eta, y);
+  g.a0 = vld1q_f32(w);
+  g.a1 = vld1q_f32(w + ldw);
+  g.a2 = vld1q_f32(w + 2 * ldw);
+  g.a3 = vld1q_f32(w + 3 * ldw);
+  g.p0 = HB_NEON_MUL_LANE(g.a0, g.c.y, 0);
+  g.p1 = HB_NEON_MUL_LANE(g.a2, g.c.y, 2);
+  g.q0 = HB_NEON_FMA_LANE(g.p0, g.a1, g.c.y, 1);
+  g.q1 = HB_NEON_FMA_LANE(g.p1, g.a3, g.c.y, 3);
+  return g;
+}
+
+/* The group's residuals from r, its rows' updates to w; the residual after its last row. */
+HB_NEON_INLINE float32x4_t gha_group_apply(const gha_group g, float32x4_t r, float *w,
+                                           size_t ldw) {
+  const float32x4_t r0 = vsubq_f32(r, g.p0), r1 = vsubq_f32(r, g.q0);
+  const float32x4_t r2 = vsubq_f32(r1, g.p1), r3 = vsubq_f32(r1, g.q1);
+  vst1q_f32(w, HB_NEON_FMA_LANE(g.a0, r0, g.c.ey, 0));
+  vst1q_f32(w + ldw, HB_NEON_FMA_LANE(g.a1, r1, g.c.ey, 1));
+  vst1q_f32(w + 2 * ldw, HB_NEON_FMA_LANE(g.a2, r2, g.c.ey, 2));
+  vst1q_f32(w + 3 * ldw, HB_NEON_FMA_LANE(g.a3, r3, g.c.ey, 3));
+  return r3;
+}
+#endif
+
 /* Columns [j, j + 4) of rows one vector wide (nb = 1: the IMU regime's d = 4..7): rows four
  * at a time, their y and eta y in the lanes of two vectors (no scalar load, multiply or VDUP
- * per row), every row of the four loaded before the first store, the rows in pairs. */
+ * per row), every row of the four loaded before the first store, the rows in pairs. AArch64
+ * software-pipelines the groups: the next group's loads and products are issued with this
+ * group's residuals and updates, so an in-order core has independent work while the short
+ * residual chain runs; two groups an iteration, so that no group is copied from register to
+ * register. ARMv7's 16 Q registers do not hold two groups. */
 HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                     float *W, size_t ldw, const float *y) {
   float32x4_t a0[1], a1[1], a2[1], a3[1];
   size_t i = 0;
+#if HB_NEON_PANEL > 4
+  if (k >= 8) {
+    gha_group g = gha_group_at(W, ldw, eta, y);
+    for (; i + 12 <= k; i += 8) {
+      const gha_group h = gha_group_at(W + (i + 4) * ldw, ldw, eta + i + 4, y + i + 4);
+      r.v[0] = gha_group_apply(g, r.v[0], W + i * ldw, ldw);
+      g = gha_group_at(W + (i + 8) * ldw, ldw, eta + i + 8, y + i + 8);
+      r.v[0] = gha_group_apply(h, r.v[0], W + (i + 4) * ldw, ldw);
+    }
+    if (i + 8 <= k) {
+      const gha_group h = gha_group_at(W + (i + 4) * ldw, ldw, eta + i + 4, y + i + 4);
+      r.v[0] = gha_group_apply(g, r.v[0], W + i * ldw, ldw);
+      g = h;
+      i += 4;
+    }
+    r.v[0] = gha_group_apply(g, r.v[0], W + i * ldw, ldw);
+    i += 4;
+  }
+#endif
   for (; i + 4 <= k; i += 4) {
     float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
@@ -57,16 +118,108 @@ HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, con
   if (n == 3) GHA_ONE(nb, r, c, w + 2 * ldw, a2, 2);
 }
 
+/* Row l of a group in a, fused as in the scalar reference: r -= y_l a, then a += (eta y_l)
+ * r, the new row, stored later by GHA_STORE. */
+#define GHA_ROW(nb, r, a, c, l)                                                              \
+  for (size_t v_ = 0; v_ < (nb); v_++) (r)[v_] = HB_NEON_FMS_LANE((r)[v_], (a)[v_], (c).y, l)
+#define GHA_UPDATE(nb, a, r, c, l)                                                           \
+  for (size_t v_ = 0; v_ < (nb); v_++) (a)[v_] = HB_NEON_FMA_LANE((a)[v_], (r)[v_], (c).ey, l)
+#define GHA_STORE(nb, w, a)                                                                  \
+  for (size_t v_ = 0; v_ < (nb); v_++) vst1q_f32((w) + 4 * v_, (a)[v_])
+
+/* Rows of two vectors (nb = 2), four rows at a time with their y and eta y in lanes (one
+ * vector load and multiply per four rows, none per row), all four loaded first, fused row
+ * by row as the scalar reference: 2 operations a vector and row. The one-vector path's split
+ * residual takes 3 (3.5 with the add), which cost an out-of-order core more than the chain it
+ * shortens once two chains run side by side. Row l's update is issued before row l + 1's
+ * residual (both wait on row l's) and its store after it, so that an in-order core does not
+ * stall on a multiply-add's result with independent work left; no register copy of the
+ * residual is needed. */
+HB_NEON_INLINE void gha_panel_rows(size_t nb, hb_neon_residual r, size_t k, const float *eta,
+                                   float *W, size_t ldw, const float *y) {
+  float32x4_t a0[2], a1[2], a2[2], a3[2];
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    float *w = W + i * ldw;
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+    HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
+    GHA_ROW(nb, r.v, a0, c, 0);
+    GHA_UPDATE(nb, a0, r.v, c, 0);
+    GHA_ROW(nb, r.v, a1, c, 1);
+    GHA_STORE(nb, w, a0);
+    GHA_UPDATE(nb, a1, r.v, c, 1);
+    GHA_ROW(nb, r.v, a2, c, 2);
+    GHA_STORE(nb, w + ldw, a1);
+    GHA_UPDATE(nb, a2, r.v, c, 2);
+    GHA_ROW(nb, r.v, a3, c, 3);
+    GHA_STORE(nb, w + 2 * ldw, a2);
+    GHA_UPDATE(nb, a3, r.v, c, 3);
+    GHA_STORE(nb, w + 3 * ldw, a3);
+  }
+  const size_t n = k - i;
+  if (n == 0) return;
+  float *w = W + i * ldw;
+  const hb_neon_coefs c = hb_neon_coefs_at(n, eta + i, y + i);
+  GHA_LOAD(nb, a0, w);
+  if (n > 1) GHA_LOAD(nb, a1, w + ldw);
+  GHA_ROW(nb, r.v, a0, c, 0);
+  GHA_UPDATE(nb, a0, r.v, c, 0);
+  GHA_STORE(nb, w, a0);
+  if (n == 1) return;
+  GHA_ROW(nb, r.v, a1, c, 1);
+  GHA_UPDATE(nb, a1, r.v, c, 1);
+  GHA_STORE(nb, w + ldw, a1);
+  if (n == 2) return;
+  GHA_LOAD(nb, a2, w + 2 * ldw);
+  GHA_ROW(nb, r.v, a2, c, 2);
+  GHA_UPDATE(nb, a2, r.v, c, 2);
+  GHA_STORE(nb, w + 2 * ldw, a2);
+}
+
+/* Rows of one vector, out of line: on ARMv7 one copy for the panels of one vector and the last
+ * vector of three (board programs link every kernel, and stay under 100 KB). */
+__attribute__((noinline)) static void gha_panel_one(hb_neon_residual r, size_t k, const float *eta,
+                                                    float *W, size_t ldw, const float *y) {
+  gha_panel_short(1, r, k, eta, W, ldw, y);
+}
+
+/* Rows of two vectors (above), out of line: issued as written. */
+HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const float *eta, float *W,
+                                         size_t ldw, const float *y) {
+  gha_panel_rows(2, r, k, eta, W, ldw, y);
+}
+
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
- * the nb residual vectors held in registers across the k rows. From two vectors a row on,
- * row by row, fused as in the scalar reference: the pairs' extra arithmetic (3.5 operations a
- * vector and row against 2) made two-vector rows 1.6x slower on a Cortex-A72 (llvm-mca) for
- * 1.7x faster on an A53, and out-of-order cores are the common boards. */
+ * the nb residual vectors held in registers across the k rows. A column's residual runs down
+ * its own column only, so on ARMv7 rows of three and four vectors go as panels of two and
+ * one or two side by side (its 16 Q registers do not hold four rows of them; row by row they
+ * ran at 7-8x the A9 model's bound). Wider rows, and on AArch64 from three vectors on, row by
+ * row: their nb chains are enough work between one row's residual and the next (panels of
+ * two and one or two were slower there on all three models, written for three and four gcc
+ * kept the rows in memory). */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
+    /* AArch64 has no other use of it: inlined, its pipelined loop came out 13 % faster on the
+     * A53 model. */
+#if HB_NEON_PANEL > 4
     gha_panel_short(1, r, k, eta, W, ldw, y);
+#else
+    gha_panel_one(r, k, eta, W, ldw, y);
+#endif
+    return;
+  }
+  if (nb == 2) {
+    gha_rows2(r, k, eta, W, ldw, y);
+    return;
+  }
+  if (HB_NEON_PANEL == 4 && nb <= 4) {
+    gha_rows2(r, k, eta, W, ldw, y);
+    if (nb == 3)
+      gha_panel_one(hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
+    else
+      gha_rows2(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;
   }
   for (size_t i = 0; i < k; i++) {

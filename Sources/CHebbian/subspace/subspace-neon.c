@@ -12,11 +12,11 @@
   for (size_t v_ = 0; v_ < (nb); v_++)                                                       \
   vst1q_f32((w) + 4 * v_, HB_NEON_FMA_LANE((a)[v_], (r).v[v_], (c).ey, l))
 
-/* subspace_panel for rows of up to two vectors: rows go four at a time with their y and eta y in the lanes of two vectors (no scalar load, multiply or VDUP
- * per row), all four loaded before the first is used; the sum goes into one accumulator per
- * row of the four (ARMv7, 16 Q registers: two, rows 0-1 and 2-3), so that it does not wait
- * on one multiply-add per row (the order of the sum differs from the
- * scalar reference's, inside the contract's bound). */
+/* subspace_panel for rows of up to two vectors: rows go four at a time with their y and eta
+ * y in the lanes of two vectors (no scalar load, multiply or VDUP per row), all four loaded
+ * before the first is used; the sum goes into one accumulator per row of the four (ARMv7, 16
+ * Q registers: two, rows 0-1 and 2-3), so that it does not wait on one multiply-add per row
+ * (the order of the sum differs from the scalar reference's, inside the contract's bound). */
 HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k,
                                          const float *eta, float *W, size_t ldw, const float *y) {
   float32x4_t a0[2], a1[2], a2[2], a3[2], s[2], s1[2], s3[2];
@@ -73,13 +73,36 @@ HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k
   if (n > 2) SUBSPACE_UPDATE(nb, wu + 2 * ldw, a2, r, ct, 2);
 }
 
+/* Rows of one and of two vectors, out of line: one copy each, scheduled once (gcc's inlined
+ * copies differed by up to 1.5x on the Cortex-A9 model; board programs link every kernel). */
+__attribute__((noinline)) static void subspace_panel_one(hb_neon_residual r, size_t k,
+                                                         const float *eta, float *W, size_t ldw,
+                                                         const float *y) {
+  subspace_panel_short(1, r, k, eta, W, ldw, y);
+}
+__attribute__((noinline)) static void subspace_panel_two(hb_neon_residual r, size_t k,
+                                                         const float *eta, float *W, size_t ldw,
+                                                         const float *y) {
+  subspace_panel_short(2, r, k, eta, W, ldw, y);
+}
+
 /* Columns [j, j + 4 nb) (W from column j): r = x - sum_i y_i W_i over all rows (old W), then
  * W_i += (eta y_i) r; the k x 4nb panel stays in L1 between the two loops. Rows of up to two
- * vectors go four at a time (above); wider ones row by row, their nb chains enough work. */
+ * vectors go four at a time (above), rows of three and four as panels of two and one or two
+ * vectors side by side (written for three and four, gcc kept arrays of rows or residuals in
+ * memory); wider ones row by row, their nb chains enough work. */
 HB_NEON_INLINE void subspace_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                                    float *W, size_t ldw, const float *y) {
-  if (nb <= 2) {
-    subspace_panel_short(nb, r, k, eta, W, ldw, y);
+  if (nb == 1) {
+    subspace_panel_one(r, k, eta, W, ldw, y);
+    return;
+  }
+  if (nb <= 4) {
+    subspace_panel_two(r, k, eta, W, ldw, y);
+    if (nb == 3)
+      subspace_panel_one(hb_neon_residual_part(r, 2, 1), k, eta, W + 8, ldw, y);
+    else if (nb == 4)
+      subspace_panel_two(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;
   }
   for (size_t i = 0; i < k; i++) {
