@@ -55,10 +55,67 @@ fast_number_avx2(const uint8_t *p, float *out) {
                      (uint32_t)_mm_extract_epi32(eights, 1);
   return fast_finish(p + used, negative, w, -fraction, out);
 }
+
+/* drop_point[n] (pshufb) drops byte n and moves the bytes before it up by one, a zero first;
+ * drop_point[16] keeps all. */
+static const uint8_t drop_point[17][16] = {
+#define D(j, n) (j > n || n == 16 ? j : j == 0 ? 0x80 : j - 1)
+#define R(n)                                                                                   \
+  {D(0, n), D(1, n), D(2, n), D(3, n), D(4, n), D(5, n), D(6, n), D(7, n), D(8, n), D(9, n),   \
+   D(10, n), D(11, n), D(12, n), D(13, n), D(14, n), D(15, n)}
+    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
+    R(14), R(15), R(16)
+#undef R
+#undef D
+};
+/* 16 bytes from from_lane + n: 0xFF in the last n. */
+static const uint8_t from_lane[32] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* The block path's field parser: [+-]d*[.d*] filling [s, e) exactly, 1 to 16 bytes, at
+ * least one digit. The 16 bytes that end at e are loaded, so the digits are right-aligned
+ * from the start: the sign and the bytes before s are masked to zero, the point is dropped
+ * by one shuffle. Anything else (an exponent, blanks) is left to the number parser. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) int
+field_avx2(const uint8_t *s, const uint8_t *e, float *out) {
+  const size_t n = (size_t)(e - s);
+  if (n - 1 >= 16) return 0;
+  const int negative = *s == '-';
+  const uint32_t sign = (uint32_t)(negative | (*s == '+'));
+  const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
+  const __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+  const uint32_t inside = (UINT32_C(0xFFFF) << (16 - n)) & 0xFFFF;
+  const uint32_t digits = (uint32_t)_mm_movemask_epi8(digit) & inside;
+  const uint32_t others = inside & ~digits & ~(sign << (16 - n));
+  if ((others & (others - 1)) != 0 || digits == 0) return 0;
+  const int point = __builtin_ctz(others | 0x10000); /* 16: none */
+  if (point < 16 && e[point - 16] != '.') return 0;
+  const __m128i kept = _mm_and_si128(
+      t, _mm_and_si128(digit, _mm_loadu_si128((const __m128i *)(const void *)(from_lane + n))));
+  const __m128i aligned =
+      _mm_shuffle_epi8(kept, _mm_loadu_si128((const __m128i *)(const void *)drop_point[point]));
+  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
+                                                                 1, 10, 1, 10, 1, 10, 1));
+  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  const __m128i packed = _mm_packus_epi32(quads, quads);
+  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
+  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
+                     (uint32_t)_mm_extract_epi32(eights, 1);
+  uint32_t bits = decimal_to_f32(w, point < 16 ? point - 15 : 0);
+  if (bits >= F32_INF_BITS) return 0;
+  bits |= (uint32_t)negative << 31;
+  memcpy(out, &bits, sizeof bits);
+  return 1;
+}
 #define HB_CSV_NUMBER_AVX2 fast_number_avx2
+#define HB_CSV_FIELD_AVX2 field_avx2
 #else
 #define HB_CSV_NUMBER_AVX2 fast_number_swar
+#define HB_CSV_FIELD_AVX2 NULL
 #endif
 
-HB_CSV_ROWS(hb_csv_rows_avx2, __attribute__((target("avx2"))), mask_avx2, HB_CSV_NUMBER_AVX2)
+HB_CSV_ROWS(hb_csv_rows_avx2, __attribute__((target("avx2"))), mask_avx2, HB_CSV_NUMBER_AVX2,
+            HB_CSV_FIELD_AVX2)
 #endif
