@@ -243,20 +243,85 @@ typedef struct {
   int64_t lines; /* lines taken */
 } rows_state;
 
+/* A group parser of the block path: the four fields that end at chunk[ends[0..3]] (the first
+ * starts after chunk[ends[-1]]), each filling its span exactly in the field parser's form, to
+ * out[0..3]; 0 when any is not (the field parser then takes the four one by one). */
+typedef int (*group_fn)(const uint8_t *chunk, const uint32_t *ends, float *out);
+
+/* Whether the specials at chunk[ends[0..fields)] are a row's: delimiters, then a newline. */
+static inline int row_ends(const uint8_t *chunk, const uint32_t *ends, uint32_t fields,
+                           uint8_t delimiter) {
+  uint32_t bad = chunk[ends[fields - 1]] ^ '\n';
+  for (uint32_t f = 0; f + 1 < fields; f++) bad |= chunk[ends[f]] ^ delimiter;
+  return bad == 0;
+}
+
+/* Field i of a chunk's stream of fields to out[i] ("\r\n" ends a row too). */
+static inline __attribute__((always_inline)) int
+stream_field(const uint8_t *buf, const uint8_t *chunk, const uint32_t *ends, uint32_t i,
+             uint32_t fields, float *out, field_fn field, number_fn number) {
+  const uint32_t start = ends[(ptrdiff_t)i - 1] + 1, at = ends[i];
+  const uint32_t end = at - (uint32_t)(i % fields == fields - 1 && at > start &&
+                                       chunk[at - 1] == '\r');
+  return block_field(buf, chunk + start, chunk + end, out + i, field, number);
+}
+
+/* The rows of a chunk at buf + line with the specials ends[0..count) (ends[-1] = -1), for a
+ * layout whose fields are its features in order (slot[f] == f, dimension == fields), so the
+ * rows are one stream of fields: the rows' delimiters and newlines are checked first, then
+ * the stream is parsed four fields at a time by the group parser. Returns the rows taken
+ * (at most max), which stop before the first line not in the block path's form. */
+static inline __attribute__((always_inline)) size_t
+stream_rows(const uint8_t *buf, size_t line, const uint32_t *ends, uint32_t count,
+            uint32_t fields, uint8_t delimiter, size_t max, float *out, group_fn group,
+            field_fn field, number_fn number) {
+  const uint8_t *chunk = buf + line;
+  size_t rows = count / fields;
+  if (rows > max) rows = max;
+  for (size_t r = 0; r < rows; r++) {
+    if (!row_ends(chunk, ends + r * fields, fields, delimiter)) {
+      rows = r;
+      break;
+    }
+  }
+  const uint32_t total = (uint32_t)rows * fields;
+  uint32_t i = 0;
+  for (; i + 4 <= total; i += 4) {
+    /* The group parser reads the 16 bytes before each field's end. */
+    if (line + (uint32_t)(ends[(ptrdiff_t)i - 1] + 1) >= 16 && group(chunk, ends + i, out + i)) continue;
+    for (uint32_t k = i; k < i + 4; k++)
+      if (!stream_field(buf, chunk, ends, k, fields, out, field, number)) return k / fields;
+  }
+  for (; i < total; i++)
+    if (!stream_field(buf, chunk, ends, i, fields, out, field, number)) return i / fields;
+  return rows;
+}
+
+/* Whether the block path can take a layout's rows as one stream of fields. */
+static inline int stream_layout(const hb_csv_layout *layout) {
+  if (layout->dimension != layout->fields) return 0;
+  for (int32_t f = 0; f < layout->fields; f++)
+    if (layout->slot[f] != f) return 0;
+  return 1;
+}
+
 /* Lines from st->line, a row each, until one is not in the block path's form (or the rows are
  * full, or the room for whole-block reads runs out): the fast and careful paths take that one.
  * Only layouts whose fields are all features come here. */
 static inline __attribute__((always_inline)) void
 block_lines(const hb_csv_layout *layout, const uint8_t *buf, size_t len, float *rows,
             size_t max_rows, int64_t *row_line, rows_state *st, mask_fn mask, field_fn field,
-            number_fn number) {
+            number_fn number, group_fn group) {
   const uint8_t delimiter = layout->delimiter;
   const uint32_t fields = (uint32_t)layout->fields;
   const int32_t *slot = layout->slot;
   const size_t dimension = (size_t)layout->dimension;
+  const int stream = group != NULL && stream_layout(layout);
   /* Room past every special for the number parser's reads. */
   const size_t limit = len > FAST_FIELD_ROOM ? len - FAST_FIELD_ROOM : 0;
-  uint32_t list[BLOCK_CHUNK + 8];
+  uint32_t positions[1 + BLOCK_CHUNK + 8];
+  uint32_t *const list = positions + 1;
+  positions[0] = UINT32_MAX; /* so that a chunk's first field starts at ends[-1] + 1 = 0 */
   size_t line = st->line, nrows = st->rows;
   int64_t lines = st->lines;
   while (nrows < max_rows) {
@@ -266,6 +331,15 @@ block_lines(const hb_csv_layout *layout, const uint8_t *buf, size_t len, float *
     if (size == 0) break;
     const uint8_t *chunk = buf + line;
     const uint32_t count = list_specials(buf, line, size, delimiter, mask, list);
+    if (stream) {
+      const size_t whole = count / fields < max_rows - nrows ? count / fields : max_rows - nrows;
+      const size_t taken = stream_rows(buf, line, list, count, fields, delimiter, whole,
+                                       rows + nrows * dimension, group, field, number);
+      for (size_t r = 0; r < taken; r++) row_line[nrows++] = ++lines;
+      if (taken > 0) line += list[taken * fields - 1] + 1;
+      if (taken < whole || taken == 0) break;
+      continue;
+    }
     const size_t first = nrows;
     uint32_t next = 0, start = 0;
     while (next + fields <= count && nrows < max_rows) {
@@ -302,7 +376,7 @@ static inline int all_features(const hb_csv_layout *layout) {
 static inline __attribute__((always_inline)) void
 parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_eof, float *rows,
            size_t max_rows, int64_t *row_line, int64_t *id_span, hb_csv_result *result,
-           mask_fn mask, number_fn number, field_fn field) {
+           mask_fn mask, number_fn number, field_fn field, group_fn group) {
   rows_state st = {0, 0, 0};
   int32_t status = HB_CSV_MORE;
   /* Lines the block path leaves to the others before it tries again: doubled each time it
@@ -317,7 +391,7 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
     }
     if (block && pause == 0) {
       const size_t before = st.rows;
-      block_lines(layout, buf, len, rows, max_rows, row_line, &st, mask, field, number);
+      block_lines(layout, buf, len, rows, max_rows, row_line, &st, mask, field, number, group);
       if (st.rows != before) backoff = 0;
       else backoff = backoff == 0 ? 1 : backoff < 64 ? 2 * backoff : 64;
       pause = backoff;
@@ -357,13 +431,13 @@ parse_rows(const hb_csv_layout *layout, const uint8_t *buf, size_t len, int at_e
 #define HB_CSV_DIGITS(isa) fast_number_swar
 #endif
 
-/* One ISA's instance: its mask, number parser and block field parser (NULL: the number
- * parser alone) inlined into parse_rows, compiled with the
- * ISA's target attribute. */
-#define HB_CSV_ROWS(name, attrs, mask, number, field)                                        \
+/* One ISA's instance: its mask, number parser, block field parser (NULL: the number parser
+ * alone) and group parser (NULL: none) inlined into parse_rows, compiled with the ISA's target
+ * attribute. */
+#define HB_CSV_ROWS(name, attrs, mask, number, field, group)                                 \
   attrs void name(const hb_csv_layout *l, const uint8_t *b, size_t n, int eof, float *r,      \
                   size_t m, int64_t *rl, int64_t *id, hb_csv_result *res) {                  \
-    parse_rows(l, b, n, eof, r, m, rl, id, res, mask, number, field);                        \
+    parse_rows(l, b, n, eof, r, m, rl, id, res, mask, number, field, group);                 \
   }
 
 #endif
