@@ -201,24 +201,22 @@ typedef int (*field_fn)(const uint8_t *, const uint8_t *, float *);
 enum { BLOCK_CHUNK = 1024 };
 
 /* The positions of the specials (mask) in the blocks of buf[from, from + size), size a
- * multiple of 64 with room for mask reads, relative to from; returns their count. Writes up
- * to 8 past it. */
+ * multiple of 64 with room for mask reads, relative to from; returns their count. Writes
+ * `ahead` positions a block without a branch on the count (the top bit keeps ctz defined
+ * once the bits run out; those entries are not counted), so up to `ahead` past the count. */
 static inline __attribute__((always_inline)) uint32_t
 list_specials(const uint8_t *buf, size_t from, size_t size, uint8_t delimiter, mask_fn mask,
-              uint32_t *list) {
+              int ahead, uint32_t *list) {
   uint32_t count = 0;
   for (uint32_t o = 0; o < size; o += 64) {
     uint64_t bits = mask(buf + from + o, delimiter);
     const uint32_t n = (uint32_t)__builtin_popcountll(bits);
     uint32_t *out = list + count;
-    /* Eight at a time without a branch on the count (a 63-byte row has 6 or 7 per block);
-     * the top bit keeps ctz defined once the bits run out, and those entries are not
-     * counted. */
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < ahead; i++) {
       out[i] = o + (uint32_t)__builtin_ctzll(bits | (UINT64_C(1) << 63));
       bits &= bits - 1;
     }
-    for (uint32_t i = 8; i < n; i++) {
+    for (uint32_t i = (uint32_t)ahead; i < n; i++) {
       out[i] = o + (uint32_t)__builtin_ctzll(bits);
       bits &= bits - 1;
     }
@@ -248,14 +246,6 @@ typedef struct {
  * out[0..3]; 0 when any is not (the field parser then takes the four one by one). */
 typedef int (*group_fn)(const uint8_t *chunk, const uint32_t *ends, float *out);
 
-/* Whether the specials at chunk[ends[0..fields)] are a row's: delimiters, then a newline. */
-static inline int row_ends(const uint8_t *chunk, const uint32_t *ends, uint32_t fields,
-                           uint8_t delimiter) {
-  uint32_t bad = chunk[ends[fields - 1]] ^ '\n';
-  for (uint32_t f = 0; f + 1 < fields; f++) bad |= chunk[ends[f]] ^ delimiter;
-  return bad == 0;
-}
-
 /* Field i of a chunk's stream of fields to out[i] ("\r\n" ends a row too). */
 static inline __attribute__((always_inline)) int
 stream_field(const uint8_t *buf, const uint8_t *chunk, const uint32_t *ends, uint32_t i,
@@ -266,20 +256,21 @@ stream_field(const uint8_t *buf, const uint8_t *chunk, const uint32_t *ends, uin
   return block_field(buf, chunk + start, chunk + end, out + i, field, number);
 }
 
-/* The rows of a chunk at buf + line with the specials ends[0..count) (ends[-1] = -1), for a
- * layout whose fields are its features in order (slot[f] == f, dimension == fields), so the
- * rows are one stream of fields: the rows' delimiters and newlines are checked first, then
- * the stream is parsed four fields at a time by the group parser. Returns the rows taken
- * (at most max), which stop before the first line not in the block path's form. */
+/* The rows of a chunk at buf + line with the specials ends[0..count) (ends[-1] = -1) and,
+ * among them, the newlines and NULs at newlines[0..), for a layout whose fields are its
+ * features in order (slot[f] == f, dimension == fields), so the rows are one stream of fields.
+ * The rows are checked first: row r is whole when its last special is the r-th newline,
+ * which (rows before it whole) leaves only delimiters before it. Then the stream is parsed
+ * four fields at a time by the group parser. Returns the rows taken (at most max), which
+ * stop before the first line not in the block path's form. */
 static inline __attribute__((always_inline)) size_t
-stream_rows(const uint8_t *buf, size_t line, const uint32_t *ends, uint32_t count,
-            uint32_t fields, uint8_t delimiter, size_t max, float *out, group_fn group,
-            field_fn field, number_fn number) {
+stream_rows(const uint8_t *buf, size_t line, const uint32_t *ends, const uint32_t *newlines,
+            uint32_t fields, size_t max, float *out, group_fn group, field_fn field,
+            number_fn number) {
   const uint8_t *chunk = buf + line;
-  size_t rows = count / fields;
-  if (rows > max) rows = max;
-  for (size_t r = 0; r < rows; r++) {
-    if (!row_ends(chunk, ends + r * fields, fields, delimiter)) {
+  size_t rows = max;
+  for (size_t r = 0; r < max; r++) {
+    if (newlines[r] != ends[r * fields + fields - 1]) {
       rows = r;
       break;
     }
@@ -319,7 +310,7 @@ block_lines(const hb_csv_layout *layout, const uint8_t *buf, size_t len, float *
   const int stream = group != NULL && stream_layout(layout);
   /* Room past every special for the number parser's reads. */
   const size_t limit = len > FAST_FIELD_ROOM ? len - FAST_FIELD_ROOM : 0;
-  uint32_t positions[1 + BLOCK_CHUNK + 8];
+  uint32_t positions[1 + BLOCK_CHUNK + 8], newlines[BLOCK_CHUNK + 8];
   uint32_t *const list = positions + 1;
   positions[0] = UINT32_MAX; /* so that a chunk's first field starts at ends[-1] + 1 = 0 */
   size_t line = st->line, nrows = st->rows;
@@ -330,10 +321,13 @@ block_lines(const hb_csv_layout *layout, const uint8_t *buf, size_t len, float *
     if (size > BLOCK_CHUNK) size = BLOCK_CHUNK;
     if (size == 0) break;
     const uint8_t *chunk = buf + line;
-    const uint32_t count = list_specials(buf, line, size, delimiter, mask, list);
+    const uint32_t count = list_specials(buf, line, size, delimiter, mask, 8, list);
     if (stream) {
-      const size_t whole = count / fields < max_rows - nrows ? count / fields : max_rows - nrows;
-      const size_t taken = stream_rows(buf, line, list, count, fields, delimiter, whole,
+      /* A 63-byte row has one newline in most blocks, two in some. */
+      const uint32_t ends = list_specials(buf, line, size, '\n', mask, 2, newlines);
+      size_t whole = count / fields < ends ? count / fields : ends;
+      if (whole > max_rows - nrows) whole = max_rows - nrows;
+      const size_t taken = stream_rows(buf, line, list, newlines, fields, whole,
                                        rows + nrows * dimension, group, field, number);
       for (size_t r = 0; r < taken; r++) row_line[nrows++] = ++lines;
       if (taken > 0) line += list[taken * fields - 1] + 1;

@@ -116,15 +116,6 @@ static const uint8_t first_lane[32] = {[16] = 0xFF};
  * 1 without a point (p = 16). */
 static const double point_scale[17] = {1e15, 1e14, 1e13, 1e12, 1e11, 1e10, 1e9, 1e8, 1e7,
                                        1e6,  1e5,  1e4,  1e3,  1e2,  1e1,  1e0, 1e0};
-/* The sign bits of four floats, from a 4-bit mask of the negative ones. */
-static const uint32_t sign_bits[16][4] = {
-#define S(k, i) ((uint32_t)(((k) >> (i)) & 1) << 31)
-#define R(k) {S(k, 0), S(k, 1), S(k, 2), S(k, 3)}
-    R(0), R(1), R(2), R(3), R(4),  R(5),  R(6),  R(7),
-    R(8), R(9), R(10), R(11), R(12), R(13), R(14), R(15)
-#undef R
-#undef S
-};
 
 /* Two fields' 16 bytes each, right-aligned at their ends, in one register. */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
@@ -135,10 +126,10 @@ two_lanes(const uint8_t *a, const uint8_t *b) {
 }
 
 /* What the group parser needs from two fields in one register: their digits (as values,
- * zero elsewhere) and the masks that check their form. */
+ * zero elsewhere), their points, and the masks that check their form. */
 typedef struct {
-  __m256i kept;
-  uint32_t bad, points, digits, minus;
+  __m256i kept, points;
+  uint32_t bad, point_bits, digits, minus;
 } two_fields;
 
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) two_fields
@@ -155,11 +146,36 @@ scan_two(const uint8_t *chunk, uint32_t e0, uint32_t n0, uint32_t e1, uint32_t n
   const __m256i digits = _mm256_and_si256(digit, inside);
   two_fields r;
   r.kept = _mm256_and_si256(t, digits);
+  r.points = _mm256_and_si256(point, inside);
   r.bad = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(ok, inside));
-  r.points = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(point, inside));
+  r.point_bits = (uint32_t)_mm256_movemask_epi8(r.points);
   r.digits = (uint32_t)_mm256_movemask_epi8(digits);
   r.minus = (uint32_t)_mm256_movemask_epi8(minus);
   return r;
+}
+
+/* The value of the digits of four fields, the point dropped, as doubles (exact: 15 digits at
+ * most). lane 0 of each register, then lane 1. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256d
+four_values(__m256i aligned_a, __m256i aligned_b) {
+  const __m256i tens = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                        10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+  const __m256i hundreds = _mm256_set1_epi32(0x00010064); /* (100, 1) */
+  const __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(aligned_a, tens), hundreds);
+  const __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(aligned_b, tens), hundreds);
+  /* lane 0: fields 0 and 2, lane 1: fields 1 and 3, each as its 8 high and 8 low digits */
+  const __m256i eights = _mm256_madd_epi16(_mm256_packus_epi32(quads_a, quads_b),
+                                           _mm256_set1_epi32(0x00012710)); /* (10000, 1) */
+  const __m256i split =
+      _mm256_permutevar8x32_epi32(eights, _mm256_setr_epi32(0, 4, 2, 6, 1, 5, 3, 7));
+  const __m256d high = _mm256_cvtepi32_pd(_mm256_castsi256_si128(split));
+  const __m256d low = _mm256_cvtepi32_pd(_mm256_extracti128_si256(split, 1));
+  return _mm256_add_pd(_mm256_mul_pd(high, _mm256_set1_pd(1e8)), low);
+}
+
+/* Whether any of the four 16-bit lanes of x is zero (exact for "any"). */
+static inline int zero_lane(uint64_t x) {
+  return ((x - UINT64_C(0x0001000100010001)) & ~x & UINT64_C(0x8000800080008000)) != 0;
 }
 
 /* The block path's group parser: field_avx2 on four fields at once, two to a register, and
@@ -172,30 +188,17 @@ group_avx2(const uint8_t *chunk, const uint32_t *ends, float *out) {
   const uint32_t n0 = e0 - ends[-1] - 1, n1 = e1 - e0 - 1, n2 = e2 - e1 - 1, n3 = e3 - e2 - 1;
   if (n0 - 1 > 14 || n1 - 1 > 14 || n2 - 1 > 14 || n3 - 1 > 14) return 0;
   const two_fields a = scan_two(chunk, e0, n0, e1, n1), b = scan_two(chunk, e2, n2, e3, n3);
-  /* Only digits, a sign first and points; at most one point and at least one digit each. */
-  const uint32_t p0 = a.points & 0xFFFF, p1 = a.points >> 16;
-  const uint32_t p2 = b.points & 0xFFFF, p3 = b.points >> 16;
-  if ((a.bad | b.bad | (p0 & (p0 - 1)) | (p1 & (p1 - 1)) | (p2 & (p2 - 1)) | (p3 & (p3 - 1))) != 0 ||
-      (a.digits & 0xFFFF) == 0 || a.digits < 0x10000 || (b.digits & 0xFFFF) == 0 ||
-      b.digits < 0x10000)
+  /* Only digits, a sign first and points, and a digit in each field (a 16-bit lane each). */
+  if ((a.bad | b.bad) != 0 || zero_lane(a.digits | (uint64_t)b.digits << 32)) return 0;
+  const int q0 = __builtin_ctz((a.point_bits & 0xFFFF) | 0x10000), q1 = __builtin_ctz((a.point_bits >> 16) | 0x10000);
+  const int q2 = __builtin_ctz((b.point_bits & 0xFFFF) | 0x10000), q3 = __builtin_ctz((b.point_bits >> 16) | 0x10000);
+  const __m256i drop_a = two_lanes(drop_point[q0], drop_point[q1]);
+  const __m256i drop_b = two_lanes(drop_point[q2], drop_point[q3]);
+  /* The first point dropped, no other may be left. */
+  if (_mm256_movemask_epi8(_mm256_or_si256(_mm256_shuffle_epi8(a.points, drop_a),
+                                           _mm256_shuffle_epi8(b.points, drop_b))) != 0)
     return 0;
-  const int q0 = __builtin_ctz(p0 | 0x10000), q1 = __builtin_ctz(p1 | 0x10000);
-  const int q2 = __builtin_ctz(p2 | 0x10000), q3 = __builtin_ctz(p3 | 0x10000);
-  const __m256i aligned_a = _mm256_shuffle_epi8(a.kept, two_lanes(drop_point[q0], drop_point[q1]));
-  const __m256i aligned_b = _mm256_shuffle_epi8(b.kept, two_lanes(drop_point[q2], drop_point[q3]));
-  const __m256i tens = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
-                                        10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
-  const __m256i hundreds = _mm256_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1, 100, 1, 100, 1,
-                                             100, 1, 100, 1);
-  const __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(aligned_a, tens), hundreds);
-  const __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(aligned_b, tens), hundreds);
-  /* lane 0: fields 0 and 2, lane 1: fields 1 and 3, each as its 8 high and 8 low digits */
-  const __m256i eights = _mm256_madd_epi16(_mm256_packus_epi32(quads_a, quads_b),
-                                           _mm256_set1_epi32(0x00012710)); /* (10000, 1) */
-  const __m256i split = _mm256_permutevar8x32_epi32(eights, _mm256_setr_epi32(0, 4, 2, 6, 1, 5, 3, 7));
-  const __m256d high = _mm256_cvtepi32_pd(_mm256_castsi256_si128(split));
-  const __m256d low = _mm256_cvtepi32_pd(_mm256_extracti128_si256(split, 1));
-  const __m256d w = _mm256_add_pd(_mm256_mul_pd(high, _mm256_set1_pd(1e8)), low);
+  const __m256d w = four_values(_mm256_shuffle_epi8(a.kept, drop_a), _mm256_shuffle_epi8(b.kept, drop_b));
   const __m256d d = _mm256_div_pd(
       w, _mm256_setr_pd(point_scale[q0], point_scale[q1], point_scale[q2], point_scale[q3]));
   /* A double halfway between two floats: the field parser decides it. */
@@ -203,11 +206,12 @@ group_avx2(const uint8_t *chunk, const uint32_t *ends, float *out) {
   if (_mm256_movemask_pd(_mm256_castsi256_pd(
           _mm256_cmpeq_epi64(low_bits, _mm256_set1_epi64x(0x10000000)))) != 0)
     return 0;
-  const uint32_t negative = (uint32_t)((a.minus & 0xFFFF) != 0) | (uint32_t)(a.minus > 0xFFFF) << 1 |
-                            (uint32_t)((b.minus & 0xFFFF) != 0) << 2 | (uint32_t)(b.minus > 0xFFFF) << 3;
-  const __m128 f = _mm_or_ps(_mm256_cvtpd_ps(d),
-                             _mm_loadu_ps((const float *)(const void *)sign_bits[negative]));
-  _mm_storeu_ps(out, f);
+  /* The sign bits: 0x8000 in each 16-bit lane of the minus masks that is not zero, widened. */
+  const uint64_t minus = a.minus | (uint64_t)b.minus << 32;
+  const uint64_t low15 = UINT64_C(0x7FFF7FFF7FFF7FFF);
+  const uint64_t negative = (((minus & low15) + low15) | minus) & ~low15;
+  const __m128i sign = _mm_slli_epi32(_mm_cvtepu16_epi32(_mm_cvtsi64_si128((int64_t)negative)), 16);
+  _mm_storeu_ps(out, _mm_or_ps(_mm256_cvtpd_ps(d), _mm_castsi128_ps(sign)));
   return 1;
 }
 #define HB_CSV_NUMBER_AVX2 fast_number_avx2
