@@ -200,28 +200,38 @@ typedef int (*field_fn)(const uint8_t *, const uint8_t *, float *);
 /* The bytes a chunk of the block path covers: its list is filled once per chunk. */
 enum { BLOCK_CHUNK = 1024 };
 
+/* The positions of a block's bits (at o) from out on, `ahead` of them without a branch on
+ * the count (the top bit keeps ctz defined once the bits run out; those entries are not
+ * counted), so up to `ahead` past it; returns their count. */
+static inline __attribute__((always_inline)) uint32_t list_bits(uint64_t bits, uint32_t o,
+                                                                int ahead, uint32_t *out) {
+  const uint32_t n = (uint32_t)__builtin_popcountll(bits);
+  for (int i = 0; i < ahead; i++) {
+    out[i] = o + (uint32_t)__builtin_ctzll(bits | (UINT64_C(1) << 63));
+    bits &= bits - 1;
+  }
+  for (uint32_t i = (uint32_t)ahead; i < n; i++) {
+    out[i] = o + (uint32_t)__builtin_ctzll(bits);
+    bits &= bits - 1;
+  }
+  return n;
+}
+
 /* The positions of the specials (mask) in the blocks of buf[from, from + size), size a
- * multiple of 64 with room for mask reads, relative to from; returns their count. Writes
- * `ahead` positions a block without a branch on the count (the top bit keeps ctz defined
- * once the bits run out; those entries are not counted), so up to `ahead` past the count. */
+ * multiple of 64 with room for mask reads, relative to from, to list; returns their count.
+ * With newlines not NULL, the newlines and NULs among them too (the mask with '\n' for the
+ * delimiter, computed next to the first so that they share the loads and compares), their
+ * count in *lines. Writes up to 8 (newlines: 2) entries past the counts. */
 static inline __attribute__((always_inline)) uint32_t
 list_specials(const uint8_t *buf, size_t from, size_t size, uint8_t delimiter, mask_fn mask,
-              int ahead, uint32_t *list) {
-  uint32_t count = 0;
+              uint32_t *list, uint32_t *newlines, uint32_t *lines) {
+  uint32_t count = 0, ends = 0;
   for (uint32_t o = 0; o < size; o += 64) {
-    uint64_t bits = mask(buf + from + o, delimiter);
-    const uint32_t n = (uint32_t)__builtin_popcountll(bits);
-    uint32_t *out = list + count;
-    for (int i = 0; i < ahead; i++) {
-      out[i] = o + (uint32_t)__builtin_ctzll(bits | (UINT64_C(1) << 63));
-      bits &= bits - 1;
-    }
-    for (uint32_t i = (uint32_t)ahead; i < n; i++) {
-      out[i] = o + (uint32_t)__builtin_ctzll(bits);
-      bits &= bits - 1;
-    }
-    count += n;
+    /* 8: a 63-byte row has 6 or 7 specials in most blocks; one newline, two in some. */
+    count += list_bits(mask(buf + from + o, delimiter), o, 8, list + count);
+    if (newlines != NULL) ends += list_bits(mask(buf + from + o, '\n'), o, 2, newlines + ends);
   }
+  if (lines != NULL) *lines = ends;
   return count;
 }
 
@@ -276,10 +286,13 @@ stream_rows(const uint8_t *buf, size_t line, const uint32_t *ends, const uint32_
     }
   }
   const uint32_t total = (uint32_t)rows * fields;
+  /* The group parser reads the 16 bytes before each field's end. */
+  const int near_start = line < 16;
   uint32_t i = 0;
   for (; i + 4 <= total; i += 4) {
-    /* The group parser reads the 16 bytes before each field's end. */
-    if (line + (uint32_t)(ends[(ptrdiff_t)i - 1] + 1) >= 16 && group(chunk, ends + i, out + i)) continue;
+    if ((!near_start || line + (uint32_t)(ends[(ptrdiff_t)i - 1] + 1) >= 16) &&
+        group(chunk, ends + i, out + i))
+      continue;
     for (uint32_t k = i; k < i + 4; k++)
       if (!stream_field(buf, chunk, ends, k, fields, out, field, number)) return k / fields;
   }
@@ -321,10 +334,11 @@ block_lines(const hb_csv_layout *layout, const uint8_t *buf, size_t len, float *
     if (size > BLOCK_CHUNK) size = BLOCK_CHUNK;
     if (size == 0) break;
     const uint8_t *chunk = buf + line;
-    const uint32_t count = list_specials(buf, line, size, delimiter, mask, 8, list);
+    uint32_t ends = 0;
+    const uint32_t count =
+        stream ? list_specials(buf, line, size, delimiter, mask, list, newlines, &ends)
+               : list_specials(buf, line, size, delimiter, mask, list, NULL, NULL);
     if (stream) {
-      /* A 63-byte row has one newline in most blocks, two in some. */
-      const uint32_t ends = list_specials(buf, line, size, '\n', mask, 2, newlines);
       size_t whole = count / fields < ends ? count / fields : ends;
       if (whole > max_rows - nrows) whole = max_rows - nrows;
       const size_t taken = stream_rows(buf, line, list, newlines, fields, whole,
