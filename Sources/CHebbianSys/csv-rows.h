@@ -269,8 +269,8 @@ stream_field(const uint8_t *buf, const uint8_t *chunk, const uint32_t *ends, uin
 /* The rows of a chunk at buf + line with the specials ends[0..count) (ends[-1] = -1) and,
  * among them, the newlines and NULs at newlines[0..), for a layout whose fields are its
  * features in order (slot[f] == f, dimension == fields), so the rows are one stream of fields.
- * The rows are checked first: row r is whole when its last special is the r-th newline,
- * which (rows before it whole) leaves only delimiters before it. Then the stream is parsed
+ * The rows are checked first: row r is whole when its last special is the r-th newline or
+ * NUL and a newline, which (rows before it whole) leaves only delimiters before it. Then the stream is parsed
  * four fields at a time by the group parser. Returns the rows taken (at most max), which
  * stop before the first line not in the block path's form. */
 static inline __attribute__((always_inline)) size_t
@@ -280,7 +280,8 @@ stream_rows(const uint8_t *buf, size_t line, const uint32_t *ends, const uint32_
   const uint8_t *chunk = buf + line;
   size_t rows = max;
   for (size_t r = 0; r < max; r++) {
-    if (newlines[r] != ends[r * fields + fields - 1]) {
+    const uint32_t end = ends[r * fields + fields - 1];
+    if (newlines[r] != end || chunk[end] != '\n') {
       rows = r;
       break;
     }
