@@ -22,6 +22,19 @@ __attribute__((target("avx2"))) static inline uint64_t mask_avx2(const uint8_t *
 #ifdef HB_CSV_SWAR_DIGITS
 #include "csv-digits16.h"
 
+/* The value of 16 digits (bytes 0 to 9, the first the most significant) by multiply-adds. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) uint64_t
+sixteen_digits(__m128i aligned) {
+  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
+                                                                 1, 10, 1, 10, 1, 10, 1));
+  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  const __m128i packed = _mm_packus_epi32(quads, quads);
+  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
+  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
+                     (uint32_t)_mm_extract_epi32(eights, 1);
+  return w;
+}
+
 /* fast_number_swar with 16 bytes at a time: the digits before and after the point found in
  * one compare, joined by two shuffles, valued by multiply-adds. Up to 15 digits here; longer
  * numbers go the SWAR way. */
@@ -46,13 +59,7 @@ fast_number_avx2(const uint8_t *p, float *out) {
   if (used >= 16 || digits == 0) return fast_number_swar(start, out);
   const __m128i aligned =
       _mm_shuffle_epi8(joined, _mm_loadu_si128((const __m128i *)(const void *)right_align[digits]));
-  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
-                                                                 1, 10, 1, 10, 1, 10, 1));
-  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
-  const __m128i packed = _mm_packus_epi32(quads, quads);
-  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
-  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
-                     (uint32_t)_mm_extract_epi32(eights, 1);
+  const uint64_t w = sixteen_digits(aligned);
   return fast_finish(p + used, negative, w, -fraction, out);
 }
 
@@ -96,13 +103,7 @@ field_avx2(const uint8_t *s, const uint8_t *e, float *out) {
       t, _mm_and_si128(digit, _mm_loadu_si128((const __m128i *)(const void *)(from_lane + n))));
   const __m128i aligned =
       _mm_shuffle_epi8(kept, _mm_loadu_si128((const __m128i *)(const void *)drop_point[point]));
-  const __m128i pairs = _mm_maddubs_epi16(aligned, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10,
-                                                                 1, 10, 1, 10, 1, 10, 1));
-  const __m128i quads = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
-  const __m128i packed = _mm_packus_epi32(quads, quads);
-  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 0, 0, 0, 0));
-  const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(eights) * 100000000u +
-                     (uint32_t)_mm_extract_epi32(eights, 1);
+  const uint64_t w = sixteen_digits(aligned);
   uint32_t bits = decimal_to_f32(w, point < 16 ? point - 15 : 0);
   if (bits >= F32_INF_BITS) return 0;
   bits |= (uint32_t)negative << 31;
