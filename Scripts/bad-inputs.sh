@@ -66,6 +66,24 @@ open("k2.hbm", "wb").write(model("pca.ccipca", [2, 2**31 - 1], [("W", 9)]))
 open("k3.hbm", "wb").write(model("pca.ccipca", [65536, 65536], [("W", 9)]))
 EOF
 "${bin[@]}" demo --samples 20000 --save-stream imu.csv >/dev/null 2>&1
+# The IMU stream with one defect deep inside it, where the reader takes whole blocks of rows:
+# each must be reported at its line and column as in a short file.
+python3 - <<'EOF'
+lines = open("imu.csv").read().split("\n")
+def defect(name, line, edit):
+    copy = list(lines)
+    copy[line - 1] = edit(copy[line - 1])
+    open(name, "w").write("\n".join(copy))
+def field(i, text):
+    return lambda row: ",".join(text if k == i else f for k, f in enumerate(row.split(",")))
+defect("deep-nan.csv", 12345, field(2, "nan"))
+defect("deep-junk.csv", 4321, field(5, "1.2.3"))
+defect("deep-range.csv", 777, field(0, "-1e40"))
+defect("deep-nul.csv", 9999, field(3, "1\0"))
+defect("deep-short.csv", 15000, lambda row: row.rsplit(",", 1)[0])
+defect("deep-long.csv", 3001, lambda row: row + ",7")
+defect("deep-blank.csv", 5000, lambda row: row.replace(",", ", ", 1))
+EOF
 
 # A model with a second name (hard link), a symlink planted by another user in a sticky
 # world-writable folder (owned by nobody where this runs as root), a lock-named file that is
@@ -178,6 +196,7 @@ run learn --rule bcm --input imu.csv --threshold-tau 1e9
 run learn --rule hebb --input imu.csv --passes 2000000000
 run learn --rule hebb --input imu.csv --passes 1000000
 run stdp window --dt "$(printf '1e-30\nsecond line')"
+for f in nan junk range nul short long blank; do run pca --input deep-$f.csv --quiet; done
 
 # Refused runs leave every file as it was, /dev/null a device, and no temporary behind.
 after=$(snapshot)

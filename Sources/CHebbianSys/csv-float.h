@@ -220,7 +220,7 @@ static inline __attribute__((always_inline)) uint32_t decimal_to_f32(uint64_t w,
      * again to float goes wrong only when d lands exactly halfway between two floats (the 29
      * bits float drops are 1000...0); Eisel–Lemire decides those. The result is zero or a
      * normal float here (>= 1e-22). */
-    double d = (double)w;
+    double d = (double)(int64_t)w; /* signed: one conversion instruction, exact below 2^53 */
     d = q < 0 ? d / pow10_f64[-q] : d * pow10_f64[q];
     uint64_t dbits;
     memcpy(&dbits, &d, sizeof dbits);

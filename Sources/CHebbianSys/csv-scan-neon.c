@@ -63,5 +63,5 @@ static inline __attribute__((always_inline)) const uint8_t *fast_number_neon(con
 #define HB_CSV_NUMBER_NEON fast_number_swar
 #endif
 
-HB_CSV_ROWS(hb_csv_rows_neon, , mask_neon, HB_CSV_NUMBER_NEON)
+HB_CSV_ROWS(hb_csv_rows_neon, , mask_neon, HB_CSV_NUMBER_NEON, NULL, NULL)
 #endif

@@ -27,4 +27,4 @@ static inline uint64_t mask_swar(const uint8_t *p, uint8_t delimiter) {
   return r;
 }
 
-HB_CSV_ROWS(hb_csv_rows_swar, , mask_swar, fast_number_swar)
+HB_CSV_ROWS(hb_csv_rows_swar, , mask_swar, fast_number_swar, NULL, NULL)
