@@ -36,7 +36,8 @@ here) it prints the median errors, the median ratio and the worst ratio; digits,
 the defaults were tuned on, iris is held out.
 
 --rules R,... limits either protocol to some rules; --schedule C:T0 runs the learner with
---eta C --t0 T0 instead of its default, to measure a candidate default the same way.
+--eta C --t0 T0 instead of its default (--schedule power:C:T0: with --schedule power, the
+schedule C/(T0 + t)^(3/4)), to measure a candidate default the same way.
 """
 import argparse
 import os
@@ -216,13 +217,14 @@ def main():
     ap.add_argument("--sets", default=",".join(s for s, _ in SETS))
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--rules", default="oja,subspace,gha,similarity,fsm,ccipca")
-    ap.add_argument("--schedule", metavar="C:T0",
-                    help="give the learner --eta C --t0 T0 instead of its default schedule")
+    ap.add_argument("--schedule", metavar="[KIND:]C:T0",
+                    help="give the learner [--schedule KIND] --eta C --t0 T0 instead of its default")
     ap.add_argument("--one-pass", action="store_true",
                     help="the defaults' protocol: raw data, one pass, median and worst over seeds")
     a = ap.parse_args()
     if a.schedule:
-        c, t0 = a.schedule.split(":")
+        *kind, c, t0 = a.schedule.split(":")
+        LEARNER_SCHEDULE.extend(["--schedule", kind[0]] if kind else [])
         LEARNER_SCHEDULE.extend(["--eta", c, "--t0", t0])
     if a.one_pass:
         return one_pass(a)
