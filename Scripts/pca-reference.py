@@ -115,13 +115,15 @@ HELD_OUT = ("iris",)
 
 
 def learner_start(binary, d, k, seed, tmp):
-    """The learner's initial weights for --seed seed (k x d): what it saves after one sample
-    that centres to zero and so leaves them unchanged. Every rule draws the same ones."""
+    """The learner's initial weights for --seed seed (k x d; seed None: the default seed):
+    what it saves after one sample that centres to zero and so leaves them unchanged. Every
+    rule draws the same ones."""
     csv, out = os.path.join(tmp, "start.csv"), os.path.join(tmp, "start.f32")
     with open(csv, "w") as f:
         f.write(",".join("0" * d) + "\n")
     cmd = [binary, "pca", "--input", csv, "--rule", "oja" if k == 1 else "gha",
-           "--components", str(k), "--seed", str(seed), "--save-components", out, "--quiet"]
+           "--components", str(k), "--save-components", out, "--quiet"]
+    cmd += [] if seed is None else ["--seed", str(seed)]
     subprocess.run(cmd, capture_output=True, check=True)
     return np.fromfile(out, dtype="<f4").astype(np.float64).reshape(k, d)
 

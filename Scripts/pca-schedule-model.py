@@ -28,7 +28,6 @@ schedules run for N passes; one start, so the ratios are one run's).
 import argparse
 import importlib.util
 import os
-import subprocess
 import tempfile
 
 import numpy as np
@@ -45,17 +44,6 @@ DEFAULTS = {"oja": ("inverse", 3.0, 100.0), "subspace": ("inverse", 12.0, 10.0),
 def alpha(kind, c, t0, t_before):
     u = t0 + t_before
     return c / u if kind == "inverse" else c / u ** 0.75
-
-
-def default_start(binary, d, k, tmp):
-    """The learner's initial weights without --seed (k x d), as pca-reference.learner_start."""
-    csv, out = os.path.join(tmp, "start.csv"), os.path.join(tmp, "start.f32")
-    with open(csv, "w") as f:
-        f.write(",".join("0" * d) + "\n")
-    subprocess.run([binary, "pca", "--input", csv, "--rule", "oja" if k == 1 else "gha",
-                    "--components", str(k), "--save-components", out, "--quiet"],
-                   capture_output=True, check=True)
-    return np.fromfile(out, dtype="<f4").astype(np.float64).reshape(k, d)
 
 
 def learner(x, k, rule, starts, schedule, average=None, passes=1):
@@ -130,7 +118,7 @@ def main():
                               for s in range(1, a.seeds + 1)]
                     loop, label = ref.best_one_pass_loop(x, k, (a.rule,), vals[0], v, starts)
                 else:
-                    starts = [default_start(a.hebbian, x.shape[1], k, tmp)]
+                    starts = [ref.learner_start(a.hebbian, x.shape[1], k, None, tmp)]
                     ref.PASSES = a.passes
                     best, label = ref.best_loop(x, k, (a.rule,), vals[0], v)
                     loop = [best]
