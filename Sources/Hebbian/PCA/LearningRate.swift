@@ -48,8 +48,8 @@ public enum LearningRate: Sendable, Equatable {
   /// 0.35/(10 + t)^(3/4): measured with `Scripts/pca-schedule-model.py` (a float64 model of
   /// the driver that reproduces the learner's errors) on both protocols of
   /// `Scripts/pca-reference.py`, it is better on one pass of the raw sets (breast cancer
-  /// 2.35× → 0.60×) and on 20 passes (digits 2.86× → 1.41×, wine 1.36× → 0.22×, breast
-  /// cancer 0.92× → 1.03×). The same schedule does not serve subspace and GHA: 0.35 fits one
+  /// 2.35× → 0.60×) and on 20 passes (digits 2.85× → 1.41×, wine 1.36× → 0.22×, breast
+  /// cancer 0.92× → 1.02×). The same schedule does not serve subspace and GHA: 0.35 fits one
   /// pass of digits (1.2×) but leaves 20 passes of breast cancer with k = 4 stuck (127×),
   /// and 0.5 still gives 6.7× there. It is not within 2×
   /// everywhere: the best c depends on the gap and on the stream's length (one pass of the
