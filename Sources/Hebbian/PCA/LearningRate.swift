@@ -47,9 +47,10 @@ public enum LearningRate: Sendable, Equatable {
   /// cancer better), the same on the IMU stream. Oja's then became the power schedule
   /// 0.35/(10 + t)^(3/4): measured with `Scripts/pca-schedule-model.py` (a float64 model of
   /// the driver that reproduces the learner's errors) on both protocols of
-  /// `Scripts/pca-reference.py`, it is better on one pass of the raw sets (breast cancer
-  /// 2.35× → 0.60×) and on 20 passes (digits 2.85× → 1.41×, wine 1.36× → 0.22×, breast
-  /// cancer 0.92× → 1.02×). The same schedule does not serve subspace and GHA: 0.35 fits one
+  /// `Scripts/pca-reference.py`, it is better on the whole: one pass of the raw sets, median
+  /// breast cancer 2.35× → 0.60×, digits 1.67× → 1.60× (but digits' worst seed 7.4× → 8.1×,
+  /// wine's 1.3× → 2.35×); 20 passes, digits 2.85× → 1.41×, wine 1.36× → 0.22×, breast
+  /// cancer 0.92× → 1.02×. The same schedule does not serve subspace and GHA: 0.35 fits one
   /// pass of digits (1.2×) but leaves 20 passes of breast cancer with k = 4 stuck (127×),
   /// and 0.5 still gives 6.7× there. It is not within 2×
   /// everywhere: the best c depends on the gap and on the stream's length (one pass of the
