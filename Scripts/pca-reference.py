@@ -36,7 +36,8 @@ here) it prints the median errors, the median ratio and the worst ratio; digits,
 the defaults were tuned on, iris is held out.
 
 --rules R,... limits either protocol to some rules; --schedule C:T0 runs the learner with
---eta C --t0 T0 instead of its default, to measure a candidate default the same way.
+--eta C --t0 T0 instead of its default (--schedule power:C:T0: with --schedule power, the
+schedule C/(T0 + t)^(3/4)), to measure a candidate default the same way.
 """
 import argparse
 import os
@@ -114,13 +115,15 @@ HELD_OUT = ("iris",)
 
 
 def learner_start(binary, d, k, seed, tmp):
-    """The learner's initial weights for --seed seed (k x d): what it saves after one sample
-    that centres to zero and so leaves them unchanged. Every rule draws the same ones."""
+    """The learner's initial weights for --seed seed (k x d; seed None: the default seed):
+    what it saves after one sample that centres to zero and so leaves them unchanged. Every
+    rule draws the same ones."""
     csv, out = os.path.join(tmp, "start.csv"), os.path.join(tmp, "start.f32")
     with open(csv, "w") as f:
         f.write(",".join("0" * d) + "\n")
     cmd = [binary, "pca", "--input", csv, "--rule", "oja" if k == 1 else "gha",
-           "--components", str(k), "--seed", str(seed), "--save-components", out, "--quiet"]
+           "--components", str(k), "--save-components", out, "--quiet"]
+    cmd += [] if seed is None else ["--seed", str(seed)]
     subprocess.run(cmd, capture_output=True, check=True)
     return np.fromfile(out, dtype="<f4").astype(np.float64).reshape(k, d)
 
@@ -216,13 +219,14 @@ def main():
     ap.add_argument("--sets", default=",".join(s for s, _ in SETS))
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--rules", default="oja,subspace,gha,similarity,fsm,ccipca")
-    ap.add_argument("--schedule", metavar="C:T0",
-                    help="give the learner --eta C --t0 T0 instead of its default schedule")
+    ap.add_argument("--schedule", metavar="[KIND:]C:T0",
+                    help="give the learner [--schedule KIND] --eta C --t0 T0 instead of its default")
     ap.add_argument("--one-pass", action="store_true",
                     help="the defaults' protocol: raw data, one pass, median and worst over seeds")
     a = ap.parse_args()
     if a.schedule:
-        c, t0 = a.schedule.split(":")
+        *kind, c, t0 = a.schedule.split(":")
+        LEARNER_SCHEDULE.extend(["--schedule", kind[0]] if kind else [])
         LEARNER_SCHEDULE.extend(["--eta", c, "--t0", t0])
     if a.one_pass:
         return one_pass(a)

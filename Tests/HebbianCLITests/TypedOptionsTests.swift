@@ -31,6 +31,15 @@ import Testing
     #expect(gha.components == 2)
     #expect(gha.format == .f32)
     #expect(gha.rate == .inverse(scale: 0.5, offset: 5, floor: 0))
+    // Oja's default is the power schedule; --schedule inverse alone gives its former default,
+    // --schedule power on another rule the power schedule with Oja's constants.
+    #expect(oja.rate == .power(scale: 0.35, offset: 10, floor: 0))
+    let ojaInverse = try PCAOptions(
+      parse(["--input", "x.csv", "--rule", "oja", "--schedule", "inverse"], PCAOptions.table))
+    #expect(ojaInverse.rate == .inverse(scale: 3, offset: 100, floor: 0))
+    let ghaPower = try PCAOptions(
+      parse(["--input", "x.csv", "--schedule", "power", "--eta", "0.5"], PCAOptions.table))
+    #expect(ghaPower.rate == .power(scale: 0.5, offset: 5, floor: 0))
   }
 
   @Test func pcaRefusesCSVLayoutOnF32InputNamingTheFirstOption() {

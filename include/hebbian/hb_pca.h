@@ -32,6 +32,13 @@ typedef enum hb_pca_rule {
   HB_PCA_GHA = 2,
 } hb_pca_rule;
 
+/* The kinds of schedule, with the values a model file stores (OnlinePCA's "schedule"). */
+typedef enum hb_pca_schedule {
+  HB_PCA_SCHEDULE_CONSTANT = 0, /* alpha = scale */
+  HB_PCA_SCHEDULE_INVERSE = 1,  /* alpha = max(scale / (offset + t), floor) */
+  HB_PCA_SCHEDULE_POWER = 2,    /* alpha = max(scale / (offset + t)^(3/4), floor) */
+} hb_pca_schedule;
+
 typedef struct hb_pca_state {
   hb_pca_rule rule;
   size_t k, d;           /* components (1 for Oja), dimension; 1 <= k <= d */
@@ -45,10 +52,9 @@ typedef struct hb_pca_state {
   float input_power;     /* running <|x - mean|^2> (read and written) */
   int64_t samples_seen;  /* samples learned so far (read and written) */
   bool centering;
-  /* The schedule: alpha = rate_scale when rate_constant, else
-   * max(rate_scale / (rate_offset + t - 1), rate_floor). rate_floor is also the floor of the
-   * running means, so a constant schedule sets it to the rate itself. */
-  bool rate_constant;
+  /* The schedule (hb_pca_rate): its kind, scale, offset and floor. rate_floor is also the
+   * floor of the running means, so a constant schedule sets it to the rate itself. */
+  hb_pca_schedule rate_schedule;
   float rate_scale, rate_offset, rate_floor;
 } hb_pca_state;
 
@@ -96,12 +102,22 @@ int64_t hb_f32_copy_finite(const uint8_t *src, size_t count, float *dst);
 static inline float hb_pca_max(float a, float b) { return b >= a ? b : a; }
 static inline float hb_pca_min(float a, float b) { return b < a ? b : a; }
 
-/* The schedule alpha for a sample after t_before samples: rate_scale when constant, else
- * max(rate_scale / (rate_offset + t_before), rate_floor). */
-static inline float hb_pca_rate(bool constant, float scale, float offset, float floor_,
+/* The schedule alpha for a sample after t_before samples, u = offset + t_before:
+ * scale when constant, else max(scale / u, floor) (inverse) or max(scale / u^(3/4), floor)
+ * (power). u^(3/4) is u / sqrt(sqrt(u)): square roots are correctly rounded on every ISA, so
+ * the power schedule is as deterministic as the inverse one (powf is not). Why 3/4: with the
+ * power normalisation the error contracts like exp(-g sum alpha), g the relative eigengap
+ * below the k-th component, and the step noise is about alpha; alpha = c / u acts like an
+ * inverse schedule whose c grows like u^(1/4), small where a short stream is limited by the
+ * noise, large where a long stream is limited by the gap, without knowing the horizon. */
+static inline float hb_pca_rate(hb_pca_schedule kind, float scale, float offset, float floor_,
                                 int64_t t_before) {
   HB_PCA_NO_CONTRACT
-  return constant ? scale : hb_pca_max(scale / (offset + (float)t_before), floor_);
+  if (kind == HB_PCA_SCHEDULE_CONSTANT) return scale;
+  const float u = offset + (float)t_before;
+  /* u = 0 (t0 = 0, first sample): scale / 0 = infinity either way, so the clip rules. */
+  if (kind == HB_PCA_SCHEDULE_INVERSE || u <= 0) return hb_pca_max(scale / u, floor_);
+  return hb_pca_max(scale * __builtin_sqrtf(__builtin_sqrtf(u)) / u, floor_);
 }
 
 /* The weight of sample t in the running mean: max(1/t, floor). */

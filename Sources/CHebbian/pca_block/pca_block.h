@@ -27,7 +27,7 @@ static inline hb_pca_sample_rates hb_pca_sample(hb_pca_state *s, int64_t t, floa
   hb_pca_sample_rates q;
   q.beta = hb_pca_power_weight(inv_t, s->rate_floor);
   s->input_power += q.beta * (p - s->input_power);
-  q.alpha = hb_pca_rate(s->rate_constant, s->rate_scale, s->rate_offset, s->rate_floor, t - 1);
+  q.alpha = hb_pca_rate(s->rate_schedule, s->rate_scale, s->rate_offset, s->rate_floor, t - 1);
   q.step = p >= (float)HB_PCA_NORM2_MIN;
   q.clip = q.step ? 1 / p : 0.0f;
   q.floor_power = s->input_power / (float)s->d;

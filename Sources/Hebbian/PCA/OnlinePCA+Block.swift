@@ -30,7 +30,7 @@ extension OnlinePCA {
     s.xc = xc.base
     s.eta = eta.base
     s.centering = centering
-    (s.rate_constant, s.rate_scale, s.rate_offset, s.rate_floor) = rate.parameters
+    (s.rate_schedule, s.rate_scale, s.rate_offset, s.rate_floor) = rate.parameters
     return s
   }
 

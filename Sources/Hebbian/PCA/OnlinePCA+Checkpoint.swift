@@ -35,6 +35,11 @@ extension OnlinePCA {
       parameters.append(.init("rate", Double(scale)))
       parameters.append(.init("t0", Double(offset)))
       parameters.append(.init("floor", Double(floor)))
+    case .power(let scale, let offset, let floor):
+      parameters.append(.init("schedule", 2))
+      parameters.append(.init("rate", Double(scale)))
+      parameters.append(.init("t0", Double(offset)))
+      parameters.append(.init("floor", Double(floor)))
     }
     // Float → Double is exact, so every constant reads back to the same Float bits.
     parameters.append(.init("centering", centering ? 1 : 0))
@@ -90,7 +95,11 @@ extension OnlinePCA {
     case 0: rate = .constant(try float("rate"))
     case 1:
       rate = .inverse(scale: try float("rate"), offset: try float("t0"), floor: try float("floor"))
-    default: throw .format("model file: parameter 'schedule' must be 0 (constant) or 1 (inverse)")
+    case 2:
+      rate = .power(scale: try float("rate"), offset: try float("t0"), floor: try float("floor"))
+    default:
+      throw .format(
+        "model file: parameter 'schedule' must be 0 (constant), 1 (inverse) or 2 (power)")
     }
     let maxBatch = try file.counter("maxBatch")
     // The batch scratch is maxBatch×d floats: bound it so a corrupted counter cannot ask for

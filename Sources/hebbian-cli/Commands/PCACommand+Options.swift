@@ -10,10 +10,12 @@ struct PCAOptions {
   static let rule = OptionSpec.value(
     "--rule", "R", "oja|subspace|gha|similarity|fsm|ccipca (default gha)")
   static let eta = OptionSpec.value(
-    "--eta", "X", "rate: the scale c of c/(t0+t), or the constant rate (default per rule)")
-  static let schedule = OptionSpec.value("--schedule", "S", "inverse|constant (default inverse)")
+    "--eta", "X",
+    "rate: the scale c of c/(t0+t) or c/(t0+t)^0.75, or the constant rate (default per rule)")
+  static let schedule = OptionSpec.value(
+    "--schedule", "S", "inverse|power|constant (default: power for oja, else inverse)")
   static let t0 = OptionSpec.value(
-    "--t0", "X", "offset t0 of the inverse schedule (default per rule; 10 x --eta)")
+    "--t0", "X", "offset t0 of the inverse or power schedule (default per rule; 10 x --eta)")
   static let floor = OptionSpec.value(
     "--floor", "X", "lowest rate, to track a drifting stream (default 0)")
   static let center = OptionSpec.flag("--center", "subtract a running mean (the default)")

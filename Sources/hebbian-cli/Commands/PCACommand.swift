@@ -166,28 +166,37 @@ enum PCACommand {
   static func learningRate(_ o: ParsedOptions, rule: OnlinePCA.Rule, saved: LearningRate? = nil)
     throws(CLIError) -> LearningRate
   {
-    if let s = saved, !o.hasAny(PCAOptions.scheduleOptions) { return s }
-    let schedule = try o.choice(PCAOptions.schedule, ["inverse", "constant"], default: "inverse")
+    if !o.hasAny(PCAOptions.scheduleOptions) { return saved ?? .standard(for: rule) }
+    let schedule = try o.choice(
+      PCAOptions.schedule, ["inverse", "power", "constant"], default: "inverse")
     let floor = try o.double(PCAOptions.floor, default: 0)
     let rate: LearningRate
     if !(floor >= 0 && floor <= 1) { throw .usage("--floor: must be in [0, 1], got \(floor)") }
     if schedule.isBytes("constant") {
-      if o.has(PCAOptions.t0) { throw .usage("--t0: applies to --schedule inverse only") }
+      if o.has(PCAOptions.t0) { throw .usage("--t0: applies to --schedule inverse or power only") }
       let a = try o.double(PCAOptions.eta, default: 0.01)
       if !(a > 0 && a <= 1) {
         throw .usage("--eta: the constant rate must be in (0, 1], got \(a)")
       }
       rate = .constant(Float(a))
     } else {
-      var (c0, t00): (Float, Float) = (8, 80)
-      if case .inverse(let sc, let off, _) = LearningRate.standard(for: rule) {
-        (c0, t00) = (sc, off)
+      // The rule's own constants when its default has this form; Oja's inverse schedule is
+      // its default before the power one, 3/(100 + t).
+      let power = schedule.isBytes("power")
+      var (c0, t00): (Float, Float) = power ? (0.35, 10) : (3, 100)
+      switch LearningRate.standard(for: rule) {
+      case .inverse(let sc, let off, _) where !power: (c0, t00) = (sc, off)
+      case .power(let sc, let off, _) where power: (c0, t00) = (sc, off)
+      default: break
       }
       let c = try o.double(PCAOptions.eta, default: Double(c0))
       if !(c > 0 && c <= 1e6) { throw .usage("--eta: must be in (0, 1e6], got \(c)") }
       let t0 = try o.double(PCAOptions.t0, default: !o.has(PCAOptions.eta) ? Double(t00) : 10 * c)
       if !(t0 >= 0 && t0 <= 1e12) { throw .usage("--t0: must be in [0, 1e12], got \(t0)") }
-      rate = .inverse(scale: Float(c), offset: Float(t0), floor: Float(floor))
+      rate =
+        power
+        ? .power(scale: Float(c), offset: Float(t0), floor: Float(floor))
+        : .inverse(scale: Float(c), offset: Float(t0), floor: Float(floor))
     }
     do throws(HebbianError) {
       try rate.validate()
@@ -214,7 +223,7 @@ enum PCACommand {
   static func etaValue(_ rate: LearningRate) -> Float {
     switch rate {
     case .constant(let a): return a
-    case .inverse(let scale, _, _): return scale
+    case .inverse(let scale, _, _), .power(let scale, _, _): return scale
     }
   }
 

@@ -4,11 +4,15 @@ import Testing
 
 @Suite struct OnlinePCACheckpointTests {
   /// A learner with every constant away from its default, so a field the checkpoint forgot
-  /// would show up as a different continuation.
+  /// would show up as a different continuation; Oja and GHA on the power schedule (model
+  /// files' schedule 2), the others on the inverse one.
   func configured(_ rule: OnlinePCA.Rule, batch: Int = 4) throws -> OnlinePCA {
-    try OnlinePCA(
+    let rate: LearningRate =
+      rule == .oja || rule == .gha
+      ? .power(scale: 0.6, offset: 20, floor: 1e-3) : .inverse(scale: 6, offset: 50, floor: 1e-3)
+    return try OnlinePCA(
       dimension: 8, components: rule == .oja ? 1 : 3, rule: rule,
-      learningRate: .inverse(scale: 6, offset: 50, floor: 1e-3), centering: true, seed: 77,
+      learningRate: rate, centering: true, seed: 77,
       maxBatch: batch, amnesia: 3, lateralTimeScale: 0.7)
   }
 

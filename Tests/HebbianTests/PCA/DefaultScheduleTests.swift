@@ -153,6 +153,9 @@ import Testing
     }
     #expect(LearningRate.standard(for: .gha).rate(at: 0) == 0.8)
     #expect(
-      LearningRate.tracking(floor: 0.02, for: .oja) == .inverse(scale: 3, offset: 100, floor: 0.02))
+      LearningRate.tracking(floor: 0.02, for: .oja) == .power(scale: 0.35, offset: 10, floor: 0.02))
+    // 0.35 / 16^(3/4) = 0.35 / 8, exactly (u / sqrt(sqrt(u)) with u = 16).
+    #expect(LearningRate.standard(for: .oja).rate(at: 6) == 0.35 / 8)
+    #expect(LearningRate.power(scale: 1, offset: 0, floor: 0).rate(at: 0) == .infinity)
   }
 }

@@ -53,6 +53,9 @@ import Testing
       switch rate {
       case .constant(let a): alpha = Double(a)
       case .inverse(let c, let t0, let f): alpha = max(Double(c) / (Double(t0) + Double(t - 1)), Double(f))
+      case .power(let c, let t0, let f):
+        let u = Double(t0) + Double(t - 1)
+        alpha = max(Double(c) * u.squareRoot().squareRoot() / u, Double(f))
       }
       var y = [Double](repeating: 0, count: k)
       if p >= 1e-30 {
@@ -78,7 +81,10 @@ import Testing
 
   @Test(arguments: [false, true])
   func stepFollowsTheDocumentedFormulas(centering: Bool) throws {
-    let rates: [LearningRate] = [.inverse(scale: 3, offset: 10, floor: 0.02), .constant(0.05)]
+    let rates: [LearningRate] = [
+      .inverse(scale: 3, offset: 10, floor: 0.02), .power(scale: 0.5, offset: 10, floor: 0.02),
+      .constant(0.05),
+    ]
     for (rule, d, k) in [(OnlinePCA.Rule.oja, 6, 1), (.subspace, 6, 3), (.gha, 6, 3), (.gha, 17, 5)] {
       for rate in rates {
         var pca = try OnlinePCA(
