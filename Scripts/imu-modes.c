@@ -10,7 +10,7 @@
  * a cache miss), FILL nops after each load. The two misses overlap only if the second load
  * enters the window while the first is outstanding, so an iteration costs about one miss
  * while 2 FILL fits in the window and about two misses once it does not. FILL = 100 fits in
- * 128 entries, FILL = 180 needs more: a slice whose FILL = 180 chase costs 1.6x its
+ * 128 entries, FILL = 180 needs more: a slice whose FILL = 180 chase costs 1.35x its
  * FILL = 100 chase or more ran with a window of 128 entries or less ("half"), else "full"
  * (Zen 3 has 256; it splits the retire queue in two while the other SMT thread of the core
  * runs, which on a guest is whatever the host puts there).
@@ -77,7 +77,7 @@ static float median(float *v, size_t n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static bool half(const slice *s) { return s->c180 >= 1.6f * s->c100; }
+static bool half(const slice *s) { return s->c180 >= 1.35f * s->c100; }
 
 /* The medians of one field over the slices that pass keep(). */
 static float med(const slice *s, size_t n, size_t field, bool (*keep)(const slice *, int),

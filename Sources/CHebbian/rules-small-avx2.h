@@ -156,19 +156,24 @@ HB_AVX2_INLINE void hb_avx2_gha_row_small(size_t D, bool padded, __m256 yi, floa
  * needs only row i, so each group of rows (hb_avx2_wx_small's) is reduced right before its
  * sweep and y_i goes from the reduction to the sweep in a register: written to y for the
  * caller, never read back. A round trip through y (which may alias W, so every read follows
- * the row stores) put a store-to-load forwarding on the step's dependency chain. */
+ * the row stores) put a store-to-load forwarding on the step's dependency chain. With yv (a
+ * constant NULL in the kernels) y's rows 0-7 also come back in one register, lanes past k
+ * left as they were: read back from y as a vector they would wait for the scalar stores to
+ * retire (a load that spans several stores is not forwarded). */
 HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, const float *eta,
-                                      __m256 x0, __m256 x1, float *W, size_t ldw, float *y) {
+                                      __m256 x0, __m256 x1, float *W, size_t ldw, float *y,
+                                      __m256 *yv) {
   __m256 r0 = x0, r1 = x1;
   size_t i = 0, four = 0;
   if (!alias) {
     for (; i + 8 <= k; i += 8) {
-      const __m256 yv = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
+      const __m256 y8 = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
       float yl[8];
-      _mm256_storeu_ps(yl, yv);
+      _mm256_storeu_ps(yl, y8);
       for (size_t r = 0; r < 8; r++)
-        hb_avx2_gha_row_small(D, padded, _mm256_permutevar8x32_ps(yv, _mm256_set1_epi32((int)r)),
+        hb_avx2_gha_row_small(D, padded, _mm256_permutevar8x32_ps(y8, _mm256_set1_epi32((int)r)),
                               eta[i + r] * yl[r], &r0, &r1, W + (i + r) * ldw);
+      if (yv && i == 0) *yv = y8;
     }
     four = k - i >= 4 ? i + 4 : i;
   }
@@ -178,9 +183,15 @@ HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t 
     __m256 w0, w1;
     hb_avx2_row_load(D, padded, w, &w0, &w1);
     const float yi = hb_avx2_hsum(hb_avx2_row_dot_regs(D, i < four ? 2 : 4, x0, x1, w0, w1));
-    hb_avx2_gha_row(_mm256_set1_ps(yi), _mm256_set1_ps(eta[i] * yi), &r0, &r1, &w0, &w1);
+    const __m256 yb = _mm256_set1_ps(yi);
+    hb_avx2_gha_row(yb, _mm256_set1_ps(eta[i] * yi), &r0, &r1, &w0, &w1);
     hb_avx2_row_store(D, padded, w, w0, w1);
     y[i] = yi;
+    if (yv && i < 8) {
+      const __m256i lane = _mm256_cmpeq_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                              _mm256_set1_epi32((int)i));
+      *yv = _mm256_blendv_ps(*yv, yb, _mm256_castsi256_ps(lane));
+    }
   }
 }
 
@@ -196,7 +207,7 @@ HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d
 #define HB_AVX2_K_RULE_AT(D)                                                                 \
   hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
   if (rule == HB_AVX2_GHA)                                                                   \
-    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y);                           \
+    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y, NULL);                     \
   else                                                                                       \
     hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
   HB_SMALL_D_SWITCH(d, HB_AVX2_K_RULE_AT)
