@@ -214,15 +214,23 @@ HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d
 #undef HB_AVX2_K_RULE_AT
 }
 
-/* The step of a k-neuron rule: the small-d body at d <= 16; otherwise pass 1 (y = W x), then
- * rows(k, d, eta, x, W, ldw, y) when the rows alias 4 KiB, else the column panels. */
-#define HB_AVX2_K_RULE_STEP(rule, rows, panel, k, d, eta, x, W, ldw, y)                      \
+/* The step of a k-neuron rule: small(k, d, eta, x, W, ldw, y) at d <= 16, else large(...)
+ * (HB_AVX2_K_RULE_LARGE). Both are functions of their own, not inlined: the entry is then
+ * two tail jumps, and the callee-saved registers and the aligned frame of the large-d paths
+ * are set up on those paths only, not on every IMU-sized step. */
+#define HB_AVX2_K_RULE_STEP(small, large, k, d, eta, x, W, ldw, y)                           \
   do {                                                                                       \
     if ((k) == 0) break;                                                                     \
-    if ((d) >= 1 && (d) <= HB_SMALL_D_MAX) {                                                 \
-      hb_avx2_k_rule_small(rule, k, d, eta, x, W, ldw, y);                                   \
-      break;                                                                                 \
-    }                                                                                        \
+    if ((d) >= 1 && (d) <= HB_SMALL_D_MAX)                                                   \
+      small(k, d, eta, x, W, ldw, y);                                                        \
+    else                                                                                     \
+      large(k, d, eta, x, W, ldw, y);                                                        \
+  } while (0)
+
+/* The step at d > 16: pass 1 (y = W x), then rows(k, d, eta, x, W, ldw, y) when the rows
+ * alias 4 KiB, else the column panels. */
+#define HB_AVX2_K_RULE_LARGE(rows, panel, k, d, eta, x, W, ldw, y)                           \
+  do {                                                                                       \
     hb_avx2_wx(k, d, x, W, ldw, y);                                                          \
     if (hb_avx2_rows_alias(ldw))                                                             \
       rows(k, d, eta, x, W, ldw, y);                                                         \
