@@ -198,21 +198,57 @@ HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t 
 /* The k-neuron rules with a small-d body; a constant in every call. */
 typedef enum { HB_AVX2_SUBSPACE, HB_AVX2_GHA } hb_avx2_k_rule;
 
-/* The small-d entry of a k-neuron step, 1 <= d <= HB_SMALL_D_MAX: rows in the caller's
- * memory, one instance per d. */
-HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d, const float *eta,
-                                         const float *x, float *W, size_t ldw, float *y) {
+/* The small-d body of a k-neuron step at d = D: rows in the caller's memory. */
+HB_AVX2_INLINE void hb_avx2_k_rule_at(hb_avx2_k_rule rule, size_t D, size_t k, const float *eta,
+                                      const float *x, float *W, size_t ldw, float *y) {
   const bool alias = hb_avx2_rows_alias(ldw);
   __m256 x0, x1;
-#define HB_AVX2_K_RULE_AT(D)                                                                 \
-  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
-  if (rule == HB_AVX2_GHA)                                                                   \
-    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y, NULL);                     \
-  else                                                                                       \
-    hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
-  HB_SMALL_D_SWITCH(d, HB_AVX2_K_RULE_AT)
-#undef HB_AVX2_K_RULE_AT
+  hb_avx2_row_load(D, false, x, &x0, &x1);
+  if (rule == HB_AVX2_GHA)
+    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y, NULL);
+  else
+    hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y);
 }
+
+/* The small-d bodies of a rule as one function per d, name##_1 ... name##_16, and name(k, d,
+ * eta, x, W, ldw, y) choosing among them. A function per d saves only the registers its own
+ * body needs (one function for all sixteen saved six on every step), and with d left out
+ * every argument travels in a register, so the entry reaches the body by a tail jump. */
+#define HB_AVX2_K_RULE_SMALL_AT(name, rule, D)                                               \
+  HB_AVX2 __attribute__((noinline)) static void name##_##D(                                  \
+      size_t k, const float *eta, const float *x, float *W, size_t ldw, float *y) {          \
+    hb_avx2_k_rule_at(rule, D, k, eta, x, W, ldw, y);                                        \
+  }
+#define HB_AVX2_K_RULE_SMALL(name, rule)                                                     \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 1) HB_AVX2_K_RULE_SMALL_AT(name, rule, 2)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 3) HB_AVX2_K_RULE_SMALL_AT(name, rule, 4)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 5) HB_AVX2_K_RULE_SMALL_AT(name, rule, 6)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 7) HB_AVX2_K_RULE_SMALL_AT(name, rule, 8)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 9) HB_AVX2_K_RULE_SMALL_AT(name, rule, 10)             \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 11) HB_AVX2_K_RULE_SMALL_AT(name, rule, 12)            \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 13) HB_AVX2_K_RULE_SMALL_AT(name, rule, 14)            \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 15) HB_AVX2_K_RULE_SMALL_AT(name, rule, 16)            \
+  HB_AVX2_INLINE void name(size_t k, size_t d, const float *eta, const float *x, float *W,   \
+                           size_t ldw, float *y) {                                           \
+    switch (d) {                                                                             \
+    case 1: name##_1(k, eta, x, W, ldw, y); break;                                           \
+    case 2: name##_2(k, eta, x, W, ldw, y); break;                                           \
+    case 3: name##_3(k, eta, x, W, ldw, y); break;                                           \
+    case 4: name##_4(k, eta, x, W, ldw, y); break;                                           \
+    case 5: name##_5(k, eta, x, W, ldw, y); break;                                           \
+    case 6: name##_6(k, eta, x, W, ldw, y); break;                                           \
+    case 7: name##_7(k, eta, x, W, ldw, y); break;                                           \
+    case 8: name##_8(k, eta, x, W, ldw, y); break;                                           \
+    case 9: name##_9(k, eta, x, W, ldw, y); break;                                           \
+    case 10: name##_10(k, eta, x, W, ldw, y); break;                                         \
+    case 11: name##_11(k, eta, x, W, ldw, y); break;                                         \
+    case 12: name##_12(k, eta, x, W, ldw, y); break;                                         \
+    case 13: name##_13(k, eta, x, W, ldw, y); break;                                         \
+    case 14: name##_14(k, eta, x, W, ldw, y); break;                                         \
+    case 15: name##_15(k, eta, x, W, ldw, y); break;                                         \
+    default: name##_16(k, eta, x, W, ldw, y); break;                                         \
+    }                                                                                        \
+  }
 
 /* The step of a k-neuron rule: small(k, d, eta, x, W, ldw, y) at d <= 16, else large(...)
  * (HB_AVX2_K_RULE_LARGE). Both are functions of their own, not inlined: the entry is then

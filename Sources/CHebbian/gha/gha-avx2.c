@@ -84,11 +84,7 @@ HB_AVX2 __attribute__((noinline)) static void gha_large(size_t k, size_t d, cons
   HB_AVX2_K_RULE_LARGE(gha_rows, gha_panel, k, d, eta, x, W, ldw, y);
 }
 
-HB_AVX2 __attribute__((noinline)) static void gha_small(size_t k, size_t d, const float *eta,
-                                                        const float *x, float *W, size_t ldw,
-                                                        float *y) {
-  hb_avx2_k_rule_small(HB_AVX2_GHA, k, d, eta, x, W, ldw, y);
-}
+HB_AVX2_K_RULE_SMALL(gha_small, HB_AVX2_GHA)
 
 HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x, float *W,
                                    size_t ldw, float *y) {

@@ -78,11 +78,7 @@ HB_AVX2 __attribute__((noinline)) static void subspace_large(size_t k, size_t d,
   HB_AVX2_K_RULE_LARGE(subspace_rows, subspace_panel, k, d, eta, x, W, ldw, y);
 }
 
-HB_AVX2 __attribute__((noinline)) static void subspace_small(size_t k, size_t d, const float *eta,
-                                                             const float *x, float *W,
-                                                             size_t ldw, float *y) {
-  hb_avx2_k_rule_small(HB_AVX2_SUBSPACE, k, d, eta, x, W, ldw, y);
-}
+HB_AVX2_K_RULE_SMALL(subspace_small, HB_AVX2_SUBSPACE)
 
 HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x,
                                         float *W, size_t ldw, float *y) {
