@@ -95,6 +95,60 @@ static float med(const slice *s, size_t n, size_t field, bool (*keep)(const slic
 static bool in_state(const slice *s, int want_half) { return half(s) == want_half; }
 static bool full_at(const slice *s, int p) { return !half(s) && s->placement == p; }
 
+/* The chases' cycle: RING pointers in one random cycle; a and b start half a cycle apart. */
+static bool chase_ring(uintptr_t **a, uintptr_t **b) {
+  uintptr_t *ring = malloc(RING * sizeof *ring);
+  uint32_t *perm = malloc(RING * sizeof *perm);
+  if (!ring || !perm) return false;
+  srand(1);
+  for (uint32_t i = 0; i < RING; i++) perm[i] = i;
+  for (uint32_t i = RING - 1; i > 0; i--) {
+    const uint32_t j = ((uint32_t)rand() ^ (uint32_t)rand() << 16) % (i + 1), t = perm[i];
+    perm[i] = perm[j], perm[j] = t;
+  }
+  for (uint32_t i = 0; i < RING; i++) ring[perm[i]] = (uintptr_t)&ring[perm[(i + 1) % RING]];
+  *a = &ring[perm[0]], *b = &ring[perm[RING / 2]];
+  free(perm);
+  return true;
+}
+
+/* Per window state the slices and the medians; per placement the full-window medians. */
+static void report(const slice *sl, size_t n, int placements) {
+  for (int h = 0; h < 2; h++) {
+    size_t m;
+    const float k = med(sl, n, offsetof(slice, kernel), in_state, h, &m);
+    const float c = med(sl, n, offsetof(slice, chain), in_state, h, NULL);
+    const float d = med(sl, n, offsetof(slice, driver), in_state, h, NULL);
+    const float p1 = med(sl, n, offsetof(slice, c100), in_state, h, NULL);
+    const float p2 = med(sl, n, offsetof(slice, c180), in_state, h, NULL);
+    if (m == 0) {
+      printf("%s window: 0 of %zu slices\n", h ? "half" : "full", n);
+      continue;
+    }
+    printf("%s window: %zu of %zu slices, chase %.0f / %.0f ns; chain %.1f ns, kernel %.1f ns "
+           "(%.2fx the chain), driver %.1f ns (%.2fx the kernel)\n",
+           h ? "half" : "full", m, n, p1, p2, c, k, k / c, d, d / k);
+  }
+  if (placements > 1) {
+    float lo = 1e9, hi = 0, dlo = 1e9, dhi = 0;
+    int used = 0;
+    for (int p = 0; p < placements; p++) {
+      size_t m;
+      const float k = med(sl, n, offsetof(slice, kernel), full_at, p, &m);
+      const float d = med(sl, n, offsetof(slice, driver), full_at, p, NULL);
+      if (m < 3) continue;
+      used++;
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+      if (d < dlo) dlo = d;
+      if (d > dhi) dhi = d;
+    }
+    printf("pool at %d page offsets (%d with 3+ full-window slices): full-window medians per "
+           "placement, kernel %.1f-%.1f ns, driver %.1f-%.1f ns\n",
+           placements, used, lo, hi, dlo, dhi);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) return 2;
   const double seconds = atof(argv[1]);
@@ -103,18 +157,9 @@ int main(int argc, char **argv) {
   if (placements < 1 || placements > MAXP) return 2;
   char *arena = mmap((void *)BASE, ARENA, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  uintptr_t *ring = malloc(RING * sizeof *ring);
-  uint32_t *perm = malloc(RING * sizeof *perm);
-  if (arena == MAP_FAILED || !ring || !perm) return 1;
+  uintptr_t *a, *b;
+  if (arena == MAP_FAILED || !chase_ring(&a, &b)) return 1;
   srand(2024);
-  for (uint32_t i = 0; i < RING; i++) perm[i] = i;
-  for (uint32_t i = RING - 1; i > 0; i--) {
-    const uint32_t j = ((uint32_t)rand() ^ (uint32_t)rand() << 16) % (i + 1), t = perm[i];
-    perm[i] = perm[j], perm[j] = t;
-  }
-  for (uint32_t i = 0; i < RING; i++) ring[perm[i]] = (uintptr_t)&ring[perm[(i + 1) % RING]];
-  uintptr_t *a = &ring[perm[0]], *b = &ring[perm[RING / 2]];
-  free(perm);
 
   float xs0[POOL * D], w0[K * D];
   for (int s = 0; s < POOL; s++) {
@@ -162,38 +207,6 @@ int main(int argc, char **argv) {
              sl[i].driver, sl[i].c100, sl[i].c180, half(&sl[i]) ? "half" : "full");
     return 0;
   }
-  for (int h = 0; h < 2; h++) {
-    size_t m;
-    const float k = med(sl, n, offsetof(slice, kernel), in_state, h, &m);
-    const float c = med(sl, n, offsetof(slice, chain), in_state, h, NULL);
-    const float d = med(sl, n, offsetof(slice, driver), in_state, h, NULL);
-    const float p1 = med(sl, n, offsetof(slice, c100), in_state, h, NULL);
-    const float p2 = med(sl, n, offsetof(slice, c180), in_state, h, NULL);
-    if (m == 0) {
-      printf("%s window: 0 of %zu slices\n", h ? "half" : "full", n);
-      continue;
-    }
-    printf("%s window: %zu of %zu slices, chase %.0f / %.0f ns; chain %.1f ns, kernel %.1f ns "
-           "(%.2fx the chain), driver %.1f ns (%.2fx the kernel)\n",
-           h ? "half" : "full", m, n, p1, p2, c, k, k / c, d, d / k);
-  }
-  if (placements > 1) {
-    float lo = 1e9, hi = 0, dlo = 1e9, dhi = 0;
-    int used = 0;
-    for (int p = 0; p < placements; p++) {
-      size_t m;
-      const float k = med(sl, n, offsetof(slice, kernel), full_at, p, &m);
-      const float d = med(sl, n, offsetof(slice, driver), full_at, p, NULL);
-      if (m < 3) continue;
-      used++;
-      if (k < lo) lo = k;
-      if (k > hi) hi = k;
-      if (d < dlo) dlo = d;
-      if (d > dhi) dhi = d;
-    }
-    printf("pool at %d page offsets (%d with 3+ full-window slices): full-window medians per "
-           "placement, kernel %.1f-%.1f ns, driver %.1f-%.1f ns\n",
-           placements, used, lo, hi, dlo, dhi);
-  }
+  report(sl, n, placements);
   return 0;
 }
