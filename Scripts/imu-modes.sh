@@ -12,12 +12,7 @@
 # AVX2). x86_64 with AVX2 only; pinned to CPU 1 when taskset is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for f in $(find Sources/CHebbian -name '*.c'); do
-  clang -O2 -fPIC -std=c11 -Iinclude -ISources/CHebbian -c "$f" -o "$work/$(echo "$f" | tr / _).o" &
-done
-wait
+source Scripts/kernel-objects.sh
 clang -O2 -Iinclude -o "$work/imu-modes" Scripts/imu-modes.c "$work"/*.o -lm
 echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg)"
 run=("$work/imu-modes" "${1:-4}" "${2:-64}" ${3:+"$3"})
