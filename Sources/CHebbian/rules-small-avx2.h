@@ -213,12 +213,21 @@ HB_AVX2_INLINE void hb_avx2_k_rule_at(hb_avx2_k_rule rule, size_t D, size_t k, c
 /* The small-d bodies of a rule as one function per d, name##_1 ... name##_16, and name(k, d,
  * eta, x, W, ldw, y) choosing among them. A function per d saves only the registers its own
  * body needs (one function for all sixteen saved six on every step), and with d left out
- * every argument travels in a register, so the entry reaches the body by a tail jump. */
+ * every argument travels in a register, so the entry reaches the body by a tail jump. Below
+ * k = 8 a second instance, name##_D_few, leaves out the groups of eight rows, whose row
+ * offsets took the registers that made even a 3-row step save six. */
 #define HB_AVX2_K_RULE_SMALL_AT(name, rule, D)                                               \
   HB_AVX2 __attribute__((noinline)) static void name##_##D(                                  \
       size_t k, const float *eta, const float *x, float *W, size_t ldw, float *y) {          \
     hb_avx2_k_rule_at(rule, D, k, eta, x, W, ldw, y);                                        \
+  }                                                                                          \
+  HB_AVX2 __attribute__((noinline)) static void name##_##D##_few(                            \
+      size_t k, const float *eta, const float *x, float *W, size_t ldw, float *y) {          \
+    if (k >= 8) __builtin_unreachable();                                                     \
+    hb_avx2_k_rule_at(rule, D, k, eta, x, W, ldw, y);                                        \
   }
+#define HB_AVX2_K_RULE_CALL(name, D)                                                         \
+  (k < 8 ? name##_##D##_few : name##_##D)(k, eta, x, W, ldw, y)
 #define HB_AVX2_K_RULE_SMALL(name, rule)                                                     \
   HB_AVX2_K_RULE_SMALL_AT(name, rule, 1) HB_AVX2_K_RULE_SMALL_AT(name, rule, 2)              \
   HB_AVX2_K_RULE_SMALL_AT(name, rule, 3) HB_AVX2_K_RULE_SMALL_AT(name, rule, 4)              \
@@ -231,22 +240,22 @@ HB_AVX2_INLINE void hb_avx2_k_rule_at(hb_avx2_k_rule rule, size_t D, size_t k, c
   HB_AVX2_INLINE void name(size_t k, size_t d, const float *eta, const float *x, float *W,   \
                            size_t ldw, float *y) {                                           \
     switch (d) {                                                                             \
-    case 1: name##_1(k, eta, x, W, ldw, y); break;                                           \
-    case 2: name##_2(k, eta, x, W, ldw, y); break;                                           \
-    case 3: name##_3(k, eta, x, W, ldw, y); break;                                           \
-    case 4: name##_4(k, eta, x, W, ldw, y); break;                                           \
-    case 5: name##_5(k, eta, x, W, ldw, y); break;                                           \
-    case 6: name##_6(k, eta, x, W, ldw, y); break;                                           \
-    case 7: name##_7(k, eta, x, W, ldw, y); break;                                           \
-    case 8: name##_8(k, eta, x, W, ldw, y); break;                                           \
-    case 9: name##_9(k, eta, x, W, ldw, y); break;                                           \
-    case 10: name##_10(k, eta, x, W, ldw, y); break;                                         \
-    case 11: name##_11(k, eta, x, W, ldw, y); break;                                         \
-    case 12: name##_12(k, eta, x, W, ldw, y); break;                                         \
-    case 13: name##_13(k, eta, x, W, ldw, y); break;                                         \
-    case 14: name##_14(k, eta, x, W, ldw, y); break;                                         \
-    case 15: name##_15(k, eta, x, W, ldw, y); break;                                         \
-    default: name##_16(k, eta, x, W, ldw, y); break;                                         \
+    case 1: HB_AVX2_K_RULE_CALL(name, 1); break;                                             \
+    case 2: HB_AVX2_K_RULE_CALL(name, 2); break;                                             \
+    case 3: HB_AVX2_K_RULE_CALL(name, 3); break;                                             \
+    case 4: HB_AVX2_K_RULE_CALL(name, 4); break;                                             \
+    case 5: HB_AVX2_K_RULE_CALL(name, 5); break;                                             \
+    case 6: HB_AVX2_K_RULE_CALL(name, 6); break;                                             \
+    case 7: HB_AVX2_K_RULE_CALL(name, 7); break;                                             \
+    case 8: HB_AVX2_K_RULE_CALL(name, 8); break;                                             \
+    case 9: HB_AVX2_K_RULE_CALL(name, 9); break;                                             \
+    case 10: HB_AVX2_K_RULE_CALL(name, 10); break;                                           \
+    case 11: HB_AVX2_K_RULE_CALL(name, 11); break;                                           \
+    case 12: HB_AVX2_K_RULE_CALL(name, 12); break;                                           \
+    case 13: HB_AVX2_K_RULE_CALL(name, 13); break;                                           \
+    case 14: HB_AVX2_K_RULE_CALL(name, 14); break;                                           \
+    case 15: HB_AVX2_K_RULE_CALL(name, 15); break;                                           \
+    default: HB_AVX2_K_RULE_CALL(name, 16); break;                                           \
     }                                                                                        \
   }
 
