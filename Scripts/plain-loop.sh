@@ -10,12 +10,7 @@
 # library's speed-up over each and its fraction of the FMA peak measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for f in $(find Sources/CHebbian -name '*.c'); do
-  clang -O2 -fPIC -std=c11 -Iinclude -ISources/CHebbian -c "$f" -o "$work/$(echo "$f" | tr / _).o" &
-done
-wait
+source Scripts/kernel-objects.sh
 clang -O3 -march=native -DPLAIN_GHA=plain_gha -c Scripts/plain-gha.c -o "$work/plain.o"
 clang -O3 -march=native -ffast-math -DPLAIN_GHA=plain_gha_fast -c Scripts/plain-gha.c \
   -o "$work/plain-fast.o"

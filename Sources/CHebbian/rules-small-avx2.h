@@ -156,19 +156,24 @@ HB_AVX2_INLINE void hb_avx2_gha_row_small(size_t D, bool padded, __m256 yi, floa
  * needs only row i, so each group of rows (hb_avx2_wx_small's) is reduced right before its
  * sweep and y_i goes from the reduction to the sweep in a register: written to y for the
  * caller, never read back. A round trip through y (which may alias W, so every read follows
- * the row stores) put a store-to-load forwarding on the step's dependency chain. */
+ * the row stores) put a store-to-load forwarding on the step's dependency chain. With yv (a
+ * constant NULL in the kernels) y's rows 0-7 also come back in one register, lanes past k
+ * left as they were: read back from y as a vector they would wait for the scalar stores to
+ * retire (a load that spans several stores is not forwarded). */
 HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t k, const float *eta,
-                                      __m256 x0, __m256 x1, float *W, size_t ldw, float *y) {
+                                      __m256 x0, __m256 x1, float *W, size_t ldw, float *y,
+                                      __m256 *yv) {
   __m256 r0 = x0, r1 = x1;
   size_t i = 0, four = 0;
   if (!alias) {
     for (; i + 8 <= k; i += 8) {
-      const __m256 yv = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
+      const __m256 y8 = hb_avx2_wx8_small(D, padded, x0, x1, W + i * ldw, ldw, y + i);
       float yl[8];
-      _mm256_storeu_ps(yl, yv);
+      _mm256_storeu_ps(yl, y8);
       for (size_t r = 0; r < 8; r++)
-        hb_avx2_gha_row_small(D, padded, _mm256_permutevar8x32_ps(yv, _mm256_set1_epi32((int)r)),
+        hb_avx2_gha_row_small(D, padded, _mm256_permutevar8x32_ps(y8, _mm256_set1_epi32((int)r)),
                               eta[i + r] * yl[r], &r0, &r1, W + (i + r) * ldw);
+      if (yv && i == 0) *yv = y8;
     }
     four = k - i >= 4 ? i + 4 : i;
   }
@@ -178,40 +183,99 @@ HB_AVX2_INLINE void hb_avx2_gha_small(size_t D, bool padded, bool alias, size_t 
     __m256 w0, w1;
     hb_avx2_row_load(D, padded, w, &w0, &w1);
     const float yi = hb_avx2_hsum(hb_avx2_row_dot_regs(D, i < four ? 2 : 4, x0, x1, w0, w1));
-    hb_avx2_gha_row(_mm256_set1_ps(yi), _mm256_set1_ps(eta[i] * yi), &r0, &r1, &w0, &w1);
+    const __m256 yb = _mm256_set1_ps(yi);
+    hb_avx2_gha_row(yb, _mm256_set1_ps(eta[i] * yi), &r0, &r1, &w0, &w1);
     hb_avx2_row_store(D, padded, w, w0, w1);
     y[i] = yi;
+    if (yv && i < 8) {
+      const __m256i lane = _mm256_cmpeq_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                              _mm256_set1_epi32((int)i));
+      *yv = _mm256_blendv_ps(*yv, yb, _mm256_castsi256_ps(lane));
+    }
   }
 }
 
 /* The k-neuron rules with a small-d body; a constant in every call. */
 typedef enum { HB_AVX2_SUBSPACE, HB_AVX2_GHA } hb_avx2_k_rule;
 
-/* The small-d entry of a k-neuron step, 1 <= d <= HB_SMALL_D_MAX: rows in the caller's
- * memory, one instance per d. */
-HB_AVX2_INLINE void hb_avx2_k_rule_small(hb_avx2_k_rule rule, size_t k, size_t d, const float *eta,
-                                         const float *x, float *W, size_t ldw, float *y) {
+/* The small-d body of a k-neuron step at d = D: rows in the caller's memory. */
+HB_AVX2_INLINE void hb_avx2_k_rule_at(hb_avx2_k_rule rule, size_t D, size_t k, const float *eta,
+                                      const float *x, float *W, size_t ldw, float *y) {
   const bool alias = hb_avx2_rows_alias(ldw);
   __m256 x0, x1;
-#define HB_AVX2_K_RULE_AT(D)                                                                 \
-  hb_avx2_row_load(D, false, x, &x0, &x1);                                                   \
-  if (rule == HB_AVX2_GHA)                                                                   \
-    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y);                           \
-  else                                                                                       \
-    hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y)
-  HB_SMALL_D_SWITCH(d, HB_AVX2_K_RULE_AT)
-#undef HB_AVX2_K_RULE_AT
+  hb_avx2_row_load(D, false, x, &x0, &x1);
+  if (rule == HB_AVX2_GHA)
+    hb_avx2_gha_small(D, false, alias, k, eta, x0, x1, W, ldw, y, NULL);
+  else
+    hb_avx2_subspace_small(D, false, alias, k, eta, x0, x1, W, ldw, y);
 }
 
-/* The step of a k-neuron rule: the small-d body at d <= 16; otherwise pass 1 (y = W x), then
- * rows(k, d, eta, x, W, ldw, y) when the rows alias 4 KiB, else the column panels. */
-#define HB_AVX2_K_RULE_STEP(rule, rows, panel, k, d, eta, x, W, ldw, y)                      \
+/* The small-d bodies of a rule as one function per d, name##_1 ... name##_16, and name(k, d,
+ * eta, x, W, ldw, y) choosing among them. A function per d saves only the registers its own
+ * body needs (one function for all sixteen saved six on every step), and with d left out
+ * every argument travels in a register, so the entry reaches the body by a tail jump. Below
+ * k = 8 a second instance, name##_D_few, leaves out the groups of eight rows, whose row
+ * offsets took the registers that made even a 3-row step save six. */
+#define HB_AVX2_K_RULE_SMALL_AT(name, rule, D)                                               \
+  HB_AVX2 __attribute__((noinline)) static void name##_##D(                                  \
+      size_t k, const float *eta, const float *x, float *W, size_t ldw, float *y) {          \
+    hb_avx2_k_rule_at(rule, D, k, eta, x, W, ldw, y);                                        \
+  }                                                                                          \
+  HB_AVX2 __attribute__((noinline)) static void name##_##D##_few(                            \
+      size_t k, const float *eta, const float *x, float *W, size_t ldw, float *y) {          \
+    if (k >= 8) __builtin_unreachable();                                                     \
+    hb_avx2_k_rule_at(rule, D, k, eta, x, W, ldw, y);                                        \
+  }
+#define HB_AVX2_K_RULE_CALL(name, D)                                                         \
+  (k < 8 ? name##_##D##_few : name##_##D)(k, eta, x, W, ldw, y)
+#define HB_AVX2_K_RULE_SMALL(name, rule)                                                     \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 1) HB_AVX2_K_RULE_SMALL_AT(name, rule, 2)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 3) HB_AVX2_K_RULE_SMALL_AT(name, rule, 4)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 5) HB_AVX2_K_RULE_SMALL_AT(name, rule, 6)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 7) HB_AVX2_K_RULE_SMALL_AT(name, rule, 8)              \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 9) HB_AVX2_K_RULE_SMALL_AT(name, rule, 10)             \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 11) HB_AVX2_K_RULE_SMALL_AT(name, rule, 12)            \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 13) HB_AVX2_K_RULE_SMALL_AT(name, rule, 14)            \
+  HB_AVX2_K_RULE_SMALL_AT(name, rule, 15) HB_AVX2_K_RULE_SMALL_AT(name, rule, 16)            \
+  HB_AVX2_INLINE void name(size_t k, size_t d, const float *eta, const float *x, float *W,   \
+                           size_t ldw, float *y) {                                           \
+    switch (d) {                                                                             \
+    case 1: HB_AVX2_K_RULE_CALL(name, 1); break;                                             \
+    case 2: HB_AVX2_K_RULE_CALL(name, 2); break;                                             \
+    case 3: HB_AVX2_K_RULE_CALL(name, 3); break;                                             \
+    case 4: HB_AVX2_K_RULE_CALL(name, 4); break;                                             \
+    case 5: HB_AVX2_K_RULE_CALL(name, 5); break;                                             \
+    case 6: HB_AVX2_K_RULE_CALL(name, 6); break;                                             \
+    case 7: HB_AVX2_K_RULE_CALL(name, 7); break;                                             \
+    case 8: HB_AVX2_K_RULE_CALL(name, 8); break;                                             \
+    case 9: HB_AVX2_K_RULE_CALL(name, 9); break;                                             \
+    case 10: HB_AVX2_K_RULE_CALL(name, 10); break;                                           \
+    case 11: HB_AVX2_K_RULE_CALL(name, 11); break;                                           \
+    case 12: HB_AVX2_K_RULE_CALL(name, 12); break;                                           \
+    case 13: HB_AVX2_K_RULE_CALL(name, 13); break;                                           \
+    case 14: HB_AVX2_K_RULE_CALL(name, 14); break;                                           \
+    case 15: HB_AVX2_K_RULE_CALL(name, 15); break;                                           \
+    default: HB_AVX2_K_RULE_CALL(name, 16); break;                                           \
+    }                                                                                        \
+  }
+
+/* The step of a k-neuron rule: small(k, d, eta, x, W, ldw, y) at d <= 16, else large(...)
+ * (HB_AVX2_K_RULE_LARGE). Both are functions of their own, not inlined: the entry is then
+ * two tail jumps, and the callee-saved registers and the aligned frame of the large-d paths
+ * are set up on those paths only, not on every IMU-sized step. */
+#define HB_AVX2_K_RULE_STEP(small, large, k, d, eta, x, W, ldw, y)                           \
   do {                                                                                       \
     if ((k) == 0) break;                                                                     \
-    if ((d) >= 1 && (d) <= HB_SMALL_D_MAX) {                                                 \
-      hb_avx2_k_rule_small(rule, k, d, eta, x, W, ldw, y);                                   \
-      break;                                                                                 \
-    }                                                                                        \
+    if ((d) >= 1 && (d) <= HB_SMALL_D_MAX)                                                   \
+      small(k, d, eta, x, W, ldw, y);                                                        \
+    else                                                                                     \
+      large(k, d, eta, x, W, ldw, y);                                                        \
+  } while (0)
+
+/* The step at d > 16: pass 1 (y = W x), then rows(k, d, eta, x, W, ldw, y) when the rows
+ * alias 4 KiB, else the column panels. */
+#define HB_AVX2_K_RULE_LARGE(rows, panel, k, d, eta, x, W, ldw, y)                           \
+  do {                                                                                       \
     hb_avx2_wx(k, d, x, W, ldw, y);                                                          \
     if (hb_avx2_rows_alias(ldw))                                                             \
       rows(k, d, eta, x, W, ldw, y);                                                         \

@@ -78,9 +78,17 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *
 /* y = W x;  W += eta (y x^T - LT(y y^T) W).   6kd flop: 2kd for y, 4kd for the sweep.
  * W traffic: read twice (pass 1 for y, the sweep), written once. Two reads are the minimum:
  * every row's update needs every y_j, j <= i, hence all of the row's dot product. */
+HB_AVX2 __attribute__((noinline)) static void gha_large(size_t k, size_t d, const float *eta,
+                                                        const float *x, float *W, size_t ldw,
+                                                        float *y) {
+  HB_AVX2_K_RULE_LARGE(gha_rows, gha_panel, k, d, eta, x, W, ldw, y);
+}
+
+HB_AVX2_K_RULE_SMALL(gha_small, HB_AVX2_GHA)
+
 HB_AVX2 void hb_gha_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x, float *W,
                                    size_t ldw, float *y) {
-  HB_AVX2_K_RULE_STEP(HB_AVX2_GHA, gha_rows, gha_panel, k, d, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_STEP(gha_small, gha_large, k, d, eta, x, W, ldw, y);
 }
 
 #endif

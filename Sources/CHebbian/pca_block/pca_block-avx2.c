@@ -42,24 +42,66 @@ HB_AVX2_INLINE centred next_sample(size_t D, hb_pca_state *s, const float *x, __
   return c;
 }
 
+/* The rows' rates of a stepped sample (hb_pca_row_rate) for eight rows at once, lane by lane
+ * the scalar's compares and one division for all rows. */
+HB_AVX2_INLINE __m256 row_rates8(const hb_pca_sample_rates *q, __m256 power) {
+  const __m256 floor = _mm256_set1_ps(q->floor_power), clip = _mm256_set1_ps(q->clip);
+  const __m256 si = _mm256_blendv_ps(power, floor, _mm256_cmp_ps(floor, power, _CMP_GE_OQ));
+  const __m256 v = _mm256_blendv_ps(clip, _mm256_div_ps(_mm256_set1_ps(q->alpha), si),
+                                    _mm256_cmp_ps(si, _mm256_setzero_ps(), _CMP_GT_OQ));
+  return _mm256_blendv_ps(v, clip, _mm256_cmp_ps(clip, v, _CMP_LT_OQ));
+}
+
+/* power_i += beta (y_i^2 - power_i) for eight rows, unfused as in hb_pca_outputs. */
+HB_AVX2_INLINE __m256 row_powers8(float beta, __m256 power, __m256 y) {
+  const __m256 e = _mm256_sub_ps(_mm256_mul_ps(y, y), power);
+  return _mm256_add_ps(power, _mm256_mul_ps(_mm256_set1_ps(beta), e));
+}
+
+/* The step of sample c on W's scratch: y to y[] and, rows 0-7 and 8-15, to yv. GHA hands
+ * rows 0-7 back in a register (rows 8-15 and the other rules' y are read back from y). */
+HB_AVX2_INLINE void step_small(size_t D, const hb_pca_state *s, bool alias, const float *eta,
+                               const centred *c, float *wl, size_t ldl, float *y, __m256 *yv) {
+  switch (s->rule) {
+  case HB_PCA_OJA:
+    y[0] = hb_avx2_oja_small(D, true, eta[0], c->x0, c->x1, wl);
+    yv[0] = _mm256_setr_ps(y[0], 0, 0, 0, 0, 0, 0, 0);
+    break;
+  case HB_PCA_SUBSPACE:
+    hb_avx2_subspace_small(D, true, alias, s->k, eta, c->x0, c->x1, wl, ldl, y);
+    yv[0] = _mm256_load_ps(y);
+    yv[1] = _mm256_load_ps(y + 8);
+    break;
+  default:
+    hb_avx2_gha_small(D, true, alias, s->k, eta, c->x0, c->x1, wl, ldl, y, yv);
+    if (s->k > 8) yv[1] = _mm256_load_ps(y + 8);
+    break;
+  }
+}
+
 HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const float *X,
                                 size_t ldx, float *Y) {
   /* The per-sample state (rates, powers, counters) lives for the block in a copy on the
    * stack beside W's scratch, so the compiler keeps the counters in registers and no store
    * of the chain goes to a heap page: `pca` on the IMU stream 40.5-41 ns per sample in
-   * updates against 42.5-43.3 with the state in place. */
+   * updates against 42.5-43.3 with the state in place. The rows' powers and rates are
+   * vectors, rows 0-7 and 8-15: their bookkeeping was a third of a sample's instructions
+   * as scalar loops over k. */
   if (n == 0) return; /* an empty block touches nothing, not even the state's buffers */
   hb_pca_state local = *heap;
   hb_pca_state *s = &local;
-  float power[HB_SMALL_D_MAX], eta[HB_SMALL_D_MAX];
   const size_t k = s->k, ldl = D > 8 ? 16 : 8;
+  float power[HB_SMALL_D_MAX] __attribute__((aligned(32))) = {0};
+  float eta[HB_SMALL_D_MAX] __attribute__((aligned(32))) = {0};
+  float y[HB_SMALL_D_MAX] __attribute__((aligned(32))) = {0};
   for (size_t i = 0; i < k; i++) {
     power[i] = heap->power[i];
     eta[i] = heap->eta[i];
   }
+  __m256 p0 = _mm256_load_ps(power), p1 = _mm256_load_ps(power + 8);
+  __m256 yv[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
   const bool alias = hb_avx2_rows_alias(s->ldw);
   float wl[HB_SMALL_D_MAX * 16] __attribute__((aligned(32)));
-  float y[HB_SMALL_D_MAX] __attribute__((aligned(32)));
   __m256 m0 = _mm256_setzero_ps(), m1 = m0, w0, w1;
   for (size_t i = 0; i < k; i++) {
     hb_avx2_row_load(D, false, s->W + i * s->ldw, &w0, &w1);
@@ -72,16 +114,19 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
     if (r + 1 < n) next = next_sample(D, s, X + (r + 1) * ldx, &m0, &m1);
     if (!c.q.step) {
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
+      yv[0] = yv[1] = _mm256_setzero_ps();
     } else {
-      hb_pca_rates(&c.q, k, power, eta);
-      switch (s->rule) {
-      case HB_PCA_OJA: y[0] = hb_avx2_oja_small(D, true, eta[0], c.x0, c.x1, wl); break;
-      case HB_PCA_SUBSPACE: hb_avx2_subspace_small(D, true, alias, k, eta, c.x0, c.x1, wl, ldl, y); break;
-      default: hb_avx2_gha_small(D, true, alias, k, eta, c.x0, c.x1, wl, ldl, y); break;
-      }
+      _mm256_store_ps(eta, row_rates8(&c.q, p0));
+      if (k > 8) _mm256_store_ps(eta + 8, row_rates8(&c.q, p1));
+      step_small(D, s, alias, eta, &c, wl, ldl, y, yv);
     }
-    hb_pca_outputs(s, power, c.q.beta, y, Y, r);
+    p0 = row_powers8(c.q.beta, p0, yv[0]);
+    if (k > 8) p1 = row_powers8(c.q.beta, p1, yv[1]);
+    if (Y != NULL)
+      for (size_t i = 0; i < k; i++) Y[r * k + i] = y[i];
   }
+  _mm256_store_ps(power, p0);
+  _mm256_store_ps(power + 8, p1);
   heap->samples_seen = s->samples_seen;
   heap->input_power = s->input_power;
   for (size_t i = 0; i < k; i++) {

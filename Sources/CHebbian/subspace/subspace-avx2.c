@@ -72,9 +72,17 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, const float *eta, const fl
  * W traffic from L2/memory: read twice (pass 1, residual), written once; the third read
  * (the update) hits the panel in L1. r needs every row before any row may move, so unlike
  * GHA the residual and the update cannot share one load. */
+HB_AVX2 __attribute__((noinline)) static void subspace_large(size_t k, size_t d, const float *eta,
+                                                             const float *x, float *W, size_t ldw,
+                                                             float *y) {
+  HB_AVX2_K_RULE_LARGE(subspace_rows, subspace_panel, k, d, eta, x, W, ldw, y);
+}
+
+HB_AVX2_K_RULE_SMALL(subspace_small, HB_AVX2_SUBSPACE)
+
 HB_AVX2 void hb_subspace_step_f32__avx2(size_t k, size_t d, const float *eta, const float *x,
                                         float *W, size_t ldw, float *y) {
-  HB_AVX2_K_RULE_STEP(HB_AVX2_SUBSPACE, subspace_rows, subspace_panel, k, d, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_STEP(subspace_small, subspace_large, k, d, eta, x, W, ldw, y);
 }
 
 #endif
