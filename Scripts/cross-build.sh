@@ -5,8 +5,8 @@
 #   bash Scripts/cross-build.sh [aarch64|armv7|all|host] [--objects-only|--no-footprint|--print-cc]
 #
 # Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), hebbian-board (the
-# deployment commands only: pca, apply, export, monitor, demo, info, selftest, bench; no
-# experiments module), libchebbian.a,
+# deployment commands only: pca, apply, export, monitor, info, selftest, bench; no demo and
+# no experiments module), libchebbian.a,
 # the object files (one per Swift module: the board examples link Hebbian.o, never
 # HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
@@ -17,11 +17,12 @@
 # footprint a board would have, measured natively (Scripts/footprint.sh).
 # --objects-only stops after compiling (no cross linker needed): the board-build check.
 # --print-cc prints the C compiler and flags the kernels are built with, and builds nothing.
-# The Swift code of the CLIs is built -O; the board examples and an -Osize copy of the library
-# (obj/size) for size. HB_SWIFT_OPT=-Osize builds everything for size (hebbian-board about
-# 150 KB smaller), but that build of the CLI is not usable yet: `pca --save-model` crashes in
-# it on aarch64 (a small String's discriminator arrives corrupted in OutputSession.target),
-# with or without the machine outliner; the board examples' -Osize code passes their checks.
+# All Swift code is built -Osize (the per-sample work is in the C kernels, built -O3);
+# HB_SWIFT_OPT=-O builds the CLIs' Swift for speed, with an -Osize copy of the library (obj/size)
+# for the board examples. Every program links Sources/EmbeddedRuntime, which replaces the
+# toolchain's swift_bridgeObjectRetain: Swift 6.3's Embedded runtime returns the retained
+# object with its tag bits cleared, which corrupted a small String in the -Osize CLI (the
+# reduced case: Scripts/bridge-retain-check.sh); the link fails if the replacement is not used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,13 +34,14 @@ print_cc=0
 [ "${2:-}" = "--no-footprint" ] && no_footprint=1
 [ "${2:-}" = "--print-cc" ] && print_cc=1
 [ "$arches" = all ] && arches="aarch64 armv7"
-swift_opt=${HB_SWIFT_OPT:--O}
+swift_opt=${HB_SWIFT_OPT:--Osize}
 
 swift_sources() { find "$1" -name '*.swift' | LC_ALL=C sort; }
-# The science commands, left out of the board CLI.
 science_commands='Capacity|Competing|Learn|Recall|STDP|TrainPlastic'
+# The science commands and demo, left out of the board CLI.
 board_cli_sources() {
-  swift_sources Sources/hebbian-cli | grep -Ev "/Commands/($science_commands)Command[^/]*\.swift$"
+  swift_sources Sources/hebbian-cli |
+    grep -Ev "/Commands/($science_commands|Demo)Command[^/]*\.swift$"
 }
 c_kernel_sources() { find Sources/CHebbian -name '*.c' | LC_ALL=C sort; }
 
@@ -111,12 +113,13 @@ for arch in $arches; do
     -c $(swift_sources Sources/HebbianExperiments) -o "$out/obj/HebbianExperiments.o"
   swiftc "${common[@]}" -module-name HebbianCLI \
     -c $(swift_sources Sources/hebbian-cli) -o "$out/obj/HebbianCLI.o"
-  # The board CLI: the deployment commands only (Command.deployment), no experiments module.
+  # The board CLI: the deployment commands only (Command.deployment), no demo, no experiments
+  # module.
   swiftc "${common[@]}" -D HEBBIAN_BOARD -module-name HebbianCLI \
     -c $(board_cli_sources) -o "$out/obj/HebbianBoardCLI.o"
   # The board examples are built for size, with an -Osize library (its own object in obj/size
-  # when the rest is built for speed): their per-sample Swift work is a few calls around the C
-  # kernels, which stay -O3.
+  # when HB_SWIFT_OPT builds the rest for speed): their per-sample Swift work is a few calls
+  # around the C kernels, which stay -O3.
   small=()
   size_lib=$out/obj
   if [ "$swift_opt" != -Osize ]; then
@@ -169,19 +172,27 @@ for arch in $arches; do
   done
   rm -f "$out/libchebbian.a"
   "$ar" rcs "$out/libchebbian.a" "${objs[@]}"
+  runtime=$out/obj/embedded-runtime.o
+  "$cc" "${cflags[@]}" -c Sources/EmbeddedRuntime/bridge-object-retain.c -o "$runtime"
   [ $objects_only = 1 ] && { echo "$arch: objects built in $out/obj"; continue; }
   # Every program: unused sections dropped; identical functions folded (outlined sequences
   # and specialisations repeat across the Swift modules); relative relocations packed
   # (DT_RELR, 8 bytes per run instead of 24 per pointer: 13 KB of hebbian-board; it needs
   # glibc 2.36, which the binaries require anyway); stripped of the toolchains' .comment.
   # The self-test tells a kernel without a body of its own by its function pointer, so no
-  # C kernel may be folded into another: the link fails if one is.
+  # C kernel may be folded into another: the link fails if one is. The toolchain's weak
+  # swift_bridgeObjectRetain must lose to Sources/EmbeddedRuntime's: the link fails if not.
   link_program() {
     local name=$1
     shift
     "$cc" "${link_flags[@]}" -Wl,--gc-sections -Wl,--icf=all -Wl,--print-icf-sections \
-      -Wl,-z,pack-relative-relocs -Wl,-Map,"$out/$name.map" -o "$out/$name.debug" "$@" -lm \
-      > "$out/$name.icf"
+      -Wl,-z,pack-relative-relocs -Wl,-Map,"$out/$name.map" -o "$out/$name.debug" "$@" \
+      "$runtime" -lm > "$out/$name.icf"
+    if grep -E ':\(\.text\.swift_bridgeObjectRetain(_n)?\)' "$out/$name.map" |
+      grep -vq '/embedded-runtime\.o:'; then
+      echo "$name: linked the toolchain's swift_bridgeObjectRetain (see $out/$name.map)" >&2
+      exit 1
+    fi
     if grep -Eq 'removing identical section.*\(\.text\.hb_[a-z0-9_]*__(scalar|avx2|neon)\)' \
       "$out/$name.icf"; then
       echo "$name: identical-code folding merged C kernels (see $out/$name.icf)" >&2

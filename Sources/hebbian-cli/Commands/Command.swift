@@ -12,16 +12,16 @@ struct Command: Sendable {
   var run: @Sendable (ParsedOptions) throws(CLIError) -> Void
 
   /// The commands in `hebbian --help` order. A board build (`HEBBIAN_BOARD`, from
-  /// `Scripts/cross-build.sh`) keeps the deployment commands and leaves out the science ones
-  /// and the experiments module they use.
+  /// `Scripts/cross-build.sh`) keeps the deployment commands and leaves out `demo`, the
+  /// science commands and the experiments module they use.
   static let all: [Command] = {
     #if HEBBIAN_BOARD
       return deployment
     #else
       return [deployment[0], deployment[1], deployment[2], RecallCommand.command,
         CapacityCommand.command] + deployment[3...] + [
-        TrainPlasticCommand.command, CompetingCommand.command, LearnCommand.command,
-        STDPCommand.command,
+        DemoCommand.command, TrainPlasticCommand.command, CompetingCommand.command,
+        LearnCommand.command, STDPCommand.command,
       ]
     #endif
   }()
@@ -34,6 +34,5 @@ struct Command: Sendable {
     ApplyCommand.command,
     ExportCommand.command,
     MonitorCommand.command,
-    DemoCommand.command,
   ]
 }

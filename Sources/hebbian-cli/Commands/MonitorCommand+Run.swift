@@ -44,6 +44,8 @@ struct MonitorRun: ~Copyable {
   /// Learns from the first `learn` samples (`passes` times, holding them when needed), then
   /// calibrates on the next `calibrate` samples or on the learned ones again. Each sample's
   /// row has empty statistics and alarm 0, so the output lines up with the input.
+  // Per-sample loops: optimised for speed although the board builds are -Osize.
+  @_optimize(speed)
   mutating func learnAndCalibrate(
     _ monitor: inout NoveltyMonitor, _ reader: inout SampleReader, learn: Int64,
     calibrate: Int64?, passes: Int
@@ -89,6 +91,8 @@ struct MonitorRun: ~Copyable {
   }
 
   /// Detect (and adapt) to the end of the stream.
+  // Per-sample loops: optimised for speed although the board builds are -Osize.
+  @_optimize(speed)
   mutating func detect(_ monitor: inout NoveltyMonitor, _ reader: inout SampleReader)
     throws(CLIError)
   {
