@@ -398,13 +398,18 @@ func fileBytes(_ path: String) -> [UInt8]? {
       try spawnHebbian(
         common + ["--save-components", dir + "/full.f32", "--project", dir + "/full-y.f32"], in: dir
       ).status == 0)
-    // Kill times are fractions of the uninterrupted run's duration T (whatever the build, ISA
-    // or load): four runs of at most 0.2 T each cannot finish the stream, so every kill lands
-    // mid-run, at a different place each time.
+    // Each run is killed once it has checkpointed past the previous run's last checkpoint,
+    // after a further random wait of up to 0.05 T (T: the uninterrupted run's duration): every
+    // kill lands mid-run, at a different place each time, and each run makes progress however
+    // slowly this build or a loaded machine starts it.
     let fullRun = Date().timeIntervalSince(started)
 
     var rng = SeededGenerator(seed: 2024)
     let ckpt = dir + "/c.hbm"
+    func checkpointedSamples() -> UInt64? {
+      guard let bytes = fileBytes(ckpt), let m = try? ModelFile(decoding: bytes) else { return nil }
+      return try? m.counter("samples")
+    }
     var lastSamples: UInt64 = 0
     var kills = 0
     for _ in 0..<4 {
@@ -419,18 +424,19 @@ func fileBytes(_ path: String) -> [UInt8]? {
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice
       try p.run()
-      usleep(UInt32(fullRun * (0.05 + 0.15 * rng.uniform()) * 1e6))
+      let patience = Date().addingTimeInterval(300)
+      while p.isRunning, (checkpointedSamples() ?? 0) <= lastSamples, Date() < patience {
+        usleep(200)
+      }
+      usleep(UInt32(fullRun * 0.05 * rng.uniform() * 1e6))
       if p.isRunning {
         kill(p.processIdentifier, SIGKILL)
         kills += 1
       }
       p.waitUntilExit()
-      if FileManager.default.fileExists(atPath: ckpt) {
-        let m = try ModelFile(decoding: fileBytes(ckpt)!)
-        let s = try m.counter("samples")
-        #expect(s >= lastSamples)
-        lastSamples = s
-      }
+      let s = try #require(checkpointedSamples())
+      #expect(s > lastSamples)
+      lastSamples = s
     }
     #expect(kills >= 3)
     #expect(lastSamples > 0)
@@ -444,7 +450,7 @@ func fileBytes(_ path: String) -> [UInt8]? {
     #expect(fileBytes(dir + "/part.f32") == fileBytes(dir + "/full.f32"))
     #expect(fileBytes(dir + "/part-y.f32")?.count == 4 * 3 * n)
     #expect(fileBytes(dir + "/part-y.f32") == fileBytes(dir + "/full-y.f32"))
-    #expect(try ModelFile(decoding: fileBytes(ckpt)!).counter("samples") == UInt64(2 * n))
+    #expect(checkpointedSamples() == UInt64(2 * n))
   }
 
   /// `hebbian recall --save-model` writes the Hopfield memory in the model format: it decodes,

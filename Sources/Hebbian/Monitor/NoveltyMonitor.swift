@@ -278,7 +278,9 @@ public struct NoveltyMonitor: ~Copyable {
 
   /// Learn phase: the sample updates the channel scaling and, once the history holds `lags`
   /// samples, the subspace.
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   public mutating func learn(_ x: Span<Float>) throws(HebbianError) {
     try expect(.learn, "learn")
     try x.withUnsafeBufferPointer { (p) throws(HebbianError) in try learn(p) }
@@ -287,8 +289,11 @@ public struct NoveltyMonitor: ~Copyable {
   // Per sample, like learn(_:) and the other phases: optimised for speed when the module is
   // built -Osize (the board builds), where the phase check, the span's closure and the body
   // are otherwise not inlined (monitor ran 14 % more instructions). A closure does not
-  // inherit the attribute, so each body is a method of its own.
+  // inherit the attribute, so each body is a method of its own. The board examples' copy of
+  // the library (HEBBIAN_SIZE_FIRST) leaves the attribute out: there the 100 KB comes first.
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   private mutating func learn(_ p: UnsafeBufferPointer<Float>) throws(HebbianError) {
     try checkSample(p)
     let d = options.channels
@@ -333,14 +338,18 @@ public struct NoveltyMonitor: ~Copyable {
   }
 
   /// Calibrate phase: the sample's scores and residual go into the statistics the limits use.
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   public mutating func calibrate(_ x: Span<Float>) throws(HebbianError) {
     try expect(.calibrate, "calibrate")
     try x.withUnsafeBufferPointer { (p) throws(HebbianError) in try calibrate(p) }
   }
 
   // Per sample, for speed under -Osize (see learn(_:)).
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   private mutating func calibrate(_ p: UnsafeBufferPointer<Float>) throws(HebbianError) {
     try checkSample(p)
     if options.limits == .empirical && calibrationCount >= Int64(options.calibrationCapacity)
@@ -396,14 +405,18 @@ public struct NoveltyMonitor: ~Copyable {
 
   /// Detect phase: T², Q, the limits and the alarm for one sample; nil until the history holds
   /// `lags` samples. With an adapt rate, a sample judged normal is learned.
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   public mutating func detect(_ x: Span<Float>) throws(HebbianError) -> Reading? {
     try expect(.detect, "detect")
     return try x.withUnsafeBufferPointer { (p) throws(HebbianError) in try detect(p) }
   }
 
   // Per sample, for speed under -Osize (see learn(_:)).
+  #if !HEBBIAN_SIZE_FIRST
   @_optimize(speed)
+  #endif
   private mutating func detect(_ p: UnsafeBufferPointer<Float>) throws(HebbianError) -> Reading? {
     try checkSample(p)
     standardise(p.baseAddress!)
