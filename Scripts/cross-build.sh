@@ -93,7 +93,12 @@ for arch in $arches; do
   cflags=(-std=c11 -O3 -fPIC -fno-omit-frame-pointer -g
           -fno-asynchronous-unwind-tables -fno-unwind-tables
           -ffunction-sections -fdata-sections "${c_arch_flags[@]}" -Iinclude)
-  if [ $print_cc = 1 ]; then echo "$cc ${cflags[*]}"; continue; fi
+  # The kernels go without gcc's loop vectoriser: their vector paths are written with
+  # intrinsics, and what it vectorised was scalar bodies and d mod 4 tails (versioned with a
+  # runtime check and an epilogue each: 20 % of the kernels' code, 4.5 KB of board-monitor),
+  # with the same results, since -std=c11 contracts nothing and reductions stay in order.
+  kernel_opt=(-fno-tree-vectorize)
+  if [ $print_cc = 1 ]; then echo "$cc ${cflags[*]} ${kernel_opt[*]}"; continue; fi
   # String comparison in Embedded Swift needs the Unicode normalisation tables: only the
   # full CLI links them (its science commands compare Strings).
   embedded_lib="$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/$swift_target"
@@ -156,11 +161,7 @@ for arch in $arches; do
     o="$out/obj/$(echo "${f#Sources/CHebbian/}" | tr / _).o"
     # The contracts (the self-test's sweeps and scalar references) are built for size: -O3
     # unrolls each sweep to 12 KB; the kernels they check stay -O3.
-    # The rest go without gcc's loop vectoriser: the kernels' vector paths are written with
-    # intrinsics, and what it vectorised was scalar bodies and d mod 4 tails (versioned with a
-    # runtime check and an epilogue each: 20 % of the kernels' code, 4.5 KB of board-monitor),
-    # with the same results, since -std=c11 contracts nothing and reductions stay in order.
-    case $f in *contract.c) copt=(-Os) ;; *) copt=(-fno-tree-vectorize) ;; esac
+    case $f in *contract.c) copt=(-Os) ;; *) copt=("${kernel_opt[@]}") ;; esac
     "$cc" "${cflags[@]}" "${copt[@]}" -c "$f" -o "$o"
     objs+=("$o")
   done
