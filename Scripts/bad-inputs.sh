@@ -33,17 +33,19 @@ EOF
 python3 - <<'EOF'
 import struct, zlib
 data = bytearray(open("m.hbm", "rb").read())
-def forge(name, value, out):
+def forge(name, value, out, fmt="<Q"):
     b = bytearray(data)
     key = bytes([len(name), 0]) + name.encode()
     at = b.index(key) + len(key)
-    b[at:at + 8] = struct.pack("<Q", value)
+    b[at:at + 8] = struct.pack(fmt, value)
     body = bytes(b[:-4])
     b[-4:] = struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
     open(out, "wb").write(b)
 forge("samples", 1 << 31, "m31.hbm")
 forge("samples", 1 << 63, "m63.hbm")
 forge("maxBatch", 0x80000000, "mbatch.hbm")
+# A schedule this version does not know (0 constant, 1 inverse, 2 power).
+forge("schedule", 3.0, "msched.hbm", "<d")
 # The model's mean forged to 3e38: every score would be inf.
 b = bytearray(data)
 key = bytes([4, 0]) + b"mean"
@@ -111,11 +113,13 @@ run pca --input s.f32 --dim 6 --max-samples 99999999999999999999
 run pca --input s.f32 --dim 6 --eta -1
 run pca --input s.f32 --dim 6 --t0 -5
 run pca --input s.f32 --dim 6 --floor 2
+run pca --input s.f32 --dim 6 --schedule cosine
 run pca --input tiny.csv --quiet
 run pca --input huge.csv --rule fsm --quiet
 run pca --input s.f32 --dim 6 --components 3 --resume m31.hbm --quiet
 run pca --input s.f32 --dim 6 --components 3 --resume m63.hbm --quiet
 run pca --input s.f32 --dim 6 --components 3 --resume mbatch.hbm --quiet
+run pca --input s.f32 --dim 6 --components 3 --resume msched.hbm --quiet
 run pca --input s.f32 --dim 7
 run monitor --input s.f32 --dim 6
 run monitor --input s.f32 --dim 6 --learn 1000 --components 6
