@@ -65,16 +65,10 @@ fast_number_avx2(const uint8_t *p, float *out) {
 
 /* drop_point[n] (pshufb) drops byte n and moves the bytes before it up by one, a zero first;
  * drop_point[16] keeps all. */
-static const uint8_t drop_point[17][16] = {
-#define D(j, n) (j > n || n == 16 ? j : j == 0 ? 0x80 : j - 1)
-#define R(n)                                                                                   \
-  {D(0, n), D(1, n), D(2, n), D(3, n), D(4, n), D(5, n), D(6, n), D(7, n), D(8, n), D(9, n),   \
-   D(10, n), D(11, n), D(12, n), D(13, n), D(14, n), D(15, n)}
-    R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11), R(12), R(13),
-    R(14), R(15), R(16)
-#undef R
-#undef D
-};
+#define DROP_POINT(j, n) (j > n || n == 16 ? j : j == 0 ? 0x80 : j - 1)
+static const uint8_t drop_point[17][16] = HB_SHUFFLE_TABLE(DROP_POINT);
+#undef DROP_POINT
+
 /* 16 bytes from from_lane + n: 0xFF in the last n. */
 static const uint8_t from_lane[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
