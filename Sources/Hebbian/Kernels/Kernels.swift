@@ -106,17 +106,24 @@ public enum Kernels {
     try checkRoom("\(what()) elements", m == 0 ? 0 : (m - 1) * ld + n, count)
   }
 
-  /// The checks of a matrix–vector product `name` (A m×n, x of `xCount`, y of `yCount`
-  /// entries), then `kernel` on the three base addresses.
+  /// The C signature of both matrix–vector kernels: (m, n, α, A, lda, x, β, y).
+  typealias MatrixVectorKernel = @convention(c) (
+    Int, Int, Float, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Float,
+    UnsafeMutablePointer<Float>?
+  ) -> Void
+
+  /// A matrix–vector product `name` (A m×n, x of `xCount`, y of `yCount` entries): the checks,
+  /// then `kernel`. `gemv` and `gemvTransposed` differ only in the kernel and which of m and n
+  /// sizes x and y.
   static func matrixVector(
-    _ name: String, _ m: Int, _ n: Int, _ a: Span<Float>, _ lda: Int, _ x: Span<Float>,
-    _ xCount: Int, _ y: inout MutableSpan<Float>, _ yCount: Int,
-    _ kernel: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+    _ name: String, _ kernel: MatrixVectorKernel, _ m: Int, _ n: Int, _ alpha: Float,
+    _ a: Span<Float>, _ lda: Int, _ x: Span<Float>, _ xCount: Int, _ beta: Float,
+    _ y: inout MutableSpan<Float>, _ yCount: Int
   ) throws(HebbianError) {
     try matrix("\(name): A", m, n, lda, a.count)
     try checkRoom("\(name): x elements", xCount, x.count)
     try checkRoom("\(name): y elements", yCount, y.count)
-    pointers(a, x, &y, kernel)
+    pointers(a, x, &y) { kernel(m, n, alpha, $0, lda, $1, beta, $2) }
   }
 
   /// y = α A x + β y with A m×n (row-major, leading dimension lda).
@@ -124,9 +131,7 @@ public enum Kernels {
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
     beta: Float = 0, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrixVector("gemv", m, n, a, lda, x, n, &y, m) {
-      hb_gemv_f32(m, n, alpha, $0, lda, $1, beta, $2)
-    }
+    try matrixVector("gemv", hb_gemv_f32, m, n, alpha, a, lda, x, n, beta, &y, m)
   }
 
   /// y = α Aᵀ x + β y with A m×n; x has m entries, y has n.
@@ -134,9 +139,7 @@ public enum Kernels {
     rows m: Int, columns n: Int, alpha: Float = 1, _ a: Span<Float>, lda: Int, _ x: Span<Float>,
     beta: Float = 0, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try matrixVector("gemv_t", m, n, a, lda, x, m, &y, n) {
-      hb_gemv_t_f32(m, n, alpha, $0, lda, $1, beta, $2)
-    }
+    try matrixVector("gemv_t", hb_gemv_t_f32, m, n, alpha, a, lda, x, m, beta, &y, n)
   }
 
   /// A += α x yᵀ with A m×n.
