@@ -178,17 +178,32 @@ public enum Kernels {
     }
   }
 
+  /// The C signature of the k-neuron rule steps with a rate per row: (k, d, η, x, W, ldw, y).
+  typealias RowRateKernel = @convention(c) (
+    Int, Int, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int,
+    UnsafeMutablePointer<Float>?
+  ) -> Void
+
+  /// A k-neuron rule step `name` (W k×d with leading dimension ldw, a rate per row): the
+  /// checks, then `kernel`. The subspace rule and GHA differ only in the kernel.
+  static func rowRateStep(
+    _ name: String, _ kernel: RowRateKernel, _ k: Int, _ d: Int, _ eta: Span<Float>,
+    _ x: Span<Float>, _ w: inout MutableSpan<Float>, _ ldw: Int, _ y: inout MutableSpan<Float>
+  ) throws(HebbianError) {
+    try ruleShape(name, k, d, ldw, w: w.count, x: x.count, y: y.count)
+    try checkRoom("\(name): rates", k, eta.count)
+    eta.withUnsafeBufferPointer { e in
+      pointers(x, &w, &y) { kernel(k, d, e.baseAddress, $0, $1, ldw, $2) }
+    }
+  }
+
   /// Oja's subspace rule on W (k×d, leading dimension ldw), row i at rate eta[i]; writes
   /// y = W x (old W).
   public static func subspaceStep(
     components k: Int, dimension d: Int, eta: Span<Float>, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try ruleShape("subspace", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    try checkRoom("subspace: rates", k, eta.count)
-    eta.withUnsafeBufferPointer { e in
-      pointers(x, &w, &y) { hb_subspace_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
-    }
+    try rowRateStep("subspace", hb_subspace_step_f32, k, d, eta, x, &w, ldw, &y)
   }
 
   /// Sanger's GHA on W (k×d, leading dimension ldw), row i at rate eta[i]; writes y = W x
@@ -197,11 +212,7 @@ public enum Kernels {
     components k: Int, dimension d: Int, eta: Span<Float>, _ x: Span<Float>,
     _ w: inout MutableSpan<Float>, ldw: Int, _ y: inout MutableSpan<Float>
   ) throws(HebbianError) {
-    try ruleShape("gha", k, d, ldw, w: w.count, x: x.count, y: y.count)
-    try checkRoom("gha: rates", k, eta.count)
-    eta.withUnsafeBufferPointer { e in
-      pointers(x, &w, &y) { hb_gha_step_f32(k, d, e.baseAddress, $0, $1, ldw, $2) }
-    }
+    try rowRateStep("gha", hb_gha_step_f32, k, d, eta, x, &w, ldw, &y)
   }
 
   // MARK: Unchecked entry points for hot loops with fixed shapes
