@@ -12,10 +12,9 @@ extension STDPCommand {
     c.maxDelay = try positive(o, STDPOptions.delay, 1000)
     c.minDelay = Swift.min(c.minDelay, c.maxDelay)
     c.gMax = Float(try positive(o, STDPOptions.gMax, 0.5))
-    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 1200, dt: 1)
-    try checkBudget(
-      o, mode: "reward", seconds: c.seconds, dt: c.dt,
-      synapses: c.inputs + c.backgroundInputs, inputsOption: STDPOptions.inputs)
+    (c.seconds, c.dt, c.seed) = try clock(
+      o, mode: "reward", seconds: 1200, dt: 1, synapses: c.inputs + c.backgroundInputs,
+      inputsOption: STDPOptions.inputs)
     Console.errLine(
       "three-factor STDP (Izhikevich 2007): \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz; "
         + "input 0 is rewarded \(Fmt.fixed(c.minDelay, 0))-\(Fmt.fixed(c.maxDelay, 0)) ms after "
@@ -65,9 +64,8 @@ extension STDPCommand {
     c.inputRate = try positive(o, STDPOptions.rate, 5)
     c.targetRate = try positive(o, STDPOptions.target, 5)
     c.eta = try positive(o, STDPOptions.eta, 0.01)
-    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
-    if c.seconds < 20 { throw .usage("--seconds: scaling needs at least 20 s") }
-    try checkBudget(o, mode: "scaling", seconds: c.seconds, dt: c.dt, synapses: c.inputs)
+    (c.seconds, c.dt, c.seed) = try clock(
+      o, mode: "scaling", seconds: 200, dt: 0.5, minSeconds: 20, synapses: c.inputs)
     Console.errLine(
       "synaptic scaling: \(c.inputs) inputs at \(Fmt.fixed(c.inputRate, 1)) Hz, x\(Fmt.fixed(c.rateChange, 1)) "
         + "at \(Fmt.fixed(c.seconds / 2, 0)) s; target \(Fmt.fixed(c.targetRate, 1)) Hz, eta \(Fmt.sci(c.eta, 2))"

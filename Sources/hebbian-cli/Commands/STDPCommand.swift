@@ -128,22 +128,19 @@ enum STDPCommand {
     UInt64(try o.int(STDPOptions.seed, default: 1, min: 0))
   }
 
-  /// The options every simulated mode shares: --seconds, the step --dt (ms) and --seed.
-  static func clock(_ o: ParsedOptions, seconds: Double, dt: Double) throws(CLIError) -> (
-    seconds: Double, dt: Double, seed: UInt64
-  ) {
-    (
-      try positive(o, STDPOptions.seconds, seconds), try positive(o, STDPOptions.dt, dt),
-      try seed(o)
-    )
-  }
-
-  /// Refuses a simulation of `seconds` at steps of `dt` ms over `synapses` inputs beyond the
-  /// work budget, before anything runs.
-  static func checkBudget(
-    _ o: ParsedOptions, mode: String, seconds: Double, dt: Double, synapses: Int,
-    inputsOption: OptionSpec? = nil
-  ) throws(CLIError) {
+  /// The options every simulated mode shares, --seconds, the step --dt (ms) and --seed, with
+  /// the checks of the run they describe: at least `minSeconds`, and `synapses` inputs
+  /// simulated for that long within the work budget. Refused before anything runs.
+  static func clock(
+    _ o: ParsedOptions, mode: String, seconds: Double, dt: Double, minSeconds: Double = 0,
+    synapses: Int, inputsOption: OptionSpec? = nil
+  ) throws(CLIError) -> (seconds: Double, dt: Double, seed: UInt64) {
+    let seconds = try positive(o, STDPOptions.seconds, seconds)
+    let dt = try positive(o, STDPOptions.dt, dt)
+    let seed = try seed(o)
+    if seconds < minSeconds {
+      throw .usage("--seconds: \(mode) needs at least \(Fmt.fixed(minSeconds, 0)) s")
+    }
     var budget = WorkBudget("stdp \(mode)")
     var options = [STDPOptions.seconds, STDPOptions.dt]
     if let i = inputsOption { options.append(i) }
@@ -151,6 +148,7 @@ enum STDPCommand {
     // multiply-adds.
     budget.work(seconds * 1000 / dt, times: [Int64(synapses), 8], options)
     try budget.check(quiet: o.has(OptionSpec.quiet))
+    return (seconds, dt, seed)
   }
 
   /// One row of a mode's time course, CSV on stdout.
@@ -240,9 +238,8 @@ enum STDPCommand {
     c.initialInhibitoryWeight = Float(w0)
     c.signalAmplitude = try o.double(STDPOptions.modulation, default: 0.5)
     if !(c.signalAmplitude >= 0) { throw .usage("--modulation: must be >= 0") }
-    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
-    try checkBudget(
-      o, mode: "balance", seconds: c.seconds, dt: c.dt,
+    (c.seconds, c.dt, c.seed) = try clock(
+      o, mode: "balance", seconds: 200, dt: 0.5,
       synapses: c.groups * (c.excitatoryPerGroup + c.inhibitoryPerGroup + 1))
     Console.errLine(
       "inhibitory STDP (Vogels et al. 2011): target \(Fmt.fixed(c.targetRate, 1)) Hz, "
@@ -338,10 +335,9 @@ enum STDPCommand {
     c.depressionRatio = Float(try positive(o, STDPOptions.aMinus, 0.00525)) / c.aPlus
     c.tau = try positive(o, STDPOptions.tauPlus, 20)
     c.gMax = Float(try positive(o, STDPOptions.gMax, 0.015))
-    (c.seconds, c.dt, c.seed) = try clock(o, seconds: 200, dt: 0.5)
-    try checkBudget(
-      o, mode: "competitive", seconds: c.seconds, dt: c.dt,
-      synapses: c.inputs + c.inhibitoryInputs, inputsOption: STDPOptions.inputs)
+    (c.seconds, c.dt, c.seed) = try clock(
+      o, mode: "competitive", seconds: 200, dt: 0.5, synapses: c.inputs + c.inhibitoryInputs,
+      inputsOption: STDPOptions.inputs)
     Console.errLine(
       "competitive STDP: \(c.inputs) inputs at \(Fmt.fixed(c.rate, 1)) Hz, g_max \(Fmt.sci(c.gMax, 2)), "
         + "A+ \(Fmt.sci(c.aPlus, 2)) g_max, A-/A+ \(Fmt.fixed(c.depressionRatio, 3)), \(Fmt.fixed(c.seconds, 0)) s"
