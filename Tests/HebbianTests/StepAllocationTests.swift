@@ -111,8 +111,8 @@ import Testing
   }
 
   /// The checked kernel entry points build their messages only when a check throws: a call
-  /// with good shapes allocates nothing (gemv's and gemv_t's checks are shared and name the
-  /// kernel through a closure).
+  /// with good shapes allocates nothing (gemv's and gemv_t's checks are shared, as are the
+  /// subspace rule's and GHA's, and name the kernel through a closure).
   @Test func checkedKernelsNeverAllocate() throws {
     let k = 3, d = 40
     var rng = SeededGenerator(seed: 12)
@@ -130,6 +130,8 @@ import Testing
       try Kernels.gemvTransposed(rows: k, columns: d, a.span, lda: d, rates.span, &vs)
       _ = try Kernels.dot(d, x.span, a.span)
       try Kernels.ghaStep(components: k, dimension: d, eta: rates.span, x.span, &ws, ldw: d, &ys)
+      try Kernels.subspaceStep(
+        components: k, dimension: d, eta: rates.span, x.span, &ws, ldw: d, &ys)
     }
     try oneRound()
     let count = try counted { for _ in 0..<200 { try oneRound() } }
