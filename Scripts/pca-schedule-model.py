@@ -19,9 +19,10 @@ matching, FSM and CCIPCA are not modelled.
 (alpha = C/(T0 + t)^(3/4)), or ramp:C:T0:CHI:T1, an inverse schedule whose constant grows
 from C to CHI on the time scale T1 (c_t = C + (CHI - C) t/(t + T1): a guessed horizon, the
 one-pass sets being a few thousand samples long); default: the rule's default, power
-0.35:10 (Oja), inverse 12:10 (subspace), 8:10 (GHA). --gap-oracle KAPPA instead gives the inverse schedule
-C = KAPPA/g, g = 1 - lambda_(k+1)/lambda_k the true relative eigengap below the k-th
-component (a quantity the learner cannot see): what tracking one more component could buy.
+0.35:10 (Oja), inverse 12:10 (subspace), 8:10 (GHA). --gap-oracle KAPPA instead gives the
+inverse schedule C = KAPPA/g, g = 1 - lambda_(k+1)/lambda_k the true relative eigengap below
+the k-th component (a quantity the learner cannot see): what tracking one more component
+could buy.
 --average A also reports the Polyak-Ruppert average of W with weight min(1, A/t).
 --adapt KIND:LO:GAMMA:B:BMIN, repeatable, scales each row's rate by a drift-to-noise
 diagnostic of its own steps into [LO, 1] (class Adapt: snr, thr, cos), the horizon-free
@@ -102,8 +103,10 @@ class Adapt:
     u_t = y_i e_i is row i's step direction (the step is eta_i u_t). snr: m, an average of u
     with weight b_t = max(B/t, bmin), and v, the same average of |u|^2; R = |m|^2 / (v b/(2-b))
     is about 1 when the steps are noise around a stationary point and grows with a consistent
-    drift; scale = clip(lo R^gamma, lo, 1). thr: the same R, scale 1 where R >= gamma, else lo. cos: the average (weight b_t) of the cosine of
-    successive steps, scale = clip(lo + (1 - lo) cos/kappa, lo, 1)."""
+    drift; scale = clip(lo R^gamma, lo, 1). thr: the same R, scale 1 where R >= gamma, else
+    lo. cos: the average (weight b_t) of the cosine of successive steps, scale =
+    clip(lo + (1 - lo) cos/gamma, lo, 1). The rate of sample t uses the diagnostic of the
+    steps before it."""
 
     def __init__(self, spec):
         f = spec.split(":")
