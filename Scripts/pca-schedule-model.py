@@ -27,6 +27,9 @@ could buy.
 --adapt KIND:LO:GAMMA:B:BMIN, repeatable, scales each row's rate by a drift-to-noise
 diagnostic of its own steps into [LO, 1] (class Adapt: snr, thr, cos), the horizon-free
 candidates; each is run with every --schedule.
+--pair C2 runs a second learner with C2/(T0 + t) beside each and reports, start by start,
+the one whose running residual |xc - W'y|^2 (measured before each step, weight
+max(1/t, 1/500)) is smaller: two learners and a choice by held-out fit.
 --passes N runs the other protocol of pca-reference.py instead (N passes over the
 standardised NAME.csv from the CLI's default initial weights, against the loop's best of 15
 schedules run for N passes; one start, so the ratios are one run's, unless --starts N adds
@@ -60,13 +63,15 @@ def alpha(kind, c, t0, t_before):
 
 
 def learner(x, k, rule, starts, schedule, average=None, passes=1, adapt=None):
-    """The learner's final W for every start (seeds, k, d), and its average with weight
-    min(1, average/t) when average is given; adapt (an Adapt) scales each row's rate by its
-    drift-to-noise diagnostic."""
+    """The learner's final W for every start (seeds, k, d), its average with weight
+    min(1, average/t) when average is given, and the running mean (weight max(1/t, 1/500))
+    of each start's residual |xc - W'y|^2 before the step; adapt (an Adapt) scales each row's
+    rate by its drift-to-noise diagnostic."""
     n, d = x.shape
     kind, c, t0 = schedule
     w = np.stack(starts).copy()
     diag = adapt.state(len(starts), k, d) if adapt else None
+    resid = np.zeros(len(starts))
     wa = w.copy()
     lower = np.tril(np.ones((k, k))) if rule == "gha" else np.ones((k, k))
     mean, p_in, power = np.zeros(d), 0.0, np.zeros((len(starts), k))
@@ -78,6 +83,8 @@ def learner(x, k, rule, starts, schedule, average=None, passes=1, adapt=None):
             beta = max(1.0 / t, 1e-3)
             p_in += beta * (p - p_in)
             y = w @ xc
+            r = xc - np.einsum("...i,...id->...d", y, w)
+            resid += max(1.0 / t, 2e-3) * (np.sum(r * r, -1) - resid)
             if p >= 1e-30:
                 s = np.maximum(power, p_in / d)
                 a_t = alpha(kind, c, t0, t - 1)
@@ -94,7 +101,7 @@ def learner(x, k, rule, starts, schedule, average=None, passes=1, adapt=None):
             power += beta * (y * y - power)
             if average:
                 wa += min(1.0, average / t) * (w - wa)
-    return w, wa
+    return w, wa, resid
 
 
 class Adapt:
@@ -161,7 +168,7 @@ def stream_errors(a, scheds):
     with tempfile.TemporaryDirectory() as tmp:
         start = ref.learner_start(a.hebbian, 6, k, int(a.stream[2]), tmp)
     for sched, spec in [(r, sp) for r in scheds for sp in a.adapt or [None]]:
-        w, _ = learner(x, k, a.rule, [start], sched, adapt=Adapt(spec) if spec else None)
+        w, _, _ = learner(x, k, a.rule, [start], sched, adapt=Adapt(spec) if spec else None)
         tag = f"{sched[0]} {sched[1]:.3g}:{sched[2]:g}" + (f" {spec}" if spec else "")
         print(f"{a.stream[0]} {a.rule} {tag}: {errors(w, v[:k])[0]:.3g}", flush=True)
 
@@ -181,6 +188,9 @@ def main():
                     help="with --passes: the CLI's default start and --seed 1 ... N-1")
     ap.add_argument("--adapt", action="append", default=[], metavar="KIND:LO:GAMMA:B:BMIN",
                     help="scale the rate by a drift-to-noise diagnostic (class Adapt)")
+    ap.add_argument("--pair", type=float, metavar="C2",
+                    help="run the inverse schedule C2/(T0 + t) beside each and keep, start by "
+                    "start, the one whose running residual before the step is smaller")
     ap.add_argument("--stream", nargs=3, metavar=("STREAM", "TRUTH", "SEED"),
                     help="instead: one f32 stream of `hebbian demo --save-stream` (d = 6, k = 3) "
                     "against its --save-truth, from the learner's start for --seed SEED")
@@ -221,10 +231,15 @@ def main():
                 if a.gap_oracle is not None:
                     runs = [("inverse", a.gap_oracle / (1 - vals[k] / vals[k - 1]), 10.0)]
                 for (kind, c, t0), spec in [(r, sp) for r in runs for sp in a.adapt or [None]]:
-                    w, wa = learner(x, k, a.rule, starts, (kind, c, t0), a.average, a.passes,
-                                    Adapt(spec) if spec else None)
+                    w, wa, resid = learner(x, k, a.rule, starts, (kind, c, t0), a.average,
+                                           a.passes, Adapt(spec) if spec else None)
+                    if a.pair:
+                        w2, _, resid2 = learner(x, k, a.rule, starts, ("inverse", a.pair, t0),
+                                                passes=a.passes)
+                        w = np.where((resid2 < resid)[:, None, None], w2, w)
                     err = errors(w, v)
                     tag = f"{kind} {c:.3g}:{t0:g}" + (f" {spec}" if spec else "")
+                    tag += f" or inverse {a.pair:g}:{t0:g}" if a.pair else ""
                     row = (f"| {name} | {k} | {tag} | {np.median(err):.2e} | "
                            f"{np.median(loop):.2e} ({label}) | {ratios(err, loop)}")
                     if a.average:
