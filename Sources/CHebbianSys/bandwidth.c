@@ -1,9 +1,9 @@
 /* The memory passes `hebbian bench --roofline` measures its reference against: a copy with
- * ordinary stores, a copy with non-temporal stores, and a read pass followed by an in-place
- * pass over the same bytes (the traffic of a rule step that reads W and then updates it).
+ * ordinary stores, a copy with non-temporal stores, a read pass and an in-place pass over the
+ * same bytes (together, the traffic of a rule step that reads W and then updates it).
  * glibc's memcpy is not a bound: on large copies it can run at a third of what a plain vector
- * loop reaches. Every pass moves whole aligned 32-byte vectors over several streams at once
- * (HB_BW_STREAMS below). The vector bodies run on the active variant (hb_isa_active), so HEBBIAN_ISA
+ * loop reaches. Every pass moves whole aligned 32-byte vectors, over one stream or four (below).
+ * The vector bodies run on the active variant (hb_isa_active), so HEBBIAN_ISA
  * pins them with the kernels; without AVX2 they are plain loops the compiler vectorises. */
 #include "hb_sys.h"
 #include "hebbian/hb_base.h"
@@ -14,32 +14,33 @@
 #endif
 
 #ifdef HB_BW_AVX2
-/* Each pass walks HB_BW_STREAMS equal parts of the buffer in lockstep, a cache line from each
- * per step. One core's bandwidth from memory is bounded by the misses it keeps in flight, and
- * the hardware prefetchers keep more in flight over several sequential streams than over one:
- * on a shared 2-core EPYC guest a read of 64 MiB ran at 8-20 GB/s as one stream and 21-26 GB/s
- * as 2-8 (best of 9, interleaved). The rule steps walk two to four rows at a time, so a
- * one-stream reference was no bound for them (gha reached 105 % of it). */
-#define HB_BW_STREAMS 4
-#define HB_BW_LINE 16
+/* The passes walk S equal parts of the buffer in lockstep, a cache line from each per step.
+ * One core's bandwidth from memory is bounded by the misses it keeps in flight, and the
+ * hardware prefetchers may keep more in flight over several sequential streams than over one,
+ * as the rules' sweeps over two to four rows at a time do. On the shared 2-core EPYC guest a
+ * read of 64 MiB ran at 8-20 GB/s as one stream and 21-26 GB/s as four (best of 9,
+ * interleaved), but from run to run either shape could be the faster, so the read and the
+ * in-place pass take the stream count (1 or 4) and the bench times both. */
+#define HB_BW_ALWAYS_INLINE static inline __attribute__((always_inline, target("avx2")))
 
-/* The floats of each part (a whole number of lines); the rest, after the parts, goes to a
+/* A step of the read and the in-place pass covers 64 floats (8 vectors), 64 / S from each of
+ * the S parts. The floats of each part (whole steps); the rest, after the parts, goes to a
  * scalar loop. */
-static size_t part_floats(size_t n) { return n / HB_BW_STREAMS / HB_BW_LINE * HB_BW_LINE; }
+static size_t part_floats(size_t n, size_t S) { return n / S / (64 / S) * (64 / S); }
 
-__attribute__((target("avx2"))) static inline void store8(float *p, __m256 v, int nontemporal) {
+HB_BW_ALWAYS_INLINE void store8(float *p, __m256 v, int nontemporal) {
   if (nontemporal)
     _mm256_stream_ps(p, v);
   else
     _mm256_store_ps(p, v);
 }
 
-/* The store kind is a constant the compiler hoists. */
+/* Four streams; the store kind is a constant the compiler hoists. */
 __attribute__((target("avx2"))) static void copy_avx2(float *dst, const float *src, size_t n,
                                                       int nontemporal) {
-  const size_t part = part_floats(n);
-  for (size_t i = 0; i < part; i += HB_BW_LINE) {
-    for (size_t p = 0; p < HB_BW_STREAMS; p++) {
+  const size_t part = part_floats(n, 4);
+  for (size_t i = 0; i < part; i += 16) {
+    for (size_t p = 0; p < 4; p++) {
       const size_t at = p * part + i;
       const __m256 a = _mm256_load_ps(src + at), b = _mm256_load_ps(src + at + 8);
       store8(dst + at, a, nontemporal);
@@ -47,40 +48,56 @@ __attribute__((target("avx2"))) static void copy_avx2(float *dst, const float *s
     }
   }
   if (nontemporal) _mm_sfence();
-  for (size_t i = HB_BW_STREAMS * part; i < n; i++) dst[i] = src[i];
+  for (size_t i = 4 * part; i < n; i++) dst[i] = src[i];
 }
 
-/* Two independent sums per stream: the pass runs at load throughput, not add latency. */
-__attribute__((target("avx2"))) static float read_avx2(const float *buf, size_t n) {
-  const size_t part = part_floats(n);
-  __m256 s[2 * HB_BW_STREAMS];
-  for (size_t u = 0; u < 2 * HB_BW_STREAMS; u++) s[u] = _mm256_setzero_ps();
-  for (size_t i = 0; i < part; i += HB_BW_LINE) {
-    for (size_t p = 0; p < HB_BW_STREAMS; p++) {
-      s[2 * p] = _mm256_add_ps(s[2 * p], _mm256_load_ps(buf + p * part + i));
-      s[2 * p + 1] = _mm256_add_ps(s[2 * p + 1], _mm256_load_ps(buf + p * part + i + 8));
+/* Eight independent sums (S constant after inlining): the pass runs at load throughput, not
+ * add latency. */
+HB_BW_ALWAYS_INLINE float read_streams(const float *buf, size_t n, size_t S) {
+  const size_t part = part_floats(n, S);
+  __m256 s[8];
+  for (size_t u = 0; u < 8; u++) s[u] = _mm256_setzero_ps();
+  for (size_t i = 0; i < part; i += 64 / S) {
+    for (size_t p = 0; p < S; p++) {
+      for (size_t v = 0; v < 8 / S; v++) {
+        const size_t u = p * (8 / S) + v;
+        s[u] = _mm256_add_ps(s[u], _mm256_load_ps(buf + p * part + i + 8 * v));
+      }
     }
   }
-  for (size_t u = 1; u < 2 * HB_BW_STREAMS; u++) s[0] = _mm256_add_ps(s[0], s[u]);
+  for (size_t u = 1; u < 8; u++) s[0] = _mm256_add_ps(s[0], s[u]);
   float lanes[8];
   _mm256_storeu_ps(lanes, s[0]);
   float sum = 0;
   for (int l = 0; l < 8; l++) sum += lanes[l];
-  for (size_t i = HB_BW_STREAMS * part; i < n; i++) sum += buf[i];
+  for (size_t i = S * part; i < n; i++) sum += buf[i];
   return sum;
 }
 
-__attribute__((target("avx2"))) static void scale_avx2(float *buf, size_t n, float scale) {
-  const size_t part = part_floats(n);
+HB_BW_ALWAYS_INLINE void scale_streams(float *buf, size_t n, float scale, size_t S) {
+  const size_t part = part_floats(n, S);
   const __m256 a = _mm256_set1_ps(scale);
-  for (size_t i = 0; i < part; i += HB_BW_LINE) {
-    for (size_t p = 0; p < HB_BW_STREAMS; p++) {
-      float *q = buf + p * part + i;
-      _mm256_store_ps(q, _mm256_mul_ps(a, _mm256_load_ps(q)));
-      _mm256_store_ps(q + 8, _mm256_mul_ps(a, _mm256_load_ps(q + 8)));
+  for (size_t i = 0; i < part; i += 64 / S) {
+    for (size_t p = 0; p < S; p++) {
+      for (size_t v = 0; v < 8 / S; v++) {
+        float *q = buf + p * part + i + 8 * v;
+        _mm256_store_ps(q, _mm256_mul_ps(a, _mm256_load_ps(q)));
+      }
     }
   }
-  for (size_t i = HB_BW_STREAMS * part; i < n; i++) buf[i] *= scale;
+  for (size_t i = S * part; i < n; i++) buf[i] *= scale;
+}
+
+__attribute__((target("avx2"))) static float read_avx2(const float *buf, size_t n, size_t streams) {
+  return streams == 1 ? read_streams(buf, n, 1) : read_streams(buf, n, 4);
+}
+
+__attribute__((target("avx2"))) static void scale_avx2(float *buf, size_t n, float scale,
+                                                       size_t streams) {
+  if (streams == 1)
+    scale_streams(buf, n, scale, 1);
+  else
+    scale_streams(buf, n, scale, 4);
 }
 #endif
 
@@ -103,14 +120,11 @@ void hb_sys_copy_pass(float *dst, const float *src, size_t n, int nontemporal) {
   for (size_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
-float hb_sys_read_update_pass(float *buf, size_t n, float scale) {
+float hb_sys_read_pass(const float *buf, size_t n, size_t streams) {
 #ifdef HB_BW_AVX2
-  if (vector_bodies() && (uintptr_t)buf % 32 == 0) {
-    const float sum = read_avx2(buf, n);
-    scale_avx2(buf, n, scale);
-    return sum;
-  }
+  if (vector_bodies() && (uintptr_t)buf % 32 == 0) return read_avx2(buf, n, streams);
 #endif
+  (void)streams;
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -120,6 +134,16 @@ float hb_sys_read_update_pass(float *buf, size_t n, float scale) {
     s3 += buf[i + 3];
   }
   for (; i < n; i++) s0 += buf[i];
-  for (i = 0; i < n; i++) buf[i] *= scale;
   return (s0 + s1) + (s2 + s3);
+}
+
+void hb_sys_update_pass(float *buf, size_t n, float scale, size_t streams) {
+#ifdef HB_BW_AVX2
+  if (vector_bodies() && (uintptr_t)buf % 32 == 0) {
+    scale_avx2(buf, n, scale, streams);
+    return;
+  }
+#endif
+  (void)streams;
+  for (size_t i = 0; i < n; i++) buf[i] *= scale;
 }
