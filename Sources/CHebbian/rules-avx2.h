@@ -18,7 +18,9 @@ HB_AVX2_INLINE void hb_avx2_rows_dot(size_t R, size_t U, size_t d, const float *
   __m256 acc[8];
   for (size_t a = 0; a < 8; a++) acc[a] = _mm256_setzero_ps();
   size_t j = 0;
-  for (; j + 8 * U <= d; j += 8 * U) {
+  /* At U = 1 the next loop is this one; leaving it to that loop spares the eight row addresses
+   * recomputed per vector (and a reload of d) that clang emitted here for R = 8. */
+  for (; U > 1 && j + 8 * U <= d; j += 8 * U) {
     for (size_t u = 0; u < U; u++) {
       __m256 xv = _mm256_loadu_ps(x + j + 8 * u);
       for (size_t r = 0; r < R; r++)

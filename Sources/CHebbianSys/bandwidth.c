@@ -1,8 +1,9 @@
 /* The memory passes `hebbian bench --roofline` measures its reference against: a copy with
- * ordinary stores, a copy with non-temporal stores, and a read pass followed by an in-place
- * pass over the same bytes (the traffic of a rule step that reads W and then updates it).
+ * ordinary stores, a copy with non-temporal stores, a read pass and an in-place pass over the
+ * same bytes (together, the traffic of a rule step that reads W and then updates it).
  * glibc's memcpy is not a bound: on large copies it can run at a third of what a plain vector
- * loop reaches. The vector bodies run on the active variant (hb_isa_active), so HEBBIAN_ISA
+ * loop reaches. Every pass moves whole aligned 32-byte vectors, over one stream or four (below).
+ * The vector bodies run on the active variant (hb_isa_active), so HEBBIAN_ISA
  * pins them with the kernels; without AVX2 they are plain loops the compiler vectorises. */
 #include "hb_sys.h"
 #include "hebbian/hb_base.h"
@@ -13,54 +14,90 @@
 #endif
 
 #ifdef HB_BW_AVX2
-__attribute__((target("avx2"))) static inline void store8(float *p, __m256 v, int nontemporal) {
+/* The passes walk S equal parts of the buffer in lockstep, a cache line from each per step.
+ * One core's bandwidth from memory is bounded by the misses it keeps in flight, and the
+ * hardware prefetchers may keep more in flight over several sequential streams than over one,
+ * as the rules' sweeps over two to four rows at a time do. On the shared 2-core EPYC guest a
+ * read of 64 MiB ran at 8-20 GB/s as one stream and 21-26 GB/s as four (best of 9,
+ * interleaved), but from run to run either shape could be the faster, so the read and the
+ * in-place pass take the stream count (1 or 4) and the bench times both. */
+#define HB_BW_ALWAYS_INLINE static inline __attribute__((always_inline, target("avx2")))
+
+/* A step of the read and the in-place pass covers 64 floats (8 vectors), 64 / S from each of
+ * the S parts. The floats of each part (whole steps); the rest, after the parts, goes to a
+ * scalar loop. */
+static size_t part_floats(size_t n, size_t S) { return n / S / (64 / S) * (64 / S); }
+
+HB_BW_ALWAYS_INLINE void store8(float *p, __m256 v, int nontemporal) {
   if (nontemporal)
     _mm256_stream_ps(p, v);
   else
     _mm256_store_ps(p, v);
 }
 
-/* Four vectors in flight per iteration; the store kind is a constant the compiler hoists. */
+/* Four streams; the store kind is a constant the compiler hoists. */
 __attribute__((target("avx2"))) static void copy_avx2(float *dst, const float *src, size_t n,
                                                       int nontemporal) {
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m256 a = _mm256_load_ps(src + i), b = _mm256_load_ps(src + i + 8);
-    const __m256 c = _mm256_load_ps(src + i + 16), d = _mm256_load_ps(src + i + 24);
-    store8(dst + i, a, nontemporal);
-    store8(dst + i + 8, b, nontemporal);
-    store8(dst + i + 16, c, nontemporal);
-    store8(dst + i + 24, d, nontemporal);
+  const size_t part = part_floats(n, 4);
+  for (size_t i = 0; i < part; i += 16) {
+    for (size_t p = 0; p < 4; p++) {
+      const size_t at = p * part + i;
+      const __m256 a = _mm256_load_ps(src + at), b = _mm256_load_ps(src + at + 8);
+      store8(dst + at, a, nontemporal);
+      store8(dst + at + 8, b, nontemporal);
+    }
   }
   if (nontemporal) _mm_sfence();
-  for (; i < n; i++) dst[i] = src[i];
+  for (size_t i = 4 * part; i < n; i++) dst[i] = src[i];
 }
 
-__attribute__((target("avx2,fma"))) static float read_update_avx2(float *buf, size_t n,
-                                                                  float scale) {
-  /* Four independent sums: the read pass runs at load throughput, not add latency. */
-  __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 = _mm256_add_ps(s0, _mm256_load_ps(buf + i));
-    s1 = _mm256_add_ps(s1, _mm256_load_ps(buf + i + 8));
-    s2 = _mm256_add_ps(s2, _mm256_load_ps(buf + i + 16));
-    s3 = _mm256_add_ps(s3, _mm256_load_ps(buf + i + 24));
+/* Eight independent sums (S constant after inlining): the pass runs at load throughput, not
+ * add latency. */
+HB_BW_ALWAYS_INLINE float read_streams(const float *buf, size_t n, size_t S) {
+  const size_t part = part_floats(n, S);
+  __m256 s[8];
+  for (size_t u = 0; u < 8; u++) s[u] = _mm256_setzero_ps();
+  for (size_t i = 0; i < part; i += 64 / S) {
+    for (size_t p = 0; p < S; p++) {
+      for (size_t v = 0; v < 8 / S; v++) {
+        const size_t u = p * (8 / S) + v;
+        s[u] = _mm256_add_ps(s[u], _mm256_load_ps(buf + p * part + i + 8 * v));
+      }
+    }
   }
+  for (size_t u = 1; u < 8; u++) s[0] = _mm256_add_ps(s[0], s[u]);
   float lanes[8];
-  _mm256_storeu_ps(lanes, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+  _mm256_storeu_ps(lanes, s[0]);
   float sum = 0;
   for (int l = 0; l < 8; l++) sum += lanes[l];
-  for (; i < n; i++) sum += buf[i];
-  const __m256 a = _mm256_set1_ps(scale);
-  for (i = 0; i + 32 <= n; i += 32) {
-    _mm256_store_ps(buf + i, _mm256_mul_ps(a, _mm256_load_ps(buf + i)));
-    _mm256_store_ps(buf + i + 8, _mm256_mul_ps(a, _mm256_load_ps(buf + i + 8)));
-    _mm256_store_ps(buf + i + 16, _mm256_mul_ps(a, _mm256_load_ps(buf + i + 16)));
-    _mm256_store_ps(buf + i + 24, _mm256_mul_ps(a, _mm256_load_ps(buf + i + 24)));
-  }
-  for (; i < n; i++) buf[i] *= scale;
+  for (size_t i = S * part; i < n; i++) sum += buf[i];
   return sum;
+}
+
+HB_BW_ALWAYS_INLINE void scale_streams(float *buf, size_t n, float scale, size_t S) {
+  const size_t part = part_floats(n, S);
+  const __m256 a = _mm256_set1_ps(scale);
+  for (size_t i = 0; i < part; i += 64 / S) {
+    for (size_t p = 0; p < S; p++) {
+      for (size_t v = 0; v < 8 / S; v++) {
+        float *q = buf + p * part + i + 8 * v;
+        _mm256_store_ps(q, _mm256_mul_ps(a, _mm256_load_ps(q)));
+      }
+    }
+  }
+  for (size_t i = S * part; i < n; i++) buf[i] *= scale;
+}
+
+__attribute__((target("avx2"))) static float read_avx2(const float *buf, size_t n, size_t streams) {
+  return streams == 1 ? read_streams(buf, n, 1) : read_streams(buf, n, 4);
+}
+
+__attribute__((target("avx2"))) static void scale_avx2(float *buf, size_t n, float scale,
+                                                       size_t streams) {
+  if (streams == 1)
+    scale_streams(buf, n, scale, 1);
+  else
+    scale_streams(buf, n, scale, 4);
 }
 #endif
 
@@ -83,10 +120,11 @@ void hb_sys_copy_pass(float *dst, const float *src, size_t n, int nontemporal) {
   for (size_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
-float hb_sys_read_update_pass(float *buf, size_t n, float scale) {
+float hb_sys_read_pass(const float *buf, size_t n, size_t streams) {
 #ifdef HB_BW_AVX2
-  if (vector_bodies() && (uintptr_t)buf % 32 == 0) return read_update_avx2(buf, n, scale);
+  if (vector_bodies() && (uintptr_t)buf % 32 == 0) return read_avx2(buf, n, streams);
 #endif
+  (void)streams;
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -96,6 +134,16 @@ float hb_sys_read_update_pass(float *buf, size_t n, float scale) {
     s3 += buf[i + 3];
   }
   for (; i < n; i++) s0 += buf[i];
-  for (i = 0; i < n; i++) buf[i] *= scale;
   return (s0 + s1) + (s2 + s3);
+}
+
+void hb_sys_update_pass(float *buf, size_t n, float scale, size_t streams) {
+#ifdef HB_BW_AVX2
+  if (vector_bodies() && (uintptr_t)buf % 32 == 0) {
+    scale_avx2(buf, n, scale, streams);
+    return;
+  }
+#endif
+  (void)streams;
+  for (size_t i = 0; i < n; i++) buf[i] *= scale;
 }

@@ -12,7 +12,7 @@ import Testing
     return p
   }
 
-  @Test(arguments: [0, 1, 7, 8, 31, 32, 33, 64, 100, 1027])
+  @Test(arguments: [0, 1, 7, 8, 31, 32, 33, 64, 65, 100, 1027, 4160])
   func copiesAreExactWithAndWithoutNonTemporalStores(n: Int) {
     for nontemporal: Int32 in [0, 1] {
       let src = buffer(n, offset: 1), dst = buffer(n, offset: -7)
@@ -25,13 +25,20 @@ import Testing
     }
   }
 
-  @Test(arguments: [0, 1, 7, 33, 100, 1027])
+  /// Lengths around the passes' steps of 64 floats (over one stream or four) and their scalar
+  /// rest.
+  @Test(arguments: [0, 1, 7, 33, 63, 64, 65, 100, 1027, 4000])
   func theReadPassSumsAndTheInPlacePassScales(n: Int) {
     let p = buffer(n, offset: 0.25)
     defer { UnsafeMutableRawPointer(p).deallocate() }
     // Sums of multiples of 0.25 below 2^24 quarters are exact in any order.
     let expected = (0..<n).reduce(Float(0)) { $0 + Float($1) * 0.5 + 0.25 }
-    #expect(hb_sys_read_update_pass(p, n, 2) == expected)
+    for streams in [1, 4] {
+      #expect(hb_sys_read_pass(p, n, streams) == expected)
+    }
+    hb_sys_update_pass(p, n, 2, 1)
+    hb_sys_update_pass(p, n, 0.5, 4)
+    hb_sys_update_pass(p, n, 2, 4)
     #expect((0..<n).allSatisfy { p[$0] == 2 * (Float($0) * 0.5 + 0.25) })
   }
 }

@@ -65,12 +65,17 @@ int64_t hb_sys_peak_rss_kib(void);
 /* Data cache size in bytes of the given level (1, 2, 3) as the OS reports it, or 0. */
 int64_t hb_sys_cache_bytes(int level);
 
-/* The passes the roofline's reference is timed on (bandwidth.c). n floats from src to dst,
- * with non-temporal stores when asked and the variant has them (32-byte aligned rows). */
+/* The passes the roofline's reference is timed on (bandwidth.c). n floats from src to dst
+ * over four streams, with non-temporal stores when asked and the variant has them (32-byte
+ * aligned rows). */
 void hb_sys_copy_pass(float *dst, const float *src, size_t n, int nontemporal);
-/* Reads the n floats of buf (returns their sum), then scales them in place: the traffic of
- * a step that reads W and then updates it, 3 x 4n bytes. */
-float hb_sys_read_update_pass(float *buf, size_t n, float scale);
+/* Reads the n floats of buf and returns their sum (4n bytes), as one sequential stream
+ * (streams = 1) or as four quarters of the buffer walked in lockstep (any other value). */
+float hb_sys_read_pass(const float *buf, size_t n, size_t streams);
+/* Scales the n floats of buf in place (4n bytes read, 4n written), over 1 or 4 streams as
+ * above. A read pass and this pass over the same bytes are the traffic of a step that reads W
+ * and then updates it. */
+void hb_sys_update_pass(float *buf, size_t n, float scale, size_t streams);
 
 /* Parses the whole of text[0..<len] as a decimal or scientific float (strtod rules, correctly
  * rounded). Returns 0 on success, 1 when the text is not a number or has trailing characters,
