@@ -44,6 +44,14 @@
 #define HB_NEON_AS_WRITTEN
 #endif
 
+/* An empty asm with v[0..n) as operands: every instruction that computes them issues before
+ * it and every one that reads them after. It keeps the phases of a loop body (loads,
+ * arithmetic, stores) apart against gcc's scheduling, which interleaves them for an
+ * out-of-order core: an in-order one (llvm-mca's Cortex-A53) issues nothing that would write
+ * back before an earlier multiply-add, so a load or store placed after one waits for it. */
+#define HB_NEON_FENCE_N(v, n)                                                                \
+  _Pragma("GCC unroll 8") for (size_t f_ = 0; f_ < (n); f_++) __asm__ volatile("" : "+w"((v)[f_]))
+
 /* The coefficients of rows [i, i + n), n <= 4: y and eta y (rounded as eta[i] * y[i] is),
  * lanes past n zero. eta y is one vector multiply per four rows. */
 typedef struct {

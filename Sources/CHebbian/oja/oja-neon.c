@@ -40,9 +40,18 @@ float hb_oja_step_f32__neon(size_t d, float eta, const float *x, float *w) {
       wv[u] = vld1q_f32(w + j + 4 * u);
 #pragma GCC unroll 8
     for (size_t u = 0; u < HB_VF_ROW_VECS; u++) xv[u] = vld1q_f32(x + j + 4 * u);
+    /* Every load before the first multiply-add, every x - y w before the first update, every
+     * update before the first store (HB_NEON_FENCE_N). */
+    HB_NEON_FENCE_N(wv, HB_VF_ROW_VECS);
+    HB_NEON_FENCE_N(xv, HB_VF_ROW_VECS);
 #pragma GCC unroll 8
-    for (size_t u = 0; u < HB_VF_ROW_VECS; u++)
-      vst1q_f32(w + j + 4 * u, oja_update(wv[u], xv[u], yv, ev));
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++) xv[u] = vfmsq_f32(xv[u], yv, wv[u]);
+    HB_NEON_FENCE_N(xv, HB_VF_ROW_VECS);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++) wv[u] = vfmaq_f32(wv[u], ev, xv[u]);
+    HB_NEON_FENCE_N(wv, HB_VF_ROW_VECS);
+#pragma GCC unroll 8
+    for (size_t u = 0; u < HB_VF_ROW_VECS; u++) vst1q_f32(w + j + 4 * u, wv[u]);
   }
   float32x4_t wv[HB_VF_ROW_VECS - 1], xv[HB_VF_ROW_VECS - 1];
 #pragma GCC unroll 8
