@@ -33,12 +33,16 @@ import Testing
     defer { UnsafeMutableRawPointer(p).deallocate() }
     // Sums of multiples of 0.25 below 2^24 quarters are exact in any order.
     let expected = (0..<n).reduce(Float(0)) { $0 + Float($1) * 0.5 + 0.25 }
-    for streams in [1, 4] {
-      #expect(hb_sys_read_pass(p, n, streams) == expected)
+    // One stream, four quarters, four rows of 16 or 48 floats (whole groups and a rest), and
+    // rows the vector bodies cannot take (20 floats).
+    for (streams, row) in [(1, 0), (4, 0), (4, 16), (4, 48), (4, 20)] {
+      #expect(hb_sys_read_pass(p, n, streams, row) == expected)
     }
-    hb_sys_update_pass(p, n, 2, 1)
-    hb_sys_update_pass(p, n, 0.5, 4)
-    hb_sys_update_pass(p, n, 2, 4)
+    hb_sys_update_pass(p, n, 2, 1, 0)
+    hb_sys_update_pass(p, n, 0.5, 4, 0)
+    hb_sys_update_pass(p, n, 2, 4, 48)
+    hb_sys_update_pass(p, n, 0.5, 4, 16)
+    hb_sys_update_pass(p, n, 2, 4, 20)
     #expect((0..<n).allSatisfy { p[$0] == 2 * (Float($0) * 0.5 + 0.25) })
   }
 }

@@ -70,12 +70,13 @@ int64_t hb_sys_cache_bytes(int level);
  * aligned rows). */
 void hb_sys_copy_pass(float *dst, const float *src, size_t n, int nontemporal);
 /* Reads the n floats of buf and returns their sum (4n bytes), as one sequential stream
- * (streams = 1) or as four quarters of the buffer walked in lockstep (any other value). */
-float hb_sys_read_pass(const float *buf, size_t n, size_t streams);
+ * (streams = 1) or as four streams walked in lockstep (any other value): the four quarters
+ * of the buffer when row = 0, else four rows of `row` floats at a time, as a rule sweeps W. */
+float hb_sys_read_pass(const float *buf, size_t n, size_t streams, size_t row);
 /* Scales the n floats of buf in place (4n bytes read, 4n written), over 1 or 4 streams as
  * above. A read pass and this pass over the same bytes are the traffic of a step that reads W
  * and then updates it. */
-void hb_sys_update_pass(float *buf, size_t n, float scale, size_t streams);
+void hb_sys_update_pass(float *buf, size_t n, float scale, size_t streams, size_t row);
 
 /* Parses the whole of text[0..<len] as a decimal or scientific float (strtod rules, correctly
  * rounded). Returns 0 on success, 1 when the text is not a number or has trailing characters,

@@ -167,7 +167,7 @@ enum BenchCommand {
         }
         guard options.roofline else { continue }
         for (i, pass) in ReferencePass.allCases.enumerated() {
-          referenceNs[i].append(pass.slice(target, w0, copyFloats, budget))
+          referenceNs[i].append(pass.slice(target, w0, copyFloats, row: d, budget))
         }
       }
       for (v, isa) in isas.enumerated() {
@@ -285,10 +285,11 @@ enum BenchCommand {
   /// memcpy is not one of them: on large copies it can run at a third of a plain vector loop.
   /// Each counts the bytes it reads and writes. The reference is the best of the two copies
   /// and of a read pass then an in-place pass (the traffic of a step that reads W, then
-  /// updates it), that pair from the best time of each over one stream or four, so a rule
-  /// over 100 % of it means the reference missed a faster way to move the bytes.
+  /// updates it), that pair from the best time of each over one stream, four quarters of the
+  /// buffer or four of W's rows at a time (the rules' own sweep), so a rule over 100 % of it
+  /// means the reference missed a faster way to move the bytes.
   enum ReferencePass: CaseIterable {
-    case copy, streamingCopy, read, readStreams, update, updateStreams
+    case copy, streamingCopy, read, readStreams, readRows, update, updateStreams, updateRows
 
     var name: String {
       switch self {
@@ -296,19 +297,24 @@ enum BenchCommand {
       case .streamingCopy: "copy loop, non-temporal stores"
       case .read: "read pass"
       case .readStreams: "read pass, 4 streams"
+      case .readRows: "read pass, 4 rows at a time"
       case .update: "in-place pass"
       case .updateStreams: "in-place pass, 4 streams"
+      case .updateRows: "in-place pass, 4 rows at a time"
       }
     }
 
     /// Bytes moved per pass over `bytes` (a copy and the in-place pass read and write them
     /// once, the read pass reads them).
-    func traffic(_ bytes: Int) -> Int { self == .read || self == .readStreams ? bytes : 2 * bytes }
+    func traffic(_ bytes: Int) -> Int {
+      self == .read || self == .readStreams || self == .readRows ? bytes : 2 * bytes
+    }
 
-    /// ns per pass over `n` floats in one repetition of `budget` ns (at least one pass).
+    /// ns per pass over `n` floats in one repetition of `budget` ns (at least one pass); the
+    /// row passes walk rows of `row` floats, W's rows.
     func slice(
       _ buffer: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ n: Int,
-      _ budget: UInt64
+      row: Int, _ budget: UInt64
     ) -> Double {
       var count = 0
       let t0 = hb_sys_monotonic_ns()
@@ -318,10 +324,12 @@ enum BenchCommand {
         switch self {
         case .copy: hb_sys_copy_pass(buffer, source, n, 0)
         case .streamingCopy: hb_sys_copy_pass(buffer, source, n, 1)
-        case .read: sink += hb_sys_read_pass(buffer, n, 1)
-        case .readStreams: sink += hb_sys_read_pass(buffer, n, 4)
-        case .update: hb_sys_update_pass(buffer, n, 1, 1)
-        case .updateStreams: hb_sys_update_pass(buffer, n, 1, 4)
+        case .read: sink += hb_sys_read_pass(buffer, n, 1, 0)
+        case .readStreams: sink += hb_sys_read_pass(buffer, n, 4, 0)
+        case .readRows: sink += hb_sys_read_pass(buffer, n, 4, row)
+        case .update: hb_sys_update_pass(buffer, n, 1, 1, 0)
+        case .updateStreams: hb_sys_update_pass(buffer, n, 1, 4, 0)
+        case .updateRows: hb_sys_update_pass(buffer, n, 1, 4, row)
         }
         count += 1
         elapsed = hb_sys_monotonic_ns() - t0
@@ -364,7 +372,9 @@ enum BenchCommand {
         reference = max(reference, Double(pass.traffic(bytes)) / ns[pass]!)
       }
     }
-    let pair = min(ns[.read]!, ns[.readStreams]!) + min(ns[.update]!, ns[.updateStreams]!)
+    func fastest(_ passes: [ReferencePass]) -> Double { passes.map { ns[$0]! }.min()! }
+    let pair =
+      fastest([.read, .readStreams, .readRows]) + fastest([.update, .updateStreams, .updateRows])
     line("read pass + in-place pass (the best of each)", pair, 3 * bytes)
     reference = max(reference, Double(3 * bytes) / pair)
     for r in best where r.rule != .oja {
