@@ -59,7 +59,7 @@ struct LearnOptions {
   init(_ o: ParsedOptions) throws(CLIError) {
     _ = try o.required(Self.rule)
     rule = try o.choice(Self.rule, ["hebb", "covariance", "instar", "bcm"], default: "")
-    for (option, rules) in Self.ruleOptions where o.has(option) && !rules.contains(rule) {
+    for (option, rules) in Self.ruleOptions where o.has(option) && !rules.containsBytes(rule) {
       throw .usage("\(option.name) does not apply to --rule \(rule)")
     }
     input = o.string(OptionSpec.samplesFile, default: "-")

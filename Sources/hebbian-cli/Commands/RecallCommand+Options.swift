@@ -131,7 +131,7 @@ struct RecallOptions {
 
   init(_ o: ParsedOptions) throws(CLIError) {
     model = try o.choice(Self.model, Self.models, default: "hopfield")
-    for (option, valid) in Self.applies where o.has(option) && !valid.contains(model) {
+    for (option, valid) in Self.applies where o.has(option) && !valid.containsBytes(model) {
       var list = ""
       for (i, m) in valid.enumerated() { list += (i == 0 ? "" : ", ") + m }
       throw .usage("\(option.name): does not apply to --model \(model) (only \(list))")
