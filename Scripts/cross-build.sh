@@ -10,8 +10,8 @@
 # the object files (one per Swift module: the board examples link Hebbian.o, never
 # HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
-# smallest useful program). hebbian-board, board-pca and board-monitor are linked without the
-# Unicode data tables, so the link fails if any of their code compares or hashes Strings
+# smallest useful program). Every program is linked without the Unicode data tables, so the
+# link fails if any of its code compares or hashes Strings
 # (Sources/Hebbian/Support/ByteText.swift). `host` builds the same Embedded Swift binaries for
 # this x86_64 Linux machine (the toolchain's embedded x86_64-unknown-linux-gnu target): the
 # footprint a board would have, measured natively (Scripts/footprint.sh).
@@ -67,9 +67,7 @@ for arch in $arches; do
       ar=arm-linux-gnueabihf-ar
       # vfpv4 brings the fused multiply-add the NEON bodies are written with.
       c_arch_flags=(-march=armv7-a -mfloat-abi=hard -mfpu=neon-vfpv4)
-      # The toolchain's armv7 Unicode tables are tagged soft-float; they pass no floating
-      # point arguments, so the ABI tag mismatch is harmless.
-      link_flags=(-Wl,--no-warn-mismatch)
+      link_flags=()
       ;;
     host)
       swift_target=x86_64-unknown-linux-gnu
@@ -99,16 +97,16 @@ for arch in $arches; do
   # with the same results, since -std=c11 contracts nothing and reductions stay in order.
   kernel_opt=(-fno-tree-vectorize)
   if [ $print_cc = 1 ]; then echo "$cc ${cflags[*]} ${kernel_opt[*]}"; continue; fi
-  # String comparison in Embedded Swift needs the Unicode normalisation tables: only the
-  # full CLI links them (its science commands compare Strings).
-  embedded_lib="$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/$swift_target"
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
   # -package-name: the library's `package` declarations need one, as SwiftPM passes for
-  # hosted builds; Lifetimes: OwnedBuffer's span properties.
+  # hosted builds; Lifetimes: OwnedBuffer's span properties. LLVM's machine outliner (on for
+  # -Osize functions on ARM) also outlines from the standard library code each module emits
+  # (linkonce_odr, skipped by default) and runs twice: 14 KB of aarch64 hebbian-board.
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
           -enable-experimental-feature Lifetimes -package-name swift_hebbian
           -wmo "$swift_opt" -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
+          -Xllvm -enable-linkonceodr-outlining -Xllvm -machine-outliner-reruns=2
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \
@@ -202,7 +200,7 @@ for arch in $arches; do
     "$strip" --remove-section=.comment -o "$out/$name" "$out/$name.debug"
   }
   link_program hebbian "$out/obj/HebbianCLI.o" "$out/obj/HebbianExperiments.o" "$out/obj/Hebbian.o" \
-    "${sysobjs[@]}" "$out/libchebbian.a" "$embedded_lib/libswiftUnicodeDataTables.a"
+    "${sysobjs[@]}" "$out/libchebbian.a"
   link_program hebbian-board "$out/obj/HebbianBoardCLI.o" "$out/obj/Hebbian.o" "${sysobjs[@]}" \
     "$out/libchebbian.a"
   echo "$arch: $out/hebbian-board  stripped size $(stat -c %s "$out/hebbian-board") bytes (deployment commands)"

@@ -19,3 +19,7 @@ extension String {
 extension Sequence where Element == String {
   package func containsBytes(_ s: String) -> Bool { contains { $0.isBytes(s) } }
 }
+
+/// A `switch` over a String with literal cases (`case "hebb":`) compares bytes too: this
+/// non-generic match is chosen over the standard library's Equatable one.
+package func ~= (pattern: String, value: String) -> Bool { value.isBytes(pattern) }

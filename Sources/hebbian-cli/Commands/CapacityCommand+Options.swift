@@ -104,7 +104,9 @@ struct CapacityOptions {
   static func models(_ o: ParsedOptions) throws(CLIError) -> [String] {
     var names: [String] = []
     for value in o.strings(model) {
-      for part in value.split(separator: ",") { names.append(String(part)) }
+      for part in value.utf8.split(separator: UInt8(ascii: ",")) {
+        names.append(String(decoding: part, as: UTF8.self))
+      }
     }
     if names.isEmpty { names = ["hopfield"] }
     for name in names where !CapacityCommand.models.containsBytes(name) {
@@ -112,13 +114,13 @@ struct CapacityOptions {
         "--model: expected one of hopfield|storkey|dense|ei|e-only|covariance|cov-activity, got '\(name)'"
       )
     }
-    if o.has(noBaseline) && !names.contains("ei") {
+    if o.has(noBaseline) && !names.containsBytes("ei") {
       throw .usage("--no-baseline: applies only to --model ei")
     }
     // The E/I network's claim is only as good as its control: the signed covariance network
     // it emulates, tuned with the same budget on the same patterns.
-    if names.contains("ei") && !o.has(noBaseline) {
-      for b in ["covariance", "cov-activity"] where !names.contains(b) { names.append(b) }
+    if names.containsBytes("ei") && !o.has(noBaseline) {
+      for b in ["covariance", "cov-activity"] where !names.containsBytes(b) { names.append(b) }
     }
     return names
   }
@@ -126,14 +128,14 @@ struct CapacityOptions {
   /// Model-specific options are refused for a sweep without their model.
   static func checkApplies(_ o: ParsedOptions, _ names: [String]) throws(CLIError) {
     var sparse = false
-    for name in names where CapacityCommand.sparseModels.contains(name) { sparse = true }
-    if o.has(degree) && !names.contains("dense") {
+    for name in names where CapacityCommand.sparseModels.containsBytes(name) { sparse = true }
+    if o.has(degree) && !names.containsBytes("dense") {
       throw .usage("--degree: applies only to --model dense")
     }
     for option in [codingLevel, search] where o.has(option) && !sparse {
       throw .usage("\(option.name): applies only to --model ei, e-only, covariance or cov-activity")
     }
-    if o.has(inhibitory) && !names.contains("ei") {
+    if o.has(inhibitory) && !names.containsBytes("ei") {
       throw .usage("--inhibitory: applies only to --model ei")
     }
   }
@@ -142,8 +144,8 @@ struct CapacityOptions {
   static func sizes(_ o: ParsedOptions) throws(CLIError) -> [Int] {
     var sizes: [Int] = []
     guard let list = o.string(Self.sizes) else { return sizes }
-    for part in list.split(separator: ",") {
-      guard let v = Int(part), v >= 2 else {
+    for part in list.utf8.split(separator: UInt8(ascii: ",")) {
+      guard let v = Int(String(decoding: part, as: UTF8.self)), v >= 2 else {
         throw .usage("--sizes: expected comma-separated integers >= 2, got '\(list)'")
       }
       sizes.append(v)

@@ -130,7 +130,7 @@ enum CapacityCommand {
         let g = try grid(name, from: options.from, to: options.to, step: options.step, n: size)
         let c = counts(g, size)
         let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
-        if sparseModels.contains(name) {
+        if sparseModels.containsBytes(name) {
           sparseWork(name, size, c, options, into: &b)
         } else {
           let runs = Int64(s.trials)
@@ -159,9 +159,9 @@ enum CapacityCommand {
   ) {
     let s = options.settings
     let maxP = Int64(c.last ?? 1), loads = Int64(c.count), nn = Int64(size)
-    let ni = Int64(name == "ei" ? (s.inhibitory ?? max(1, size / 4)) : 0)
-    let points = Int64(options.evaluations) + (name == "ei" ? 1 : 0)
-    let covariance = name == "covariance" || name == "cov-activity"
+    let ni = Int64(name.isBytes("ei") ? (s.inhibitory ?? max(1, size / 4)) : 0)
+    let points = Int64(options.evaluations) + (name.isBytes("ei") ? 1 : 0)
+    let covariance = name.isBytes("covariance") || name.isBytes("cov-activity")
     let stores =
       Int64(s.trials)
       + (covariance
@@ -229,18 +229,18 @@ enum CapacityCommand {
     let degree = settings.degree
     let grid = try grid(name, from: options.from, to: options.to, step: options.step, n: n)
     let c = counts(grid, n)
-    let label = name == "dense" ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
+    let label = name.isBytes("dense") ? (degree == 0 ? "dense-exp" : "dense-\(degree)") : name
     Console.progress(o, "capacity: \(label), N \(n), \(c.count) loads")
     var tuned = Tuned()
-    if name == "ei" || name == "e-only" {
+    if name.isBytes("ei") || name.isBytes("e-only") {
       tuned.coefficients = try search(
         name, n, grid, settings, options.evaluations, &report.summaries)
-    } else if name == "covariance" || name == "cov-activity" {
+    } else if name.isBytes("covariance") || name.isBytes("cov-activity") {
       tuned.threshold = try searchThreshold(
         name, n, grid, settings, options.evaluations, &report.summaries)
     }
     let points = try sweep(name, n, c, settings, tuned)
-    if sparseModels.contains(name) {
+    if sparseModels.containsBytes(name) {
       report.alphas.append((name, CapacitySweep.criticalLoad(points), points))
     }
     var retrieved: [(x: Double, y: Double)] = []
@@ -337,9 +337,10 @@ enum CapacityCommand {
   static func comparison(_ alphas: [(name: String, alpha: Double?, points: [CapacityPoint])])
     -> String?
   {
-    guard alphas.contains(where: { $0.name == "ei" }) else { return nil }
+    guard alphas.contains(where: { $0.name.isBytes("ei") }) else { return nil }
     var parts: [String] = []
-    for a in alphas where a.name == "ei" || a.name == "covariance" || a.name == "cov-activity" {
+    for a in alphas
+    where a.name.isBytes("ei") || a.name.isBytes("covariance") || a.name.isBytes("cov-activity") {
       parts.append(
         "\(a.name) \(show(a.alpha)) (area \(Fmt.fixed(EIMemory.score(a.points), 4)))")
     }
@@ -358,7 +359,7 @@ enum CapacityCommand {
       switch name {
       case "hopfield", "storkey":
         var m = try HopfieldMemory(
-          dimension: n, capacity: maxP, rule: name == "storkey" ? .storkey : .hebbian,
+          dimension: n, capacity: maxP, rule: name.isBytes("storkey") ? .storkey : .hebbian,
           seed: s.seed)
         return try CapacitySweep.run(
           &m, patternCounts: c, trials: s.trials, probes: s.probes, noise: s.noise, seed: s.seed)
@@ -371,7 +372,7 @@ enum CapacityCommand {
       case "covariance", "cov-activity":
         let t =
           tuned.threshold
-          ?? .derived(codingLevel: s.codingLevel, activityScaled: name == "cov-activity")
+          ?? .derived(codingLevel: s.codingLevel, activityScaled: name.isBytes("cov-activity"))
         var m = try CovarianceMemory(
           dimension: n, capacity: maxP, codingLevel: s.codingLevel, threshold: t)
         // The same fresh seed as the E/I network's curve: the same patterns and probes.
@@ -381,7 +382,7 @@ enum CapacityCommand {
       default:
         let k = tuned.coefficients ?? EIMemory.Coefficients(codingLevel: s.codingLevel)
         var m = try EIMemory(
-          excitatory: n, inhibitory: name == "ei" ? (s.inhibitory ?? max(1, n / 4)) : 0,
+          excitatory: n, inhibitory: name.isBytes("ei") ? (s.inhibitory ?? max(1, n / 4)) : 0,
           capacity: maxP, coefficients: k, seed: s.seed)
         // A fresh seed: the reported curve is not the one the search tuned on.
         return try CapacitySweep.run(
@@ -399,19 +400,19 @@ enum CapacityCommand {
     _ summaries: inout [String]
   ) throws(CLIError) -> EIMemory.Coefficients {
     let start =
-      name == "ei"
+      name.isBytes("ei")
       ? EIMemory.Coefficients.nonPlastic(codingLevel: s.codingLevel)
       : EIMemory.Coefficients.excitatoryOnly(codingLevel: s.codingLevel)
     var loads: [Double] = []
     for p in counts(grid, n) { loads.append(Double(p) / Double(n)) }
     let found: EIMemory.SearchResult
     var derived: EIMemory.SearchResult? = nil
-    let ni = name == "ei" ? (s.inhibitory ?? max(1, n / 4)) : 0
+    let ni = name.isBytes("ei") ? (s.inhibitory ?? max(1, n / 4)) : 0
     do throws(HebbianError) {
       found = try EIMemory.search(
         excitatory: n, inhibitory: ni, loads: loads, evaluations: evaluations, trials: 1,
         probes: min(s.probes, 10), start: start, seed: s.seed)
-      if name == "ei" {
+      if name.isBytes("ei") {
         // The hand-derived point, scored on the same pattern sets, for comparison.
         derived = try EIMemory.search(
           excitatory: n, inhibitory: ni, loads: loads, evaluations: 1, trials: 1,
@@ -422,7 +423,7 @@ enum CapacityCommand {
     }
     summaries.append(
       "\(name): search start \(describe(found.start, name)) score \(Fmt.fixed(found.startScore, 4))"
-        + (name == "ei" ? " (inhibition not plastic)" : ""))
+        + (name.isBytes("ei") ? " (inhibition not plastic)" : ""))
     summaries.append(
       "\(name): search best  \(describe(found.best, name)) score \(Fmt.fixed(found.bestScore, 4))"
         + " after \(found.evaluations) evaluations (score: area under the retrieved curve, an alpha_c estimate)"
@@ -451,7 +452,7 @@ enum CapacityCommand {
     let found: CovarianceMemory.SearchResult
     do throws(HebbianError) {
       found = try CovarianceMemory.search(
-        dimension: n, codingLevel: s.codingLevel, activityScaled: name == "cov-activity",
+        dimension: n, codingLevel: s.codingLevel, activityScaled: name.isBytes("cov-activity"),
         loads: loads, evaluations: evaluations, trials: 1, probes: min(s.probes, 10),
         seed: s.seed)
     } catch {
@@ -470,7 +471,7 @@ enum CapacityCommand {
   }
 
   static func describe(_ k: EIMemory.Coefficients, _ name: String) -> String {
-    if name != "ei" { return "theta0 \(Fmt.fixed(k.threshold, 4))" }
+    if !name.isBytes("ei") { return "theta0 \(Fmt.fixed(k.threshold, 4))" }
     return
       "c_EE \(Fmt.fixed(k.excitatoryToExcitatory, 3)) c_EI \(Fmt.fixed(k.inhibitoryToExcitatory, 3))"
       + " c_IE \(Fmt.fixed(k.excitatoryToInhibitory, 3)) c_II \(Fmt.fixed(k.inhibitoryToInhibitory, 3))"

@@ -59,18 +59,18 @@ struct LearnOptions {
   init(_ o: ParsedOptions) throws(CLIError) {
     _ = try o.required(Self.rule)
     rule = try o.choice(Self.rule, ["hebb", "covariance", "instar", "bcm"], default: "")
-    for (option, rules) in Self.ruleOptions where o.has(option) && !rules.contains(rule) {
+    for (option, rules) in Self.ruleOptions where o.has(option) && !rules.containsBytes(rule) {
       throw .usage("\(option.name) does not apply to --rule \(rule)")
     }
     input = o.string(OptionSpec.samplesFile, default: "-")
     formatName = try o.choice(
       OptionSpec.samplesFormat, ["csv", "f32"],
       default: SampleReader.Format.guess(input) == .f32 ? "f32" : "csv")
-    format = formatName == "f32" ? .f32 : .csv
+    format = formatName.isBytes("f32") ? .f32 : .csv
     outputs = try o.int(Self.outputs, default: 1, min: 1)
     passes = try o.int(Self.passes, default: 1, min: 1)
-    if passes > 1 && input == "-" { throw .usage("--passes: stdin can be read only once") }
-    eta = try o.double(Self.eta, default: rule == "instar" ? 0.05 : 0.001)
+    if passes > 1 && input.isBytes("-") { throw .usage("--passes: stdin can be read only once") }
+    eta = try o.double(Self.eta, default: rule.isBytes("instar") ? 0.05 : 0.001)
     if !(eta > 0 && eta.isFinite) { throw .usage("--eta: must be a finite number > 0") }
     decay = try o.double(Self.decay, default: 0)
     if !(decay >= 0 && decay < 1) { throw .usage("--decay: must be in [0, 1)") }

@@ -40,7 +40,7 @@ enum LearnCommand {
     var out = report(options, samples, weights: weights, norms: norms)
     for line in extra { out += line + "\n" }
     if let path = options.saveWeights {
-      if path == options.input { throw .usage("--save-weights: may not name the input \(path)") }
+      if path.isBytes(options.input) { throw .usage("--save-weights: may not name the input \(path)") }
       var file = try OutputFile(
         target: try o.outputs.target(path, option: LearnOptions.saveWeights.name),
         session: o.outputs)
@@ -59,7 +59,7 @@ enum LearnCommand {
       throw .usage("--outputs x dimension: at most \(1 << 26) weights")
     }
     var budget = WorkBudget("learn")
-    if options.input != "-", let bytes = InputFile.size(of: options.input) {
+    if !options.input.isBytes("-"), let bytes = InputFile.size(of: options.input) {
       let samples = bytes / Int64(options.format == .f32 ? 4 * d : 2 * d) + 1
       budget.work(
         [Int64(options.passes), samples, Int64(k), Int64(d), 4],
@@ -84,10 +84,10 @@ enum LearnCommand {
       "samples               \(samples.stats.count)"
       + (options.passes > 1 ? " x \(options.passes) passes" : "") + "\n"
     out += "weight norms          " + norms.map { Fmt.sci($0, 3) }.joined(separator: " ") + "\n"
-    if let e = samples.stats.topEigenvector(centred: rule != "hebb") {
+    if let e = samples.stats.topEigenvector(centred: !rule.isBytes("hebb")) {
       var line =
         "|cos| with top eigenvector of the "
-        + (rule == "hebb" ? "second moment:" : "covariance:")
+        + (rule.isBytes("hebb") ? "second moment:" : "covariance:")
       for i in 0..<k {
         var dot = 0.0
         for j in 0..<d { dot += Double(weights[i * d + j]) * e[j] }

@@ -131,7 +131,7 @@ struct RecallOptions {
 
   init(_ o: ParsedOptions) throws(CLIError) {
     model = try o.choice(Self.model, Self.models, default: "hopfield")
-    for (option, valid) in Self.applies where o.has(option) && !valid.contains(model) {
+    for (option, valid) in Self.applies where o.has(option) && !valid.containsBytes(model) {
       var list = ""
       for (i, m) in valid.enumerated() { list += (i == 0 ? "" : ", ") + m }
       throw .usage("\(option.name): does not apply to --model \(model) (only \(list))")
@@ -170,9 +170,9 @@ struct RecallOptions {
       : o.has(Self.rectified) ? .rectifiedPolynomial(degree: degree) : .polynomial(degree: degree)
     inhibitory = try o.int(Self.inhibitory, default: n / 4, min: 0)
     if inhibitory > 1 << 24 { throw .usage("--inhibitory: at most \(1 << 24), got \(inhibitory)") }
-    gain = try o.double(Self.gain, default: model == "two-layer" ? 1 : 2)
-    if !(gain >= 0) || (model == "two-layer" && !(gain > 0)) {
-      throw .usage("--gain: must be \(model == "two-layer" ? "> 0" : ">= 0")")
+    gain = try o.double(Self.gain, default: model.isBytes("two-layer") ? 1 : 2)
+    if !(gain >= 0) || (model.isBytes("two-layer") && !(gain > 0)) {
+      throw .usage("--gain: must be \(model.isBytes("two-layer") ? "> 0" : ">= 0")")
     }
     lagrangian = try o.choice(Self.lagrangian, ["modern", "dense"], default: "modern")
     tauFeature = try o.double(Self.tauFeature, default: 1)
@@ -184,8 +184,11 @@ struct RecallOptions {
     }
     try Self.checkTwoLayer(o, model: model, lagrangian: lagrangian, degree: degree)
     learning = try o.choice(Self.learning, ["gradient", "extended"], default: "gradient")
-    iterations = try o.int(Self.iterations, default: learning == "extended" ? 20 : 2000, min: 0)
-    if model == "normative" && inhibitory >= n { throw .usage("--inhibitory: must be < --dim") }
+    iterations = try o.int(
+      Self.iterations, default: learning.isBytes("extended") ? 20 : 2000, min: 0)
+    if model.isBytes("normative") && inhibitory >= n {
+      throw .usage("--inhibitory: must be < --dim")
+    }
   }
 
   /// Binary models read states, not intensities: a 0.5 in a cue is a mistake, not a state.
@@ -193,7 +196,8 @@ struct RecallOptions {
     model: String, n: Int, _ files: [(path: String, rows: RecallCommand.Rows)]
   ) throws(CLIError) {
     let levels: (Float, Float)? =
-      model == "hopfield" || model == "dense" ? (-1, 1) : model == "ei" ? (0, 1) : nil
+      model.isBytes("hopfield") || model.isBytes("dense")
+      ? (-1, 1) : model.isBytes("ei") ? (0, 1) : nil
     guard let (lo, hi) = levels else { return }
     for (path, rows) in files {
       for k in 0..<rows.values.count where rows.values[k] != lo && rows.values[k] != hi {
@@ -209,14 +213,14 @@ struct RecallOptions {
   static func checkTwoLayer(_ o: ParsedOptions, model: String, lagrangian: String, degree: Int)
     throws(CLIError)
   {
-    guard model == "two-layer" else { return }
-    if lagrangian == "modern" && o.has(Self.degree) {
+    guard model.isBytes("two-layer") else { return }
+    if lagrangian.isBytes("modern") && o.has(Self.degree) {
       throw .usage("--degree: applies to --lagrangian dense, not modern")
     }
-    if lagrangian == "dense" && o.has(Self.beta) {
+    if lagrangian.isBytes("dense") && o.has(Self.beta) {
       throw .usage("--beta: applies to --lagrangian modern, not dense")
     }
-    if lagrangian == "modern" && o.has(Self.gain) {
+    if lagrangian.isBytes("modern") && o.has(Self.gain) {
       throw .usage("--gain: applies to --lagrangian dense, not modern")
     }
     if degree < 2 { throw .usage("--degree: two-layer needs n >= 2") }

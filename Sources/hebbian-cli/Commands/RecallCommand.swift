@@ -67,7 +67,7 @@ enum RecallCommand {
     }
     let k = options.cues.rows
     Console.outLine(
-      "model \(model)\(model == "hopfield" ? " (" + options.rule + ")" : "")  N \(n)  patterns \(options.patterns.rows)  cues \(k)"
+      "model \(model)\(model.isBytes("hopfield") ? " (" + options.rule + ")" : "")  N \(n)  patterns \(options.patterns.rows)  cues \(k)"
     )
     Console.outLine(
       "retrieved \(summary.retrieved)/\(k) (\(Fmt.fixed(Double(summary.retrieved) / Double(k), 3)))"
@@ -84,12 +84,12 @@ enum RecallCommand {
     let (nn, p, c) = (
       Int64(options.n), Int64(options.patterns.rows), Int64(options.cues.rows)
     )
-    let perStep: Int64 = model == "two-layer" ? 50 : model == "normative" ? 8 : 1
+    let perStep: Int64 = model.isBytes("two-layer") ? 50 : model.isBytes("normative") ? 8 : 1
     var budget = WorkBudget("recall")
     budget.work(
       [c, Int64(options.steps), perStep, nn, Swift.max(nn, p)],
       [RecallOptions.steps, RecallOptions.cues])
-    if model == "normative" {
+    if model.isBytes("normative") {
       budget.work(
         [p, Int64(options.iterations), nn, nn], [RecallOptions.iterations, RecallOptions.patterns])
     }
@@ -108,7 +108,7 @@ enum RecallCommand {
       case "hopfield":
         var memory = try HopfieldMemory(
           dimension: n, capacity: patterns.rows,
-          rule: options.rule == "storkey" ? .storkey : .hebbian, update: options.update,
+          rule: options.rule.isBytes("storkey") ? .storkey : .hebbian, update: options.update,
           maxSteps: steps, seed: seed)
         let summary = try recallAll(&memory, patterns, cues, n, &out)
         return (summary, options.saveModel != nil ? memory.checkpoint().encoded() : nil)
@@ -122,7 +122,7 @@ enum RecallCommand {
           dimension: n, capacity: patterns.rows, beta: Float(options.beta), maxSteps: steps)
         return (try recallAll(&memory, patterns, cues, n, &out, exact: false), nil)
       case "two-layer":
-        let modern = options.lagrangian == "modern"
+        let modern = options.lagrangian.isBytes("modern")
         var memory = try TwoLayerMemory(
           dimension: n, capacity: patterns.rows,
           feature: modern ? .quadratic : .logCosh(gain: Float(options.gain)),
@@ -145,7 +145,7 @@ enum RecallCommand {
           capacity: patterns.rows,
           activation: options.gain > 0 ? .saturating(gain: Float(options.gain)) : .linear,
           dale: options.dale,
-          rule: options.learning == "extended" ? .extendedHebbian : .exactGradient,
+          rule: options.learning.isBytes("extended") ? .extendedHebbian : .exactGradient,
           iterations: options.iterations, dt: Float(options.dt), maxSteps: steps * 2)
         return (try recallAll(&memory, patterns, cues, n, &out, exact: false), nil)
       default:

@@ -77,7 +77,7 @@ enum STDPCommand {
 
   /// The options each mode reads.
   static let modeOptions: [(name: String, options: [String])] = modes.map { mode in
-    (mode, options.filter { $0.modes.contains(mode) }.map { $0.spec.name })
+    (mode, options.filter { $0.modes.containsBytes(mode) }.map { $0.spec.name })
   }
 
   static func run(_ o: ParsedOptions) throws(CLIError) {
@@ -88,10 +88,10 @@ enum STDPCommand {
     guard let allowed = modeOptions.first(where: { $0.name.isBytes(mode) })?.options else {
       throw .usage("unknown mode '\(mode)' (window, balance, competitive, reward, scaling)")
     }
-    for (name, _) in o.values where !allowed.contains(name) {
+    for (name, _) in o.values where !allowed.containsBytes(name) {
       throw .usage("\(name) does not apply to stdp \(mode)")
     }
-    if mode == "window" && o.has(STDPOptions.seconds) {
+    if mode.isBytes("window") && o.has(STDPOptions.seconds) {
       throw .usage("--seconds does not apply to stdp window")
     }
     switch mode {
@@ -120,8 +120,8 @@ enum STDPCommand {
     let bounds = try o.choice(STDPOptions.bounds, ["hard", "soft"], default: "hard")
     return STDPRule.classic(
       aPlus: Float(aPlus), aMinus: Float(aMinus), tauPlus: tauPlus, tauMinus: tauMinus,
-      wMin: 0, wMax: 1, pairing: pairing == "nearest" ? .nearest : .allToAll,
-      bounds: bounds == "soft" ? .soft : .hard)
+      wMin: 0, wMax: 1, pairing: pairing.isBytes("nearest") ? .nearest : .allToAll,
+      bounds: bounds.isBytes("soft") ? .soft : .hard)
   }
 
   static func seed(_ o: ParsedOptions) throws(CLIError) -> UInt64 {

@@ -51,7 +51,7 @@ enum TrainPlasticCommand {
         bits: bits, patterns: patterns, cycles: cycles, presentationSteps: present,
         delaySteps: delay, testSteps: testSteps, degradedFraction: degrade)
     }
-    let rule: PlasticNetwork.TraceRule = ruleName == "oja" ? .oja : .decay
+    let rule: PlasticNetwork.TraceRule = ruleName.isBytes("oja") ? .oja : .decay
     // Each training episode runs the network forward and back over its steps (about four
     // N×N products a step), each held-out episode forward only; the plastic network and the
     // baseline both live until the end.
@@ -229,7 +229,7 @@ enum PlasticModelFile {
   {
     do throws(HebbianError) {
       let file = try ModelFile(decoding: bytes)
-      guard file.kind == kind, file.shapes.count == 1 else {
+      guard file.kind.isBytes(kind), file.shapes.count == 1 else {
         throw .format("holds a '\(file.kind)' model, expected '\(kind)'")
       }
       let n = file.shapes[0]

@@ -77,13 +77,12 @@ struct LabelledTable {
     return rc == 0 && !s.isEmpty && v.isFinite ? v : nil
   }
 
-  static func isNumber(_ s: Substring) -> Bool {
+  static func isNumber(_ text: String) -> Bool {
     var v = 0.0
-    let text = String(s)
     let rc = text.utf8.withContiguousStorageIfAvailable { buf in
       buf.withMemoryRebound(to: CChar.self) { hb_sys_parse_f64($0.baseAddress, $0.count, &v) }
     }
-    return rc == 0 && !s.isEmpty
+    return rc == 0 && !text.isEmpty
   }
 
   /// The first non-comment line's fields, and whether it is a header (none of its fields is
@@ -115,11 +114,15 @@ struct LabelledTable {
     var header = true
     let delimiter = SampleReader.detectDelimiter(line[...])
     for f in line.split(separator: delimiter, omittingEmptySubsequences: false) {
-      var s = Substring(String(decoding: f, as: UTF8.self))
-      while s.first == " " || s.first == "\t" || s.first == "\"" { s = s.dropFirst() }
-      while s.last == " " || s.last == "\t" || s.last == "\r" || s.last == "\"" { s = s.dropLast() }
-      if isNumber(s) { header = false }
-      fields.append(String(s))
+      // Spaces, tabs and quotes trimmed as bytes (Character comparisons would link the
+      // Unicode tables); a CR only at the end.
+      func blank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 34 }
+      var s = f
+      while let b = s.first, blank(b) { s = s.dropFirst() }
+      while let b = s.last, blank(b) || b == 13 { s = s.dropLast() }
+      let text = String(decoding: s, as: UTF8.self)
+      if isNumber(text) { header = false }
+      fields.append(text)
     }
     return (fields, header)
   }
