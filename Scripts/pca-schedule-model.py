@@ -30,6 +30,11 @@ candidates; each is run with every --schedule.
 --pair C2 runs a second learner with C2/(T0 + t) beside each and reports, start by start,
 the one whose running residual |xc - W'y|^2 (measured before each step, weight
 max(1/t, 1/500)) is smaller: two learners and a choice by held-out fit.
+--warm B:ITERS[:KAPPA] takes no steps for the first B samples, then sets W from their
+covariance about the running mean (ITERS subspace iterations from the start, or its exact top-k
+eigenvectors when ITERS is 0) and its output powers from them, and runs the rule on from
+there; with KAPPA the schedule's C becomes KAPPA/g, g = 1 - lambda_(k+1)/lambda_k of that
+covariance.
 --passes N runs the other protocol of pca-reference.py instead (N passes over the
 standardised NAME.csv from the CLI's default initial weights, against the loop's best of 15
 schedules run for N passes; one start, so the ratios are one run's, unless --starts N adds
@@ -62,6 +67,27 @@ def alpha(kind, c, t0, t_before):
     return c / u if kind == "inverse" else c / u ** 0.75
 
 
+WARM = [0, 0, 0]  # (B, iterations, kappa): --warm B:ITERS[:KAPPA]
+
+
+def warm_start(buf, mean, w, iters):
+    """Rows of W from the first B samples: subspace iteration on their covariance (about the
+    running mean at B) from the start W, or its exact top eigenvectors when iters is 0."""
+    xc = buf - mean
+    c = xc.T @ xc / len(buf)
+    out = []
+    for wi in w:
+        if iters == 0:
+            vals, vecs = np.linalg.eigh(c)
+            q = vecs[:, np.argsort(vals)[::-1][: wi.shape[0]]]
+        else:
+            q = wi.T
+            for _ in range(iters):
+                q, _ = np.linalg.qr(c @ q)
+        out.append(q.T)
+    return np.stack(out), np.stack([np.sum((w_ @ xc.T) ** 2, -1) / len(buf) for w_ in out])
+
+
 def learner(x, k, rule, starts, schedule, average=None, passes=1, adapt=None):
     """The learner's final W for every start (seeds, k, d), its average with weight
     min(1, average/t) when average is given, and the running mean (weight max(1/t, 1/500))
@@ -82,6 +108,16 @@ def learner(x, k, rule, starts, schedule, average=None, passes=1, adapt=None):
             p = xc @ xc
             beta = max(1.0 / t, 1e-3)
             p_in += beta * (p - p_in)
+            if WARM[0] and t <= WARM[0]:
+                if t == WARM[0]:
+                    w, power = warm_start(x[:t], mean, w, int(WARM[1]))
+                    if WARM[2]:
+                        xb = x[:t] - mean
+                        ev = np.sort(np.linalg.eigvalsh(xb.T @ xb / t))[::-1]
+                        gap = max(1 - ev[k] / ev[k - 1], 1e-3) if k < d else 1.0
+                        c = WARM[2] / gap
+                    p_in = np.mean(np.sum((x[:t] - mean) ** 2, -1))
+                continue
             y = w @ xc
             r = xc - np.einsum("...i,...id->...d", y, w)
             resid += max(1.0 / t, 2e-3) * (np.sum(r * r, -1) - resid)
@@ -194,7 +230,12 @@ def main():
     ap.add_argument("--stream", nargs=3, metavar=("STREAM", "TRUTH", "SEED"),
                     help="instead: one f32 stream of `hebbian demo --save-stream` (d = 6, k = 3) "
                     "against its --save-truth, from the learner's start for --seed SEED")
+    ap.add_argument("--warm", metavar="B:ITERS",
+                    help="no steps for the first B samples, then W from their covariance "
+                    "(ITERS subspace iterations from the start; 0: exact eigenvectors)")
     a = ap.parse_args()
+    if a.warm:
+        WARM[: len(a.warm.split(":"))] = map(float, a.warm.split(":"))
     scheds = [(s.split(":")[0], float(s.split(":")[1]), float(s.split(":")[2]))
               for s in a.schedule] or [DEFAULTS[a.rule]]
     ramps = [s.split(":")[3:5] for s in a.schedule if s.startswith("ramp:")]
