@@ -71,7 +71,7 @@ public struct RewardModulatedSTDP: ~Copyable {
   ) throws(HebbianError) {
     try RateRule.shape(inputs: columns, outputs: rows)
     try parameters.validate()
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    try checkTimeStep(dt)
     self.rows = rows
     self.columns = columns
     self.parameters = parameters

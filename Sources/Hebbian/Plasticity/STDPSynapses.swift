@@ -18,7 +18,7 @@ public struct STDPSynapses: ~Copyable {
   ) throws(HebbianError) {
     try RateRule.shape(inputs: columns, outputs: rows)
     try rule.validate()
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    try checkTimeStep(dt)
     self.rows = rows
     self.columns = columns
     self.rule = rule
