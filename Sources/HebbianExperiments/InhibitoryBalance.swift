@@ -112,10 +112,7 @@ public enum InhibitoryBalance {
     var drive = try Drive(c, seed: c.seed &+ 10)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
 
-    let stepsPerWindow = max(
-      1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP: steps per window"))
-    let windows = max(1, try StepCount.of(c.seconds / c.window, "inhibitory STDP: windows"))
-    _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP: time steps")
+    let (stepsPerWindow, windows) = try schedule(c, seconds: c.seconds, "inhibitory STDP")
     var currents = Currents(c)
     var samples: [Sample] = []
     samples.reserveCapacity(windows)
@@ -159,6 +156,19 @@ public enum InhibitoryBalance {
       samples: samples, excitatoryTuning: tuning, inhibitoryTuning: inhibitoryTuning,
       inhibitoryWeights: learned,
       tuningCorrelation: pearson(sx, sy, sxx, syy, sxy, Double(c.groups)))
+  }
+
+  /// `seconds` cut into the configuration's report windows: the steps of one window and the
+  /// windows, each at least 1, with the run's total of steps checked too; `what` names the run
+  /// in the errors.
+  static func schedule(_ c: Configuration, seconds: Double, _ what: String)
+    throws(HebbianError) -> (stepsPerWindow: Int, windows: Int)
+  {
+    let stepsPerWindow = max(
+      1, try StepCount.of(c.window * 1000 / c.dt, "\(what): steps per window"))
+    let windows = max(1, try StepCount.of(seconds / c.window, "\(what): windows"))
+    _ = try StepCount.product([stepsPerWindow, windows], "\(what): time steps")
+    return (stepsPerWindow, windows)
   }
 
   /// The excitatory weight of each group: a Gaussian around the middle group down to
@@ -271,10 +281,7 @@ public enum InhibitoryBalance {
     if !(seconds > 0 && c.window > 0) { throw .invalidParameter("seconds must be > 0") }
     var drive = try Drive(c, seed: c.seed &+ 20)
     var neuron = try LIFPopulation(count: 1, parameters: c.neuron, dt: c.dt)
-    let stepsPerWindow = max(
-      1, try StepCount.of(c.window * 1000 / c.dt, "inhibitory STDP test: steps per window"))
-    let windows = max(1, try StepCount.of(seconds / c.window, "inhibitory STDP test: windows"))
-    _ = try StepCount.product([stepsPerWindow, windows], "inhibitory STDP test: time steps")
+    let (stepsPerWindow, windows) = try schedule(c, seconds: seconds, "inhibitory STDP test")
     var currents = Currents(c)
     var spikes = 0, correlation = 0.0
     var mean = 0.0

@@ -19,6 +19,19 @@ import Testing
     }
   }
 
+  /// Both memories of centred 0/1 patterns refuse a coding level outside (0, 1) in the same
+  /// words, naming the memory.
+  @Test(arguments: [0, 1, -0.5, Double.nan])
+  func codingLevelOutsideTheOpenUnitIntervalIsRefused(f: Double) {
+    #expect(
+      throws: HebbianError.invalidParameter("CovarianceMemory: coding level must be in (0, 1)")
+    ) { try CovarianceMemory(dimension: 4, capacity: 2, codingLevel: f) }
+    #expect(throws: HebbianError.invalidParameter("EIMemory: coding level must be in (0, 1)")) {
+      try EIMemory(
+        excitatory: 4, inhibitory: 1, capacity: 2, coefficients: .derived(codingLevel: f))
+    }
+  }
+
   @Test func activityThresholdStoresFarAboveTheClassicalNetwork() throws {
     // N = 300, f = 0.1, an activity-scaled threshold κ = 0.48 (where the search lands; the
     // midpoint κ = (1 − f)(1 − 2f)/2 = 0.36 gives α_c ≈ 0.18 here, the cross-talk being

@@ -160,4 +160,31 @@ import Testing
     #expect(throws: HebbianError.self) { _ = try BCMLearner(inputs: 0, learningRate: 0.1) }
     #expect(throws: HebbianError.self) { _ = try InstarLearner(inputs: 2, learningRate: 2) }
   }
+
+  /// BCM's threshold and the covariance rule's running means are state of their own: an
+  /// update that overflows it is refused with a message naming it, and W, y and that state
+  /// are all put back.
+  @Test func anUpdateThatOverflowsALearnersOwnStateIsRefusedAndUndone() throws {
+    var bcm = try BCMLearner(inputs: 2, learningRate: 0.1, seed: 3)
+    let (row, theta) = (bcm.row(0), bcm.threshold(0))
+    let huge: [Float] = [1e20, 1e20]
+    #expect(
+      throws: HebbianError.diverged("bcm: learning diverged at sample 1: threshold 1 overflowed")
+    ) { try bcm.update(huge.span) }
+    #expect(bcm.row(0) == row && bcm.threshold(0) == theta && bcm.samples == 0)
+
+    var cov = try CovarianceLearner(inputs: 2, learningRate: 0.01, seed: 3)
+    var twin = try CovarianceLearner(inputs: 2, learningRate: 0.01, seed: 3)
+    let (up, down): ([Float], [Float]) = ([3e38, 0], [-3e38, 0])
+    try cov.update(up.span)
+    try twin.update(up.span)
+    #expect(
+      throws: HebbianError.diverged(
+        "covariance: learning diverged at sample 2: the running mean overflowed")
+    ) { try cov.update(down.span) }
+    // Against means left at the refused sample, the same sample again would overflow them.
+    try cov.update(up.span)
+    try twin.update(up.span)
+    #expect(cov.row(0) == twin.row(0) && cov.output(0) == twin.output(0) && cov.samples == 2)
+  }
 }

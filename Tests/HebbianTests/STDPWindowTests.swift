@@ -108,4 +108,20 @@ import Testing
     // two spikes in one 0.5 ms bin removes r dt / 2 = 0.5 %. 3 % is > 4 sd from both.
     #expect(abs(Double(total) - 20000) < 600, "total spikes \(total)")
   }
+
+  /// Every model that steps in time refuses a step that is not a finite positive number of ms,
+  /// with the same words.
+  @Test(arguments: [0, -1, Double.infinity, Double.nan])
+  func spikingModelsRefuseABadTimeStep(dt: Double) {
+    let refusal = HebbianError.invalidParameter("dt must be finite and > 0 ms")
+    let rule = STDPRule.classic()
+    #expect(throws: refusal) { _ = try LIFPopulation(count: 1, dt: dt) }
+    #expect(throws: refusal) { _ = try PoissonInput(count: 1, dt: dt, seed: 1) }
+    #expect(throws: refusal) {
+      _ = try STDPSynapses(post: 1, pre: 1, rule: rule, dt: dt, initialWeight: 0)
+    }
+    #expect(throws: refusal) {
+      _ = try RewardModulatedSTDP(post: 1, pre: 1, dt: dt, initialWeight: 0)
+    }
+  }
 }

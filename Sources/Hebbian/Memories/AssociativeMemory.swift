@@ -87,6 +87,12 @@ func checkSizes(_ what: String, dimension: Int, capacity: Int, maxSteps: Int) th
   if maxSteps < 1 { throw .invalidParameter("\(what): maxSteps must be >= 1") }
 }
 
+/// The coding level f of a memory of sparse 0/1 patterns, the fraction of active entries: the
+/// stored patterns are centred on it, so it must lie strictly between 0 and 1.
+func checkCodingLevel(_ what: String, _ f: Double) throws(HebbianError) {
+  if !(f > 0 && f < 1) { throw .invalidParameter("\(what): coding level must be in (0, 1)") }
+}
+
 /// Writes sign(`values`) as ±1 (negative → −1, otherwise +1) into `buffer` from `offset` on.
 @inline(__always)
 func storeSigns(

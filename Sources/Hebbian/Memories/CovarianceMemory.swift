@@ -55,9 +55,7 @@ public struct CovarianceMemory: ~Copyable, AssociativeMemory {
     if dimension > 1 << 24 {
       throw .invalidParameter("CovarianceMemory: at most \(1 << 24) neurons")
     }
-    if !(codingLevel > 0 && codingLevel < 1) {
-      throw .invalidParameter("CovarianceMemory: coding level must be in (0, 1)")
-    }
+    try checkCodingLevel("CovarianceMemory", codingLevel)
     try MemoryBudget.check(
       "CovarianceMemory", "dimension \(dimension)", [[dimension, dimension], [4, dimension]])
     self.dimension = dimension

@@ -121,9 +121,7 @@ public struct EIMemory: ~Copyable, AssociativeMemory {
         [Swift.max(inhibitory, 1), Swift.max(inhibitory, 1)], [capacity, excitatory],
         [9, excitatory + Swift.max(inhibitory, 1)],
       ])
-    if !(coefficients.codingLevel > 0 && coefficients.codingLevel < 1) {
-      throw .invalidParameter("EIMemory: coding level must be in (0, 1)")
-    }
+    try checkCodingLevel("EIMemory", coefficients.codingLevel)
     self.excitatory = excitatory
     self.inhibitory = inhibitory
     self.capacity = capacity

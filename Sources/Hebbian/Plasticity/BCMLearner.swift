@@ -57,14 +57,14 @@ public struct BCMLearner: ~Copyable {
     x.withUnsafeBufferPointer { xp in
       hb_bcm_step_f32(k, d, learningRate, xp.baseAddress, layer.y.base, theta.base, layer.w.base, d)
     }
+    var overflow: String? = nil
+    for i in 0..<k where !theta[i].isFinite {
+      overflow = "threshold \(i + 1) overflowed"
+      break
+    }
     do throws(HebbianError) {
-      for i in 0..<k where !theta[i].isFinite {
-        throw .diverged(
-          "bcm: learning diverged at sample \(samples + 1): threshold \(i + 1) overflowed")
-      }
-      try layer.keepOrRestore("bcm", sample: samples + 1)
+      try layer.keepOrRestore("bcm", sample: samples + 1, stateFault: overflow)
     } catch {
-      layer.restore()
       theta.base.update(from: thetaBackup.base, count: k)
       throw error
     }

@@ -63,14 +63,14 @@ public struct CovarianceLearner: ~Copyable {
     }
     hb_hebb_decay_step_f32(k, d, learningRate, decay, xc.base, yc.base, layer.w.base, d)
     if normalizesRows { layer.normalizeRows() }
+    var overflow: String? = nil
+    for j in 0..<d where !xMean[j].isFinite {
+      overflow = "the running mean overflowed"
+      break
+    }
     do throws(HebbianError) {
-      for j in 0..<d where !xMean[j].isFinite {
-        throw .diverged(
-          "covariance: learning diverged at sample \(samples + 1): the running mean overflowed")
-      }
-      try layer.keepOrRestore("covariance", sample: samples + 1)
+      try layer.keepOrRestore("covariance", sample: samples + 1, stateFault: overflow)
     } catch {
-      layer.restore()
       xMean.base.update(from: meanBackup.base, count: d)
       yMean.base.update(from: meanBackup.base + d, count: k)
       throw error

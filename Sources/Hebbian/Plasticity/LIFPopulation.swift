@@ -39,7 +39,7 @@ public struct LIFParameters: Sendable, Equatable {
     inhibitoryReversal: -80, inhibitoryTimeConstant: 10)
 
   func validate(dt: Double) throws(HebbianError) {
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    try checkTimeStep(dt)
     if !(membraneTimeConstant > 0 && excitatoryTimeConstant > 0 && inhibitoryTimeConstant > 0) {
       throw .invalidParameter("LIF time constants must be > 0")
     }

@@ -17,7 +17,7 @@ public struct PoissonInput: ~Copyable {
 
   public init(count: Int, dt: Double, seed: UInt64) throws(HebbianError) {
     if count < 1 { throw .invalidParameter("input count must be >= 1, got \(count)") }
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    try checkTimeStep(dt)
     try MemoryBudget.check("Poisson input", "\(count) inputs", [[2, count]])
     self.count = count
     self.dt = dt

@@ -60,25 +60,25 @@ struct RateLayer: ~Copyable {
 
   /// Throws ``HebbianError/diverged(_:)`` (after ``restore()``) when an output or a weight
   /// row is not finite or a row is longer than ``rowNormLimit``; `sample` is the update's
-  /// 1-based number, for the message.
-  func keepOrRestore(_ rule: String, sample: Int) throws(HebbianError) {
-    var bad: String? = nil
-    for i in 0..<outputs where !y[i].isFinite {
-      bad = "the output of unit \(i + 1) is not finite"
-      break
-    }
-    if bad == nil {
-      for i in 0..<outputs {
-        let n = hb_nrm2_f32(inputs, w.elements.at(i * inputs), 1)
-        if !(n <= Self.rowNormLimit) {
-          bad = "weight row \(i + 1) grew past 1e18"
-          break
-        }
-      }
-    }
-    guard let bad else { return }
+  /// 1-based number, for the message. A learner with state of its own (a threshold, running
+  /// means) names what went wrong with it as `stateFault`, which is reported first; it puts
+  /// that state back itself when this throws.
+  func keepOrRestore(_ rule: String, sample: Int, stateFault: String? = nil)
+    throws(HebbianError)
+  {
+    guard let bad = stateFault ?? fault() else { return }
     restore()
     throw .diverged("\(rule): learning diverged at sample \(sample): \(bad)")
+  }
+
+  /// What is wrong with y and W after an update, if anything.
+  private func fault() -> String? {
+    for i in 0..<outputs where !y[i].isFinite { return "the output of unit \(i + 1) is not finite" }
+    for i in 0..<outputs {
+      let n = hb_nrm2_f32(inputs, w.elements.at(i * inputs), 1)
+      if !(n <= Self.rowNormLimit) { return "weight row \(i + 1) grew past 1e18" }
+    }
+    return nil
   }
 
   /// Gaussian entries of variance scale²/d: rows start with norm ≈ scale in random directions

@@ -11,9 +11,9 @@ internal import CHebbian
 /// Because c decays slowly (τ_c ≈ 1 s) a reward that arrives up to a second after the pairing
 /// that earned it still finds that synapse tagged, while the tags of the other synapses have
 /// random sign at that moment and average out over many rewards: credit goes to the synapse
-/// whose pairings predict reward (the distal reward problem). The tags are exactly pair STDP
-/// (the trace kernel run on the k×d eligibility matrix with no bounds); the weight step is
-/// `W ← clamp(W + η dt (d + d₀) C)`. Everything is allocated at init.
+/// whose pairings predict reward (the distal reward problem). The tags are exactly pair STDP:
+/// a block of ``STDPSynapses`` with no bounds whose weights are the k×d eligibility matrix C;
+/// the weight step is `W ← clamp(W + η dt (d + d₀) C)`. Everything is allocated at init.
 public struct RewardModulatedSTDP: ~Copyable {
   public struct Parameters: Sendable, Equatable {
     /// Pair window of the tags: A₊ e^(−Δt/τ₊) for pre before post, −A₋ e^(Δt/τ₋) after.
@@ -59,9 +59,8 @@ public struct RewardModulatedSTDP: ~Copyable {
   /// Dopamine concentration d (phasic part).
   public private(set) var dopamine: Float = 0
   var w: Matrix
-  var eligibility: Matrix
-  var traces: STDPTraces
-  var tagParams: hb_stdp_params
+  /// The eligibility tags C: unbounded pair STDP, starting at 0.
+  var tags: STDPSynapses
   let decayC: Float
   let decayD: Float
 
@@ -71,23 +70,20 @@ public struct RewardModulatedSTDP: ~Copyable {
   ) throws(HebbianError) {
     try RateRule.shape(inputs: columns, outputs: rows)
     try parameters.validate()
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    // The tags: STDPRule.classic without bounds. Building them checks dt, the last check.
+    let rule = STDPRule.classic(
+      aPlus: parameters.aPlus, aMinus: parameters.aMinus, tauPlus: parameters.tauPlus,
+      tauMinus: parameters.tauMinus, wMin: -.infinity, wMax: .infinity)
+    tags = try STDPSynapses(post: rows, pre: columns, rule: rule, dt: dt, initialWeight: 0)
     self.rows = rows
     self.columns = columns
     self.parameters = parameters
     self.dt = dt
-    // The tags are unbounded pair STDP: the same rule as STDPRule.classic without bounds.
-    let tags = STDPRule.classic(
-      aPlus: parameters.aPlus, aMinus: parameters.aMinus, tauPlus: parameters.tauPlus,
-      tauMinus: parameters.tauMinus, wMin: -.infinity, wMax: .infinity)
-    tagParams = tags.params(dt: dt)
     decayC = Float(Math.exp(-dt / parameters.eligibilityTimeConstant))
     decayD = Float(Math.exp(-dt / parameters.dopamineTimeConstant))
     w = Matrix(
       rows: rows, columns: columns,
       repeating: min(max(initialWeight, parameters.wMin), parameters.wMax))
-    eligibility = Matrix(rows: rows, columns: columns, repeating: 0)
-    traces = STDPTraces(post: rows, pre: columns)
   }
 
   /// Adds a phasic dopamine pulse (e.g. 0.5 in Izhikevich's units) at the current step.
@@ -95,25 +91,25 @@ public struct RewardModulatedSTDP: ~Copyable {
 
   /// One dt with spikes given as 0/1 spans (d pre, k post).
   public mutating func step(preSpikes: Span<Float>, postSpikes: Span<Float>) throws(HebbianError) {
-    try traces.check(preSpikes, postSpikes, "reward stdp")
+    try tags.traces.check(preSpikes, postSpikes, "reward stdp")
     advance(preSpikes, postSpikes)
   }
 
   /// One dt driven by a Poisson input population (pre) and a LIF population (post).
   public mutating func step(pre: borrowing PoissonInput, post: borrowing LIFPopulation) {
-    traces.check(pre, post, "reward stdp")
+    tags.traces.check(pre, post, "reward stdp")
     advance(pre.spikes.span, post.spikes.span)
   }
 
   mutating func advance(_ pre: Span<Float>, _ post: Span<Float>) {
     let n = rows * columns
     // c ← c e^(−dt/τ_c), then the pairings of this step tag their synapses.
-    hb_scal_f32(n, decayC, eligibility.base, 1)
-    traces.step(&tagParams, pre, post, eligibility)
+    hb_scal_f32(n, decayC, tags.w.base, 1)
+    tags.advance(pre, post)
     // w += η (d + d₀) c dt (dt in seconds), clipped to the bounds.
     let gain = parameters.learningRate * (dopamine + parameters.tonicDopamine) * Float(dt / 1000)
     if gain != 0 {
-      hb_axpy_f32(n, gain, eligibility.base, 1, w.base, 1)
+      hb_axpy_f32(n, gain, tags.w.base, 1, w.base, 1)
       let (lo, hi) = (parameters.wMin, parameters.wMax)
       for i in 0..<n { w.elements[i] = Swift.min(Swift.max(w.elements[i], lo), hi) }
     }
@@ -121,11 +117,11 @@ public struct RewardModulatedSTDP: ~Copyable {
   }
 
   public func weight(post i: Int, pre j: Int) -> Float { w[i, j] }
-  public func eligibility(post i: Int, pre j: Int) -> Float { eligibility[i, j] }
+  public func eligibility(post i: Int, pre j: Int) -> Float { tags.weight(post: i, pre: j) }
   public func row(_ i: Int) -> [Float] { w.row(i) }
   /// Delivers this step's presynaptic spikes as excitatory conductance jumps g_i += w_ij.
   public func deliver(_ pre: borrowing PoissonInput, to post: inout LIFPopulation) {
-    traces.check(pre, post, "reward stdp")
+    tags.traces.check(pre, post, "reward stdp")
     post.receive(pre, through: w, inhibitory: false)
   }
 }

@@ -18,7 +18,7 @@ public struct STDPSynapses: ~Copyable {
   ) throws(HebbianError) {
     try RateRule.shape(inputs: columns, outputs: rows)
     try rule.validate()
-    if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+    try checkTimeStep(dt)
     self.rows = rows
     self.columns = columns
     self.rule = rule
@@ -41,13 +41,19 @@ public struct STDPSynapses: ~Copyable {
   /// One dt with spikes given as 0/1 spans (d pre, k post).
   public mutating func step(preSpikes: Span<Float>, postSpikes: Span<Float>) throws(HebbianError) {
     try traces.check(preSpikes, postSpikes, "stdp")
-    traces.step(&params, preSpikes, postSpikes, w)
+    advance(preSpikes, postSpikes)
   }
 
   /// One dt driven by a Poisson input population (pre) and a LIF population (post).
   public mutating func step(pre: borrowing PoissonInput, post: borrowing LIFPopulation) {
     traces.check(pre, post, "stdp")
-    traces.step(&params, pre.spikes.span, post.spikes.span, w)
+    advance(pre.spikes.span, post.spikes.span)
+  }
+
+  /// One dt of the trace kernel, the sizes checked; the eligibility tags of
+  /// ``RewardModulatedSTDP`` step through it too.
+  mutating func advance(_ pre: Span<Float>, _ post: Span<Float>) {
+    traces.step(&params, pre, post, w)
   }
 
   /// Delivers this step's presynaptic spikes as excitatory (or inhibitory) conductance jumps

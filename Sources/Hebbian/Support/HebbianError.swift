@@ -50,3 +50,9 @@ func checkRoom(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int)
 {
   if got < expected { throw .dimensionMismatch(what: what(), expected: expected, got: got) }
 }
+
+/// Refuses a simulation step that is not a finite positive number of milliseconds: the one
+/// check of dt that the LIF population, the Poisson inputs and both kinds of STDP synapses share.
+func checkTimeStep(_ dt: Double) throws(HebbianError) {
+  if !(dt > 0 && dt.isFinite) { throw .invalidParameter("dt must be finite and > 0 ms") }
+}
