@@ -189,6 +189,46 @@ HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const flo
   gha_panel_rows(2, r, k, eta, W, ldw, y);
 }
 
+#if HB_NEON_PANEL > 4
+/* HB_NEON_FMS_LANE / HB_NEON_FMA_LANE with a lane l that is a constant only once unrolled. */
+#define GHA_FMS_LANE_L(a, b, v, l)                                                           \
+  ((l) == 0   ? HB_NEON_FMS_LANE(a, b, v, 0)                                                 \
+   : (l) == 1 ? HB_NEON_FMS_LANE(a, b, v, 1)                                                 \
+   : (l) == 2 ? HB_NEON_FMS_LANE(a, b, v, 2)                                                 \
+              : HB_NEON_FMS_LANE(a, b, v, 3))
+#define GHA_FMA_LANE_L(a, b, v, l)                                                           \
+  ((l) == 0   ? HB_NEON_FMA_LANE(a, b, v, 0)                                                 \
+   : (l) == 1 ? HB_NEON_FMA_LANE(a, b, v, 1)                                                 \
+   : (l) == 2 ? HB_NEON_FMA_LANE(a, b, v, 2)                                                 \
+              : HB_NEON_FMA_LANE(a, b, v, 3))
+
+/* Rows of four to eight vectors, row by row and fused as the scalar reference (the same bits
+ * as one row at a time), four rows a group with their y and eta y in lanes: per row no scalar
+ * load, multiply, negation or VDUP, which on the Cortex-A72 model held the loop at its
+ * dispatch width (3 micro-ops a cycle). Returns the rows done, a multiple of four. Rows of
+ * three vectors keep the loop below: through this one the A53 model took 1.4x the cycles. */
+HB_NEON_INLINE size_t gha_rows_lanes(size_t nb, hb_neon_residual *rp, size_t k, const float *eta,
+                                     float *W, size_t ldw, const float *y) {
+  hb_neon_residual r = *rp;
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
+#pragma GCC unroll 4
+    for (size_t l = 0; l < 4; l++) {
+      float *w = W + (i + l) * ldw;
+#pragma GCC unroll 8
+      for (size_t v = 0; v < nb; v++) {
+        const float32x4_t wv = vld1q_f32(w + 4 * v);
+        r.v[v] = GHA_FMS_LANE_L(r.v[v], wv, c.y, l);
+        vst1q_f32(w + 4 * v, GHA_FMA_LANE_L(wv, r.v[v], c.ey, l));
+      }
+    }
+  }
+  *rp = r;
+  return i;
+}
+#endif
+
 /* Columns [j, j + 4 nb) (W from column j): r = x, then for each row  r -= y_i W_i ;  W_i +=
  * (eta y_i) r (cumulative GHA residual from the old W_i): one load and one store per W element,
  * the nb residual vectors held in registers across the k rows. A column's residual runs down
@@ -222,7 +262,11 @@ HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const flo
       gha_rows2(hb_neon_residual_part(r, 2, 2), k, eta, W + 8, ldw, y);
     return;
   }
-  for (size_t i = 0; i < k; i++) {
+  size_t i0 = 0;
+#if HB_NEON_PANEL > 4
+  if (nb >= 4) i0 = gha_rows_lanes(nb, &r, k, eta, W, ldw, y);
+#endif
+  for (size_t i = i0; i < k; i++) {
     float *w = W + i * ldw;
     float32x4_t yi = vdupq_n_f32(y[i]), ei = vdupq_n_f32(eta[i] * y[i]);
     for (size_t v = 0; v < nb; v++) {
