@@ -53,6 +53,10 @@ HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k
     s[0] = vaddq_f32(s[0], t2[0]), s3[0] = vaddq_f32(s3[0], t3[0]);
   }
 #endif
+  /* On AArch64 rows of one vector have at most one group of four left here: straight-line
+   * code, not a loop whose sums wait a multiply-add latency an iteration (1.6x the N1
+   * model's bound). */
+  const int once = HB_NEON_PANEL > 4 && nb == 1;
   for (; i < full; i += 4) {
     const float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
@@ -64,6 +68,10 @@ HB_NEON_INLINE void subspace_panel_short(size_t nb, hb_neon_residual r, size_t k
     SUBSPACE_SUM(nb, s, a2, c, 2);
     SUBSPACE_SUM(nb, s1, a1, c, 1);
     SUBSPACE_SUM(nb, s3, a3, c, 3);
+    if (once) {
+      i += 4;
+      break;
+    }
   }
   const hb_neon_coefs ct = hb_neon_coefs_at(n, eta + full, y + full);
   const float *wt = W + full * ldw;
