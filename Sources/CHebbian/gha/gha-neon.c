@@ -267,13 +267,13 @@ __attribute__((noinline)) static void gha_panel_one(hb_neon_residual r, size_t k
     GHA2_STORE(w - ldw, C, 3);                                                               \
   } while (0)
 
-/* The whole groups of four rows when there are at least two; returns the rows done. Two
- * groups an iteration, A and N taking turns as the group and the next one (no copies). */
+/* The whole groups of four rows; returns the rows done. Two groups an iteration, A and N
+ * taking turns as the group and the next one (no copies). */
 __attribute__((optimize("no-schedule-insns", "no-schedule-insns2", "no-auto-inc-dec"))) static size_t
 gha_rows2_pipe(hb_neon_residual *rp, size_t k, const float *eta, float *W, size_t ldw,
                const float *y) {
   const size_t groups = k / 4;
-  if (groups < 2) return 0;
+  if (groups == 0) return 0;
   float32x4_t r0 = rp->v[0], r1 = rp->v[1];
   float32x4_t A[8], N[8], Ay, Aey, Ny, Ney;
   Ay = vld1q_f32(y), Aey = vmulq_f32(vld1q_f32(eta), Ay);
@@ -281,6 +281,12 @@ gha_rows2_pipe(hb_neon_residual *rp, size_t k, const float *eta, float *W, size_
   GHA2_LOAD(A, 2, W + 2 * ldw), GHA2_LOAD(A, 3, W + 3 * ldw);
   float *w = W;
   const float *yn = y + 4, *en = eta + 4;
+  if (groups == 1) {
+    GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 0);
+    GHA2_LAST(A, Aey);
+    rp->v[0] = r0, rp->v[1] = r1;
+    return 4;
+  }
   GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 1);
   size_t g = 1;
   for (; g + 2 < groups; g += 2) {
@@ -304,8 +310,9 @@ gha_rows2_pipe(hb_neon_residual *rp, size_t k, const float *eta, float *W, size_
 HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const float *eta, float *W,
                                          size_t ldw, const float *y) {
 #if HB_NEON_PANEL > 4
+  /* The last k mod 4 rows (the mask tells gcc there are fewer than four). */
   const size_t m = gha_rows2_pipe(&r, k, eta, W, ldw, y);
-  gha_panel_rows(2, r, k - m, eta + m, W + m * ldw, ldw, y + m);
+  gha_panel_rows(2, r, (k - m) & 3, eta + m, W + m * ldw, ldw, y + m);
 #else
   gha_panel_rows(2, r, k, eta, W, ldw, y);
 #endif
