@@ -184,126 +184,138 @@ __attribute__((noinline)) static void gha_panel_one(hb_neon_residual r, size_t k
 }
 
 #if HB_NEON_PANEL > 4
-/* Rows of two vectors on AArch64, scheduled by hand for an in-order core (Cortex-A53). Fused
- * row by row as gha_panel_rows, the same operations on the same values (the same bits). The
- * residual's chain, one multiply-add a row (10 cycles in the A53 model), sets the pace: a
- * row's two residual multiply-adds and the previous row's two updates issue together, and
+/* Rows of NB = two or three vectors on AArch64, scheduled by hand for an in-order core
+ * (Cortex-A53). Fused row by row as gha_panel_rows, the same operations on the same values (the
+ * same bits). The residual's chain, one multiply-add a row (10 cycles in the A53 model), sets
+ * the pace: a row's residual multiply-adds and the previous row's updates issue together, and
  * in the cycles until the next row's residual is ready go the loads and stores, which the
  * model does not let write back before a multiply-add issued earlier. The loads are the next
  * group's (into the rows the stores have freed) and the stores two rows behind their update,
- * so none waits on a result. Each window ends in GHA2_WINDOW_END and the function is out of
+ * so none waits on a result. Each window ends in GHAP_WINDOW_END and the functions are out of
  * gcc's instruction scheduling, so the order is as written; the row addresses are computed at
- * a group's start (GHA2_PIN: in registers, not folded into loads with write-back, which in
- * the model wait for every earlier write-back). Against gha_panel_rows: A53 2.625 -> 1.656
- * cycles per float, Cortex-A72 0.753 -> 0.751, Neoverse-N1 0.627 -> 0.501 (llvm-mca-19). */
-#define GHA2_PIN(p) __asm__("" : "+r"(p))
-#define GHA2_WINDOW_END() __asm__ volatile("" : "+w"(r0), "+w"(r1) : : "memory")
-/* Row l of a group: C[2l], C[2l + 1]. */
-#define GHA2_LOAD(C, l, p) C[2 * (l)] = vld1q_f32(p), C[2 * (l) + 1] = vld1q_f32((p) + 4)
-#define GHA2_STORE(p, C, l) vst1q_f32(p, C[2 * (l)]), vst1q_f32((p) + 4, C[2 * (l) + 1])
+ * a group's start (GHAP_PIN: in registers, not folded into loads with write-back, which in
+ * the model wait for every earlier write-back). Three vectors take 31 of the 32 registers
+ * (two groups of rows, the residual, two groups' coefficients); four would spill. */
+#define GHAP_PIN(p) __asm__("" : "+r"(p))
+#define GHAP_EACH _Pragma("GCC unroll 4") for (size_t v_ = 0; v_ < (NB); v_++)
+#define GHAP_WINDOW_END()                                                                    \
+  do {                                                                                       \
+    GHAP_EACH __asm__ volatile("" : "+w"(r[v_]));                                            \
+    __asm__ volatile("" : : : "memory");                                                     \
+  } while (0)
+/* Row l of a group: C[NB l .. NB l + NB). */
+#define GHAP_LOAD(C, l, p) GHAP_EACH C[(NB) * (l) + v_] = vld1q_f32((p) + 4 * v_)
+#define GHAP_STORE(p, C, l) GHAP_EACH vst1q_f32((p) + 4 * v_, C[(NB) * (l) + v_])
 /* Row m's residual (r -= y_m w_m), ... */
-#define GHA2_RESIDUAL(D, dy, m)                                                              \
-  do {                                                                                       \
-    r0 = vfmsq_laneq_f32(r0, D[2 * (m)], dy, m);                                             \
-    r1 = vfmsq_laneq_f32(r1, D[2 * (m) + 1], dy, m);                                         \
-  } while (0)
+#define GHAP_RESIDUAL(D, dy, m)                                                              \
+  GHAP_EACH r[v_] = vfmsq_laneq_f32(r[v_], D[(NB) * (m) + v_], dy, m)
 /* ... and with it row l's update (w_l += eta y_l r), l the row before m, interleaved by vector. */
-#define GHA2_UPDATE_RESIDUAL(C, cey, l, D, dy, m)                                            \
-  do {                                                                                       \
-    C[2 * (l)] = vfmaq_laneq_f32(C[2 * (l)], r0, cey, l);                                    \
-    r0 = vfmsq_laneq_f32(r0, D[2 * (m)], dy, m);                                             \
-    C[2 * (l) + 1] = vfmaq_laneq_f32(C[2 * (l) + 1], r1, cey, l);                            \
-    r1 = vfmsq_laneq_f32(r1, D[2 * (m) + 1], dy, m);                                         \
-  } while (0)
+#define GHAP_UPDATE_RESIDUAL(C, cey, l, D, dy, m)                                            \
+  GHAP_EACH {                                                                                \
+    C[(NB) * (l) + v_] = vfmaq_laneq_f32(C[(NB) * (l) + v_], r[v_], cey, l);                 \
+    r[v_] = vfmsq_laneq_f32(r[v_], D[(NB) * (m) + v_], dy, m);                               \
+  }
 
 /* Group C (rows at w, y and eta y in cy, cey): four windows, one a row. Also the previous
  * group's last update and its rows 2 and 3's stores (its rows in N, its eta y in ney), and
  * if next the next group's rows and coefficients into N, ny, ney. */
-#define GHA2_GROUP(C, cy, cey, N, ny, ney, first, next)                                      \
+#define GHAP_GROUP(C, cy, cey, N, ny, ney, first, next)                                      \
   do {                                                                                       \
     float *pm2 = w - 2 * ldw, *pm1 = w - ldw, *p1 = w + ldw;                                 \
     const float *pn0 = w + 4 * ldw, *pn1 = w + 5 * ldw, *pn2 = w + 6 * ldw, *pn3 = w + 7 * ldw; \
-    GHA2_PIN(pm2);                                                                           \
-    GHA2_PIN(pm1);                                                                           \
-    GHA2_PIN(p1);                                                                            \
-    GHA2_PIN(pn0);                                                                           \
-    GHA2_PIN(pn1);                                                                           \
-    GHA2_PIN(pn2);                                                                           \
-    GHA2_PIN(pn3);                                                                           \
-    GHA2_PIN(yn);                                                                            \
-    GHA2_PIN(en);                                                                            \
+    GHAP_PIN(pm2);                                                                           \
+    GHAP_PIN(pm1);                                                                           \
+    GHAP_PIN(p1);                                                                            \
+    GHAP_PIN(pn0);                                                                           \
+    GHAP_PIN(pn1);                                                                           \
+    GHAP_PIN(pn2);                                                                           \
+    GHAP_PIN(pn3);                                                                           \
+    GHAP_PIN(yn);                                                                            \
+    GHAP_PIN(en);                                                                            \
     if (first)                                                                               \
-      GHA2_RESIDUAL(C, cy, 0);                                                               \
+      GHAP_RESIDUAL(C, cy, 0);                                                               \
     else                                                                                     \
-      GHA2_UPDATE_RESIDUAL(N, ney, 3, C, cy, 0);                                             \
-    if (!(first)) GHA2_STORE(pm2, N, 2);                                                     \
+      GHAP_UPDATE_RESIDUAL(N, ney, 3, C, cy, 0);                                             \
+    if (!(first)) GHAP_STORE(pm2, N, 2);                                                     \
     if (next) {                                                                              \
-      GHA2_LOAD(N, 0, pn0);                                                                  \
+      GHAP_LOAD(N, 0, pn0);                                                                  \
       ny = vld1q_f32(yn), ney = vld1q_f32(en);                                               \
     }                                                                                        \
-    GHA2_WINDOW_END();                                                                       \
-    GHA2_UPDATE_RESIDUAL(C, cey, 0, C, cy, 1);                                               \
-    if (!(first)) GHA2_STORE(pm1, N, 3);                                                     \
-    if (next) GHA2_LOAD(N, 1, pn1);                                                          \
-    GHA2_WINDOW_END();                                                                       \
+    GHAP_WINDOW_END();                                                                       \
+    GHAP_UPDATE_RESIDUAL(C, cey, 0, C, cy, 1);                                               \
+    if (!(first)) GHAP_STORE(pm1, N, 3);                                                     \
+    if (next) GHAP_LOAD(N, 1, pn1);                                                          \
+    GHAP_WINDOW_END();                                                                       \
     if (next) ney = vmulq_f32(ney, ny);                                                      \
-    GHA2_UPDATE_RESIDUAL(C, cey, 1, C, cy, 2);                                               \
-    GHA2_STORE(w, C, 0);                                                                     \
-    if (next) GHA2_LOAD(N, 2, pn2);                                                          \
-    GHA2_WINDOW_END();                                                                       \
-    GHA2_UPDATE_RESIDUAL(C, cey, 2, C, cy, 3);                                               \
-    GHA2_STORE(p1, C, 1);                                                                    \
-    if (next) GHA2_LOAD(N, 3, pn3);                                                          \
-    GHA2_WINDOW_END();                                                                       \
+    GHAP_UPDATE_RESIDUAL(C, cey, 1, C, cy, 2);                                               \
+    GHAP_STORE(w, C, 0);                                                                     \
+    if (next) GHAP_LOAD(N, 2, pn2);                                                          \
+    GHAP_WINDOW_END();                                                                       \
+    GHAP_UPDATE_RESIDUAL(C, cey, 2, C, cy, 3);                                               \
+    GHAP_STORE(p1, C, 1);                                                                    \
+    if (next) GHAP_LOAD(N, 3, pn3);                                                          \
+    GHAP_WINDOW_END();                                                                       \
     w += 4 * ldw, yn += 4, en += 4;                                                          \
   } while (0)
 
 /* After the last group (at w - 4 ldw): its last update, and its rows 2 and 3's stores. */
-#define GHA2_LAST(C, cey)                                                                    \
+#define GHAP_LAST(C, cey)                                                                    \
   do {                                                                                       \
-    C[6] = vfmaq_laneq_f32(C[6], r0, cey, 3);                                                \
-    C[7] = vfmaq_laneq_f32(C[7], r1, cey, 3);                                                \
-    GHA2_STORE(w - 2 * ldw, C, 2);                                                           \
-    GHA2_STORE(w - ldw, C, 3);                                                               \
+    GHAP_EACH C[3 * (NB) + v_] = vfmaq_laneq_f32(C[3 * (NB) + v_], r[v_], cey, 3);           \
+    GHAP_STORE(w - 2 * ldw, C, 2);                                                           \
+    GHAP_STORE(w - ldw, C, 3);                                                               \
   } while (0)
 
 /* The whole groups of four rows; returns the rows done. Two groups an iteration, A and N
  * taking turns as the group and the next one (no copies). */
-__attribute__((optimize("no-schedule-insns", "no-schedule-insns2", "no-auto-inc-dec"))) static size_t
-gha_rows2_pipe(hb_neon_residual *rp, size_t k, const float *eta, float *W, size_t ldw,
-               const float *y) {
-  const size_t groups = k / 4;
-  if (groups == 0) return 0;
-  float32x4_t r0 = rp->v[0], r1 = rp->v[1];
-  float32x4_t A[8], N[8], Ay, Aey, Ny, Ney;
-  Ay = vld1q_f32(y), Aey = vmulq_f32(vld1q_f32(eta), Ay);
-  GHA2_LOAD(A, 0, W), GHA2_LOAD(A, 1, W + ldw);
-  GHA2_LOAD(A, 2, W + 2 * ldw), GHA2_LOAD(A, 3, W + 3 * ldw);
-  float *w = W;
-  const float *yn = y + 4, *en = eta + 4;
-  if (groups == 1) {
-    GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 0);
-    GHA2_LAST(A, Aey);
-    rp->v[0] = r0, rp->v[1] = r1;
-    return 4;
-  }
-  GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 1);
-  size_t g = 1;
-  for (; g + 2 < groups; g += 2) {
-    GHA2_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 1);
-    GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 0, 1);
-  }
-  if (g + 1 < groups) {
-    GHA2_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 1);
-    GHA2_GROUP(A, Ay, Aey, N, Ny, Ney, 0, 0);
-    GHA2_LAST(A, Aey);
-  } else {
-    GHA2_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 0);
-    GHA2_LAST(N, Ney);
-  }
-  rp->v[0] = r0, rp->v[1] = r1;
+#define GHAP_BODY                                                                            \
+  const size_t groups = k / 4;                                                               \
+  if (groups == 0) return 0;                                                                 \
+  float32x4_t r[NB], A[4 * (NB)], N[4 * (NB)], Ay, Aey, Ny, Ney;                             \
+  GHAP_EACH r[v_] = rp->v[v_];                                                               \
+  Ay = vld1q_f32(y), Aey = vmulq_f32(vld1q_f32(eta), Ay);                                    \
+  GHAP_LOAD(A, 0, W);                                                                        \
+  GHAP_LOAD(A, 1, W + ldw);                                                                  \
+  GHAP_LOAD(A, 2, W + 2 * ldw);                                                              \
+  GHAP_LOAD(A, 3, W + 3 * ldw);                                                              \
+  float *w = W;                                                                              \
+  const float *yn = y + 4, *en = eta + 4;                                                    \
+  if (groups == 1) {                                                                         \
+    GHAP_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 0);                                                \
+    GHAP_LAST(A, Aey);                                                                       \
+  } else {                                                                                   \
+    GHAP_GROUP(A, Ay, Aey, N, Ny, Ney, 1, 1);                                                \
+    size_t g = 1;                                                                            \
+    for (; g + 2 < groups; g += 2) {                                                         \
+      GHAP_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 1);                                              \
+      GHAP_GROUP(A, Ay, Aey, N, Ny, Ney, 0, 1);                                              \
+    }                                                                                        \
+    if (g + 1 < groups) {                                                                    \
+      GHAP_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 1);                                              \
+      GHAP_GROUP(A, Ay, Aey, N, Ny, Ney, 0, 0);                                              \
+      GHAP_LAST(A, Aey);                                                                     \
+    } else {                                                                                 \
+      GHAP_GROUP(N, Ny, Ney, A, Ay, Aey, 0, 0);                                              \
+      GHAP_LAST(N, Ney);                                                                     \
+    }                                                                                        \
+  }                                                                                          \
+  GHAP_EACH rp->v[v_] = r[v_];                                                               \
   return 4 * groups;
+
+#define GHAP_NOSCHED                                                                         \
+  __attribute__((optimize("no-schedule-insns", "no-schedule-insns2", "no-auto-inc-dec")))
+#define NB 2
+GHAP_NOSCHED static size_t gha_rows2_pipe(hb_neon_residual *rp, size_t k, const float *eta,
+                                          float *W, size_t ldw, const float *y) {
+  GHAP_BODY
 }
+#undef NB
+#define NB 3
+GHAP_NOSCHED static size_t gha_rows3_pipe(hb_neon_residual *rp, size_t k, const float *eta,
+                                          float *W, size_t ldw, const float *y) {
+  GHAP_BODY
+}
+#undef NB
 #endif
 
 /* Rows of two vectors (above), out of line: issued as written. */
@@ -334,8 +346,7 @@ HB_NEON_AS_WRITTEN static void gha_rows2(hb_neon_residual r, size_t k, const flo
 /* Rows of four to eight vectors, row by row and fused as the scalar reference (the same bits
  * as one row at a time), four rows a group with their y and eta y in lanes: per row no scalar
  * load, multiply, negation or VDUP, which on the Cortex-A72 model held the loop at its
- * dispatch width (3 micro-ops a cycle). Returns the rows done, a multiple of four. Rows of
- * three vectors keep the loop below: through this one the A53 model took 1.4x the cycles. */
+ * dispatch width (3 micro-ops a cycle). Returns the rows done, a multiple of four. */
 HB_NEON_INLINE size_t gha_rows_lanes(size_t nb, hb_neon_residual *rp, size_t k, const float *eta,
                                      float *W, size_t ldw, const float *y) {
   hb_neon_residual r = *rp;
@@ -363,10 +374,10 @@ HB_NEON_INLINE size_t gha_rows_lanes(size_t nb, hb_neon_residual *rp, size_t k, 
  * the nb residual vectors held in registers across the k rows. A column's residual runs down
  * its own column only, so on ARMv7 rows of three and four vectors go as panels of two and
  * one or two side by side (its 16 Q registers do not hold four rows of them; row by row they
- * ran at 7-8x the A9 model's bound). Wider rows, and on AArch64 from three vectors on, row by
- * row: their nb chains are enough work between one row's residual and the next (panels of
- * two and one or two were slower there on all three models, written for three and four gcc
- * kept the rows in memory). */
+ * ran at 7-8x the A9 model's bound). On AArch64 rows of two and three vectors go through the
+ * loops scheduled by hand (above), wider ones row by row with their coefficients in lanes,
+ * four rows a group: their nb chains are enough work between one row's residual and the
+ * next. The last k mod 4 rows go one at a time. */
 HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const float *eta,
                               float *W, size_t ldw, const float *y) {
   if (nb == 1) {
@@ -393,6 +404,7 @@ HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const flo
   }
   size_t i0 = 0;
 #if HB_NEON_PANEL > 4
+  if (nb == 3) i0 = gha_rows3_pipe(&r, k, eta, W, ldw, y);
   if (nb >= 4) i0 = gha_rows_lanes(nb, &r, k, eta, W, ldw, y);
 #endif
   for (size_t i = i0; i < k; i++) {
