@@ -316,6 +316,106 @@ GHAP_NOSCHED static size_t gha_rows3_pipe(hb_neon_residual *rp, size_t k, const 
   GHAP_BODY
 }
 #undef NB
+
+/* Rows of four vectors on AArch64, scheduled by hand as the loops above, but pipelined by
+ * rows, not groups: two groups of four rows of four vectors are 32 registers. Row i is in the
+ * set S[i mod 4]; a group's window l issues row l's residual with row l - 1's update, stores
+ * row l - 2 and loads row l + 2 into its set, so that four rows are in registers (16 of them)
+ * with the residual and two groups' coefficients. The windows end in a memory fence only: a
+ * fence on the residual too made gcc copy it from register to register. */
+#define GHAR_WEND() __asm__ volatile("" : : : "memory")
+#define GHAR_UX(Su, ceyu, lu, Sx, cyx, lx)                                                   \
+  GHAP_EACH {                                                                                \
+    Su[v_] = vfmaq_laneq_f32(Su[v_], r[v_], ceyu, lu);                                       \
+    r[v_] = vfmsq_laneq_f32(r[v_], Sx[v_], cyx, lx);                                         \
+  }
+#define GHAR_X(Sx, cyx, lx) GHAP_EACH r[v_] = vfmsq_laneq_f32(r[v_], Sx[v_], cyx, lx)
+#define GHAR_LD(S, p) GHAP_EACH S[v_] = vld1q_f32((p) + 4 * v_)
+#define GHAR_ST(p, S) GHAP_EACH vst1q_f32((p) + 4 * v_, S[v_])
+/* The group at w, its y and eta y in cy, cey; the previous group's eta y in pey; the next
+ * group's coefficients loaded into ny, ney. */
+#define GHAR_GROUP(cy, cey, pey, ny, ney, first, next)                                       \
+  do {                                                                                       \
+    float *pm2 = w - 2 * ldw, *pm1 = w - ldw, *p1 = w + ldw;                                 \
+    const float *p2 = w + 2 * ldw, *p3 = w + 3 * ldw, *p4 = w + 4 * ldw, *p5 = w + 5 * ldw;  \
+    GHAP_PIN(pm2);                                                                           \
+    GHAP_PIN(pm1);                                                                           \
+    GHAP_PIN(p1);                                                                            \
+    GHAP_PIN(p2);                                                                            \
+    GHAP_PIN(p3);                                                                            \
+    GHAP_PIN(p4);                                                                            \
+    GHAP_PIN(p5);                                                                            \
+    GHAP_PIN(yn);                                                                            \
+    GHAP_PIN(en);                                                                            \
+    if (first)                                                                               \
+      GHAR_X(S0, cy, 0);                                                                     \
+    else                                                                                     \
+      GHAR_UX(S3, pey, 3, S0, cy, 0);                                                        \
+    if (!(first)) GHAR_ST(pm2, S2);                                                          \
+    GHAR_LD(S2, p2);                                                                         \
+    GHAR_WEND();                                                                       \
+    GHAR_UX(S0, cey, 0, S1, cy, 1);                                                          \
+    if (!(first)) GHAR_ST(pm1, S3);                                                          \
+    GHAR_LD(S3, p3);                                                                         \
+    GHAR_WEND();                                                                       \
+    GHAR_UX(S1, cey, 1, S2, cy, 2);                                                          \
+    GHAR_ST(w, S0);                                                                          \
+    if (next) {                                                                              \
+      GHAR_LD(S0, p4);                                                                       \
+      ny = vld1q_f32(yn), ney = vld1q_f32(en);                                               \
+    }                                                                                        \
+    GHAR_WEND();                                                                       \
+    if (next) ney = vmulq_f32(ney, ny);                                                      \
+    GHAR_UX(S2, cey, 2, S3, cy, 3);                                                          \
+    GHAR_ST(p1, S1);                                                                         \
+    if (next) GHAR_LD(S1, p5);                                                               \
+    GHAR_WEND();                                                                       \
+    w += 4 * ldw, yn += 4, en += 4;                                                          \
+  } while (0)
+#define GHAR_LAST(cey)                                                                       \
+  do {                                                                                       \
+    GHAP_EACH S3[v_] = vfmaq_laneq_f32(S3[v_], r[v_], cey, 3);                               \
+    GHAR_ST(w - 2 * ldw, S2);                                                                \
+    GHAR_ST(w - ldw, S3);                                                                    \
+  } while (0)
+#define GHAR_BODY                                                                            \
+  const size_t groups = k / 4;                                                               \
+  if (groups == 0) return 0;                                                                 \
+  float32x4_t r[NB], S0[NB], S1[NB], S2[NB], S3[NB], Ay, Aey, By, Bey;                       \
+  GHAP_EACH r[v_] = rp->v[v_];                                                               \
+  Ay = vld1q_f32(y), Aey = vmulq_f32(vld1q_f32(eta), Ay);                                    \
+  GHAR_LD(S0, W);                                                                            \
+  GHAR_LD(S1, W + ldw);                                                                      \
+  float *w = W;                                                                              \
+  const float *yn = y + 4, *en = eta + 4;                                                    \
+  if (groups == 1) {                                                                         \
+    GHAR_GROUP(Ay, Aey, Bey, By, Bey, 1, 0);                                                 \
+    GHAR_LAST(Aey);                                                                          \
+  } else {                                                                                   \
+    GHAR_GROUP(Ay, Aey, Bey, By, Bey, 1, 1);                                                 \
+    size_t g = 1;                                                                            \
+    for (; g + 2 < groups; g += 2) {                                                         \
+      GHAR_GROUP(By, Bey, Aey, Ay, Aey, 0, 1);                                               \
+      GHAR_GROUP(Ay, Aey, Bey, By, Bey, 0, 1);                                               \
+    }                                                                                        \
+    if (g + 1 < groups) {                                                                    \
+      GHAR_GROUP(By, Bey, Aey, Ay, Aey, 0, 1);                                               \
+      GHAR_GROUP(Ay, Aey, Bey, By, Bey, 0, 0);                                               \
+      GHAR_LAST(Aey);                                                                        \
+    } else {                                                                                 \
+      GHAR_GROUP(By, Bey, Aey, Ay, Aey, 0, 0);                                               \
+      GHAR_LAST(Bey);                                                                        \
+    }                                                                                        \
+  }                                                                                          \
+  GHAP_EACH rp->v[v_] = r[v_];                                                               \
+  return 4 * groups;
+
+#define NB 4
+GHAP_NOSCHED static size_t gha_rows4_pipe(hb_neon_residual *rp, size_t k, const float *eta,
+                                          float *W, size_t ldw, const float *y) {
+  GHAR_BODY
+}
+#undef NB
 #endif
 
 /* Rows of two vectors (above), out of line: issued as written. */
@@ -405,7 +505,8 @@ HB_NEON_INLINE void gha_panel(size_t nb, hb_neon_residual r, size_t k, const flo
   size_t i0 = 0;
 #if HB_NEON_PANEL > 4
   if (nb == 3) i0 = gha_rows3_pipe(&r, k, eta, W, ldw, y);
-  if (nb >= 4) i0 = gha_rows_lanes(nb, &r, k, eta, W, ldw, y);
+  if (nb == 4) i0 = gha_rows4_pipe(&r, k, eta, W, ldw, y);
+  if (nb >= 5) i0 = gha_rows_lanes(nb, &r, k, eta, W, ldw, y);
 #endif
   for (size_t i = i0; i < k; i++) {
     float *w = W + i * ldw;
