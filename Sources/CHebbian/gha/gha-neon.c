@@ -96,12 +96,18 @@ HB_NEON_INLINE void gha_panel_short(size_t nb, hb_neon_residual r, size_t k, con
     i += 4;
   }
 #endif
+  /* On AArch64 at most one group is left here (k < 8): straight-line code, not a loop. */
+  const int once = HB_NEON_PANEL > 4;
   for (; i + 4 <= k; i += 4) {
     float *w = W + i * ldw;
     const hb_neon_coefs c = hb_neon_coefs_at(4, eta + i, y + i);
     HB_NEON_LOAD_ROWS4(nb, a0, a1, a2, a3, w, ldw);
     GHA_PAIR(nb, r, c, w, ldw, a0, a1, 0);
     GHA_PAIR(nb, r, c, w + 2 * ldw, ldw, a2, a3, 2);
+    if (once) {
+      i += 4;
+      break;
+    }
   }
   const size_t n = k - i;
   if (n == 0) return;
