@@ -222,44 +222,43 @@ __attribute__((noinline)) static void gha_panel_one(hb_neon_residual r, size_t k
     r[v_] = vfmsq_laneq_f32(r[v_], D[(NB) * (m) + v_], dy, m);                               \
   }
 
+/* Rows -2 .. 7 from the group at w (pm2, pm1, w, p1 .. p7) and the next group's coefficients
+ * (yn, en), in registers as computed (the unused ones are dropped). */
+#define GHAP_ROWS_AT(w)                                                                      \
+  float *pm2 = (w) - 2 * ldw, *pm1 = (w) - ldw, *p1 = (w) + ldw, *p2 = (w) + 2 * ldw;        \
+  float *p3 = (w) + 3 * ldw, *p4 = (w) + 4 * ldw, *p5 = (w) + 5 * ldw, *p6 = (w) + 6 * ldw;  \
+  float *p7 = (w) + 7 * ldw;                                                                 \
+  GHAP_PIN(pm2); GHAP_PIN(pm1); GHAP_PIN(p1); GHAP_PIN(p2); GHAP_PIN(p3);                    \
+  GHAP_PIN(p4); GHAP_PIN(p5); GHAP_PIN(p6); GHAP_PIN(p7); GHAP_PIN(yn); GHAP_PIN(en)
+
 /* Group C (rows at w, y and eta y in cy, cey): four windows, one a row. Also the previous
  * group's last update and its rows 2 and 3's stores (its rows in N, its eta y in ney), and
  * if next the next group's rows and coefficients into N, ny, ney. */
 #define GHAP_GROUP(C, cy, cey, N, ny, ney, first, next)                                      \
   do {                                                                                       \
-    float *pm2 = w - 2 * ldw, *pm1 = w - ldw, *p1 = w + ldw;                                 \
-    const float *pn0 = w + 4 * ldw, *pn1 = w + 5 * ldw, *pn2 = w + 6 * ldw, *pn3 = w + 7 * ldw; \
-    GHAP_PIN(pm2);                                                                           \
-    GHAP_PIN(pm1);                                                                           \
-    GHAP_PIN(p1);                                                                            \
-    GHAP_PIN(pn0);                                                                           \
-    GHAP_PIN(pn1);                                                                           \
-    GHAP_PIN(pn2);                                                                           \
-    GHAP_PIN(pn3);                                                                           \
-    GHAP_PIN(yn);                                                                            \
-    GHAP_PIN(en);                                                                            \
+    GHAP_ROWS_AT(w);                                                                         \
     if (first)                                                                               \
       GHAP_RESIDUAL(C, cy, 0);                                                               \
     else                                                                                     \
       GHAP_UPDATE_RESIDUAL(N, ney, 3, C, cy, 0);                                             \
     if (!(first)) GHAP_STORE(pm2, N, 2);                                                     \
     if (next) {                                                                              \
-      GHAP_LOAD(N, 0, pn0);                                                                  \
+      GHAP_LOAD(N, 0, p4);                                                                   \
       ny = vld1q_f32(yn), ney = vld1q_f32(en);                                               \
     }                                                                                        \
     GHAP_WINDOW_END();                                                                       \
     GHAP_UPDATE_RESIDUAL(C, cey, 0, C, cy, 1);                                               \
     if (!(first)) GHAP_STORE(pm1, N, 3);                                                     \
-    if (next) GHAP_LOAD(N, 1, pn1);                                                          \
+    if (next) GHAP_LOAD(N, 1, p5);                                                           \
     GHAP_WINDOW_END();                                                                       \
     if (next) ney = vmulq_f32(ney, ny);                                                      \
     GHAP_UPDATE_RESIDUAL(C, cey, 1, C, cy, 2);                                               \
     GHAP_STORE(w, C, 0);                                                                     \
-    if (next) GHAP_LOAD(N, 2, pn2);                                                          \
+    if (next) GHAP_LOAD(N, 2, p6);                                                           \
     GHAP_WINDOW_END();                                                                       \
     GHAP_UPDATE_RESIDUAL(C, cey, 2, C, cy, 3);                                               \
     GHAP_STORE(p1, C, 1);                                                                    \
-    if (next) GHAP_LOAD(N, 3, pn3);                                                          \
+    if (next) GHAP_LOAD(N, 3, p7);                                                           \
     GHAP_WINDOW_END();                                                                       \
     w += 4 * ldw, yn += 4, en += 4;                                                          \
   } while (0)
@@ -342,40 +341,30 @@ GHAP_NOSCHED static size_t gha_rows3_pipe(hb_neon_residual *rp, size_t k, const 
  * group's coefficients loaded into ny, ney. */
 #define GHAR_GROUP(cy, cey, pey, ny, ney, first, next)                                       \
   do {                                                                                       \
-    float *pm2 = w - 2 * ldw, *pm1 = w - ldw, *p1 = w + ldw;                                 \
-    const float *p2 = w + 2 * ldw, *p3 = w + 3 * ldw, *p4 = w + 4 * ldw, *p5 = w + 5 * ldw;  \
-    GHAP_PIN(pm2);                                                                           \
-    GHAP_PIN(pm1);                                                                           \
-    GHAP_PIN(p1);                                                                            \
-    GHAP_PIN(p2);                                                                            \
-    GHAP_PIN(p3);                                                                            \
-    GHAP_PIN(p4);                                                                            \
-    GHAP_PIN(p5);                                                                            \
-    GHAP_PIN(yn);                                                                            \
-    GHAP_PIN(en);                                                                            \
+    GHAP_ROWS_AT(w);                                                                         \
     if (first)                                                                               \
       GHAR_X(S0, cy, 0);                                                                     \
     else                                                                                     \
       GHAR_UX(S3, pey, 3, S0, cy, 0);                                                        \
     if (!(first)) GHAR_ST(pm2, S2);                                                          \
     GHAR_LD(S2, p2);                                                                         \
-    GHAR_WEND();                                                                       \
+    GHAR_WEND();                                                                             \
     GHAR_UX(S0, cey, 0, S1, cy, 1);                                                          \
     if (!(first)) GHAR_ST(pm1, S3);                                                          \
     GHAR_LD(S3, p3);                                                                         \
-    GHAR_WEND();                                                                       \
+    GHAR_WEND();                                                                             \
     GHAR_UX(S1, cey, 1, S2, cy, 2);                                                          \
     GHAR_ST(w, S0);                                                                          \
     if (next) {                                                                              \
       GHAR_LD(S0, p4);                                                                       \
       ny = vld1q_f32(yn), ney = vld1q_f32(en);                                               \
     }                                                                                        \
-    GHAR_WEND();                                                                       \
+    GHAR_WEND();                                                                             \
     if (next) ney = vmulq_f32(ney, ny);                                                      \
     GHAR_UX(S2, cey, 2, S3, cy, 3);                                                          \
     GHAR_ST(p1, S1);                                                                         \
     if (next) GHAR_LD(S1, p5);                                                               \
-    GHAR_WEND();                                                                       \
+    GHAR_WEND();                                                                             \
     w += 4 * ldw, yn += 4, en += 4;                                                          \
   } while (0)
 #define GHAR_LAST(cey)                                                                       \
