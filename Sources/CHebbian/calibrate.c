@@ -104,7 +104,8 @@ HB_AVX2_INLINE void gha_chain(size_t D, size_t K, size_t steps, size_t d, float 
     for (size_t i = 0; i < K; i++) hb_avx2_halves_gha_step(D, eta, x, &r, &w[i]);
     s = s + 1 == pool ? 0 : s + 1;
   }
-  for (size_t i = 0; i < K; i++) _mm256_maskstore_ps(W + i * d, m, _mm256_set_m128(w[i].hi, w[i].lo));
+  for (size_t i = 0; i < K; i++)
+    _mm256_maskstore_ps(W + i * d, m, _mm256_set_m128(w[i].hi, w[i].lo));
   *cursor = s;
 }
 
@@ -118,10 +119,11 @@ HB_AVX2_INLINE void gha_chain(size_t D, size_t K, size_t steps, size_t d, float 
 
 HB_AVX2 static void gha_chain_avx2(size_t steps, size_t k, size_t d, float eta, const float *xs,
                                    size_t pool, size_t *cursor, float *W) {
-  if (d <= 4)
+  if (d <= 4) {
     GHA_CHAIN_K(4)
-  else
+  } else {
     GHA_CHAIN_K(8)
+  }
 }
 #undef GHA_CHAIN_K
 #endif
