@@ -84,37 +84,48 @@ void hb_rule_step_loop_f32(const hb_rule_kernels *t, hb_step_rule rule, size_t s
 }
 
 #if HB_BUILD_AVX2
-/* K rows of W in registers (lanes past d zero), the step of hb_avx2_gha_small at d <= 8 on
- * them: nothing moves through memory but the samples, which no step waits for. */
-HB_AVX2_INLINE void gha_chain(size_t K, size_t steps, size_t d, float eta, const float *xs,
-                              size_t pool, size_t *cursor, float *W) {
+/* K rows of W in registers (lanes past d zero), the step of hb_avx2_gha_small at d <= D on
+ * them, D = 4 or 8: the kernel's own arithmetic (hb_avx2_halves_gha_step, whose instructions
+ * depend on D only through D > 4), nothing moved through memory but the samples, which no
+ * step waits for. */
+HB_AVX2_INLINE void gha_chain(size_t D, size_t K, size_t steps, size_t d, float eta,
+                              const float *xs, size_t pool, size_t *cursor, float *W) {
   const __m256i m = hb_avx2_tail_mask(d);
-  const __m256 z = _mm256_setzero_ps();
-  __m256 w[HB_CHAIN_K_MAX];
-  for (size_t i = 0; i < K; i++) w[i] = _mm256_maskload_ps(W + i * d, m);
+  hb_avx2_halves w[HB_CHAIN_K_MAX];
+  for (size_t i = 0; i < K; i++) {
+    const __m256 v = _mm256_maskload_ps(W + i * d, m);
+    w[i] = (hb_avx2_halves){_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)};
+  }
   size_t s = *cursor;
   for (size_t n = 0; n < steps; n++) {
-    const __m256 x = _mm256_maskload_ps(xs + s * d, m);
-    __m256 r = x, r1 = z, w1 = z;
-    for (size_t i = 0; i < K; i++) {
-      const float y = hb_avx2_hsum(hb_avx2_row_dot_regs(8, 4, x, z, w[i], z));
-      hb_avx2_gha_row(_mm256_set1_ps(y), _mm256_set1_ps(eta * y), &r, &r1, &w[i], &w1);
-    }
+    const __m256 v = _mm256_maskload_ps(xs + s * d, m);
+    const hb_avx2_halves x = {_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)};
+    hb_avx2_halves r = x;
+    for (size_t i = 0; i < K; i++) hb_avx2_halves_gha_step(D, eta, x, &r, &w[i]);
     s = s + 1 == pool ? 0 : s + 1;
   }
-  for (size_t i = 0; i < K; i++) _mm256_maskstore_ps(W + i * d, m, w[i]);
+  for (size_t i = 0; i < K; i++)
+    _mm256_maskstore_ps(W + i * d, m, _mm256_set_m128(w[i].hi, w[i].lo));
   *cursor = s;
 }
 
+#define GHA_CHAIN_K(D)                                                                       \
+  switch (k) {                                                                               \
+  case 1: gha_chain(D, 1, steps, d, eta, xs, pool, cursor, W); break;                        \
+  case 2: gha_chain(D, 2, steps, d, eta, xs, pool, cursor, W); break;                        \
+  case 3: gha_chain(D, 3, steps, d, eta, xs, pool, cursor, W); break;                        \
+  default: gha_chain(D, 4, steps, d, eta, xs, pool, cursor, W); break;                       \
+  }
+
 HB_AVX2 static void gha_chain_avx2(size_t steps, size_t k, size_t d, float eta, const float *xs,
                                    size_t pool, size_t *cursor, float *W) {
-  switch (k) {
-  case 1: gha_chain(1, steps, d, eta, xs, pool, cursor, W); break;
-  case 2: gha_chain(2, steps, d, eta, xs, pool, cursor, W); break;
-  case 3: gha_chain(3, steps, d, eta, xs, pool, cursor, W); break;
-  default: gha_chain(4, steps, d, eta, xs, pool, cursor, W); break;
+  if (d <= 4) {
+    GHA_CHAIN_K(4)
+  } else {
+    GHA_CHAIN_K(8)
   }
 }
+#undef GHA_CHAIN_K
 #endif
 
 size_t hb_gha_chain_loop_f32(size_t steps, size_t k, size_t d, float eta, const float *xs,

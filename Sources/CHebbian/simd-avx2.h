@@ -19,11 +19,15 @@ HB_AVX2_INLINE __m256i hb_avx2_tail_mask(size_t r) {
   return _mm256_loadu_si256((const __m256i *)(hb_avx2_mask_window + 8 - r));
 }
 
-HB_AVX2_INLINE float hb_avx2_hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+/* The sum of four lanes in hb_avx2_hsum's order, which first adds a vector's two halves. */
+HB_AVX2_INLINE float hb_sse_hsum(__m128 s) {
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));
   s = _mm_add_ss(s, _mm_movehdup_ps(s));
   return _mm_cvtss_f32(s);
+}
+
+HB_AVX2_INLINE float hb_avx2_hsum(__m256 v) {
+  return hb_sse_hsum(_mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)));
 }
 
 /* The largest and the smallest lane, in lane order: a later lane wins only when strictly

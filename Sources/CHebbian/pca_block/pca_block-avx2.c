@@ -2,7 +2,8 @@
  * cycles and moving the state through memory costs as much again. W lives for the whole block
  * in a 32-byte aligned scratch padded with zeros to whole vectors (whole-vector moves forward
  * from one sample's store to the next sample's load; the masked moves of the general kernels
- * do not), the running mean and the centred sample in registers. Bit for bit the general loop
+ * do not), or for GHA at d <= 8, k <= 4 as values of the loop (gha_in_registers); the running
+ * mean and the centred sample in registers. Bit for bit the general loop
  * of pca_block.c on the AVX2 variant: the centring in plain multiplies and adds lane by lane,
  * |xc|^2 in hb_dot_f32__avx2's order, the steps in their small-d bodies' (rules-small-avx2.h),
  * the scalar arithmetic shared (pca_block.h).
@@ -79,8 +80,38 @@ HB_AVX2_INLINE void step_small(size_t D, const hb_pca_state *s, bool alias, cons
   }
 }
 
-HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const float *X,
-                                size_t ldx, float *Y) {
+/* GHA at d <= 8 and k <= GHA_REG_ROWS holds W's rows for the whole block as values of the
+ * loop (hb_avx2_halves), not as memory the step addresses, and takes the rows' rates from
+ * their register. Both chains of a sample run through them: W_i's update to the next
+ * sample's y_i, and y_i through the row's power to its rate and, a sample on, to W_i's
+ * update. Through W's scratch and the rates' array each had a store-to-load forwarding on
+ * it. What the compiler cannot keep in registers it spills to fixed stack slots.
+ * d = 6, k = 3, `imu-modes.sh`: the driver 14.9 -> 14.1 ns per sample; in the halves but
+ * through the scratch it was 15.6. */
+#define GHA_REG_ROWS 4
+
+HB_AVX2_INLINE bool gha_in_registers(size_t D, const hb_pca_state *s) {
+  return D <= 8 && s->rule == HB_PCA_GHA && s->k <= GHA_REG_ROWS;
+}
+
+/* The GHA step of sample c on rows w in registers, the rates in lanes 0-3 of e: as
+ * hb_avx2_gha_small, row by row, y to y[] and to yv[0]. */
+HB_AVX2_INLINE void gha_registers(size_t D, size_t k, __m256 e, const centred *c,
+                                  hb_avx2_halves *w, float *y, __m256 *yv) {
+  const __m128 e4 = _mm256_castps256_ps128(e);
+  const hb_avx2_halves x = {_mm256_castps256_ps128(c->x0), _mm256_extractf128_ps(c->x0, 1)};
+  hb_avx2_halves r = x;
+#pragma GCC unroll 4
+  for (size_t i = 0; i < GHA_REG_ROWS; i++) {
+    if (i == k) break;
+    y[i] = hb_avx2_halves_gha_step(D, e4[i], x, &r, &w[i]);
+    yv[0] = hb_avx2_lane_set(yv[0], i, y[i]);
+  }
+}
+
+/* The block at d = D; regs: gha_in_registers. */
+HB_AVX2_INLINE void block_small(size_t D, bool regs, hb_pca_state *heap, size_t n,
+                                const float *X, size_t ldx, float *Y) {
   /* The per-sample state (rates, powers, counters) lives for the block in a copy on the
    * stack beside W's scratch, so the compiler keeps the counters in registers and no store
    * of the chain goes to a heap page: `pca` on the IMU stream 40.5-41 ns per sample in
@@ -103,7 +134,13 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
   const bool alias = hb_avx2_rows_alias(s->ldw);
   float wl[HB_SMALL_D_MAX * 16] __attribute__((aligned(32)));
   __m256 m0 = _mm256_setzero_ps(), m1 = m0, w0, w1;
-  for (size_t i = 0; i < k; i++) {
+  /* The rows in registers: every index a constant (the loops unrolled), or they would live
+   * on the stack. */
+  hb_avx2_halves wr[GHA_REG_ROWS] = {0};
+#pragma GCC unroll 4
+  for (size_t i = 0; regs && i < GHA_REG_ROWS; i++)
+    if (i < k) wr[i] = hb_avx2_halves_load(D, false, s->W + i * s->ldw);
+  for (size_t i = 0; !regs && i < k; i++) {
     hb_avx2_row_load(D, false, s->W + i * s->ldw, &w0, &w1);
     hb_avx2_row_store(D, true, wl + i * ldl, w0, w1);
   }
@@ -116,9 +153,13 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
       for (size_t i = 0; i < k; i++) y[i] = 0.0f;
       yv[0] = yv[1] = _mm256_setzero_ps();
     } else {
-      _mm256_store_ps(eta, row_rates8(&c.q, p0));
+      const __m256 e0 = row_rates8(&c.q, p0);
+      _mm256_store_ps(eta, e0);
       if (k > 8) _mm256_store_ps(eta + 8, row_rates8(&c.q, p1));
-      step_small(D, s, alias, eta, &c, wl, ldl, y, yv);
+      if (regs)
+        gha_registers(D, k, e0, &c, wr, y, yv);
+      else
+        step_small(D, s, alias, eta, &c, wl, ldl, y, yv);
     }
     p0 = row_powers8(c.q.beta, p0, yv[0]);
     if (k > 8) p1 = row_powers8(c.q.beta, p1, yv[1]);
@@ -133,9 +174,13 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
     heap->power[i] = power[i];
     heap->eta[i] = eta[i];
     heap->y[i] = y[i];
+    if (regs) continue;
     hb_avx2_row_load(D, true, wl + i * ldl, &w0, &w1);
     hb_avx2_row_store(D, false, s->W + i * s->ldw, w0, w1);
   }
+#pragma GCC unroll 4
+  for (size_t i = 0; regs && i < GHA_REG_ROWS; i++)
+    if (i < k) hb_avx2_halves_store(D, false, s->W + i * s->ldw, wr[i]);
   if (s->centering) {
     hb_avx2_row_store(D, false, s->mean, m0, m1);
     hb_avx2_row_store(D, false, s->xc, c.x0, c.x1);
@@ -144,7 +189,11 @@ HB_AVX2_INLINE void block_small(size_t D, hb_pca_state *heap, size_t n, const fl
 
 HB_AVX2 void hb_pca_hebbian_block_f32__avx2(hb_pca_state *s, size_t n, const float *X,
                                             size_t ldx, float *Y) {
-#define BLOCK_AT(D) block_small(D, s, n, X, ldx, Y)
+#define BLOCK_AT(D)                                                                          \
+  if (gha_in_registers(D, s))                                                                \
+    block_small(D, true, s, n, X, ldx, Y);                                                   \
+  else                                                                                       \
+    block_small(D, false, s, n, X, ldx, Y)
   HB_SMALL_D_SWITCH(s->d, BLOCK_AT)
 #undef BLOCK_AT
 }
