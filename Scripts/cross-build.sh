@@ -7,7 +7,7 @@
 # Outputs in out/<arch>/: hebbian (stripped), hebbian.map (the linker map), hebbian-board (the
 # deployment commands only: pca, apply, export, monitor, info, selftest, bench; no demo and
 # no experiments module), libchebbian.a,
-# the object files (one per Swift module: the board examples link Hebbian.o, never
+# the object files (one per Swift module, LLVM bitcode: the board examples link Hebbian.o, never
 # HebbianExperiments.o), board-monitor (Examples/board-monitor: stdin f32 -> NoveltyMonitor -> alarm
 # lines on stdout) and board-pca (Examples/board-pca: stdin f32 -> OnlinePCA -> stdout, the
 # smallest useful program). Every program is linked without the Unicode data tables, so the
@@ -84,7 +84,15 @@ for arch in $arches; do
   # without the file padding GNU ld leaves before a 16 KiB-aligned RELRO end (14 KB of
   # board-monitor's 150 KB).
   lld_dir=$(dirname "$(command -v swiftc)")
-  [ -x "$lld_dir/ld.lld" ] && link_flags+=(-B"$lld_dir" -fuse-ld=lld)
+  [ -x "$lld_dir/ld.lld" ] || { echo "no ld.lld beside swiftc: it compiles the Swift bitcode" >&2; exit 1; }
+  link_flags+=(-B"$lld_dir" -fuse-ld=lld)
+  # Code generation of the Swift bitcode, in lld: LLVM's machine outliner (on for -Osize
+  # functions on ARM) also outlines from the standard library code each module emits
+  # (linkonce_odr, skipped by default) and runs twice (14 KB of aarch64 hebbian-board before
+  # link-time optimisation); the armv7 Swift code passes floats in VFP registers like gcc's C
+  # (the target triple alone would mean the soft-float calling convention).
+  link_flags+=(-Wl,-mllvm,-enable-linkonceodr-outlining -Wl,-mllvm,-machine-outliner-reruns=2)
+  [ "$arch" = armv7 ] && link_flags+=(-Wl,-mllvm,-float-abi=hard)
   # No unwind tables: nothing unwinds through C (perf walks the frame pointers, a debugger
   # reads -g's .debug_frame in the unstripped binary); they were 1.6 KB of board-pca, enough
   # to push its data segment across a 16 KiB boundary.
@@ -100,13 +108,14 @@ for arch in $arches; do
   out=out/$arch
   rm -rf "$out"; mkdir -p "$out/obj"
   # -package-name: the library's `package` declarations need one, as SwiftPM passes for
-  # hosted builds; Lifetimes: OwnedBuffer's span properties. LLVM's machine outliner (on for
-  # -Osize functions on ARM) also outlines from the standard library code each module emits
-  # (linkonce_odr, skipped by default) and runs twice: 14 KB of aarch64 hebbian-board.
+  # hosted builds; Lifetimes: OwnedBuffer's span properties. The Swift objects are LLVM
+  # bitcode (-lto=llvm-full): lld compiles each program's Swift modules as one at the link,
+  # so the library's code a program does not call is gone before code generation and the
+  # rest is inlined and outlined across module boundaries (the C kernels stay gcc's objects).
+  # `nm` cannot read these objects: use the Swift toolchain's llvm-nm.
   common=(-target "$swift_target" "${swift_arch_flags[@]}" -enable-experimental-feature Embedded
           -enable-experimental-feature Lifetimes -package-name swift_hebbian
-          -wmo "$swift_opt" -parse-as-library -Xllvm -relocation-model=pic -Xfrontend -function-sections
-          -Xllvm -enable-linkonceodr-outlining -Xllvm -machine-outliner-reruns=2
+          -wmo "$swift_opt" -parse-as-library -lto=llvm-full
           -Xcc -fno-omit-frame-pointer -I include -I Sources/CHebbianSys/include -I "$out/obj")
   swiftc "${common[@]}" -module-name Hebbian -emit-module \
     -emit-module-path "$out/obj/Hebbian.swiftmodule" \
