@@ -175,7 +175,15 @@ for arch in $arches; do
   sysobjs=()
   for f in Sources/CHebbianSys/*.c; do
     o="$out/obj/sys_$(basename "$f" .c).o"
-    "$cc" "${cflags[@]}" -ISources/CHebbianSys/include -c "$f" -o "$o"
+    # Built for size: the system-call wrappers, output files and the scanner dispatch (no
+    # per-sample loop), and on aarch64 the SWAR CSV scanner, which only HEBBIAN_ISA=scalar
+    # selects there (NEON is baseline); armv7 reads CSV with it. -std=c11 contracts no
+    # multiply-add at any level, so the numbers parsed are the same.
+    case $arch/$(basename "$f") in
+      */sys.c | */outputs.c | */csv.c | aarch64/csv-scan-scalar.c) sopt=(-Os) ;;
+      *) sopt=() ;;
+    esac
+    "$cc" "${cflags[@]}" "${sopt[@]}" -ISources/CHebbianSys/include -c "$f" -o "$o"
     sysobjs+=("$o")
   done
   rm -f "$out/libchebbian.a"
