@@ -89,10 +89,9 @@ for arch in $arches; do
   # Code generation of the Swift bitcode, in lld: LLVM's machine outliner (on for -Osize
   # functions on ARM) also outlines from the standard library code each module emits
   # (linkonce_odr, skipped by default) and runs twice (14 KB of aarch64 hebbian-board before
-  # link-time optimisation); the armv7 Swift code passes floats in VFP registers like gcc's C
-  # (the target triple alone would mean the soft-float calling convention).
+  # link-time optimisation). The armv7 bitcode carries its hard-float calling convention in
+  # its triple (armv7-none-none-eabihf, from -mfloat-abi=hard).
   link_flags+=(-Wl,-mllvm,-enable-linkonceodr-outlining -Wl,-mllvm,-machine-outliner-reruns=2)
-  [ "$arch" = armv7 ] && link_flags+=(-Wl,-mllvm,-float-abi=hard)
   # No unwind tables: nothing unwinds through C (perf walks the frame pointers, a debugger
   # reads -g's .debug_frame in the unstripped binary); they were 1.6 KB of board-pca, enough
   # to push its data segment across a 16 KiB boundary.

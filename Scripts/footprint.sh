@@ -87,11 +87,11 @@ smaps $pid "$tmp/m"
 
 echo
 echo "stripped bytes and their origin (symbol sizes of the unstripped binary, bytes):"
-printf '%-8s %-10s %9s %9s %9s %9s %9s %9s %9s\n' arch binary stripped "CLI" "library" \
+printf '%-8s %-13s %9s %9s %9s %9s %9s %9s %9s\n' arch binary stripped "CLI" "library" \
   "stdlib" "C" "unicode" "other"
 for arch in host aarch64; do
   case $arch in host) nm=nm ;; aarch64) nm=aarch64-linux-gnu-nm ;; esac
-  for bin in hebbian board-pca; do
+  for bin in hebbian hebbian-board board-pca; do
     f=out/$arch/$bin
     [ -f "$f" ] || continue
     "$nm" -S "$f.debug" | python3 -c '
@@ -108,7 +108,7 @@ for line in sys.stdin:
     elif s.startswith("hb_") or "__scalar" in s or "__avx2" in s or "__neon" in s: cat["C"] += n
     else: cat["other"] += n
 print(" ".join("%9d" % v for v in cat.values()))' >"$tmp/cat"
-    printf '%-8s %-10s %9s %s\n' "$arch" "$bin" "$(stat -c %s "$f")" "$(cat "$tmp/cat")"
+    printf '%-8s %-13s %9s %s\n' "$arch" "$bin" "$(stat -c %s "$f")" "$(cat "$tmp/cat")"
   done
 done
 echo "(CLI: the program's own Swift code; library: module Hebbian; stdlib: Embedded Swift"
@@ -117,7 +117,7 @@ echo " unicode: the normalisation and grapheme tables and their lookups; other: 
 echo " local C statics, crt, PLT. Code without a symbol size is not counted, so columns sum"
 echo " to less than the stripped size.)"
 for arch in host aarch64; do
-  for bin in hebbian board-pca; do
+  for bin in hebbian hebbian-board board-pca; do
     m=out/$arch/$bin.map
     [ -f "$m" ] || continue
     if grep -q 'libswiftUnicodeDataTables\.a(' "$m"; then
