@@ -86,7 +86,10 @@ for arch in $arches; do
   # without the file padding GNU ld leaves before a 16 KiB-aligned RELRO end (14 KB of
   # board-monitor's 150 KB).
   lld_dir=$(dirname "$(command -v swiftc)")
-  [ -x "$lld_dir/ld.lld" ] || { echo "no ld.lld beside swiftc: it compiles the Swift bitcode" >&2; exit 1; }
+  if [ ! -x "$lld_dir/ld.lld" ]; then
+    echo "no ld.lld beside swiftc: it compiles the Swift bitcode" >&2
+    exit 1
+  fi
   link_flags+=(-B"$lld_dir" -fuse-ld=lld)
   # Code generation of the Swift bitcode, in lld: LLVM's machine outliner (on for -Osize
   # functions on ARM) also outlines from the standard library code each module emits
