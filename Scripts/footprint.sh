@@ -10,6 +10,8 @@
 #   - peak RSS of the host binaries, run natively (/usr/bin/time: the kernel's maxrss, no
 #     emulator included): `hebbian demo` (200 000 samples, six rules) and `board-pca` on the
 #     same 200 000-sample stream;
+#   - the demo's resident KiB per mapping (the program, libc, libm, the loader, anonymous
+#     memory), beside a C program calling the same libm functions;
 #   - stripped sizes, and per binary the bytes by origin (symbol sizes from nm on the
 #     unstripped binary; out/<arch>/*.map is the linker map with every section kept);
 #   - whether the Unicode data tables were linked (String comparison and hashing pull them).
@@ -42,13 +44,54 @@ if command -v qemu-aarch64 >/dev/null && [ -x out/aarch64/board-pca ]; then
   [ "$n" = $((10000 * 3 * 4)) ] || { echo "aarch64 board-pca wrote $n bytes" >&2; exit 1; }
 fi
 
+# Where the demo's resident pages are, from /proc/PID/smaps of a run stopped mid-stream, beside
+# a C program that calls the same libm functions: file-backed pages come in 64 KiB at a time
+# (the kernel maps the cached pages around each fault), so a mapped file's share grows with
+# its size, not with what runs.
+echo
+echo "resident KiB by mapping, hebbian demo stopped after 1 s, and a C program using libm:"
+smaps() {
+  awk -v bin="$2" '/^[0-9a-f]+-[0-9a-f]+ /{ m = $6 == "" ? "anonymous" : $6
+                        if (m == bin) m = "program"
+                        sub(/.*\//, "", m) }
+       /^Rss:/ { r[m] += $2; t += $2 }
+       END { for (m in r) if (r[m] > 0) printf "  %-24s %6d\n", m, r[m] | "sort -k2 -n -r"
+             close("sort -k2 -n -r"); printf "  %-24s %6d\n", "total", t }' "/proc/$1/smaps"
+}
+out/host/hebbian demo --samples 100000000 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -STOP $pid
+echo " hebbian demo:"
+smaps $pid "$PWD/out/host/hebbian"
+{ kill -KILL $pid; wait $pid; } 2>/dev/null || true
+cat > "$tmp/m.c" <<'C'
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  volatile double x = argc;
+  printf("%g\n", sin(x) + cos(x) + log(x + 1) + sqrt(x) + exp(x) + pow(x, 1.5));
+  fflush(stdout);
+  raise(SIGSTOP);
+  return 0;
+}
+C
+gcc -O2 -fno-builtin -o "$tmp/m" "$tmp/m.c" -lm
+"$tmp/m" >/dev/null &
+pid=$!
+while ! grep -q '^State:.*T' "/proc/$pid/status"; do sleep 0.1; done
+echo " C: sin, cos, log, sqrt, exp, pow and printf:"
+smaps $pid "$tmp/m"
+{ kill -KILL $pid; wait $pid; } 2>/dev/null || true
+
 echo
 echo "stripped bytes and their origin (symbol sizes of the unstripped binary, bytes):"
-printf '%-8s %-10s %9s %9s %9s %9s %9s %9s %9s\n' arch binary stripped "CLI" "library" \
+printf '%-8s %-13s %9s %9s %9s %9s %9s %9s %9s\n' arch binary stripped "CLI" "library" \
   "stdlib" "C" "unicode" "other"
 for arch in host aarch64; do
   case $arch in host) nm=nm ;; aarch64) nm=aarch64-linux-gnu-nm ;; esac
-  for bin in hebbian board-pca; do
+  for bin in hebbian hebbian-board board-pca; do
     f=out/$arch/$bin
     [ -f "$f" ] || continue
     "$nm" -S "$f.debug" | python3 -c '
@@ -65,7 +108,7 @@ for line in sys.stdin:
     elif s.startswith("hb_") or "__scalar" in s or "__avx2" in s or "__neon" in s: cat["C"] += n
     else: cat["other"] += n
 print(" ".join("%9d" % v for v in cat.values()))' >"$tmp/cat"
-    printf '%-8s %-10s %9s %s\n' "$arch" "$bin" "$(stat -c %s "$f")" "$(cat "$tmp/cat")"
+    printf '%-8s %-13s %9s %s\n' "$arch" "$bin" "$(stat -c %s "$f")" "$(cat "$tmp/cat")"
   done
 done
 echo "(CLI: the program's own Swift code; library: module Hebbian; stdlib: Embedded Swift"
@@ -74,7 +117,7 @@ echo " unicode: the normalisation and grapheme tables and their lookups; other: 
 echo " local C statics, crt, PLT. Code without a symbol size is not counted, so columns sum"
 echo " to less than the stripped size.)"
 for arch in host aarch64; do
-  for bin in hebbian board-pca; do
+  for bin in hebbian hebbian-board board-pca; do
     m=out/$arch/$bin.map
     [ -f "$m" ] || continue
     if grep -q 'libswiftUnicodeDataTables\.a(' "$m"; then
