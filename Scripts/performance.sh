@@ -16,8 +16,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
 # "met" when value <= goal (or >= for higher-is-better), else the ratio.
+# A figure a contender could not give (no pandas or pyarrow, say) is "not measured".
 verdict() { awk -v v="$1" -v g="$2" -v hi="${3:-0}" 'BEGIN {
-  if (hi) { print (v >= g ? "met" : sprintf("not met (%.2fx short)", g / v)) }
+  if (v == "" || g == "" || v + 0 <= 0 || g + 0 <= 0) { print "not measured" }
+  else if (hi) { print (v >= g ? "met" : sprintf("not met (%.2fx short)", g / v)) }
   else    { print (v <= g ? "met" : sprintf("not met (%.2fx over)", v / g)) } }'; }
 
 bash Scripts/csv-bench.sh 1000000 3 > "$tmp/csv.txt"
