@@ -82,7 +82,7 @@ row "Pipe: \`cat FILE\` piped to \`pca --input -\` against \`--input FILE\`, lea
   "$pipe_s s / $file_s s = ${pipe}x" "≤ 1.2x" "$(verdict "$pipe" 1.2)"
 row "Live pipe at 100 Hz: median line-to-answer latency, ms" "$latency" "≤ 1" \
   "$(verdict "$latency" 1)"
-row "Roofline: gha with W ≥ 2x LLC, % of the reference (best of copy loops, read + in-place pass)" \
+row "Roofline: gha with W ≥ 4x LLC, % of the reference (best of copy loops, read + in-place pass)" \
   "$roof" "80–100" "$(awk -v v="$roof" 'BEGIN { if (v > 100) print "not met: over the reference, which was then no bound"; else print "" }' | grep . || verdict "$roof" 80 1)"
 if [ -s "$tmp/plain.txt" ]; then
   read -r fast1024 peak1024 < <(awk '$1 == 1024 && $3 == 32 { sub("x", "", $8); print $8, $10 }' "$tmp/plain.txt")

@@ -155,15 +155,8 @@ int64_t hb_sys_peak_rss_kib(void) {
   return (int64_t)ru.ru_maxrss; /* KiB on Linux */
 }
 
-int64_t hb_sys_cache_bytes(int level) {
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-  long v = -1;
-  if (level == 1) v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
-  else if (level == 2) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-  else if (level == 3) v = sysconf(_SC_LEVEL3_CACHE_SIZE);
-  if (v > 0) return v;
-#endif
-  /* Fall back to sysfs (ARM boards usually report caches only there). */
+/* The data or unified cache of a level as the kernel describes cpu0's, 0 when it does not. */
+static int64_t sysfs_cache_bytes(int level) {
   for (int idx = 0; idx < 8; idx++) {
     char path[128];
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", idx);
@@ -190,6 +183,21 @@ int64_t hb_sys_cache_bytes(int level) {
     fclose(f);
     if (n >= 1) return unit == 'M' ? kb * 1024 * 1024 : kb * 1024;
   }
+  return 0;
+}
+
+/* sysfs first: ARM boards report caches only there, and glibc's sysconf reads cpuid, which a
+ * guest can misreport (a 32 MiB L3 seen as 320 MiB). sysconf when sysfs has nothing. */
+int64_t hb_sys_cache_bytes(int level) {
+  const int64_t bytes = sysfs_cache_bytes(level);
+  if (bytes > 0) return bytes;
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+  long v = -1;
+  if (level == 1) v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+  else if (level == 2) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  else if (level == 3) v = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  if (v > 0) return v;
+#endif
   return 0;
 }
 

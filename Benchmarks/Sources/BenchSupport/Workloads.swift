@@ -193,12 +193,13 @@ public enum Workloads {
   }
 
   /// The DRAM roofline: gha and subspace of the best variant at d = 16384 with the fewest k
-  /// (a multiple of 8) that make W at least twice the last-level cache, plus a memcpy of W's
+  /// (a multiple of 8) that make W at least four times the last-level cache (as `hebbian bench
+  /// --roofline`: at twice, a victim L3 still serves part of a pass), plus a memcpy of W's
   /// size. The steps move 12kd bytes of W per call (read twice, written once), the copy
   /// 2 x its size (read + written): GB/s = bytes x calls/s.
   public static func roofline() -> [Workload] {
     let d = 16384
-    let k = ((2 * lastLevelCacheBytes() + 4 * d - 1) / (4 * d) + 7) / 8 * 8
+    let k = ((4 * lastLevelCacheBytes() + 4 * d - 1) / (4 * d) + 7) / 8 * 8
     var out = ["gha", "subspace"].compactMap { workload($0, ISA.best, d: d, k: k) }
     var rng = SeededGenerator(seed: 19)
     let from = buffer(k * d, &rng), to = buffer(k * d, &rng)
