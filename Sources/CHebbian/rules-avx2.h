@@ -69,8 +69,8 @@ HB_AVX2_INLINE void hb_avx2_wx(size_t k, size_t d, const float *x, const float *
  * L1 set and make a store to row i look like it may feed the load of row i+1 at the same
  * page offset (4K aliasing). The column-panel sweeps then stall; sweeping row by row over a
  * residual chunk on the stack avoids both and measured 1.2-2.2x faster at d = 1024-2048,
- * k = 32 (it is slower otherwise: the residual makes a round trip through L1 per group of
- * rows).
+ * k = 32 (it is slower otherwise while W is in cache: the residual makes a round trip through
+ * L1 per group of rows; GHA takes it for a W out of L2 too, HB_AVX2_ROWS_BIG_W).
  * The chunk (16 KiB of residual, in L1) is long so that a W streamed from DRAM is read in
  * 16 KiB runs per row, which the hardware prefetchers follow: 4096 instead of 512 columns
  * took GHA at d = 16384, W = 600 MiB from 46-62 % to 57-73 % of memcpy bandwidth

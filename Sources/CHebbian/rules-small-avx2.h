@@ -345,10 +345,20 @@ HB_AVX2_INLINE void hb_avx2_k_rule_at(hb_avx2_k_rule rule, size_t D, size_t k, c
 
 /* The step at d > 16: pass 1 (y = W x), then rows(k, d, eta, x, W, ldw, y) when the rows
  * alias 4 KiB, else the column panels. */
-#define HB_AVX2_K_RULE_LARGE(rows, panel, k, d, eta, x, W, ldw, y)                           \
+/* A W of this many floats (1 MiB) or more outgrows the L2 of the cores measured: there GHA's
+ * row path, W read in 16 KiB runs per row, beat its column panels whatever ldw, with the same
+ * bits (the same operations per element, in the same row order). GHA at d = 1000, 2040, 4000
+ * and 16320, W 1-64 MiB: 1.07-1.9x (`hebbian bench --dim D --components K`), and the roofline
+ * at d = 16320 43 % -> 69 % of the reference. The subspace rule's row path was not faster
+ * (d = 16320, k = 136: 1.25x slower), so it keeps its panels. */
+#define HB_AVX2_ROWS_BIG_W ((size_t)1 << 18)
+
+/* big_rows: take the row path for every W of HB_AVX2_ROWS_BIG_W floats or more, not only for
+ * rows that alias. */
+#define HB_AVX2_K_RULE_LARGE(rows, panel, big_rows, k, d, eta, x, W, ldw, y)                 \
   do {                                                                                       \
     hb_avx2_wx(k, d, x, W, ldw, y);                                                          \
-    if (hb_avx2_rows_alias(ldw))                                                             \
+    if (hb_avx2_rows_alias(ldw) || ((big_rows) && (size_t)(k) * (ldw) >= HB_AVX2_ROWS_BIG_W)) \
       rows(k, d, eta, x, W, ldw, y);                                                         \
     else                                                                                     \
       HB_AVX2_SWEEP_PANELS(HB_AVX2_PANEL_FROM_X, d, panel, k, eta, x, W, ldw, y);            \

@@ -97,7 +97,7 @@ HB_AVX2 static void gha_rows(size_t k, size_t d, const float *eta, const float *
 HB_AVX2 __attribute__((noinline)) static void gha_large(size_t k, size_t d, const float *eta,
                                                         const float *x, float *W, size_t ldw,
                                                         float *y) {
-  HB_AVX2_K_RULE_LARGE(gha_rows, gha_panel, k, d, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_LARGE(gha_rows, gha_panel, true, k, d, eta, x, W, ldw, y);
 }
 
 HB_AVX2_K_RULE_SMALL(gha_small, HB_AVX2_GHA)

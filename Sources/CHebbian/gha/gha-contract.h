@@ -9,8 +9,8 @@
 
 #define HB_RULE_K_MAX 16
 /* The largest (k − 1)·ldw + d of the shapes below, and the longest row. */
-#define HB_RULE_W_MAX 20484
-#define HB_RULE_D_MAX 8195
+#define HB_RULE_W_MAX 262390
+#define HB_RULE_D_MAX 16390
 
 /* One shape: k rows of d at leading dimension ldw, W at scale 1/√d (a constant between rows),
  * every row at η = 0.05, y full of noise on entry. The reference's W and y start `off` floats
@@ -68,7 +68,8 @@ static inline void hb_rule_rows_case(hb_sweep *h, hb_gha_step_fn ref, hb_gha_ste
  * time in four); k = 16 at d ∈ {128, 255, 256, 257, 1000}; rows a multiple of 4 KiB (the
  * two-row pass 1 and the row-by-row sweeps), k × d / ldw = 5 × 1000 / 1024, 16 × 1024 / 1024,
  * 3 × 67 / 2048, 2 × 515 / 1024, 9 × 1030 / 2048; more than one 4096-column residual chunk,
- * 3 × 4100 / 8192 and 2 × 8195 / 9216; and the small-d bodies, every d ≤ 16 and k ≤ 16 at
+ * 3 × 4100 / 8192 and 2 × 8195 / 9216; a W past HB_AVX2_ROWS_BIG_W whose rows do not alias
+ * (GHA's row path for a W out of L2), 16 × 16390 / 16400; and the small-d bodies, every d ≤ 16 and k ≤ 16 at
  * every offset 0…7 with ldw = d + off % 3 (1024 at off = 7). ref and k are gha_step's or
  * subspace_step's bodies (the same type). */
 static inline void hb_rule_rows_sweep(hb_sweep *h, hb_gha_step_fn ref, hb_gha_step_fn k) {
@@ -76,7 +77,7 @@ static inline void hb_rule_rows_sweep(hb_sweep *h, hb_gha_step_fn ref, hb_gha_st
   static const size_t large[] = {128, 255, 256, 257, 1000};
   static const size_t wide[][3] = {{5, 1000, 1024}, {16, 1024, 1024}, {3, 67, 2048},
                                    {2, 515, 1024},  {9, 1030, 2048},  {3, 4100, 8192},
-                                   {2, 8195, 9216}};
+                                   {2, 8195, 9216}, {16, 16390, 16400}};
   h->tolerance = HB_EPS;
   float *s[8];
   /* Room for the largest shape at the largest offset. */

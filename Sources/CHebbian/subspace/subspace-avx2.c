@@ -75,7 +75,7 @@ HB_AVX2 static void subspace_rows(size_t k, size_t d, const float *eta, const fl
 HB_AVX2 __attribute__((noinline)) static void subspace_large(size_t k, size_t d, const float *eta,
                                                              const float *x, float *W, size_t ldw,
                                                              float *y) {
-  HB_AVX2_K_RULE_LARGE(subspace_rows, subspace_panel, k, d, eta, x, W, ldw, y);
+  HB_AVX2_K_RULE_LARGE(subspace_rows, subspace_panel, false, k, d, eta, x, W, ldw, y);
 }
 
 HB_AVX2_K_RULE_SMALL(subspace_small, HB_AVX2_SUBSPACE)
