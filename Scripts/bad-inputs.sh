@@ -108,6 +108,8 @@ run() {
 run pca --input s.f32 --dim 6 --batch 9223372036854775807
 run pca --input s.f32 --dim 6 --batch 357913942
 run pca --input s.f32 --dim 262144 --components 8192
+run bench --dim 100000000 --components 100000
+run bench --roofline --dim 16384 --components 8192
 run pca --input s.f32 --dim 6 --max-samples 5000000000 --quiet
 run pca --input s.f32 --dim 6 --max-samples 99999999999999999999
 run pca --input s.f32 --dim 6 --eta -1

@@ -35,6 +35,11 @@ import Testing
     #expect(HebbianMain.run(["hebbian", "bench", "--seconds", "0"]) == 2)
     #expect(HebbianMain.run(["hebbian", "bench", "--seconds", "0.01", "--peak-gflops", "-1"]) == 2)
     #expect(HebbianMain.run(["hebbian", "bench", "--rule", "hopfield"]) == 2)
+    // Buffers beyond the budget are refused before any is allocated (this one would be 120 TB).
+    #expect(
+      HebbianMain.run([
+        "hebbian", "bench", "--dim", "100000000", "--components", "100000", "--seconds", "0.01",
+      ]) == 2)
   }
 
   /// The C-loop column times the same updates as the per-call one: the same kernel on the

@@ -52,7 +52,13 @@ struct BenchOptions {
     // the last-level cache, so that no level of cache can hold it between two updates. At
     // twice, a 32 MiB victim L3 still served part of each pass: a read pass over 64 MiB ran at
     // 39 GB/s, over 128 and 640 MiB at 33 and 31.
-    let rooflineK = ((4 * llc.bytes + 4 * d - 1) / (4 * d) + 7) / 8 * 8
+    // Its three copies of W (the start, the timed one, the copy loop's target) stay inside the
+    // buffer budget: a cache larger than about 40 MiB gets a W under four times its size. In
+    // 64 bits, so that a 32-bit board computes the same k.
+    let row = 4 * Int64(d)
+    let cacheK = (4 * Int64(llc.bytes) + row - 1) / row
+    let fitK = (WorkBudget.maxBytes - Int64(BenchCommand.pool) * row) / (3 * row)
+    let rooflineK = Int(min((cacheK + 7) / 8 * 8, max(fitK / 8 * 8, 8)))
     k = try o.int(Self.components, default: roofline ? rooflineK : 16, min: 1)
     seconds = try o.double(Self.seconds, default: roofline ? 3 : 0.3)
     if !(seconds > 0 && seconds <= 600) { throw .usage("--seconds: expected 0 < S <= 600") }
@@ -69,5 +75,13 @@ struct BenchOptions {
     block = try o.int(Self.block, default: roofline ? 0 : 64, min: 0)
     peak = try o.double(Self.peakGflops)
     if let peak, !(peak > 0) { throw .usage("--peak-gflops: expected a positive number") }
+    // W's start, one copy per variant and the roofline's copy target; the sample pool; y and
+    // the rates. Refused before any of it is allocated.
+    var budget = WorkBudget("bench")
+    let copies = Int64(1 + isas.count + (roofline ? 1 : 0))
+    budget.memory(
+      [[copies, Int64(k), Int64(d)], [Int64(BenchCommand.pool), Int64(d)], [2, Int64(k)]],
+      [Self.dim, Self.components])
+    try budget.check(quiet: true)
   }
 }
